@@ -1,0 +1,98 @@
+package dev.gatestream.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where the local stack lives and how it is bound.
+ *
+ * @param home            project root: where {@code deploy/broker/target/lib} and
+ *                        {@code deploy/registry/target/quarkus-app} are
+ * @param dataDir         state of the stack (kafka data, configs, logs, pid files), e.g. {@code home/.gatestream}
+ * @param host            address every component binds to, normally {@code 127.0.0.1}
+ * @param brokerPort      PLAINTEXT listener of the broker (clients)
+ * @param controllerPort  CONTROLLER listener of the KRaft controller
+ * @param registryPort    HTTP port of the schema registry
+ * @param brokerHeapMb    -Xmx of the broker JVM
+ * @param registryHeapMb  -Xmx of the registry JVM
+ * @param startTimeout    how long {@link LocalStack#up()} waits for each component to become ready
+ */
+public record StackSettings(
+        Path home,
+        Path dataDir,
+        String host,
+        int brokerPort,
+        int controllerPort,
+        int registryPort,
+        int brokerHeapMb,
+        int registryHeapMb,
+        Duration startTimeout) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_BROKER_PORT = 9092;
+    public static final int DEFAULT_CONTROLLER_PORT = 9093;
+    public static final int DEFAULT_REGISTRY_PORT = 8085;
+    public static final int DEFAULT_HEAP_MB = 256;
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+
+    public StackSettings {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(startTimeout, "startTimeout");
+        home = home.toAbsolutePath().normalize();
+        dataDir = dataDir.toAbsolutePath().normalize();
+        checkPort("brokerPort", brokerPort);
+        checkPort("controllerPort", controllerPort);
+        checkPort("registryPort", registryPort);
+        if (brokerPort == controllerPort || brokerPort == registryPort || controllerPort == registryPort) {
+            throw new IllegalArgumentException("broker, controller and registry ports must differ: "
+                    + brokerPort + ", " + controllerPort + ", " + registryPort);
+        }
+        if (brokerHeapMb < 64 || registryHeapMb < 64) {
+            throw new IllegalArgumentException("heap sizes must be at least 64 MB");
+        }
+        if (startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new IllegalArgumentException("startTimeout must be positive");
+        }
+    }
+
+    /** The defaults: data in {@code home/.gatestream}, 127.0.0.1, ports 9092/9093/8085, 256 MB heaps, 60 s. */
+    public static StackSettings defaults(Path home) {
+        return new StackSettings(home, home.resolve(".gatestream"), DEFAULT_HOST,
+                DEFAULT_BROKER_PORT, DEFAULT_CONTROLLER_PORT, DEFAULT_REGISTRY_PORT,
+                DEFAULT_HEAP_MB, DEFAULT_HEAP_MB, DEFAULT_START_TIMEOUT);
+    }
+
+    public StackSettings withDataDir(Path newDataDir) {
+        return new StackSettings(home, newDataDir, host, brokerPort, controllerPort, registryPort,
+                brokerHeapMb, registryHeapMb, startTimeout);
+    }
+
+    public StackSettings withPorts(int newBrokerPort, int newControllerPort, int newRegistryPort) {
+        return new StackSettings(home, dataDir, host, newBrokerPort, newControllerPort, newRegistryPort,
+                brokerHeapMb, registryHeapMb, startTimeout);
+    }
+
+    public StackSettings withStartTimeout(Duration newStartTimeout) {
+        return new StackSettings(home, dataDir, host, brokerPort, controllerPort, registryPort,
+                brokerHeapMb, registryHeapMb, newStartTimeout);
+    }
+
+    /** {@code deploy/broker/target/lib}: the broker's runtime classpath. */
+    public Path brokerLibDir() {
+        return home.resolve("deploy/broker/target/lib");
+    }
+
+    /** {@code deploy/registry/target/quarkus-app/quarkus-run.jar}: the registry application. */
+    public Path registryJar() {
+        return home.resolve("deploy/registry/target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static void checkPort(String name, int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(name + " out of range: " + port);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.gatestream.topics;
+
+/** Names of the Kafka record headers Gatestream writes; the only place they are spelled. */
+public final class GatestreamHeaders {
+
+  /** Why a record was dead-lettered, one line. */
+  public static final String DLQ_REASON = "gatestream.dlq.reason";
+  /** Which stage dead-lettered it (router, fusion, expert NAME, ...). */
+  public static final String DLQ_STAGE = "gatestream.dlq.stage";
+  /** Topic, partition and offset the record came from. */
+  public static final String DLQ_SOURCE_TOPIC = "gatestream.dlq.source.topic";
+  public static final String DLQ_SOURCE_PARTITION = "gatestream.dlq.source.partition";
+  public static final String DLQ_SOURCE_OFFSET = "gatestream.dlq.source.offset";
+  /** Epoch milliseconds at which the record was dead-lettered. */
+  public static final String DLQ_TIMESTAMP = "gatestream.dlq.timestamp";
+
+  private GatestreamHeaders() {}
+}

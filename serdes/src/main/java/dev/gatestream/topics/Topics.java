@@ -1,0 +1,110 @@
+package dev.gatestream.topics;
+
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.contracts.ExpertResult;
+import dev.gatestream.contracts.ExpertTask;
+import dev.gatestream.contracts.Feedback;
+import dev.gatestream.contracts.FusedResult;
+import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.contracts.RoutingDecision;
+import dev.gatestream.contracts.RoutingWeights;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The catalogue of Gatestream's topics: the only place topic names are spelled. Data flows
+ * requests → (router) → expert tasks → (experts) → expert results → (fusion) → fused results, and
+ * feedback → (adaptation) → routing weights → (router). Every key is the request id, except on the
+ * routing-weights topic, which is keyed by policy name and compacted so it holds each policy's latest
+ * weights.
+ */
+public final class Topics {
+
+  static final String EXPERT_TASKS = "expert-tasks-";
+
+  private final String prefix;
+  private final int partitions;
+  private final short replication;
+
+  public Topics(String prefix, int partitions, short replication) {
+    this.prefix = prefix;
+    this.partitions = partitions;
+    this.replication = replication;
+  }
+
+  public static Topics from(GatestreamConfig config) {
+    return new Topics(config.getString(GatestreamConfig.TOPIC_PREFIX),
+        config.getInt(GatestreamConfig.TOPIC_PARTITIONS),
+        config.getShort(GatestreamConfig.TOPIC_REPLICATION));
+  }
+
+  public TopicSpec<String, InferenceRequest> requests() {
+    return data("requests", InferenceRequest.class);
+  }
+
+  public TopicSpec<String, RoutingDecision> decisions() {
+    return data("decisions", RoutingDecision.class);
+  }
+
+  public TopicSpec<String, ExpertTask> expertTasks(String expertName) {
+    return data(EXPERT_TASKS + ExpertId.of(expertName), ExpertTask.class);
+  }
+
+  public TopicSpec<String, ExpertResult> expertResults() {
+    return data("expert-results", ExpertResult.class);
+  }
+
+  public TopicSpec<String, FusedResult> fusedResults() {
+    return data("fused-results", FusedResult.class);
+  }
+
+  public TopicSpec<String, Feedback> feedback() {
+    return data("feedback", Feedback.class);
+  }
+
+  /** Compacted, one partition: read whole as a global table by every router instance. */
+  public TopicSpec<String, RoutingWeights> routingWeights() {
+    return new TopicSpec<>(prefix + "routing-weights", String.class, RoutingWeights.class, 1,
+        replication, CleanupPolicy.COMPACT,
+        Map.of("min.compaction.lag.ms", "0", "segment.ms", "600000"));
+  }
+
+  /**
+   * Records no stage could process, as the bytes that arrived, with the reason and origin in headers
+   * ({@link GatestreamHeaders}); kept for 14 days.
+   */
+  public TopicSpec<byte[], byte[]> deadLetters() {
+    return new TopicSpec<>(prefix + "dead-letters", byte[].class, byte[].class, partitions,
+        replication, CleanupPolicy.DELETE, Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
+  }
+
+  /** The topics every deployment has, whatever its experts. */
+  public List<TopicSpec<?, ?>> core() {
+    return List.of(requests(), decisions(), expertResults(), fusedResults(), feedback(),
+        routingWeights(), deadLetters());
+  }
+
+  /** The core topics plus one task topic per expert. */
+  public List<TopicSpec<?, ?>> all(Collection<String> expertNames) {
+    List<TopicSpec<?, ?>> all = new ArrayList<>(core());
+    expertNames.forEach(name -> all.add(expertTasks(name)));
+    return all;
+  }
+
+  /** The expert whose task topic this is, if it is one of ours. */
+  public Optional<String> expertOfTaskTopic(String topicName) {
+    String taskPrefix = prefix + EXPERT_TASKS;
+    if (!topicName.startsWith(taskPrefix)) {
+      return Optional.empty();
+    }
+    return Optional.of(ExpertId.nameOf(topicName.substring(taskPrefix.length())));
+  }
+
+  private <V> TopicSpec<String, V> data(String name, Class<V> valueType) {
+    return new TopicSpec<>(prefix + name, String.class, valueType, partitions, replication,
+        CleanupPolicy.DELETE, Map.of());
+  }
+}
