@@ -67,7 +67,7 @@ class ContractsRoundTripIT {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
-    sendAndReceive(new GatestreamSerdes(stack.registryUrl(), true), topic, record);
+    sendAndReceive(GatestreamSerdes.registry(stack.registryUrl(), true), topic, record);
   }
 
   @SuppressWarnings("unchecked")

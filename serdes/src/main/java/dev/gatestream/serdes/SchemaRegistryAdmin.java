@@ -74,10 +74,24 @@ public final class SchemaRegistryAdmin {
     }
   }
 
-  /** The schema a Confluent-wire-format id refers to. */
+  /**
+   * The schema a Confluent-wire-format id refers to. Apicurio's serializers register nested named types
+   * as references to other subjects, so those are fetched and parsed first.
+   */
   public Schema schemaById(int id) {
-    JsonNode body = send("GET", "/schemas/ids/" + id, null, 200);
-    return new Schema.Parser().parse(body.get("schema").asText());
+    Schema.Parser parser = new Schema.Parser();
+    return parseWithReferences(send("GET", "/schemas/ids/" + id, null, 200), parser);
+  }
+
+  private Schema parseWithReferences(JsonNode schemaNode, Schema.Parser parser) {
+    for (JsonNode reference : schemaNode.path("references")) {
+      String type = reference.get("name").asText();
+      if (!parser.getTypes().containsKey(type)) {
+        parseWithReferences(send("GET", "/subjects/" + encode(reference.get("subject").asText())
+            + "/versions/" + reference.get("version").asText(), null, 200), parser);
+      }
+    }
+    return parser.parse(schemaNode.get("schema").asText());
   }
 
   private JsonNode send(String method, String path, Object payload, int expectedStatus) {

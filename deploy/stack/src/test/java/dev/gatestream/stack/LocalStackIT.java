@@ -64,7 +64,7 @@ class LocalStackIT {
         assertThat(stack.status().noneRunning()).isTrue();
 
         long t0 = System.nanoTime();
-        StackStatus first = stack.up();
+        StackStatus first = up();
         long upMillis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(first.allRunning()).isTrue();
         ComponentStatus broker = first.component(LocalStack.BROKER).orElseThrow();
@@ -75,7 +75,7 @@ class LocalStackIT {
                 upMillis, broker.rssBytes() >> 20, registry.rssBytes() >> 20);
 
         // up again: harmless, same processes
-        StackStatus again = stack.up();
+        StackStatus again = up();
         assertThat(again.allRunning()).isTrue();
         assertThat(again.components()).extracting(ComponentStatus::pid).containsExactly(broker.pid(), registry.pid());
 
@@ -105,7 +105,7 @@ class LocalStackIT {
         assertThat(stack.down().noneRunning()).isTrue(); // down twice is fine
 
         long t1 = System.nanoTime();
-        StackStatus restarted = stack.up();
+        StackStatus restarted = up();
         System.out.printf("[LocalStackIT] restart (no format) in %d ms%n", (System.nanoTime() - t1) / 1_000_000);
         assertThat(restarted.allRunning()).isTrue();
         restarted.components().forEach(c -> seenPids.add(c.pid()));
@@ -126,6 +126,24 @@ class LocalStackIT {
                     .hasMessage("port " + s.brokerPort() + " (kafka broker) is already in use by another process");
         }
         assertThat(stack.status().noneRunning()).isTrue();
+    }
+
+    /** up(), and on failure the tails of the children's console output (the temp dir is gone afterwards). */
+    private StackStatus up() throws IOException {
+        try {
+            return stack.up();
+        } catch (StackException e) {
+            StringBuilder msg = new StringBuilder(e.getMessage());
+            for (String name : List.of("broker.out", "registry.out", "format.out")) {
+                Path f = dataDir.resolve("logs").resolve(name);
+                if (Files.isRegularFile(f)) {
+                    List<String> lines = Files.readAllLines(f);
+                    msg.append("\n---- ").append(name).append(" (tail)\n")
+                            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+                }
+            }
+            throw new AssertionError(msg.toString(), e);
+        }
     }
 
     private void assertNothingLeftRunning() {
