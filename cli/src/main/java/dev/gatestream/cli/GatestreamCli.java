@@ -28,7 +28,8 @@ public final class GatestreamCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  static CommandLine commandLine() {
+  /** The command line with its error handling, for embedding and tests. */
+  public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new GatestreamCli());
     commandLine.setExecutionExceptionHandler((exception, cli, parseResult) -> {
       PrintWriter err = cli.getErr();

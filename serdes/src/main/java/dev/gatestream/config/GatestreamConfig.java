@@ -32,6 +32,35 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String STACK_REGISTRY_HEAP_MB = "stack.registry.heap.mb";
   public static final String STACK_START_TIMEOUT_MS = "stack.start.timeout.ms";
   public static final String CLIENT_TIMEOUT_MS = "client.timeout.ms";
+  public static final String EXPERTS_FILE = "experts.file";
+  public static final String STREAMS_STATE_DIR = "streams.state.dir";
+  public static final String STREAMS_THREADS = "streams.threads";
+  public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
+  public static final String ROUTER_POLICY = "router.policy";
+  public static final String ROUTER_GATE = "router.gate";
+  public static final String ROUTER_GATE_K = "router.gate.k";
+  public static final String ROUTER_GATE_P = "router.gate.p";
+  public static final String ROUTER_GATE_MAX_K = "router.gate.max.k";
+  public static final String ROUTER_GATE_SHARED_EXPERTS = "router.gate.shared.experts";
+  public static final String ROUTER_GATE_THRESHOLD = "router.gate.threshold";
+  public static final String ROUTER_GATE_LAMBDA = "router.gate.lambda";
+  public static final String ROUTER_GATE_MODE = "router.gate.mode";
+  public static final String ROUTER_GATE_MARGIN = "router.gate.margin";
+  public static final String ROUTER_TASK_RULES = "router.task.rules";
+  public static final String ROUTER_DEFAULT_EXPERTS = "router.default.experts";
+  public static final String ROUTER_EXPLORATION = "router.exploration";
+  public static final String ROUTER_EXPLORATION_EPSILON = "router.exploration.epsilon";
+  public static final String ROUTER_EXPLORATION_TEMPERATURE = "router.exploration.temperature";
+  public static final String ROUTER_FEATURIZER = "router.featurizer";
+  public static final String ROUTER_FEATURE_DIMENSION = "router.feature.dimension";
+  public static final String ROUTER_PROJECTION_DIMENSION = "router.projection.dimension";
+  public static final String ROUTER_MAX_TEXT_CHARS = "router.max.text.chars";
+  public static final String FUSION_STRATEGY = "fusion.strategy";
+  public static final String FUSION_WEIGHTS = "fusion.weights";
+  public static final String FUSION_QUORUM = "fusion.quorum";
+  public static final String FUSION_GRACE_MS = "fusion.grace.ms";
+  public static final String FUSION_PUNCTUATE_MS = "fusion.punctuate.ms";
+  public static final String FUSION_FALLBACK_ORDER = "fusion.fallback.order";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(BOOTSTRAP, Type.STRING, "", Importance.HIGH,
@@ -73,7 +102,74 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(STACK_START_TIMEOUT_MS, Type.LONG, 120_000L, Range.atLeast(1_000), Importance.LOW,
           "How long 'stack up' waits for each component to become ready.")
       .define(CLIENT_TIMEOUT_MS, Type.INT, 15_000, Range.atLeast(1_000), Importance.LOW,
-          "How long admin calls to Kafka and the registry may take before the command gives up.");
+          "How long admin calls to Kafka and the registry may take before the command gives up.")
+      .define(EXPERTS_FILE, Type.STRING, "", Importance.HIGH,
+          "JSON file describing each expert (backend, price, concurrency, batch size, timeout);"
+              + " experts listed in 'experts' but not in the file get the replay defaults.")
+      .define(STREAMS_STATE_DIR, Type.STRING, ".gatestream/streams", Importance.LOW,
+          "Kafka Streams state directory of the router and fusion stages; relative to the project root.")
+      .define(STREAMS_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW,
+          "Stream threads per Kafka Streams stage.")
+      .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 50L, Range.atLeast(1), Importance.MEDIUM,
+          "Commit interval of the exactly-once stages: read_committed readers see results only after a"
+              + " commit, so this bounds the latency each stage adds.")
+      .define(ROUTER_POLICY, Type.STRING, "default", Importance.HIGH,
+          "Name of the routing policy: the key under which its weights are published.")
+      .define(ROUTER_GATE, Type.STRING, "softmax-top-k",
+          ValidString.in("task-rules", "softmax-top-k", "top-p", "sigmoid", "success-predictor"),
+          Importance.HIGH, "Which gate decides where a request goes.")
+      .define(ROUTER_GATE_K, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
+          "Experts per request for the top-k gates.")
+      .define(ROUTER_GATE_P, Type.DOUBLE, 0.8, Range.between(0.0, 1.0), Importance.MEDIUM,
+          "Cumulative gate probability the top-p gate reaches before it stops adding experts.")
+      .define(ROUTER_GATE_MAX_K, Type.INT, 4, Range.atLeast(1), Importance.LOW,
+          "Most experts the top-p gate and uncertainty broadcast may choose.")
+      .define(ROUTER_GATE_SHARED_EXPERTS, Type.LIST, List.of(), Importance.LOW,
+          "Experts the sigmoid gate always adds (shared experts).")
+      .define(ROUTER_GATE_THRESHOLD, Type.DOUBLE, 0.7, Range.between(0.0, 1.0), Importance.MEDIUM,
+          "Predicted success the success-predictor gate requires of the cheapest expert.")
+      .define(ROUTER_GATE_LAMBDA, Type.DOUBLE, 0.0, Range.atLeast(0.0), Importance.MEDIUM,
+          "Price of cost in reward units: the success predictor maximizes success - lambda * price.")
+      .define(ROUTER_GATE_MODE, Type.STRING, "net-utility",
+          ValidString.in("net-utility", "cheapest-above-threshold"), Importance.LOW,
+          "How the success-predictor gate chooses.")
+      .define(ROUTER_GATE_MARGIN, Type.DOUBLE, 0.0, Range.atLeast(0.0), Importance.LOW,
+          "Uncertainty broadcast: runners-up whose score is within this margin of the top are added"
+              + " (0 = off).")
+      .define(ROUTER_TASK_RULES, Type.STRING, "", Importance.MEDIUM,
+          "Task rules, 'task=expertA|expertB;task2=expertC', for the task-rules gate.")
+      .define(ROUTER_DEFAULT_EXPERTS, Type.LIST, List.of(), Importance.MEDIUM,
+          "Experts for tasks no rule names (task-rules gate); default: every expert.")
+      .define(ROUTER_EXPLORATION, Type.STRING, "none", ValidString.in("none", "epsilon", "temperature"),
+          Importance.MEDIUM, "Exploration on top of the gate; always reflected in logged propensities.")
+      .define(ROUTER_EXPLORATION_EPSILON, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.LOW,
+          "Probability of a uniformly random selection under epsilon exploration.")
+      .define(ROUTER_EXPLORATION_TEMPERATURE, Type.DOUBLE, 1.0, Range.atLeast(1e-6), Importance.LOW,
+          "Softmax temperature of temperature exploration.")
+      .define(ROUTER_FEATURIZER, Type.STRING, "hashed", ValidString.in("numeric", "hashed", "minilm"),
+          Importance.HIGH, "How requests become features: numeric as given, hashed text n-grams, or"
+              + " MiniLM sentence embeddings (ONNX, in-process).")
+      .define(ROUTER_FEATURE_DIMENSION, Type.INT, 256, Range.atLeast(1), Importance.MEDIUM,
+          "Feature dimension of the numeric and hashed featurizers (MiniLM is always 384).")
+      .define(ROUTER_PROJECTION_DIMENSION, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+          "Fixed random projection of the features to this dimension (0 = none).")
+      .define(ROUTER_MAX_TEXT_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW,
+          "Requests with longer text are dead-lettered.")
+      .define(FUSION_STRATEGY, Type.STRING, "auto",
+          ValidString.in("auto", "weighted-average", "weighted-vote", "highest-confidence",
+              "weighted-mean", "weighted-median", "first-successful", "agreement-vote"),
+          Importance.HIGH, "How expert answers are fused; auto picks by output type (probabilities:"
+              + " weighted-average, scores: weighted-mean, text: agreement-vote).")
+      .define(FUSION_WEIGHTS, Type.STRING, "gate", ValidString.in("gate", "uniform"), Importance.MEDIUM,
+          "Weights of the weighted strategies: the gate's weights or uniform.")
+      .define(FUSION_QUORUM, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+          "Emit once this many chosen experts answered OK (0 = wait for all of them or the deadline).")
+      .define(FUSION_GRACE_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
+          "How long after its deadline a request's state is kept to recognize late results.")
+      .define(FUSION_PUNCTUATE_MS, Type.LONG, 20L, Range.atLeast(1), Importance.LOW,
+          "How often fusion checks for requests at their deadline (wall-clock).")
+      .define(FUSION_FALLBACK_ORDER, Type.LIST, List.of(), Importance.LOW,
+          "Expert order of the first-successful strategy (default: the gate's order).");
 
   public GatestreamConfig(Map<String, ?> values) {
     super(DEFINITION, values, false);

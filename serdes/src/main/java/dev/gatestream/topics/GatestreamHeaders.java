@@ -14,5 +14,8 @@ public final class GatestreamHeaders {
   /** Epoch milliseconds at which the record was dead-lettered. */
   public static final String DLQ_TIMESTAMP = "gatestream.dlq.timestamp";
 
+  /** On fused results bound for a request's reply-to topic: that topic. */
+  public static final String REPLY_TO = "gatestream.reply.to";
+
   private GatestreamHeaders() {}
 }
