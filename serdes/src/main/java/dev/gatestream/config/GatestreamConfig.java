@@ -33,6 +33,8 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String STACK_START_TIMEOUT_MS = "stack.start.timeout.ms";
   public static final String CLIENT_TIMEOUT_MS = "client.timeout.ms";
   public static final String EXPERTS_FILE = "experts.file";
+  public static final String EXPERTS_REPLAY_LOG = "experts.replay.log";
+  public static final String EXPERT_INSTANCES = "expert.instances";
   public static final String STREAMS_STATE_DIR = "streams.state.dir";
   public static final String STREAMS_THREADS = "streams.threads";
   public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
@@ -106,6 +108,11 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(EXPERTS_FILE, Type.STRING, "", Importance.HIGH,
           "JSON file describing each expert (backend, price, concurrency, batch size, timeout);"
               + " experts listed in 'experts' but not in the file get the replay defaults.")
+      .define(EXPERTS_REPLAY_LOG, Type.STRING, "", Importance.MEDIUM,
+          "Wide routing log (CSV) that replay experts answer from: the experts listed in 'experts' and"
+              + " not in the experts file replay their logged outcomes from it.")
+      .define(EXPERT_INSTANCES, Type.INT, 1, Range.atLeast(1), Importance.LOW,
+          "Worker instances per expert in one JVM (each is a member of the expert's consumer group).")
       .define(STREAMS_STATE_DIR, Type.STRING, ".gatestream/streams", Importance.LOW,
           "Kafka Streams state directory of the router and fusion stages; relative to the project root.")
       .define(STREAMS_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW,

@@ -1,0 +1,50 @@
+package dev.gatestream.cli.pipeline;
+
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.experts.ExpertSpec;
+import dev.gatestream.gating.Expert;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The deployment's experts: those of the experts file, plus every name in 'experts' that the file does
+ * not describe, which replays its outcomes from the configured replay log.
+ */
+public final class ExpertCatalog {
+
+  private ExpertCatalog() {}
+
+  /** @param home directory that relative paths in the configuration are resolved against */
+  public static List<ExpertSpec> load(GatestreamConfig config, Path home) {
+    Map<String, ExpertSpec> specs = new LinkedHashMap<>();
+    String file = config.getString(GatestreamConfig.EXPERTS_FILE);
+    if (!file.isBlank()) {
+      ExpertSpec.load(home.resolve(file)).forEach(spec -> specs.put(spec.name(), spec));
+    }
+    String replayLog = config.getString(GatestreamConfig.EXPERTS_REPLAY_LOG);
+    for (String name : config.getList(GatestreamConfig.EXPERTS)) {
+      if (specs.containsKey(name)) {
+        continue;
+      }
+      if (replayLog.isBlank()) {
+        throw new ConfigException("expert '" + name + "' is not in the experts file and no "
+            + GatestreamConfig.EXPERTS_REPLAY_LOG + " is set for it to replay from");
+      }
+      specs.put(name, ExpertSpec.replayDefaults(name, home.resolve(replayLog)));
+    }
+    if (specs.isEmpty()) {
+      throw new ConfigException("no experts configured: set 'experts' (with '"
+          + GatestreamConfig.EXPERTS_REPLAY_LOG + "') or '" + GatestreamConfig.EXPERTS_FILE + "'");
+    }
+    return new ArrayList<>(specs.values());
+  }
+
+  /** The experts as the gates see them: name and price. */
+  public static List<Expert> forGates(List<ExpertSpec> specs) {
+    return specs.stream().map(spec -> new Expert(spec.name(), spec.pricePerCall())).toList();
+  }
+}

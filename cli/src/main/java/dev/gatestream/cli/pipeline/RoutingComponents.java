@@ -1,0 +1,85 @@
+package dev.gatestream.cli.pipeline;
+
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.gating.Expert;
+import dev.gatestream.gating.features.Featurizer;
+import dev.gatestream.gating.features.Featurizers;
+import dev.gatestream.gating.features.MiniLmFeaturizer;
+import dev.gatestream.gating.gates.GateSpec;
+import dev.gatestream.gating.gates.Gates;
+import dev.gatestream.gating.gates.SuccessPredictorGate;
+import dev.gatestream.topology.router.GateFactory;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+
+/** The router's featurizer and gate, as configuration describes them. */
+public final class RoutingComponents {
+
+  private RoutingComponents() {}
+
+  public static Featurizer featurizer(GatestreamConfig config) {
+    String kind = config.getString(GatestreamConfig.ROUTER_FEATURIZER);
+    int dimension = "minilm".equals(kind) ? MiniLmFeaturizer.DIMENSION
+        : config.getInt(GatestreamConfig.ROUTER_FEATURE_DIMENSION);
+    try {
+      return Featurizers.create(kind, dimension, config.getInt(GatestreamConfig.ROUTER_PROJECTION_DIMENSION));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(GatestreamConfig.ROUTER_PROJECTION_DIMENSION + ": " + e.getMessage());
+    }
+  }
+
+  public static GateSpec gateSpec(GatestreamConfig config) {
+    GateSpec spec = switch (GateSpec.Kind.fromId(config.getString(GatestreamConfig.ROUTER_GATE))) {
+      case TASK_RULES -> GateSpec.taskRules(taskRules(config.getString(GatestreamConfig.ROUTER_TASK_RULES)),
+          config.getList(GatestreamConfig.ROUTER_DEFAULT_EXPERTS));
+      case SOFTMAX_TOP_K -> GateSpec.softmaxTopK(config.getInt(GatestreamConfig.ROUTER_GATE_K));
+      case TOP_P -> GateSpec.topP(config.getDouble(GatestreamConfig.ROUTER_GATE_P),
+          config.getInt(GatestreamConfig.ROUTER_GATE_MAX_K));
+      case SIGMOID -> GateSpec.sigmoid(config.getInt(GatestreamConfig.ROUTER_GATE_K),
+          config.getList(GatestreamConfig.ROUTER_GATE_SHARED_EXPERTS));
+      case SUCCESS_PREDICTOR -> GateSpec.successPredictor(
+          "cheapest-above-threshold".equals(config.getString(GatestreamConfig.ROUTER_GATE_MODE))
+              ? SuccessPredictorGate.Mode.CHEAPEST_ABOVE_THRESHOLD : SuccessPredictorGate.Mode.NET_UTILITY,
+          config.getDouble(GatestreamConfig.ROUTER_GATE_THRESHOLD),
+          config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA));
+    };
+    double margin = config.getDouble(GatestreamConfig.ROUTER_GATE_MARGIN);
+    if (margin > 0) {
+      spec = spec.withBroadcast(margin, config.getInt(GatestreamConfig.ROUTER_GATE_MAX_K));
+    }
+    return switch (config.getString(GatestreamConfig.ROUTER_EXPLORATION)) {
+      case "epsilon" -> spec.withEpsilonGreedy(config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_EPSILON));
+      case "temperature" -> spec.withTemperatureSampling(
+          config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_TEMPERATURE));
+      default -> spec;
+    };
+  }
+
+  /** The gate factory: the configured gate over these experts, with the given weights or the prior. */
+  public static GateFactory gateFactory(GateSpec spec, List<Expert> experts, int featureDimension) {
+    // Built once up front so that a configuration error surfaces at start, not at the first request.
+    Gates.create(spec, experts, featureDimension, null);
+    return weights -> Gates.create(spec, experts, featureDimension, weights);
+  }
+
+  /** Parses "task=expertA|expertB;task2=expertC". */
+  static Map<String, List<String>> taskRules(String rules) {
+    Map<String, List<String>> parsed = new LinkedHashMap<>();
+    if (rules.isBlank()) {
+      return parsed;
+    }
+    for (String rule : rules.split(";")) {
+      int equals = rule.indexOf('=');
+      if (equals <= 0 || equals == rule.length() - 1) {
+        throw new ConfigException(GatestreamConfig.ROUTER_TASK_RULES + ": rule '" + rule.strip()
+            + "' is not task=expert|expert");
+      }
+      parsed.put(rule.substring(0, equals).strip(),
+          Arrays.stream(rule.substring(equals + 1).split("\\|")).map(String::strip).toList());
+    }
+    return parsed;
+  }
+}

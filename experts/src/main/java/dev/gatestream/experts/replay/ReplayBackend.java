@@ -1,0 +1,106 @@
+package dev.gatestream.experts.replay;
+
+import dev.gatestream.contracts.ExpertTask;
+import dev.gatestream.contracts.Score;
+import dev.gatestream.contracts.TextAnswer;
+import dev.gatestream.experts.BackendException;
+import dev.gatestream.experts.BackendSettings.ReplayAnswer;
+import dev.gatestream.experts.ExpertBackend;
+import dev.gatestream.experts.Outcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * An expert that answers what the routing log says it answered: its logged quality as a Score, or
+ * its logged response text; with the logged cost and latency when the log has them. It can also
+ * really take (a fraction of) the logged latency, so that replays show realistic timing.
+ */
+public final class ReplayBackend implements ExpertBackend {
+
+  private final String expert;
+  private final ReplayLog log;
+  private final ReplayAnswer answer;
+  private final double latencyScale;
+
+  /**
+   * @param latencyScale how long to really wait, as a fraction of the logged latency; 0 = no wait
+   * @throws IllegalArgumentException when the log lacks the expert or the column answered from
+   */
+  public ReplayBackend(String expert, ReplayLog log, ReplayAnswer answer, double latencyScale) {
+    if (!log.experts().contains(expert)) {
+      throw new IllegalArgumentException("replay log " + log.source() + " has no expert '" + expert
+          + "'; it has " + log.experts());
+    }
+    if (answer == ReplayAnswer.RESPONSE && !log.hasResponse(expert)) {
+      throw new IllegalArgumentException("replay log " + log.source() + " has no column '" + expert
+          + WideRoutingLog.RESPONSE_SUFFIX + "' to answer with");
+    }
+    if (!(latencyScale >= 0)) {
+      throw new IllegalArgumentException("latencyScale must be >= 0, got " + latencyScale);
+    }
+    this.expert = expert;
+    this.log = log;
+    this.answer = answer;
+    this.latencyScale = latencyScale;
+  }
+
+  @Override
+  public List<Outcome> answer(List<ExpertTask> tasks, Duration timeout) throws BackendException {
+    List<Outcome> outcomes = new ArrayList<>(tasks.size());
+    long slowest = 0;
+    for (ExpertTask task : tasks) {
+      Outcome outcome = outcome(task.getRequestId());
+      if (outcome instanceof Outcome.Answer a && a.latencyMs().isPresent()) {
+        slowest = Math.max(slowest, a.latencyMs().getAsLong());
+      }
+      outcomes.add(outcome);
+    }
+    long wait = Math.round(slowest * latencyScale);
+    if (wait > 0) {
+      sleep(Math.min(wait, timeout.toMillis()));
+      if (wait > timeout.toMillis()) {
+        throw new BackendException("timed out after " + timeout.toMillis() + " ms (replayed"
+            + " latency " + wait + " ms)", true);
+      }
+    }
+    return outcomes;
+  }
+
+  private Outcome outcome(String requestId) {
+    Optional<WideRoutingLog.Row> found = log.row(requestId);
+    if (found.isEmpty()) {
+      return Outcome.permanent("request " + requestId + " is not in the replay log");
+    }
+    WideRoutingLog.Row row = found.get();
+    double quality = row.quality(expert);
+    if (Double.isNaN(quality)) {
+      return Outcome.permanent("request " + requestId + " has no logged answer from " + expert);
+    }
+    Object output;
+    if (answer == ReplayAnswer.RESPONSE) {
+      Optional<String> response = row.response(expert);
+      if (response.isEmpty()) {
+        return Outcome.permanent("request " + requestId + " has no logged response from " + expert);
+      }
+      output = new TextAnswer(response.get());
+    } else {
+      output = new Score(quality);
+    }
+    OptionalDouble cost = row.cost(expert);
+    OptionalLong latency = row.latencyMs(expert);
+    return new Outcome.Answer(output, cost, latency);
+  }
+
+  private static void sleep(long ms) throws BackendException {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BackendException("interrupted", true, e);
+    }
+  }
+}

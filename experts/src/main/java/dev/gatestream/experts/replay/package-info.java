@@ -1,0 +1,2 @@
+/** Wide routing logs: reading them, and replaying the experts they logged. */
+package dev.gatestream.experts.replay;

@@ -1,0 +1,125 @@
+package dev.gatestream.experts.replay;
+
+import static dev.gatestream.experts.TestTasks.farFuture;
+import static dev.gatestream.experts.TestTasks.task;
+import static dev.gatestream.experts.replay.WideRoutingLogTest.FIXTURE;
+import static dev.gatestream.experts.replay.WideRoutingLogTest.GPT4;
+import static dev.gatestream.experts.replay.WideRoutingLogTest.MIXTRAL;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatestream.contracts.Score;
+import dev.gatestream.contracts.TextAnswer;
+import dev.gatestream.experts.BackendException;
+import dev.gatestream.experts.BackendSettings.ReplayAnswer;
+import dev.gatestream.experts.Outcome;
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ReplayBackendTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  private static ReplayLog gsm8k;
+
+  @BeforeAll
+  static void load() throws IOException {
+    gsm8k = ReplayLog.load(FIXTURE);
+  }
+
+  private static ReplayLog inline(String csv) throws IOException {
+    try (WideRoutingLog log = WideRoutingLog.read(new StringReader(csv), "inline.csv")) {
+      return ReplayLog.index(log);
+    }
+  }
+
+  @Test
+  void answersWithTheLoggedQualityAsAScore() throws BackendException {
+    ReplayBackend gpt4 = new ReplayBackend(GPT4, gsm8k, ReplayAnswer.SCORE, 0);
+
+    List<Outcome> outcomes = gpt4.answer(List.of(task("gsm8k.4", GPT4, farFuture()),
+        task("gsm8k.5", GPT4, farFuture())), TIMEOUT);
+
+    assertThat(outcomes).containsExactly(
+        new Outcome.Answer(new Score(1.0), OptionalDouble.empty(), OptionalLong.empty()),
+        new Outcome.Answer(new Score(0.0), OptionalDouble.empty(), OptionalLong.empty()));
+    assertThat(gsm8k.size()).isEqualTo(60);
+  }
+
+  @Test
+  void answersWithTheLoggedResponseWhenAsked() throws BackendException {
+    ReplayBackend mixtral = new ReplayBackend(MIXTRAL, gsm8k, ReplayAnswer.RESPONSE, 0);
+
+    Outcome.Answer answer = (Outcome.Answer) mixtral.answer(
+        List.of(task("gsm8k.0", MIXTRAL, farFuture())), TIMEOUT).get(0);
+
+    assertThat(((TextAnswer) answer.output()).getText()).endsWith("#### 18");
+  }
+
+  @Test
+  void anUnknownRequestFailsPermanently() throws BackendException {
+    ReplayBackend gpt4 = new ReplayBackend(GPT4, gsm8k, ReplayAnswer.SCORE, 0);
+
+    assertThat(gpt4.answer(List.of(task("nope", GPT4, farFuture())), TIMEOUT))
+        .containsExactly(Outcome.permanent("request nope is not in the replay log"));
+  }
+
+  @Test
+  void usesLoggedCostAndLatencyAndSaysWhenNothingWasLogged() throws Exception {
+    ReplayLog log = inline("id,prompt,task,a/b-1.0,a/b-1.0|cost,a/b-1.0|latency_ms\n"
+        + "q1,p,t,0.75,0.0125,80\n"
+        + "q2,p,t,,,\n");
+    ReplayBackend backend = new ReplayBackend("a/b-1.0", log, ReplayAnswer.SCORE, 0);
+
+    List<Outcome> outcomes = backend.answer(List.of(task("q1", "a/b-1.0", farFuture()),
+        task("q2", "a/b-1.0", farFuture())), TIMEOUT);
+
+    assertThat(outcomes).containsExactly(
+        new Outcome.Answer(new Score(0.75), OptionalDouble.of(0.0125), OptionalLong.of(80)),
+        Outcome.permanent("request q2 has no logged answer from a/b-1.0"));
+  }
+
+  @Test
+  void reallyWaitsTheScaledLoggedLatency() throws Exception {
+    ReplayLog log = inline("id,prompt,task,x,x|latency_ms\nq1,p,t,1,400\n");
+    ReplayBackend halfSpeed = new ReplayBackend("x", log, ReplayAnswer.SCORE, 0.25);
+
+    long start = System.nanoTime();
+    halfSpeed.answer(List.of(task("q1", "x", farFuture())), TIMEOUT);
+
+    assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(100);
+    assertThatThrownBy(() -> halfSpeed.answer(List.of(task("q1", "x", farFuture())),
+        Duration.ofMillis(20)))
+        .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.isTransient()).isTrue())
+        .hasMessage("timed out after 20 ms (replayed latency 100 ms)");
+  }
+
+  @Test
+  void refusesExpertsAndColumnsTheLogLacks() {
+    assertThatThrownBy(() -> new ReplayBackend("gpt-5", gsm8k, ReplayAnswer.SCORE, 0))
+        .hasMessageContaining("has no expert 'gpt-5'");
+    assertThatThrownBy(() -> new ReplayBackend("x", inlineUnchecked("id,prompt,task,x\nq,p,t,1\n"),
+        ReplayAnswer.RESPONSE, 0))
+        .hasMessageContaining("has no column 'x|response' to answer with");
+  }
+
+  @Test
+  void duplicateIdsAreAFormatError() {
+    assertThatThrownBy(() -> inline("id,prompt,task,x\nq,p,t,1\nq,p,t,0\n"))
+        .isInstanceOf(RoutingLogFormatException.class)
+        .hasMessage("inline.csv line 3: id 'q' again (first on line 2)");
+  }
+
+  private static ReplayLog inlineUnchecked(String csv) {
+    try {
+      return inline(csv);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

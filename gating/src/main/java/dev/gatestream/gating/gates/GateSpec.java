@@ -1,0 +1,135 @@
+package dev.gatestream.gating.gates;
+
+import dev.gatestream.gating.gates.SuccessPredictorGate.Mode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What gate to build, as configuration says it. Each kind reads only its own fields; start from a
+ * factory ({@link #softmaxTopK}, {@link #topP}, ...) and add options with the {@code with...} methods.
+ *
+ * @param k routed experts to pick (softmax-top-k, sigmoid)
+ * @param p cumulative probability to reach (top-p)
+ * @param maxK the most routed experts a selection may have: top-p's cap, and broadcast's
+ * @param sharedExperts always-on experts (sigmoid)
+ * @param mode how predicted success and price pick (success-predictor)
+ * @param threshold success probability an expert must reach (success-predictor, cheapest mode)
+ * @param lambda price weight in USD⁻¹ (success-predictor, net-utility mode)
+ * @param taskRules task label → experts (task-rules)
+ * @param defaultExperts experts for tasks without a rule (task-rules)
+ * @param margin uncertainty broadcast: also pick routed experts scoring within this of the best; 0 = off
+ * @param exploration none, epsilon (ε-greedy) or temperature (softmax sampling)
+ */
+public record GateSpec(
+    Kind kind,
+    int k,
+    double p,
+    int maxK,
+    List<String> sharedExperts,
+    Mode mode,
+    double threshold,
+    double lambda,
+    Map<String, List<String>> taskRules,
+    List<String> defaultExperts,
+    double margin,
+    Exploration exploration,
+    double epsilon,
+    double temperature) {
+
+  /** The gate kinds, with their configuration ids. */
+  public enum Kind {
+    TASK_RULES("task-rules"),
+    SOFTMAX_TOP_K("softmax-top-k"),
+    TOP_P("top-p"),
+    SIGMOID("sigmoid"),
+    SUCCESS_PREDICTOR("success-predictor");
+
+    private final String id;
+
+    Kind(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public static Kind fromId(String id) {
+      for (Kind kind : values()) {
+        if (kind.id.equals(id)) {
+          return kind;
+        }
+      }
+      throw new IllegalArgumentException("unknown gate kind '" + id
+          + "', expected task-rules, softmax-top-k, top-p, sigmoid or success-predictor");
+    }
+  }
+
+  /** How a gate explores; ids none, epsilon, temperature. */
+  public enum Exploration {
+    NONE,
+    EPSILON,
+    TEMPERATURE;
+
+    public static Exploration fromId(String id) {
+      for (Exploration exploration : values()) {
+        if (exploration.name().toLowerCase(Locale.ROOT).equals(id)) {
+          return exploration;
+        }
+      }
+      throw new IllegalArgumentException("unknown exploration '" + id + "', expected none, epsilon or temperature");
+    }
+  }
+
+  public GateSpec {
+    Objects.requireNonNull(kind, "kind");
+    sharedExperts = sharedExperts == null ? List.of() : List.copyOf(sharedExperts);
+    defaultExperts = defaultExperts == null ? List.of() : List.copyOf(defaultExperts);
+    Map<String, List<String>> rules = new LinkedHashMap<>();
+    if (taskRules != null) {
+      taskRules.forEach((task, experts) -> rules.put(task, experts == null ? List.of() : List.copyOf(experts)));
+    }
+    taskRules = Collections.unmodifiableMap(rules);
+    exploration = exploration == null ? Exploration.NONE : exploration;
+  }
+
+  public static GateSpec taskRules(Map<String, List<String>> rules, List<String> defaultExperts) {
+    return new GateSpec(Kind.TASK_RULES, 0, 0, 0, null, null, 0, 0, rules, defaultExperts, 0, null, 0, 0);
+  }
+
+  public static GateSpec softmaxTopK(int k) {
+    return new GateSpec(Kind.SOFTMAX_TOP_K, k, 0, k, null, null, 0, 0, null, null, 0, null, 0, 0);
+  }
+
+  public static GateSpec topP(double p, int maxK) {
+    return new GateSpec(Kind.TOP_P, 0, p, maxK, null, null, 0, 0, null, null, 0, null, 0, 0);
+  }
+
+  public static GateSpec sigmoid(int k, List<String> sharedExperts) {
+    return new GateSpec(Kind.SIGMOID, k, 0, k, sharedExperts, null, 0, 0, null, null, 0, null, 0, 0);
+  }
+
+  public static GateSpec successPredictor(Mode mode, double threshold, double lambda) {
+    return new GateSpec(Kind.SUCCESS_PREDICTOR, 0, 0, 1, null, mode, threshold, lambda, null, null, 0, null, 0, 0);
+  }
+
+  /** Adds routed experts within margin of the best score, up to maxK routed experts in all. */
+  public GateSpec withBroadcast(double margin, int maxK) {
+    return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
+        margin, exploration, epsilon, temperature);
+  }
+
+  public GateSpec withEpsilonGreedy(double epsilon) {
+    return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
+        margin, Exploration.EPSILON, epsilon, temperature);
+  }
+
+  public GateSpec withTemperatureSampling(double temperature) {
+    return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
+        margin, Exploration.TEMPERATURE, epsilon, temperature);
+  }
+}

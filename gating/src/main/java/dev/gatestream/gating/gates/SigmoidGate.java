@@ -1,0 +1,79 @@
+package dev.gatestream.gating.gates;
+
+import dev.gatestream.gating.RoutingInput;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Normalized sigmoid gating (as in DeepSeek-V3's MoE): the top-k routed experts by score plus the
+ * always-on shared experts; gate weights are σ(s_i) normalized over all of them. Sigmoids, unlike a
+ * softmax, do not make experts compete for probability mass before the choice.
+ */
+public final class SigmoidGate extends DeterministicGate {
+
+  private final LinearScorer scorer;
+  private final int k;
+  private final int[] shared;
+  private final boolean[] routable;
+
+  SigmoidGate(ExpertPool pool, long version, LinearScorer scorer, int k, List<String> sharedExperts,
+      double broadcastMargin, int broadcastMax) {
+    super(pool, version, broadcastMargin, broadcastMax);
+    this.shared = new int[sharedExperts.size()];
+    for (int i = 0; i < shared.length; i++) {
+      shared[i] = pool.indexOf(sharedExperts.get(i), "the shared expert list");
+    }
+    this.routable = allRoutableExcept(pool.size(), shared);
+    int routedCount = 0;
+    for (boolean candidate : routable) {
+      routedCount += candidate ? 1 : 0;
+    }
+    if (routedCount + shared.length != pool.size()) {
+      throw new IllegalArgumentException("the shared expert list names an expert twice: " + sharedExperts);
+    }
+    if (k < 1 || k > routedCount) {
+      throw new IllegalArgumentException(
+          "sigmoid needs 1 <= k <= " + routedCount + " routed (non-shared) experts, got k=" + k);
+    }
+    this.scorer = scorer;
+    this.k = k;
+  }
+
+  @Override
+  double[] scores(RoutingInput input, float[] features) {
+    return scorer.score(features);
+  }
+
+  @Override
+  boolean[] routable(RoutingInput input) {
+    return routable;
+  }
+
+  @Override
+  int[] chooseRouted(RoutingInput input, double[] scores, boolean[] routable) {
+    return Arrays.copyOf(rank(scores, routable), k);
+  }
+
+  @Override
+  double[] gateWeights(double[] scores, int[] chosen) {
+    double[] weights = new double[chosen.length];
+    for (int i = 0; i < chosen.length; i++) {
+      weights[i] = sigmoid(scores[chosen[i]]);
+    }
+    return normalized(weights);
+  }
+
+  static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  @Override
+  int[] alwaysOn() {
+    return shared;
+  }
+
+  @Override
+  int maxOwnRouted() {
+    return k;
+  }
+}

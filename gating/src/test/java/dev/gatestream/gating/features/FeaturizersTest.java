@@ -1,0 +1,28 @@
+package dev.gatestream.gating.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class FeaturizersTest {
+
+  @Test
+  void buildsEachKind() {
+    assertThat(Featurizers.create("numeric", 12, 0)).isInstanceOf(NumericFeaturizer.class);
+    assertThat(Featurizers.create("HASHED", 1024, 0)).isInstanceOf(HashedTextFeaturizer.class);
+    Featurizer projected = Featurizers.create("hashed", 1024, 64);
+    assertThat(projected).isInstanceOf(ProjectedFeaturizer.class);
+    assertThat(projected.dimension()).isEqualTo(64);
+  }
+
+  @Test
+  void explainsBadSpecs() {
+    assertThatThrownBy(() -> Featurizers.create("bert", 768, 0))
+        .hasMessage("unknown featurizer kind 'bert', expected numeric, hashed or minilm");
+    assertThatThrownBy(() -> Featurizers.create("minilm", 768, 0))
+        .hasMessage("the minilm featurizer gives 384 features, not 768 (use projectionDimension to shrink it)");
+    assertThatThrownBy(() -> Featurizers.create("hashed", 256, 512))
+        .hasMessage("projection dimension 512 is not smaller than the hashed featurizer's 256");
+  }
+}

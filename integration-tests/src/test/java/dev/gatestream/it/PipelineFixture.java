@@ -1,0 +1,162 @@
+package dev.gatestream.it;
+
+import dev.gatestream.cli.pipeline.ExpertCatalog;
+import dev.gatestream.cli.pipeline.Pipeline;
+import dev.gatestream.config.ConfigLoader;
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.contracts.FusedResult;
+import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.experts.ExpertSpec;
+import dev.gatestream.it.harness.StackEndpoints;
+import dev.gatestream.it.harness.TestNames;
+import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.topics.TopicApplier;
+import dev.gatestream.topics.Topics;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A whole data plane for one test: its own topic prefix (so its own topics, application ids and
+ * consumer groups), a generated replay log, the pipeline, a producer of requests and a reader of fused
+ * results.
+ */
+final class PipelineFixture implements AutoCloseable {
+
+  final GatestreamConfig config;
+  final Topics topics;
+  final List<String> experts;
+  final Pipeline pipeline;
+  private final StackEndpoints stack;
+  private final GatestreamSerdes serdes;
+  private final KafkaProducer<String, InferenceRequest> producer;
+  private final KafkaConsumer<String, FusedResult> results;
+
+  PipelineFixture(StackEndpoints stack, Path workDir, int expertCount, int logRows, Map<String, String> settings)
+      throws IOException {
+    this.stack = stack;
+    experts = new ArrayList<>();
+    for (int i = 0; i < expertCount; i++) {
+      experts.add("org" + i + "/model-" + i + ".5b");
+    }
+    Path log = workDir.resolve("replay.csv");
+    writeReplayLog(log, experts, logRows);
+    Map<String, String> values = new HashMap<>(Map.of(
+        GatestreamConfig.TOPIC_PREFIX, TestNames.unique("pipe") + "-",
+        GatestreamConfig.TOPIC_PARTITIONS, "4",
+        GatestreamConfig.EXPERTS, String.join(",", experts),
+        GatestreamConfig.EXPERTS_REPLAY_LOG, log.toString(),
+        GatestreamConfig.STREAMS_STATE_DIR, workDir.resolve("state").toString(),
+        GatestreamConfig.ROUTER_FEATURIZER, "hashed",
+        GatestreamConfig.ROUTER_FEATURE_DIMENSION, "64",
+        // Zero initial weights make every expert equally likely: spread the load over all of them.
+        GatestreamConfig.ROUTER_EXPLORATION, "temperature"));
+    values.putAll(settings);
+    config = new ConfigLoader(Map.of()).load(null, values);
+    topics = Topics.from(config);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+      new TopicApplier(admin, Duration.ofSeconds(30)).apply(topics.all(experts));
+    }
+    serdes = GatestreamSerdes.registry(stack.registryUrl(), true);
+    List<ExpertSpec> specs = ExpertCatalog.load(config, workDir);
+    pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(), specs, workDir);
+
+    Properties producerProps = new Properties();
+    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    producer = new KafkaProducer<>(producerProps, new StringSerializer(),
+        serdes.valueSerde(topics.requests()).serializer());
+
+    Properties consumerProps = new Properties();
+    consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, TestNames.unique("results-reader"));
+    consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    results = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+        serdes.valueSerde(topics.fusedResults()).deserializer());
+    results.subscribe(Set.of(topics.fusedResults().name()));
+  }
+
+  /** Produces requests r{from}..r{to-1} (ids that are in the replay log). */
+  void sendRequests(int from, int to, Duration deadlineIn) {
+    long now = System.currentTimeMillis();
+    for (int i = from; i < to; i++) {
+      String id = "r" + i;
+      producer.send(new ProducerRecord<>(topics.requests().name(), id, InferenceRequest.newBuilder()
+          .setId(id).setCreatedAtMs(now).setTask("task-" + (i % 5)).setText("question number " + i)
+          .setDeadlineMs(now + deadlineIn.toMillis()).build()));
+    }
+    producer.flush();
+  }
+
+  /** Produces raw bytes to the requests topic, as a broken client would. */
+  void sendRaw(String key, byte[] value) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(props, new StringSerializer(),
+        new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(topics.requests().name(), key, value));
+    }
+  }
+
+  /** Reads what fused results have been committed since the last call. */
+  List<FusedResult> pollResults() {
+    List<FusedResult> read = new ArrayList<>();
+    for (ConsumerRecord<String, FusedResult> record : results.poll(Duration.ofMillis(200))) {
+      read.add(record.value());
+    }
+    return read;
+  }
+
+  /** Whether the reader has consumed everything committed to the fused-results topic so far. */
+  boolean readToEnd() {
+    Set<TopicPartition> assigned = results.assignment();
+    if (assigned.isEmpty()) {
+      return false;
+    }
+    Map<TopicPartition, Long> end = results.endOffsets(assigned);
+    return assigned.stream().allMatch(partition -> results.position(partition) >= end.get(partition));
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+    results.close(Duration.ofSeconds(5));
+    pipeline.close();
+  }
+
+  /** A wide routing log whose experts' quality is a coin flip per request, seeded. */
+  static void writeReplayLog(Path file, List<String> experts, int rows) throws IOException {
+    Random random = new Random(7);
+    try (Writer out = Files.newBufferedWriter(file)) {
+      out.write("id,prompt,task," + String.join(",", experts) + "\n");
+      for (int i = 0; i < rows; i++) {
+        StringBuilder row = new StringBuilder("r" + i + ",\"question, number " + i + "\",task-" + (i % 5));
+        for (int e = 0; e < experts.size(); e++) {
+          row.append(',').append(random.nextInt(2));
+        }
+        out.write(row.append('\n').toString());
+      }
+    }
+  }
+}
