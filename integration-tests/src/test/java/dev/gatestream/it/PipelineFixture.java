@@ -7,14 +7,13 @@ import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.experts.ExpertSpec;
+import dev.gatestream.experts.replay.SyntheticRoutingLog;
 import dev.gatestream.it.harness.StackEndpoints;
 import dev.gatestream.it.harness.TestNames;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.Topics;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,7 +58,7 @@ final class PipelineFixture implements AutoCloseable {
       experts.add("org" + i + "/model-" + i + ".5b");
     }
     Path log = workDir.resolve("replay.csv");
-    writeReplayLog(log, experts, logRows);
+    SyntheticRoutingLog.write(log, experts, logRows, "r", 7);
     Map<String, String> values = new HashMap<>(Map.of(
         GatestreamConfig.TOPIC_PREFIX, TestNames.unique("pipe") + "-",
         GatestreamConfig.TOPIC_PARTITIONS, "4",
@@ -143,20 +141,5 @@ final class PipelineFixture implements AutoCloseable {
     producer.close(Duration.ofSeconds(5));
     results.close(Duration.ofSeconds(5));
     pipeline.close();
-  }
-
-  /** A wide routing log whose experts' quality is a coin flip per request, seeded. */
-  static void writeReplayLog(Path file, List<String> experts, int rows) throws IOException {
-    Random random = new Random(7);
-    try (Writer out = Files.newBufferedWriter(file)) {
-      out.write("id,prompt,task," + String.join(",", experts) + "\n");
-      for (int i = 0; i < rows; i++) {
-        StringBuilder row = new StringBuilder("r" + i + ",\"question, number " + i + "\",task-" + (i % 5));
-        for (int e = 0; e < experts.size(); e++) {
-          row.append(',').append(random.nextInt(2));
-        }
-        out.write(row.append('\n').toString());
-      }
-    }
   }
 }

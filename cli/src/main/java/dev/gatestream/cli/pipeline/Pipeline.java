@@ -6,6 +6,7 @@ import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.experts.ExpertWorker;
 import dev.gatestream.gating.features.Featurizer;
 import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.Topics;
 import dev.gatestream.topology.common.StreamsSettings;
 import dev.gatestream.topology.common.StreamsStage;
@@ -76,8 +77,9 @@ public final class Pipeline implements AutoCloseable {
   private void startStages(GatestreamConfig config, String bootstrapServers, String registryUrl,
       List<ExpertSpec> experts, Set<Stage> stages, Path home) {
     Topics topics = Topics.from(config);
-    GatestreamSerdes serdes = GatestreamSerdes.registry(registryUrl,
+    RegistrySerdes serdes = new RegistrySerdes(registryUrl,
         config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
+    closeables.add(serdes);
     String prefix = config.getString(GatestreamConfig.TOPIC_PREFIX);
     Path stateDir = home.resolve(config.getString(GatestreamConfig.STREAMS_STATE_DIR));
 
