@@ -1,6 +1,7 @@
 package dev.gatestream.cli;
 
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.serdes.SchemaApplier;
 import dev.gatestream.serdes.SchemaRegistryAdmin;
 import dev.gatestream.topics.TopicApplier;
@@ -63,8 +64,10 @@ final class TopicsCommand implements Runnable {
         report.drift().forEach(line -> out.println("           drift: " + line));
       }
       String compatibility = config.getString(GatestreamConfig.REGISTRY_COMPATIBILITY);
-      List<SchemaApplier.Registration> registrations =
-          new SchemaApplier(registry, compatibility).apply(catalogue);
+      List<SchemaApplier.Registration> registrations;
+      try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), true)) {
+        registrations = new SchemaApplier(registry, serdes, compatibility).apply(catalogue);
+      }
       registrations.forEach(r -> out.printf("schema     %s (id %d, %s)%n", r.subject(), r.id(), compatibility));
       out.println(TopicApplier.summary(reports) + "; " + registrations.size() + " schemas registered");
       out.flush();

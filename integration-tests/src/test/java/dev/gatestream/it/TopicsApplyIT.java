@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
 import dev.gatestream.it.harness.TestNames;
+import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.serdes.SchemaApplier;
 import dev.gatestream.serdes.SchemaRegistryAdmin;
 import dev.gatestream.topics.TopicApplier;
@@ -77,12 +78,19 @@ class TopicsApplyIT {
   void registersEveryValueSchemaUnderBackwardCompatibility() {
     Topics topics = new Topics(TestNames.unique("schemas") + "-", 1, (short) 1);
     SchemaRegistryAdmin registry = new SchemaRegistryAdmin(stack.registryUrl(), Duration.ofSeconds(10));
-    List<SchemaApplier.Registration> first = new SchemaApplier(registry, "BACKWARD").apply(topics.all(EXPERTS));
+    RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
+    List<SchemaApplier.Registration> first =
+        new SchemaApplier(registry, serdes, "BACKWARD").apply(topics.all(EXPERTS));
     // Every topic but the dead letters (raw bytes) has an Avro value schema.
     assertThat(first).hasSize(topics.all(EXPERTS).size() - 1);
     assertThat(registry.subjects()).contains(topics.requests().valueSubject(),
         topics.routingWeights().valueSubject());
-    assertThat(new SchemaApplier(registry, "BACKWARD").apply(topics.all(EXPERTS))).isEqualTo(first);
+    assertThat(new SchemaApplier(registry, serdes, "BACKWARD").apply(topics.all(EXPERTS))).isEqualTo(first);
+    // What a producer's serializer then finds is that same registration.
+    byte[] produced = serdes.valueSerde(topics.requests()).serializer()
+        .serialize(topics.requests().name(), SampleRecords.request("r1"));
+    assertThat(java.nio.ByteBuffer.wrap(produced, 1, 4).getInt()).isEqualTo(first.get(0).id());
+    serdes.close();
   }
 
   private Admin admin() {

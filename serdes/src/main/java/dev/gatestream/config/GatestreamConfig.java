@@ -63,6 +63,24 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String FUSION_GRACE_MS = "fusion.grace.ms";
   public static final String FUSION_PUNCTUATE_MS = "fusion.punctuate.ms";
   public static final String FUSION_FALLBACK_ORDER = "fusion.fallback.order";
+  public static final String ADAPTATION_LEARNER = "adaptation.learner";
+  public static final String ADAPTATION_PUBLISH_EVERY_UPDATES = "adaptation.publish.every.updates";
+  public static final String ADAPTATION_PUBLISH_EVERY_MS = "adaptation.publish.every.ms";
+  public static final String ADAPTATION_JOIN_TTL_MS = "adaptation.join.ttl.ms";
+  public static final String ADAPTATION_OUT_OF_ORDERNESS_MS = "adaptation.out.of.orderness.ms";
+  public static final String ADAPTATION_LEARNING_RATE = "adaptation.learning.rate";
+  public static final String ADAPTATION_L2 = "adaptation.l2";
+  public static final String ADAPTATION_RIDGE_LAMBDA = "adaptation.ridge.lambda";
+  public static final String ADAPTATION_UCB_ALPHA = "adaptation.ucb.alpha";
+  public static final String ADAPTATION_THOMPSON_SCALE = "adaptation.thompson.scale";
+  public static final String ADAPTATION_INVERSE_TEMPERATURE = "adaptation.inverse.temperature";
+  public static final String ADAPTATION_PRIOR_REWARD = "adaptation.prior.reward";
+  public static final String ADAPTATION_PRIOR_COUNT = "adaptation.prior.count";
+  public static final String ADAPTATION_FORGETTING = "adaptation.forgetting";
+  public static final String ADAPTATION_MAX_IMPORTANCE_WEIGHT = "adaptation.max.importance.weight";
+  public static final String ADAPTATION_PROJECTION_DIMENSION = "adaptation.projection.dimension";
+  public static final String ADAPTATION_CHECKPOINT_DIR = "adaptation.checkpoint.dir";
+  public static final String ADAPTATION_CHECKPOINT_INTERVAL_MS = "adaptation.checkpoint.interval.ms";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(BOOTSTRAP, Type.STRING, "", Importance.HIGH,
@@ -156,7 +174,7 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(ROUTER_FEATURIZER, Type.STRING, "hashed", ValidString.in("numeric", "hashed", "minilm"),
           Importance.HIGH, "How requests become features: numeric as given, hashed text n-grams, or"
               + " MiniLM sentence embeddings (ONNX, in-process).")
-      .define(ROUTER_FEATURE_DIMENSION, Type.INT, 256, Range.atLeast(1), Importance.MEDIUM,
+      .define(ROUTER_FEATURE_DIMENSION, Type.INT, 64, Range.atLeast(1), Importance.MEDIUM,
           "Feature dimension of the numeric and hashed featurizers (MiniLM is always 384).")
       .define(ROUTER_PROJECTION_DIMENSION, Type.INT, 0, Range.atLeast(0), Importance.LOW,
           "Fixed random projection of the features to this dimension (0 = none).")
@@ -176,7 +194,53 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(FUSION_PUNCTUATE_MS, Type.LONG, 20L, Range.atLeast(1), Importance.LOW,
           "How often fusion checks for requests at their deadline (wall-clock).")
       .define(FUSION_FALLBACK_ORDER, Type.LIST, List.of(), Importance.LOW,
-          "Expert order of the first-successful strategy (default: the gate's order).");
+          "Expert order of the first-successful strategy (default: the gate's order).")
+      .define(ADAPTATION_LEARNER, Type.STRING, "auto",
+          ValidString.in("auto", "logistic", "linear", "linucb", "thompson"), Importance.HIGH,
+          "What learns the routing weights from feedback: logistic (P(good answer), for the"
+              + " success-predictor gate), linear (expected reward, for the ranking gates), linucb or"
+              + " thompson (ridge bandits, ranking gates); auto picks logistic for success-predictor, else"
+              + " linear.")
+      .define(ADAPTATION_PUBLISH_EVERY_UPDATES, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM,
+          "Publish a new weights version after this many feedback examples.")
+      .define(ADAPTATION_PUBLISH_EVERY_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM,
+          "Publish pending updates at the latest this long after the first of them (wall-clock).")
+      .define(ADAPTATION_JOIN_TTL_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.MEDIUM,
+          "How long (event time) a decision waits for its feedback, and feedback for its decision,"
+              + " before it counts as expired; bounds the join state.")
+      .define(ADAPTATION_OUT_OF_ORDERNESS_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
+          "Bounded out-of-orderness of the adaptation job's watermarks.")
+      .define(ADAPTATION_LEARNING_RATE, Type.DOUBLE, 0.05, Range.atLeast(1e-9), Importance.MEDIUM,
+          "Step size of the logistic and linear learners (AdaGrad-normalized).")
+      .define(ADAPTATION_L2, Type.DOUBLE, 1e-4, Range.atLeast(0.0), Importance.LOW,
+          "L2 penalty of the logistic and linear learners' weights.")
+      .define(ADAPTATION_RIDGE_LAMBDA, Type.DOUBLE, 1.0, Range.atLeast(1e-9), Importance.LOW,
+          "Ridge prior of the linucb and thompson learners (A starts as lambda * I).")
+      .define(ADAPTATION_UCB_ALPHA, Type.DOUBLE, 1.0, Range.atLeast(0.0), Importance.MEDIUM,
+          "Optimism of linucb: the bias added per expert is alpha times its average uncertainty.")
+      .define(ADAPTATION_THOMPSON_SCALE, Type.DOUBLE, 0.5, Range.atLeast(0.0), Importance.MEDIUM,
+          "Posterior scale v of thompson: each snapshot samples theta from N(theta_hat, v^2 A^-1).")
+      .define(ADAPTATION_INVERSE_TEMPERATURE, Type.DOUBLE, 5.0, Range.atLeast(1e-9), Importance.MEDIUM,
+          "Published scores of the ranking learners are predicted reward times this, so the gates'"
+              + " softmax concentrates on the better experts.")
+      .define(ADAPTATION_PRIOR_REWARD, Type.DOUBLE, 1.0, Range.between(0.0, 1.0), Importance.LOW,
+          "Reward the logistic and linear learners assume of an expert they know little about;"
+              + " optimistic by default so that greedy gates try every expert at cold start.")
+      .define(ADAPTATION_PRIOR_COUNT, Type.DOUBLE, 20.0, Range.atLeast(0.0), Importance.LOW,
+          "Weight of that prior in examples: published scores are (n * learned + n0 * prior) / (n + n0).")
+      .define(ADAPTATION_FORGETTING, Type.DOUBLE, 0.998, Range.between(0.5, 1.0), Importance.LOW,
+          "Per-update discount of old evidence (1 = never forget); about 1/(1 - forgetting) updates of"
+              + " memory, which bounds how long the learners take to follow drift.")
+      .define(ADAPTATION_MAX_IMPORTANCE_WEIGHT, Type.DOUBLE, 10.0, Range.atLeast(1.0), Importance.LOW,
+          "Clip of the importance weights 1/propensity.")
+      .define(ADAPTATION_PROJECTION_DIMENSION, Type.INT, 32, Range.between(1, 64), Importance.LOW,
+          "linucb and thompson keep d x d statistics: above 64 features they learn on a fixed random"
+              + " projection to this dimension (weights are still published in the router's space).")
+      .define(ADAPTATION_CHECKPOINT_DIR, Type.STRING, ".gatestream/adaptation/checkpoints", Importance.LOW,
+          "Checkpoint directory of the embedded adaptation job; relative to the project root.")
+      .define(ADAPTATION_CHECKPOINT_INTERVAL_MS, Type.LONG, 2_000L, Range.atLeast(100), Importance.LOW,
+          "Checkpoint interval of the adaptation job; exactly-once weights become visible at checkpoints,"
+              + " so this also bounds publication latency.");
 
   public GatestreamConfig(Map<String, ?> values) {
     super(DEFINITION, values, false);

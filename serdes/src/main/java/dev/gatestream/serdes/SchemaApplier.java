@@ -9,7 +9,9 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Registers the value schema of every Avro topic in the catalogue under the topic's subject and puts
  * the subject under the configured compatibility rule, so a later incompatible change is refused by the
- * registry instead of breaking consumers.
+ * registry instead of breaking consumers. Registration goes through the same serializer producers use,
+ * so the registered content is exactly what they look up (Apicurio's serializers register nested record
+ * types as references, which a hand-written registration would not match).
  */
 public final class SchemaApplier {
 
@@ -17,10 +19,13 @@ public final class SchemaApplier {
   public record Registration(String subject, int id) {}
 
   private final SchemaRegistryAdmin registry;
+  private final GatestreamSerdes serdes;
   private final String compatibility;
 
-  public SchemaApplier(SchemaRegistryAdmin registry, String compatibility) {
+  /** @param serdes registry-backed serdes with auto-registration on */
+  public SchemaApplier(SchemaRegistryAdmin registry, GatestreamSerdes serdes, String compatibility) {
     this.registry = registry;
+    this.serdes = serdes;
     this.compatibility = compatibility;
   }
 
@@ -30,11 +35,18 @@ public final class SchemaApplier {
     for (TopicSpec<?, ?> topic : topics) {
       if (SpecificRecord.class.isAssignableFrom(topic.valueType())) {
         String subject = topic.valueSubject();
-        int id = registry.register(subject, Contracts.schemaOf(topic.valueType()));
+        registrations.add(new Registration(subject, register(topic)));
         registry.setCompatibility(subject, compatibility);
-        registrations.add(new Registration(subject, id));
       }
     }
     return registrations;
+  }
+
+  /** Serializes a minimal instance to the topic's subject and reads the id off the wire format. */
+  @SuppressWarnings("unchecked")
+  private <V> int register(TopicSpec<?, V> topic) {
+    V sample = (V) Contracts.minimalInstance(topic.valueType().asSubclass(SpecificRecord.class));
+    byte[] bytes = serdes.valueSerde(topic).serializer().serialize(topic.name(), sample);
+    return java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt();
   }
 }

@@ -29,7 +29,11 @@ public final class StreamsSettings {
     // Records flow on as soon as they are processed; batching is bounded by the commit interval anyway.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
-    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // Stores are written several times per request; the cache folds those into one changelog write per
+    // commit. Processors forward explicitly, so the cache delays no output.
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+    // No stage needs records of different input topics in timestamp order: never wait for one to fill.
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     return props;
   }
 }

@@ -91,6 +91,9 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     } else if (state.getDecision() != null || state.getEmitted()) {
       return; // a decision delivered twice changes nothing
     }
+    // Fusion needs neither the features nor the unchosen candidates: keep the state small.
+    decision.setFeatures(null);
+    decision.setCandidatePropensities(java.util.Map.of());
     state.setDecision(decision);
     reindex(state, id, decision.getDeadlineMs());
     if (rule.ready(decision, state.getResults())) {

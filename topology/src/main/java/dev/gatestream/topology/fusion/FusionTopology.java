@@ -18,7 +18,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The fusion stage: decisions + expert results → fused results (and each request's reply-to topic).
  * Both inputs are read as bytes so that a record that cannot be deserialized becomes a dead letter
- * instead of stopping the stage.
+ * instead of stopping the stage. State is bounded (deadline + grace) and held in memory, backed by
+ * changelog topics from which it is restored after a restart.
  */
 public final class FusionTopology {
 
@@ -46,10 +47,10 @@ public final class FusionTopology {
         () -> new FusionProcessor(decisionsTopic, decisionSerde.deserializer(), resultSerde.deserializer(),
             settings, metrics),
         "decisions-in", "expert-results-in");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
-        Serdes.String(), StateSerde.of(FusionState.class)), "fuse");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DUE_INDEX_STORE),
-        Serdes.String(), Serdes.String()), "fuse");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
+        Serdes.String(), StateSerde.of(FusionState.class)).withCachingEnabled(), "fuse");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DUE_INDEX_STORE),
+        Serdes.String(), Serdes.String()).withCachingEnabled(), "fuse");
     topology.addSink(FUSED_SINK, topics.fusedResults().name(), Serdes.String().serializer(),
         fusedSerde.serializer(), "fuse");
     topology.addSink(REPLY_SINK, (key, value, context) -> replyTopic(context.headers().lastHeader(GatestreamHeaders.REPLY_TO)),
