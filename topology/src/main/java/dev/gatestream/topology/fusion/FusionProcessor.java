@@ -75,10 +75,17 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
           FusionTopology.DEAD_LETTER_SINK);
       return;
     }
-    if (value instanceof RoutingDecision decision) {
-      onDecision(decision);
-    } else {
-      onResult((ExpertResult) value);
+    try {
+      if (value instanceof RoutingDecision decision) {
+        onDecision(decision);
+      } else {
+        onResult((ExpertResult) value);
+      }
+    } catch (RuntimeException e) {
+      // A record that breaks fusion must not stop the partition: it is kept, with the reason.
+      metrics.deadLetter();
+      context.forward(DeadLetters.of(record, "fusion", "cannot fuse: " + e, context),
+          FusionTopology.DEAD_LETTER_SINK);
     }
   }
 

@@ -72,6 +72,9 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
       route(request, now);
     } catch (InvalidInputException e) {
       deadLetter(record, e.getMessage());
+    } catch (RuntimeException e) {
+      // Whatever else a request provokes, it must not become a poison pill that stops the partition.
+      deadLetter(record, "cannot route: " + e);
     }
   }
 
