@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -81,6 +82,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       } else {
         onResult((ExpertResult) value);
       }
+    } catch (KafkaException e) {
+      throw e; // Kafka's own failures (e.g. a fenced producer) are for Kafka Streams to handle
     } catch (RuntimeException e) {
       // A record that breaks fusion must not stop the partition: it is kept, with the reason.
       metrics.deadLetter();

@@ -15,6 +15,7 @@ import dev.gatestream.topology.common.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -72,6 +73,8 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
       route(request, now);
     } catch (InvalidInputException e) {
       deadLetter(record, e.getMessage());
+    } catch (KafkaException e) {
+      throw e; // Kafka's own failures (e.g. a fenced producer) are for Kafka Streams to handle
     } catch (RuntimeException e) {
       // Whatever else a request provokes, it must not become a poison pill that stops the partition.
       deadLetter(record, "cannot route: " + e);
