@@ -156,6 +156,11 @@ public final class Pipeline implements AutoCloseable {
     return policy == null ? -1 : policy.version();
   }
 
+  /** The router's active policy: its gate and when that was swapped in; null without a router. */
+  public ActivePolicy.Swap activePolicy() {
+    return policy == null ? null : policy.current();
+  }
+
   /** One status line: what each stage has done so far. */
   public String status() {
     StringBuilder line = new StringBuilder();

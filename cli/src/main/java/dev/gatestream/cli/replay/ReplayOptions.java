@@ -1,0 +1,24 @@
+package dev.gatestream.cli.replay;
+
+import java.time.Duration;
+
+/**
+ * How a log is replayed.
+ *
+ * @param ratePerSecond requests per second; 0 for as fast as the window allows
+ * @param window most requests in flight (sent, no fused result yet): paces the replay to the pipeline
+ *     so that learning has a chance to act between decisions
+ * @param deadline each request's deadline, from its sending
+ * @param feedbackDelay how long after a request's fused result its feedback is produced
+ * @param feedbackLoss fraction of requests whose feedback never comes
+ * @param seed of the feedback loss draws
+ */
+public record ReplayOptions(int ratePerSecond, int window, Duration deadline, Duration feedbackDelay,
+    double feedbackLoss, long seed) {
+
+  public ReplayOptions {
+    if (ratePerSecond < 0 || window < 1 || feedbackLoss < 0 || feedbackLoss > 1) {
+      throw new IllegalArgumentException("rate >= 0, window >= 1 and 0 <= feedback loss <= 1 required");
+    }
+  }
+}
