@@ -2,6 +2,7 @@ package dev.gatestream.it;
 
 import dev.gatestream.cli.pipeline.ExpertCatalog;
 import dev.gatestream.cli.pipeline.Pipeline;
+import dev.gatestream.cli.pipeline.Pipeline.Stage;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.FusedResult;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,11 @@ final class PipelineFixture implements AutoCloseable {
 
   PipelineFixture(StackEndpoints stack, Path workDir, int expertCount, int logRows, Map<String, String> settings)
       throws IOException {
+    this(stack, workDir, expertCount, logRows, settings, EnumSet.of(Stage.ROUTER, Stage.FUSION, Stage.EXPERTS));
+  }
+
+  PipelineFixture(StackEndpoints stack, Path workDir, int expertCount, int logRows, Map<String, String> settings,
+      Set<Stage> stages) throws IOException {
     this.stack = stack;
     experts = new ArrayList<>();
     for (int i = 0; i < expertCount; i++) {
@@ -77,7 +84,7 @@ final class PipelineFixture implements AutoCloseable {
     }
     serdes = GatestreamSerdes.registry(stack.registryUrl(), true);
     List<ExpertSpec> specs = ExpertCatalog.load(config, workDir);
-    pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(), specs, workDir);
+    pipeline = Pipeline.start(config, stack.bootstrapServers(), stack.registryUrl(), specs, stages, workDir);
 
     Properties producerProps = new Properties();
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());

@@ -1,5 +1,6 @@
 package dev.gatestream.cli.pipeline;
 
+import dev.gatestream.adaptation.AdaptationRunner;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertBackends;
 import dev.gatestream.experts.ExpertSpec;
@@ -30,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data plane in one JVM: any of router, fusion and expert workers, wired from configuration.
+ * Gatestream in one JVM: any of router, fusion, expert workers and the adaptation job (in an embedded
+ * Flink MiniCluster), wired from configuration.
  * {@code gatestream up} runs all of them; {@code gatestream run STAGE} one; tests and the bench use
  * the same assembly.
  */
@@ -40,7 +42,7 @@ public final class Pipeline implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   /** The deployable stages. */
-  public enum Stage { ROUTER, FUSION, EXPERTS }
+  public enum Stage { ROUTER, FUSION, EXPERTS, ADAPTATION }
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final Map<String, List<ExpertWorker>> workers = new LinkedHashMap<>();
@@ -86,6 +88,10 @@ public final class Pipeline implements AutoCloseable {
     if (stages.contains(Stage.EXPERTS)) {
       startExperts(config, bootstrapServers, serdes, experts);
     }
+    if (stages.contains(Stage.ADAPTATION)) {
+      startAdaptation(config, bootstrapServers, registryUrl,
+          home.resolve(config.getString(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR)));
+    }
     if (stages.contains(Stage.FUSION)) {
       StreamsStage fusion = new StreamsStage("fusion",
           FusionTopology.build(topics, serdes, FusionSettings.from(config), fusionMetrics),
@@ -125,6 +131,15 @@ public final class Pipeline implements AutoCloseable {
         workers.computeIfAbsent(spec.name(), name -> new ArrayList<>()).add(worker);
         closeables.add(worker);
       }
+    }
+  }
+
+  private void startAdaptation(GatestreamConfig config, String bootstrapServers, String registryUrl,
+      Path checkpointDir) {
+    try {
+      closeables.add(AdaptationRunner.start(config, bootstrapServers, registryUrl, checkpointDir));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the adaptation job: " + e.getMessage(), e);
     }
   }
 

@@ -1,0 +1,165 @@
+package dev.gatestream.adaptation;
+
+import dev.gatestream.adaptation.events.DecisionEvent;
+import dev.gatestream.adaptation.events.FeedbackEvent;
+import dev.gatestream.adaptation.events.JoinInput;
+import dev.gatestream.adaptation.events.PublishedWeights;
+import dev.gatestream.adaptation.events.ResultEvent;
+import dev.gatestream.adaptation.events.TrainingExample;
+import dev.gatestream.adaptation.events.Unjoined;
+import dev.gatestream.config.ConfigLoader;
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.contracts.ExpertResult;
+import dev.gatestream.contracts.Feedback;
+import dev.gatestream.contracts.RoutingDecision;
+import dev.gatestream.topics.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The adaptation job: decisions, expert results and feedback are joined per request id into training
+ * examples, a learner per policy learns from them, and versioned weights snapshots go to the sink.
+ * Sources and sink come in through the constructor, so tests run the same job on in-memory data;
+ * {@link #kafka} wires Gatestream's topics.
+ */
+public final class AdaptationJob {
+
+  /** Sources go idle after this long without records, so one quiet topic does not hold the watermark. */
+  static final Duration IDLE_AFTER = Duration.ofSeconds(5);
+
+  private final AdaptationSettings settings;
+  private final Source<DecisionEvent, ?, ?> decisions;
+  private final Source<ResultEvent, ?, ?> results;
+  private final Source<FeedbackEvent, ?, ?> feedback;
+  private final Sink<PublishedWeights> sink;
+
+  public AdaptationJob(AdaptationSettings settings, Source<DecisionEvent, ?, ?> decisions,
+      Source<ResultEvent, ?, ?> results, Source<FeedbackEvent, ?, ?> feedback, Sink<PublishedWeights> sink) {
+    this.settings = settings;
+    this.decisions = decisions;
+    this.results = results;
+    this.feedback = feedback;
+    this.sink = sink;
+  }
+
+  /**
+   * The job on Gatestream's Kafka topics: reads decisions, expert results and feedback (read-committed,
+   * from the group's committed offsets, else the earliest), writes the routing-weights topic keyed by
+   * policy, exactly once — snapshots become visible when a checkpoint completes.
+   */
+  public static AdaptationJob kafka(GatestreamConfig config, String bootstrapServers, String registryUrl) {
+    Topics topics = Topics.from(config);
+    String name = config.getString(GatestreamConfig.TOPIC_PREFIX) + "adaptation";
+    KafkaSink<PublishedWeights> sink = KafkaSink.<PublishedWeights>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(new WeightsRecordSerializer(topics.routingWeights().name(), registryUrl,
+            config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER)))
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(name)
+        // Brokers cap transactions at transaction.max.timeout.ms (15 min by default); Flink's default is 1 h.
+        .setProperty("transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
+        .build();
+    return new AdaptationJob(AdaptationSettings.from(config),
+        source(bootstrapServers, name, topics.decisions().name(),
+            new AvroEventDeserializer<>(registryUrl, RoutingDecision.class, Conversions::decision,
+                DecisionEvent.class)),
+        source(bootstrapServers, name, topics.expertResults().name(),
+            new AvroEventDeserializer<>(registryUrl, ExpertResult.class, Conversions::result, ResultEvent.class)),
+        source(bootstrapServers, name, topics.feedback().name(),
+            new AvroEventDeserializer<>(registryUrl, Feedback.class, Conversions::feedback, FeedbackEvent.class)),
+        sink);
+  }
+
+  private static <T> KafkaSource<T> source(String bootstrapServers, String group, String topic,
+      AvroEventDeserializer<?, T> deserializer) {
+    return KafkaSource.<T>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setGroupId(group)
+        .setClientIdPrefix(group + "-" + topic)
+        .setTopics(topic)
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(deserializer)
+        .setProperty("isolation.level", "read_committed")
+        .build();
+  }
+
+  /**
+   * Adds the job to env.
+   *
+   * @return the requests nothing was learned from (expired or without reward), for whoever wants them
+   */
+  public DataStream<Unjoined> build(StreamExecutionEnvironment env) {
+    // Every type is a Flink POJO; fail at submission rather than fall back to Kryo silently.
+    env.configure(new Configuration().set(PipelineOptions.GENERIC_TYPES, false));
+    TypeInformation<JoinInput> joinType = TypeInformation.of(JoinInput.class);
+    DataStream<JoinInput> decisionInputs = env
+        .fromSource(decisions, watermarks(DecisionEvent::decidedAtMs), "decisions")
+        .uid("decisions-source")
+        .map(JoinInput::of, joinType).name("decisions-to-join").uid("decisions-to-join");
+    DataStream<JoinInput> resultInputs = env
+        .fromSource(results, watermarks(ResultEvent::completedAtMs), "expert-results")
+        .uid("expert-results-source")
+        .map(JoinInput::of, joinType).name("results-to-join").uid("results-to-join");
+    DataStream<JoinInput> feedbackInputs = env
+        .fromSource(feedback, watermarks(FeedbackEvent::observedAtMs), "feedback")
+        .uid("feedback-source")
+        .map(JoinInput::of, joinType).name("feedback-to-join").uid("feedback-to-join");
+
+    SingleOutputStreamOperator<TrainingExample> examples = decisionInputs.union(resultInputs, feedbackInputs)
+        .keyBy(JoinInput::requestId, Types.STRING)
+        .process(new RequestJoinFunction(settings.joinTtlMs(), settings.lambda()),
+            TypeInformation.of(TrainingExample.class))
+        .name("request-join").uid("request-join");
+
+    examples.keyBy(TrainingExample::policy, Types.STRING)
+        .process(new PolicyLearnerFunction(settings), TypeInformation.of(PublishedWeights.class))
+        .name("policy-learner").uid("policy-learner")
+        .sinkTo(sink).name("routing-weights-sink").uid("routing-weights-sink");
+    return examples.getSideOutput(RequestJoinFunction.UNJOINED);
+  }
+
+  private <T> WatermarkStrategy<T> watermarks(SerializableFunction<T, Long> eventTime) {
+    SerializableTimestampAssigner<T> assigner = (event, kafkaTimestamp) -> eventTime.apply(event);
+    return WatermarkStrategy.<T>forBoundedOutOfOrderness(Duration.ofMillis(settings.outOfOrdernessMs()))
+        .withTimestampAssigner(assigner)
+        .withIdleness(IDLE_AFTER);
+  }
+
+  /**
+   * Runs the job on a Flink cluster (the shaded {@code job} jar): {@code [gatestream.properties]}, plus
+   * GATESTREAM_* environment variables; bootstrap and registry.url must be set.
+   */
+  public static void main(String[] args) throws Exception {
+    GatestreamConfig config = ConfigLoader.fromSystemEnvironment()
+        .load(args.length > 0 ? Path.of(args[0]) : null, Map.of());
+    String bootstrap = config.getString(GatestreamConfig.BOOTSTRAP);
+    String registry = config.getString(GatestreamConfig.REGISTRY_URL);
+    if (bootstrap.isBlank() || registry.isBlank()) {
+      throw new IllegalArgumentException("set bootstrap and registry.url to run the adaptation job on a cluster");
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.enableCheckpointing(config.getLong(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS),
+        CheckpointingMode.EXACTLY_ONCE);
+    kafka(config, bootstrap, registry).build(env);
+    env.execute("gatestream-adaptation");
+  }
+}

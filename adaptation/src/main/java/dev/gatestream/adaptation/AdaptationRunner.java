@@ -1,0 +1,108 @@
+package dev.gatestream.adaptation;
+
+import dev.gatestream.config.GatestreamConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adaptation job in an embedded Flink MiniCluster, in the background of the calling process (what
+ * {@code gatestream up} runs). Checkpoints go to a local directory and are kept when the job is
+ * cancelled; the next start restores the newest one, so a restart loses no learning and the weights
+ * versions keep increasing. Flink logs through SLF4J like everything else in the process, so the
+ * process's logging configuration decides where they go (the CLI's sends everything to its log file).
+ */
+public final class AdaptationRunner implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdaptationRunner.class);
+  private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final JobClient client;
+
+  private AdaptationRunner(JobClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Submits the job and returns once it is submitted (it starts consuming in the background).
+   *
+   * @param checkpointDir where checkpoints are kept and the newest is restored from
+   */
+  public static AdaptationRunner start(GatestreamConfig config, String bootstrapServers, String registryUrl,
+      Path checkpointDir) throws Exception {
+    Path directory = checkpointDir.toAbsolutePath();
+    Files.createDirectories(directory);
+    Configuration flink = new Configuration();
+    flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+    flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory.toUri().toString());
+    flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL,
+        Duration.ofMillis(config.getLong(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS)));
+    flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
+    Optional<Path> restore = latestCheckpoint(directory);
+    restore.ifPresent(path -> flink.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, flink);
+    AdaptationJob.kafka(config, bootstrapServers, registryUrl).build(env);
+    JobClient client = env.executeAsync("gatestream-adaptation");
+    LOG.info("adaptation job {} started{}", client.getJobID(),
+        restore.map(path -> " from checkpoint " + path).orElse(" without state"));
+    return new AdaptationRunner(client);
+  }
+
+  /** The newest completed checkpoint under directory (any job's), if there is one. */
+  static Optional<Path> latestCheckpoint(Path directory) {
+    try (Stream<Path> files = Files.walk(directory, 3)) {
+      return files
+          .filter(path -> path.getFileName().toString().equals("_metadata"))
+          .filter(path -> path.getParent().getFileName().toString().startsWith("chk-"))
+          .max(Comparator.comparingLong(AdaptationRunner::modifiedAt))
+          .map(Path::getParent);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look for checkpoints in " + directory, e);
+    }
+  }
+
+  private static long modifiedAt(Path path) {
+    try {
+      return Files.getLastModifiedTime(path).toMillis();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public JobID jobId() {
+    return client.getJobID();
+  }
+
+  public JobStatus status() throws Exception {
+    return client.getJobStatus().get(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Cancels the job (its last checkpoint stays for the next start) and stops the MiniCluster. */
+  @Override
+  public void close() throws Exception {
+    if (!status().isGloballyTerminalState()) {
+      client.cancel().get(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package dev.gatestream.adaptation;
+
+import dev.gatestream.serdes.GatestreamSerdes;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one topic's Avro values with Gatestream's registry serdes and converts them to the job's plain
+ * records right away, so no Avro object travels through Flink. Records that do not decode are counted
+ * and skipped: one bad record must not stop learning.
+ */
+final class AvroEventDeserializer<A extends SpecificRecord, T> implements KafkaRecordDeserializationSchema<T> {
+
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(AvroEventDeserializer.class);
+
+  private final String registryUrl;
+  private final Class<A> avroType;
+  private final SerializableFunction<A, T> convert;
+  private final Class<T> type;
+  private transient Deserializer<A> deserializer;
+  private transient Counter malformed;
+
+  AvroEventDeserializer(String registryUrl, Class<A> avroType, SerializableFunction<A, T> convert, Class<T> type) {
+    this.registryUrl = registryUrl;
+    this.avroType = avroType;
+    this.convert = convert;
+    this.type = type;
+  }
+
+  @Override
+  public void open(DeserializationSchema.InitializationContext context) {
+    deserializer = GatestreamSerdes.registry(registryUrl, false).avro(avroType, false).deserializer();
+    malformed = context.getMetricGroup().counter("malformedRecords");
+  }
+
+  @Override
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
+    if (record.value() == null) {
+      return;
+    }
+    T event;
+    try {
+      event = convert.apply(deserializer.deserialize(record.topic(), record.headers(), record.value()));
+    } catch (RuntimeException e) {
+      malformed.inc();
+      LOG.warn("skipping undecodable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+          e.toString());
+      return;
+    }
+    out.collect(event);
+  }
+
+  @Override
+  public TypeInformation<T> getProducedType() {
+    return TypeInformation.of(type);
+  }
+}

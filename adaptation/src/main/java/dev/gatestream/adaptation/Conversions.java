@@ -1,0 +1,105 @@
+package dev.gatestream.adaptation;
+
+import dev.gatestream.adaptation.events.DecisionEvent;
+import dev.gatestream.adaptation.events.FeedbackEvent;
+import dev.gatestream.adaptation.events.PublishedWeights;
+import dev.gatestream.adaptation.events.ResultEvent;
+import dev.gatestream.adaptation.events.ResultEvent.AnswerKind;
+import dev.gatestream.contracts.ChosenExpert;
+import dev.gatestream.contracts.ClassProbabilities;
+import dev.gatestream.contracts.ExpertResult;
+import dev.gatestream.contracts.Feedback;
+import dev.gatestream.contracts.ResultStatus;
+import dev.gatestream.contracts.RoutingDecision;
+import dev.gatestream.contracts.RoutingWeights;
+import dev.gatestream.contracts.Score;
+import dev.gatestream.contracts.TextAnswer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Avro contracts to the job's plain records and back, at the edges of the job. */
+final class Conversions {
+
+  private Conversions() {}
+
+  static DecisionEvent decision(RoutingDecision decision) {
+    List<ChosenExpert> chosen = decision.getChosen();
+    String[] experts = new String[chosen.size()];
+    double[] propensities = new double[chosen.size()];
+    for (int i = 0; i < experts.length; i++) {
+      experts[i] = chosen.get(i).getExpert();
+      propensities[i] = chosen.get(i).getPropensity();
+    }
+    List<Float> features = decision.getFeatures();
+    float[] x = new float[features == null ? 0 : features.size()];
+    for (int j = 0; j < x.length; j++) {
+      x[j] = features.get(j);
+    }
+    return new DecisionEvent(decision.getRequestId(), decision.getPolicy(), decision.getPolicyVersion(), experts,
+        propensities, x, decision.getDeadlineMs(), decision.getDecidedAtMs());
+  }
+
+  static ResultEvent result(ExpertResult result) {
+    boolean ok = result.getStatus() == ResultStatus.OK;
+    Object output = result.getOutput();
+    AnswerKind kind = AnswerKind.NONE;
+    String answer = null;
+    double score = Double.NaN;
+    if (output instanceof TextAnswer text) {
+      kind = AnswerKind.TEXT;
+      answer = text.getText();
+    } else if (output instanceof ClassProbabilities classes && !classes.getLabels().isEmpty()) {
+      kind = AnswerKind.CLASS;
+      answer = classes.getLabels().get(argmax(classes.getProbabilities()));
+    } else if (output instanceof Score value) {
+      kind = AnswerKind.SCORE;
+      score = value.getValue();
+    }
+    return new ResultEvent(result.getRequestId(), result.getExpert(), ok, kind, answer, score, result.getCost(),
+        result.getCompletedAtMs());
+  }
+
+  private static int argmax(List<Double> values) {
+    int best = 0;
+    for (int i = 1; i < values.size(); i++) {
+      if (values.get(i) > values.get(best)) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  static FeedbackEvent feedback(Feedback feedback) {
+    Map<String, Double> rewards = feedback.getExpertRewards();
+    String[] experts = rewards.keySet().toArray(new String[0]);
+    double[] values = new double[experts.length];
+    for (int i = 0; i < experts.length; i++) {
+      values[i] = rewards.get(experts[i]);
+    }
+    Double reward = feedback.getReward();
+    return new FeedbackEvent(feedback.getRequestId(), reward == null ? Double.NaN : reward, feedback.getLabel(),
+        experts, values, feedback.getObservedAtMs());
+  }
+
+  static RoutingWeights weights(PublishedWeights weights) {
+    Map<String, List<Double>> parameters = new LinkedHashMap<>();
+    for (int i = 0; i < weights.blockNames().length; i++) {
+      List<Double> block = new ArrayList<>(weights.blocks()[i].length);
+      for (double value : weights.blocks()[i]) {
+        block.add(value);
+      }
+      parameters.put(weights.blockNames()[i], block);
+    }
+    return RoutingWeights.newBuilder()
+        .setPolicy(weights.policy())
+        .setVersion(weights.version())
+        .setExperts(List.of(weights.experts()))
+        .setFeatureDimension(weights.featureDimension())
+        .setParameters(parameters)
+        .setExamples(weights.examples())
+        .setPublishedAtMs(weights.publishedAtMs())
+        .build();
+  }
+}

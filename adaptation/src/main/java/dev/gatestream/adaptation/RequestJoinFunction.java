@@ -1,0 +1,204 @@
+package dev.gatestream.adaptation;
+
+import dev.gatestream.adaptation.events.DecisionEvent;
+import dev.gatestream.adaptation.events.ExpertFeedback;
+import dev.gatestream.adaptation.events.FeedbackEvent;
+import dev.gatestream.adaptation.events.JoinInput;
+import dev.gatestream.adaptation.events.ResultEvent;
+import dev.gatestream.adaptation.events.TrainingExample;
+import dev.gatestream.adaptation.events.Unjoined;
+import dev.gatestream.adaptation.learning.Rewards;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Joins, per request id, the routing decision, the chosen experts' results and the feedback into one
+ * training example. It is emitted as soon as decision, feedback and every chosen expert's result are
+ * there; when some results are missing, once the watermark passes the request's deadline (experts drop
+ * work past it). A request not joined within the TTL (event time) after its first record expires:
+ * decisions without feedback and feedback without a decision (late feedback included) go to the
+ * {@link #UNJOINED} side output and are counted. After a join the request is remembered until the TTL so
+ * that duplicates and stragglers are dropped rather than joined twice.
+ */
+public final class RequestJoinFunction extends KeyedProcessFunction<String, JoinInput, TrainingExample> {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Requests nothing was learned from. */
+  public static final OutputTag<Unjoined> UNJOINED = new OutputTag<>("unjoined", TypeInformation.of(Unjoined.class));
+
+  // State TTL only backs up the event-time timers, for keys whose timers never fire (a watermark that
+  // stops advancing); it must not cut a slow but healthy join short, hence the generous margin.
+  private static final Duration TTL_MARGIN = Duration.ofHours(1);
+
+  /** The request's timers (event time, 0 = none) and whether it has been joined. */
+  public record Progress(long expiresAtMs, long resultsDueAtMs, boolean joined) {}
+
+  private final long ttlMs;
+  private final double lambda;
+
+  private transient ValueState<DecisionEvent> decision;
+  private transient MapState<String, ResultEvent> results;
+  private transient ValueState<FeedbackEvent> feedback;
+  private transient ValueState<Progress> progress;
+  private transient Rewards rewards;
+  private transient Counter joined;
+  private transient Counter decisionsExpired;
+  private transient Counter feedbackExpired;
+  private transient Counter noReward;
+  private transient Counter afterJoin;
+
+  public RequestJoinFunction(long ttlMs, double lambda) {
+    this.ttlMs = ttlMs;
+    this.lambda = lambda;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofMillis(2 * ttlMs).plus(TTL_MARGIN))
+        .updateTtlOnCreateAndWrite()
+        .neverReturnExpired()
+        .build();
+    decision = getRuntimeContext().getState(withTtl(
+        new ValueStateDescriptor<>("decision", TypeInformation.of(DecisionEvent.class)), ttl));
+    results = getRuntimeContext().getMapState(withTtl(
+        new MapStateDescriptor<>("results", Types.STRING, TypeInformation.of(ResultEvent.class)), ttl));
+    feedback = getRuntimeContext().getState(withTtl(
+        new ValueStateDescriptor<>("feedback", TypeInformation.of(FeedbackEvent.class)), ttl));
+    progress = getRuntimeContext().getState(withTtl(
+        new ValueStateDescriptor<>("progress", TypeInformation.of(Progress.class)), ttl));
+    rewards = new Rewards(lambda);
+    var metrics = getRuntimeContext().getMetricGroup();
+    joined = metrics.counter("examplesJoined");
+    decisionsExpired = metrics.counter("decisionsExpired");
+    feedbackExpired = metrics.counter("feedbackExpired");
+    noReward = metrics.counter("joinedWithoutReward");
+    afterJoin = metrics.counter("recordsAfterJoin");
+  }
+
+  private static <D extends StateDescriptor<?, ?>> D withTtl(D descriptor,
+      StateTtlConfig ttl) {
+    descriptor.enableTimeToLive(ttl);
+    return descriptor;
+  }
+
+  @Override
+  public void processElement(JoinInput input, Context ctx, Collector<TrainingExample> out) throws Exception {
+    Progress current = progress.value();
+    if (current == null) {
+      long expiresAt = input.eventTimeMs() + ttlMs;
+      ctx.timerService().registerEventTimeTimer(expiresAt);
+      current = new Progress(expiresAt, 0, false);
+    }
+    if (current.joined()) {
+      afterJoin.inc();
+      return;
+    }
+    if (input.decision() != null && decision.value() == null) {
+      decision.update(input.decision());
+    } else if (input.result() != null && !results.contains(input.result().expert())) {
+      results.put(input.result().expert(), input.result());
+    } else if (input.feedback() != null && feedback.value() == null) {
+      feedback.update(input.feedback());
+    }
+    progress.update(tryJoin(current, false, ctx, out));
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrainingExample> out) throws Exception {
+    Progress current = progress.value();
+    if (current == null) {
+      return;
+    }
+    if (!current.joined() && timestamp == current.resultsDueAtMs()) {
+      current = tryJoin(current, true, ctx, out);
+      progress.update(current);
+    }
+    if (timestamp != current.expiresAtMs()) {
+      return;
+    }
+    if (!current.joined()) {
+      current = tryJoin(current, true, ctx, out);
+      if (!current.joined()) {
+        expire(timestamp, ctx);
+      }
+    }
+    if (current.resultsDueAtMs() != 0) {
+      ctx.timerService().deleteEventTimeTimer(current.resultsDueAtMs());
+    }
+    clear();
+    progress.clear();
+  }
+
+  private void expire(long timestamp, Context ctx) throws Exception {
+    if (decision.value() != null) {
+      decisionsExpired.inc();
+      ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), Unjoined.Reason.DECISION_EXPIRED, timestamp));
+    } else if (feedback.value() != null) {
+      feedbackExpired.inc();
+      ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), Unjoined.Reason.FEEDBACK_EXPIRED, timestamp));
+    }
+  }
+
+  /**
+   * Emits the example when decision and feedback are there and either every chosen expert has answered
+   * or force is set; otherwise waits for the results until the deadline.
+   */
+  private Progress tryJoin(Progress current, boolean force, Context ctx, Collector<TrainingExample> out)
+      throws Exception {
+    DecisionEvent d = decision.value();
+    FeedbackEvent f = feedback.value();
+    if (d == null || f == null) {
+      return current;
+    }
+    Map<String, ResultEvent> answered = new HashMap<>();
+    for (String expert : d.chosen()) {
+      ResultEvent result = results.get(expert);
+      if (result != null) {
+        answered.put(expert, result);
+      }
+    }
+    if (!force && answered.size() < d.chosen().length) {
+      if (current.resultsDueAtMs() != 0) {
+        return current;
+      }
+      ctx.timerService().registerEventTimeTimer(d.deadlineMs());
+      return new Progress(current.expiresAtMs(), d.deadlineMs(), false);
+    }
+    List<ExpertFeedback> scored = rewards.score(d, answered, f);
+    if (scored.isEmpty()) {
+      noReward.inc();
+      ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), Unjoined.Reason.NO_REWARD, f.observedAtMs()));
+    } else {
+      joined.inc();
+      out.collect(new TrainingExample(d.requestId(), d.policy(), d.features(),
+          scored.toArray(new ExpertFeedback[0]), f.observedAtMs()));
+    }
+    if (current.resultsDueAtMs() != 0) {
+      ctx.timerService().deleteEventTimeTimer(current.resultsDueAtMs());
+    }
+    clear();
+    return new Progress(current.expiresAtMs(), 0, true);
+  }
+
+  private void clear() {
+    decision.clear();
+    results.clear();
+    feedback.clear();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.gatestream.adaptation.learning;
+
+/** Which model learns each expert's score, and so what the published w/b blocks mean. */
+public enum LearnerKind {
+  /** σ(w·x + b) = P(good answer): the success-predictor gate's reading. */
+  LOGISTIC("logistic"),
+  /** w·x + b = β × expected reward: the ranking gates' (softmax-top-k, top-p, sigmoid) reading. */
+  LINEAR("linear"),
+  /** Ridge regression of the reward plus an optimism bias, times β. */
+  LINUCB("linucb"),
+  /** Ridge regression of the reward, one posterior sample per snapshot, times β. */
+  THOMPSON("thompson");
+
+  private final String id;
+
+  LearnerKind(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /**
+   * @param id a learner id, or {@code auto} for the one that fits the gate
+   * @param gate the router's gate kind id
+   */
+  public static LearnerKind resolve(String id, String gate) {
+    if ("auto".equals(id)) {
+      return "success-predictor".equals(gate) ? LOGISTIC : LINEAR;
+    }
+    for (LearnerKind kind : values()) {
+      if (kind.id.equals(id)) {
+        if (kind != LOGISTIC && "success-predictor".equals(gate)) {
+          // That gate reads σ(score) as a probability and trades it against price: reward-scale scores break it.
+          throw new IllegalArgumentException("the success-predictor gate needs the logistic learner, not " + id);
+        }
+        return kind;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown learner '" + id + "', expected auto, logistic, linear, linucb or thompson");
+  }
+}

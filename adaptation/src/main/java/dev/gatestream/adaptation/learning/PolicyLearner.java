@@ -1,0 +1,218 @@
+package dev.gatestream.adaptation.learning;
+
+import dev.gatestream.adaptation.events.ExpertFeedback;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Everything one policy has learned: a score model and a running reliability per expert. Bandit
+ * feedback: an example updates only the experts that ran on it.
+ *
+ * <p>Published blocks, as the router's gates and fusion read them: {@code "w:<expert>"} (length
+ * featureDimension) and {@code "b"} (one per expert, in {@code experts} order) with score
+ * s = w·x + b — for the logistic learner σ(s) is P(good answer), for the others s is β × predicted
+ * reward; {@code "reliability"}, one per expert: the exponentially weighted mean quality,
+ * self-normalized with clipped importance weights so that it estimates the expert's quality over all
+ * traffic rather than over the requests the router happened to send it.
+ */
+public final class PolicyLearner {
+
+  /** Most parameters a snapshot may carry (~800 KB of Avro doubles, under Kafka's default 1 MB). */
+  public static final int MAX_PARAMETERS = 100_000;
+
+  private static final int FORMAT = 1;
+  // Reliability of an expert with no evidence, weighing one example: neutral for fusion's weighting.
+  private static final double RELIABILITY_PRIOR = 0.5;
+
+  private final LearnerSettings settings;
+  private final int modelDimension;
+  private final RandomProjection projection;
+  private final ContextMoments contexts; // null unless LinUCB
+  private final List<String> experts = new ArrayList<>();
+  private final List<ExpertModel> models = new ArrayList<>();
+  private final List<double[]> reliabilities = new ArrayList<>();
+  private long examples;
+
+  /** @param experts the configured experts, in the order snapshots list them; others join as they appear */
+  public PolicyLearner(LearnerSettings settings, List<String> experts) {
+    this.settings = settings;
+    int d = settings.featureDimension();
+    this.modelDimension = settings.projects() ? settings.projectionDimension() : d;
+    this.projection = settings.projects()
+        ? new RandomProjection(modelDimension, d, settings.projectionSeed()) : null;
+    // Only LinUCB's optimism reads the context moments; (d+1)² values are too many to keep otherwise.
+    this.contexts = settings.kind() == LearnerKind.LINUCB
+        ? new ContextMoments(modelDimension + 1, settings.forgetting()) : null;
+    experts.forEach(this::indexOf);
+  }
+
+  public List<String> experts() {
+    return List.copyOf(experts);
+  }
+
+  public long examples() {
+    return examples;
+  }
+
+  /** The most experts a snapshot can hold within {@link #MAX_PARAMETERS}. */
+  public int maxExperts() {
+    return Math.max(1, MAX_PARAMETERS / (settings.featureDimension() + 2));
+  }
+
+  /**
+   * Learns from one request.
+   *
+   * @param features the features the router scored (empty: bias-only learning)
+   * @return false when the example did not fit: features of another dimension, or only experts beyond
+   *     {@link #maxExperts()}
+   */
+  public boolean update(float[] features, List<ExpertFeedback> feedback) {
+    double[] x = new double[settings.featureDimension()];
+    if (features.length != 0 && features.length != x.length) {
+      return false;
+    }
+    for (int j = 0; j < features.length; j++) {
+      x[j] = features[j];
+    }
+    double[] z = projection == null ? x : projection.project(x);
+    boolean learned = false;
+    for (ExpertFeedback one : feedback) {
+      int index = indexOf(one.expert());
+      if (index < 0) {
+        continue;
+      }
+      double importance = settings.importanceWeight(one.propensity());
+      double target = settings.kind() == LearnerKind.LOGISTIC ? one.quality() : one.reward();
+      models.get(index).update(z, target, importance);
+      double[] reliability = reliabilities.get(index);
+      reliability[0] = settings.forgetting() * reliability[0] + importance * one.quality();
+      reliability[1] = settings.forgetting() * reliability[1] + importance;
+      learned = true;
+    }
+    if (!learned) {
+      return false;
+    }
+    if (contexts != null) {
+      contexts.add(RidgeModel.withBias(z));
+    }
+    examples++;
+    return true;
+  }
+
+  private int indexOf(String expert) {
+    int index = experts.indexOf(expert);
+    if (index >= 0 || experts.size() >= maxExperts()) {
+      return index;
+    }
+    experts.add(expert);
+    models.add(newModel());
+    reliabilities.add(new double[2]);
+    return experts.size() - 1;
+  }
+
+  private ExpertModel newModel() {
+    return settings.kind() == LearnerKind.LOGISTIC || settings.kind() == LearnerKind.LINEAR
+        ? new SgdModel(settings, modelDimension) : new RidgeModel(settings, modelDimension);
+  }
+
+  /** The expert's running reliability, NaN for an unknown expert. */
+  public double reliability(String expert) {
+    int index = experts.indexOf(expert);
+    if (index < 0) {
+      return Double.NaN;
+    }
+    double[] reliability = reliabilities.get(index);
+    return (reliability[0] + RELIABILITY_PRIOR) / (reliability[1] + 1);
+  }
+
+  /**
+   * The blocks to publish now.
+   *
+   * @param seed Thompson's sampling seed; derive it from the version so that replays publish the same
+   */
+  public Map<String, double[]> parameters(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double scale = settings.kind() == LearnerKind.LOGISTIC ? 1 : settings.inverseTemperature();
+    Map<String, double[]> blocks = new LinkedHashMap<>();
+    double[] biases = new double[experts.size()];
+    double[] reliability = new double[experts.size()];
+    for (int i = 0; i < experts.size(); i++) {
+      double[] score = models.get(i).publish(random, contexts);
+      double[] theta = new double[modelDimension];
+      for (int j = 0; j < modelDimension; j++) {
+        theta[j] = scale * score[j];
+      }
+      blocks.put("w:" + experts.get(i), projection == null ? theta : projection.backProject(theta));
+      biases[i] = scale * score[modelDimension];
+      reliability[i] = reliability(experts.get(i));
+    }
+    blocks.put("b", biases);
+    blocks.put("reliability", reliability);
+    return blocks;
+  }
+
+  /** The learner's whole state, for Flink's keyed state. */
+  public byte[] toBytes() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(FORMAT);
+      out.writeUTF(settings.kind().id());
+      out.writeInt(settings.featureDimension());
+      out.writeInt(modelDimension);
+      out.writeLong(examples);
+      if (contexts != null) {
+        contexts.write(out);
+      }
+      out.writeInt(experts.size());
+      for (int i = 0; i < experts.size(); i++) {
+        out.writeUTF(experts.get(i));
+        out.writeDouble(reliabilities.get(i)[0]);
+        out.writeDouble(reliabilities.get(i)[1]);
+        models.get(i).write(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * A learner from {@link #toBytes()}, or empty when the state was learned with another kind or
+   * dimension (then it cannot be reused and learning starts over).
+   */
+  public static Optional<PolicyLearner> fromBytes(LearnerSettings settings, List<String> experts, byte[] state) {
+    PolicyLearner learner = new PolicyLearner(settings, List.of());
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+      if (in.readInt() != FORMAT || !in.readUTF().equals(settings.kind().id())
+          || in.readInt() != settings.featureDimension() || in.readInt() != learner.modelDimension) {
+        return Optional.empty();
+      }
+      learner.examples = in.readLong();
+      if (learner.contexts != null) {
+        learner.contexts.read(in);
+      }
+      int count = in.readInt();
+      for (int i = 0; i < count; i++) {
+        learner.experts.add(in.readUTF());
+        learner.reliabilities.add(new double[] {in.readDouble(), in.readDouble()});
+        learner.models.add(settings.kind() == LearnerKind.LOGISTIC || settings.kind() == LearnerKind.LINEAR
+            ? SgdModel.read(settings, learner.modelDimension, in)
+            : RidgeModel.read(settings, learner.modelDimension, in));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt learner state", e);
+    }
+    experts.forEach(learner::indexOf);
+    return Optional.of(learner);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.gatestream.adaptation.learning;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.SplittableRandom;
+
+/**
+ * Discounted ridge regression of the reward, the statistics of LinUCB and linear Thompson sampling:
+ * A = γA + (1 − γ)λI + z zᵀ, b = γb + r z, θ = A⁻¹ b, over z = (features, 1).
+ *
+ * <p>The router's gates score linearly, so a snapshot can carry neither LinUCB's per-request bonus
+ * α·sqrt(zᵀA⁻¹z) nor a per-request posterior sample. The approximations published instead:
+ * LinUCB publishes θ plus, on the bias, α times the uncertainty averaged over recent contexts,
+ * α·sqrt(tr(A⁻¹ Σ)) with Σ = E[z zᵀ] (Jensen: an upper bound of the mean bonus) — optimism per expert,
+ * not per request; Thompson publishes one sample θ̃ ~ N(θ, v²A⁻¹) per snapshot, so a gate that keeps a
+ * snapshot for many requests explores between snapshots rather than between requests.
+ *
+ * <p>No importance weights: given the linear model, ridge on the chosen expert's own data is unbiased
+ * whatever chose it, and reweighting would distort A as a confidence set.
+ */
+final class RidgeModel implements ExpertModel {
+
+  private final boolean optimistic;
+  private final int size;
+  private final double lambda;
+  private final double forgetting;
+  private final double alpha;
+  private final double scale;
+  private final double[] gram;
+  private final double[] moments;
+
+  RidgeModel(LearnerSettings settings, int dimension) {
+    this.optimistic = settings.kind() == LearnerKind.LINUCB;
+    this.size = dimension + 1;
+    this.lambda = settings.ridgeLambda();
+    this.forgetting = settings.forgetting();
+    this.alpha = settings.ucbAlpha();
+    this.scale = settings.thompsonScale();
+    this.gram = new double[size * size];
+    this.moments = new double[size];
+    for (int i = 0; i < size; i++) {
+      gram[i * size + i] = lambda;
+    }
+  }
+
+  @Override
+  public void update(double[] x, double target, double importance) {
+    double[] z = withBias(x);
+    double shrinkToPrior = (1 - forgetting) * lambda;
+    for (int i = 0; i < size; i++) {
+      for (int j = 0; j < size; j++) {
+        gram[i * size + j] = forgetting * gram[i * size + j] + z[i] * z[j];
+      }
+      gram[i * size + i] += shrinkToPrior;
+      moments[i] = forgetting * moments[i] + target * z[i];
+    }
+  }
+
+  static double[] withBias(double[] x) {
+    double[] z = new double[x.length + 1];
+    System.arraycopy(x, 0, z, 0, x.length);
+    z[x.length] = 1;
+    return z;
+  }
+
+  @Override
+  public double[] publish(SplittableRandom random, ContextMoments contexts) {
+    Cholesky cholesky = new Cholesky(gram, size);
+    double[] theta = cholesky.solve(moments);
+    if (optimistic) {
+      double meanVariance = contexts.meanQuadraticForm(cholesky.inverse());
+      theta[size - 1] += alpha * Math.sqrt(Math.max(0, meanVariance));
+    } else {
+      double[] noise = new double[size];
+      for (int i = 0; i < size; i++) {
+        noise[i] = gaussian(random);
+      }
+      double[] draw = cholesky.backward(noise);
+      for (int i = 0; i < size; i++) {
+        theta[i] += scale * draw[i];
+      }
+    }
+    return theta;
+  }
+
+  // Box–Muller spelled out: RandomGenerator.nextGaussian's algorithm is unspecified, and replaying the
+  // same feedback should publish the same samples on any JDK.
+  private static double gaussian(SplittableRandom random) {
+    double u = 1 - random.nextDouble();
+    double v = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  @Override
+  public void write(DataOutput out) throws IOException {
+    Codec.writeArray(out, gram);
+    Codec.writeArray(out, moments);
+  }
+
+  static RidgeModel read(LearnerSettings settings, int dimension, DataInput in) throws IOException {
+    RidgeModel model = new RidgeModel(settings, dimension);
+    Codec.readArray(in, model.gram);
+    Codec.readArray(in, model.moments);
+    return model;
+  }
+}

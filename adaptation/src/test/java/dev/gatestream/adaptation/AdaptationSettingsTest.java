@@ -1,0 +1,45 @@
+package dev.gatestream.adaptation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatestream.adaptation.learning.LearnerKind;
+import dev.gatestream.config.GatestreamConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AdaptationSettingsTest {
+
+  private static AdaptationSettings settings(Map<String, String> values) {
+    return AdaptationSettings.from(new GatestreamConfig(new HashMap<>(values)));
+  }
+
+  @Test
+  void defaultsFollowTheRouterGateAndFeaturizer() {
+    AdaptationSettings settings = settings(Map.of("experts", "a,b"));
+
+    assertThat(settings.experts()).containsExactly("a", "b");
+    assertThat(settings.learner().kind()).isEqualTo(LearnerKind.LINEAR);
+    assertThat(settings.learner().featureDimension())
+        .isEqualTo(new GatestreamConfig(Map.of()).getInt(GatestreamConfig.ROUTER_FEATURE_DIMENSION));
+    assertThat(settings.publishEveryUpdates()).isEqualTo(50);
+  }
+
+  @Test
+  void theSuccessPredictorGetsTheLogisticLearnerAndNoOther() {
+    assertThat(settings(Map.of("router.gate", "success-predictor")).learner().kind())
+        .isEqualTo(LearnerKind.LOGISTIC);
+    assertThatThrownBy(() -> settings(Map.of("router.gate", "success-predictor", "adaptation.learner", "linucb")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void weightsHaveTheDimensionTheRouterScores() {
+    assertThat(settings(Map.of("router.featurizer", "minilm")).learner().featureDimension()).isEqualTo(384);
+    assertThat(settings(Map.of("router.featurizer", "minilm", "router.projection.dimension", "48"))
+        .learner().featureDimension()).isEqualTo(48);
+    assertThat(settings(Map.of("router.featurizer", "numeric", "router.feature.dimension", "12"))
+        .learner().featureDimension()).isEqualTo(12);
+  }
+}

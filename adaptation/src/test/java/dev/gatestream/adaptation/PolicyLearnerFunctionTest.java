@@ -1,0 +1,138 @@
+package dev.gatestream.adaptation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatestream.adaptation.events.ExpertFeedback;
+import dev.gatestream.adaptation.events.PublishedWeights;
+import dev.gatestream.adaptation.events.TrainingExample;
+import dev.gatestream.adaptation.learning.LearnerKind;
+import dev.gatestream.adaptation.learning.LearnerSettings;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class PolicyLearnerFunctionTest {
+
+  private static final AdaptationSettings SETTINGS = new AdaptationSettings(List.of("a", "b"),
+      LearnerSettings.defaults(LearnerKind.LINEAR, 2), 0, 3, 1_000, 60_000, 0);
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights> harness(
+      OperatorSubtaskState restoreFrom) throws Exception {
+    var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new PolicyLearnerFunction(SETTINGS)), TrainingExample::policy, Types.STRING);
+    harness.setup();
+    if (restoreFrom != null) {
+      harness.initializeState(restoreFrom);
+    }
+    harness.open();
+    return harness;
+  }
+
+  private static TrainingExample example(String policy, String expert, double reward, long at) {
+    return new TrainingExample("r" + at, policy, new float[] {1, 0},
+        new ExpertFeedback[] {new ExpertFeedback(expert, reward, reward, 1)}, at);
+  }
+
+  @Test
+  void publishesEveryNUpdatesWithIncreasingVersions() throws Exception {
+    try (var harness = harness(null)) {
+      for (int i = 1; i <= 7; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+
+      List<PublishedWeights> published = harness.extractOutputValues();
+      assertThat(published).extracting(PublishedWeights::version).containsExactly(1L, 2L);
+      assertThat(published).extracting(PublishedWeights::examples).containsExactly(3L, 6L);
+      PublishedWeights first = published.get(0);
+      assertThat(first.policy()).isEqualTo("p");
+      assertThat(first.experts()).containsExactly("a", "b");
+      assertThat(first.featureDimension()).isEqualTo(2);
+      assertThat(first.blockNames()).containsExactly("w:a", "w:b", "b", "reliability");
+      assertThat(first.block("w:a")).hasSize(2);
+      assertThat(first.oldestFeedbackAtMs()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void publishesPendingUpdatesAfterTheIntervalWithoutMoreExamples() throws Exception {
+    try (var harness = harness(null)) {
+      harness.setProcessingTime(10);
+      harness.processElement(example("p", "a", 1, 1), 1);
+      harness.setProcessingTime(1_009);
+      assertThat(harness.extractOutputValues()).isEmpty();
+
+      harness.setProcessingTime(1_010);
+
+      assertThat(harness.extractOutputValues()).singleElement().satisfies(weights -> {
+        assertThat(weights.version()).isEqualTo(1_010);
+        assertThat(weights.examples()).isEqualTo(1);
+      });
+      harness.setProcessingTime(5_000);
+      assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+  }
+
+  @Test
+  void policiesLearnAndVersionSeparately() throws Exception {
+    try (var harness = harness(null)) {
+      for (int i = 1; i <= 3; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(example("q", "b", 0, i), i);
+      }
+
+      assertThat(harness.extractOutputValues()).extracting(PublishedWeights::policy).containsExactly("p", "q");
+      assertThat(harness.extractOutputValues()).extracting(PublishedWeights::version).containsExactly(1L, 1L);
+    }
+  }
+
+  @Test
+  void learningAndVersionsContinueAfterRestoreFromASnapshot() throws Exception {
+    OperatorSubtaskState snapshot;
+    List<PublishedWeights> before;
+    try (var harness = harness(null)) {
+      for (int i = 1; i <= 4; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+      before = harness.extractOutputValues();
+      snapshot = harness.snapshot(1, 4);
+    }
+
+    List<PublishedWeights> uninterrupted;
+    try (var harness = harness(null)) {
+      for (int i = 1; i <= 6; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+      uninterrupted = harness.extractOutputValues();
+    }
+
+    try (var restored = harness(snapshot)) {
+      for (int i = 5; i <= 6; i++) {
+        restored.processElement(example("p", "a", 1, i), i);
+      }
+
+      assertThat(before).extracting(PublishedWeights::version).containsExactly(1L);
+      assertThat(restored.extractOutputValues()).singleElement().satisfies(weights -> {
+        assertThat(weights.version()).isEqualTo(2);
+        assertThat(weights.examples()).isEqualTo(6);
+        // Nothing learned before the snapshot is lost: the same weights as a run that never stopped.
+        assertThat(weights.block("b")).containsExactly(uninterrupted.get(1).block("b"));
+        assertThat(weights.block("w:a")).containsExactly(uninterrupted.get(1).block("w:a"));
+      });
+    }
+  }
+
+  @Test
+  void examplesOfAnotherFeatureDimensionAreSkipped() throws Exception {
+    try (var harness = harness(null)) {
+      for (int i = 1; i <= 3; i++) {
+        harness.processElement(new TrainingExample("r" + i, "p", new float[5],
+            new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1)}, i), i);
+      }
+
+      assertThat(harness.extractOutputValues()).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.gatestream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gatestream.cli.pipeline.ExpertCatalog;
+import dev.gatestream.cli.pipeline.Pipeline;
+import dev.gatestream.cli.replay.ReplayDriver;
+import dev.gatestream.cli.replay.ReplayOptions;
+import dev.gatestream.cli.replay.ReplayReport;
+import dev.gatestream.config.ConfigLoader;
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.experts.replay.WideRoutingLog;
+import dev.gatestream.it.harness.GatestreamStackExtension;
+import dev.gatestream.it.harness.StackEndpoints;
+import dev.gatestream.it.harness.TestNames;
+import dev.gatestream.serdes.RegistrySerdes;
+import dev.gatestream.topics.TopicApplier;
+import dev.gatestream.topics.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole loop on real Kafka and the embedded Flink job: logged traffic of seven real 7-8B models
+ * (RouterDC's model7 training split) replayed through router, replay experts and fusion, feedback from
+ * the logged scores, the adaptation job learning from it and the router hot-swapping what it learns,
+ * starting from uniform weights.
+ */
+@ExtendWith(GatestreamStackExtension.class)
+class AdaptationLoopIT {
+
+  private static final Path LOG = Path.of(System.getProperty("gatestream.home", "."))
+      .resolve("../shared/data/routing/model7-train.csv").normalize();
+  private static final int REQUESTS = 6_000;
+
+  private final StackEndpoints stack;
+
+  AdaptationLoopIT(StackEndpoints stack) {
+    this.stack = stack;
+  }
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void routedQualityOfTheSecondHalfBeatsUniformAndApproachesTheBestExpert(@TempDir Path dir) throws Exception {
+    assumeTrue(Files.isRegularFile(LOG), "the shared routing logs are not beside the project: " + LOG);
+    List<WideRoutingLog.Row> rows;
+    List<String> experts;
+    try (WideRoutingLog log = WideRoutingLog.open(LOG)) {
+      experts = log.experts();
+      rows = new ArrayList<>(log.rows().toList());
+    }
+    // The log is sorted by task; a live stream mixes them.
+    Collections.shuffle(rows, new Random(42));
+    rows = rows.subList(0, REQUESTS);
+
+    GatestreamConfig config = new ConfigLoader(Map.of()).load(null, Map.ofEntries(
+        Map.entry(GatestreamConfig.TOPIC_PREFIX, TestNames.unique("loop") + "-"),
+        Map.entry(GatestreamConfig.EXPERTS, String.join(",", experts)),
+        Map.entry(GatestreamConfig.EXPERTS_REPLAY_LOG, LOG.toString()),
+        Map.entry(GatestreamConfig.STREAMS_STATE_DIR, dir.resolve("state").toString()),
+        Map.entry(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, dir.resolve("checkpoints").toString()),
+        Map.entry(GatestreamConfig.ROUTER_GATE, "softmax-top-k"),
+        Map.entry(GatestreamConfig.ROUTER_GATE_K, "1"),
+        // Softmax sampling: uniform while the weights are zero, sharper as the learned scores separate.
+        Map.entry(GatestreamConfig.ROUTER_EXPLORATION, "temperature"),
+        Map.entry(GatestreamConfig.ROUTER_EXPLORATION_TEMPERATURE, "0.25"),
+        Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES, "100"),
+        Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000"),
+        Map.entry(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000")));
+    Topics topics = Topics.from(config);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+      new TopicApplier(admin, Duration.ofSeconds(30)).apply(topics.all(experts));
+    }
+
+    ReplayReport.Segment segment;
+    try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
+            ExpertCatalog.load(config, dir), dir);
+         RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
+         ReplayDriver driver = new ReplayDriver(topics, serdes, stack.bootstrapServers(),
+             new ReplayOptions(0, 50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500,
+             TestNames.unique("loop-replay"))) {
+      segment = driver.replay("model7-train", rows, experts, bucket -> System.out.printf(
+          "requests %5d-%5d quality %.3f weights v%d share %s%n", bucket.fromRequest(),
+          bucket.fromRequest() + bucket.requests(), bucket.quality(), bucket.policyVersion(),
+          bucket.share().entrySet().stream().map(e -> String.format("%s=%.2f",
+              e.getKey().substring(e.getKey().indexOf('/') + 1), e.getValue())).collect(Collectors.joining(" "))));
+    }
+
+    List<ReplayReport.Bucket> buckets = segment.buckets();
+    List<ReplayReport.Bucket> secondHalf = buckets.subList(buckets.size() / 2, buckets.size());
+    double secondHalfQuality = secondHalf.stream()
+        .mapToDouble(bucket -> bucket.quality() * bucket.requests()).sum()
+        / secondHalf.stream().mapToInt(ReplayReport.Bucket::requests).sum();
+    double bestSingle = Collections.max(segment.singleExperts().values());
+    System.out.printf("second half %.3f, uniform %.3f, best single %.3f, oracle %.3f%n", secondHalfQuality,
+        segment.uniformRandom(), bestSingle, segment.oracle());
+
+    assertThat(secondHalf.get(secondHalf.size() - 1).policyVersion()).as("weights were learned and used")
+        .isPositive();
+    assertThat(secondHalfQuality).isGreaterThan(segment.uniformRandom() + 0.025);
+    assertThat(secondHalfQuality).isGreaterThan(bestSingle - 0.03);
+    // No collapse onto one expert while learning: the first bucket after cold start spreads traffic.
+    assertThat(buckets.get(0).share().values()).allSatisfy(share -> assertThat(share).isLessThan(0.5));
+  }
+}
