@@ -7,6 +7,7 @@ import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.contracts.TextAnswer;
+import dev.gatestream.topology.fusion.ExpertReliability;
 import dev.gatestream.topology.fusion.FusionRule;
 import dev.gatestream.topology.fusion.FusionSettings;
 import dev.gatestream.topology.fusion.strategy.AgreementVote;
@@ -52,7 +53,7 @@ public class FusionBenchmark {
   private RoutingDecision decision;
   private List<ExpertResult> results;
   private final FusionRule rule = new FusionRule(new FusionSettings(0, Duration.ofSeconds(30),
-      Duration.ofMillis(20), "auto", false, List.of()));
+      Duration.ofMillis(20), "auto", FusionSettings.Weights.GATE, List.of()), new ExpertReliability("p"));
 
   @Setup
   public void setUp() {

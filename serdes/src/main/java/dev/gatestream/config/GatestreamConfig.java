@@ -185,8 +185,9 @@ public final class GatestreamConfig extends AbstractConfig {
               "weighted-mean", "weighted-median", "first-successful", "agreement-vote"),
           Importance.HIGH, "How expert answers are fused; auto picks by output type (probabilities:"
               + " weighted-average, scores: weighted-mean, text: agreement-vote).")
-      .define(FUSION_WEIGHTS, Type.STRING, "gate", ValidString.in("gate", "uniform"), Importance.MEDIUM,
-          "Weights of the weighted strategies: the gate's weights or uniform.")
+      .define(FUSION_WEIGHTS, Type.STRING, "gate", ValidString.in("gate", "uniform", "reliability"), Importance.MEDIUM,
+          "Weights of the weighted strategies: the gate's weights, uniform, or each expert's running"
+              + " reliability as the adaptation job publishes it for router.policy.")
       .define(FUSION_QUORUM, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
           "Emit once this many chosen experts answered OK (0 = wait for all of them or the deadline).")
       .define(FUSION_GRACE_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,

@@ -11,6 +11,7 @@ import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.Topics;
 import dev.gatestream.topology.common.StreamsSettings;
 import dev.gatestream.topology.common.StreamsStage;
+import dev.gatestream.topology.fusion.ExpertReliability;
 import dev.gatestream.topology.fusion.FusionMetrics;
 import dev.gatestream.topology.fusion.FusionSettings;
 import dev.gatestream.topology.fusion.FusionTopology;
@@ -94,7 +95,8 @@ public final class Pipeline implements AutoCloseable {
     }
     if (stages.contains(Stage.FUSION)) {
       StreamsStage fusion = new StreamsStage("fusion",
-          FusionTopology.build(topics, serdes, FusionSettings.from(config), fusionMetrics),
+          FusionTopology.build(topics, serdes, FusionSettings.from(config),
+              new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)), fusionMetrics),
           StreamsSettings.of(config, bootstrapServers, prefix + "fusion", stateDir));
       closeables.add(fusion);
       fusion.start(START_TIMEOUT);

@@ -3,6 +3,7 @@ package dev.gatestream.topology.fusion;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.RoutingDecision;
+import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.contracts.internal.FusionState;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topology.common.DeadLetters;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,13 +45,17 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
   private KeyValueStore<String, FusionState> pending;
   private KeyValueStore<String, String> dueIndex;
 
+  private final ExpertReliability reliability;
+
   FusionProcessor(String decisionsTopic, Deserializer<RoutingDecision> decisions,
-      Deserializer<ExpertResult> results, FusionSettings settings, FusionMetrics metrics) {
+      Deserializer<ExpertResult> results, FusionSettings settings, ExpertReliability reliability,
+      FusionMetrics metrics) {
     this.decisionsTopic = decisionsTopic;
     this.decisions = decisions;
     this.results = results;
     this.settings = settings;
-    this.rule = new FusionRule(settings);
+    this.reliability = reliability;
+    this.rule = new FusionRule(settings, reliability);
     this.metrics = metrics;
   }
 
@@ -58,6 +64,13 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     this.context = context;
     this.pending = context.getStateStore(FusionTopology.PENDING_STORE);
     this.dueIndex = context.getStateStore(FusionTopology.DUE_INDEX_STORE);
+    // A restored global store does not pass through its processor: read the latest weights directly.
+    KeyValueStore<String, ValueAndTimestamp<RoutingWeights>> weights =
+        context.getStateStore(FusionTopology.WEIGHTS_STORE);
+    ValueAndTimestamp<RoutingWeights> latest = weights.get(reliability.policy());
+    if (latest != null) {
+      reliability.offer(latest.value());
+    }
     context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
   }
 

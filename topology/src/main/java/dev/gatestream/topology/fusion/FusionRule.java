@@ -24,10 +24,13 @@ public final class FusionRule {
 
   private final FusionSettings settings;
   private final FusionStrategies strategies;
+  private final ExpertReliability reliability;
 
-  public FusionRule(FusionSettings settings) {
+  /** @param reliability the experts' running reliability, used when settings ask for it */
+  public FusionRule(FusionSettings settings, ExpertReliability reliability) {
     this.settings = settings;
     this.strategies = new FusionStrategies(settings.strategy(), settings.fallbackOrder());
+    this.reliability = reliability;
   }
 
   /** Every chosen expert answered, or the quorum of OK answers is met. */
@@ -74,7 +77,11 @@ public final class FusionRule {
         errors.put(expert, result.getStatus() + (result.getErrorMessage() == null ? "" : ": " + result.getErrorMessage()));
         continue;
       }
-      double weight = settings.uniformWeights() ? 1.0 : gateWeights.get(expert);
+      double weight = switch (settings.weights()) {
+        case GATE -> gateWeights.get(expert);
+        case UNIFORM -> 1.0;
+        case RELIABILITY -> reliability.of(expert);
+      };
       answersByType.computeIfAbsent(result.getOutput().getClass(), type -> new ArrayList<>())
           .add(new Answer(expert, result.getOutput(), weight));
     }

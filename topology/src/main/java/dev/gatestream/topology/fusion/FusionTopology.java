@@ -3,6 +3,7 @@ package dev.gatestream.topology.fusion;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.RoutingDecision;
+import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.contracts.internal.FusionState;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.serdes.StateSerde;
@@ -13,7 +14,12 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The fusion stage: decisions + expert results → fused results (and each request's reply-to topic).
@@ -25,27 +31,35 @@ public final class FusionTopology {
 
   static final String PENDING_STORE = "fusion-pending";
   static final String DUE_INDEX_STORE = "fusion-due-index";
+  static final String WEIGHTS_STORE = "routing-weights";
   static final String FUSED_SINK = "fused-results-out";
   static final String REPLY_SINK = "replies-out";
   static final String DEAD_LETTER_SINK = "dead-letters-out";
 
   private FusionTopology() {}
 
+  /** @param reliability fed from the routing-weights topic, for settings that weigh by reliability */
   public static Topology build(Topics topics, GatestreamSerdes serdes, FusionSettings settings,
-      FusionMetrics metrics) {
+      ExpertReliability reliability, FusionMetrics metrics) {
     Serde<RoutingDecision> decisionSerde = serdes.valueSerde(topics.decisions());
     Serde<ExpertResult> resultSerde = serdes.valueSerde(topics.expertResults());
     Serde<FusedResult> fusedSerde = serdes.valueSerde(topics.fusedResults());
     String decisionsTopic = topics.decisions().name();
 
+    Serde<RoutingWeights> weightsSerde = serdes.valueSerde(topics.routingWeights());
     Topology topology = new Topology();
+    topology.addGlobalStore(
+        Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(WEIGHTS_STORE), Serdes.String(),
+            weightsSerde).withLoggingDisabled(),
+        "routing-weights-in", Serdes.String().deserializer(), weightsSerde.deserializer(),
+        topics.routingWeights().name(), "routing-weights-update", () -> new WeightsUpdater(reliability));
     topology.addSource("decisions-in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         decisionsTopic);
     topology.addSource("expert-results-in", Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer(), topics.expertResults().name());
     topology.addProcessor("fuse",
         () -> new FusionProcessor(decisionsTopic, decisionSerde.deserializer(), resultSerde.deserializer(),
-            settings, metrics),
+            settings, reliability, metrics),
         "decisions-in", "expert-results-in");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
         Serdes.String(), StateSerde.of(FusionState.class)).withCachingEnabled(), "fuse");
@@ -58,6 +72,29 @@ public final class FusionTopology {
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer(), "fuse");
     return topology;
+  }
+
+  /** Keeps the global store current and hands every snapshot's reliability to fusion at once. */
+  private static final class WeightsUpdater implements Processor<String, RoutingWeights, Void, Void> {
+    private final ExpertReliability reliability;
+    private TimestampedKeyValueStore<String, RoutingWeights> store;
+
+    WeightsUpdater(ExpertReliability reliability) {
+      this.reliability = reliability;
+    }
+
+    @Override
+    public void init(ProcessorContext<Void, Void> context) {
+      store = context.getStateStore(WEIGHTS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, RoutingWeights> record) {
+      if (record.key() != null) {
+        store.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
+        reliability.offer(record.value());
+      }
+    }
   }
 
   private static String replyTopic(Header header) {

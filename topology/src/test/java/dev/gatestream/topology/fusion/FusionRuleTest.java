@@ -18,8 +18,35 @@ import org.junit.jupiter.api.Test;
 class FusionRuleTest {
 
   private static FusionRule rule(int quorum, String strategy, boolean uniform) {
+    return rule(quorum, strategy, uniform ? FusionSettings.Weights.UNIFORM : FusionSettings.Weights.GATE,
+        new ExpertReliability("p"));
+  }
+
+  private static FusionRule rule(int quorum, String strategy, FusionSettings.Weights weights,
+      ExpertReliability reliability) {
     return new FusionRule(new FusionSettings(quorum, Duration.ofSeconds(1), Duration.ofMillis(10), strategy,
-        uniform, List.of()));
+        weights, List.of()), reliability);
+  }
+
+  @Test
+  void reliabilityWeightsComeFromTheLatestSnapshotOfThePolicy() {
+    ExpertReliability reliability = new ExpertReliability("p");
+    FusionRule rule = rule(0, "auto", FusionSettings.Weights.RELIABILITY, reliability);
+    List<ExpertResult> results = List.of(result("a", new Score(1.0), 0), result("b", new Score(0.0), 0));
+    assertThat(((Score) rule.fuse(decision("a", "b"), results, false, 1_500).getOutput()).getValue())
+        .as("no snapshot yet: every expert weighs 1").isEqualTo(0.5);
+
+    reliability.offer(weights("p", 5, 0.2, 0.8));
+    reliability.offer(weights("p", 4, 0.9, 0.1)); // older: ignored
+    reliability.offer(weights("other", 9, 1.0, 0.0)); // another policy: ignored
+    assertThat(((Score) rule.fuse(decision("a", "b"), results, false, 1_500).getOutput()).getValue())
+        .isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  private static dev.gatestream.contracts.RoutingWeights weights(String policy, long version, double a, double b) {
+    return dev.gatestream.contracts.RoutingWeights.newBuilder().setPolicy(policy).setVersion(version)
+        .setExperts(List.of("a", "b")).setFeatureDimension(1)
+        .setParameters(java.util.Map.of("reliability", List.of(a, b))).setPublishedAtMs(0).build();
   }
 
   private static RoutingDecision decision(String... experts) {

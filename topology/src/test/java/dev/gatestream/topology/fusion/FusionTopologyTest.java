@@ -43,11 +43,11 @@ class FusionTopologyTest {
 
   private void start(int quorum) {
     FusionSettings settings = new FusionSettings(quorum, Duration.ofSeconds(5), Duration.ofMillis(10), "auto",
-        false, List.of());
+        FusionSettings.Weights.GATE, List.of());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fusion-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(FusionTopology.build(topics, serdes, settings, metrics), props,
+    driver = new TopologyTestDriver(FusionTopology.build(topics, serdes, settings, new ExpertReliability("p"), metrics), props,
         Instant.ofEpochMilli(NOW));
     decisions = driver.createInputTopic(topics.decisions().name(), Serdes.String().serializer(),
         serdes.valueSerde(topics.decisions()).serializer());
