@@ -121,7 +121,8 @@ class AdaptationJobTest {
         greedyValue(last));
     assertThat(last.examples()).isGreaterThan(first.examples());
     assertThat(greedyValue(last)).isEqualTo((0.9 + 0.9 + 0.9 + 0.9) / 4);
-    assertThat(greedyValue(last)).isGreaterThan(greedyValue(first));
+    // Under load the first snapshot may already be optimal; it is never better than the last.
+    assertThat(greedyValue(last)).isGreaterThanOrEqualTo(greedyValue(first));
     assertThat(unjoined.collected()).hasSize(REQUESTS / 10)
         .allSatisfy(one -> assertThat(one.reason()).isEqualTo(Unjoined.Reason.DECISION_EXPIRED));
   }
