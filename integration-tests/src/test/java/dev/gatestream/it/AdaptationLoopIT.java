@@ -10,7 +10,9 @@ import dev.gatestream.cli.replay.ReplayOptions;
 import dev.gatestream.cli.replay.ReplayReport;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.experts.replay.WideRoutingLog;
+import dev.gatestream.it.harness.Await;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
 import dev.gatestream.it.harness.TestNames;
@@ -24,10 +26,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,7 +73,6 @@ class AdaptationLoopIT {
     }
     // The log is sorted by task; a live stream mixes them.
     Collections.shuffle(rows, new Random(42));
-    rows = rows.subList(0, REQUESTS);
 
     GatestreamConfig config = new ConfigLoader(Map.of()).load(null, Map.ofEntries(
         Map.entry(GatestreamConfig.TOPIC_PREFIX, TestNames.unique("loop") + "-"),
@@ -86,17 +94,33 @@ class AdaptationLoopIT {
     }
 
     ReplayReport.Segment segment;
-    try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
-            ExpertCatalog.load(config, dir), dir);
-         RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
-         ReplayDriver driver = new ReplayDriver(topics, serdes, stack.bootstrapServers(),
-             new ReplayOptions(0, 50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500,
-             TestNames.unique("loop-replay"))) {
-      segment = driver.replay("model7-train", rows, experts, bucket -> System.out.printf(
+    RoutingWeights beforeRestart;
+    try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true)) {
+      try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
+              ExpertCatalog.load(config, dir), dir);
+           ReplayDriver driver = replayDriver(topics, serdes)) {
+        segment = driver.replay("model7-train", rows.subList(0, REQUESTS), experts, bucket -> System.out.printf(
           "requests %5d-%5d quality %.3f weights v%d share %s%n", bucket.fromRequest(),
           bucket.fromRequest() + bucket.requests(), bucket.quality(), bucket.policyVersion(),
           bucket.share().entrySet().stream().map(e -> String.format("%s=%.2f",
               e.getKey().substring(e.getKey().indexOf('/') + 1), e.getValue())).collect(Collectors.joining(" "))));
+        beforeRestart = latestWeights(topics, serdes);
+      }
+
+      // Restart everything from the adaptation job's last checkpoint and go on: learning carries over.
+      try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
+              ExpertCatalog.load(config, dir), dir);
+           ReplayDriver driver = replayDriver(topics, serdes)) {
+        driver.replay("after restart", rows.subList(REQUESTS, REQUESTS + 300), experts, bucket -> { });
+        long versionBefore = beforeRestart.getVersion();
+        RoutingWeights afterRestart = Await.until("weights published after the restart", Duration.ofSeconds(60),
+            () -> Optional.of(latestWeights(topics, serdes))
+                .filter(weights -> weights.getVersion() > versionBefore));
+        System.out.printf("before restart v%d from %d examples; after v%d from %d examples%n",
+            beforeRestart.getVersion(), beforeRestart.getExamples(), afterRestart.getVersion(),
+            afterRestart.getExamples());
+        assertThat(afterRestart.getExamples()).isGreaterThan(beforeRestart.getExamples());
+      }
     }
 
     List<ReplayReport.Bucket> buckets = segment.buckets();
@@ -114,5 +138,34 @@ class AdaptationLoopIT {
     assertThat(secondHalfQuality).isGreaterThan(bestSingle - 0.03);
     // No collapse onto one expert while learning: the first bucket after cold start spreads traffic.
     assertThat(buckets.get(0).share().values()).allSatisfy(share -> assertThat(share).isLessThan(0.5));
+  }
+
+  private ReplayDriver replayDriver(Topics topics, RegistrySerdes serdes) {
+    return new ReplayDriver(topics, serdes, stack.bootstrapServers(),
+        new ReplayOptions(0, 50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500, TestNames.unique("loop-replay"));
+  }
+
+  /** The newest snapshot on the compacted routing-weights topic. */
+  private RoutingWeights latestWeights(Topics topics, RegistrySerdes serdes) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<String, RoutingWeights> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+        serdes.valueSerde(topics.routingWeights()).deserializer())) {
+      TopicPartition partition = new TopicPartition(topics.routingWeights().name(), 0);
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      RoutingWeights latest = null;
+      while (consumer.position(partition) < end) {
+        for (ConsumerRecord<String, RoutingWeights> record : consumer.poll(Duration.ofMillis(200))) {
+          if (latest == null || record.value().getVersion() > latest.getVersion()) {
+            latest = record.value();
+          }
+        }
+      }
+      assertThat(latest).as("a published snapshot").isNotNull();
+      return latest;
+    }
   }
 }
