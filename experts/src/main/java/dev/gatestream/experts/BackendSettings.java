@@ -16,15 +16,18 @@ public sealed interface BackendSettings {
   /**
    * Answers from a wide routing log.
    *
-   * @param log the log file
+   * @param logs the log files, answered from as one (request ids are unique across them)
    * @param answer what the answer is: the logged quality as a Score, or the logged response text
    * @param latencyScale how long to really wait, as a fraction of the logged latency; 0 = no wait
    */
-  record Replay(Path log, ReplayAnswer answer, double latencyScale) implements BackendSettings {
+  record Replay(List<Path> logs, ReplayAnswer answer, double latencyScale) implements BackendSettings {
     public static final String KIND = "replay";
 
     public Replay {
-      Objects.requireNonNull(log, "log");
+      logs = List.copyOf(logs);
+      if (logs.isEmpty()) {
+        throw new IllegalArgumentException("a replay expert needs at least one log");
+      }
       Objects.requireNonNull(answer, "answer");
     }
 

@@ -10,6 +10,7 @@ import dev.gatestream.experts.replay.RoutingLogFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 public final class ExpertBackends {
 
-  private final Map<Path, ReplayLog> replayLogs = new ConcurrentHashMap<>();
+  private final Map<List<Path>, ReplayLog> replayLogs = new ConcurrentHashMap<>();
   private final Function<String, String> environment;
 
   public ExpertBackends() {
@@ -44,7 +45,7 @@ public final class ExpertBackends {
     try {
       BackendSettings settings = spec.backend();
       if (settings instanceof BackendSettings.Replay r) {
-        return new ReplayBackend(spec.name(), replayLog(r.log()), r.answer(), r.latencyScale());
+        return new ReplayBackend(spec.name(), replayLog(r.logs()), r.answer(), r.latencyScale());
       } else if (settings instanceof BackendSettings.Onnx o) {
         return new OnnxBackend(o);
       } else if (settings instanceof BackendSettings.OpenAiChat o) {
@@ -59,9 +60,10 @@ public final class ExpertBackends {
     }
   }
 
-  /** The routing log at this path, read once however many experts replay it. */
-  public ReplayLog replayLog(Path file) {
-    return replayLogs.computeIfAbsent(file.toAbsolutePath().normalize(), f -> {
+  /** The routing logs at these paths, read once however many experts replay them. */
+  public ReplayLog replayLog(List<Path> files) {
+    List<Path> normalized = files.stream().map(file -> file.toAbsolutePath().normalize()).toList();
+    return replayLogs.computeIfAbsent(normalized, f -> {
       try {
         return ReplayLog.load(f);
       } catch (IOException e) {

@@ -95,9 +95,9 @@ public record ExpertSpec(
   }
 
   /** An expert that replays its logged scores, with every other setting at its default. */
-  public static ExpertSpec replayDefaults(String name, Path logPath) {
+  public static ExpertSpec replayDefaults(String name, List<Path> logs) {
     return new ExpertSpec(name,
-        new BackendSettings.Replay(logPath, BackendSettings.ReplayAnswer.SCORE, 0.0),
+        new BackendSettings.Replay(logs, BackendSettings.ReplayAnswer.SCORE, 0.0),
         DEFAULT_PRICE, DEFAULT_CONCURRENCY, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_LINGER_MS,
         DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF_MS,
         CircuitBreakerSettings.DEFAULTS);
@@ -231,7 +231,7 @@ public record ExpertSpec(
         default -> throw s.problem("answer", "must be \"score\" or \"response\", got \"" + answer
             + "\"");
       };
-      return new BackendSettings.Replay(path(s, "log"), mode, s.number("latencyScale", 0.0));
+      return new BackendSettings.Replay(List.of(path(s, "log")), mode, s.number("latencyScale", 0.0));
     }
 
     private BackendSettings onnx(Fields s) {

@@ -39,14 +39,14 @@ class ExpertBackendsTest {
     ExpertBackends backends = new ExpertBackends();
     Path log = fixture();
 
-    ExpertBackend gpt4 = backends.create(ExpertSpec.replayDefaults(GPT4, log));
+    ExpertBackend gpt4 = backends.create(ExpertSpec.replayDefaults(GPT4, List.of(log)));
     ExpertBackend mixtral = backends.create(
-        ExpertSpec.replayDefaults("mistralai/Mixtral-8x7B-Instruct-v0.1", log));
+        ExpertSpec.replayDefaults("mistralai/Mixtral-8x7B-Instruct-v0.1", List.of(log)));
 
     assertThat(gpt4).isInstanceOf(ReplayBackend.class);
     assertThat(mixtral).isInstanceOf(ReplayBackend.class);
-    assertThat(backends.replayLog(log)).isSameAs(backends.replayLog(log.getParent()
-        .resolve("../routing/routellm-gsm8k-60.csv")));
+    assertThat(backends.replayLog(List.of(log))).isSameAs(backends.replayLog(List.of(log.getParent()
+        .resolve("../routing/routellm-gsm8k-60.csv"))));
     assertThat(gpt4.answer(List.of(task("gsm8k.2", GPT4, farFuture())), Duration.ofSeconds(1)))
         .extracting(o -> ((Outcome.Answer) o).output())
         .containsExactly(new Score(0.0));
@@ -79,10 +79,10 @@ class ExpertBackendsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("expert 'chat' (http-openai): environment variable LLM_KEY"
             + " (settings.apiKeyEnv) is not set");
-    assertThatThrownBy(() -> backends.create(ExpertSpec.replayDefaults("x", dir.resolve("no.csv"))))
+    assertThatThrownBy(() -> backends.create(ExpertSpec.replayDefaults("x", List.of(dir.resolve("no.csv")))))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("expert 'x' (replay): cannot read replay log");
-    assertThatThrownBy(() -> backends.create(ExpertSpec.replayDefaults("gpt-5", fixture())))
+    assertThatThrownBy(() -> backends.create(ExpertSpec.replayDefaults("gpt-5", List.of(fixture()))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("has no expert 'gpt-5'");
     assertThatThrownBy(() -> backends.create(spec("m", new BackendSettings.Onnx(notAModel,

@@ -49,9 +49,9 @@ class ExpertSpecTest {
     ExpertSpec gpt4 = specs.get(0);
     assertThat(gpt4.pricePerCall()).isEqualTo(0.03);
     assertThat(gpt4).usingRecursiveComparison().ignoringFields("pricePerCall")
-        .isEqualTo(ExpertSpec.replayDefaults("gpt-4-1106-preview", dir.resolve("logs/gsm8k.csv")));
+        .isEqualTo(ExpertSpec.replayDefaults("gpt-4-1106-preview", List.of(dir.resolve("logs/gsm8k.csv"))));
     ExpertSpec mixtral = specs.get(1);
-    assertThat(mixtral.backend()).isEqualTo(new BackendSettings.Replay(Path.of("/data/x.csv"),
+    assertThat(mixtral.backend()).isEqualTo(new BackendSettings.Replay(List.of(Path.of("/data/x.csv")),
         BackendSettings.ReplayAnswer.RESPONSE, 0.5));
     assertThat(List.of(mixtral.concurrency(), mixtral.batchSize(), mixtral.maxRetries()))
         .containsExactly(4, 32, 0);

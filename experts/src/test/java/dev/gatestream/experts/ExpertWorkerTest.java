@@ -89,7 +89,7 @@ class ExpertWorkerTest {
 
   private static ExpertSpec spec(int concurrency, int batchSize, long lingerMs, int maxRetries,
       long backoffMs, ExpertSpec.CircuitBreakerSettings breaker) {
-    return new ExpertSpec(EXPERT, new BackendSettings.Replay(Path.of("unused.csv"),
+    return new ExpertSpec(EXPERT, new BackendSettings.Replay(List.of(Path.of("unused.csv")),
         BackendSettings.ReplayAnswer.SCORE, 0), 0.02, concurrency, batchSize, lingerMs, 5_000,
         maxRetries, backoffMs, breaker);
   }

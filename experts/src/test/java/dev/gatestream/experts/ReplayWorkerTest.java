@@ -44,7 +44,7 @@ class ReplayWorkerTest {
         new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     Path log = Path.of(Objects.requireNonNull(getClass().getClassLoader()
         .getResource("routing/routellm-gsm8k-60.csv")).toURI());
-    ExpertSpec spec = ExpertSpec.replayDefaults(GPT4, log);
+    ExpertSpec spec = ExpertSpec.replayDefaults(GPT4, List.of(log));
     ExpertBackend backend = new ExpertBackends().create(spec);
     TopicPartition partition = new TopicPartition(taskTopic, 0);
 
@@ -82,7 +82,7 @@ class ReplayWorkerTest {
     Properties kafka = new Properties();
     kafka.put("bootstrap.servers", "127.0.0.1:9");
     GatestreamConfig config = new GatestreamConfig(Map.of());
-    ExpertSpec spec = ExpertSpec.replayDefaults(GPT4, Path.of("unused.csv"));
+    ExpertSpec spec = ExpertSpec.replayDefaults(GPT4, List.of(Path.of("unused.csv")));
 
     ExpertWorker worker = ExpertWorker.create(kafka, config, GatestreamSerdes.inMemory(), spec,
         (batch, timeout) -> List.of());

@@ -126,9 +126,9 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(EXPERTS_FILE, Type.STRING, "", Importance.HIGH,
           "JSON file describing each expert (backend, price, concurrency, batch size, timeout);"
               + " experts listed in 'experts' but not in the file get the replay defaults.")
-      .define(EXPERTS_REPLAY_LOG, Type.STRING, "", Importance.MEDIUM,
-          "Wide routing log (CSV) that replay experts answer from: the experts listed in 'experts' and"
-              + " not in the experts file replay their logged outcomes from it.")
+      .define(EXPERTS_REPLAY_LOG, Type.LIST, List.of(), Importance.MEDIUM,
+          "Wide routing logs (CSV, comma-separated) that replay experts answer from: the experts listed in"
+              + " 'experts' and not in the experts file replay their logged outcomes from them.")
       .define(EXPERT_INSTANCES, Type.INT, 1, Range.atLeast(1), Importance.LOW,
           "Worker instances per expert in one JVM (each is a member of the expert's consumer group).")
       .define(STREAMS_STATE_DIR, Type.STRING, ".gatestream/streams", Importance.LOW,
@@ -165,11 +165,12 @@ public final class GatestreamConfig extends AbstractConfig {
           "Task rules, 'task=expertA|expertB;task2=expertC', for the task-rules gate.")
       .define(ROUTER_DEFAULT_EXPERTS, Type.LIST, List.of(), Importance.MEDIUM,
           "Experts for tasks no rule names (task-rules gate); default: every expert.")
-      .define(ROUTER_EXPLORATION, Type.STRING, "none", ValidString.in("none", "epsilon", "temperature"),
-          Importance.MEDIUM, "Exploration on top of the gate; always reflected in logged propensities.")
+      .define(ROUTER_EXPLORATION, Type.STRING, "temperature", ValidString.in("none", "epsilon", "temperature"),
+          Importance.MEDIUM, "Exploration on top of the gate, always reflected in the logged propensities:"
+              + " learning from feedback needs it (with zero weights, temperature sampling is uniform).")
       .define(ROUTER_EXPLORATION_EPSILON, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.LOW,
           "Probability of a uniformly random selection under epsilon exploration.")
-      .define(ROUTER_EXPLORATION_TEMPERATURE, Type.DOUBLE, 1.0, Range.atLeast(1e-6), Importance.LOW,
+      .define(ROUTER_EXPLORATION_TEMPERATURE, Type.DOUBLE, 0.25, Range.atLeast(1e-6), Importance.LOW,
           "Softmax temperature of temperature exploration.")
       .define(ROUTER_FEATURIZER, Type.STRING, "hashed", ValidString.in("numeric", "hashed", "minilm"),
           Importance.HIGH, "How requests become features: numeric as given, hashed text n-grams, or"

@@ -25,16 +25,16 @@ public final class ExpertCatalog {
     if (!file.isBlank()) {
       ExpertSpec.load(home.resolve(file)).forEach(spec -> specs.put(spec.name(), spec));
     }
-    String replayLog = config.getString(GatestreamConfig.EXPERTS_REPLAY_LOG);
+    List<Path> replayLogs = config.getList(GatestreamConfig.EXPERTS_REPLAY_LOG).stream().map(home::resolve).toList();
     for (String name : config.getList(GatestreamConfig.EXPERTS)) {
       if (specs.containsKey(name)) {
         continue;
       }
-      if (replayLog.isBlank()) {
+      if (replayLogs.isEmpty()) {
         throw new ConfigException("expert '" + name + "' is not in the experts file and no "
             + GatestreamConfig.EXPERTS_REPLAY_LOG + " is set for it to replay from");
       }
-      specs.put(name, ExpertSpec.replayDefaults(name, home.resolve(replayLog)));
+      specs.put(name, ExpertSpec.replayDefaults(name, replayLogs));
     }
     if (specs.isEmpty()) {
       throw new ConfigException("no experts configured: set 'experts' (with '"

@@ -112,7 +112,25 @@ class ReplayBackendTest {
   void duplicateIdsAreAFormatError() {
     assertThatThrownBy(() -> inline("id,prompt,task,x\nq,p,t,1\nq,p,t,0\n"))
         .isInstanceOf(RoutingLogFormatException.class)
-        .hasMessage("inline.csv line 3: id 'q' again (first on line 2)");
+        .hasMessage("inline.csv line 3: id 'q' again (first on line 2 of inline.csv)");
+  }
+
+  @Test
+  void severalLogsAnswerAsOneAndMayNotRepeatAnId(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path train = dir.resolve("train.csv");
+    java.nio.file.Path test = dir.resolve("test.csv");
+    java.nio.file.Files.writeString(train, "id,prompt,task,a,b\nt1,p,x,1,0\n");
+    java.nio.file.Files.writeString(test, "id,prompt,task,b,c\ns1,p,y,1,0\n");
+    ReplayLog both = ReplayLog.load(List.of(train, test));
+    assertThat(both.experts()).containsExactly("a", "b", "c");
+    assertThat(both.row("t1")).isPresent();
+    assertThat(both.row("s1").orElseThrow().quality("b")).isEqualTo(1.0);
+
+    java.nio.file.Files.writeString(test, "id,prompt,task,b\nt1,p,y,1\n");
+    assertThatThrownBy(() -> ReplayLog.load(List.of(train, test)))
+        .isInstanceOf(RoutingLogFormatException.class)
+        .hasMessage(test + " line 2: id 't1' again (first on line 2 of " + train + ")");
   }
 
   private static ReplayLog inlineUnchecked(String csv) {
