@@ -3,10 +3,10 @@ package dev.gatestream.topology.fusion;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.RoutingDecision;
-import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.contracts.internal.FusionState;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topology.common.DeadLetters;
+import dev.gatestream.topology.common.RoutingWeightsStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,13 +63,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     this.context = context;
     this.pending = context.getStateStore(FusionTopology.PENDING_STORE);
     this.dueIndex = context.getStateStore(FusionTopology.DUE_INDEX_STORE);
-    // A restored global store does not pass through its processor: read the latest weights directly.
-    KeyValueStore<String, ValueAndTimestamp<RoutingWeights>> weights =
-        context.getStateStore(FusionTopology.WEIGHTS_STORE);
-    ValueAndTimestamp<RoutingWeights> latest = weights.get(reliability.policy());
-    if (latest != null) {
-      reliability.offer(latest.value());
-    }
+    reliability.offer(RoutingWeightsStore.latest(context, reliability.policy()));
     context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
   }
 

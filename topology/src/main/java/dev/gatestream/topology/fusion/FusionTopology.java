@@ -9,17 +9,13 @@ import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.serdes.StateSerde;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.Topics;
+import dev.gatestream.topology.common.RoutingWeightsStore;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The fusion stage: decisions + expert results → fused results (and each request's reply-to topic).
@@ -31,7 +27,6 @@ public final class FusionTopology {
 
   static final String PENDING_STORE = "fusion-pending";
   static final String DUE_INDEX_STORE = "fusion-due-index";
-  static final String WEIGHTS_STORE = "routing-weights";
   static final String FUSED_SINK = "fused-results-out";
   static final String REPLY_SINK = "replies-out";
   static final String DEAD_LETTER_SINK = "dead-letters-out";
@@ -48,11 +43,7 @@ public final class FusionTopology {
 
     Serde<RoutingWeights> weightsSerde = serdes.valueSerde(topics.routingWeights());
     Topology topology = new Topology();
-    topology.addGlobalStore(
-        Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(WEIGHTS_STORE), Serdes.String(),
-            weightsSerde).withLoggingDisabled(),
-        "routing-weights-in", Serdes.String().deserializer(), weightsSerde.deserializer(),
-        topics.routingWeights().name(), "routing-weights-update", () -> new WeightsUpdater(reliability));
+    RoutingWeightsStore.addTo(topology, topics, weightsSerde, reliability::offer);
     topology.addSource("decisions-in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         decisionsTopic);
     topology.addSource("expert-results-in", Serdes.ByteArray().deserializer(),
@@ -72,29 +63,6 @@ public final class FusionTopology {
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer(), "fuse");
     return topology;
-  }
-
-  /** Keeps the global store current and hands every snapshot's reliability to fusion at once. */
-  private static final class WeightsUpdater implements Processor<String, RoutingWeights, Void, Void> {
-    private final ExpertReliability reliability;
-    private TimestampedKeyValueStore<String, RoutingWeights> store;
-
-    WeightsUpdater(ExpertReliability reliability) {
-      this.reliability = reliability;
-    }
-
-    @Override
-    public void init(ProcessorContext<Void, Void> context) {
-      store = context.getStateStore(WEIGHTS_STORE);
-    }
-
-    @Override
-    public void process(Record<String, RoutingWeights> record) {
-      if (record.key() != null) {
-        store.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
-        reliability.offer(record.value());
-      }
-    }
   }
 
   private static String replyTopic(Header header) {

@@ -4,7 +4,6 @@ import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.contracts.RoutingDecision;
-import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.gating.Choice;
 import dev.gatestream.gating.Gate;
 import dev.gatestream.gating.InvalidInputException;
@@ -12,6 +11,7 @@ import dev.gatestream.gating.RoutingInput;
 import dev.gatestream.gating.Selection;
 import dev.gatestream.gating.features.Featurizer;
 import dev.gatestream.topology.common.DeadLetters;
+import dev.gatestream.topology.common.RoutingWeightsStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -20,8 +20,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Routes one request: validates it, featurizes it, lets the active gate choose experts, and emits one
@@ -51,12 +49,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     this.context = context;
     // After a restart the global store is restored without passing through its processor: take the
     // latest weights from the store itself.
-    KeyValueStore<String, ValueAndTimestamp<RoutingWeights>> weights =
-        context.getStateStore(RouterTopology.WEIGHTS_STORE);
-    ValueAndTimestamp<RoutingWeights> latest = weights.get(policy.policy());
-    if (latest != null) {
-      policy.offer(latest.value());
-    }
+    policy.offer(RoutingWeightsStore.latest(context, policy.policy()));
   }
 
   @Override

@@ -7,17 +7,12 @@ import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.gating.features.Featurizer;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.topics.Topics;
+import dev.gatestream.topology.common.RoutingWeightsStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The router stage: requests → one task per chosen expert, on that expert's task topic (chosen per
@@ -26,7 +21,6 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  */
 public final class RouterTopology {
 
-  static final String WEIGHTS_STORE = "routing-weights";
   static final String TASK_SINK = "expert-tasks-out";
   static final String DECISION_SINK = "decisions-out";
   static final String DEAD_LETTER_SINK = "dead-letters-out";
@@ -40,11 +34,7 @@ public final class RouterTopology {
     Map<String, String> taskTopics = new ConcurrentHashMap<>();
 
     Topology topology = new Topology();
-    topology.addGlobalStore(
-        Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(WEIGHTS_STORE),
-            Serdes.String(), weightsSerde).withLoggingDisabled(),
-        "routing-weights-in", Serdes.String().deserializer(), weightsSerde.deserializer(),
-        topics.routingWeights().name(), "routing-weights-update", () -> new WeightsUpdater(policy));
+    RoutingWeightsStore.addTo(topology, topics, weightsSerde, policy::offer);
 
     topology.addSource("requests-in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
         topics.requests().name());
@@ -60,29 +50,5 @@ public final class RouterTopology {
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer(), "route");
     return topology;
-  }
-
-  /** Keeps the global store current and hands every new snapshot to the active policy at once. */
-  private static final class WeightsUpdater implements Processor<String, RoutingWeights, Void, Void> {
-    private final ActivePolicy policy;
-    private TimestampedKeyValueStore<String, RoutingWeights> store;
-
-    WeightsUpdater(ActivePolicy policy) {
-      this.policy = policy;
-    }
-
-    @Override
-    public void init(ProcessorContext<Void, Void> context) {
-      store = context.getStateStore(WEIGHTS_STORE);
-    }
-
-    @Override
-    public void process(Record<String, RoutingWeights> record) {
-      if (record.key() == null) {
-        return;
-      }
-      store.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
-      policy.offer(record.value());
-    }
   }
 }
