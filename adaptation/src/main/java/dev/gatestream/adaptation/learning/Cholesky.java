@@ -1,60 +1,38 @@
 package dev.gatestream.adaptation.learning;
 
-/** Cholesky factor L (A = L Lᵀ) of a small symmetric positive definite matrix, row-major. */
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
+
+/** Cholesky factor L (A = L Lᵀ) of a small symmetric positive definite matrix, row-major (EJML). */
 final class Cholesky {
 
   private final int n;
-  private final double[] lower;
+  private final DMatrixRMaj lower;
 
   Cholesky(double[] a, int n) {
     this.n = n;
-    this.lower = new double[n * n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
-        double sum = a[i * n + j];
-        for (int k = 0; k < j; k++) {
-          sum -= lower[i * n + k] * lower[j * n + k];
-        }
-        if (i == j) {
-          if (!(sum > 0)) {
-            throw new IllegalStateException("matrix is not positive definite");
-          }
-          lower[i * n + i] = Math.sqrt(sum);
-        } else {
-          lower[i * n + j] = sum / lower[j * n + j];
-        }
-      }
+    CholeskyDecomposition_F64<DMatrixRMaj> decomposition = DecompositionFactory_DDRM.chol(n, true);
+    if (!decomposition.decompose(DMatrixRMaj.wrap(n, n, a.clone()))) {
+      throw new IllegalStateException("matrix is not positive definite");
     }
+    this.lower = decomposition.getT(null);
   }
 
   /** A⁻¹ b. */
   double[] solve(double[] b) {
-    return backward(forward(b));
+    double[] x = b.clone();
+    TriangularSolver_DDRM.solveL(lower.data, x, n);
+    TriangularSolver_DDRM.solveTranL(lower.data, x, n);
+    return x;
   }
 
   /** L⁻ᵀ e: with e ~ N(0, I), a draw from N(0, A⁻¹). */
   double[] backward(double[] e) {
-    double[] x = new double[n];
-    for (int i = n - 1; i >= 0; i--) {
-      double sum = e[i];
-      for (int k = i + 1; k < n; k++) {
-        sum -= lower[k * n + i] * x[k];
-      }
-      x[i] = sum / lower[i * n + i];
-    }
+    double[] x = e.clone();
+    TriangularSolver_DDRM.solveTranL(lower.data, x, n);
     return x;
-  }
-
-  private double[] forward(double[] b) {
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      double sum = b[i];
-      for (int k = 0; k < i; k++) {
-        sum -= lower[i * n + k] * y[k];
-      }
-      y[i] = sum / lower[i * n + i];
-    }
-    return y;
   }
 
   /** A⁻¹, row-major. */

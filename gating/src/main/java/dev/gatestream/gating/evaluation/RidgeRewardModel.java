@@ -4,6 +4,9 @@ import dev.gatestream.gating.Choice;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
  * Per-expert ridge regression θ = (ZᵀZ + λ·diag(1, …, 1, 0))⁻¹ Zᵀr over z = (features, 1). The
@@ -76,35 +79,21 @@ final class RidgeRewardModel implements RewardModel.Fitted {
     return Math.max(dimension, 0);
   }
 
-  /** A⁻¹b by Cholesky, for a symmetric positive definite A of which only the lower triangle is filled. */
+  /** A⁻¹b by Cholesky (EJML), for a symmetric positive definite A of which only the lower triangle is filled. */
   private static double[] solveLowerStored(double[] a, double[] b, int n) {
-    double[] lower = new double[n * n];
+    DMatrixRMaj matrix = DMatrixRMaj.wrap(n, n, a.clone());
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
-        double sum = a[i * n + j];
-        for (int k = 0; k < j; k++) {
-          sum -= lower[i * n + k] * lower[j * n + k];
-        }
-        lower[i * n + j] = i == j ? Math.sqrt(sum) : sum / lower[j * n + j];
+      for (int j = i + 1; j < n; j++) {
+        matrix.data[i * n + j] = matrix.data[j * n + i];
       }
     }
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      double sum = b[i];
-      for (int k = 0; k < i; k++) {
-        sum -= lower[i * n + k] * y[k];
-      }
-      y[i] = sum / lower[i * n + i];
+    LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(n);
+    if (!solver.setA(matrix)) {
+      throw new IllegalStateException("the regularized Gram matrix is not positive definite");
     }
-    double[] x = new double[n];
-    for (int i = n - 1; i >= 0; i--) {
-      double sum = y[i];
-      for (int k = i + 1; k < n; k++) {
-        sum -= lower[k * n + i] * x[k];
-      }
-      x[i] = sum / lower[i * n + i];
-    }
-    return x;
+    DMatrixRMaj x = new DMatrixRMaj(n, 1);
+    solver.solve(DMatrixRMaj.wrap(n, 1, b.clone()), x);
+    return x.data;
   }
 
   @Override
