@@ -135,7 +135,7 @@ public final class GatestreamConfig extends AbstractConfig {
           "Kafka Streams state directory of the router and fusion stages; relative to the project root.")
       .define(STREAMS_THREADS, Type.INT, 1, Range.atLeast(1), Importance.LOW,
           "Stream threads per Kafka Streams stage.")
-      .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 50L, Range.atLeast(1), Importance.MEDIUM,
+      .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM,
           "Commit interval of the exactly-once stages: read_committed readers see results only after a"
               + " commit, so this bounds the latency each stage adds.")
       .define(ROUTER_POLICY, Type.STRING, "default", Importance.HIGH,

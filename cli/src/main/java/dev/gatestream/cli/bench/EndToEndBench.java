@@ -2,6 +2,7 @@ package dev.gatestream.cli.bench;
 
 import dev.gatestream.cli.pipeline.ExpertCatalog;
 import dev.gatestream.cli.pipeline.Pipeline;
+import dev.gatestream.cli.pipeline.Pipeline.Stage;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.SyntheticRoutingLog;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,8 +142,9 @@ public final class EndToEndBench {
       return new PassThroughChain(config, topics, experts.get(0), serdes, bootstrapServers,
           options.workDir().resolve("state"));
     }
-    return Pipeline.startAll(config, bootstrapServers, registryUrl, ExpertCatalog.load(config, options.workDir()),
-        options.workDir());
+    // The data plane only: the adaptation job learns from feedback, which the bench does not produce.
+    return Pipeline.start(config, bootstrapServers, registryUrl, ExpertCatalog.load(config, options.workDir()),
+        EnumSet.of(Stage.ROUTER, Stage.FUSION, Stage.EXPERTS), options.workDir());
   }
 
   private void await(Collector collector, long count, String phase) throws InterruptedException {
