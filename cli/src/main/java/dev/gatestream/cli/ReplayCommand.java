@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gatestream.cli.pipeline.ExpertCatalog;
 import dev.gatestream.cli.pipeline.Pipeline;
+import dev.gatestream.cli.replay.ReplayChart;
 import dev.gatestream.cli.replay.ReplayDriver;
 import dev.gatestream.cli.replay.ReplayOptions;
 import dev.gatestream.cli.replay.ReplayReport;
@@ -85,6 +86,10 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
   Path json;
 
+  @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw the report: quality per bucket"
+      + " against the baselines, and each expert's share of the traffic.")
+  Path chart;
+
   @Override
   public Integer call() throws IOException {
     Deployment deployment = new Deployment(options.load());
@@ -136,6 +141,10 @@ final class ReplayCommand implements Callable<Integer> {
     if (json != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
       out.println("report written to " + json);
+    }
+    if (chart != null) {
+      ReplayChart.write(report, chart);
+      out.println("chart written to " + chart);
     }
     return 0;
   }

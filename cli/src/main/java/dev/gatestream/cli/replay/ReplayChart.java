@@ -1,0 +1,99 @@
+package dev.gatestream.cli.replay;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.StackedXYAreaRenderer2;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.DefaultTableXYDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The replay as a picture: the routed quality per bucket against the single best expert, uniform random
+ * routing and the oracle (top), and how the traffic was shared among the experts (bottom), over all
+ * segments in sequence.
+ */
+public final class ReplayChart {
+
+  private static final int MIN_BUCKET = 10;
+  private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
+      new float[] {6, 4}, 0);
+
+  private ReplayChart() {}
+
+  public static void write(ReplayReport report, Path png) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYSeries routed = new XYSeries("gatestream (routed)");
+    XYSeries bestSingle = new XYSeries("best single expert");
+    XYSeries uniform = new XYSeries("uniform random");
+    XYSeries oracle = new XYSeries("oracle");
+    DefaultTableXYDataset shares = new DefaultTableXYDataset();
+    TreeSet<String> experts = new TreeSet<>();
+    report.segments().forEach(segment -> experts.addAll(segment.singleExperts().keySet()));
+    List<XYSeries> shareSeries = new ArrayList<>();
+    experts.forEach(expert -> shareSeries.add(new XYSeries(expert, true, false)));
+
+    int offset = 0;
+    for (ReplayReport.Segment segment : report.segments()) {
+      for (ReplayReport.Bucket bucket : segment.buckets()) {
+        if (bucket.requests() < MIN_BUCKET) {
+          continue; // a segment's last few requests: too few for a point worth drawing
+        }
+        double x = offset + bucket.fromRequest() + bucket.requests();
+        routed.add(x, bucket.quality());
+        int i = 0;
+        for (String expert : experts) {
+          shareSeries.get(i++).add(x, bucket.share().getOrDefault(expert, 0.0));
+        }
+      }
+      // Baselines hold per segment: a flat step over the segment's span.
+      double best = segment.singleExperts().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      step(bestSingle, offset, offset + segment.requests(), best);
+      step(uniform, offset, offset + segment.requests(), segment.uniformRandom());
+      step(oracle, offset, offset + segment.requests(), segment.oracle());
+      offset += segment.requests();
+    }
+    XYSeriesCollection qualities = new XYSeriesCollection();
+    List.of(routed, bestSingle, uniform, oracle).forEach(qualities::addSeries);
+    XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
+    lines.setSeriesShapesVisible(0, true);
+    lines.setSeriesPaint(0, Color.RED);
+    lines.setSeriesStroke(0, new BasicStroke(2f));
+    lines.setSeriesPaint(1, new Color(0, 130, 0));
+    lines.setSeriesPaint(2, Color.GRAY);
+    lines.setSeriesPaint(3, Color.BLUE);
+    for (int series = 1; series <= 3; series++) {
+      lines.setSeriesStroke(series, DASHED);
+    }
+    NumberAxis qualityAxis = new NumberAxis("quality");
+    qualityAxis.setAutoRangeIncludesZero(false);
+    XYPlot quality = new XYPlot(qualities, null, qualityAxis, lines);
+    shareSeries.forEach(shares::addSeries);
+    NumberAxis shareAxis = new NumberAxis("share of traffic");
+    shareAxis.setRange(0, 1);
+    XYPlot share = new XYPlot(shares, null, shareAxis, new StackedXYAreaRenderer2());
+
+    CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("requests replayed"));
+    plot.add(quality, 3);
+    plot.add(share, 2);
+    JFreeChart chart = new JFreeChart("Replay: routed quality and expert share per bucket",
+        JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    chart.setBackgroundPaint(Color.WHITE);
+    ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 900);
+  }
+
+  private static void step(XYSeries series, double from, double to, double value) {
+    series.add(from, value);
+    series.add(to, value);
+  }
+}
