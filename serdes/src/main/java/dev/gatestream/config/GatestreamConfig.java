@@ -81,6 +81,11 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ADAPTATION_PROJECTION_DIMENSION = "adaptation.projection.dimension";
   public static final String ADAPTATION_CHECKPOINT_DIR = "adaptation.checkpoint.dir";
   public static final String ADAPTATION_CHECKPOINT_INTERVAL_MS = "adaptation.checkpoint.interval.ms";
+  public static final String GATEWAY_HOST = "gateway.host";
+  public static final String GATEWAY_PORT = "gateway.port";
+  public static final String GATEWAY_MAX_CONCURRENT = "gateway.max.concurrent";
+  public static final String GATEWAY_DEFAULT_DEADLINE_MS = "gateway.default.deadline.ms";
+  public static final String GATEWAY_INSTANCE_ID = "gateway.instance.id";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(BOOTSTRAP, Type.STRING, "", Importance.HIGH,
@@ -242,7 +247,18 @@ public final class GatestreamConfig extends AbstractConfig {
           "Checkpoint directory of the embedded adaptation job; relative to the project root.")
       .define(ADAPTATION_CHECKPOINT_INTERVAL_MS, Type.LONG, 2_000L, Range.atLeast(100), Importance.LOW,
           "Checkpoint interval of the adaptation job; exactly-once weights become visible at checkpoints,"
-              + " so this also bounds publication latency.");
+              + " so this also bounds publication latency.")
+      .define(GATEWAY_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
+          "Address the HTTP gateway binds to.")
+      .define(GATEWAY_PORT, Type.INT, 8088, Range.between(0, 65535), Importance.MEDIUM,
+          "Port of the HTTP gateway (0 = any free port).")
+      .define(GATEWAY_MAX_CONCURRENT, Type.INT, 256, Range.atLeast(1), Importance.MEDIUM,
+          "Most requests one gateway keeps in flight; beyond that it answers 503 at once.")
+      .define(GATEWAY_DEFAULT_DEADLINE_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM,
+          "Deadline of requests that name none, milliseconds from their arrival.")
+      .define(GATEWAY_INSTANCE_ID, Type.STRING, "", Importance.LOW,
+          "Id of this gateway instance, which names its reply topic ([A-Za-z0-9._-]); empty: random,"
+              + " so every start gets a fresh reply topic.");
 
   public GatestreamConfig(Map<String, ?> values) {
     super(DEFINITION, values, false);

@@ -81,6 +81,16 @@ public final class Topics {
         replication, CleanupPolicy.DELETE, Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
   }
 
+  /**
+   * Where fusion also writes the results of requests one gateway instance sent (their replyTo), so
+   * each instance reads only its own; one partition, since one consumer reads it whole, and kept an
+   * hour, since a reply is useless once its caller has given up.
+   */
+  public TopicSpec<String, FusedResult> replies(String instanceId) {
+    return new TopicSpec<>(prefix + "replies-" + instanceId, String.class, FusedResult.class, 1,
+        replication, CleanupPolicy.DELETE, Map.of("retention.ms", String.valueOf(3600L * 1000)));
+  }
+
   /** The topics every deployment has, whatever its experts. */
   public List<TopicSpec<?, ?>> core() {
     return List.of(requests(), decisions(), expertResults(), fusedResults(), feedback(),
