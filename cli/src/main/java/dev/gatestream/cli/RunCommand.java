@@ -4,6 +4,7 @@ import dev.gatestream.cli.pipeline.ExpertCatalog;
 import dev.gatestream.cli.pipeline.Pipeline;
 import dev.gatestream.cli.pipeline.Pipeline.Stage;
 import dev.gatestream.experts.ExpertSpec;
+import dev.gatestream.gateway.Gateway;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,21 +21,25 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", description = {"Run one stage of the data plane in the foreground until Ctrl-C:",
     "  router        requests -> expert tasks + routing decisions",
     "  fusion        decisions + expert results -> fused results",
-    "  expert NAME   a worker of one expert (start as many as you like: they share a consumer group)"})
+    "  expert NAME   a worker of one expert (start as many as you like: they share a consumer group)",
+    "  gateway       the HTTP gateway: POST /v1/infer, GET /v1/health, GET /metrics (gateway.* settings)"})
 final class RunCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "STAGE", description = "router, fusion or expert")
+  @Parameters(index = "0", paramLabel = "STAGE", description = "router, fusion, expert or gateway")
   String stage;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "the expert's name (for 'expert')")
   String expertName;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, java.io.IOException {
     Deployment deployment = new Deployment(options.load());
+    if (stage.equals("gateway")) {
+      return runGateway(deployment, spec.commandLine().getOut());
+    }
     List<ExpertSpec> experts = ExpertCatalog.load(deployment.config(), GlobalOptions.home());
     Set<Stage> stages;
     switch (stage) {
@@ -51,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
         }
         stages = EnumSet.of(Stage.EXPERTS);
       }
-      default -> throw new UserError("unknown stage '" + stage + "': use router, fusion or expert NAME");
+      default -> throw new UserError("unknown stage '" + stage + "': use router, fusion, expert NAME or gateway");
     }
     return runUntilInterrupted(deployment, experts, stages, spec.commandLine().getOut());
   }
@@ -72,6 +77,21 @@ final class RunCommand implements Callable<Integer> {
       out.println(pipeline.status());
       out.flush();
     }
+    return 0;
+  }
+
+  private static int runGateway(Deployment deployment, PrintWriter out)
+      throws InterruptedException, java.io.IOException {
+    Gateway gateway = Gateway.start(deployment.config(), deployment.bootstrapServers(), deployment.registryUrl());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      gateway.close();
+      stopped.countDown();
+    }, "gatestream-gateway-shutdown"));
+    out.println("gateway " + gateway.instanceId() + " listening on " + gateway.uri() + " (replies on "
+        + gateway.replyTopic() + "); Ctrl-C stops");
+    out.flush();
+    stopped.await();
     return 0;
   }
 
