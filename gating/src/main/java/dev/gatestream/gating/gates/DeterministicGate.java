@@ -36,7 +36,24 @@ public abstract class DeterministicGate implements Gate {
   }
 
   /** One input's scores, the experts it may route to, and the ones it routes to, best first. */
-  record Decision(double[] scores, boolean[] routable, int[] routed) {}
+  record Decision(double[] scores, boolean[] routable, int[] routed) {
+
+    /** The routable experts' indices, in pool order: the set an exploring wrapper draws from. */
+    int[] candidates() {
+      int count = 0;
+      for (boolean candidate : routable) {
+        count += candidate ? 1 : 0;
+      }
+      int[] candidates = new int[count];
+      int n = 0;
+      for (int expert = 0; expert < routable.length; expert++) {
+        if (routable[expert]) {
+          candidates[n++] = expert;
+        }
+      }
+      return candidates;
+    }
+  }
 
   /** Per expert, in pool order. */
   abstract double[] scores(RoutingInput input, float[] features);

@@ -33,13 +33,8 @@ public final class EpsilonGreedyGate implements Gate {
   public Selection select(RoutingInput input, float[] features, RandomGenerator random) {
     DeterministicGate.Decision decision = base.decide(input, features);
     boolean[] routable = decision.routable();
-    int[] candidates = new int[routable.length];
-    int n = 0;
-    for (int expert = 0; expert < routable.length; expert++) {
-      if (routable[expert]) {
-        candidates[n++] = expert;
-      }
-    }
+    int[] candidates = decision.candidates();
+    int n = candidates.length;
     int[] routed = decision.routed();
     int k = routed.length;
     double[] propensities = new double[routable.length];

@@ -9,44 +9,33 @@ import java.util.List;
  * always-on shared experts; gate weights are σ(s_i) normalized over all of them. Sigmoids, unlike a
  * softmax, do not make experts compete for probability mass before the choice.
  */
-public final class SigmoidGate extends DeterministicGate {
+public final class SigmoidGate extends LinearGate {
 
-  private final LinearScorer scorer;
   private final int k;
   private final int[] shared;
-  private final boolean[] routable;
 
   SigmoidGate(ExpertPool pool, long version, LinearScorer scorer, int k, List<String> sharedExperts,
       double broadcastMargin, int broadcastMax) {
-    super(pool, version, broadcastMargin, broadcastMax);
-    this.shared = new int[sharedExperts.size()];
-    for (int i = 0; i < shared.length; i++) {
-      shared[i] = pool.indexOf(sharedExperts.get(i), "the shared expert list");
-    }
-    this.routable = allRoutableExcept(pool.size(), shared);
-    int routedCount = 0;
-    for (boolean candidate : routable) {
-      routedCount += candidate ? 1 : 0;
-    }
-    if (routedCount + shared.length != pool.size()) {
+    super(pool, version, scorer, allRoutableExcept(pool.size(), indices(pool, sharedExperts)), broadcastMargin,
+        broadcastMax);
+    this.shared = indices(pool, sharedExperts);
+    if (Arrays.stream(shared).distinct().count() != shared.length) {
       throw new IllegalArgumentException("the shared expert list names an expert twice: " + sharedExperts);
     }
+    int routedCount = pool.size() - shared.length;
     if (k < 1 || k > routedCount) {
       throw new IllegalArgumentException(
           "sigmoid needs 1 <= k <= " + routedCount + " routed (non-shared) experts, got k=" + k);
     }
-    this.scorer = scorer;
     this.k = k;
   }
 
-  @Override
-  double[] scores(RoutingInput input, float[] features) {
-    return scorer.score(features);
-  }
-
-  @Override
-  boolean[] routable(RoutingInput input) {
-    return routable;
+  private static int[] indices(ExpertPool pool, List<String> sharedExperts) {
+    int[] indices = new int[sharedExperts.size()];
+    for (int i = 0; i < indices.length; i++) {
+      indices[i] = pool.indexOf(sharedExperts.get(i), "the shared expert list");
+    }
+    return indices;
   }
 
   @Override

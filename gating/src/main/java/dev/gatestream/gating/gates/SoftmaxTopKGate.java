@@ -4,31 +4,17 @@ import dev.gatestream.gating.RoutingInput;
 import java.util.Arrays;
 
 /** The k experts with the highest linear scores; gate weights are their softmax among themselves. */
-public final class SoftmaxTopKGate extends DeterministicGate {
+public final class SoftmaxTopKGate extends LinearGate {
 
-  private final LinearScorer scorer;
   private final int k;
-  private final boolean[] routable;
 
   SoftmaxTopKGate(ExpertPool pool, long version, LinearScorer scorer, int k, double broadcastMargin,
       int broadcastMax) {
-    super(pool, version, broadcastMargin, broadcastMax);
+    super(pool, version, scorer, allRoutableExcept(pool.size(), NONE), broadcastMargin, broadcastMax);
     if (k < 1 || k > pool.size()) {
       throw new IllegalArgumentException("softmax-top-k needs 1 <= k <= " + pool.size() + " experts, got k=" + k);
     }
-    this.scorer = scorer;
     this.k = k;
-    this.routable = allRoutableExcept(pool.size(), NONE);
-  }
-
-  @Override
-  double[] scores(RoutingInput input, float[] features) {
-    return scorer.score(features);
-  }
-
-  @Override
-  boolean[] routable(RoutingInput input) {
-    return routable;
   }
 
   @Override

@@ -46,14 +46,11 @@ public final class TemperatureSamplingGate implements Gate {
     DeterministicGate.Decision decision = base.decide(input, features);
     double[] scores = decision.scores();
     boolean[] routable = decision.routable();
-    int[] candidates = new int[routable.length];
-    int n = 0;
+    int[] candidates = decision.candidates();
+    int n = candidates.length;
     double max = Double.NEGATIVE_INFINITY;
-    for (int expert = 0; expert < routable.length; expert++) {
-      if (routable[expert]) {
-        candidates[n++] = expert;
-        max = Math.max(max, scores[expert] / temperature);
-      }
+    for (int expert : candidates) {
+      max = Math.max(max, scores[expert] / temperature);
     }
     double[] probabilities = new double[n];
     double partition = 0;
