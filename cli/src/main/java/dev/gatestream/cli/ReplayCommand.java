@@ -2,28 +2,23 @@ package dev.gatestream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.gatestream.cli.pipeline.ExpertCatalog;
-import dev.gatestream.cli.pipeline.Pipeline;
+import dev.gatestream.cli.replay.FrontierChart;
 import dev.gatestream.cli.replay.ReplayChart;
-import dev.gatestream.cli.replay.ReplayDriver;
 import dev.gatestream.cli.replay.ReplayOptions;
 import dev.gatestream.cli.replay.ReplayReport;
-import dev.gatestream.config.ConfigLoader;
+import dev.gatestream.cli.replay.ReplayRun;
+import dev.gatestream.cli.replay.ReplayTable;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.RoutingLogFormatException;
 import dev.gatestream.experts.replay.WideRoutingLog;
-import dev.gatestream.serdes.RegistrySerdes;
-import dev.gatestream.topics.TopicApplier;
-import dev.gatestream.topics.TopicSpec;
-import dev.gatestream.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,120 +78,102 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--bucket", defaultValue = "1000", description = "Requests per progress bucket (default: ${DEFAULT-VALUE}).")
   int bucket;
 
+  @Option(names = "--price", paramLabel = "EXPERT=USD", description = "Price per call of an expert (setting"
+      + " experts.prices); the log's per-query cost columns take precedence. Repeatable.")
+  Map<String, Double> prices = new LinkedHashMap<>();
+
+  @Option(names = "--sweep", paramLabel = "SETTING=V1,V2,...", description = "One replay per value of this"
+      + " setting (e.g. router.gate.lambda=0,0.01,0.1 with the success-predictor gate), each learning from"
+      + " scratch on its own topics; reports the cost-quality frontier they trace.")
+  String sweep;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
   Path json;
 
   @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw the report: quality per bucket"
-      + " against the baselines, and each expert's share of the traffic.")
+      + " against the baselines and each expert's share of the traffic; with --sweep, the cost-quality frontier.")
   Path chart;
 
   @Override
   public Integer call() throws IOException {
     Deployment deployment = new Deployment(options.load());
     PrintWriter out = spec.commandLine().getOut();
-    List<List<WideRoutingLog.Row>> segments = new ArrayList<>();
-    List<String> experts = new ArrayList<>();
+    List<ReplayRun.Log> replayed = new ArrayList<>();
     for (Path log : logs) {
-      segments.add(read(log, experts));
+      replayed.add(read(log));
     }
-    String run = Long.toString(System.currentTimeMillis(), 36);
-    Path workDir = Files.createTempDirectory("gatestream-replay");
-    GatestreamConfig config = replayConfig(deployment.config(), run, experts, workDir);
-    Topics topics = Topics.from(config);
-    List<TopicSpec<?, ?>> catalogue = topics.all(experts);
-    String bootstrap = deployment.bootstrapServers();
-    String registryUrl = deployment.registryUrl();
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (!prices.isEmpty()) {
+      settings.put(GatestreamConfig.EXPERTS_PRICES, String.join(",", prices.entrySet().stream()
+          .map(price -> price.getKey() + "=" + price.getValue()).toList()));
+    }
+    Sweep points = sweep == null ? null : Sweep.parse(sweep);
     ReplayOptions replay = new ReplayOptions(pace.rate, window, Duration.ofSeconds(30),
         Duration.ofMillis(feedbackDelayMs), feedbackLoss, shuffleSeed == null ? 1 : shuffleSeed);
 
-    List<ReplayReport.Segment> results = new ArrayList<>();
+    ReplayReport report;
     try (Admin admin = deployment.connectedAdmin()) {
-      new TopicApplier(admin, deployment.clientTimeout()).apply(catalogue);
-      out.printf("replaying %d logs, %d experts, on topics %s*%n", logs.size(), experts.size(),
-          config.getString(GatestreamConfig.TOPIC_PREFIX));
-      out.flush();
-      try (Pipeline pipeline = Pipeline.startAll(config, bootstrap, registryUrl,
-              ExpertCatalog.load(config, GlobalOptions.home()), workDir);
-           RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
-           ReplayDriver driver = new ReplayDriver(topics, serdes, bootstrap, replay, bucket,
-               config.getString(GatestreamConfig.TOPIC_PREFIX) + "replay")) {
-        for (int i = 0; i < logs.size(); i++) {
-          String name = logs.get(i).getFileName().toString();
-          long start = System.nanoTime();
-          results.add(driver.replay(name, segments.get(i), experts, completed -> {
-            double seconds = (System.nanoTime() - start) / 1e9;
-            out.printf("%s: %6d requests, %5.0f/s, quality %.3f, cost %.5f, weights v%d%n", name,
-                completed.fromRequest() + completed.requests(),
-                (completed.fromRequest() + completed.requests()) / seconds, completed.quality(), completed.cost(),
-                completed.policyVersion());
-            out.flush();
-          }));
+      ReplayRun run = new ReplayRun(deployment.config(), deployment.bootstrapServers(), deployment.registryUrl(),
+          admin, deployment.clientTimeout(), replay, bucket, GlobalOptions.home(), out);
+      if (points == null) {
+        report = new ReplayReport(run.run("", replayed, settings));
+      } else {
+        List<ReplayReport.SweepPoint> sweepPoints = new ArrayList<>();
+        for (String value : points.values()) {
+          Map<String, String> pointSettings = new LinkedHashMap<>(settings);
+          pointSettings.put(points.setting(), value);
+          sweepPoints.add(new ReplayReport.SweepPoint(points.setting(), value,
+              run.run("[" + points.setting() + "=" + value + "] ", replayed, pointSettings)));
         }
-      } finally {
-        admin.deleteTopics(catalogue.stream().map(TopicSpec::name).toList());
+        report = new ReplayReport(sweepPoints.get(sweepPoints.size() - 1).segments(), sweepPoints);
       }
     }
-    ReplayReport report = new ReplayReport(results);
-    print(report, out);
+    ReplayTable.print(report, out);
     if (json != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
       out.println("report written to " + json);
     }
     if (chart != null) {
-      ReplayChart.write(report, chart);
+      if (report.sweep().isEmpty()) {
+        ReplayChart.write(report, chart);
+      } else {
+        FrontierChart.write(report, chart);
+      }
       out.println("chart written to " + chart);
     }
     return 0;
   }
 
-  private List<WideRoutingLog.Row> read(Path log, List<String> experts) throws IOException {
+  /** The swept setting and its values. */
+  record Sweep(String setting, List<String> values) {
+
+    static Sweep parse(String text) {
+      int split = text.indexOf('=');
+      List<String> values = split < 0 ? List.of()
+          : Arrays.stream(text.substring(split + 1).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+      if (split < 1 || values.isEmpty()) {
+        throw new UserError("--sweep '" + text + "' is not SETTING=V1,V2,... (e.g. router.gate.lambda=0,0.01,0.1)");
+      }
+      if (!GatestreamConfig.DEFINITION.names().contains(text.substring(0, split))) {
+        throw new UserError("--sweep: unknown setting '" + text.substring(0, split) + "'");
+      }
+      return new Sweep(text.substring(0, split), values);
+    }
+  }
+
+  private ReplayRun.Log read(Path log) throws IOException {
     if (!Files.isRegularFile(log)) {
       throw new UserError("no such log: " + log);
     }
     try (WideRoutingLog routingLog = WideRoutingLog.open(log)) {
-      routingLog.experts().stream().filter(expert -> !experts.contains(expert)).forEach(experts::add);
       List<WideRoutingLog.Row> rows = new ArrayList<>(routingLog.rows().toList());
       if (shuffleSeed != null) {
         Collections.shuffle(rows, new Random(shuffleSeed));
       }
-      return limit == null ? rows : rows.subList(0, Math.min(limit, rows.size()));
+      return new ReplayRun.Log(log.getFileName().toString(), log, routingLog.experts(),
+          limit == null ? rows : rows.subList(0, Math.min(limit, rows.size())));
     } catch (RoutingLogFormatException e) {
       throw new UserError(e.getMessage());
     }
-  }
-
-  private GatestreamConfig replayConfig(GatestreamConfig base, String run, List<String> experts, Path workDir) {
-    Map<String, String> values = new HashMap<>();
-    base.originals().forEach((key, value) -> values.put(key, String.valueOf(value)));
-    values.put(GatestreamConfig.TOPIC_PREFIX, "replay-" + run + "-");
-    values.put(GatestreamConfig.EXPERTS, String.join(",", experts));
-    values.put(GatestreamConfig.EXPERTS_REPLAY_LOG, String.join(",",
-        logs.stream().map(log -> log.toAbsolutePath().toString()).toList()));
-    values.put(GatestreamConfig.STREAMS_STATE_DIR, workDir.resolve("state").toString());
-    values.put(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, workDir.resolve("checkpoints").toString());
-    values.putIfAbsent(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000");
-    values.putIfAbsent(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000");
-    return new ConfigLoader(Map.of()).load(null, values);
-  }
-
-  static void print(ReplayReport report, PrintWriter out) {
-    for (ReplayReport.Segment segment : report.segments()) {
-      double bestSingle = Collections.max(segment.singleExperts().values());
-      out.printf("%n== %s: %d requests%n", segment.name(), segment.requests());
-      out.printf("%-52s %8s %10s%n", "policy", "quality", "share");
-      out.printf("%-52s %8.3f %10s   (cost %.5f per request)%n", "gatestream (routed, learning online)",
-          segment.quality(), "", segment.cost());
-      Map<String, Double> ordered = new LinkedHashMap<>(segment.singleExperts());
-      ordered.forEach((expert, quality) -> out.printf("%-52s %8.3f %9.1f%%%n", "always " + expert, quality,
-          100 * segment.share().getOrDefault(expert, 0.0)));
-      out.printf("%-52s %8.3f%n", "uniform random", segment.uniformRandom());
-      out.printf("%-52s %8.3f%n", "oracle (best expert per request)", segment.oracle());
-      out.printf("routed - best single expert: %+.3f; share of the oracle's gain over uniform captured: %.0f%%%n",
-          segment.quality() - bestSingle,
-          100 * (segment.quality() - segment.uniformRandom()) / (segment.oracle() - segment.uniformRandom()));
-      out.println("per bucket: " + String.join(" ", segment.buckets().stream()
-          .map(b -> String.format("%.3f", b.quality())).toList()));
-    }
-    out.flush();
   }
 }

@@ -103,6 +103,12 @@ public record ExpertSpec(
         CircuitBreakerSettings.DEFAULTS);
   }
 
+  /** This expert at another price per call. */
+  public ExpertSpec withPrice(double price) {
+    return new ExpertSpec(name, backend, price, concurrency, batchSize, batchLingerMs, timeoutMs, maxRetries,
+        retryBackoffMs, circuitBreaker);
+  }
+
   /** Reads an experts file; every problem is a {@link ConfigException} naming expert and field. */
   public static List<ExpertSpec> load(Path file) {
     String json;

@@ -34,6 +34,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String CLIENT_TIMEOUT_MS = "client.timeout.ms";
   public static final String EXPERTS_FILE = "experts.file";
   public static final String EXPERTS_REPLAY_LOG = "experts.replay.log";
+  public static final String EXPERTS_PRICES = "experts.prices";
   public static final String EXPERT_INSTANCES = "expert.instances";
   public static final String STREAMS_STATE_DIR = "streams.state.dir";
   public static final String STREAMS_THREADS = "streams.threads";
@@ -134,6 +135,9 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(EXPERTS_REPLAY_LOG, Type.LIST, List.of(), Importance.MEDIUM,
           "Wide routing logs (CSV, comma-separated) that replay experts answer from: the experts listed in"
               + " 'experts' and not in the experts file replay their logged outcomes from them.")
+      .define(EXPERTS_PRICES, Type.LIST, List.of(), Importance.MEDIUM,
+          "Price per call in USD of the experts not in the experts file, 'name=usd,...': what cost-aware"
+              + " gates weigh and what an answer costs when its replay log has no per-query '|cost'.")
       .define(EXPERT_INSTANCES, Type.INT, 1, Range.atLeast(1), Importance.LOW,
           "Worker instances per expert in one JVM (each is a member of the expert's consumer group).")
       .define(STREAMS_STATE_DIR, Type.STRING, ".gatestream/streams", Importance.LOW,

@@ -1,45 +1,76 @@
 package dev.gatestream.cli.replay;
 
+import dev.gatestream.cli.replay.ReplayReport.Baseline;
 import dev.gatestream.experts.replay.WideRoutingLog.Row;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What simple policies score on logged rows; a missing outcome counts as quality 0. */
-final class Baselines {
+/**
+ * What simple policies score on logged rows. A missing outcome counts as quality 0; an answer costs what
+ * the log says it cost, else the expert's configured price.
+ */
+public final class Baselines {
 
-  private Baselines() {}
+  private final List<String> experts;
+  private final Map<String, Double> prices;
 
-  static Map<String, Double> singleExperts(List<Row> rows, List<String> experts) {
-    Map<String, Double> means = new LinkedHashMap<>();
+  /** @param prices price per call of each expert, for rows without a logged cost; absent = 0 */
+  public Baselines(List<String> experts, Map<String, Double> prices) {
+    this.experts = List.copyOf(experts);
+    this.prices = Map.copyOf(prices);
+  }
+
+  Map<String, Baseline> singleExperts(List<Row> rows) {
+    Map<String, Baseline> means = new LinkedHashMap<>();
     for (String expert : experts) {
-      double sum = 0;
+      double quality = 0;
+      double cost = 0;
       for (Row row : rows) {
-        sum += quality(row, expert);
+        quality += quality(row, expert);
+        cost += cost(row, expert);
       }
-      means.put(expert, rows.isEmpty() ? 0 : sum / rows.size());
+      means.put(expert, mean(quality, cost, rows.size()));
     }
     return means;
   }
 
-  static double uniformRandom(List<Row> rows, List<String> experts) {
-    return singleExperts(rows, experts).values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+  Baseline uniformRandom(List<Row> rows) {
+    Map<String, Baseline> single = singleExperts(rows);
+    return new Baseline(single.values().stream().mapToDouble(Baseline::quality).average().orElse(0),
+        single.values().stream().mapToDouble(Baseline::cost).average().orElse(0));
   }
 
-  static double oracle(List<Row> rows, List<String> experts) {
-    double sum = 0;
+  Baseline oracle(List<Row> rows) {
+    double quality = 0;
+    double cost = 0;
     for (Row row : rows) {
-      double best = 0;
+      double best = -1;
+      double bestCost = 0;
       for (String expert : experts) {
-        best = Math.max(best, quality(row, expert));
+        double q = quality(row, expert);
+        double c = cost(row, expert);
+        if (q > best || (q == best && c < bestCost)) {
+          best = q;
+          bestCost = c;
+        }
       }
-      sum += best;
+      quality += best;
+      cost += bestCost;
     }
-    return rows.isEmpty() ? 0 : sum / rows.size();
+    return mean(quality, cost, rows.size());
+  }
+
+  private static Baseline mean(double quality, double cost, int rows) {
+    return rows == 0 ? new Baseline(0, 0) : new Baseline(quality / rows, cost / rows);
   }
 
   private static double quality(Row row, String expert) {
     double quality = row.quality(expert);
     return Double.isNaN(quality) ? 0 : quality;
+  }
+
+  private double cost(Row row, String expert) {
+    return row.cost(expert).orElseGet(() -> prices.getOrDefault(expert, 0.0));
   }
 }

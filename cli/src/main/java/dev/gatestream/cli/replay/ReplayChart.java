@@ -57,10 +57,9 @@ public final class ReplayChart {
         }
       }
       // Baselines hold per segment: a flat step over the segment's span.
-      double best = segment.singleExperts().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-      step(bestSingle, offset, offset + segment.requests(), best);
-      step(uniform, offset, offset + segment.requests(), segment.uniformRandom());
-      step(oracle, offset, offset + segment.requests(), segment.oracle());
+      step(bestSingle, offset, offset + segment.requests(), segment.bestSingleExpert().quality());
+      step(uniform, offset, offset + segment.requests(), segment.uniformRandom().quality());
+      step(oracle, offset, offset + segment.requests(), segment.oracle().quality());
       offset += segment.requests();
     }
     XYSeriesCollection qualities = new XYSeriesCollection();

@@ -86,7 +86,7 @@ public final class ReplayDriver implements AutoCloseable {
    *
    * @param onBucket called with each completed bucket of {@code bucketSize} results
    */
-  public ReplayReport.Segment replay(String name, List<Row> rows, List<String> experts,
+  public ReplayReport.Segment replay(String name, List<Row> rows, Baselines baselines,
       Consumer<ReplayReport.Bucket> onBucket) {
     Map<String, Row> inFlight = new HashMap<>();
     Tally total = new Tally();
@@ -130,8 +130,7 @@ public final class ReplayDriver implements AutoCloseable {
     }
     requests.flush();
     return new ReplayReport.Segment(name, rows.size(), total.quality(), total.cost(), total.share(),
-        Baselines.singleExperts(rows, experts), Baselines.uniformRandom(rows, experts), Baselines.oracle(rows, experts),
-        buckets, completeness);
+        baselines.singleExperts(rows), baselines.uniformRandom(rows), baselines.oracle(rows), buckets, completeness);
   }
 
   private boolean rateAllows(int sent, long startNanos) {

@@ -5,21 +5,42 @@ import java.util.Map;
 
 /**
  * What a replay measured: the routed system's quality and cost, per segment (log) and per bucket of
- * requests, with each expert's share, next to the baselines computed from the same rows.
+ * requests, with each expert's share, next to the baselines computed from the same rows; with a sweep,
+ * one such run per value of the swept setting, and the cost-quality frontier they trace.
+ *
+ * @param segments the run's segments; with a sweep, those of its last point
+ * @param sweep the sweep's points in the order given, empty without a sweep
  */
-public record ReplayReport(List<Segment> segments) {
+public record ReplayReport(List<Segment> segments, List<SweepPoint> sweep) {
+
+  public ReplayReport(List<Segment> segments) {
+    this(segments, List.of());
+  }
 
   /**
    * @param quality mean quality of the fused answers (the logged quality, fused by the configured strategy)
-   * @param singleExperts mean quality of always choosing that expert
-   * @param uniformRandom mean quality of choosing an expert uniformly at random
-   * @param oracle mean quality of always choosing the best expert for the request
+   * @param cost mean cost per request of the fused answers
+   * @param singleExperts always choosing that expert
+   * @param uniformRandom choosing one expert uniformly at random
+   * @param oracle always choosing the best expert for the request (the cheapest of them on a tie)
    */
   public record Segment(String name, int requests, double quality, double cost, Map<String, Double> share,
-      Map<String, Double> singleExperts, double uniformRandom, double oracle, List<Bucket> buckets,
-      Map<String, Long> completeness) {}
+      Map<String, Baseline> singleExperts, Baseline uniformRandom, Baseline oracle, List<Bucket> buckets,
+      Map<String, Long> completeness) {
+
+    public Baseline bestSingleExpert() {
+      return singleExperts.values().stream().max((a, b) -> Double.compare(a.quality(), b.quality()))
+          .orElse(new Baseline(0, 0));
+    }
+  }
+
+  /** A simple policy's mean quality and cost per request on the same rows. */
+  public record Baseline(double quality, double cost) {}
 
   /** One bucket of consecutive requests, in the order their results came. */
   public record Bucket(int fromRequest, int requests, double quality, double cost, Map<String, Double> share,
       long policyVersion) {}
+
+  /** One run of a sweep: the swept setting at one value. */
+  public record SweepPoint(String setting, String value, List<Segment> segments) {}
 }

@@ -1,0 +1,133 @@
+package dev.gatestream.cli.replay;
+
+import dev.gatestream.cli.pipeline.ExpertCatalog;
+import dev.gatestream.cli.pipeline.Pipeline;
+import dev.gatestream.config.ConfigLoader;
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.experts.ExpertSpec;
+import dev.gatestream.experts.replay.WideRoutingLog.Row;
+import dev.gatestream.serdes.RegistrySerdes;
+import dev.gatestream.topics.TopicApplier;
+import dev.gatestream.topics.TopicSpec;
+import dev.gatestream.topics.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Runs replays, each through a live pipeline of its own (router, one replay expert per logged expert,
+ * fusion and the adaptation job) on fresh topics of the cluster, deleted afterwards: so that runs never
+ * see each other's weights, results or state.
+ */
+public final class ReplayRun {
+
+  /** A log to replay as one segment: its name in reports, its file and experts, the rows to send in order. */
+  public record Log(String name, Path file, List<String> experts, List<Row> rows) {}
+
+  private final GatestreamConfig base;
+  private final String bootstrap;
+  private final String registryUrl;
+  private final Admin admin;
+  private final Duration clientTimeout;
+  private final ReplayOptions options;
+  private final int bucket;
+  private final Path home;
+  private final PrintWriter out;
+
+  /** @param home directory that relative paths of the configuration resolve against */
+  public ReplayRun(GatestreamConfig base, String bootstrap, String registryUrl, Admin admin, Duration clientTimeout,
+      ReplayOptions options, int bucket, Path home, PrintWriter out) {
+    this.base = base;
+    this.bootstrap = bootstrap;
+    this.registryUrl = registryUrl;
+    this.admin = admin;
+    this.clientTimeout = clientTimeout;
+    this.options = options;
+    this.bucket = bucket;
+    this.home = home;
+    this.out = out;
+  }
+
+  /** The logs' experts, in order of first appearance. */
+  public static List<String> experts(List<Log> logs) {
+    List<String> experts = new ArrayList<>();
+    logs.forEach(log -> log.experts().stream().filter(name -> !experts.contains(name)).forEach(experts::add));
+    return experts;
+  }
+
+  private GatestreamConfig config(List<Log> logs, List<String> experts, Map<String, String> overrides, String run,
+      Path workDir) {
+    Map<String, String> values = new HashMap<>();
+    base.originals().forEach((key, value) -> values.put(key, String.valueOf(value)));
+    values.putAll(overrides);
+    values.put(GatestreamConfig.TOPIC_PREFIX, "replay-" + run + "-");
+    values.put(GatestreamConfig.EXPERTS, String.join(",", experts));
+    values.put(GatestreamConfig.EXPERTS_REPLAY_LOG, String.join(",",
+        logs.stream().map(log -> log.file().toAbsolutePath().toString()).toList()));
+    values.put(GatestreamConfig.STREAMS_STATE_DIR, workDir.resolve("state").toString());
+    values.put(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, workDir.resolve("checkpoints").toString());
+    values.putIfAbsent(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000");
+    values.putIfAbsent(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000");
+    return new ConfigLoader(Map.of()).load(null, values);
+  }
+
+  /**
+   * Replays the logs in sequence, learning carried across, and reports each as a segment.
+   *
+   * @param label prefixes the progress lines (e.g. the sweep point), may be empty
+   * @param overrides settings of this run on top of the base configuration
+   */
+  public List<ReplayReport.Segment> run(String label, List<Log> logs, Map<String, String> overrides) {
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("gatestream-replay");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> experts = experts(logs);
+    GatestreamConfig config = config(logs, experts, overrides, run, workDir);
+    List<ExpertSpec> specs = ExpertCatalog.load(config, home);
+    Baselines baselines = new Baselines(experts, prices(specs));
+    Topics topics = Topics.from(config);
+    List<TopicSpec<?, ?>> catalogue = topics.all(experts);
+    new TopicApplier(admin, clientTimeout).apply(catalogue);
+    out.printf("%sreplaying %d logs, %d experts, on topics %s*%n", label, logs.size(), experts.size(),
+        config.getString(GatestreamConfig.TOPIC_PREFIX));
+    out.flush();
+    List<ReplayReport.Segment> segments = new ArrayList<>();
+    try (Pipeline pipeline = Pipeline.startAll(config, bootstrap, registryUrl, specs, workDir);
+         RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
+         ReplayDriver driver = new ReplayDriver(topics, serdes, bootstrap, options, bucket,
+             config.getString(GatestreamConfig.TOPIC_PREFIX) + "replay")) {
+      for (Log log : logs) {
+        long start = System.nanoTime();
+        segments.add(driver.replay(log.name(), log.rows(), baselines, completed -> {
+          int done = completed.fromRequest() + completed.requests();
+          out.printf("%s%s: %6d requests, %5.0f/s, quality %.3f, cost %.5f, weights v%d%n", label, log.name(),
+              done, done / ((System.nanoTime() - start) / 1e9), completed.quality(), completed.cost(),
+              completed.policyVersion());
+          out.flush();
+        }));
+      }
+    } finally {
+      admin.deleteTopics(catalogue.stream().map(TopicSpec::name).toList());
+    }
+    return segments;
+  }
+
+  private static Map<String, Double> prices(List<ExpertSpec> specs) {
+    Map<String, Double> prices = new LinkedHashMap<>();
+    specs.forEach(spec -> prices.put(spec.name(), spec.pricePerCall()));
+    return prices;
+  }
+}
