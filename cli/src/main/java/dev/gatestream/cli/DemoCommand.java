@@ -88,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         settings.put(key, value);
       }
     });
-    ReplayOptions replay = new ReplayOptions(0, 5, Duration.ofSeconds(30), Duration.ZERO, 0, seed);
+    ReplayOptions replay = ReplayOptions.unpaced(5, Duration.ofSeconds(30), Duration.ZERO, 0, seed);
 
     ReplayReport report;
     try (Admin admin = deployment.connectedAdmin()) {

@@ -6,11 +6,15 @@ import dev.gatestream.cli.replay.FrontierChart;
 import dev.gatestream.cli.replay.ReplayChart;
 import dev.gatestream.cli.replay.ReplayOptions;
 import dev.gatestream.cli.replay.ReplayReport;
+import dev.gatestream.cli.replay.RecordedTraffic;
 import dev.gatestream.cli.replay.ReplayRun;
 import dev.gatestream.cli.replay.ReplayTable;
+import dev.gatestream.cli.source.TopicRange;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.RoutingLogFormatException;
 import dev.gatestream.experts.replay.WideRoutingLog;
+import dev.gatestream.serdes.RegistrySerdes;
+import dev.gatestream.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,8 +26,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -33,20 +39,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code gatestream replay LOG...}: logged traffic through the live pipeline, with learning. */
+/** {@code gatestream replay SOURCE...}: logged or recorded traffic through a live pipeline, with learning. */
 @Command(name = "replay", description = {
-    "Replay wide routing logs (CSV) through a live pipeline of its own (router, replay experts, fusion and"
-        + " the adaptation job, on fresh topics of the configured cluster): requests from the logged queries,"
-        + " feedback from the logged outcomes of the chosen experts. Several logs run in sequence, learning"
-        + " carried across. Reports quality and cost per segment and per bucket against every single expert,"
-        + " uniform random routing and the oracle."})
+    "Replay traffic through a live pipeline of its own (router, experts, fusion and the adaptation job, on"
+        + " fresh topics of the configured cluster), learning online. A SOURCE is a wide routing log (CSV): its"
+        + " experts replay their logged outcomes and feedback comes from the outcomes of the chosen experts."
+        + " Or a range of a deployment's requests topic, kafka:TOPIC[@FROM..TO] (offsets or ISO-8601 times):"
+        + " the configured experts answer and the recorded feedback is replayed. Sources run in sequence,"
+        + " learning carried across. Reports quality and cost per segment and per bucket against every single"
+        + " expert, uniform random routing and the oracle (logs), or the recorded deployment (topics)."})
 final class ReplayCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "LOG", description = "Wide routing logs, replayed in this order.")
-  List<Path> logs;
+  @Parameters(arity = "1..*", paramLabel = "SOURCE",
+      description = "Wide routing logs (CSV files) or kafka:TOPIC[@FROM..TO] ranges, replayed in this order.")
+  List<String> sources;
 
   @ArgGroup(exclusive = true)
   Pace pace = new Pace();
@@ -57,7 +66,19 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--as-fast-as-possible", description = "As fast as the window allows (the default).")
     boolean asFastAsPossible;
+
+    @Option(names = "--original-timing", description = "Each recorded request at its original time after the"
+        + " first, divided by --speedup (topic sources: logs carry no times).")
+    boolean originalTiming;
   }
+
+  @Option(names = "--speedup", defaultValue = "1", description = "With --original-timing: replay this many"
+      + " times faster than recorded (default: ${DEFAULT-VALUE}).")
+  double speedup;
+
+  @Option(names = "--feedback", paramLabel = "kafka:TOPIC[@FROM..TO]", description = "Where the recorded feedback"
+      + " of topic sources is (default: the deployment's feedback topic, from the requests' FROM time on).")
+  String feedbackRange;
 
   @Option(names = "--window", defaultValue = "50", description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
   int window;
@@ -87,6 +108,10 @@ final class ReplayCommand implements Callable<Integer> {
       + " scratch on its own topics; reports the cost-quality frontier they trace.")
   String sweep;
 
+  @Option(names = "--keep-topics", description = "Keep the run's topics (deleted at the end otherwise), e.g. to"
+      + " evaluate other policies on its decisions and feedback with gatestream evaluate.")
+  boolean keepTopics;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
   Path json;
 
@@ -98,9 +123,16 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Deployment deployment = new Deployment(options.load());
     PrintWriter out = spec.commandLine().getOut();
-    List<ReplayRun.Log> replayed = new ArrayList<>();
-    for (Path log : logs) {
-      replayed.add(read(log));
+    if (pace.originalTiming && sources.stream().anyMatch(source -> !TopicRange.isTopicSpec(source))) {
+      throw new UserError("--original-timing needs recorded requests (kafka:TOPIC sources): a wide routing log"
+          + " has no request times");
+    }
+    if (speedup <= 0) {
+      throw new UserError("--speedup must be > 0, got " + speedup);
+    }
+    List<ReplayRun.Source> replayed = new ArrayList<>();
+    for (String source : sources) {
+      replayed.add(TopicRange.isTopicSpec(source) ? recorded(deployment, source) : read(Path.of(source)));
     }
     Map<String, String> settings = new LinkedHashMap<>();
     if (!prices.isEmpty()) {
@@ -108,13 +140,16 @@ final class ReplayCommand implements Callable<Integer> {
           .map(price -> price.getKey() + "=" + price.getValue()).toList()));
     }
     Sweep points = sweep == null ? null : Sweep.parse(sweep);
-    ReplayOptions replay = new ReplayOptions(pace.rate, window, Duration.ofSeconds(30),
+    ReplayOptions replay = new ReplayOptions(pace.rate, pace.originalTiming, speedup, window, Duration.ofSeconds(30),
         Duration.ofMillis(feedbackDelayMs), feedbackLoss, shuffleSeed == null ? 1 : shuffleSeed);
 
     ReplayReport report;
     try (Admin admin = deployment.connectedAdmin()) {
       ReplayRun run = new ReplayRun(deployment.config(), deployment.bootstrapServers(), deployment.registryUrl(),
           admin, deployment.clientTimeout(), replay, bucket, GlobalOptions.home(), out);
+      if (keepTopics) {
+        run.keepTopics();
+      }
       if (points == null) {
         report = new ReplayReport(run.run("", replayed, settings));
       } else {
@@ -159,6 +194,32 @@ final class ReplayCommand implements Callable<Integer> {
       }
       return new Sweep(text.substring(0, split), values);
     }
+  }
+
+  private ReplayRun.Recorded recorded(Deployment deployment, String source) {
+    try {
+      TopicRange requests = TopicRange.parse(source);
+      TopicRange feedback = feedbackRange != null ? TopicRange.parse(feedbackRange)
+          : requests.fromTime().map(from -> TopicRange.since(topics(deployment).feedback().name(), from))
+              .orElseGet(() -> TopicRange.whole(topics(deployment).feedback().name()));
+      Properties kafka = new Properties();
+      kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, deployment.bootstrapServers());
+      try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), false)) {
+        Topics topics = topics(deployment);
+        ReplayRun.Recorded recorded = RecordedTraffic.read(kafka, requests,
+            serdes.valueSerde(topics.requests()).deserializer(), feedback,
+            serdes.valueSerde(topics.feedback()).deserializer());
+        spec.commandLine().getOut().printf("%s: %d requests recorded, %d with feedback%n", source,
+            recorded.requests().size(), recorded.requests().stream().filter(r -> r.recorded() != null).count());
+        return recorded;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  private static Topics topics(Deployment deployment) {
+    return Topics.from(deployment.config());
   }
 
   private ReplayRun.Log read(Path log) throws IOException {

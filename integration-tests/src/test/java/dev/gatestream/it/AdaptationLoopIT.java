@@ -7,7 +7,8 @@ import dev.gatestream.cli.pipeline.ExpertCatalog;
 import dev.gatestream.cli.pipeline.Pipeline;
 import dev.gatestream.cli.replay.ReplayDriver;
 import dev.gatestream.cli.replay.ReplayOptions;
-import dev.gatestream.cli.replay.Baselines;
+import dev.gatestream.cli.replay.LogBaselines;
+import dev.gatestream.cli.replay.ReplayItem;
 import dev.gatestream.cli.replay.ReplayReport;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
@@ -96,12 +97,12 @@ class AdaptationLoopIT {
 
     ReplayReport.Segment segment;
     RoutingWeights beforeRestart;
-    Baselines baselines = new Baselines(experts, Map.of());
+    LogBaselines baselines = new LogBaselines(experts, Map.of());
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true)) {
       try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
               ExpertCatalog.load(config, dir), dir);
            ReplayDriver driver = replayDriver(topics, serdes)) {
-        segment = driver.replay("model7-train", rows.subList(0, REQUESTS), baselines, bucket -> System.out.printf(
+        segment = driver.replay("model7-train", items(rows.subList(0, REQUESTS)), baselines.of(rows.subList(0, REQUESTS)), bucket -> System.out.printf(
           "requests %5d-%5d quality %.3f weights v%d share %s%n", bucket.fromRequest(),
           bucket.fromRequest() + bucket.requests(), bucket.quality(), bucket.policyVersion(),
           bucket.share().entrySet().stream().map(e -> String.format("%s=%.2f",
@@ -113,7 +114,8 @@ class AdaptationLoopIT {
       try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
               ExpertCatalog.load(config, dir), dir);
            ReplayDriver driver = replayDriver(topics, serdes)) {
-        driver.replay("after restart", rows.subList(REQUESTS, REQUESTS + 300), baselines, bucket -> { });
+        driver.replay("after restart", items(rows.subList(REQUESTS, REQUESTS + 300)),
+            baselines.of(rows.subList(REQUESTS, REQUESTS + 300)), bucket -> { });
         long versionBefore = beforeRestart.getVersion();
         RoutingWeights afterRestart = Await.until("weights published after the restart", Duration.ofSeconds(60),
             () -> Optional.of(latestWeights(topics, serdes))
@@ -130,10 +132,10 @@ class AdaptationLoopIT {
     double secondHalfQuality = secondHalf.stream()
         .mapToDouble(bucket -> bucket.quality() * bucket.requests()).sum()
         / secondHalf.stream().mapToInt(ReplayReport.Bucket::requests).sum();
-    double bestSingle = segment.bestSingleExpert().quality();
-    double uniform = segment.uniformRandom().quality();
+    double bestSingle = segment.baselines().bestSingleExpert().quality();
+    double uniform = segment.baselines().uniformRandom().quality();
     System.out.printf("second half %.3f, uniform %.3f, best single %.3f, oracle %.3f%n", secondHalfQuality,
-        uniform, bestSingle, segment.oracle().quality());
+        uniform, bestSingle, segment.baselines().oracle().quality());
 
     assertThat(secondHalf.get(secondHalf.size() - 1).policyVersion()).as("weights were learned and used")
         .isPositive();
@@ -145,7 +147,7 @@ class AdaptationLoopIT {
 
   private ReplayDriver replayDriver(Topics topics, RegistrySerdes serdes) {
     return new ReplayDriver(topics, serdes, stack.bootstrapServers(),
-        new ReplayOptions(0, 50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500, TestNames.unique("loop-replay"));
+        ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500, TestNames.unique("loop-replay"));
   }
 
   /** The newest snapshot on the compacted routing-weights topic. */
@@ -170,5 +172,9 @@ class AdaptationLoopIT {
       assertThat(latest).as("a published snapshot").isNotNull();
       return latest;
     }
+  }
+
+  private static List<ReplayItem> items(List<WideRoutingLog.Row> rows) {
+    return rows.stream().map(ReplayItem::of).toList();
   }
 }

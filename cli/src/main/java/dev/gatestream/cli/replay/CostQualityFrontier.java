@@ -40,7 +40,7 @@ public final class CostQualityFrontier {
         points.add(new Point(point.setting() + "=" + point.value(), segment.cost(), segment.quality(), true));
       }
       ReplayReport.Segment first = sweep.get(0).segments().get(s);
-      first.singleExperts().forEach((expert, baseline) ->
+      first.baselines().singleExperts().forEach((expert, baseline) ->
           points.add(new Point("always " + expert, baseline.cost(), baseline.quality(), false)));
       frontiers.add(new CostQualityFrontier(first.name(), points));
     }

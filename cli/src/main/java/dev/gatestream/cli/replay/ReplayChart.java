@@ -37,17 +37,18 @@ public final class ReplayChart {
     XYSeries bestSingle = new XYSeries("best single expert");
     XYSeries uniform = new XYSeries("uniform random");
     XYSeries oracle = new XYSeries("oracle");
+    XYSeries recorded = new XYSeries("recorded deployment");
     DefaultTableXYDataset shares = new DefaultTableXYDataset();
     TreeSet<String> experts = new TreeSet<>();
-    report.segments().forEach(segment -> experts.addAll(segment.singleExperts().keySet()));
+    report.segments().forEach(segment -> experts.addAll(segment.share().keySet()));
     List<XYSeries> shareSeries = new ArrayList<>();
     experts.forEach(expert -> shareSeries.add(new XYSeries(expert, true, false)));
 
     int offset = 0;
     for (ReplayReport.Segment segment : report.segments()) {
       for (ReplayReport.Bucket bucket : segment.buckets()) {
-        if (bucket.requests() < MIN_BUCKET) {
-          continue; // a segment's last few requests: too few for a point worth drawing
+        if (bucket.requests() < MIN_BUCKET || Double.isNaN(bucket.quality())) {
+          continue; // a segment's last few requests, too few for a point worth drawing, or none rated
         }
         double x = offset + bucket.fromRequest() + bucket.requests();
         routed.add(x, bucket.quality());
@@ -57,13 +58,15 @@ public final class ReplayChart {
         }
       }
       // Baselines hold per segment: a flat step over the segment's span.
-      step(bestSingle, offset, offset + segment.requests(), segment.bestSingleExpert().quality());
-      step(uniform, offset, offset + segment.requests(), segment.uniformRandom().quality());
-      step(oracle, offset, offset + segment.requests(), segment.oracle().quality());
+      ReplayReport.Baselines baselines = segment.baselines();
+      step(bestSingle, offset, offset + segment.requests(), baselines.bestSingleExpert());
+      step(uniform, offset, offset + segment.requests(), baselines.uniformRandom());
+      step(oracle, offset, offset + segment.requests(), baselines.oracle());
+      step(recorded, offset, offset + segment.requests(), baselines.recorded());
       offset += segment.requests();
     }
     XYSeriesCollection qualities = new XYSeriesCollection();
-    List.of(routed, bestSingle, uniform, oracle).forEach(qualities::addSeries);
+    List.of(routed, bestSingle, uniform, oracle, recorded).forEach(qualities::addSeries);
     XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
     lines.setSeriesShapesVisible(0, true);
     lines.setSeriesPaint(0, Color.RED);
@@ -71,7 +74,8 @@ public final class ReplayChart {
     lines.setSeriesPaint(1, new Color(0, 130, 0));
     lines.setSeriesPaint(2, Color.GRAY);
     lines.setSeriesPaint(3, Color.BLUE);
-    for (int series = 1; series <= 3; series++) {
+    lines.setSeriesPaint(4, Color.ORANGE);
+    for (int series = 1; series <= 4; series++) {
       lines.setSeriesStroke(series, DASHED);
     }
     NumberAxis qualityAxis = new NumberAxis("quality");
@@ -91,8 +95,10 @@ public final class ReplayChart {
     ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 900);
   }
 
-  private static void step(XYSeries series, double from, double to, double value) {
-    series.add(from, value);
-    series.add(to, value);
+  private static void step(XYSeries series, double from, double to, ReplayReport.Baseline baseline) {
+    if (baseline != null) {
+      series.add(from, baseline.quality());
+      series.add(to, baseline.quality());
+    }
   }
 }

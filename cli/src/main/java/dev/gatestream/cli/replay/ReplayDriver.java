@@ -3,14 +3,11 @@ package dev.gatestream.cli.replay;
 import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
-import dev.gatestream.contracts.Score;
-import dev.gatestream.experts.replay.WideRoutingLog.Row;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,10 +29,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Replays logged traffic through a live pipeline: sends each logged query as a request (paced by a
- * window of requests in flight and an optional rate), reads its fused result, and produces the feedback
- * the log holds for the experts that were chosen (after a delay, or never for a share of them), so the
- * adaptation job learns as it would from real users. Measures the routed quality against the baselines.
+ * Replays traffic through a live pipeline: sends each item as a request (paced by a window of requests
+ * in flight, and by a rate or the original timing), reads its fused result, and produces the feedback
+ * known for it (after a delay, or never for a share of them), so the adaptation job learns as it would
+ * from real users. Measures the routed quality against the baselines.
  */
 public final class ReplayDriver implements AutoCloseable {
 
@@ -82,13 +79,14 @@ public final class ReplayDriver implements AutoCloseable {
   }
 
   /**
-   * Replays the rows as one segment.
+   * Replays the items as one segment.
    *
+   * @param baselines what the segment's simple policies score, for the report
    * @param onBucket called with each completed bucket of {@code bucketSize} results
    */
-  public ReplayReport.Segment replay(String name, List<Row> rows, Baselines baselines,
+  public ReplayReport.Segment replay(String name, List<? extends ReplayItem> items, ReplayReport.Baselines baselines,
       Consumer<ReplayReport.Bucket> onBucket) {
-    Map<String, Row> inFlight = new HashMap<>();
+    Map<String, ReplayItem> inFlight = new HashMap<>();
     Tally total = new Tally();
     Tally bucket = new Tally();
     List<ReplayReport.Bucket> buckets = new ArrayList<>();
@@ -97,73 +95,63 @@ public final class ReplayDriver implements AutoCloseable {
     long lastProgress = System.nanoTime();
     int next = 0;
     int done = 0;
-    while (done < rows.size()) {
-      while (next < rows.size() && inFlight.size() < options.window() && rateAllows(next, start)) {
-        Row row = rows.get(next++);
-        inFlight.put(row.id(), row);
-        send(row);
+    while (done < items.size()) {
+      while (next < items.size() && inFlight.size() < options.window() && due(items.get(next), next, start)) {
+        ReplayItem item = items.get(next++);
+        inFlight.put(item.id(), item);
+        send(item);
       }
       for (ConsumerRecord<String, FusedResult> record : results.poll(Duration.ofMillis(10))) {
-        Row row = inFlight.remove(record.key());
-        if (row == null) {
+        ReplayItem item = inFlight.remove(record.key());
+        if (item == null) {
           continue; // not one of ours (another replay's, or an earlier segment's)
         }
         FusedResult result = record.value();
-        double quality = qualityOf(result);
+        double quality = item.quality(result);
         total.add(result, quality);
         bucket.add(result, quality);
         completeness.merge(result.getCompleteness().name(), 1L, Long::sum);
-        scheduleFeedback(row, result, quality);
+        scheduleFeedback(item, result, quality);
         done++;
         lastProgress = System.nanoTime();
-        if (bucket.requests == bucketSize || done == rows.size()) {
+        if (bucket.requests == bucketSize || done == items.size()) {
           ReplayReport.Bucket completed = bucket.toBucket(done - bucket.requests, result.getPolicyVersion());
           buckets.add(completed);
           onBucket.accept(completed);
           bucket = new Tally();
         }
       }
-      if (System.nanoTime() - lastProgress > options.deadline().plus(LOST_AFTER).toNanos()) {
+      if (System.nanoTime() - lastProgress > options.deadline().plus(LOST_AFTER).toNanos() && !inFlight.isEmpty()) {
         throw new KafkaException("replay of " + name + " stalled: " + inFlight.size() + " requests without a"
             + " fused result after " + options.deadline().plus(LOST_AFTER).toSeconds() + "s (is the pipeline running?)");
       }
     }
     requests.flush();
-    return new ReplayReport.Segment(name, rows.size(), total.quality(), total.cost(), total.share(),
-        baselines.singleExperts(rows), baselines.uniformRandom(rows), baselines.oracle(rows), buckets, completeness);
+    return new ReplayReport.Segment(name, items.size(), total.rated, total.quality(), total.cost(), total.share(),
+        baselines, buckets, completeness);
   }
 
-  private boolean rateAllows(int sent, long startNanos) {
-    return options.ratePerSecond() == 0
-        || sent < (System.nanoTime() - startNanos) / 1e9 * options.ratePerSecond() + 1;
+  /** Whether the next item may go: the rate allows it, or its original time (sped up) has come. */
+  private boolean due(ReplayItem item, int sent, long startNanos) {
+    double elapsedMs = (System.nanoTime() - startNanos) / 1e6;
+    if (options.originalTiming()) {
+      return elapsedMs * options.speedup() >= item.originalOffsetMs();
+    }
+    return options.ratePerSecond() == 0 || sent < elapsedMs / 1000 * options.ratePerSecond() + 1;
   }
 
-  private void send(Row row) {
+  private void send(ReplayItem item) {
     long now = System.currentTimeMillis();
-    requests.send(new ProducerRecord<>(topics.requests().name(), row.id(), InferenceRequest.newBuilder()
-        .setId(row.id()).setCreatedAtMs(now).setTask(row.task()).setText(row.prompt())
-        .setDeadlineMs(now + options.deadline().toMillis()).build()));
+    requests.send(new ProducerRecord<>(topics.requests().name(), item.id(), item.request()
+        .setCreatedAtMs(now).setDeadlineMs(now + options.deadline().toMillis()).build()));
   }
 
-  /** The fused answer's quality: replay experts answer with their logged quality, fused into a score. */
-  static double qualityOf(FusedResult result) {
-    return result.getOutput() instanceof Score score ? score.getValue() : 0.0;
-  }
-
-  private void scheduleFeedback(Row row, FusedResult result, double quality) {
+  private void scheduleFeedback(ReplayItem item, FusedResult result, double quality) {
     if (random.nextDouble() < options.feedbackLoss()) {
       return;
     }
-    Map<String, Double> rewards = new LinkedHashMap<>();
-    for (String expert : result.getExpected()) {
-      double logged = row.quality(expert);
-      if (!Double.isNaN(logged)) {
-        rewards.put(expert, logged); // only what the chosen experts did is observable
-      }
-    }
-    Runnable send = () -> feedback.send(new ProducerRecord<>(topics.feedback().name(), row.id(),
-        Feedback.newBuilder().setRequestId(row.id()).setReward(quality).setExpertRewards(rewards)
-            .setObservedAtMs(System.currentTimeMillis()).build()));
+    Runnable send = () -> item.feedback(result, quality, System.currentTimeMillis()).ifPresent(record ->
+        feedback.send(new ProducerRecord<>(topics.feedback().name(), item.id(), record)));
     if (options.feedbackDelay().isZero()) {
       send.run();
     } else {
@@ -184,22 +172,26 @@ public final class ReplayDriver implements AutoCloseable {
     results.close();
   }
 
-  /** Running sums of quality, cost and expert share. */
+  /** Running sums of quality, cost and expert share; quality over the results whose quality is known. */
   private static final class Tally {
     int requests;
+    int rated;
     double quality;
     double cost;
     final Map<String, Integer> chosen = new TreeMap<>();
 
     void add(FusedResult result, double resultQuality) {
       requests++;
-      quality += resultQuality;
+      if (!Double.isNaN(resultQuality)) {
+        rated++;
+        quality += resultQuality;
+      }
       cost += result.getTotalCost();
       result.getExpected().forEach(expert -> chosen.merge(expert, 1, Integer::sum));
     }
 
     double quality() {
-      return requests == 0 ? 0 : quality / requests;
+      return rated == 0 ? Double.NaN : quality / rated;
     }
 
     double cost() {
@@ -213,7 +205,7 @@ public final class ReplayDriver implements AutoCloseable {
     }
 
     ReplayReport.Bucket toBucket(int from, long policyVersion) {
-      return new ReplayReport.Bucket(from, requests, quality(), cost(), share(), policyVersion);
+      return new ReplayReport.Bucket(from, requests, rated, quality(), cost(), share(), policyVersion);
     }
   }
 }

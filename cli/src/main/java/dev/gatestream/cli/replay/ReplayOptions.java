@@ -6,6 +6,9 @@ import java.time.Duration;
  * How a log is replayed.
  *
  * @param ratePerSecond requests per second; 0 for as fast as the window allows
+ * @param originalTiming send each request at its original time relative to the first (the window still
+ *     bounds what is in flight)
+ * @param speedup divides the original gaps between requests
  * @param window most requests in flight (sent, no fused result yet): paces the replay to the pipeline
  *     so that learning has a chance to act between decisions
  * @param deadline each request's deadline, from its sending
@@ -13,12 +16,18 @@ import java.time.Duration;
  * @param feedbackLoss fraction of requests whose feedback never comes
  * @param seed of the feedback loss draws
  */
-public record ReplayOptions(int ratePerSecond, int window, Duration deadline, Duration feedbackDelay,
-    double feedbackLoss, long seed) {
+public record ReplayOptions(int ratePerSecond, boolean originalTiming, double speedup, int window, Duration deadline,
+    Duration feedbackDelay, double feedbackLoss, long seed) {
 
   public ReplayOptions {
-    if (ratePerSecond < 0 || window < 1 || feedbackLoss < 0 || feedbackLoss > 1) {
-      throw new IllegalArgumentException("rate >= 0, window >= 1 and 0 <= feedback loss <= 1 required");
+    if (ratePerSecond < 0 || !(speedup > 0) || window < 1 || feedbackLoss < 0 || feedbackLoss > 1) {
+      throw new IllegalArgumentException("rate >= 0, speedup > 0, window >= 1 and 0 <= feedback loss <= 1 required");
     }
+  }
+
+  /** As fast as the window allows. */
+  public static ReplayOptions unpaced(int window, Duration deadline, Duration feedbackDelay, double feedbackLoss,
+      long seed) {
+    return new ReplayOptions(0, false, 1, window, deadline, feedbackDelay, feedbackLoss, seed);
   }
 }

@@ -18,19 +18,28 @@ public record ReplayReport(List<Segment> segments, List<SweepPoint> sweep) {
   }
 
   /**
-   * @param quality mean quality of the fused answers (the logged quality, fused by the configured strategy)
+   * @param rated the requests whose quality is known (all of them when replaying logs)
+   * @param quality mean quality of the fused answers that have one (replaying a log: the logged quality,
+   *     fused by the configured strategy), NaN when none has
    * @param cost mean cost per request of the fused answers
+   */
+  public record Segment(String name, int requests, int rated, double quality, double cost, Map<String, Double> share,
+      Baselines baselines, List<Bucket> buckets, Map<String, Long> completeness) {}
+
+  /**
+   * What simple policies score on the same requests; what the source cannot tell is empty or null.
+   *
    * @param singleExperts always choosing that expert
    * @param uniformRandom choosing one expert uniformly at random
    * @param oracle always choosing the best expert for the request (the cheapest of them on a tie)
+   * @param recorded the recorded deployment: the mean reward of its recorded feedback, cost unknown (NaN)
    */
-  public record Segment(String name, int requests, double quality, double cost, Map<String, Double> share,
-      Map<String, Baseline> singleExperts, Baseline uniformRandom, Baseline oracle, List<Bucket> buckets,
-      Map<String, Long> completeness) {
+  public record Baselines(Map<String, Baseline> singleExperts, Baseline uniformRandom, Baseline oracle,
+      Baseline recorded) {
 
+    /** The best single expert, null when there are none. */
     public Baseline bestSingleExpert() {
-      return singleExperts.values().stream().max((a, b) -> Double.compare(a.quality(), b.quality()))
-          .orElse(new Baseline(0, 0));
+      return singleExperts.values().stream().max((a, b) -> Double.compare(a.quality(), b.quality())).orElse(null);
     }
   }
 
@@ -38,8 +47,8 @@ public record ReplayReport(List<Segment> segments, List<SweepPoint> sweep) {
   public record Baseline(double quality, double cost) {}
 
   /** One bucket of consecutive requests, in the order their results came. */
-  public record Bucket(int fromRequest, int requests, double quality, double cost, Map<String, Double> share,
-      long policyVersion) {}
+  public record Bucket(int fromRequest, int requests, int rated, double quality, double cost,
+      Map<String, Double> share, long policyVersion) {}
 
   /** One run of a sweep: the swept setting at one value. */
   public record SweepPoint(String setting, String value, List<Segment> segments) {}

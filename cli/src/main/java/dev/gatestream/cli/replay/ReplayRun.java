@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -30,8 +31,21 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class ReplayRun {
 
-  /** A log to replay as one segment: its name in reports, its file and experts, the rows to send in order. */
-  public record Log(String name, Path file, List<String> experts, List<Row> rows) {}
+  /** What one segment replays. */
+  public sealed interface Source {
+    String name();
+  }
+
+  /** A wide routing log: its name in reports, its file and experts, the rows to send in order. */
+  public record Log(String name, Path file, List<String> experts, List<Row> rows) implements Source {}
+
+  /**
+   * Requests recorded on a deployment's topic, in their original order, with their recorded feedback.
+   *
+   * @param recorded what the recorded deployment scored, from its feedback
+   */
+  public record Recorded(String name, List<RecordedRequest> requests, ReplayReport.Baseline recorded)
+      implements Source {}
 
   private final GatestreamConfig base;
   private final String bootstrap;
@@ -42,6 +56,7 @@ public final class ReplayRun {
   private final int bucket;
   private final Path home;
   private final PrintWriter out;
+  private boolean keepTopics;
 
   /** @param home directory that relative paths of the configuration resolve against */
   public ReplayRun(GatestreamConfig base, String bootstrap, String registryUrl, Admin admin, Duration clientTimeout,
@@ -57,22 +72,28 @@ public final class ReplayRun {
     this.out = out;
   }
 
-  /** The logs' experts, in order of first appearance. */
-  public static List<String> experts(List<Log> logs) {
-    List<String> experts = new ArrayList<>();
-    logs.forEach(log -> log.experts().stream().filter(name -> !experts.contains(name)).forEach(experts::add));
-    return experts;
+  /** Keeps each run's topics instead of deleting them, e.g. to evaluate other policies on its decisions. */
+  public ReplayRun keepTopics() {
+    keepTopics = true;
+    return this;
   }
 
-  private GatestreamConfig config(List<Log> logs, List<String> experts, Map<String, String> overrides, String run,
-      Path workDir) {
+  /**
+   * The configuration of one run: replaying logs, their experts replay from them; replaying recorded
+   * requests only, the configured experts answer.
+   */
+  private GatestreamConfig config(List<Log> logs, Map<String, String> overrides, String run, Path workDir) {
     Map<String, String> values = new HashMap<>();
     base.originals().forEach((key, value) -> values.put(key, String.valueOf(value)));
     values.putAll(overrides);
     values.put(GatestreamConfig.TOPIC_PREFIX, "replay-" + run + "-");
-    values.put(GatestreamConfig.EXPERTS, String.join(",", experts));
-    values.put(GatestreamConfig.EXPERTS_REPLAY_LOG, String.join(",",
-        logs.stream().map(log -> log.file().toAbsolutePath().toString()).toList()));
+    if (!logs.isEmpty()) {
+      List<String> experts = new ArrayList<>();
+      logs.forEach(log -> log.experts().stream().filter(name -> !experts.contains(name)).forEach(experts::add));
+      values.put(GatestreamConfig.EXPERTS, String.join(",", experts));
+      values.put(GatestreamConfig.EXPERTS_REPLAY_LOG, String.join(",",
+          logs.stream().map(log -> log.file().toAbsolutePath().toString()).toList()));
+    }
     values.put(GatestreamConfig.STREAMS_STATE_DIR, workDir.resolve("state").toString());
     values.put(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, workDir.resolve("checkpoints").toString());
     values.putIfAbsent(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000");
@@ -81,12 +102,12 @@ public final class ReplayRun {
   }
 
   /**
-   * Replays the logs in sequence, learning carried across, and reports each as a segment.
+   * Replays the sources in sequence, learning carried across, and reports each as a segment.
    *
    * @param label prefixes the progress lines (e.g. the sweep point), may be empty
    * @param overrides settings of this run on top of the base configuration
    */
-  public List<ReplayReport.Segment> run(String label, List<Log> logs, Map<String, String> overrides) {
+  public List<ReplayReport.Segment> run(String label, List<? extends Source> sources, Map<String, String> overrides) {
     String run = Long.toString(System.currentTimeMillis(), 36);
     Path workDir;
     try {
@@ -94,14 +115,15 @@ public final class ReplayRun {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<String> experts = experts(logs);
-    GatestreamConfig config = config(logs, experts, overrides, run, workDir);
+    List<Log> logs = sources.stream().filter(Log.class::isInstance).map(Log.class::cast).toList();
+    GatestreamConfig config = config(logs, overrides, run, workDir);
     List<ExpertSpec> specs = ExpertCatalog.load(config, home);
-    Baselines baselines = new Baselines(experts, prices(specs));
+    List<String> experts = specs.stream().map(ExpertSpec::name).toList();
+    LogBaselines logBaselines = new LogBaselines(experts, prices(specs));
     Topics topics = Topics.from(config);
     List<TopicSpec<?, ?>> catalogue = topics.all(experts);
     new TopicApplier(admin, clientTimeout).apply(catalogue);
-    out.printf("%sreplaying %d logs, %d experts, on topics %s*%n", label, logs.size(), experts.size(),
+    out.printf("%sreplaying %d sources, %d experts, on topics %s*%n", label, sources.size(), experts.size(),
         config.getString(GatestreamConfig.TOPIC_PREFIX));
     out.flush();
     List<ReplayReport.Segment> segments = new ArrayList<>();
@@ -109,18 +131,31 @@ public final class ReplayRun {
          RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
          ReplayDriver driver = new ReplayDriver(topics, serdes, bootstrap, options, bucket,
              config.getString(GatestreamConfig.TOPIC_PREFIX) + "replay")) {
-      for (Log log : logs) {
+      for (Source source : sources) {
         long start = System.nanoTime();
-        segments.add(driver.replay(log.name(), log.rows(), baselines, completed -> {
+        Consumer<ReplayReport.Bucket> progress = completed -> {
           int done = completed.fromRequest() + completed.requests();
-          out.printf("%s%s: %6d requests, %5.0f/s, quality %.3f, cost %.5f, weights v%d%n", label, log.name(),
+          out.printf("%s%s: %6d requests, %5.0f/s, quality %.3f, cost %.5f, weights v%d%n", label, source.name(),
               done, done / ((System.nanoTime() - start) / 1e9), completed.quality(), completed.cost(),
               completed.policyVersion());
           out.flush();
-        }));
+        };
+        if (source instanceof Log log) {
+          segments.add(driver.replay(log.name(), log.rows().stream().map(ReplayItem::of).toList(),
+              logBaselines.of(log.rows()), progress));
+        } else if (source instanceof Recorded recorded) {
+          segments.add(driver.replay(recorded.name(), recorded.requests(),
+              new ReplayReport.Baselines(Map.of(), null, null, recorded.recorded()), progress));
+        }
       }
     } finally {
-      admin.deleteTopics(catalogue.stream().map(TopicSpec::name).toList());
+      String prefix = config.getString(GatestreamConfig.TOPIC_PREFIX);
+      if (keepTopics) {
+        out.printf("%skept the topics %s* (evaluate with --set %s=%s)%n", label, prefix,
+            GatestreamConfig.TOPIC_PREFIX, prefix);
+      } else {
+        admin.deleteTopics(catalogue.stream().map(TopicSpec::name).toList());
+      }
     }
     return segments;
   }

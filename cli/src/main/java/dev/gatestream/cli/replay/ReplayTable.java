@@ -17,22 +17,36 @@ public final class ReplayTable {
   }
 
   private static void printSegment(ReplayReport.Segment segment, PrintWriter out) {
-    out.printf("%n== %s: %d requests%n", segment.name(), segment.requests());
+    ReplayReport.Baselines baselines = segment.baselines();
+    out.printf("%n== %s: %d requests%s%n", segment.name(), segment.requests(), segment.rated() == segment.requests()
+        ? "" : String.format(", quality known for %d (from the recorded feedback)", segment.rated()));
     out.printf("%-52s %8s %12s %8s%n", "policy", "quality", "cost/request", "share");
     out.printf("%-52s %8.3f %12.6f%n", "gatestream (routed, learning online)", segment.quality(), segment.cost());
-    segment.singleExperts().forEach((expert, baseline) -> out.printf("%-52s %8.3f %12.6f %7.1f%%%n",
+    baselines.singleExperts().forEach((expert, baseline) -> out.printf("%-52s %8.3f %12.6f %7.1f%%%n",
         "always " + expert, baseline.quality(), baseline.cost(), 100 * segment.share().getOrDefault(expert, 0.0)));
-    out.printf("%-52s %8.3f %12.6f%n", "uniform random", segment.uniformRandom().quality(),
-        segment.uniformRandom().cost());
-    out.printf("%-52s %8.3f %12.6f%n", "oracle (best expert per request)", segment.oracle().quality(),
-        segment.oracle().cost());
-    double uniform = segment.uniformRandom().quality();
-    ReplayReport.Baseline best = segment.bestSingleExpert();
-    out.printf("routed - best single expert: %+.3f quality at %s its cost; share of the oracle's gain over"
-            + " uniform captured: %.0f%%%n", segment.quality() - best.quality(), costRatio(segment.cost(), best.cost()),
-        100 * (segment.quality() - uniform) / (segment.oracle().quality() - uniform));
+    if (baselines.singleExperts().isEmpty()) {
+      segment.share().forEach((expert, share) -> out.printf("%-52s %8s %12s %7.1f%%%n", "  routed to " + expert,
+          "", "", 100 * share));
+    }
+    line(out, "uniform random", baselines.uniformRandom());
+    line(out, "oracle (best expert per request)", baselines.oracle());
+    line(out, "the recorded deployment (its feedback)", baselines.recorded());
+    ReplayReport.Baseline best = baselines.bestSingleExpert();
+    if (best != null) {
+      double uniform = baselines.uniformRandom().quality();
+      out.printf("routed - best single expert: %+.3f quality at %s its cost; share of the oracle's gain over"
+          + " uniform captured: %.0f%%%n", segment.quality() - best.quality(), costRatio(segment.cost(), best.cost()),
+          100 * (segment.quality() - uniform) / (baselines.oracle().quality() - uniform));
+    }
     out.println("per bucket: " + String.join(" ", segment.buckets().stream()
         .map(b -> String.format("%.3f", b.quality())).toList()));
+  }
+
+  private static void line(PrintWriter out, String policy, ReplayReport.Baseline baseline) {
+    if (baseline != null) {
+      out.printf("%-52s %8.3f %12s%n", policy, baseline.quality(),
+          Double.isNaN(baseline.cost()) ? "" : String.format("%12.6f", baseline.cost()));
+    }
   }
 
   private static String costRatio(double cost, double reference) {

@@ -10,15 +10,20 @@ import java.util.Map;
  * What simple policies score on logged rows. A missing outcome counts as quality 0; an answer costs what
  * the log says it cost, else the expert's configured price.
  */
-public final class Baselines {
+public final class LogBaselines {
 
   private final List<String> experts;
   private final Map<String, Double> prices;
 
   /** @param prices price per call of each expert, for rows without a logged cost; absent = 0 */
-  public Baselines(List<String> experts, Map<String, Double> prices) {
+  public LogBaselines(List<String> experts, Map<String, Double> prices) {
     this.experts = List.copyOf(experts);
     this.prices = Map.copyOf(prices);
+  }
+
+  /** Every baseline of these rows. */
+  public ReplayReport.Baselines of(List<Row> rows) {
+    return new ReplayReport.Baselines(singleExperts(rows), uniformRandom(rows), oracle(rows), null);
   }
 
   Map<String, Baseline> singleExperts(List<Row> rows) {
