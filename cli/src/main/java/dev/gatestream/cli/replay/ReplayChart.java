@@ -5,7 +5,9 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -66,18 +68,25 @@ public final class ReplayChart {
       offset += segment.requests();
     }
     XYSeriesCollection qualities = new XYSeriesCollection();
-    List.of(routed, bestSingle, uniform, oracle, recorded).forEach(qualities::addSeries);
     XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, false);
     lines.setSeriesShapesVisible(0, true);
     lines.setSeriesPaint(0, Color.RED);
     lines.setSeriesStroke(0, new BasicStroke(2f));
-    lines.setSeriesPaint(1, new Color(0, 130, 0));
-    lines.setSeriesPaint(2, Color.GRAY);
-    lines.setSeriesPaint(3, Color.BLUE);
-    lines.setSeriesPaint(4, Color.ORANGE);
-    for (int series = 1; series <= 4; series++) {
-      lines.setSeriesStroke(series, DASHED);
-    }
+    qualities.addSeries(routed);
+    // Baselines the source cannot tell (no single experts for recorded traffic, no recording for logs) stay out.
+    Map<XYSeries, Color> baselines = new LinkedHashMap<>();
+    baselines.put(bestSingle, new Color(0, 130, 0));
+    baselines.put(uniform, Color.GRAY);
+    baselines.put(oracle, Color.BLUE);
+    baselines.put(recorded, Color.ORANGE);
+    baselines.forEach((series, color) -> {
+      if (series.getItemCount() > 0) {
+        int index = qualities.getSeriesCount();
+        qualities.addSeries(series);
+        lines.setSeriesPaint(index, color);
+        lines.setSeriesStroke(index, DASHED);
+      }
+    });
     NumberAxis qualityAxis = new NumberAxis("quality");
     qualityAxis.setAutoRangeIncludesZero(false);
     XYPlot quality = new XYPlot(qualities, null, qualityAxis, lines);

@@ -34,7 +34,7 @@ public final class ReplayTable {
     ReplayReport.Baseline best = baselines.bestSingleExpert();
     if (best != null) {
       double uniform = baselines.uniformRandom().quality();
-      out.printf("routed - best single expert: %+.3f quality at %s its cost; share of the oracle's gain over"
+      out.printf("routed - best single expert: %+.3f quality, cost %s; share of the oracle's gain over"
           + " uniform captured: %.0f%%%n", segment.quality() - best.quality(), costRatio(segment.cost(), best.cost()),
           100 * (segment.quality() - uniform) / (baselines.oracle().quality() - uniform));
     }
@@ -50,7 +50,10 @@ public final class ReplayTable {
   }
 
   private static String costRatio(double cost, double reference) {
-    return reference == 0 ? (cost == 0 ? "1.00x" : "n/a (free best expert)") : String.format("%.2fx", cost / reference);
+    if (reference == 0) {
+      return cost == 0 ? "no cost (no prices)" : "a cost where it has none";
+    }
+    return String.format("%.2fx", cost / reference);
   }
 
   private static void printFrontier(CostQualityFrontier frontier, PrintWriter out) {

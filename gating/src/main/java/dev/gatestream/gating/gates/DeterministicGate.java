@@ -64,6 +64,14 @@ public abstract class DeterministicGate implements Gate {
   /** The routed choice, best first, all of them routable. */
   abstract int[] chooseRouted(RoutingInput input, double[] scores, boolean[] routable);
 
+  /**
+   * What temperature exploration samples by: the quantity the gate maximizes, so that exploring keeps
+   * its trade-offs. By default the scores themselves.
+   */
+  double[] preferences(double[] scores) {
+    return scores;
+  }
+
   /** The gate's weights of the given experts, summing to 1. */
   abstract double[] gateWeights(double[] scores, int[] chosen);
 

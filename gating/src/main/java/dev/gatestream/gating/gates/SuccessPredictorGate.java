@@ -131,6 +131,16 @@ public final class SuccessPredictorGate extends DeterministicGate {
     return cheapest >= 0 ? cheapest : best;
   }
 
+  /** Net utility, success - λ·price, so temperature exploration samples the expensive experts less. */
+  @Override
+  double[] preferences(double[] success) {
+    double[] utility = new double[success.length];
+    for (int i = 0; i < success.length; i++) {
+      utility[i] = success[i] - lambda * pool.prices[i];
+    }
+    return utility;
+  }
+
   private int bestNetUtility(double[] success, boolean[] routable) {
     int best = -1;
     double bestUtility = Double.NEGATIVE_INFINITY;

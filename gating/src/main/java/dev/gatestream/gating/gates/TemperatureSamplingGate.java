@@ -8,9 +8,9 @@ import java.util.random.RandomGenerator;
 /**
  * Softmax-temperature exploration over a deterministic gate: as many routed experts as the gate would
  * choose are drawn without replacement from softmax(s/T) over the routable ones (always-on experts
- * stay). T → 0 approaches the gate's own top choices, large T uniform choice. The reported propensities
- * are the exact inclusion probabilities of that draw (see {@link PlackettLuce} for the cost bound,
- * checked when the gate is built).
+ * stay); s is what the gate maximizes (a cost-aware gate's net utility). T → 0 approaches the gate's own
+ * top choices, large T uniform choice. The reported propensities are the exact inclusion probabilities of
+ * that draw (see {@link PlackettLuce} for the cost bound, checked when the gate is built).
  *
  * <p>Tempered scores are floored 700 below the highest so every routable expert keeps a positive
  * probability: exp underflow must not make one unreachable.
@@ -45,17 +45,18 @@ public final class TemperatureSamplingGate implements Gate {
   public Selection select(RoutingInput input, float[] features, RandomGenerator random) {
     DeterministicGate.Decision decision = base.decide(input, features);
     double[] scores = decision.scores();
+    double[] preferences = base.preferences(scores);
     boolean[] routable = decision.routable();
     int[] candidates = decision.candidates();
     int n = candidates.length;
     double max = Double.NEGATIVE_INFINITY;
     for (int expert : candidates) {
-      max = Math.max(max, scores[expert] / temperature);
+      max = Math.max(max, preferences[expert] / temperature);
     }
     double[] probabilities = new double[n];
     double partition = 0;
     for (int i = 0; i < n; i++) {
-      probabilities[i] = Math.exp(Math.max(scores[candidates[i]] / temperature - max, LOGIT_FLOOR));
+      probabilities[i] = Math.exp(Math.max(preferences[candidates[i]] / temperature - max, LOGIT_FLOOR));
       partition += probabilities[i];
     }
     for (int i = 0; i < n; i++) {

@@ -108,4 +108,19 @@ class ExplorationTest {
     assertThat(propensities.get("e1")).isCloseTo(1, within(1e-9));
     assertThat(propensities.get("e5")).isPositive().isLessThan(1e-9);
   }
+
+  @Test
+  void temperatureSamplingOfTheSuccessPredictorWeighsPriceAsTheGateDoes() {
+    double lambda = 100;
+    Gate gate = Gates.create(GateSpec.successPredictor(Mode.NET_UTILITY, 0, lambda).withTemperatureSampling(0.25),
+        experts(6), 1, biases(BIASES));
+    Map<String, Double> propensities = gate.select(input(), ONE, new SplittableRandom(1)).candidatePropensities();
+
+    // Softmax over net utility σ(bias) - λ·price: e1 is 0.001 dearer than e0, so λ·0.001 = 0.1 further down.
+    double utility0 = SigmoidGate.sigmoid(BIASES[0]) - lambda * 0.001;
+    double utility1 = SigmoidGate.sigmoid(BIASES[1]) - lambda * 0.002;
+    assertThat(propensities.get("e0") / propensities.get("e1"))
+        .isCloseTo(Math.exp((utility0 - utility1) / 0.25), within(1e-9));
+    assertPropensitiesAreFrequencies(gate, input(), 1);
+  }
 }
