@@ -95,7 +95,7 @@ final class EvaluateCommand implements Callable<Integer> {
       + " (default: ${DEFAULT-VALUE}).")
   String estimand;
 
-  @Option(names = "--bootstrap", defaultValue = "1000", paramLabel = "N",
+  @Option(names = "--resamples", defaultValue = "1000", paramLabel = "N",
       description = "Bootstrap resamples per interval (default: ${DEFAULT-VALUE}).")
   int bootstrapSamples;
 

@@ -86,6 +86,10 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
   Path json;
 
+  @Option(names = "--keep-topics", description = "Keep the run's topics (deleted at the end otherwise), e.g. to"
+      + " evaluate other policies on its decisions and feedback with gatestream evaluate.")
+  boolean keepTopics;
+
   @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw the report: quality per bucket"
       + " against the baselines, and each expert's share of the traffic.")
   Path chart;
@@ -133,7 +137,13 @@ final class ReplayCommand implements Callable<Integer> {
           }));
         }
       } finally {
-        admin.deleteTopics(catalogue.stream().map(TopicSpec::name).toList());
+        if (keepTopics) {
+          out.printf("kept the topics %s* (evaluate with --set %s=%s)%n",
+              config.getString(GatestreamConfig.TOPIC_PREFIX), GatestreamConfig.TOPIC_PREFIX,
+              config.getString(GatestreamConfig.TOPIC_PREFIX));
+        } else {
+          admin.deleteTopics(catalogue.stream().map(TopicSpec::name).toList());
+        }
       }
     }
     ReplayReport report = new ReplayReport(results);
