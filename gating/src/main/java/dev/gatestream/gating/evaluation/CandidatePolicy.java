@@ -1,6 +1,7 @@
 package dev.gatestream.gating.evaluation;
 
 import dev.gatestream.gating.Gate;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -23,5 +24,24 @@ public interface CandidatePolicy {
     return decision -> gate.select(decision.toRoutingInput(),
         decision.features() == null ? none : decision.features(), new SplittableRandom(0))
         .candidatePropensities();
+  }
+
+  /** Always selects this one expert, whatever the request. */
+  static CandidatePolicy always(String expert) {
+    Map<String, Double> only = Map.of(expert, 1.0);
+    return decision -> only;
+  }
+
+  /**
+   * Selects one expert uniformly at random among the logged request's candidates (the experts its
+   * logging propensities name, chosen or not).
+   */
+  static CandidatePolicy uniform() {
+    return decision -> {
+      Map<String, Double> propensities = new HashMap<>();
+      double each = 1.0 / decision.loggingPropensities().size();
+      decision.loggingPropensities().keySet().forEach(expert -> propensities.put(expert, each));
+      return propensities;
+    };
   }
 }

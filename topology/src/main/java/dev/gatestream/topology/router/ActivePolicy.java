@@ -70,7 +70,8 @@ public final class ActivePolicy {
     return true;
   }
 
-  static WeightsSnapshot toSnapshot(RoutingWeights weights) {
+  /** The plain form of a published snapshot. */
+  public static WeightsSnapshot toSnapshot(RoutingWeights weights) {
     Map<String, double[]> parameters = new HashMap<>();
     weights.getParameters().forEach((name, values) -> {
       double[] array = new double[values.size()];
