@@ -75,6 +75,9 @@ public final class FrontierChart {
     renderer.setDefaultItemLabelsVisible(true);
     renderer.setSeriesItemLabelsVisible(2, false);
     NumberAxis costAxis = new NumberAxis("cost per request, USD (" + frontier.segment() + ")");
+    // Room for the labels of the points at either end.
+    costAxis.setLowerMargin(0.12);
+    costAxis.setUpperMargin(0.25);
     return new XYPlot(dataset, costAxis, null, renderer);
   }
 }

@@ -34,7 +34,7 @@ public final class ReplayTable {
     ReplayReport.Baseline best = baselines.bestSingleExpert();
     if (best != null) {
       double uniform = baselines.uniformRandom().quality();
-      out.printf("routed - best single expert: %+.3f quality, cost %s; share of the oracle's gain over"
+      out.printf("routed - best single expert: %+.3f quality (%s); share of the oracle's gain over"
           + " uniform captured: %.0f%%%n", segment.quality() - best.quality(), costRatio(segment.cost(), best.cost()),
           100 * (segment.quality() - uniform) / (baselines.oracle().quality() - uniform));
     }
@@ -51,9 +51,9 @@ public final class ReplayTable {
 
   private static String costRatio(double cost, double reference) {
     if (reference == 0) {
-      return cost == 0 ? "no cost (no prices)" : "a cost where it has none";
+      return cost == 0 ? "no prices set" : "the best expert costs nothing";
     }
-    return String.format("%.2fx", cost / reference);
+    return String.format("at %.2fx its cost", cost / reference);
   }
 
   private static void printFrontier(CostQualityFrontier frontier, PrintWriter out) {
