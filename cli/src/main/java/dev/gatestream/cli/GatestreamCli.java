@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     version = "gatestream 0.1.0-SNAPSHOT",
     description = "Routed inference on streams: route requests to experts over Kafka, fuse their answers,"
         + " learn the routing from feedback.",
-    subcommands = {StackCommand.class, TopicsCommand.class, UpCommand.class, RunCommand.class, BenchCommand.class, RequestCommand.class, ReplayCommand.class})
+    subcommands = {StackCommand.class, TopicsCommand.class, UpCommand.class, RunCommand.class, BenchCommand.class, RequestCommand.class, ReplayCommand.class,
+        ScoreCommand.class})
 public final class GatestreamCli implements Runnable {
 
   /** Exit code of a command that could not do its work because of its input or environment. */
