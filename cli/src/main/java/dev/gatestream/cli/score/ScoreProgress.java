@@ -44,7 +44,7 @@ public final class ScoreProgress implements ScoreRun.Progress, AutoCloseable {
   }
 
   @Override
-  public void done(long rows) {
+  public void done(long rows, int inFlight) {
     bar.stepTo(rows);
   }
 

@@ -69,9 +69,9 @@ public final class ScoreRun {
     }
   }
 
-  /** Told how many rows are done (scored or refused), from the scoring thread; must be quick. */
+  /** Told how many rows are done (scored or refused) and in flight, from the scoring thread; must be quick. */
   public interface Progress {
-    void done(long rows);
+    void done(long rows, int inFlight);
   }
 
   /** A row's result did not come back in time and the pipeline has gone quiet: probably not running. */
@@ -326,7 +326,7 @@ public final class ScoreRun {
               checkpoint();
               lastCheckpoint = now;
             }
-            progress.done(scored + rejected);
+            progress.done(scored + rejected, inFlight.size());
           }
         } finally {
           producer.flush();
@@ -336,7 +336,7 @@ public final class ScoreRun {
         if (complete) {
           journal.complete();
         }
-        progress.done(scored + rejected);
+        progress.done(scored + rejected, inFlight.size());
         return new Summary(totalRows, scored, rejected, scoredNow, rejectedNow,
             (System.nanoTime() - started) / 1e9, completeness, complete);
       }
