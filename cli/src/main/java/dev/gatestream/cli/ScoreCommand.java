@@ -191,8 +191,8 @@ final class ScoreCommand implements Callable<Integer> {
       List<String> idle = described.stream().filter(group -> group.members().isEmpty())
           .map(ConsumerGroupDescription::groupId).toList();
       if (!idle.isEmpty()) {
-        throw new UserError("no pipeline is running on " + bootstrap + ": " + String.join(", ", idle)
-            + " has no members (start it with './gatestream up', or pass --with-pipeline)");
+        throw new UserError("no pipeline is running on " + bootstrap + ": no member in consumer group "
+            + String.join(", ", idle) + " (start it with './gatestream up', or pass --with-pipeline)");
       }
     } catch (ExecutionException | TimeoutException e) {
       throw new UserError("cannot check the pipeline on " + bootstrap + ": " + e.getMessage());
