@@ -16,6 +16,7 @@ public final class ScoreProgress implements ScoreRun.Progress, AutoCloseable {
   static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
 
   private final ProgressBar bar;
+  private String lastPlainLine;
 
   /**
    * @param total rows in the input
@@ -30,8 +31,12 @@ public final class ScoreProgress implements ScoreRun.Progress, AutoCloseable {
       builder.setUpdateIntervalMillis(500);
     } else {
       builder.setUpdateIntervalMillis((int) PLAIN_EVERY.toMillis()).setConsumer(new DelegatingProgressBarConsumer(line -> {
-        plain.println(line.strip());
-        plain.flush();
+        // The bar renders once more when closed: the same line twice says nothing new.
+        if (!line.equals(lastPlainLine)) {
+          lastPlainLine = line;
+          plain.println(line.strip());
+          plain.flush();
+        }
       }));
     }
     bar = builder.build();
