@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -170,6 +170,20 @@ final class ScoreCommand implements Callable<Integer> {
     out.flush();
   }
 
+  private static boolean hasMembers(Admin admin, String group)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    try {
+      ConsumerGroupDescription description =
+          admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS);
+      return !description.members().isEmpty();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return false; // never started on these topics
+      }
+      throw e;
+    }
+  }
+
   /** The catalogue's topics exist and a router and a fusion stage are running on them. */
   private static void requireDeployment(Admin admin, Topics topics, GatestreamConfig config, String bootstrap) {
     String prefix = config.getString(GatestreamConfig.TOPIC_PREFIX);
@@ -185,11 +199,12 @@ final class ScoreCommand implements Callable<Integer> {
         throw new UserError("no pipeline on " + bootstrap + ": topics " + String.join(", ", missing)
             + " do not exist (start it with './gatestream up', or pass --with-pipeline)");
       }
-      List<String> groups = List.of(prefix + "router", prefix + "fusion");
-      Collection<ConsumerGroupDescription> described =
-          admin.describeConsumerGroups(groups).all().get(30, TimeUnit.SECONDS).values();
-      List<String> idle = described.stream().filter(group -> group.members().isEmpty())
-          .map(ConsumerGroupDescription::groupId).toList();
+      List<String> idle = new ArrayList<>();
+      for (String group : List.of(prefix + "router", prefix + "fusion")) {
+        if (!hasMembers(admin, group)) {
+          idle.add(group);
+        }
+      }
       if (!idle.isEmpty()) {
         throw new UserError("no pipeline is running on " + bootstrap + ": no member in consumer group "
             + String.join(", ", idle) + " (start it with './gatestream up', or pass --with-pipeline)");
