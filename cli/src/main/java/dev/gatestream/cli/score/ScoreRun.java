@@ -282,14 +282,17 @@ public final class ScoreRun {
       RowValidator validator = new RowValidator(state.run.runId());
       fusedResults = serdes.valueSerde(topics.fusedResults()).deserializer();
       // The journal before the output, so an output never exists without the journal that explains it.
-      journal = resumed ? Journal.reopen(journalFile) : Journal.create(journalFile, state.run);
-      try (Journal ownJournal = journal;
+      try (Journal openJournal = resumed ? Journal.reopen(journalFile) : Journal.create(journalFile, state.run);
            RowReader reader = RowReader.open(settings.input(), settings.format());
-           ResultWriter ownResults = results = new ResultWriter(settings.output(), settings.format(), reader.columns(),
+           ResultWriter resultWriter = new ResultWriter(settings.output(), settings.format(), reader.columns(),
                state.outputLength);
-           RejectWriter ownRejects = rejects = new RejectWriter(settings.rejects(), settings.format(), state.rejectsLength);
-           KafkaProducer<String, InferenceRequest> producer = producer();
-           KafkaConsumer<String, byte[]> ownConsumer = consumer = consumer()) {
+           RejectWriter rejectWriter = new RejectWriter(settings.rejects(), settings.format(), state.rejectsLength);
+           KafkaProducer<String, InferenceRequest> producer = openProducer();
+           KafkaConsumer<String, byte[]> resultReader = openResultReader()) {
+        journal = openJournal;
+        results = resultWriter;
+        rejects = rejectWriter;
+        consumer = resultReader;
         Map<TopicPartition, Long> catchUpTo = consumer.endOffsets(consumer.assignment());
         checkpoint();
         long started = System.nanoTime();
@@ -461,7 +464,7 @@ public final class ScoreRun {
       doneSinceCheckpoint.clear();
     }
 
-    private KafkaProducer<String, InferenceRequest> producer() {
+    private KafkaProducer<String, InferenceRequest> openProducer() {
       Properties props = new Properties();
       props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
       props.put(ProducerConfig.CLIENT_ID_CONFIG, "gatestream-score-" + state.run.runId());
@@ -474,7 +477,7 @@ public final class ScoreRun {
       return new KafkaProducer<>(props, new StringSerializer(), serdes.valueSerde(topics.requests()).serializer());
     }
 
-    private KafkaConsumer<String, byte[]> consumer() {
+    private KafkaConsumer<String, byte[]> openResultReader() {
       Properties props = new Properties();
       props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
       props.put(ConsumerConfig.CLIENT_ID_CONFIG, "gatestream-score-" + state.run.runId());
