@@ -91,6 +91,17 @@ public final class Topics {
         replication, CleanupPolicy.DELETE, Map.of("retention.ms", String.valueOf(3600L * 1000)));
   }
 
+  /**
+   * Where fusion also writes the results of one batch-scoring run (their replyTo): only that run's
+   * results, so it reads nothing else and a resumed run re-reads them from the offset its journal
+   * recorded. One partition (one reader, one offset to record); kept 7 days, so an interrupted run can
+   * be resumed days later; deleted by the run once it completes.
+   */
+  public TopicSpec<String, FusedResult> scoreReplies(String runId) {
+    return new TopicSpec<>(prefix + "score-" + runId, String.class, FusedResult.class, 1,
+        replication, CleanupPolicy.DELETE, Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+  }
+
   /** The topics every deployment has, whatever its experts. */
   public List<TopicSpec<?, ?>> core() {
     return List.of(requests(), decisions(), expertResults(), fusedResults(), feedback(),
