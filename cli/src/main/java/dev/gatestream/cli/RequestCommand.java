@@ -57,6 +57,10 @@ final class RequestCommand implements Callable<Integer> {
   @Option(names = "--budget", description = "Cost budget, USD.")
   Double budget;
 
+  @Option(names = "--reply-to", paramLabel = "TOPIC", description = "Ask for the fused result on this topic"
+      + " (which must exist) as a Kafka-native client would, and read it there instead of on fused-results.")
+  String replyTo;
+
   @Option(names = "--deadline-ms", defaultValue = "5000", description = "Deadline from now, ms (default: ${DEFAULT-VALUE}).")
   long deadlineMs;
 
@@ -69,7 +73,7 @@ final class RequestCommand implements Callable<Integer> {
     long now = System.currentTimeMillis();
     InferenceRequest request = InferenceRequest.newBuilder().setId(requestId).setCreatedAtMs(now).setTask(task)
         .setText(text).setFeatures(features).setAttributes(attributes).setCostBudget(budget)
-        .setDeadlineMs(now + deadlineMs).build();
+        .setDeadlineMs(now + deadlineMs).setReplyTo(replyTo).build();
     PrintWriter out = spec.commandLine().getOut();
 
     try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(),
@@ -78,9 +82,13 @@ final class RequestCommand implements Callable<Integer> {
          KafkaProducer<String, InferenceRequest> producer = new KafkaProducer<>(producerProps(deployment),
              new StringSerializer(), serdes.valueSerde(topics.requests()).serializer())) {
       // Position the reader at the end before sending, so the result cannot slip past it.
+      String resultTopic = replyTo != null ? replyTo : topics.fusedResults().name();
       List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo info : results.partitionsFor(topics.fusedResults().name())) {
+      for (PartitionInfo info : results.partitionsFor(resultTopic)) {
         partitions.add(new TopicPartition(info.topic(), info.partition()));
+      }
+      if (partitions.isEmpty()) {
+        throw new UserError("no topic " + resultTopic + " to read the result from: create it first");
       }
       results.assign(partitions);
       results.seekToEnd(partitions);

@@ -4,20 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatestream.cli.GatestreamCli;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.gateway.Gateway;
 import dev.gatestream.it.harness.Await;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
+import dev.gatestream.it.harness.TestNames;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,6 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The HTTP gateway in front of a real pipeline (router, two replay experts, fusion) on a real broker
@@ -89,6 +97,29 @@ class GatewayIT {
 
   @Test
   @Order(2)
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aKafkaClientGetsTheResultOnTheReplyTopicItNames(StackEndpoints stack) throws Exception {
+    String replyTopic = TestNames.unique("client-replies");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(replyTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = GatestreamCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int exit = cli.execute("request", "--id", "r7", "--text", "question number 7", "--reply-to", replyTopic,
+        "--deadline-ms", "30000", "--bootstrap", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
+        "--set", GatestreamConfig.TOPIC_PREFIX + "=" + fixture.config.getString(GatestreamConfig.TOPIC_PREFIX));
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("\"replyTo\": \"" + replyTopic + "\"")
+        .contains("fused {\"requestId\": \"r7\"").contains("\"completeness\": \"COMPLETE\"");
+  }
+
+  @Test
+  @Order(3)
   @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void malformedJsonIsRefusedWith400() throws Exception {
     HttpResponse<String> response = post("/v1/infer", "{\"id\": \"r2\", ");
@@ -98,7 +129,7 @@ class GatewayIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void healthIsUpAndMetricsCountRequests() throws Exception {
     post("/v1/infer", "{\"deadlineMs\": -1}");
@@ -117,7 +148,7 @@ class GatewayIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void withAnExpertStoppedTheAnswerIsAPartial504() throws Exception {
     String victim = fixture.experts.get(1);
@@ -135,7 +166,7 @@ class GatewayIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void beyondMaxConcurrentRequestsAreRefusedAt503(StackEndpoints stack) throws Exception {
     Map<String, Object> values = new HashMap<>(fixture.config.originals());
