@@ -25,7 +25,8 @@ public final class RoutingComponents {
     int dimension = "minilm".equals(kind) ? MiniLmFeaturizer.DIMENSION
         : config.getInt(GatestreamConfig.ROUTER_FEATURE_DIMENSION);
     try {
-      return Featurizers.create(kind, dimension, config.getInt(GatestreamConfig.ROUTER_PROJECTION_DIMENSION));
+      return Featurizers.create(kind, dimension, config.getInt(GatestreamConfig.ROUTER_PROJECTION_DIMENSION),
+          config.getInt(GatestreamConfig.ROUTER_MAX_TEXT_CHARS));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(GatestreamConfig.ROUTER_PROJECTION_DIMENSION + ": " + e.getMessage());
     }

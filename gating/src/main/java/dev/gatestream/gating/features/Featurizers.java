@@ -10,9 +10,14 @@ public final class Featurizers {
 
   private Featurizers() {}
 
-  /** {@link #create(String, int, int, long)} with {@link #DEFAULT_PROJECTION_SEED}. */
+  /** {@link #create(String, int, int, int)} refusing texts over 100,000 characters. */
   public static Featurizer create(String kind, int dimension, int projectionDimension) {
-    return create(kind, dimension, projectionDimension, DEFAULT_PROJECTION_SEED);
+    return create(kind, dimension, projectionDimension, TextInputs.DEFAULT_MAX_LENGTH);
+  }
+
+  /** {@link #create(String, int, int, int, long)} with {@link #DEFAULT_PROJECTION_SEED}. */
+  public static Featurizer create(String kind, int dimension, int projectionDimension, int maxTextLength) {
+    return create(kind, dimension, projectionDimension, maxTextLength, DEFAULT_PROJECTION_SEED);
   }
 
   /**
@@ -21,8 +26,9 @@ public final class Featurizers {
    * @param dimension the featurizer's own output size: the numeric features' length, the hashed
    *     vector's size, or 384 for minilm
    * @param projectionDimension 0 for none, else a smaller size to randomly project to
+   * @param maxTextLength the text featurizers refuse longer texts (the router dead-letters them)
    */
-  public static Featurizer create(String kind, int dimension, int projectionDimension, long seed) {
+  public static Featurizer create(String kind, int dimension, int projectionDimension, int maxTextLength, long seed) {
     if (projectionDimension < 0) {
       throw new IllegalArgumentException("projection dimension must be 0 (none) or positive, got "
           + projectionDimension);
@@ -31,22 +37,22 @@ public final class Featurizers {
       throw new IllegalArgumentException("projection dimension " + projectionDimension
           + " is not smaller than the " + kind + " featurizer's " + dimension);
     }
-    Featurizer featurizer = base(kind == null ? "" : kind.toLowerCase(Locale.ROOT), dimension);
+    Featurizer featurizer = base(kind == null ? "" : kind.toLowerCase(Locale.ROOT), dimension, maxTextLength);
     return projectionDimension == 0 ? featurizer : new ProjectedFeaturizer(featurizer, projectionDimension, seed);
   }
 
-  private static Featurizer base(String kind, int dimension) {
+  private static Featurizer base(String kind, int dimension, int maxTextLength) {
     switch (kind) {
       case "numeric":
         return new NumericFeaturizer(dimension);
       case "hashed":
-        return new HashedTextFeaturizer(dimension);
+        return new HashedTextFeaturizer(dimension, true, maxTextLength);
       case "minilm":
         if (dimension != MiniLmFeaturizer.DIMENSION) {
           throw new IllegalArgumentException("the minilm featurizer gives " + MiniLmFeaturizer.DIMENSION
               + " features, not " + dimension + " (use projectionDimension to shrink it)");
         }
-        return new MiniLmFeaturizer();
+        return new MiniLmFeaturizer(maxTextLength, Runtime.getRuntime().availableProcessors());
       default:
         throw new IllegalArgumentException(
             "unknown featurizer kind '" + kind + "', expected numeric, hashed or minilm");

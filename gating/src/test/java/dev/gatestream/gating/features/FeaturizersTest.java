@@ -3,6 +3,8 @@ package dev.gatestream.gating.features;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatestream.gating.InvalidInputException;
+import dev.gatestream.gating.RoutingInput;
 import org.junit.jupiter.api.Test;
 
 class FeaturizersTest {
@@ -24,5 +26,14 @@ class FeaturizersTest {
         .hasMessage("the minilm featurizer gives 384 features, not 768 (use projectionDimension to shrink it)");
     assertThatThrownBy(() -> Featurizers.create("hashed", 256, 512))
         .hasMessage("projection dimension 512 is not smaller than the hashed featurizer's 256");
+  }
+
+  @Test
+  void textFeaturizersRefuseTextsOverTheConfiguredLength() {
+    Featurizer hashed = Featurizers.create("hashed", 16, 0, 10);
+    RoutingInput tooLong = new RoutingInput("r1", null, "eleven char", null, null);
+
+    assertThat(hashed.featurize(new RoutingInput("r1", null, "ten chars.", null, null))).hasSize(16);
+    assertThatThrownBy(() -> hashed.featurize(tooLong)).isInstanceOf(InvalidInputException.class);
   }
 }
