@@ -2,6 +2,7 @@ package dev.gatestream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gatestream.cli.evaluate.CandidateSpec;
 import dev.gatestream.cli.replay.FrontierChart;
 import dev.gatestream.cli.replay.ReplayChart;
 import dev.gatestream.cli.replay.ReplayOptions;
@@ -99,6 +100,11 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--bucket", defaultValue = "1000", description = "Requests per progress bucket (default: ${DEFAULT-VALUE}).")
   int bucket;
 
+  @Option(names = "--policy", paramLabel = "KIND[:KEY=VALUE,...]", description = "The routing policy to replay: a"
+      + " gate kind and router settings without their router.gate. or router. prefix, e.g."
+      + " success-predictor:lambda=3,exploration=epsilon (as gatestream evaluate takes it).")
+  String policy;
+
   @Option(names = "--price", paramLabel = "EXPERT=USD", description = "Price per call of an expert (setting"
       + " experts.prices); the log's per-query cost columns take precedence. Repeatable.")
   Map<String, Double> prices = new LinkedHashMap<>();
@@ -139,6 +145,9 @@ final class ReplayCommand implements Callable<Integer> {
       settings.put(GatestreamConfig.EXPERTS_PRICES, String.join(",", prices.entrySet().stream()
           .map(price -> price.getKey() + "=" + price.getValue()).toList()));
     }
+    if (policy != null) {
+      settings.putAll(gateSettings(policy));
+    }
     Sweep points = sweep == null ? null : Sweep.parse(sweep);
     ReplayOptions replay = new ReplayOptions(pace.rate, pace.originalTiming, speedup, window, Duration.ofSeconds(30),
         Duration.ofMillis(feedbackDelayMs), feedbackLoss, shuffleSeed == null ? 1 : shuffleSeed);
@@ -177,6 +186,20 @@ final class ReplayCommand implements Callable<Integer> {
       out.println("chart written to " + chart);
     }
     return 0;
+  }
+
+  private static Map<String, String> gateSettings(String policy) {
+    CandidateSpec spec;
+    try {
+      spec = CandidateSpec.parse(policy);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    if (!(spec instanceof CandidateSpec.Gate gate)) {
+      throw new UserError("--policy '" + policy + "': replay runs a router, so the policy is a gate kind"
+          + " (task-rules, softmax-top-k, top-p, sigmoid, success-predictor) with optional :KEY=VALUE,...");
+    }
+    return gate.settings();
   }
 
   /** The swept setting and its values. */

@@ -88,7 +88,7 @@ class ReplayIT {
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void aSweepOfTheCostWeightTracesTheFrontier(@TempDir Path dir) throws Exception {
     Run run = gatestream("replay", DEMO.resolve("routellm-train.csv").toString(), "--shuffle", "3", "--limit", "200",
-        "--set", "router.gate=success-predictor", "--price", MIXTRAL + "=0.0006", "--price", GPT4 + "=0.03",
+        "--policy", "success-predictor", "--price", MIXTRAL + "=0.0006", "--price", GPT4 + "=0.03",
         "--sweep", "router.gate.lambda=0,20", "--json", dir.resolve("sweep.json").toString(),
         "--chart", dir.resolve("frontier.png").toString());
 
@@ -140,6 +140,7 @@ class ReplayIT {
     Run malformed = gatestream("replay", log.toString());
     Run badSweep = gatestream("replay", DEMO.resolve("routellm-test.csv").toString(), "--sweep", "router.gate.lamda=1");
     Run timedLog = gatestream("replay", DEMO.resolve("routellm-test.csv").toString(), "--original-timing");
+    Run notAGate = gatestream("replay", DEMO.resolve("routellm-test.csv").toString(), "--policy", "always:x");
 
     assertThat(malformed.exit()).isEqualTo(2);
     assertThat(malformed.err()).startsWith("gatestream: ").contains("line 3").hasLineCount(1);
@@ -148,6 +149,8 @@ class ReplayIT {
         + System.lineSeparator());
     assertThat(timedLog.exit()).isEqualTo(2);
     assertThat(timedLog.err()).contains("--original-timing needs recorded requests").hasLineCount(1);
+    assertThat(notAGate.exit()).isEqualTo(2);
+    assertThat(notAGate.err()).contains("replay runs a router, so the policy is a gate kind").hasLineCount(1);
   }
 
   /** JSON pointer escaping of a map key that holds '/'. */

@@ -22,7 +22,7 @@ public sealed interface CandidateSpec {
   /** @param settings full configuration keys and values, router.gate among them */
   record Gate(Map<String, String> settings) implements CandidateSpec {}
 
-  static CandidateSpec parse(String text) {
+  public static CandidateSpec parse(String text) {
     String spec = text == null ? "" : text.strip();
     if (spec.equals("uniform")) {
       return new Uniform();
