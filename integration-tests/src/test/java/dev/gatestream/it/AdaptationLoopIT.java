@@ -29,16 +29,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -107,7 +101,7 @@ class AdaptationLoopIT {
           bucket.fromRequest() + bucket.requests(), bucket.quality(), bucket.policyVersion(),
           bucket.share().entrySet().stream().map(e -> String.format("%s=%.2f",
               e.getKey().substring(e.getKey().indexOf('/') + 1), e.getValue())).collect(Collectors.joining(" "))));
-        beforeRestart = latestWeights(topics, serdes);
+        beforeRestart = RoutingWeightsTopic.latest(stack.bootstrapServers(), topics, serdes);
       }
 
       // Restart everything from the adaptation job's last checkpoint and go on: learning carries over.
@@ -118,7 +112,7 @@ class AdaptationLoopIT {
             baselines.of(rows.subList(REQUESTS, REQUESTS + 300)), bucket -> { });
         long versionBefore = beforeRestart.getVersion();
         RoutingWeights afterRestart = Await.until("weights published after the restart", Duration.ofSeconds(60),
-            () -> Optional.of(latestWeights(topics, serdes))
+            () -> Optional.of(RoutingWeightsTopic.latest(stack.bootstrapServers(), topics, serdes))
                 .filter(weights -> weights.getVersion() > versionBefore));
         System.out.printf("before restart v%d from %d examples; after v%d from %d examples%n",
             beforeRestart.getVersion(), beforeRestart.getExamples(), afterRestart.getVersion(),
@@ -148,30 +142,6 @@ class AdaptationLoopIT {
   private ReplayDriver replayDriver(Topics topics, RegistrySerdes serdes) {
     return new ReplayDriver(topics, serdes, stack.bootstrapServers(),
         ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500, TestNames.unique("loop-replay"));
-  }
-
-  /** The newest snapshot on the compacted routing-weights topic. */
-  private RoutingWeights latestWeights(Topics topics, RegistrySerdes serdes) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, RoutingWeights> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        serdes.valueSerde(topics.routingWeights()).deserializer())) {
-      TopicPartition partition = new TopicPartition(topics.routingWeights().name(), 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      RoutingWeights latest = null;
-      while (consumer.position(partition) < end) {
-        for (ConsumerRecord<String, RoutingWeights> record : consumer.poll(Duration.ofMillis(200))) {
-          if (latest == null || record.value().getVersion() > latest.getVersion()) {
-            latest = record.value();
-          }
-        }
-      }
-      assertThat(latest).as("a published snapshot").isNotNull();
-      return latest;
-    }
   }
 
   private static List<ReplayItem> items(List<WideRoutingLog.Row> rows) {

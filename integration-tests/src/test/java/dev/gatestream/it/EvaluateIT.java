@@ -40,14 +40,9 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -125,7 +120,7 @@ class EvaluateIT {
         driver.replay("warm-up", items(all.subList(REQUESTS, REQUESTS + WARM_UP)), UNREPORTED, bucket -> { });
         // The candidate's weights must not have learned from the decisions it is evaluated on: a policy
         // fitted to the very rewards the logs revealed looks better on them than it is.
-        learned = latestWeights(loggingTopics, serdes);
+        learned = RoutingWeightsTopic.latest(stack.bootstrapServers(), loggingTopics, serdes);
         evaluatedFrom = Instant.now();
         driver.replay("logging", items(rows), UNREPORTED, bucket -> { });
       }
@@ -264,30 +259,6 @@ class EvaluateIT {
     try (KafkaProducer<String, RoutingWeights> producer = new KafkaProducer<>(props, new StringSerializer(),
         serdes.valueSerde(topics.routingWeights()).serializer())) {
       producer.send(new ProducerRecord<>(topics.routingWeights().name(), weights.getPolicy(), weights));
-    }
-  }
-
-  /** The newest snapshot on the compacted routing-weights topic. */
-  private RoutingWeights latestWeights(Topics topics, RegistrySerdes serdes) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, RoutingWeights> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        serdes.valueSerde(topics.routingWeights()).deserializer())) {
-      TopicPartition partition = new TopicPartition(topics.routingWeights().name(), 0);
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
-      long end = consumer.endOffsets(List.of(partition)).get(partition);
-      RoutingWeights latest = null;
-      while (consumer.position(partition) < end) {
-        for (ConsumerRecord<String, RoutingWeights> record : consumer.poll(Duration.ofMillis(200))) {
-          if (latest == null || record.value().getVersion() > latest.getVersion()) {
-            latest = record.value();
-          }
-        }
-      }
-      assertThat(latest).as("a published snapshot").isNotNull();
-      return latest;
     }
   }
 }
