@@ -186,7 +186,6 @@ final class ScoreCommand implements Callable<Integer> {
 
   /** The catalogue's topics exist and a router and a fusion stage are running on them. */
   private static void requireDeployment(Admin admin, Topics topics, GatestreamConfig config, String bootstrap) {
-    String prefix = config.getString(GatestreamConfig.TOPIC_PREFIX);
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<String> missing = new ArrayList<>();
@@ -200,7 +199,8 @@ final class ScoreCommand implements Callable<Integer> {
             + " do not exist (start it with './gatestream up', or pass --with-pipeline)");
       }
       List<String> idle = new ArrayList<>();
-      for (String group : List.of(prefix + "router", prefix + "fusion")) {
+      for (String group : List.of(Pipeline.applicationId(config, Stage.ROUTER),
+          Pipeline.applicationId(config, Stage.FUSION))) {
         if (!hasMembers(admin, group)) {
           idle.add(group);
         }

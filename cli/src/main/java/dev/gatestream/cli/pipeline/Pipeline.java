@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -83,7 +84,6 @@ public final class Pipeline implements AutoCloseable {
     RegistrySerdes serdes = new RegistrySerdes(registryUrl,
         config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
     closeables.add(serdes);
-    String prefix = config.getString(GatestreamConfig.TOPIC_PREFIX);
     Path stateDir = home.resolve(config.getString(GatestreamConfig.STREAMS_STATE_DIR));
 
     if (stages.contains(Stage.EXPERTS)) {
@@ -97,7 +97,7 @@ public final class Pipeline implements AutoCloseable {
       StreamsStage fusion = new StreamsStage("fusion",
           FusionTopology.build(topics, serdes, FusionSettings.from(config),
               new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)), fusionMetrics),
-          StreamsSettings.of(config, bootstrapServers, prefix + "fusion", stateDir));
+          StreamsSettings.of(config, bootstrapServers, applicationId(config, Stage.FUSION), stateDir));
       closeables.add(fusion);
       fusion.start(START_TIMEOUT);
     }
@@ -110,10 +110,15 @@ public final class Pipeline implements AutoCloseable {
           System::currentTimeMillis);
       StreamsStage router = new StreamsStage("router",
           RouterTopology.build(topics, serdes, featurizer, policy, routerMetrics),
-          StreamsSettings.of(config, bootstrapServers, prefix + "router", stateDir));
+          StreamsSettings.of(config, bootstrapServers, applicationId(config, Stage.ROUTER), stateDir));
       closeables.add(router);
       router.start(START_TIMEOUT);
     }
+  }
+
+  /** A Kafka Streams stage's application id, which is also its consumer group: the topic prefix and the stage. */
+  public static String applicationId(GatestreamConfig config, Stage stage) {
+    return config.getString(GatestreamConfig.TOPIC_PREFIX) + stage.name().toLowerCase(Locale.ROOT);
   }
 
   private void startExperts(GatestreamConfig config, String bootstrapServers, GatestreamSerdes serdes,
