@@ -8,20 +8,15 @@ import dev.gatestream.cli.replay.ReplayReport;
 import dev.gatestream.cli.replay.ReplayRun;
 import dev.gatestream.cli.replay.ReplayTable;
 import dev.gatestream.config.GatestreamConfig;
-import dev.gatestream.experts.replay.RoutingLogFormatException;
-import dev.gatestream.experts.replay.WideRoutingLog;
 import dev.gatestream.stack.StackException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -113,12 +108,6 @@ final class DemoCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new UserError("the demo's data is missing: " + file + " (run the demo from a clone of the project)");
     }
-    try (WideRoutingLog log = WideRoutingLog.open(file)) {
-      List<WideRoutingLog.Row> rows = new ArrayList<>(log.rows().toList());
-      Collections.shuffle(rows, new Random(seed));
-      return new ReplayRun.Log(name, file, log.experts(), rows);
-    } catch (RoutingLogFormatException e) {
-      throw new UserError(e.getMessage());
-    }
+    return ReplayCommand.readLog(file, name, seed, null);
   }
 }

@@ -249,12 +249,22 @@ final class ReplayCommand implements Callable<Integer> {
     if (!Files.isRegularFile(log)) {
       throw new UserError("no such log: " + log);
     }
-    try (WideRoutingLog routingLog = WideRoutingLog.open(log)) {
+    return readLog(log, log.getFileName().toString(), shuffleSeed, limit);
+  }
+
+  /**
+   * A log as one segment of a replay.
+   *
+   * @param shuffleSeed shuffles the rows when not null
+   * @param limit keeps the first this many rows when not null
+   */
+  static ReplayRun.Log readLog(Path file, String name, Long shuffleSeed, Integer limit) throws IOException {
+    try (WideRoutingLog routingLog = WideRoutingLog.open(file)) {
       List<WideRoutingLog.Row> rows = new ArrayList<>(routingLog.rows().toList());
       if (shuffleSeed != null) {
         Collections.shuffle(rows, new Random(shuffleSeed));
       }
-      return new ReplayRun.Log(log.getFileName().toString(), log, routingLog.experts(),
+      return new ReplayRun.Log(name, file, routingLog.experts(),
           limit == null ? rows : rows.subList(0, Math.min(limit, rows.size())));
     } catch (RoutingLogFormatException e) {
       throw new UserError(e.getMessage());
