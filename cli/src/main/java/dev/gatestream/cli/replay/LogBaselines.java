@@ -23,10 +23,11 @@ public final class LogBaselines {
 
   /** Every baseline of these rows. */
   public ReplayReport.Baselines of(List<Row> rows) {
-    return new ReplayReport.Baselines(singleExperts(rows), uniformRandom(rows), oracle(rows), null);
+    Map<String, Baseline> single = singleExperts(rows);
+    return new ReplayReport.Baselines(single, uniformRandom(single), oracle(rows), null);
   }
 
-  Map<String, Baseline> singleExperts(List<Row> rows) {
+  private Map<String, Baseline> singleExperts(List<Row> rows) {
     Map<String, Baseline> means = new LinkedHashMap<>();
     for (String expert : experts) {
       double quality = 0;
@@ -40,13 +41,13 @@ public final class LogBaselines {
     return means;
   }
 
-  Baseline uniformRandom(List<Row> rows) {
-    Map<String, Baseline> single = singleExperts(rows);
+  /** Choosing one expert at random averages the single experts. */
+  private static Baseline uniformRandom(Map<String, Baseline> single) {
     return new Baseline(single.values().stream().mapToDouble(Baseline::quality).average().orElse(0),
         single.values().stream().mapToDouble(Baseline::cost).average().orElse(0));
   }
 
-  Baseline oracle(List<Row> rows) {
+  private Baseline oracle(List<Row> rows) {
     double quality = 0;
     double cost = 0;
     for (Row row : rows) {
