@@ -221,14 +221,15 @@ final class ReplayCommand implements Callable<Integer> {
 
   private ReplayRun.Recorded recorded(Deployment deployment, String source) {
     try {
+      Topics topics = Topics.from(deployment.config());
       TopicRange requests = TopicRange.parse(source);
+      String feedbackTopic = topics.feedback().name();
       TopicRange feedback = feedbackRange != null ? TopicRange.parse(feedbackRange)
-          : requests.fromTime().map(from -> TopicRange.since(topics(deployment).feedback().name(), from))
-              .orElseGet(() -> TopicRange.whole(topics(deployment).feedback().name()));
+          : requests.fromTime().map(from -> TopicRange.since(feedbackTopic, from))
+              .orElseGet(() -> TopicRange.whole(feedbackTopic));
       Properties kafka = new Properties();
       kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, deployment.bootstrapServers());
       try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), false)) {
-        Topics topics = topics(deployment);
         ReplayRun.Recorded recorded = RecordedTraffic.read(kafka, requests,
             serdes.valueSerde(topics.requests()).deserializer(), feedback,
             serdes.valueSerde(topics.feedback()).deserializer());
@@ -239,10 +240,6 @@ final class ReplayCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-  }
-
-  private static Topics topics(Deployment deployment) {
-    return Topics.from(deployment.config());
   }
 
   private ReplayRun.Log read(Path log) throws IOException {
