@@ -1,14 +1,12 @@
 package dev.gatestream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gatestream.cli.pipeline.ExpertCatalog;
 import dev.gatestream.cli.pipeline.Pipeline;
 import dev.gatestream.cli.replay.ReplayDriver;
 import dev.gatestream.cli.replay.ReplayOptions;
 import dev.gatestream.cli.replay.LogBaselines;
-import dev.gatestream.cli.replay.ReplayItem;
 import dev.gatestream.cli.replay.ReplayReport;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
@@ -21,15 +19,11 @@ import dev.gatestream.it.harness.TestNames;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,8 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(GatestreamStackExtension.class)
 class AdaptationLoopIT {
 
-  private static final Path LOG = Path.of(System.getProperty("gatestream.home", "."))
-      .resolve("../shared/data/routing/model7-train.csv").normalize();
   private static final int REQUESTS = 6_000;
 
   private final StackEndpoints stack;
@@ -60,20 +52,14 @@ class AdaptationLoopIT {
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
   void routedQualityOfTheSecondHalfBeatsUniformAndApproachesTheBestExpert(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.isRegularFile(LOG), "the shared routing logs are not beside the project: " + LOG);
-    List<WideRoutingLog.Row> rows;
-    List<String> experts;
-    try (WideRoutingLog log = WideRoutingLog.open(LOG)) {
-      experts = log.experts();
-      rows = new ArrayList<>(log.rows().toList());
-    }
-    // The log is sorted by task; a live stream mixes them.
-    Collections.shuffle(rows, new Random(42));
+    SharedRoutingLog log = SharedRoutingLog.model7Train(42);
+    List<WideRoutingLog.Row> rows = log.rows();
+    List<String> experts = log.experts();
 
     GatestreamConfig config = new ConfigLoader(Map.of()).load(null, Map.ofEntries(
         Map.entry(GatestreamConfig.TOPIC_PREFIX, TestNames.unique("loop") + "-"),
         Map.entry(GatestreamConfig.EXPERTS, String.join(",", experts)),
-        Map.entry(GatestreamConfig.EXPERTS_REPLAY_LOG, LOG.toString()),
+        Map.entry(GatestreamConfig.EXPERTS_REPLAY_LOG, SharedRoutingLog.MODEL7_TRAIN.toString()),
         Map.entry(GatestreamConfig.STREAMS_STATE_DIR, dir.resolve("state").toString()),
         Map.entry(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, dir.resolve("checkpoints").toString()),
         Map.entry(GatestreamConfig.ROUTER_GATE, "softmax-top-k"),
@@ -96,7 +82,8 @@ class AdaptationLoopIT {
       try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
               ExpertCatalog.load(config, dir), dir);
            ReplayDriver driver = replayDriver(topics, serdes)) {
-        segment = driver.replay("model7-train", items(rows.subList(0, REQUESTS)), baselines.of(rows.subList(0, REQUESTS)), bucket -> System.out.printf(
+        List<WideRoutingLog.Row> learning = rows.subList(0, REQUESTS);
+        segment = driver.replay("model7-train", SharedRoutingLog.items(learning), baselines.of(learning), bucket -> System.out.printf(
           "requests %5d-%5d quality %.3f weights v%d share %s%n", bucket.fromRequest(),
           bucket.fromRequest() + bucket.requests(), bucket.quality(), bucket.policyVersion(),
           bucket.share().entrySet().stream().map(e -> String.format("%s=%.2f",
@@ -108,7 +95,7 @@ class AdaptationLoopIT {
       try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
               ExpertCatalog.load(config, dir), dir);
            ReplayDriver driver = replayDriver(topics, serdes)) {
-        driver.replay("after restart", items(rows.subList(REQUESTS, REQUESTS + 300)),
+        driver.replay("after restart", SharedRoutingLog.items(rows.subList(REQUESTS, REQUESTS + 300)),
             baselines.of(rows.subList(REQUESTS, REQUESTS + 300)), bucket -> { });
         long versionBefore = beforeRestart.getVersion();
         RoutingWeights afterRestart = Await.until("weights published after the restart", Duration.ofSeconds(60),
@@ -142,9 +129,5 @@ class AdaptationLoopIT {
   private ReplayDriver replayDriver(Topics topics, RegistrySerdes serdes) {
     return new ReplayDriver(topics, serdes, stack.bootstrapServers(),
         ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500, TestNames.unique("loop-replay"));
-  }
-
-  private static List<ReplayItem> items(List<WideRoutingLog.Row> rows) {
-    return rows.stream().map(ReplayItem::of).toList();
   }
 }

@@ -1,7 +1,6 @@
 package dev.gatestream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +8,6 @@ import dev.gatestream.cli.GatestreamCli;
 import dev.gatestream.cli.pipeline.ExpertCatalog;
 import dev.gatestream.cli.pipeline.Pipeline;
 import dev.gatestream.cli.replay.ReplayDriver;
-import dev.gatestream.cli.replay.ReplayItem;
 import dev.gatestream.cli.replay.ReplayOptions;
 import dev.gatestream.cli.replay.ReplayReport;
 import dev.gatestream.config.ConfigLoader;
@@ -37,7 +35,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -66,8 +63,6 @@ class EvaluateIT {
 
   /** The segment report's baselines, which this test does not look at. */
   private static final ReplayReport.Baselines UNREPORTED = new ReplayReport.Baselines(Map.of(), null, null, null);
-  private static final Path LOG = Path.of(System.getProperty("gatestream.home", "."))
-      .resolve("../shared/data/routing/model7-train.csv").normalize();
   private static final int REQUESTS = 3_000;
   private static final int WARM_UP = 1_000;
   /**
@@ -87,14 +82,9 @@ class EvaluateIT {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void estimatesMatchTheCandidatesReplayedQuality(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.isRegularFile(LOG), "the shared routing logs are not beside the project: " + LOG);
-    List<WideRoutingLog.Row> all;
-    List<String> experts;
-    try (WideRoutingLog log = WideRoutingLog.open(LOG)) {
-      experts = log.experts();
-      all = new ArrayList<>(log.rows().toList());
-    }
-    Collections.shuffle(all, new Random(7));
+    SharedRoutingLog log = SharedRoutingLog.model7Train(7);
+    List<WideRoutingLog.Row> all = log.rows();
+    List<String> experts = log.experts();
     List<WideRoutingLog.Row> rows = all.subList(0, REQUESTS);
     Map<String, Double> columnMeans = new HashMap<>();
     for (String expert : experts) {
@@ -117,12 +107,13 @@ class EvaluateIT {
       try (Pipeline pipeline = Pipeline.startAll(logging, stack.bootstrapServers(), stack.registryUrl(),
               ExpertCatalog.load(logging, dir), dir.resolve("logging"));
            ReplayDriver driver = replayDriver(loggingTopics, serdes)) {
-        driver.replay("warm-up", items(all.subList(REQUESTS, REQUESTS + WARM_UP)), UNREPORTED, bucket -> { });
+        driver.replay("warm-up", SharedRoutingLog.items(all.subList(REQUESTS, REQUESTS + WARM_UP)), UNREPORTED,
+            bucket -> { });
         // The candidate's weights must not have learned from the decisions it is evaluated on: a policy
         // fitted to the very rewards the logs revealed looks better on them than it is.
         learned = RoutingWeightsTopic.latest(stack.bootstrapServers(), loggingTopics, serdes);
         evaluatedFrom = Instant.now();
-        driver.replay("logging", items(rows), UNREPORTED, bucket -> { });
+        driver.replay("logging", SharedRoutingLog.items(rows), UNREPORTED, bucket -> { });
       }
     }
     Path weightsFile = dir.resolve("weights.json");
@@ -159,7 +150,7 @@ class EvaluateIT {
            ReplayDriver driver = replayDriver(candidateTopics, serdes)) {
         Await.untilTrue("the router runs the learned weights", Duration.ofSeconds(30),
             () -> pipeline.policyVersion() == learned.getVersion());
-        top1Actual = driver.replay("candidate", items(rows), UNREPORTED, bucket -> { }).quality();
+        top1Actual = driver.replay("candidate", SharedRoutingLog.items(rows), UNREPORTED, bucket -> { }).quality();
       }
     }
 
@@ -205,7 +196,7 @@ class EvaluateIT {
     Map<String, String> values = new HashMap<>(router);
     values.put(GatestreamConfig.TOPIC_PREFIX, prefix);
     values.put(GatestreamConfig.EXPERTS, String.join(",", experts));
-    values.put(GatestreamConfig.EXPERTS_REPLAY_LOG, LOG.toString());
+    values.put(GatestreamConfig.EXPERTS_REPLAY_LOG, SharedRoutingLog.MODEL7_TRAIN.toString());
     values.put(GatestreamConfig.STREAMS_STATE_DIR, home.resolve("state").toString());
     values.put(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, home.resolve("checkpoints").toString());
     values.put(GatestreamConfig.ROUTER_GATE, "softmax-top-k");
@@ -244,13 +235,10 @@ class EvaluateIT {
     return cli.execute(all.toArray(String[]::new));
   }
 
-  private static List<ReplayItem> items(List<WideRoutingLog.Row> rows) {
-    return rows.stream().map(ReplayItem::of).toList();
-  }
-
   private ReplayDriver replayDriver(Topics topics, RegistrySerdes serdes) {
     return new ReplayDriver(topics, serdes, stack.bootstrapServers(),
-        ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 1000, TestNames.unique("eval-replay"));
+        ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 1000,
+        TestNames.unique("eval-replay"));
   }
 
   private void publish(Topics topics, RegistrySerdes serdes, RoutingWeights weights) {

@@ -1,0 +1,37 @@
+package dev.gatestream.it;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gatestream.cli.replay.ReplayItem;
+import dev.gatestream.experts.replay.WideRoutingLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/** The shared model7 train log beside the project, for the tests that learn from real logged traffic. */
+record SharedRoutingLog(List<String> experts, List<WideRoutingLog.Row> rows) {
+
+  static final Path MODEL7_TRAIN = Path.of(System.getProperty("gatestream.home", "."))
+      .resolve("../shared/data/routing/model7-train.csv").normalize();
+
+  /**
+   * Its rows shuffled with this seed: the log is sorted by task, a live stream mixes them. Skips the
+   * calling test when the shared data is not there.
+   */
+  static SharedRoutingLog model7Train(long seed) throws IOException {
+    assumeTrue(Files.isRegularFile(MODEL7_TRAIN), "the shared routing logs are not beside the project: " + MODEL7_TRAIN);
+    try (WideRoutingLog log = WideRoutingLog.open(MODEL7_TRAIN)) {
+      List<WideRoutingLog.Row> rows = new ArrayList<>(log.rows().toList());
+      Collections.shuffle(rows, new Random(seed));
+      return new SharedRoutingLog(log.experts(), rows);
+    }
+  }
+
+  static List<ReplayItem> items(List<WideRoutingLog.Row> rows) {
+    return rows.stream().map(ReplayItem::of).toList();
+  }
+}
