@@ -83,11 +83,11 @@ class AdaptationLoopIT {
               ExpertCatalog.load(config, dir), dir);
            ReplayDriver driver = replayDriver(topics, serdes)) {
         List<WideRoutingLog.Row> learning = rows.subList(0, REQUESTS);
-        segment = driver.replay("model7-train", SharedRoutingLog.items(learning), baselines.of(learning), bucket -> System.out.printf(
-          "requests %5d-%5d quality %.3f weights v%d share %s%n", bucket.fromRequest(),
-          bucket.fromRequest() + bucket.requests(), bucket.quality(), bucket.policyVersion(),
-          bucket.share().entrySet().stream().map(e -> String.format("%s=%.2f",
-              e.getKey().substring(e.getKey().indexOf('/') + 1), e.getValue())).collect(Collectors.joining(" "))));
+        segment = driver.replay("model7-train", SharedRoutingLog.items(learning), baselines.of(learning),
+            bucket -> System.out.printf("requests %5d-%5d quality %.3f weights v%d share %s%n",
+                bucket.fromRequest(), bucket.fromRequest() + bucket.requests(), bucket.quality(),
+                bucket.policyVersion(), bucket.share().entrySet().stream().map(e -> String.format("%s=%.2f",
+                    e.getKey().substring(e.getKey().indexOf('/') + 1), e.getValue())).collect(Collectors.joining(" "))));
         beforeRestart = RoutingWeightsTopic.latest(stack.bootstrapServers(), topics, serdes);
       }
 
