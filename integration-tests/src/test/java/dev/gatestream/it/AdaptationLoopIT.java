@@ -87,7 +87,8 @@ class AdaptationLoopIT {
             bucket -> System.out.printf("requests %5d-%5d quality %.3f weights v%d share %s%n",
                 bucket.fromRequest(), bucket.fromRequest() + bucket.requests(), bucket.quality(),
                 bucket.policyVersion(), bucket.share().entrySet().stream().map(e -> String.format("%s=%.2f",
-                    e.getKey().substring(e.getKey().indexOf('/') + 1), e.getValue())).collect(Collectors.joining(" "))));
+                    e.getKey().substring(e.getKey().indexOf('/') + 1), e.getValue()))
+                    .collect(Collectors.joining(" "))));
         beforeRestart = RoutingWeightsTopic.latest(stack.bootstrapServers(), topics, serdes);
       }
 
