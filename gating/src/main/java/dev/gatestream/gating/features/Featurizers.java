@@ -10,11 +10,6 @@ public final class Featurizers {
 
   private Featurizers() {}
 
-  /** {@link #create(String, int, int, int)} refusing texts over 100,000 characters. */
-  public static Featurizer create(String kind, int dimension, int projectionDimension) {
-    return create(kind, dimension, projectionDimension, TextInputs.DEFAULT_MAX_LENGTH);
-  }
-
   /** {@link #create(String, int, int, int, long)} with {@link #DEFAULT_PROJECTION_SEED}. */
   public static Featurizer create(String kind, int dimension, int projectionDimension, int maxTextLength) {
     return create(kind, dimension, projectionDimension, maxTextLength, DEFAULT_PROJECTION_SEED);

@@ -9,22 +9,24 @@ import org.junit.jupiter.api.Test;
 
 class FeaturizersTest {
 
+  private static final int MAX_TEXT = TextInputs.DEFAULT_MAX_LENGTH;
+
   @Test
   void buildsEachKind() {
-    assertThat(Featurizers.create("numeric", 12, 0)).isInstanceOf(NumericFeaturizer.class);
-    assertThat(Featurizers.create("HASHED", 1024, 0)).isInstanceOf(HashedTextFeaturizer.class);
-    Featurizer projected = Featurizers.create("hashed", 1024, 64);
+    assertThat(Featurizers.create("numeric", 12, 0, MAX_TEXT)).isInstanceOf(NumericFeaturizer.class);
+    assertThat(Featurizers.create("HASHED", 1024, 0, MAX_TEXT)).isInstanceOf(HashedTextFeaturizer.class);
+    Featurizer projected = Featurizers.create("hashed", 1024, 64, MAX_TEXT);
     assertThat(projected).isInstanceOf(ProjectedFeaturizer.class);
     assertThat(projected.dimension()).isEqualTo(64);
   }
 
   @Test
   void explainsBadSpecs() {
-    assertThatThrownBy(() -> Featurizers.create("bert", 768, 0))
+    assertThatThrownBy(() -> Featurizers.create("bert", 768, 0, MAX_TEXT))
         .hasMessage("unknown featurizer kind 'bert', expected numeric, hashed or minilm");
-    assertThatThrownBy(() -> Featurizers.create("minilm", 768, 0))
+    assertThatThrownBy(() -> Featurizers.create("minilm", 768, 0, MAX_TEXT))
         .hasMessage("the minilm featurizer gives 384 features, not 768 (use projectionDimension to shrink it)");
-    assertThatThrownBy(() -> Featurizers.create("hashed", 256, 512))
+    assertThatThrownBy(() -> Featurizers.create("hashed", 256, 512, MAX_TEXT))
         .hasMessage("projection dimension 512 is not smaller than the hashed featurizer's 256");
   }
 
