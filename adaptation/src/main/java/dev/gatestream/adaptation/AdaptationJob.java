@@ -1,10 +1,7 @@
 package dev.gatestream.adaptation;
 
-import dev.gatestream.adaptation.events.DecisionEvent;
-import dev.gatestream.adaptation.events.FeedbackEvent;
 import dev.gatestream.adaptation.events.JoinInput;
 import dev.gatestream.adaptation.events.PublishedWeights;
-import dev.gatestream.adaptation.events.ResultEvent;
 import dev.gatestream.adaptation.events.TrainingExample;
 import dev.gatestream.adaptation.events.Unjoined;
 import dev.gatestream.config.ConfigLoader;
@@ -12,6 +9,9 @@ import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.RoutingDecision;
+import dev.gatestream.gating.learning.DecisionEvent;
+import dev.gatestream.gating.learning.FeedbackEvent;
+import dev.gatestream.gating.learning.ResultEvent;
 import dev.gatestream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;

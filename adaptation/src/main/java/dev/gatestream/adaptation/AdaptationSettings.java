@@ -1,8 +1,8 @@
 package dev.gatestream.adaptation;
 
-import dev.gatestream.adaptation.learning.LearnerKind;
-import dev.gatestream.adaptation.learning.LearnerSettings;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.gating.learning.LearnerKind;
+import dev.gatestream.gating.learning.LearnerSettings;
 import java.io.Serializable;
 import java.util.List;
 

@@ -1,10 +1,6 @@
 package dev.gatestream.adaptation;
 
-import dev.gatestream.adaptation.events.DecisionEvent;
-import dev.gatestream.adaptation.events.FeedbackEvent;
 import dev.gatestream.adaptation.events.PublishedWeights;
-import dev.gatestream.adaptation.events.ResultEvent;
-import dev.gatestream.adaptation.events.ResultEvent.AnswerKind;
 import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.contracts.ClassProbabilities;
 import dev.gatestream.contracts.ExpertResult;
@@ -14,6 +10,10 @@ import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.contracts.TextAnswer;
+import dev.gatestream.gating.learning.DecisionEvent;
+import dev.gatestream.gating.learning.FeedbackEvent;
+import dev.gatestream.gating.learning.ResultEvent.AnswerKind;
+import dev.gatestream.gating.learning.ResultEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

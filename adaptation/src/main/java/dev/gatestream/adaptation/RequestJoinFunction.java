@@ -1,13 +1,13 @@
 package dev.gatestream.adaptation;
 
-import dev.gatestream.adaptation.events.DecisionEvent;
-import dev.gatestream.adaptation.events.ExpertFeedback;
-import dev.gatestream.adaptation.events.FeedbackEvent;
 import dev.gatestream.adaptation.events.JoinInput;
-import dev.gatestream.adaptation.events.ResultEvent;
 import dev.gatestream.adaptation.events.TrainingExample;
 import dev.gatestream.adaptation.events.Unjoined;
-import dev.gatestream.adaptation.learning.Rewards;
+import dev.gatestream.gating.learning.DecisionEvent;
+import dev.gatestream.gating.learning.ExpertFeedback;
+import dev.gatestream.gating.learning.FeedbackEvent;
+import dev.gatestream.gating.learning.ResultEvent;
+import dev.gatestream.gating.learning.Rewards;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -2,14 +2,14 @@ package dev.gatestream.adaptation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatestream.adaptation.events.DecisionEvent;
-import dev.gatestream.adaptation.events.FeedbackEvent;
 import dev.gatestream.adaptation.events.PublishedWeights;
-import dev.gatestream.adaptation.events.ResultEvent;
-import dev.gatestream.adaptation.events.ResultEvent.AnswerKind;
 import dev.gatestream.adaptation.events.Unjoined;
-import dev.gatestream.adaptation.learning.LearnerKind;
-import dev.gatestream.adaptation.learning.LearnerSettings;
+import dev.gatestream.gating.learning.DecisionEvent;
+import dev.gatestream.gating.learning.FeedbackEvent;
+import dev.gatestream.gating.learning.LearnerKind;
+import dev.gatestream.gating.learning.LearnerSettings;
+import dev.gatestream.gating.learning.ResultEvent.AnswerKind;
+import dev.gatestream.gating.learning.ResultEvent;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

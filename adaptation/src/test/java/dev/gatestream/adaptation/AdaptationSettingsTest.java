@@ -3,8 +3,8 @@ package dev.gatestream.adaptation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatestream.adaptation.learning.LearnerKind;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.gating.learning.LearnerKind;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

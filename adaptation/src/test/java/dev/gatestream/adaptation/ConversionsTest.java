@@ -2,11 +2,7 @@ package dev.gatestream.adaptation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatestream.adaptation.events.DecisionEvent;
-import dev.gatestream.adaptation.events.FeedbackEvent;
 import dev.gatestream.adaptation.events.PublishedWeights;
-import dev.gatestream.adaptation.events.ResultEvent;
-import dev.gatestream.adaptation.events.ResultEvent.AnswerKind;
 import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.contracts.ClassProbabilities;
 import dev.gatestream.contracts.ExpertResult;
@@ -15,6 +11,10 @@ import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.contracts.Score;
+import dev.gatestream.gating.learning.DecisionEvent;
+import dev.gatestream.gating.learning.FeedbackEvent;
+import dev.gatestream.gating.learning.ResultEvent.AnswerKind;
+import dev.gatestream.gating.learning.ResultEvent;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

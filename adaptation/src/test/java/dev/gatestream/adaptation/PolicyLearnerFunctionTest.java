@@ -2,11 +2,11 @@ package dev.gatestream.adaptation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatestream.adaptation.events.ExpertFeedback;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
-import dev.gatestream.adaptation.learning.LearnerKind;
-import dev.gatestream.adaptation.learning.LearnerSettings;
+import dev.gatestream.gating.learning.ExpertFeedback;
+import dev.gatestream.gating.learning.LearnerKind;
+import dev.gatestream.gating.learning.LearnerSettings;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;

@@ -2,13 +2,13 @@ package dev.gatestream.adaptation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatestream.adaptation.events.DecisionEvent;
-import dev.gatestream.adaptation.events.FeedbackEvent;
 import dev.gatestream.adaptation.events.JoinInput;
-import dev.gatestream.adaptation.events.ResultEvent;
-import dev.gatestream.adaptation.events.ResultEvent.AnswerKind;
 import dev.gatestream.adaptation.events.TrainingExample;
 import dev.gatestream.adaptation.events.Unjoined;
+import dev.gatestream.gating.learning.DecisionEvent;
+import dev.gatestream.gating.learning.FeedbackEvent;
+import dev.gatestream.gating.learning.ResultEvent.AnswerKind;
+import dev.gatestream.gating.learning.ResultEvent;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;

@@ -1,5 +1,7 @@
 package dev.gatestream.adaptation.events;
 
+import dev.gatestream.gating.learning.ExpertFeedback;
+
 /**
  * One joined request, ready to learn from: the features the router scored and what each expert that
  * ran earned.

@@ -1,9 +1,5 @@
-package dev.gatestream.adaptation.learning;
+package dev.gatestream.gating.learning;
 
-import dev.gatestream.adaptation.events.DecisionEvent;
-import dev.gatestream.adaptation.events.ExpertFeedback;
-import dev.gatestream.adaptation.events.FeedbackEvent;
-import dev.gatestream.adaptation.events.ResultEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

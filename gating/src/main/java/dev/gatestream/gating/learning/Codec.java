@@ -1,4 +1,4 @@
-package dev.gatestream.adaptation.learning;
+package dev.gatestream.gating.learning;
 
 import java.io.DataInput;
 import java.io.DataOutput;

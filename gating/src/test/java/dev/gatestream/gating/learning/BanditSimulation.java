@@ -1,6 +1,5 @@
-package dev.gatestream.adaptation.learning;
+package dev.gatestream.gating.learning;
 
-import dev.gatestream.adaptation.events.ExpertFeedback;
 import dev.gatestream.gating.Choice;
 import dev.gatestream.gating.Expert;
 import dev.gatestream.gating.Gate;

@@ -1,4 +1,4 @@
-package dev.gatestream.adaptation.events;
+package dev.gatestream.gating.learning;
 
 /**
  * What the adaptation job needs of a Feedback record.

@@ -1,10 +1,10 @@
-package dev.gatestream.adaptation.learning;
+package dev.gatestream.gating.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatestream.adaptation.learning.BanditSimulation.Step;
 import dev.gatestream.gating.gates.GateSpec;
 import dev.gatestream.gating.gates.SuccessPredictorGate.Mode;
+import dev.gatestream.gating.learning.BanditSimulation.Step;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,4 +1,4 @@
-package dev.gatestream.adaptation.learning;
+package dev.gatestream.gating.learning;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;

@@ -1,9 +1,8 @@
-package dev.gatestream.adaptation.learning;
+package dev.gatestream.gating.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.gatestream.adaptation.events.ExpertFeedback;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

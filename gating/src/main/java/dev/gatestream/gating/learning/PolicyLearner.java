@@ -1,6 +1,5 @@
-package dev.gatestream.adaptation.learning;
+package dev.gatestream.gating.learning;
 
-import dev.gatestream.adaptation.events.ExpertFeedback;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

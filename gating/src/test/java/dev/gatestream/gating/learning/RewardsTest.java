@@ -1,12 +1,8 @@
-package dev.gatestream.adaptation.learning;
+package dev.gatestream.gating.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatestream.adaptation.events.DecisionEvent;
-import dev.gatestream.adaptation.events.ExpertFeedback;
-import dev.gatestream.adaptation.events.FeedbackEvent;
-import dev.gatestream.adaptation.events.ResultEvent;
-import dev.gatestream.adaptation.events.ResultEvent.AnswerKind;
+import dev.gatestream.gating.learning.ResultEvent.AnswerKind;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

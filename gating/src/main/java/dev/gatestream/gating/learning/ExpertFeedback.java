@@ -1,4 +1,4 @@
-package dev.gatestream.adaptation.events;
+package dev.gatestream.gating.learning;
 
 /**
  * What one expert that ran earned on one request.

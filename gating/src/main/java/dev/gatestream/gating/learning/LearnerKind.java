@@ -1,4 +1,4 @@
-package dev.gatestream.adaptation.learning;
+package dev.gatestream.gating.learning;
 
 /** Which model learns each expert's score, and so what the published w/b blocks mean. */
 public enum LearnerKind {
