@@ -1,6 +1,7 @@
 package dev.gatestream.adaptation;
 
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.gating.features.FeatureSpec;
 import dev.gatestream.gating.learning.LearnerKind;
 import dev.gatestream.gating.learning.LearnerSettings;
 import java.io.Serializable;
@@ -21,10 +22,6 @@ public record AdaptationSettings(List<String> experts, LearnerSettings learner, 
 
   private static final long serialVersionUID = 1L;
 
-  // The gating module's MiniLM featurizer always gives this many features.
-  private static final int MINILM_DIMENSION = 384;
-  // The gating module's default projection seed; any fixed seed works, as weights go out unprojected.
-  private static final long PROJECTION_SEED = 20_240_601L;
 
   public AdaptationSettings {
     experts = List.copyOf(experts);
@@ -48,7 +45,7 @@ public record AdaptationSettings(List<String> experts, LearnerSettings learner, 
         config.getDouble(GatestreamConfig.ADAPTATION_FORGETTING),
         config.getDouble(GatestreamConfig.ADAPTATION_MAX_IMPORTANCE_WEIGHT),
         config.getInt(GatestreamConfig.ADAPTATION_PROJECTION_DIMENSION),
-        PROJECTION_SEED);
+        FeatureSpec.DEFAULT_PROJECTION_SEED);
     return new AdaptationSettings(config.getList(GatestreamConfig.EXPERTS), learner,
         config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA),
         config.getInt(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES),
@@ -59,11 +56,10 @@ public record AdaptationSettings(List<String> experts, LearnerSettings learner, 
 
   /** What the router's featurizer gives, and so the dimension the published weights must have. */
   static int featureDimension(GatestreamConfig config) {
-    int projection = config.getInt(GatestreamConfig.ROUTER_PROJECTION_DIMENSION);
-    if (projection > 0) {
-      return projection;
-    }
-    return "minilm".equals(config.getString(GatestreamConfig.ROUTER_FEATURIZER))
-        ? MINILM_DIMENSION : config.getInt(GatestreamConfig.ROUTER_FEATURE_DIMENSION);
+    return FeatureSpec.of(config.getList(GatestreamConfig.ROUTER_FEATURES),
+        config.getInt(GatestreamConfig.ROUTER_FEATURES_TASK_DIMENSION),
+        config.getInt(GatestreamConfig.ROUTER_FEATURE_DIMENSION),
+        config.getInt(GatestreamConfig.ROUTER_PROJECTION_DIMENSION)).dimension();
   }
+
 }

@@ -20,9 +20,9 @@ class AdaptationSettingsTest {
     AdaptationSettings settings = settings(Map.of("experts", "a,b"));
 
     assertThat(settings.experts()).containsExactly("a", "b");
-    assertThat(settings.learner().kind()).isEqualTo(LearnerKind.LINEAR);
-    assertThat(settings.learner().featureDimension())
-        .isEqualTo(new GatestreamConfig(Map.of()).getInt(GatestreamConfig.ROUTER_FEATURE_DIMENSION));
+    assertThat(settings.learner().kind()).isEqualTo(LearnerKind.RIDGE);
+    // task32 + hashed32 + length1
+    assertThat(settings.learner().featureDimension()).isEqualTo(65);
     assertThat(settings.publishEveryUpdates()).isEqualTo(50);
   }
 
@@ -36,10 +36,14 @@ class AdaptationSettingsTest {
 
   @Test
   void weightsHaveTheDimensionTheRouterScores() {
-    assertThat(settings(Map.of("router.featurizer", "minilm")).learner().featureDimension()).isEqualTo(384);
-    assertThat(settings(Map.of("router.featurizer", "minilm", "router.projection.dimension", "48"))
-        .learner().featureDimension()).isEqualTo(48);
-    assertThat(settings(Map.of("router.featurizer", "numeric", "router.feature.dimension", "12"))
+    assertThat(settings(Map.of("router.features", "minilm", "router.gate", "softmax-top-k")).learner()
+        .featureDimension()).isEqualTo(384);
+    assertThat(settings(Map.of("router.features", "task,minilm", "router.projection.dimension", "48"))
+        .learner().featureDimension()).isEqualTo(80);
+    assertThat(settings(Map.of("router.features", "numeric", "router.feature.dimension", "12"))
         .learner().featureDimension()).isEqualTo(12);
+    // The ridge learner's variances do not survive a projection: too many features is a configuration error.
+    assertThatThrownBy(() -> settings(Map.of("router.features", "minilm")))
+        .hasMessageContaining("the ridge learner takes at most 128 features, the router's layout has 384");
   }
 }

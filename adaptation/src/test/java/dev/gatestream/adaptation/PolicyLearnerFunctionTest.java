@@ -33,7 +33,7 @@ class PolicyLearnerFunctionTest {
 
   private static TrainingExample example(String policy, String expert, double reward, long at) {
     return new TrainingExample("r" + at, policy, new float[] {1, 0},
-        new ExpertFeedback[] {new ExpertFeedback(expert, reward, reward, 1)}, at);
+        new ExpertFeedback[] {new ExpertFeedback(expert, reward, reward, 1, 0)}, at);
   }
 
   @Test
@@ -129,7 +129,7 @@ class PolicyLearnerFunctionTest {
     try (var harness = harness(null)) {
       for (int i = 1; i <= 3; i++) {
         harness.processElement(new TrainingExample("r" + i, "p", new float[5],
-            new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1)}, i), i);
+            new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1, 0)}, i), i);
       }
 
       assertThat(harness.extractOutputValues()).isEmpty();

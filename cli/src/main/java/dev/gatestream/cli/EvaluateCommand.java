@@ -286,6 +286,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   private static String describe(GateSpec gate) {
     String kind = gate.kind().id() + switch (gate.kind()) {
+      case BANDIT -> " k=" + gate.k() + " optimism=" + gate.optimism() + " lambda=" + gate.lambda();
       case SOFTMAX_TOP_K, SIGMOID -> " k=" + gate.k();
       case TOP_P -> " p=" + gate.p() + " max k=" + gate.maxK();
       case SUCCESS_PREDICTOR -> " " + gate.mode() + " threshold=" + gate.threshold() + " lambda=" + gate.lambda();
@@ -317,7 +318,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (!seen.isEmpty()) {
       Map.Entry<String, Integer> first = seen.entrySet().iterator().next();
       throw new UserError(String.format(Locale.ROOT, "%,d logged decisions have features of %s but the candidate's"
-          + " featurizer is %s (%d features): set router.featurizer, router.feature.dimension and"
+          + " featurizer is %s (%d features): set router.features, router.feature.dimension and"
           + " router.projection.dimension as the logging router had them", seen.values().stream()
               .mapToInt(Integer::intValue).sum(), first.getKey(), featurizer.name(), featurizer.dimension()));
     }

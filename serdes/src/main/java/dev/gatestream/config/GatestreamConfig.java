@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidList;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 
 /**
@@ -47,6 +48,9 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_GATE_SHARED_EXPERTS = "router.gate.shared.experts";
   public static final String ROUTER_GATE_THRESHOLD = "router.gate.threshold";
   public static final String ROUTER_GATE_LAMBDA = "router.gate.lambda";
+  public static final String ROUTER_GATE_OPTIMISM = "router.gate.optimism";
+  public static final String ROUTER_SPEND_TARGET = "router.spend.target";
+  public static final String ROUTER_SPEND_STEP = "router.spend.step";
   public static final String ROUTER_GATE_MODE = "router.gate.mode";
   public static final String ROUTER_GATE_MARGIN = "router.gate.margin";
   public static final String ROUTER_TASK_RULES = "router.task.rules";
@@ -54,7 +58,10 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_EXPLORATION = "router.exploration";
   public static final String ROUTER_EXPLORATION_EPSILON = "router.exploration.epsilon";
   public static final String ROUTER_EXPLORATION_TEMPERATURE = "router.exploration.temperature";
-  public static final String ROUTER_FEATURIZER = "router.featurizer";
+  public static final String ROUTER_EXPLORATION_DECAY = "router.exploration.decay";
+  public static final String ROUTER_EXPLORATION_MIN_OUTCOMES = "router.exploration.min.outcomes";
+  public static final String ROUTER_FEATURES = "router.features";
+  public static final String ROUTER_FEATURES_TASK_DIMENSION = "router.features.task.dimension";
   public static final String ROUTER_FEATURE_DIMENSION = "router.feature.dimension";
   public static final String ROUTER_PROJECTION_DIMENSION = "router.projection.dimension";
   public static final String ROUTER_MAX_TEXT_CHARS = "router.max.text.chars";
@@ -149,11 +156,13 @@ public final class GatestreamConfig extends AbstractConfig {
               + " commit, so this bounds the latency each stage adds.")
       .define(ROUTER_POLICY, Type.STRING, "default", Importance.HIGH,
           "Name of the routing policy: the key under which its weights are published.")
-      .define(ROUTER_GATE, Type.STRING, "softmax-top-k",
-          ValidString.in("task-rules", "softmax-top-k", "top-p", "sigmoid", "success-predictor"),
-          Importance.HIGH, "Which gate decides where a request goes.")
-      .define(ROUTER_GATE_K, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
-          "Experts per request for the top-k gates.")
+      .define(ROUTER_GATE, Type.STRING, "bandit",
+          ValidString.in("bandit", "task-rules", "softmax-top-k", "top-p", "sigmoid", "success-predictor"),
+          Importance.HIGH, "Which gate decides where a request goes. bandit (the default): per expert, the"
+              + " learned quality plus optimism times its uncertainty for these features, minus lambda"
+              + " times its expected cost; the best k win.")
+      .define(ROUTER_GATE_K, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+          "Experts per request for the bandit and top-k gates.")
       .define(ROUTER_GATE_P, Type.DOUBLE, 0.8, Range.between(0.0, 1.0), Importance.MEDIUM,
           "Cumulative gate probability the top-p gate reaches before it stops adding experts.")
       .define(ROUTER_GATE_MAX_K, Type.INT, 4, Range.atLeast(1), Importance.LOW,
@@ -163,7 +172,18 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(ROUTER_GATE_THRESHOLD, Type.DOUBLE, 0.7, Range.between(0.0, 1.0), Importance.MEDIUM,
           "Predicted success the success-predictor gate requires of the cheapest expert.")
       .define(ROUTER_GATE_LAMBDA, Type.DOUBLE, 0.0, Range.atLeast(0.0), Importance.MEDIUM,
-          "Price of cost in reward units: the success predictor maximizes success - lambda * price.")
+          "Price of cost in reward units per USD: the bandit gate and the success predictor maximize"
+              + " quality - lambda * cost; with a spend target, the controller's starting value (0: 0.1 /"
+              + " target).")
+      .define(ROUTER_SPEND_TARGET, Type.DOUBLE, 0.0, Range.atLeast(0.0), Importance.HIGH,
+          "Mean spend per request, USD, the router holds (an online controller prices cost to meet it); 0 = no target.")
+      .define(ROUTER_SPEND_STEP, Type.DOUBLE, 0.02, Range.between(1e-6, 1.0), Importance.LOW,
+          "Step of the spend controller: lambda is multiplied by exp(step * (cost - target) / target)"
+              + " after each decision (the relative error clipped to [-1, 5]).")
+      .define(ROUTER_GATE_OPTIMISM, Type.DOUBLE, 0.1, Range.atLeast(0.0), Importance.MEDIUM,
+          "Optimism of the bandit gate: the multiple of an expert's predictive standard deviation added"
+              + " to its learned quality, so experts little is known about are tried and the bonus shrinks"
+              + " with evidence per expert and context.")
       .define(ROUTER_GATE_MODE, Type.STRING, "net-utility",
           ValidString.in("net-utility", "cheapest-above-threshold"), Importance.LOW,
           "How the success-predictor gate chooses.")
@@ -174,20 +194,31 @@ public final class GatestreamConfig extends AbstractConfig {
           "Task rules, 'task=expertA|expertB;task2=expertC', for the task-rules gate.")
       .define(ROUTER_DEFAULT_EXPERTS, Type.LIST, List.of(), Importance.MEDIUM,
           "Experts for tasks no rule names (task-rules gate); default: every expert.")
-      .define(ROUTER_EXPLORATION, Type.STRING, "temperature", ValidString.in("none", "epsilon", "temperature"),
+      .define(ROUTER_EXPLORATION, Type.STRING, "epsilon", ValidString.in("none", "epsilon", "temperature"),
           Importance.MEDIUM, "Exploration on top of the gate, always reflected in the logged propensities:"
-              + " learning from feedback needs it (with zero weights, temperature sampling is uniform).")
+              + " epsilon (the default) keeps every expert's propensity positive, which off-policy"
+              + " evaluation needs, and decays with evidence.")
       .define(ROUTER_EXPLORATION_EPSILON, Type.DOUBLE, 0.05, Range.between(0.0, 1.0), Importance.LOW,
-          "Probability of a uniformly random selection under epsilon exploration.")
+          "Probability of a random selection under epsilon exploration, before decay.")
+      .define(ROUTER_EXPLORATION_DECAY, Type.DOUBLE, 1000.0, Range.atLeast(0.0), Importance.LOW,
+          "Epsilon decays as epsilon * sqrt(d / (d + n)), n the examples the weights were learned from"
+              + " (0 = no decay).")
+      .define(ROUTER_EXPLORATION_MIN_OUTCOMES, Type.INT, 5, Range.atLeast(0), Importance.LOW,
+          "An expert with fewer outcomes than this (new, or added at run time) gets the random"
+              + " selections of epsilon exploration, so it is tried and logged until it has them.")
       .define(ROUTER_EXPLORATION_TEMPERATURE, Type.DOUBLE, 0.25, Range.atLeast(1e-6), Importance.LOW,
           "Softmax temperature of temperature exploration.")
-      .define(ROUTER_FEATURIZER, Type.STRING, "hashed", ValidString.in("numeric", "hashed", "minilm"),
-          Importance.HIGH, "How requests become features: numeric as given, hashed text n-grams, or"
-              + " MiniLM sentence embeddings (ONNX, in-process).")
-      .define(ROUTER_FEATURE_DIMENSION, Type.INT, 64, Range.atLeast(1), Importance.MEDIUM,
-          "Feature dimension of the numeric and hashed featurizers (MiniLM is always 384).")
+      .define(ROUTER_FEATURES, Type.LIST, List.of("task", "hashed", "length"),
+          ValidList.in("task", "hashed", "minilm", "numeric", "length"), Importance.HIGH,
+          "Feature blocks, concatenated in this order: task (one-hot of the hashed task label), hashed"
+              + " (hashed text n-grams), minilm (MiniLM sentence embeddings, ONNX in-process), numeric (the"
+              + " request's own features) and length (log text length).")
+      .define(ROUTER_FEATURES_TASK_DIMENSION, Type.INT, 32, Range.atLeast(1), Importance.MEDIUM,
+          "Size of the task block: task labels are hashed into this many one-hot slots.")
+      .define(ROUTER_FEATURE_DIMENSION, Type.INT, 32, Range.atLeast(1), Importance.MEDIUM,
+          "Size of the hashed block, and the length of the numeric block.")
       .define(ROUTER_PROJECTION_DIMENSION, Type.INT, 0, Range.atLeast(0), Importance.LOW,
-          "Fixed random projection of the features to this dimension (0 = none).")
+          "Fixed random projection of the minilm block (384) to this dimension (0 = none).")
       .define(ROUTER_MAX_TEXT_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW,
           "Requests with longer text are dead-lettered.")
       .define(FUSION_STRATEGY, Type.STRING, "auto",
@@ -207,11 +238,12 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(FUSION_FALLBACK_ORDER, Type.LIST, List.of(), Importance.LOW,
           "Expert order of the first-successful strategy (default: the gate's order).")
       .define(ADAPTATION_LEARNER, Type.STRING, "auto",
-          ValidString.in("auto", "logistic", "linear", "linucb", "thompson"), Importance.HIGH,
-          "What learns the routing weights from feedback: logistic (P(good answer), for the"
-              + " success-predictor gate), linear (expected reward, for the ranking gates), linucb or"
-              + " thompson (ridge bandits, ranking gates); auto picks logistic for success-predictor, else"
-              + " linear.")
+          ValidString.in("auto", "ridge", "logistic", "linear", "linucb", "thompson"), Importance.HIGH,
+          "What learns the routing weights from feedback: ridge (per-expert ridge regression of the"
+              + " quality with its uncertainty and the expert's mean cost, for the bandit gate), logistic"
+              + " (P(good answer), for the success-predictor gate), linear (expected reward, for the ranking"
+              + " gates), linucb or thompson (ridge bandits, ranking gates); auto picks the one its gate"
+              + " reads: ridge for bandit, logistic for success-predictor, else linear.")
       .define(ADAPTATION_PUBLISH_EVERY_UPDATES, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM,
           "Publish a new weights version after this many feedback examples.")
       .define(ADAPTATION_PUBLISH_EVERY_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM,

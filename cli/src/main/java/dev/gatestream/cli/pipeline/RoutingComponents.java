@@ -3,10 +3,11 @@ package dev.gatestream.cli.pipeline;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.gating.Expert;
 import dev.gatestream.gating.features.Featurizer;
+import dev.gatestream.gating.features.FeatureSpec;
 import dev.gatestream.gating.features.Featurizers;
-import dev.gatestream.gating.features.MiniLmFeaturizer;
 import dev.gatestream.gating.gates.GateSpec;
 import dev.gatestream.gating.gates.Gates;
+import dev.gatestream.gating.gates.SpendController;
 import dev.gatestream.gating.gates.SuccessPredictorGate;
 import dev.gatestream.topology.router.GateFactory;
 import java.util.Arrays;
@@ -20,20 +21,28 @@ public final class RoutingComponents {
 
   private RoutingComponents() {}
 
-  public static Featurizer featurizer(GatestreamConfig config) {
-    String kind = config.getString(GatestreamConfig.ROUTER_FEATURIZER);
-    int dimension = "minilm".equals(kind) ? MiniLmFeaturizer.DIMENSION
-        : config.getInt(GatestreamConfig.ROUTER_FEATURE_DIMENSION);
+  /** The layout of the router's features, which the learner and evaluate share. */
+  public static FeatureSpec featureSpec(GatestreamConfig config) {
     try {
-      return Featurizers.create(kind, dimension, config.getInt(GatestreamConfig.ROUTER_PROJECTION_DIMENSION),
-          config.getInt(GatestreamConfig.ROUTER_MAX_TEXT_CHARS));
+      return FeatureSpec.of(config.getList(GatestreamConfig.ROUTER_FEATURES),
+          config.getInt(GatestreamConfig.ROUTER_FEATURES_TASK_DIMENSION),
+          config.getInt(GatestreamConfig.ROUTER_FEATURE_DIMENSION),
+          config.getInt(GatestreamConfig.ROUTER_PROJECTION_DIMENSION));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(GatestreamConfig.ROUTER_PROJECTION_DIMENSION + ": " + e.getMessage());
+      throw new ConfigException(GatestreamConfig.ROUTER_FEATURES + ": " + e.getMessage());
     }
+  }
+
+  public static Featurizer featurizer(GatestreamConfig config) {
+    return Featurizers.create(featureSpec(config), config.getInt(GatestreamConfig.ROUTER_MAX_TEXT_CHARS));
   }
 
   public static GateSpec gateSpec(GatestreamConfig config) {
     GateSpec spec = switch (GateSpec.Kind.fromId(config.getString(GatestreamConfig.ROUTER_GATE))) {
+      case BANDIT -> GateSpec.bandit(config.getInt(GatestreamConfig.ROUTER_GATE_K),
+          config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM), config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
+          .withSpendTarget(config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET),
+              config.getDouble(GatestreamConfig.ROUTER_SPEND_STEP));
       case TASK_RULES -> GateSpec.taskRules(taskRules(config.getString(GatestreamConfig.ROUTER_TASK_RULES)),
           config.getList(GatestreamConfig.ROUTER_DEFAULT_EXPERTS));
       case SOFTMAX_TOP_K -> GateSpec.softmaxTopK(config.getInt(GatestreamConfig.ROUTER_GATE_K));
@@ -52,7 +61,9 @@ public final class RoutingComponents {
       spec = spec.withBroadcast(margin, config.getInt(GatestreamConfig.ROUTER_GATE_MAX_K));
     }
     return switch (config.getString(GatestreamConfig.ROUTER_EXPLORATION)) {
-      case "epsilon" -> spec.withEpsilonGreedy(config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_EPSILON));
+      case "epsilon" -> spec.withEpsilonGreedy(config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_EPSILON))
+          .withExplorationDecay(config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_DECAY),
+              config.getInt(GatestreamConfig.ROUTER_EXPLORATION_MIN_OUTCOMES));
       case "temperature" -> spec.withTemperatureSampling(
           config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_TEMPERATURE));
       default -> spec;
@@ -61,9 +72,11 @@ public final class RoutingComponents {
 
   /** The gate factory: the configured gate over these experts, with the given weights or the prior. */
   public static GateFactory gateFactory(GateSpec spec, List<Expert> experts, int featureDimension) {
+    // One spend controller for every version: the price of cost it learned survives weight swaps.
+    SpendController spend = new SpendController(spec.lambda(), spec.spendTarget(), spec.spendStep());
     // Built once up front so that a configuration error surfaces at start, not at the first request.
-    Gates.create(spec, experts, featureDimension, null);
-    return weights -> Gates.create(spec, experts, featureDimension, weights);
+    Gates.create(spec, experts, featureDimension, null, spend);
+    return weights -> Gates.create(spec, experts, featureDimension, weights, spend);
   }
 
   /** Parses "task=expertA|expertB;task2=expertC". */

@@ -1,56 +1,34 @@
 package dev.gatestream.gating.features;
 
-import java.util.Locale;
+import dev.gatestream.gating.features.FeatureSpec.Block;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Builds a featurizer from the few settings a policy's configuration names. */
+/** Builds the featurizer a {@link FeatureSpec} describes; its name is the spec's, which decisions carry. */
 public final class Featurizers {
-
-  /** The projection seed every component uses unless told otherwise, so their features agree. */
-  public static final long DEFAULT_PROJECTION_SEED = 20_240_601L;
 
   private Featurizers() {}
 
-  /** {@link #create(String, int, int, int, long)} with {@link #DEFAULT_PROJECTION_SEED}. */
-  public static Featurizer create(String kind, int dimension, int projectionDimension, int maxTextLength) {
-    return create(kind, dimension, projectionDimension, maxTextLength, DEFAULT_PROJECTION_SEED);
-  }
-
   /**
-   * @param kind {@code numeric} (the request's own features), {@code hashed} (hashed text n-grams) or
-   *     {@code minilm} (MiniLM-L6-v2 sentence embeddings)
-   * @param dimension the featurizer's own output size: the numeric features' length, the hashed
-   *     vector's size, or 384 for minilm
-   * @param projectionDimension 0 for none, else a smaller size to randomly project to
-   * @param maxTextLength the text featurizers refuse longer texts (the router dead-letters them)
+   * @param maxTextLength the text blocks refuse longer texts (the router dead-letters them)
    */
-  public static Featurizer create(String kind, int dimension, int projectionDimension, int maxTextLength, long seed) {
-    if (projectionDimension < 0) {
-      throw new IllegalArgumentException("projection dimension must be 0 (none) or positive, got "
-          + projectionDimension);
-    }
-    if (projectionDimension > 0 && projectionDimension >= dimension) {
-      throw new IllegalArgumentException("projection dimension " + projectionDimension
-          + " is not smaller than the " + kind + " featurizer's " + dimension);
-    }
-    Featurizer featurizer = base(kind == null ? "" : kind.toLowerCase(Locale.ROOT), dimension, maxTextLength);
-    return projectionDimension == 0 ? featurizer : new ProjectedFeaturizer(featurizer, projectionDimension, seed);
-  }
-
-  private static Featurizer base(String kind, int dimension, int maxTextLength) {
-    switch (kind) {
-      case "numeric":
-        return new NumericFeaturizer(dimension);
-      case "hashed":
-        return new HashedTextFeaturizer(dimension, true, maxTextLength);
-      case "minilm":
-        if (dimension != MiniLmFeaturizer.DIMENSION) {
-          throw new IllegalArgumentException("the minilm featurizer gives " + MiniLmFeaturizer.DIMENSION
-              + " features, not " + dimension + " (use projectionDimension to shrink it)");
+  public static Featurizer create(FeatureSpec spec, int maxTextLength) {
+    TextInputs.requirePositiveMaxLength(maxTextLength);
+    List<Featurizer> blocks = new ArrayList<>();
+    for (Block block : spec.blocks()) {
+      blocks.add(switch (block) {
+        case TASK -> new TaskFeaturizer(spec.taskDimension());
+        // With its own task block, the task label is no longer also one of the hashed tokens.
+        case HASHED -> new HashedTextFeaturizer(spec.vectorDimension(), !spec.has(Block.TASK), maxTextLength);
+        case NUMERIC -> new NumericFeaturizer(spec.vectorDimension());
+        case LENGTH -> new LengthFeaturizer(maxTextLength);
+        case MINILM -> {
+          Featurizer minilm = new MiniLmFeaturizer(maxTextLength, Runtime.getRuntime().availableProcessors());
+          yield spec.projectionDimension() == 0 ? minilm
+              : new ProjectedFeaturizer(minilm, spec.projectionDimension(), spec.projectionSeed());
         }
-        return new MiniLmFeaturizer(maxTextLength, Runtime.getRuntime().availableProcessors());
-      default:
-        throw new IllegalArgumentException(
-            "unknown featurizer kind '" + kind + "', expected numeric, hashed or minilm");
+      });
     }
+    return new ConcatenatedFeaturizer(spec.name(), blocks);
   }
 }

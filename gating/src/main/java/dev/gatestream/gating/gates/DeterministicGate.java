@@ -82,6 +82,14 @@ public abstract class DeterministicGate implements Gate {
     return NONE;
   }
 
+  /** Outcomes learned per expert in pool order, null when the weights do not tell (exploration reads it). */
+  double[] outcomes() {
+    return null;
+  }
+
+  /** Sees every final selection, exploration included (the bandit gate charges its spend). */
+  void selected(int[] chosen) {}
+
   /** The most routed experts any selection of this gate has; bounds exploration's work. */
   final int maxRouted() {
     return broadcastMargin > 0 ? Math.max(maxOwnRouted(), broadcastMax) : maxOwnRouted();
@@ -141,6 +149,7 @@ public abstract class DeterministicGate implements Gate {
     for (int expert : fixed) {
       propensities[expert] = 1;
     }
+    selected(chosen);
     double[] weights = gateWeights(scores, chosen);
     sortByWeightDescending(chosen, weights);
     List<Choice> choices = new ArrayList<>(chosen.length);

@@ -23,6 +23,11 @@ import java.util.Objects;
  * @param defaultExperts experts for tasks without a rule (task-rules)
  * @param margin uncertainty broadcast: also pick routed experts scoring within this of the best; 0 = off
  * @param exploration none, epsilon (ε-greedy) or temperature (softmax sampling)
+ * @param optimism multiple of the predictive standard deviation added to the learned quality (bandit)
+ * @param explorationDecay ε decays as ε·sqrt(d/(d + n)) with n the examples behind the weights; 0 = never
+ * @param minOutcomes experts with fewer outcomes get the random selections of ε exploration
+ * @param spendTarget mean spend per request, USD, that a controller of lambda holds; 0 = fixed lambda
+ * @param spendStep the controller's step
  */
 public record GateSpec(
     Kind kind,
@@ -38,10 +43,16 @@ public record GateSpec(
     double margin,
     Exploration exploration,
     double epsilon,
-    double temperature) {
+    double temperature,
+    double optimism,
+    double explorationDecay,
+    int minOutcomes,
+    double spendTarget,
+    double spendStep) {
 
   /** The gate kinds, with their configuration ids. */
   public enum Kind {
+    BANDIT("bandit"),
     TASK_RULES("task-rules"),
     SOFTMAX_TOP_K("softmax-top-k"),
     TOP_P("top-p"),
@@ -65,7 +76,7 @@ public record GateSpec(
         }
       }
       throw new IllegalArgumentException("unknown gate kind '" + id
-          + "', expected task-rules, softmax-top-k, top-p, sigmoid or success-predictor");
+          + "', expected bandit, task-rules, softmax-top-k, top-p, sigmoid or success-predictor");
     }
   }
 
@@ -98,38 +109,67 @@ public record GateSpec(
   }
 
   public static GateSpec taskRules(Map<String, List<String>> rules, List<String> defaultExperts) {
-    return new GateSpec(Kind.TASK_RULES, 0, 0, 0, null, null, 0, 0, rules, defaultExperts, 0, null, 0, 0);
+    return new GateSpec(Kind.TASK_RULES, 0, 0, 0, null, null, 0, 0, rules, defaultExperts, 0, null,
+        0, 0, 0, 0, 0, 0, 0);
   }
 
   public static GateSpec softmaxTopK(int k) {
-    return new GateSpec(Kind.SOFTMAX_TOP_K, k, 0, k, null, null, 0, 0, null, null, 0, null, 0, 0);
+    return new GateSpec(Kind.SOFTMAX_TOP_K, k, 0, k, null, null, 0, 0, null, null, 0, null,
+        0, 0, 0, 0, 0, 0, 0);
   }
 
   public static GateSpec topP(double p, int maxK) {
-    return new GateSpec(Kind.TOP_P, 0, p, maxK, null, null, 0, 0, null, null, 0, null, 0, 0);
+    return new GateSpec(Kind.TOP_P, 0, p, maxK, null, null, 0, 0, null, null, 0, null,
+        0, 0, 0, 0, 0, 0, 0);
   }
 
   public static GateSpec sigmoid(int k, List<String> sharedExperts) {
-    return new GateSpec(Kind.SIGMOID, k, 0, k, sharedExperts, null, 0, 0, null, null, 0, null, 0, 0);
+    return new GateSpec(Kind.SIGMOID, k, 0, k, sharedExperts, null, 0, 0, null, null, 0, null,
+        0, 0, 0, 0, 0, 0, 0);
   }
 
   public static GateSpec successPredictor(Mode mode, double threshold, double lambda) {
-    return new GateSpec(Kind.SUCCESS_PREDICTOR, 0, 0, 1, null, mode, threshold, lambda, null, null, 0, null, 0, 0);
+    return new GateSpec(Kind.SUCCESS_PREDICTOR, 0, 0, 1, null, mode, threshold, lambda, null, null, 0, null,
+        0, 0, 0, 0, 0, 0, 0);
+  }
+
+  /**
+   * The k experts of highest learned quality + optimism × uncertainty − λ × expected cost.
+   *
+   * @param lambda price of cost in quality units per USD (the starting value under a spend target)
+   */
+  public static GateSpec bandit(int k, double optimism, double lambda) {
+    return new GateSpec(Kind.BANDIT, k, 0, k, null, null, 0, lambda, null, null, 0, null, 0, 0, optimism, 0, 0, 0,
+        0);
   }
 
   /** Adds routed experts within margin of the best score, up to maxK routed experts in all. */
   public GateSpec withBroadcast(double margin, int maxK) {
     return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, exploration, epsilon, temperature);
+        margin, exploration, epsilon, temperature, optimism, explorationDecay, minOutcomes, spendTarget, spendStep);
   }
 
   public GateSpec withEpsilonGreedy(double epsilon) {
     return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, Exploration.EPSILON, epsilon, temperature);
+        margin, Exploration.EPSILON, epsilon, temperature, optimism, explorationDecay, minOutcomes, spendTarget,
+        spendStep);
+  }
+
+  /** ε shrinks with the evidence behind the weights; experts with fewer outcomes than minOutcomes get its draws. */
+  public GateSpec withExplorationDecay(double decay, int minOutcomes) {
+    return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
+        margin, exploration, epsilon, temperature, optimism, decay, minOutcomes, spendTarget, spendStep);
   }
 
   public GateSpec withTemperatureSampling(double temperature) {
     return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, Exploration.TEMPERATURE, epsilon, temperature);
+        margin, Exploration.TEMPERATURE, epsilon, temperature, optimism, explorationDecay, minOutcomes, spendTarget,
+        spendStep);
+  }
+
+  /** Lambda is controlled online so that the mean expected spend per request holds the target (bandit). */
+  public GateSpec withSpendTarget(double target, double step) {
+    return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
+        margin, exploration, epsilon, temperature, optimism, explorationDecay, minOutcomes, target, step);
   }
 }

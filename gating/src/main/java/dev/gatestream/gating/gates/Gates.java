@@ -18,6 +18,15 @@ public final class Gates {
    * @throws IllegalArgumentException when the spec is invalid or the weights do not fit
    */
   public static Gate create(GateSpec spec, List<Expert> experts, int featureDimension, WeightsSnapshot weightsOrNull) {
+    return create(spec, experts, featureDimension, weightsOrNull, SpendController.fixed(spec.lambda()));
+  }
+
+  /**
+   * As {@link #create(GateSpec, List, int, WeightsSnapshot)}, the bandit gate pricing cost by the given
+   * controller: build one per router instance and pass it to every version's gate.
+   */
+  public static Gate create(GateSpec spec, List<Expert> experts, int featureDimension, WeightsSnapshot weightsOrNull,
+      SpendController spend) {
     ExpertPool pool = new ExpertPool(experts);
     LinearScorer scorer = LinearScorer.from(pool, featureDimension, weightsOrNull);
     long version = weightsOrNull == null ? 0 : weightsOrNull.version();
@@ -30,6 +39,12 @@ public final class Gates {
           "broadcast needs 1 <= maxK <= " + pool.size() + " experts, got maxK=" + spec.maxK());
     }
     DeterministicGate gate = switch (spec.kind()) {
+      case BANDIT -> {
+        if (margin > 0) {
+          throw new IllegalArgumentException("the bandit gate's optimism already covers near-ties; set margin 0");
+        }
+        yield new BanditGate(pool, version, scorer, weightsOrNull, spec.k(), spec.optimism(), spend);
+      }
       case TASK_RULES -> {
         if (margin > 0) {
           throw new IllegalArgumentException("the task-rules gate has no scores to broadcast on; set margin 0");
@@ -44,7 +59,7 @@ public final class Gates {
     };
     return switch (spec.exploration()) {
       case NONE -> gate;
-      case EPSILON -> new EpsilonGreedyGate(gate, spec.epsilon());
+      case EPSILON -> new EpsilonGreedyGate(gate, spec.epsilon(), spec.explorationDecay(), spec.minOutcomes());
       case TEMPERATURE -> new TemperatureSamplingGate(gate, spec.temperature());
     };
   }

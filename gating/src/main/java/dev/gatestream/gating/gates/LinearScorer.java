@@ -40,7 +40,7 @@ final class LinearScorer {
       throw new IllegalArgumentException(label + " have dimension " + snapshot.featureDimension()
           + ", the featurizer gives " + dimension);
     }
-    double[] snapshotBiases = snapshot.parameters().get("b");
+    double[] snapshotBiases = snapshot.parameters().get(WeightsSnapshot.BIAS);
     if (snapshotBiases != null && snapshotBiases.length != snapshot.experts().size()) {
       throw new IllegalArgumentException(label + " have " + snapshotBiases.length + " biases for "
           + snapshot.experts().size() + " experts");
@@ -51,7 +51,7 @@ final class LinearScorer {
       if (index == null) {
         continue;
       }
-      double[] w = snapshot.parameters().get("w:" + expert);
+      double[] w = snapshot.block(WeightsSnapshot.WEIGHTS, expert);
       if (w != null) {
         if (w.length != dimension) {
           throw new IllegalArgumentException(label + " have " + w.length + " weights for expert " + expert

@@ -21,5 +21,8 @@ interface ExpertModel {
    */
   double[] publish(SplittableRandom random, ContextMoments contexts);
 
+  /** The variance of each published coefficient (weights, then the bias) for the bandit gate. */
+  double[] variances();
+
   void write(DataOutput out) throws IOException;
 }

@@ -2,6 +2,11 @@ package dev.gatestream.gating.learning;
 
 /** Which model learns each expert's score, and so what the published w/b blocks mean. */
 public enum LearnerKind {
+  /**
+   * Ridge regression of the quality per expert: w·x + b = predicted quality, published with the
+   * uncertainty and the mean cost the bandit gate prices each expert by.
+   */
+  RIDGE("ridge"),
   /** σ(w·x + b) = P(good answer): the success-predictor gate's reading. */
   LOGISTIC("logistic"),
   /** w·x + b = β × expected reward: the ranking gates' (softmax-top-k, top-p, sigmoid) reading. */
@@ -27,7 +32,11 @@ public enum LearnerKind {
    */
   public static LearnerKind resolve(String id, String gate) {
     if ("auto".equals(id)) {
-      return "success-predictor".equals(gate) ? LOGISTIC : LINEAR;
+      return switch (gate) {
+        case "bandit" -> RIDGE;
+        case "success-predictor" -> LOGISTIC;
+        default -> LINEAR;
+      };
     }
     for (LearnerKind kind : values()) {
       if (kind.id.equals(id)) {
@@ -35,10 +44,15 @@ public enum LearnerKind {
           // That gate reads σ(score) as a probability and trades it against price: reward-scale scores break it.
           throw new IllegalArgumentException("the success-predictor gate needs the logistic learner, not " + id);
         }
+        if ((kind == RIDGE) != "bandit".equals(gate)) {
+          // The bandit gate reads quality, uncertainty and cost blocks that only the ridge learner publishes.
+          throw new IllegalArgumentException("the bandit gate and the ridge learner go together, not gate "
+              + gate + " with learner " + id);
+        }
         return kind;
       }
     }
     throw new IllegalArgumentException(
-        "unknown learner '" + id + "', expected auto, logistic, linear, linucb or thompson");
+        "unknown learner '" + id + "', expected auto, ridge, logistic, linear, linucb or thompson");
   }
 }

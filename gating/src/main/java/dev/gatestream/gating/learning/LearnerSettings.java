@@ -20,7 +20,7 @@ public record LearnerSettings(LearnerKind kind, int featureDimension, double lea
   private static final long serialVersionUID = 1L;
 
   /** Most dimensions the ridge learners keep d × d statistics for. */
-  public static final int MAX_RIDGE_DIMENSION = 64;
+  public static final int MAX_RIDGE_DIMENSION = 128;
 
   public LearnerSettings {
     if (kind == null) {
@@ -45,6 +45,12 @@ public record LearnerSettings(LearnerKind kind, int featureDimension, double lea
     if (!(maxImportanceWeight >= 1) || Double.isInfinite(maxImportanceWeight)) {
       throw new IllegalArgumentException("max importance weight must be finite and >= 1, got "
           + maxImportanceWeight);
+    }
+    if (kind == LearnerKind.RIDGE && featureDimension > MAX_RIDGE_DIMENSION) {
+      // Its per-coordinate variances would not survive a projection back to the router's space.
+      throw new IllegalArgumentException("the ridge learner takes at most " + MAX_RIDGE_DIMENSION
+          + " features, the router's layout has " + featureDimension
+          + " (shrink router.projection.dimension, router.feature.dimension or the task block)");
     }
     if (projectionDimension < 1 || projectionDimension > MAX_RIDGE_DIMENSION) {
       throw new IllegalArgumentException("projection dimension must be in [1, " + MAX_RIDGE_DIMENSION

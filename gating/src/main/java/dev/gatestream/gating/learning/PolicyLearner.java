@@ -1,5 +1,6 @@
 package dev.gatestream.gating.learning;
 
+import dev.gatestream.gating.WeightsSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -22,14 +23,16 @@ import java.util.SplittableRandom;
  * s = w·x + b — for the logistic learner σ(s) is P(good answer), for the others s is β × predicted
  * reward; {@code "reliability"}, one per expert: the exponentially weighted mean quality,
  * self-normalized with clipped importance weights so that it estimates the expert's quality over all
- * traffic rather than over the requests the router happened to send it.
+ * traffic rather than over the requests the router happened to send it. The ridge learner also
+ * publishes {@code "v:<expert>"}, {@code "n"} and {@code "cost"} (see {@link WeightsSnapshot}) and its
+ * scores are the predicted quality itself, which the bandit gate adds optimism to and prices.
  */
 public final class PolicyLearner {
 
   /** Most parameters a snapshot may carry (~800 KB of Avro doubles, under Kafka's default 1 MB). */
   public static final int MAX_PARAMETERS = 100_000;
 
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
   // Reliability of an expert with no evidence, weighing one example: neutral for fusion's weighting.
   private static final double RELIABILITY_PRIOR = 0.5;
 
@@ -40,6 +43,8 @@ public final class PolicyLearner {
   private final List<String> experts = new ArrayList<>();
   private final List<ExpertModel> models = new ArrayList<>();
   private final List<double[]> reliabilities = new ArrayList<>();
+  // Per expert: discounted cost sum, its discounted weight, and the outcomes learned (undiscounted).
+  private final List<double[]> spend = new ArrayList<>();
   private long examples;
 
   /** @param experts the configured experts, in the order snapshots list them; others join as they appear */
@@ -65,7 +70,9 @@ public final class PolicyLearner {
 
   /** The most experts a snapshot can hold within {@link #MAX_PARAMETERS}. */
   public int maxExperts() {
-    return Math.max(1, MAX_PARAMETERS / (settings.featureDimension() + 2));
+    int perExpert = settings.kind() == LearnerKind.RIDGE ? 2 * settings.featureDimension() + 5
+        : settings.featureDimension() + 2;
+    return Math.max(1, MAX_PARAMETERS / perExpert);
   }
 
   /**
@@ -87,15 +94,21 @@ public final class PolicyLearner {
     boolean learned = false;
     for (ExpertFeedback one : feedback) {
       int index = indexOf(one.expert());
-      if (index < 0) {
-        continue;
+      if (index < 0 || !Double.isFinite(one.quality()) || !Double.isFinite(one.reward())
+          || !Double.isFinite(one.cost())) {
+        continue; // a non-finite outcome would poison every later snapshot
       }
       double importance = settings.importanceWeight(one.propensity());
-      double target = settings.kind() == LearnerKind.LOGISTIC ? one.quality() : one.reward();
+      double target = settings.kind() == LearnerKind.LOGISTIC || settings.kind() == LearnerKind.RIDGE
+          ? one.quality() : one.reward();
       models.get(index).update(z, target, importance);
       double[] reliability = reliabilities.get(index);
       reliability[0] = settings.forgetting() * reliability[0] + importance * one.quality();
       reliability[1] = settings.forgetting() * reliability[1] + importance;
+      double[] expertSpend = spend.get(index);
+      expertSpend[0] = settings.forgetting() * expertSpend[0] + one.cost();
+      expertSpend[1] = settings.forgetting() * expertSpend[1] + 1;
+      expertSpend[2]++;
       learned = true;
     }
     if (!learned) {
@@ -116,12 +129,16 @@ public final class PolicyLearner {
     experts.add(expert);
     models.add(newModel());
     reliabilities.add(new double[2]);
+    spend.add(new double[3]);
     return experts.size() - 1;
   }
 
   private ExpertModel newModel() {
-    return settings.kind() == LearnerKind.LOGISTIC || settings.kind() == LearnerKind.LINEAR
-        ? new SgdModel(settings, modelDimension) : new RidgeModel(settings, modelDimension);
+    return usesSgd(settings.kind()) ? new SgdModel(settings, modelDimension) : new RidgeModel(settings, modelDimension);
+  }
+
+  private static boolean usesSgd(LearnerKind kind) {
+    return kind == LearnerKind.LOGISTIC || kind == LearnerKind.LINEAR;
   }
 
   /** The expert's running reliability, NaN for an unknown expert. */
@@ -141,22 +158,36 @@ public final class PolicyLearner {
    */
   public Map<String, double[]> parameters(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    double scale = settings.kind() == LearnerKind.LOGISTIC ? 1 : settings.inverseTemperature();
+    boolean ridge = settings.kind() == LearnerKind.RIDGE;
+    double scale = settings.kind() == LearnerKind.LOGISTIC || ridge ? 1 : settings.inverseTemperature();
     Map<String, double[]> blocks = new LinkedHashMap<>();
     double[] biases = new double[experts.size()];
     double[] reliability = new double[experts.size()];
+    double[] outcomes = new double[experts.size()];
+    double[] cost = new double[experts.size()];
     for (int i = 0; i < experts.size(); i++) {
       double[] score = models.get(i).publish(random, contexts);
       double[] theta = new double[modelDimension];
       for (int j = 0; j < modelDimension; j++) {
         theta[j] = scale * score[j];
       }
-      blocks.put("w:" + experts.get(i), projection == null ? theta : projection.backProject(theta));
+      blocks.put(WeightsSnapshot.WEIGHTS + experts.get(i),
+          projection == null ? theta : projection.backProject(theta));
+      if (ridge) {
+        blocks.put(WeightsSnapshot.VARIANCES + experts.get(i), models.get(i).variances());
+      }
       biases[i] = scale * score[modelDimension];
       reliability[i] = reliability(experts.get(i));
+      double[] expertSpend = spend.get(i);
+      outcomes[i] = expertSpend[2];
+      cost[i] = expertSpend[1] > 0 ? expertSpend[0] / expertSpend[1] : 0;
     }
-    blocks.put("b", biases);
-    blocks.put("reliability", reliability);
+    blocks.put(WeightsSnapshot.BIAS, biases);
+    blocks.put(WeightsSnapshot.RELIABILITY, reliability);
+    if (ridge) {
+      blocks.put(WeightsSnapshot.OUTCOMES, outcomes);
+      blocks.put(WeightsSnapshot.COST, cost);
+    }
     return blocks;
   }
 
@@ -177,6 +208,7 @@ public final class PolicyLearner {
         out.writeUTF(experts.get(i));
         out.writeDouble(reliabilities.get(i)[0]);
         out.writeDouble(reliabilities.get(i)[1]);
+        Codec.writeArray(out, spend.get(i));
         models.get(i).write(out);
       }
     } catch (IOException e) {
@@ -204,8 +236,10 @@ public final class PolicyLearner {
       for (int i = 0; i < count; i++) {
         learner.experts.add(in.readUTF());
         learner.reliabilities.add(new double[] {in.readDouble(), in.readDouble()});
-        learner.models.add(settings.kind() == LearnerKind.LOGISTIC || settings.kind() == LearnerKind.LINEAR
-            ? SgdModel.read(settings, learner.modelDimension, in)
+        double[] expertSpend = new double[3];
+        Codec.readArray(in, expertSpend);
+        learner.spend.add(expertSpend);
+        learner.models.add(usesSgd(settings.kind()) ? SgdModel.read(settings, learner.modelDimension, in)
             : RidgeModel.read(settings, learner.modelDimension, in));
       }
     } catch (IOException e) {

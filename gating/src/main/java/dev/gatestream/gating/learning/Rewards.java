@@ -37,7 +37,7 @@ public final class Rewards {
         continue;
       }
       scored.add(new ExpertFeedback(expert, quality, quality - lambda * result.cost(),
-          decision.propensities()[i]));
+          decision.propensities()[i], result.cost()));
     }
     return scored;
   }

@@ -7,7 +7,10 @@ import java.util.SplittableRandom;
 
 /**
  * Discounted ridge regression of the reward, the statistics of LinUCB and linear Thompson sampling:
- * A = γA + (1 − γ)λI + z zᵀ, b = γb + r z, θ = A⁻¹ b, over z = (features, 1).
+ * A = γA + (1 − γ)λI + z zᵀ, b = γb + r z, θ = A⁻¹ b, over z = (features, 1). The ridge learner
+ * regresses the quality instead, from a prior mean on the bias (b starts at λ·prior there, and forgetting
+ * shrinks toward it), and publishes θ as it is with the diagonal of A⁻¹: the bandit gate's per-request
+ * uncertainty zᵀ diag(A⁻¹) z, exact for one-hot blocks but for the bias coupling.
  *
  * <p>The router's gates score linearly, so a snapshot can carry neither LinUCB's per-request bonus
  * α·sqrt(zᵀA⁻¹z) nor a per-request posterior sample. The approximations published instead:
@@ -21,17 +24,18 @@ import java.util.SplittableRandom;
  */
 final class RidgeModel implements ExpertModel {
 
-  private final boolean optimistic;
+  private final LearnerKind kind;
   private final int size;
   private final double lambda;
   private final double forgetting;
   private final double alpha;
   private final double scale;
+  private final double prior;
   private final double[] gram;
   private final double[] moments;
 
   RidgeModel(LearnerSettings settings, int dimension) {
-    this.optimistic = settings.kind() == LearnerKind.LINUCB;
+    this.kind = settings.kind();
     this.size = dimension + 1;
     this.lambda = settings.ridgeLambda();
     this.forgetting = settings.forgetting();
@@ -39,9 +43,11 @@ final class RidgeModel implements ExpertModel {
     this.scale = settings.thompsonScale();
     this.gram = new double[size * size];
     this.moments = new double[size];
+    this.prior = kind == LearnerKind.RIDGE ? settings.priorReward() : 0;
     for (int i = 0; i < size; i++) {
       gram[i * size + i] = lambda;
     }
+    moments[size - 1] = lambda * prior;
   }
 
   @Override
@@ -55,6 +61,7 @@ final class RidgeModel implements ExpertModel {
       gram[i * size + i] += shrinkToPrior;
       moments[i] = forgetting * moments[i] + target * z[i];
     }
+    moments[size - 1] += shrinkToPrior * prior;
   }
 
   static double[] withBias(double[] x) {
@@ -68,7 +75,10 @@ final class RidgeModel implements ExpertModel {
   public double[] publish(SplittableRandom random, ContextMoments contexts) {
     Cholesky cholesky = new Cholesky(gram, size);
     double[] theta = cholesky.solve(moments);
-    if (optimistic) {
+    if (kind == LearnerKind.RIDGE) {
+      return theta;
+    }
+    if (kind == LearnerKind.LINUCB) {
       double meanVariance = contexts.meanQuadraticForm(cholesky.inverse());
       theta[size - 1] += alpha * Math.sqrt(Math.max(0, meanVariance));
     } else {
@@ -82,6 +92,16 @@ final class RidgeModel implements ExpertModel {
       }
     }
     return theta;
+  }
+
+  @Override
+  public double[] variances() {
+    double[] inverse = new Cholesky(gram, size).inverse();
+    double[] diagonal = new double[size];
+    for (int i = 0; i < size; i++) {
+      diagonal[i] = inverse[i * size + i];
+    }
+    return diagonal;
   }
 
   // Box–Muller spelled out: RandomGenerator.nextGaussian's algorithm is unspecified, and replaying the

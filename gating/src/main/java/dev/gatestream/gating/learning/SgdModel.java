@@ -94,6 +94,13 @@ final class SgdModel implements ExpertModel {
     return published;
   }
 
+  /** SGD keeps no second-order statistics to tell its uncertainty by. */
+  @Override
+  public double[] variances() {
+    throw new UnsupportedOperationException("the " + (logistic ? "logistic" : "linear")
+        + " learner has no variance estimate");
+  }
+
   @Override
   public void write(DataOutput out) throws IOException {
     Codec.writeArray(out, weights);

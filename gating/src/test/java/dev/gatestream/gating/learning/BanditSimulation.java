@@ -63,7 +63,7 @@ final class BanditSimulation {
       Choice choice = gate.select(new RoutingInput("r" + t, null, null, x, null), x, gateRandom).chosen().get(0);
       int expert = EXPERTS.indexOf(choice.expert());
       double reward = random.nextDouble() < success[expert][context] ? 1 : 0;
-      learner.update(x, List.of(new ExpertFeedback(choice.expert(), reward, reward, choice.propensity())));
+      learner.update(x, List.of(new ExpertFeedback(choice.expert(), reward, reward, choice.propensity(), 0)));
       steps.add(new Step(context, expert, best(context)));
       if ((t + 1) % publishEvery == 0) {
         version++;

@@ -52,7 +52,7 @@ class PolicyLearnerTest {
     Random random = new Random(7);
     for (int i = 0; i < 200; i++) {
       learner.update(features(random, 6), List.of(new ExpertFeedback(i % 3 == 0 ? "new" : "a",
-          random.nextDouble(), random.nextDouble(), 0.5)));
+          random.nextDouble(), random.nextDouble(), 0.5, 0)));
     }
 
     PolicyLearner restored = PolicyLearner.fromBytes(settings, List.of("a", "b"), learner.toBytes()).orElseThrow();
@@ -77,8 +77,8 @@ class PolicyLearnerTest {
   void featuresOfAnotherDimensionAreRefused() {
     PolicyLearner learner = new PolicyLearner(LearnerSettings.defaults(LearnerKind.LINEAR, 4), List.of("a"));
 
-    assertThat(learner.update(new float[3], List.of(new ExpertFeedback("a", 1, 1, 1)))).isFalse();
-    assertThat(learner.update(new float[0], List.of(new ExpertFeedback("a", 1, 1, 1)))).isTrue();
+    assertThat(learner.update(new float[3], List.of(new ExpertFeedback("a", 1, 1, 1, 0)))).isFalse();
+    assertThat(learner.update(new float[0], List.of(new ExpertFeedback("a", 1, 1, 1, 0)))).isTrue();
     assertThat(learner.examples()).isEqualTo(1);
   }
 
@@ -87,7 +87,7 @@ class PolicyLearnerTest {
     PolicyLearner learner = new PolicyLearner(LearnerSettings.defaults(LearnerKind.LINEAR, 50_000), List.of());
 
     for (int i = 0; i < 5; i++) {
-      learner.update(new float[0], List.of(new ExpertFeedback("e" + i, 1, 1, 1)));
+      learner.update(new float[0], List.of(new ExpertFeedback("e" + i, 1, 1, 1, 0)));
     }
 
     assertThat(learner.maxExperts()).isEqualTo(1);
@@ -102,7 +102,7 @@ class PolicyLearnerTest {
     for (int i = 0; i < 20_000; i++) {
       float[] x = features(random, 3);
       double reward = 0.5 + 0.2 * x[0] - 0.1 * x[2];
-      learner.update(x, List.of(new ExpertFeedback("a", reward, reward, 1)));
+      learner.update(x, List.of(new ExpertFeedback("a", reward, reward, 1, 0)));
     }
 
     Map<String, double[]> blocks = learner.parameters(1);
@@ -125,7 +125,7 @@ class PolicyLearnerTest {
       }
       double p = x[0] == 1 ? 0.8 : 0.3;
       double quality = random.nextDouble() < p ? 1 : 0;
-      learner.update(x, List.of(new ExpertFeedback("a", quality, quality - 0.5, 1)));
+      learner.update(x, List.of(new ExpertFeedback("a", quality, quality - 0.5, 1, 0)));
     }
 
     Map<String, double[]> blocks = learner.parameters(1);
@@ -139,9 +139,9 @@ class PolicyLearnerTest {
     PolicyLearner learner = new PolicyLearner(LearnerSettings.defaults(LearnerKind.LINEAR, 1), List.of("a"));
     // Chosen rarely (p = 0.1) where it is good, always where it is bad: unweighted, the mean looks bad.
     for (int i = 0; i < 300; i++) {
-      learner.update(new float[1], List.of(new ExpertFeedback("a", 1, 1, 0.1)));
+      learner.update(new float[1], List.of(new ExpertFeedback("a", 1, 1, 0.1, 0)));
       for (int k = 0; k < 10; k++) {
-        learner.update(new float[1], List.of(new ExpertFeedback("a", 0, 0, 1)));
+        learner.update(new float[1], List.of(new ExpertFeedback("a", 0, 0, 1, 0)));
       }
     }
 
@@ -158,7 +158,7 @@ class PolicyLearnerTest {
     float[] direction = features(random, d);
     for (int i = 0; i < 3_000; i++) {
       float[] x = features(random, d);
-      learner.update(x, List.of(new ExpertFeedback("good", 0.9, 0.9, 1), new ExpertFeedback("bad", 0.2, 0.2, 1)));
+      learner.update(x, List.of(new ExpertFeedback("good", 0.9, 0.9, 1, 0), new ExpertFeedback("bad", 0.2, 0.2, 1, 0)));
     }
 
     Map<String, double[]> blocks = learner.parameters(9);
@@ -172,9 +172,9 @@ class PolicyLearnerTest {
   void linUcbIsMoreOptimisticAboutExpertsItKnowsLessAbout() {
     PolicyLearner learner = new PolicyLearner(LearnerSettings.defaults(LearnerKind.LINUCB, 2), List.of("a", "b"));
     for (int i = 0; i < 100; i++) {
-      learner.update(new float[] {1, 0}, List.of(new ExpertFeedback("a", 0.5, 0.5, 1)));
+      learner.update(new float[] {1, 0}, List.of(new ExpertFeedback("a", 0.5, 0.5, 1, 0)));
     }
-    learner.update(new float[] {1, 0}, List.of(new ExpertFeedback("b", 0.5, 0.5, 1)));
+    learner.update(new float[] {1, 0}, List.of(new ExpertFeedback("b", 0.5, 0.5, 1, 0)));
 
     double[] biases = learner.parameters(1).get("b");
 

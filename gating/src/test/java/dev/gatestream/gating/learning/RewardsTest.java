@@ -32,9 +32,9 @@ class RewardsTest {
         feedback(0.7, "Paris", Map.of("a", 0.2)));
 
     assertThat(scored).containsExactly(
-        new ExpertFeedback("a", 0.2, 0.2, 0.5),
-        new ExpertFeedback("b", 1, 1, 0.25),
-        new ExpertFeedback("c", 0, 0, 1.0));
+        new ExpertFeedback("a", 0.2, 0.2, 0.5, 0),
+        new ExpertFeedback("b", 1, 1, 0.25, 0),
+        new ExpertFeedback("c", 0, 0, 1.0, 0));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.gatestream.topology.fusion;
 
 import dev.gatestream.contracts.RoutingWeights;
+import dev.gatestream.gating.WeightsSnapshot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class ExpertReliability {
     if (weights == null || !policy.equals(weights.getPolicy()) || weights.getVersion() <= current.get().version()) {
       return;
     }
-    List<Double> values = weights.getParameters().get("reliability");
+    List<Double> values = weights.getParameters().get(WeightsSnapshot.RELIABILITY);
     if (values == null) {
       return;
     }
