@@ -257,8 +257,10 @@ public final class GatestreamConfig extends AbstractConfig {
           "Step size of the logistic and linear learners (AdaGrad-normalized).")
       .define(ADAPTATION_L2, Type.DOUBLE, 1e-4, Range.atLeast(0.0), Importance.LOW,
           "L2 penalty of the logistic and linear learners' weights.")
-      .define(ADAPTATION_RIDGE_LAMBDA, Type.DOUBLE, 1.0, Range.atLeast(1e-9), Importance.LOW,
-          "Ridge prior of the linucb and thompson learners (A starts as lambda * I).")
+      .define(ADAPTATION_RIDGE_LAMBDA, Type.DOUBLE, 10.0, Range.atLeast(1e-9), Importance.LOW,
+          "Ridge prior of the ridge, linucb and thompson learners (A starts as lambda * I; the ridge"
+              + " learner's bias weighs 1 instead): how many outcomes a task slot or content feature needs"
+              + " before its offset from the expert's level counts.")
       .define(ADAPTATION_UCB_ALPHA, Type.DOUBLE, 1.0, Range.atLeast(0.0), Importance.MEDIUM,
           "Optimism of linucb: the bias added per expert is alpha times its average uncertainty.")
       .define(ADAPTATION_THOMPSON_SCALE, Type.DOUBLE, 0.5, Range.atLeast(0.0), Importance.MEDIUM,
@@ -266,9 +268,10 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(ADAPTATION_INVERSE_TEMPERATURE, Type.DOUBLE, 5.0, Range.atLeast(1e-9), Importance.MEDIUM,
           "Published scores of the ranking learners are predicted reward times this, so the gates'"
               + " softmax concentrates on the better experts.")
-      .define(ADAPTATION_PRIOR_REWARD, Type.DOUBLE, 1.0, Range.between(0.0, 1.0), Importance.LOW,
-          "Reward the logistic and linear learners assume of an expert they know little about;"
-              + " optimistic by default so that greedy gates try every expert at cold start.")
+      .define(ADAPTATION_PRIOR_REWARD, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW,
+          "Quality (reward for the linear learner) the learners assume of an expert they know little"
+              + " about, weighing one outcome for the ridge learner and adaptation.prior.count for logistic"
+              + " and linear; the bandit gate's optimism, not this prior, makes it try every expert.")
       .define(ADAPTATION_PRIOR_COUNT, Type.DOUBLE, 20.0, Range.atLeast(0.0), Importance.LOW,
           "Weight of that prior in examples: published scores are (n * learned + n0 * prior) / (n + n0).")
       .define(ADAPTATION_FORGETTING, Type.DOUBLE, 0.998, Range.between(0.5, 1.0), Importance.LOW,

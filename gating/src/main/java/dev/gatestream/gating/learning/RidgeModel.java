@@ -24,6 +24,10 @@ import java.util.SplittableRandom;
  */
 final class RidgeModel implements ExpertModel {
 
+  // The ridge learner's prior on an expert's level weighs one outcome: its own outcomes soon decide it,
+  // while λ shrinks the per-task and per-content offsets, which have far fewer outcomes each.
+  private static final double BIAS_PRIOR_WEIGHT = 1;
+
   private final LearnerKind kind;
   private final int size;
   private final double lambda;
@@ -31,6 +35,7 @@ final class RidgeModel implements ExpertModel {
   private final double alpha;
   private final double scale;
   private final double prior;
+  private final double biasLambda;
   private final double[] gram;
   private final double[] moments;
 
@@ -44,24 +49,24 @@ final class RidgeModel implements ExpertModel {
     this.gram = new double[size * size];
     this.moments = new double[size];
     this.prior = kind == LearnerKind.RIDGE ? settings.priorReward() : 0;
+    this.biasLambda = kind == LearnerKind.RIDGE ? BIAS_PRIOR_WEIGHT : lambda;
     for (int i = 0; i < size; i++) {
-      gram[i * size + i] = lambda;
+      gram[i * size + i] = i == size - 1 ? biasLambda : lambda;
     }
-    moments[size - 1] = lambda * prior;
+    moments[size - 1] = biasLambda * prior;
   }
 
   @Override
   public void update(double[] x, double target, double importance) {
     double[] z = withBias(x);
-    double shrinkToPrior = (1 - forgetting) * lambda;
     for (int i = 0; i < size; i++) {
       for (int j = 0; j < size; j++) {
         gram[i * size + j] = forgetting * gram[i * size + j] + z[i] * z[j];
       }
-      gram[i * size + i] += shrinkToPrior;
+      gram[i * size + i] += (1 - forgetting) * (i == size - 1 ? biasLambda : lambda);
       moments[i] = forgetting * moments[i] + target * z[i];
     }
-    moments[size - 1] += shrinkToPrior * prior;
+    moments[size - 1] += (1 - forgetting) * biasLambda * prior;
   }
 
   static double[] withBias(double[] x) {
