@@ -47,6 +47,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_GATE_SHARED_EXPERTS = "router.gate.shared.experts";
   public static final String ROUTER_GATE_THRESHOLD = "router.gate.threshold";
   public static final String ROUTER_GATE_LAMBDA = "router.gate.lambda";
+  public static final String ROUTER_SPEND_TARGET = "router.spend.target";
   public static final String ROUTER_GATE_MODE = "router.gate.mode";
   public static final String ROUTER_GATE_MARGIN = "router.gate.margin";
   public static final String ROUTER_TASK_RULES = "router.task.rules";
@@ -164,6 +165,8 @@ public final class GatestreamConfig extends AbstractConfig {
           "Predicted success the success-predictor gate requires of the cheapest expert.")
       .define(ROUTER_GATE_LAMBDA, Type.DOUBLE, 0.0, Range.atLeast(0.0), Importance.MEDIUM,
           "Price of cost in reward units: the success predictor maximizes success - lambda * price.")
+      .define(ROUTER_SPEND_TARGET, Type.DOUBLE, 0.0, Range.atLeast(0.0), Importance.HIGH,
+          "Mean spend per request, USD, the router holds (an online controller prices cost to meet it); 0 = no target.")
       .define(ROUTER_GATE_MODE, Type.STRING, "net-utility",
           ValidString.in("net-utility", "cheapest-above-threshold"), Importance.LOW,
           "How the success-predictor gate chooses.")
