@@ -50,7 +50,8 @@ import picocli.CommandLine.Model.CommandSpec;
         + " Or a range of a deployment's requests topic, kafka:TOPIC[@FROM..TO] (offsets or ISO-8601 times):"
         + " the configured experts answer and the recorded feedback is replayed. Sources run in sequence,"
         + " learning carried across. Reports quality and cost per segment and per bucket against every single"
-        + " expert, uniform random routing and the oracle (logs), or the recorded deployment (topics)."})
+        + " expert, uniform random routing, the oracle and routers fitted offline on the log before (logs), or"
+        + " the recorded deployment (topics); and whether a single expert is both better and cheaper."})
 final class ReplayCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions options;

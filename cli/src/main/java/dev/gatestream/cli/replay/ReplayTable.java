@@ -39,9 +39,9 @@ public final class ReplayTable {
       String fit = offline.inSample() ? " (in-sample)" : "";
       line(out, "per-task lookup" + fit, offline.perTaskLookup());
       line(out, "per-task lookup, cost-aware" + fit, offline.perTaskLookupCostAware());
-      line(out, "kNN (full information)" + fit, offline.knn());
+      line(out, offline.inSample() ? "kNN (full information, in-sample)" : "kNN (full information)", offline.knn());
       out.println(offline.inSample()
-          ? "offline references fitted on this log's every logged outcome (kNN: each row left out)"
+          ? "offline references fitted in-sample on every logged outcome of this log (kNN: each row left out)"
           : "offline references fitted on every logged outcome of " + offline.fittedOn());
     }
     ReplayReport.Baseline best = baselines.bestSingleExpert();
