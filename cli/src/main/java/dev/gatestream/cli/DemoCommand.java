@@ -8,6 +8,7 @@ import dev.gatestream.cli.replay.ReplayReport;
 import dev.gatestream.cli.replay.ReplayRun;
 import dev.gatestream.cli.replay.ReplayTable;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.experts.replay.DistinctRows.OnRepeat;
 import dev.gatestream.stack.StackException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -108,6 +109,6 @@ final class DemoCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       throw new UserError("the demo's data is missing: " + file + " (run the demo from a clone of the project)");
     }
-    return ReplayCommand.readLog(file, name, seed, null);
+    return ReplayCommand.readLog(file, name, seed, null, OnRepeat.SKIP);
   }
 }

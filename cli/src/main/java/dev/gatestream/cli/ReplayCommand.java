@@ -12,6 +12,8 @@ import dev.gatestream.cli.replay.ReplayRun;
 import dev.gatestream.cli.replay.ReplayTable;
 import dev.gatestream.cli.source.TopicRange;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.experts.replay.DistinctRows;
+import dev.gatestream.experts.replay.DistinctRows.OnRepeat;
 import dev.gatestream.experts.replay.RoutingLogFormatException;
 import dev.gatestream.experts.replay.WideRoutingLog;
 import dev.gatestream.serdes.RegistrySerdes;
@@ -48,7 +50,8 @@ import picocli.CommandLine.Model.CommandSpec;
         + " Or a range of a deployment's requests topic, kafka:TOPIC[@FROM..TO] (offsets or ISO-8601 times):"
         + " the configured experts answer and the recorded feedback is replayed. Sources run in sequence,"
         + " learning carried across. Reports quality and cost per segment and per bucket against every single"
-        + " expert, uniform random routing and the oracle (logs), or the recorded deployment (topics)."})
+        + " expert, uniform random routing, the oracle and routers fitted offline on the log before (logs), or"
+        + " the recorded deployment (topics); and whether a single expert is both better and cheaper."})
 final class ReplayCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions options;
@@ -109,6 +112,14 @@ final class ReplayCommand implements Callable<Integer> {
       + " experts.prices); the log's per-query cost columns take precedence. Repeatable.")
   Map<String, Double> prices = new LinkedHashMap<>();
 
+  @Option(names = "--spend-target", paramLabel = "USD", description = "Mean spend per request the router holds"
+      + " (setting router.spend.target); the report says how close each log came.")
+  Double spendTarget;
+
+  @Option(names = "--duplicates", paramLabel = "skip|fail", defaultValue = "skip", description = "A log row whose id"
+      + " an earlier row has: skipped and counted (the default), or refused.")
+  String duplicates;
+
   @Option(names = "--sweep", paramLabel = "SETTING=V1,V2,...", description = "One replay per value of this"
       + " setting (e.g. router.gate.lambda=0,0.01,0.1 with the success-predictor gate), each learning from"
       + " scratch on its own topics; reports the cost-quality frontier they trace.")
@@ -136,14 +147,25 @@ final class ReplayCommand implements Callable<Integer> {
     if (speedup <= 0) {
       throw new UserError("--speedup must be > 0, got " + speedup);
     }
+    if (spendTarget != null && !(spendTarget >= 0)) {
+      throw new UserError("--spend-target must be >= 0 (USD per request), got " + spendTarget);
+    }
+    OnRepeat onRepeat = switch (duplicates) {
+      case "skip" -> OnRepeat.SKIP;
+      case "fail" -> OnRepeat.FAIL;
+      default -> throw new UserError("--duplicates must be skip or fail, got '" + duplicates + "'");
+    };
     List<ReplayRun.Source> replayed = new ArrayList<>();
     for (String source : sources) {
-      replayed.add(TopicRange.isTopicSpec(source) ? recorded(deployment, source) : read(Path.of(source)));
+      replayed.add(TopicRange.isTopicSpec(source) ? recorded(deployment, source) : read(Path.of(source), onRepeat));
     }
     Map<String, String> settings = new LinkedHashMap<>();
     if (!prices.isEmpty()) {
       settings.put(GatestreamConfig.EXPERTS_PRICES, String.join(",", prices.entrySet().stream()
           .map(price -> price.getKey() + "=" + price.getValue()).toList()));
+    }
+    if (spendTarget != null) {
+      settings.put(GatestreamConfig.ROUTER_SPEND_TARGET, spendTarget.toString());
     }
     if (policy != null) {
       settings.putAll(gateSettings(policy));
@@ -242,27 +264,30 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  private ReplayRun.Log read(Path log) throws IOException {
+  private ReplayRun.Log read(Path log, OnRepeat onRepeat) throws IOException {
     if (!Files.isRegularFile(log)) {
       throw new UserError("no such log: " + log);
     }
-    return readLog(log, log.getFileName().toString(), shuffleSeed, limit);
+    return readLog(log, log.getFileName().toString(), shuffleSeed, limit, onRepeat);
   }
 
   /**
-   * A log as one segment of a replay.
+   * A log as one segment of a replay, each id once: the replay experts answer an id from its first row.
    *
    * @param shuffleSeed shuffles the rows when not null
    * @param limit keeps the first this many rows when not null
+   * @param onRepeat what to do with a row whose id an earlier row has
    */
-  static ReplayRun.Log readLog(Path file, String name, Long shuffleSeed, Integer limit) throws IOException {
+  static ReplayRun.Log readLog(Path file, String name, Long shuffleSeed, Integer limit, OnRepeat onRepeat)
+      throws IOException {
     try (WideRoutingLog routingLog = WideRoutingLog.open(file)) {
-      List<WideRoutingLog.Row> rows = new ArrayList<>(routingLog.rows().toList());
+      DistinctRows distinct = DistinctRows.read(routingLog, onRepeat);
+      List<WideRoutingLog.Row> rows = new ArrayList<>(distinct.rows());
       if (shuffleSeed != null) {
         Collections.shuffle(rows, new Random(shuffleSeed));
       }
       return new ReplayRun.Log(name, file, routingLog.experts(),
-          limit == null ? rows : rows.subList(0, Math.min(limit, rows.size())));
+          limit == null ? rows : rows.subList(0, Math.min(limit, rows.size())), distinct.skipped());
     } catch (RoutingLogFormatException e) {
       throw new UserError(e.getMessage());
     }

@@ -132,6 +132,43 @@ class ReplayIT {
   }
 
   @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void logsSharingIdsReplayInOneRunEachRequestAnsweredFromItsOwnLog(@TempDir Path dir) throws Exception {
+    // The same ids in both logs, every expert right in train and wrong in test: a request answered from the
+    // other log's row would show in the segment's quality. q0 repeats in train, its second row wrong.
+    StringBuilder train = new StringBuilder("id,prompt,task,a,b\n");
+    StringBuilder test = new StringBuilder("id,prompt,task,a,b\n");
+    for (int i = 0; i < 40; i++) {
+      train.append("q").append(i).append(",question number ").append(i).append(",t").append(i % 2).append(",1,1\n");
+      test.append("q").append(i).append(",question number ").append(i).append(",t").append(i % 2).append(",0,0\n");
+    }
+    train.append("q0,question number 0,t0,0,0\n");
+    Path trainLog = Files.writeString(dir.resolve("train.csv"), train);
+    Path testLog = Files.writeString(dir.resolve("test.csv"), test);
+
+    Run run = gatestream("replay", trainLog.toString(), testLog.toString(), "--price", "a=0.001", "--price", "b=0.003",
+        "--spend-target", "0.002", "--bucket", "20", "--json", dir.resolve("replay.json").toString());
+    Run strict = gatestream("replay", trainLog.toString(), "--duplicates", "fail");
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    JsonNode segments = new ObjectMapper().readTree(dir.resolve("replay.json").toFile()).get("segments");
+    assertThat(segments.get(0).get("requests").asInt()).isEqualTo(40);
+    assertThat(segments.get(0).get("duplicatesSkipped").asInt()).isEqualTo(1);
+    assertThat(segments.get(0).get("quality").asDouble()).isEqualTo(1.0);
+    assertThat(segments.get(1).get("quality").asDouble()).isEqualTo(0.0);
+    assertThat(segments.get(0).at("/baselines/offline/inSample").asBoolean()).isTrue();
+    assertThat(segments.get(1).at("/baselines/offline/fittedOn").asText()).isEqualTo("train.csv");
+    assertThat(segments.get(1).at("/baselines/offline/knn/quality").asDouble()).isEqualTo(0.0);
+    assertThat(segments.get(1).at("/spend/target").asDouble()).isEqualTo(0.002);
+    assertThat(segments.get(1).has("dominatedBy")).isTrue();
+    assertThat(run.out()).contains("1 duplicate ids skipped", "per-task lookup (in-sample)",
+        "kNN (full information)", "spend ", "against target 0.002000");
+    assertThat(strict.exit()).isEqualTo(2);
+    assertThat(strict.err()).isEqualTo("gatestream: " + trainLog + " line 42: id 'q0' again (first on line 2)"
+        + System.lineSeparator());
+  }
+
+  @Test
   @Timeout(value = 1, unit = TimeUnit.MINUTES)
   void aMalformedLogOrSweepIsOneLineAndExitCode2(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("broken.csv");

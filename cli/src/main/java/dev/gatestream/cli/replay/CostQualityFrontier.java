@@ -15,8 +15,17 @@ public final class CostQualityFrontier {
   public record Point(String label, double cost, double quality, boolean routed) {
 
     boolean dominatedBy(Point other) {
-      return other.quality >= quality && other.cost <= cost && (other.quality > quality || other.cost < cost);
+      return dominates(other.quality, other.cost, quality, cost);
     }
+  }
+
+  /** Sums of the same outcomes in another order differ in the last bits: within this they are equal. */
+  private static final double TOLERANCE = 1e-9;
+
+  /** Whether the first is at least as good for at most the cost, and strictly better or cheaper. */
+  static boolean dominates(double quality, double cost, double otherQuality, double otherCost) {
+    return quality >= otherQuality - TOLERANCE && cost <= otherCost + TOLERANCE
+        && (quality > otherQuality + TOLERANCE || cost < otherCost - TOLERANCE);
   }
 
   private final String segment;

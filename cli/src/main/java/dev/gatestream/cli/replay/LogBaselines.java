@@ -6,19 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * What simple policies score on logged rows. A missing outcome counts as quality 0; an answer costs what
- * the log says it cost, else the expert's configured price.
- */
+/** What simple policies score on logged rows, valued as {@link LoggedOutcomes} says. */
 public final class LogBaselines {
 
   private final List<String> experts;
-  private final Map<String, Double> prices;
+  private final LoggedOutcomes outcomes;
 
   /** @param prices price per call of each expert, for rows without a logged cost; absent = 0 */
   public LogBaselines(List<String> experts, Map<String, Double> prices) {
     this.experts = List.copyOf(experts);
-    this.prices = Map.copyOf(prices);
+    this.outcomes = new LoggedOutcomes(prices);
   }
 
   /** Every baseline of these rows. */
@@ -33,8 +30,8 @@ public final class LogBaselines {
       double quality = 0;
       double cost = 0;
       for (Row row : rows) {
-        quality += quality(row, expert);
-        cost += cost(row, expert);
+        quality += LoggedOutcomes.quality(row, expert);
+        cost += outcomes.cost(row, expert);
       }
       means.put(expert, mean(quality, cost, rows.size()));
     }
@@ -54,8 +51,8 @@ public final class LogBaselines {
       double best = -1;
       double bestCost = 0;
       for (String expert : experts) {
-        double q = quality(row, expert);
-        double c = cost(row, expert);
+        double q = LoggedOutcomes.quality(row, expert);
+        double c = outcomes.cost(row, expert);
         if (q > best || (q == best && c < bestCost)) {
           best = q;
           bestCost = c;
@@ -69,14 +66,5 @@ public final class LogBaselines {
 
   private static Baseline mean(double quality, double cost, int rows) {
     return rows == 0 ? new Baseline(0, 0) : new Baseline(quality / rows, cost / rows);
-  }
-
-  private static double quality(Row row, String expert) {
-    double quality = row.quality(expert);
-    return Double.isNaN(quality) ? 0 : quality;
-  }
-
-  private double cost(Row row, String expert) {
-    return row.cost(expert).orElseGet(() -> prices.getOrDefault(expert, 0.0));
   }
 }

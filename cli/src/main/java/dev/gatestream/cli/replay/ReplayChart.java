@@ -22,8 +22,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * The replay as a picture: the routed quality per bucket against the single best expert, uniform random
- * routing and the oracle (top), and how the traffic was shared among the experts (bottom), over all
- * segments in sequence.
+ * routing and the oracle (top), the routed cost per request per bucket against the spend target if any
+ * (middle), and how the traffic was shared among the experts (bottom), over all segments in sequence.
  */
 public final class ReplayChart {
 
@@ -40,6 +40,8 @@ public final class ReplayChart {
     XYSeries uniform = new XYSeries("uniform random");
     XYSeries oracle = new XYSeries("oracle");
     XYSeries recorded = new XYSeries("recorded deployment");
+    XYSeries routedCost = new XYSeries("gatestream cost per request");
+    XYSeries target = new XYSeries("spend target");
     DefaultTableXYDataset shares = new DefaultTableXYDataset();
     TreeSet<String> experts = new TreeSet<>();
     report.segments().forEach(segment -> experts.addAll(segment.share().keySet()));
@@ -54,6 +56,7 @@ public final class ReplayChart {
         }
         double x = offset + bucket.fromRequest() + bucket.requests();
         routed.add(x, bucket.quality());
+        routedCost.add(x, bucket.cost());
         int i = 0;
         for (String expert : experts) {
           shareSeries.get(i++).add(x, bucket.share().getOrDefault(expert, 0.0));
@@ -65,6 +68,10 @@ public final class ReplayChart {
       step(uniform, offset, offset + segment.requests(), baselines.uniformRandom());
       step(oracle, offset, offset + segment.requests(), baselines.oracle());
       step(recorded, offset, offset + segment.requests(), baselines.recorded());
+      if (segment.spendTarget() > 0) {
+        target.add(offset, segment.spendTarget());
+        target.add(offset + segment.requests(), segment.spendTarget());
+      }
       offset += segment.requests();
     }
     XYSeriesCollection qualities = new XYSeriesCollection();
@@ -90,6 +97,16 @@ public final class ReplayChart {
     NumberAxis qualityAxis = new NumberAxis("quality");
     qualityAxis.setAutoRangeIncludesZero(false);
     XYPlot quality = new XYPlot(qualities, null, qualityAxis, lines);
+    XYSeriesCollection costs = new XYSeriesCollection(routedCost);
+    XYLineAndShapeRenderer costLines = new XYLineAndShapeRenderer(true, true);
+    costLines.setSeriesPaint(0, Color.RED);
+    if (target.getItemCount() > 0) {
+      costs.addSeries(target);
+      costLines.setSeriesPaint(1, Color.BLACK);
+      costLines.setSeriesStroke(1, DASHED);
+      costLines.setSeriesShapesVisible(1, false);
+    }
+    XYPlot cost = new XYPlot(costs, null, new NumberAxis("cost per request, USD"), costLines);
     shareSeries.forEach(shares::addSeries);
     NumberAxis shareAxis = new NumberAxis("share of traffic");
     shareAxis.setRange(0, 1);
@@ -97,8 +114,9 @@ public final class ReplayChart {
 
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("requests replayed"));
     plot.add(quality, 3);
+    plot.add(cost, 2);
     plot.add(share, 2);
-    JFreeChart chart = new JFreeChart("Replay: routed quality and expert share per bucket",
+    JFreeChart chart = new JFreeChart("Replay: routed quality, cost and expert share per bucket",
         JFreeChart.DEFAULT_TITLE_FONT, plot, true);
     chart.setBackgroundPaint(Color.WHITE);
     ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 900);

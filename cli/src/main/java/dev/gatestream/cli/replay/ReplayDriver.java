@@ -89,6 +89,7 @@ public final class ReplayDriver implements AutoCloseable {
     Map<String, ReplayItem> inFlight = new HashMap<>();
     Tally total = new Tally();
     Tally bucket = new Tally();
+    Tally secondHalf = new Tally(); // how a controller holds a target once settled
     List<ReplayReport.Bucket> buckets = new ArrayList<>();
     Map<String, Long> completeness = new TreeMap<>();
     long start = System.nanoTime();
@@ -110,6 +111,9 @@ public final class ReplayDriver implements AutoCloseable {
         double quality = item.quality(result);
         total.add(result, quality);
         bucket.add(result, quality);
+        if (done >= items.size() / 2) {
+          secondHalf.add(result, quality);
+        }
         completeness.merge(result.getCompleteness().name(), 1L, Long::sum);
         scheduleFeedback(item, result, quality);
         done++;
@@ -127,8 +131,8 @@ public final class ReplayDriver implements AutoCloseable {
       }
     }
     requests.flush();
-    return new ReplayReport.Segment(name, items.size(), total.rated, total.quality(), total.cost(), total.share(),
-        baselines, buckets, completeness);
+    return new ReplayReport.Segment(name, items.size(), total.rated, total.quality(), total.cost(), secondHalf.cost(),
+        total.share(), baselines, buckets, completeness);
   }
 
   /** Whether the next item may go: the rate allows it, or its original time (sped up) has come. */

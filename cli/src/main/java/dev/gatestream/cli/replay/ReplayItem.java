@@ -4,6 +4,7 @@ import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.contracts.Score;
+import dev.gatestream.experts.replay.ReplayBackend;
 import dev.gatestream.experts.replay.WideRoutingLog.Row;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,17 +32,33 @@ public interface ReplayItem {
     return result.getOutput() instanceof Score score ? score.getValue() : Double.NaN;
   }
 
-  /** A row of a wide routing log: every expert's logged outcome is known. */
+  /** A row of a wide routing log, sent under its logged id: every expert's logged outcome is known. */
   static ReplayItem of(Row row) {
+    return of(row, row.id(), null);
+  }
+
+  /**
+   * A row of a wide routing log sent under an id of its own, naming the row for the replay experts, so
+   * that a run may replay rows of several logs that share ids.
+   *
+   * @param log the path of the row's log, as the replay experts read it; null to name only the logged id
+   */
+  static ReplayItem of(Row row, String requestId, String log) {
+    Map<String, String> replays = new LinkedHashMap<>();
+    replays.put(ReplayBackend.ID_ATTRIBUTE, row.id());
+    if (log != null) {
+      replays.put(ReplayBackend.LOG_ATTRIBUTE, log);
+    }
     return new ReplayItem() {
       @Override
       public String id() {
-        return row.id();
+        return requestId;
       }
 
       @Override
       public InferenceRequest.Builder request() {
-        return InferenceRequest.newBuilder().setId(row.id()).setTask(row.task()).setText(row.prompt());
+        return InferenceRequest.newBuilder().setId(requestId).setTask(row.task()).setText(row.prompt())
+            .setAttributes(replays);
       }
 
       @Override
@@ -64,7 +81,7 @@ public interface ReplayItem {
             rewards.put(expert, logged); // only what the chosen experts did is observable
           }
         }
-        return Optional.of(Feedback.newBuilder().setRequestId(row.id()).setReward(quality)
+        return Optional.of(Feedback.newBuilder().setRequestId(requestId).setReward(quality)
             .setExpertRewards(rewards).setObservedAtMs(nowMs).build());
       }
     };

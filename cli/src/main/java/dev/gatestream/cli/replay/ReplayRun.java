@@ -2,10 +2,14 @@ package dev.gatestream.cli.replay;
 
 import dev.gatestream.cli.pipeline.ExpertCatalog;
 import dev.gatestream.cli.pipeline.Pipeline;
+import dev.gatestream.cli.pipeline.RoutingComponents;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.experts.replay.WideRoutingLog.Row;
+import dev.gatestream.gating.InvalidInputException;
+import dev.gatestream.gating.RoutingInput;
+import dev.gatestream.gating.features.Featurizer;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.TopicSpec;
@@ -18,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +41,13 @@ public final class ReplayRun {
     String name();
   }
 
-  /** A wide routing log: its name in reports, its file and experts, the rows to send in order. */
-  public record Log(String name, Path file, List<String> experts, List<Row> rows) implements Source {}
+  /**
+   * A wide routing log: its name in reports, its file and experts, the rows to send in order.
+   *
+   * @param duplicatesSkipped rows left out because an earlier row of the log had their id
+   */
+  public record Log(String name, Path file, List<String> experts, List<Row> rows, int duplicatesSkipped)
+      implements Source {}
 
   /**
    * Requests recorded on a deployment's topic, in their original order, with their recorded feedback.
@@ -46,6 +56,10 @@ public final class ReplayRun {
    */
   public record Recorded(String name, List<RecordedRequest> requests, ReplayReport.Baseline recorded)
       implements Source {}
+
+  /** Rows featurized at once (a model featurizer batches them), and how often to say how far it got. */
+  private static final int FEATURE_BATCH = 256;
+  private static final int FEATURE_PROGRESS = 5_000;
 
   private final GatestreamConfig base;
   private final String bootstrap;
@@ -119,7 +133,8 @@ public final class ReplayRun {
     GatestreamConfig config = config(logs, overrides, run, workDir);
     List<ExpertSpec> specs = ExpertCatalog.load(config, home);
     List<String> experts = specs.stream().map(ExpertSpec::name).toList();
-    LogBaselines logBaselines = new LogBaselines(experts, prices(specs));
+    List<ReplayReport.Baselines> baselines = logBaselines(config, logs, experts, prices(specs), label);
+    double spendTarget = config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET);
     Topics topics = Topics.from(config);
     List<TopicSpec<?, ?>> catalogue = topics.all(experts);
     new TopicApplier(admin, clientTimeout).apply(catalogue);
@@ -131,7 +146,9 @@ public final class ReplayRun {
          RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
          ReplayDriver driver = new ReplayDriver(topics, serdes, bootstrap, options, bucket,
              config.getString(GatestreamConfig.TOPIC_PREFIX) + "replay")) {
-      for (Source source : sources) {
+      Iterator<ReplayReport.Baselines> logBaselines = baselines.iterator();
+      for (int s = 0; s < sources.size(); s++) {
+        Source source = sources.get(s);
         long start = System.nanoTime();
         Consumer<ReplayReport.Bucket> progress = completed -> {
           int done = completed.fromRequest() + completed.requests();
@@ -141,11 +158,16 @@ public final class ReplayRun {
           out.flush();
         };
         if (source instanceof Log log) {
-          segments.add(driver.replay(log.name(), log.rows().stream().map(ReplayItem::of).toList(),
-              logBaselines.of(log.rows()), progress));
+          // Each segment's request ids are its own: logs of one run (train and test of a source) may share ids.
+          String segment = (s + 1) + ":";
+          String file = log.file().toAbsolutePath().normalize().toString();
+          segments.add(driver.replay(log.name(), log.rows().stream()
+                  .map(row -> ReplayItem.of(row, segment + row.id(), file)).toList(), logBaselines.next(), progress)
+              .withContext(log.duplicatesSkipped(), spendTarget));
         } else if (source instanceof Recorded recorded) {
           segments.add(driver.replay(recorded.name(), recorded.requests(),
-              new ReplayReport.Baselines(Map.of(), null, null, recorded.recorded()), progress));
+              new ReplayReport.Baselines(Map.of(), null, null, recorded.recorded()), progress)
+              .withContext(0, spendTarget));
         }
       }
     } finally {
@@ -158,6 +180,53 @@ public final class ReplayRun {
       }
     }
     return segments;
+  }
+
+  /**
+   * Each log's baselines, with the offline references fitted on the log before it (in-sample for the
+   * first), computed before the pipeline starts so that they do not slow it.
+   */
+  private List<ReplayReport.Baselines> logBaselines(GatestreamConfig config, List<Log> logs, List<String> experts,
+      Map<String, Double> prices, String label) {
+    LogBaselines simple = new LogBaselines(experts, prices);
+    OfflineReferences offline = new OfflineReferences(experts, prices);
+    List<ReplayReport.Baselines> baselines = new ArrayList<>();
+    try (Featurizer featurizer = RoutingComponents.featurizer(config)) {
+      OfflineReferences.Sample earlier = null;
+      for (Log log : logs) {
+        OfflineReferences.Sample sample = new OfflineReferences.Sample(log.name(), log.rows(),
+            features(featurizer, log, label));
+        baselines.add(simple.of(log.rows()).withOffline(offline.of(earlier, sample)));
+        earlier = sample;
+      }
+    }
+    return baselines;
+  }
+
+  /** The router's features of the log's rows, for the kNN reference; null when it cannot featurize them. */
+  private List<float[]> features(Featurizer featurizer, Log log, String label) {
+    List<float[]> features = new ArrayList<>(log.rows().size());
+    long start = System.nanoTime();
+    int progress = FEATURE_PROGRESS;
+    for (int from = 0; from < log.rows().size(); from += FEATURE_BATCH) {
+      List<RoutingInput> batch = log.rows().subList(from, Math.min(log.rows().size(), from + FEATURE_BATCH)).stream()
+          .map(row -> new RoutingInput(row.id(), row.task(), row.prompt(), null, null)).toList();
+      try {
+        features.addAll(featurizer.featurizeAll(batch));
+      } catch (InvalidInputException e) {
+        out.printf("%s%s: no kNN reference, the %s featurizer refuses its rows: %s%n", label, log.name(),
+            featurizer.name(), e.getMessage());
+        return null;
+      }
+      if (features.size() >= progress || features.size() == log.rows().size()) {
+        progress += FEATURE_PROGRESS;
+        out.printf("%s%s: featurized %d of %d rows for the kNN reference (%s, %.0f/s)%n", label, log.name(),
+            features.size(), log.rows().size(), featurizer.name(),
+            features.size() / ((System.nanoTime() - start) / 1e9));
+        out.flush();
+      }
+    }
+    return features;
   }
 
   private static Map<String, Double> prices(List<ExpertSpec> specs) {

@@ -20,6 +20,9 @@ public final class ReplayTable {
     ReplayReport.Baselines baselines = segment.baselines();
     out.printf("%n== %s: %d requests%s%n", segment.name(), segment.requests(), segment.rated() == segment.requests()
         ? "" : String.format(", quality known for %d (from the recorded feedback)", segment.rated()));
+    if (segment.duplicatesSkipped() > 0) {
+      out.printf("%d duplicate ids skipped (each id replays its first row)%n", segment.duplicatesSkipped());
+    }
     out.printf("%-52s %8s %12s %8s%n", "policy", "quality", "cost/request", "share");
     out.printf("%-52s %8.3f %12.6f%n", "gatestream (routed, learning online)", segment.quality(), segment.cost());
     baselines.singleExperts().forEach((expert, baseline) -> out.printf("%-52s %8.3f %12.6f %7.1f%%%n",
@@ -31,12 +34,34 @@ public final class ReplayTable {
     line(out, "uniform random", baselines.uniformRandom());
     line(out, "oracle (best expert per request)", baselines.oracle());
     line(out, "the recorded deployment (its feedback)", baselines.recorded());
+    ReplayReport.Offline offline = baselines.offline();
+    if (offline != null) {
+      String fit = offline.inSample() ? " (in-sample)" : "";
+      line(out, "per-task lookup" + fit, offline.perTaskLookup());
+      line(out, "per-task lookup, cost-aware" + fit, offline.perTaskLookupCostAware());
+      line(out, offline.inSample() ? "kNN (full information, in-sample)" : "kNN (full information)", offline.knn());
+      out.println(offline.inSample()
+          ? "offline references fitted in-sample on every logged outcome of this log (kNN: each row left out)"
+          : "offline references fitted on every logged outcome of " + offline.fittedOn());
+    }
     ReplayReport.Baseline best = baselines.bestSingleExpert();
     if (best != null) {
       double uniform = baselines.uniformRandom().quality();
       out.printf("routed - best single expert: %+.3f quality (%s); share of the oracle's gain over"
           + " uniform captured: %.0f%%%n", segment.quality() - best.quality(), costRatio(segment.cost(), best.cost()),
           100 * (segment.quality() - uniform) / (baselines.oracle().quality() - uniform));
+    }
+    if (!baselines.singleExperts().isEmpty()) {
+      ReplayReport.Dominating dominating = segment.dominatedBy();
+      out.println(dominating == null ? "on the frontier: no single expert is both better and cheaper"
+          : String.format("dominated by %s (quality %.3f at cost %.6f per request)", dominating.expert(),
+              dominating.quality(), dominating.cost()));
+    }
+    ReplayReport.Spend spend = segment.spend();
+    if (spend != null) {
+      out.printf("spend %.6f per request against target %.6f (%+.1f%%), second half: %.6f (%+.1f%%)%n",
+          spend.cost(), spend.target(), 100 * spend.deviation(), spend.secondHalfCost(),
+          100 * spend.secondHalfDeviation());
     }
     out.println("per bucket: " + String.join(" ", segment.buckets().stream()
         .map(b -> String.format("%.3f", b.quality())).toList()));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class CostQualityFrontierTest {
 
   private static ReplayReport.Segment segment(double quality, double cost) {
-    return new ReplayReport.Segment("test", 100, 100, quality, cost, Map.of(), new ReplayReport.Baselines(
+    return new ReplayReport.Segment("test", 100, 100, quality, cost, cost, Map.of(), new ReplayReport.Baselines(
         Map.of("cheap", new ReplayReport.Baseline(0.60, 0.001), "dear", new ReplayReport.Baseline(0.80, 0.030)),
         new ReplayReport.Baseline(0.70, 0.0155), new ReplayReport.Baseline(0.85, 0.004), null), List.of(), Map.of());
   }

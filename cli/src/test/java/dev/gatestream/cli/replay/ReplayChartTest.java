@@ -43,10 +43,10 @@ class ReplayChartTest {
     List<ReplayReport.Bucket> buckets = List.of(
         new ReplayReport.Bucket(0, 100, 100, first, 0.01, Map.of("a", 0.5, "b", 0.5), 1),
         new ReplayReport.Bucket(100, 100, 100, last, 0.01, Map.of("a", 0.8, "b", 0.2), 2));
-    return new ReplayReport.Segment(name, 200, 200, (first + last) / 2, 0.01, Map.of("a", 0.65, "b", 0.35),
+    return new ReplayReport.Segment(name, 200, 200, (first + last) / 2, 0.01, 0.01, Map.of("a", 0.65, "b", 0.35),
         new ReplayReport.Baselines(
             Map.of("a", new ReplayReport.Baseline(0.58, 0.03), "b", new ReplayReport.Baseline(0.40, 0.001)),
             new ReplayReport.Baseline(0.49, 0.0155), new ReplayReport.Baseline(0.75, 0.01), null),
-        buckets, Map.of("COMPLETE", 200L));
+        buckets, Map.of("COMPLETE", 200L)).withContext(0, 0.012);
   }
 }

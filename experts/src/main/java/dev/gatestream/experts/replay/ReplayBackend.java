@@ -10,6 +10,7 @@ import dev.gatestream.experts.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -18,8 +19,17 @@ import java.util.OptionalLong;
  * An expert that answers what the routing log says it answered: its logged quality as a Score, or
  * its logged response text; with the logged cost and latency when the log has them. It can also
  * really take (a fraction of) the logged latency, so that replays show realistic timing.
+ *
+ * <p>A request answers from the logged row of its id, or of the id and log its attributes name: a
+ * replay that sends the same logged id twice (the same log twice, or train and test splits sharing
+ * ids) gives each request an id of its own and names the row it replays.
  */
 public final class ReplayBackend implements ExpertBackend {
+
+  /** Request attribute: the log (its path) whose row the request replays. */
+  public static final String LOG_ATTRIBUTE = "replay.log";
+  /** Request attribute: the logged id of the row the request replays, when it differs from the request's. */
+  public static final String ID_ATTRIBUTE = "replay.id";
 
   private final String expert;
   private final ReplayLog log;
@@ -53,7 +63,7 @@ public final class ReplayBackend implements ExpertBackend {
     List<Outcome> outcomes = new ArrayList<>(tasks.size());
     long slowest = 0;
     for (ExpertTask task : tasks) {
-      Outcome outcome = outcome(task.getRequestId());
+      Outcome outcome = outcome(task);
       if (outcome instanceof Outcome.Answer a && a.latencyMs().isPresent()) {
         slowest = Math.max(slowest, a.latencyMs().getAsLong());
       }
@@ -70,10 +80,16 @@ public final class ReplayBackend implements ExpertBackend {
     return outcomes;
   }
 
-  private Outcome outcome(String requestId) {
-    Optional<WideRoutingLog.Row> found = log.row(requestId);
+  private Outcome outcome(ExpertTask task) {
+    String requestId = task.getRequestId();
+    Map<String, String> attributes = task.getRequest().getAttributes();
+    String id = attributes.getOrDefault(ID_ATTRIBUTE, requestId);
+    Optional<WideRoutingLog.Row> found = log.row(attributes.get(LOG_ATTRIBUTE), id);
     if (found.isEmpty()) {
-      return Outcome.permanent("request " + requestId + " is not in the replay log");
+      return Outcome.permanent(log.logsWith(id) > 1
+          ? "request " + requestId + ": id '" + id + "' is in several replay logs and the request names none of"
+              + " them (attribute " + LOG_ATTRIBUTE + ")"
+          : "request " + requestId + " is not in the replay log");
     }
     WideRoutingLog.Row row = found.get();
     double quality = row.quality(expert);

@@ -8,19 +8,25 @@ import static dev.gatestream.experts.replay.WideRoutingLogTest.MIXTRAL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.contracts.TextAnswer;
 import dev.gatestream.experts.BackendException;
 import dev.gatestream.experts.BackendSettings.ReplayAnswer;
 import dev.gatestream.experts.Outcome;
+import dev.gatestream.experts.replay.DistinctRows.OnRepeat;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReplayBackendTest {
 
@@ -34,7 +40,7 @@ class ReplayBackendTest {
 
   private static ReplayLog inline(String csv) throws IOException {
     try (WideRoutingLog log = WideRoutingLog.read(new StringReader(csv), "inline.csv")) {
-      return ReplayLog.index(log);
+      return ReplayLog.index(log, OnRepeat.SKIP);
     }
   }
 
@@ -109,28 +115,55 @@ class ReplayBackendTest {
   }
 
   @Test
-  void duplicateIdsAreAFormatError() {
-    assertThatThrownBy(() -> inline("id,prompt,task,x\nq,p,t,1\nq,p,t,0\n"))
-        .isInstanceOf(RoutingLogFormatException.class)
-        .hasMessage("inline.csv line 3: id 'q' again (first on line 2 of inline.csv)");
+  void aRepeatedIdAnswersFromItsFirstRowOrIsRefusedWhenStrict() throws IOException {
+    String csv = "id,prompt,task,x\nq,p,t,1\nq,p,t,0\n";
+    assertThat(inline(csv).row("q").orElseThrow().quality("x")).isEqualTo(1.0);
+    try (WideRoutingLog log = WideRoutingLog.read(new StringReader(csv), "inline.csv")) {
+      assertThatThrownBy(() -> ReplayLog.index(log, OnRepeat.FAIL))
+          .isInstanceOf(RoutingLogFormatException.class)
+          .hasMessage("inline.csv line 3: id 'q' again (first on line 2)");
+    }
   }
 
   @Test
-  void severalLogsAnswerAsOneAndMayNotRepeatAnId(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
-    java.nio.file.Path train = dir.resolve("train.csv");
-    java.nio.file.Path test = dir.resolve("test.csv");
-    java.nio.file.Files.writeString(train, "id,prompt,task,a,b\nt1,p,x,1,0\n");
-    java.nio.file.Files.writeString(test, "id,prompt,task,b,c\ns1,p,y,1,0\n");
+  void severalLogsAnswerAsOne(@TempDir Path dir) throws Exception {
+    Path train = dir.resolve("train.csv");
+    Path test = dir.resolve("test.csv");
+    Files.writeString(train, "id,prompt,task,a,b\nt1,p,x,1,0\n");
+    Files.writeString(test, "id,prompt,task,b,c\ns1,p,y,1,0\n");
     ReplayLog both = ReplayLog.load(List.of(train, test));
     assertThat(both.experts()).containsExactly("a", "b", "c");
     assertThat(both.row("t1")).isPresent();
     assertThat(both.row("s1").orElseThrow().quality("b")).isEqualTo(1.0);
+  }
 
-    java.nio.file.Files.writeString(test, "id,prompt,task,b\nt1,p,y,1\n");
-    assertThatThrownBy(() -> ReplayLog.load(List.of(train, test)))
+  @Test
+  void logsSharingAnIdAnswerFromTheLogTheRequestNames(@TempDir Path dir) throws Exception {
+    Path train = dir.resolve("train.csv");
+    Path test = dir.resolve("test.csv");
+    Files.writeString(train, "id,prompt,task,b\nt1,p,x,0\n");
+    Files.writeString(test, "id,prompt,task,b\nt1,p,y,1\n");
+    ReplayBackend b = new ReplayBackend("b", ReplayLog.load(List.of(train, test)), ReplayAnswer.SCORE, 0);
+
+    // Each request has an id of its own and names the log and logged id it replays.
+    List<Outcome> outcomes = b.answer(List.of(replaying("1:t1", train, "t1"),
+        replaying("2:t1", dir.resolve("../" + dir.getFileName() + "/test.csv"), "t1")), TIMEOUT);
+    Outcome unnamed = b.answer(List.of(task("t1", "b", farFuture())), TIMEOUT).get(0);
+
+    assertThat(outcomes).extracting(outcome -> ((Outcome.Answer) outcome).output())
+        .containsExactly(new Score(0.0), new Score(1.0));
+    assertThat(unnamed).isInstanceOf(Outcome.Failure.class);
+    assertThat(unnamed.toString()).contains("id 't1' is in several replay logs");
+    assertThatThrownBy(() -> ReplayLog.load(List.of(train, test), OnRepeat.FAIL))
         .isInstanceOf(RoutingLogFormatException.class)
         .hasMessage(test + " line 2: id 't1' again (first on line 2 of " + train + ")");
+  }
+
+  private static ExpertTask replaying(String requestId, Path log, String loggedId) {
+    ExpertTask task = task(requestId, "b", farFuture());
+    task.getRequest().setAttributes(Map.of(ReplayBackend.LOG_ATTRIBUTE, log.toString(),
+        ReplayBackend.ID_ATTRIBUTE, loggedId));
+    return task;
   }
 
   private static ReplayLog inlineUnchecked(String csv) {

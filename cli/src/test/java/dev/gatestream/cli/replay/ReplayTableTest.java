@@ -1,0 +1,63 @@
+package dev.gatestream.cli.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReplayTableTest {
+
+  private static final ReplayReport.Baselines BASELINES = new ReplayReport.Baselines(
+      Map.of("cheap", new ReplayReport.Baseline(0.60, 0.001), "dear", new ReplayReport.Baseline(0.80, 0.030)),
+      new ReplayReport.Baseline(0.70, 0.0155), new ReplayReport.Baseline(0.85, 0.004), null)
+      .withOffline(new ReplayReport.Offline("train.csv", false, new ReplayReport.Baseline(0.75, 0.02),
+          new ReplayReport.Baseline(0.74, 0.01), new ReplayReport.Baseline(0.78, 0.02)));
+
+  private static ReplayReport.Segment segment(double quality, double cost, double secondHalfCost) {
+    return new ReplayReport.Segment("test.csv", 100, 100, quality, cost, secondHalfCost, Map.of(), BASELINES,
+        List.of(), Map.of());
+  }
+
+  private static String table(ReplayReport.Segment segment) {
+    StringWriter text = new StringWriter();
+    ReplayTable.print(new ReplayReport(List.of(segment)), new PrintWriter(text));
+    return text.toString();
+  }
+
+  @Test
+  void aSingleExpertBetterAndCheaperDominatesTheRouter() throws Exception {
+    ReplayReport.Segment segment = segment(0.59, 0.002, 0.002);
+
+    assertThat(segment.dominatedBy()).isEqualTo(new ReplayReport.Dominating("cheap", 0.60, 0.001));
+    assertThat(table(segment)).contains("dominated by cheap (quality 0.600 at cost 0.001000 per request)");
+    JsonNode json = new ObjectMapper().valueToTree(segment);
+    assertThat(json.at("/dominatedBy/expert").asText()).isEqualTo("cheap");
+    assertThat(json.get("spend").isNull()).isTrue();
+  }
+
+  @Test
+  void aRouterNoExpertBeatsOnBothIsOnTheFrontier() {
+    ReplayReport.Segment segment = segment(0.70, 0.010, 0.010);
+
+    assertThat(segment.dominatedBy()).isNull();
+    assertThat(table(segment)).contains("on the frontier: no single expert is both better and cheaper")
+        .contains("per-task lookup  ", "per-task lookup, cost-aware", "kNN (full information)",
+            "offline references fitted on every logged outcome of train.csv");
+  }
+
+  @Test
+  void theSpendIsReportedAgainstTheTargetOverallAndInTheSecondHalf() {
+    ReplayReport.Segment segment = segment(0.70, 0.012, 0.0099).withContext(3, 0.01);
+
+    assertThat(table(segment)).contains("3 duplicate ids skipped",
+        "spend 0.012000 per request against target 0.010000 (+20.0%), second half: 0.009900 (-1.0%)");
+    JsonNode json = new ObjectMapper().valueToTree(segment);
+    assertThat(json.at("/spend/secondHalfDeviation").asDouble()).isBetween(-0.0101, -0.0099);
+    assertThat(json.get("duplicatesSkipped").asInt()).isEqualTo(3);
+  }
+}
