@@ -72,9 +72,11 @@ final class PipelineFixture implements AutoCloseable {
         GatestreamConfig.EXPERTS, String.join(",", experts),
         GatestreamConfig.EXPERTS_REPLAY_LOG, log.toString(),
         GatestreamConfig.STREAMS_STATE_DIR, workDir.resolve("state").toString(),
-        GatestreamConfig.ROUTER_FEATURIZER, "hashed",
+        GatestreamConfig.ROUTER_FEATURES, "hashed",
         GatestreamConfig.ROUTER_FEATURE_DIMENSION, "64",
-        // Zero initial weights make every expert equally likely: spread the load over all of them.
+        // Top-2 of a softmax whose zero initial weights make every expert equally likely: the load spreads.
+        GatestreamConfig.ROUTER_GATE, "softmax-top-k",
+        GatestreamConfig.ROUTER_GATE_K, "2",
         GatestreamConfig.ROUTER_EXPLORATION, "temperature"));
     values.putAll(settings);
     config = new ConfigLoader(Map.of()).load(null, values);
