@@ -33,25 +33,23 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", description = {
     "Bring up the local stack (unless bootstrap points elsewhere) and replay the bundled slice of RouteLLM's"
         + " logged traffic (GPT-4 and Mixtral on GSM8K and six MMLU subjects, examples/demo) through the whole"
-        + " pipeline: router with a cost-aware success-predictor gate, replay experts, fusion and the Flink"
-        + " adaptation job learning online, train rows then held-out test rows. Ends with the report and a chart."})
+        + " pipeline: the default bandit gate (per expert: ridge-learned quality plus an optimism bonus minus"
+        + " the priced expected cost) with a spend target of $0.012 per request (40% of always-GPT-4), replay"
+        + " experts, fusion and the Flink adaptation job learning online, train rows then held-out test rows."
+        + " Ends with the report and a chart."})
 final class DemoCommand implements Callable<Integer> {
 
   static final String MIXTRAL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
   static final String GPT4 = "gpt-4-1106-preview";
 
   /**
-   * The demo's routing, unless the configuration sets otherwise: one expert per request by a softmax gate
-   * over scores that LinUCB learns per expert from the feedback (predicted quality plus an exploration
-   * bonus that shrinks as an expert's outcomes on similar requests accumulate), sampled at temperature
-   * 0.25 so the logged propensities stay positive. With so few rows, learning needs fresh weights: they
-   * are published every 20 examples or 200 ms and at most 5 requests are in flight. Prices (GPT-4 at 50 times Mixtral's per call) only
-   * count the cost; the success-predictor gate weighs them (see the README's frontier).
+   * The demo's routing, unless the configuration sets otherwise: the defaults (the bandit gate, one expert
+   * per request, over the ridge learner's per-task quality), with GPT-4 priced at 50 times Mixtral and the
+   * spend held at 40% of always-GPT-4 by the spend controller. With so few rows, learning needs fresh
+   * weights: they are published every 20 examples or 200 ms and at most 5 requests are in flight.
    */
   private static final Map<String, String> DEMO_SETTINGS = Map.of(
-      GatestreamConfig.ROUTER_GATE, "softmax-top-k",
-      GatestreamConfig.ROUTER_GATE_K, "1",
-      GatestreamConfig.ADAPTATION_LEARNER, "linucb",
+      GatestreamConfig.ROUTER_SPEND_TARGET, "0.012",
       GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES, "20",
       GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "200",
       GatestreamConfig.EXPERTS_PRICES, MIXTRAL + "=0.0006," + GPT4 + "=0.03");
