@@ -3,17 +3,21 @@ package dev.gatestream.gating.learning;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
-/** Length-checked double arrays in a learner's binary state. */
+/**
+ * Length-checked double arrays in a learner's binary state, copied in bulk: the Flink job writes the
+ * whole state after every example, and value-by-value writes made that the job's bottleneck.
+ */
 final class Codec {
 
   private Codec() {}
 
   static void writeArray(DataOutput out, double[] values) throws IOException {
     out.writeInt(values.length);
-    for (double value : values) {
-      out.writeDouble(value);
-    }
+    byte[] bytes = new byte[values.length * Double.BYTES];
+    ByteBuffer.wrap(bytes).asDoubleBuffer().put(values);
+    out.write(bytes);
   }
 
   /** Fills target, which must have the stored length: a learner state never changes its shape. */
@@ -22,8 +26,8 @@ final class Codec {
     if (length != target.length) {
       throw new IOException("stored array has " + length + " values, expected " + target.length);
     }
-    for (int i = 0; i < length; i++) {
-      target[i] = in.readDouble();
-    }
+    byte[] bytes = new byte[length * Double.BYTES];
+    in.readFully(bytes);
+    ByteBuffer.wrap(bytes).asDoubleBuffer().get(target);
   }
 }

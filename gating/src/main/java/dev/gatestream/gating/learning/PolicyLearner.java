@@ -46,6 +46,8 @@ public final class PolicyLearner {
   // Per expert: discounted cost sum, its discounted weight, and the outcomes learned (undiscounted).
   private final List<double[]> spend = new ArrayList<>();
   private long examples;
+  // The last state's size: the next one is as large, so its buffer is allocated once.
+  private int stateSize = 1024;
 
   /** @param experts the configured experts, in the order snapshots list them; others join as they appear */
   public PolicyLearner(LearnerSettings settings, List<String> experts) {
@@ -193,7 +195,7 @@ public final class PolicyLearner {
 
   /** The learner's whole state, for Flink's keyed state. */
   public byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(stateSize);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(FORMAT);
       out.writeUTF(settings.kind().id());
@@ -214,6 +216,7 @@ public final class PolicyLearner {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    stateSize = bytes.size();
     return bytes.toByteArray();
   }
 

@@ -38,6 +38,8 @@ final class RidgeModel implements ExpertModel {
   private final double biasLambda;
   private final double[] gram;
   private final double[] moments;
+  // The factorization publish() made, which variances() reads next for the same state.
+  private Cholesky published;
 
   RidgeModel(LearnerSettings settings, int dimension) {
     this.kind = settings.kind();
@@ -58,6 +60,7 @@ final class RidgeModel implements ExpertModel {
 
   @Override
   public void update(double[] x, double target, double importance) {
+    published = null;
     double[] z = withBias(x);
     for (int i = 0; i < size; i++) {
       for (int j = 0; j < size; j++) {
@@ -79,6 +82,7 @@ final class RidgeModel implements ExpertModel {
   @Override
   public double[] publish(SplittableRandom random, ContextMoments contexts) {
     Cholesky cholesky = new Cholesky(gram, size);
+    published = cholesky;
     double[] theta = cholesky.solve(moments);
     if (kind == LearnerKind.RIDGE) {
       return theta;
@@ -101,7 +105,8 @@ final class RidgeModel implements ExpertModel {
 
   @Override
   public double[] variances() {
-    double[] inverse = new Cholesky(gram, size).inverse();
+    double[] inverse = (published != null ? published : new Cholesky(gram, size)).inverse();
+    published = null;
     double[] diagonal = new double[size];
     for (int i = 0; i < size; i++) {
       diagonal[i] = inverse[i * size + i];
