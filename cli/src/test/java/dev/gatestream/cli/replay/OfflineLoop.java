@@ -62,7 +62,11 @@ public final class OfflineLoop {
     GatestreamConfig config = new ConfigLoader(Map.of()).load(null, values);
     Featurizer featurizer = RoutingComponents.featurizer(config);
     GateSpec spec = RoutingComponents.gateSpec(config);
-    List<Expert> pool = experts.stream().map(name -> new Expert(name, 0)).toList();
+    Map<String, Double> prices = new HashMap<>();
+    for (String price : config.getList(GatestreamConfig.EXPERTS_PRICES)) {
+      prices.put(price.substring(0, price.lastIndexOf('=')), Double.parseDouble(price.substring(price.lastIndexOf('=') + 1)));
+    }
+    List<Expert> pool = experts.stream().map(name -> new Expert(name, prices.getOrDefault(name, 0.0))).toList();
     GateFactory factory = RoutingComponents.gateFactory(spec, pool, featurizer.dimension());
     AdaptationSettings settings = AdaptationSettings.from(config);
     PolicyLearner learner = new PolicyLearner(settings.learner(), experts);
@@ -87,7 +91,7 @@ public final class OfflineLoop {
         for (Choice choice : chosen) {
           double logged = row.quality(choice.expert());
           logged = Double.isNaN(logged) ? 0 : logged;
-          double c = row.cost(choice.expert()).orElse(0);
+          double c = row.cost(choice.expert()).orElse(prices.getOrDefault(choice.expert(), 0.0));
           q += choice.gateWeight() * logged;
           cost += c;
           if (i >= rows.size() / 2) {
