@@ -19,12 +19,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Avro contracts to the job's plain records and back, at the edges of the job. */
-final class Conversions {
+/**
+ * Avro contracts to the job's plain records and back, at the edges of the job; {@code gatestream evaluate}
+ * reads its records through these too, so that both judge the same fields.
+ */
+public final class Conversions {
 
   private Conversions() {}
 
-  static DecisionEvent decision(RoutingDecision decision) {
+  public static DecisionEvent decision(RoutingDecision decision) {
     List<ChosenExpert> chosen = decision.getChosen();
     String[] experts = new String[chosen.size()];
     double[] propensities = new double[chosen.size()];
@@ -41,7 +44,7 @@ final class Conversions {
         propensities, x, decision.getDeadlineMs(), decision.getDecidedAtMs());
   }
 
-  static ResultEvent result(ExpertResult result) {
+  public static ResultEvent result(ExpertResult result) {
     boolean ok = result.getStatus() == ResultStatus.OK;
     Object output = result.getOutput();
     AnswerKind kind = AnswerKind.NONE;
@@ -71,7 +74,7 @@ final class Conversions {
     return best;
   }
 
-  static FeedbackEvent feedback(Feedback feedback) {
+  public static FeedbackEvent feedback(Feedback feedback) {
     Map<String, Double> rewards = feedback.getExpertRewards();
     String[] experts = rewards.keySet().toArray(new String[0]);
     double[] values = new double[experts.length];

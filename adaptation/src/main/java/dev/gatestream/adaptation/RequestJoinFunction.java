@@ -6,13 +6,17 @@ import dev.gatestream.adaptation.events.Unjoined;
 import dev.gatestream.gating.learning.DecisionEvent;
 import dev.gatestream.gating.learning.ExpertFeedback;
 import dev.gatestream.gating.learning.FeedbackEvent;
+import dev.gatestream.gating.learning.FeedbackMerge;
 import dev.gatestream.gating.learning.ResultEvent;
 import dev.gatestream.gating.learning.Rewards;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
@@ -27,13 +31,21 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Joins, per request id, the routing decision, the chosen experts' results and the feedback into one
- * training example. It is emitted as soon as decision, feedback and every chosen expert's result are
- * there; when some results are missing, once the watermark passes the request's deadline (experts drop
- * work past it). A request not joined within the TTL (event time) after its first record expires:
- * decisions without feedback and feedback without a decision (late feedback included) go to the
- * {@link #UNJOINED} side output and are counted. After a join the request is remembered until the TTL so
- * that duplicates and stragglers are dropped rather than joined twice.
+ * Joins, per request id, the routing decision, the chosen experts' results and the feedback into a
+ * training example, scored by {@link Rewards} on the request's feedback records merged by
+ * {@link FeedbackMerge}, as {@code gatestream evaluate} scores it. It is emitted as soon as decision,
+ * feedback and every chosen expert's result are there; when some results are missing, once the watermark
+ * passes the request's deadline (experts drop work past it). A request not joined within the TTL (event
+ * time) after its first record expires: decisions without feedback and feedback without a decision (late
+ * feedback included) go to the {@link #UNJOINED} side output and are counted, and so does a joined request
+ * nothing could be learned from by then.
+ *
+ * <p>After the join the request is kept until the TTL and later records merge in. A learner cannot take
+ * an update back, and learning a request twice would count it twice, so each expert is learned from once:
+ * experts that later records make judgeable for the first time (feedback for an expert the first record
+ * said nothing about, a straggling result) go out in a follow-up example with only them; a changed reward
+ * of an expert already learned from is counted in {@code rewardsCorrectedAfterJoin}, not relearned.
+ * {@code gatestream evaluate} scores with all the records, as the job would have without corrections.
  */
 public final class RequestJoinFunction extends KeyedProcessFunction<String, JoinInput, TrainingExample> {
 
@@ -54,10 +66,14 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
 
   private transient ValueState<DecisionEvent> decision;
   private transient MapState<String, ResultEvent> results;
-  private transient ValueState<FeedbackEvent> feedback;
+  private transient ListState<FeedbackEvent> feedback;
+  /** Each expert learned from, with its reward as last scored. */
+  private transient MapState<String, Double> learned;
   private transient ValueState<Progress> progress;
   private transient Rewards rewards;
   private transient Counter joined;
+  private transient Counter followUps;
+  private transient Counter corrected;
   private transient Counter decisionsExpired;
   private transient Counter feedbackExpired;
   private transient Counter noReward;
@@ -78,13 +94,17 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
         new ValueStateDescriptor<>("decision", TypeInformation.of(DecisionEvent.class)), ttl));
     results = getRuntimeContext().getMapState(withTtl(
         new MapStateDescriptor<>("results", Types.STRING, TypeInformation.of(ResultEvent.class)), ttl));
-    feedback = getRuntimeContext().getState(withTtl(
-        new ValueStateDescriptor<>("feedback", TypeInformation.of(FeedbackEvent.class)), ttl));
+    feedback = getRuntimeContext().getListState(withTtl(
+        new ListStateDescriptor<>("feedbackRecords", TypeInformation.of(FeedbackEvent.class)), ttl));
+    learned = getRuntimeContext().getMapState(withTtl(
+        new MapStateDescriptor<>("learned", Types.STRING, Types.DOUBLE), ttl));
     progress = getRuntimeContext().getState(withTtl(
         new ValueStateDescriptor<>("progress", TypeInformation.of(Progress.class)), ttl));
     rewards = new Rewards(lambda);
     var metrics = getRuntimeContext().getMetricGroup();
     joined = metrics.counter("examplesJoined");
+    followUps = metrics.counter("followUpExamples");
+    corrected = metrics.counter("rewardsCorrectedAfterJoin");
     decisionsExpired = metrics.counter("decisionsExpired");
     feedbackExpired = metrics.counter("feedbackExpired");
     noReward = metrics.counter("joinedWithoutReward");
@@ -105,16 +125,24 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
       ctx.timerService().registerEventTimeTimer(expiresAt);
       current = new Progress(expiresAt, 0, false);
     }
+    if (input.decision() != null) {
+      if (decision.value() == null) {
+        decision.update(input.decision());
+      }
+    } else if (input.result() != null) {
+      if (!results.contains(input.result().expert())) {
+        results.put(input.result().expert(), input.result());
+      }
+    } else {
+      feedback.add(input.feedback());
+    }
     if (current.joined()) {
       afterJoin.inc();
+      // Null when the request was joined by a version that cleared its state at the join.
+      if (decision.value() != null) {
+        learn(decision.value(), out);
+      }
       return;
-    }
-    if (input.decision() != null && decision.value() == null) {
-      decision.update(input.decision());
-    } else if (input.result() != null && !results.contains(input.result().expert())) {
-      results.put(input.result().expert(), input.result());
-    } else if (input.feedback() != null && feedback.value() == null) {
-      feedback.update(input.feedback());
     }
     progress.update(tryJoin(current, false, ctx, out));
   }
@@ -134,9 +162,12 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
     }
     if (!current.joined()) {
       current = tryJoin(current, true, ctx, out);
-      if (!current.joined()) {
-        expire(timestamp, ctx);
-      }
+    }
+    if (!current.joined()) {
+      expire(timestamp, ctx);
+    } else if (learned.isEmpty() && decision.value() != null) {
+      noReward.inc();
+      ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), Unjoined.Reason.NO_REWARD, timestamp));
     }
     if (current.resultsDueAtMs() != 0) {
       ctx.timerService().deleteEventTimeTimer(current.resultsDueAtMs());
@@ -149,23 +180,64 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
     if (decision.value() != null) {
       decisionsExpired.inc();
       ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), Unjoined.Reason.DECISION_EXPIRED, timestamp));
-    } else if (feedback.value() != null) {
+    } else if (feedback.get().iterator().hasNext()) {
       feedbackExpired.inc();
       ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), Unjoined.Reason.FEEDBACK_EXPIRED, timestamp));
     }
   }
 
   /**
-   * Emits the example when decision and feedback are there and either every chosen expert has answered
-   * or force is set; otherwise waits for the results until the deadline.
+   * Joins when decision and feedback are there and either every chosen expert has answered or force is
+   * set; otherwise waits for the results until the deadline.
    */
   private Progress tryJoin(Progress current, boolean force, Context ctx, Collector<TrainingExample> out)
       throws Exception {
     DecisionEvent d = decision.value();
-    FeedbackEvent f = feedback.value();
-    if (d == null || f == null) {
+    if (d == null || !feedback.get().iterator().hasNext()) {
       return current;
     }
+    if (!force && answered(d).size() < d.chosen().length) {
+      if (current.resultsDueAtMs() != 0) {
+        return current;
+      }
+      ctx.timerService().registerEventTimeTimer(d.deadlineMs());
+      return new Progress(current.expiresAtMs(), d.deadlineMs(), false);
+    }
+    learn(d, out);
+    if (current.resultsDueAtMs() != 0) {
+      ctx.timerService().deleteEventTimeTimer(current.resultsDueAtMs());
+    }
+    return new Progress(current.expiresAtMs(), 0, true);
+  }
+
+  /** Emits what the experts not learned from yet earned; counts changed rewards of the others. */
+  private void learn(DecisionEvent d, Collector<TrainingExample> out) throws Exception {
+    List<FeedbackEvent> records = new ArrayList<>();
+    feedback.get().forEach(records::add);
+    if (records.isEmpty()) {
+      return;
+    }
+    FeedbackEvent f = FeedbackMerge.merge(records);
+    boolean first = learned.isEmpty();
+    List<ExpertFeedback> fresh = new ArrayList<>();
+    for (ExpertFeedback one : rewards.score(d, answered(d), f)) {
+      Double before = learned.get(one.expert());
+      if (before == null) {
+        fresh.add(one);
+      } else if (before != one.reward()) {
+        corrected.inc();
+      }
+      learned.put(one.expert(), one.reward());
+    }
+    if (fresh.isEmpty()) {
+      return;
+    }
+    (first ? joined : followUps).inc();
+    out.collect(new TrainingExample(d.requestId(), d.policy(), d.features(), fresh.toArray(new ExpertFeedback[0]),
+        f.observedAtMs()));
+  }
+
+  private Map<String, ResultEvent> answered(DecisionEvent d) throws Exception {
     Map<String, ResultEvent> answered = new HashMap<>();
     for (String expert : d.chosen()) {
       ResultEvent result = results.get(expert);
@@ -173,32 +245,13 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
         answered.put(expert, result);
       }
     }
-    if (!force && answered.size() < d.chosen().length) {
-      if (current.resultsDueAtMs() != 0) {
-        return current;
-      }
-      ctx.timerService().registerEventTimeTimer(d.deadlineMs());
-      return new Progress(current.expiresAtMs(), d.deadlineMs(), false);
-    }
-    List<ExpertFeedback> scored = rewards.score(d, answered, f);
-    if (scored.isEmpty()) {
-      noReward.inc();
-      ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), Unjoined.Reason.NO_REWARD, f.observedAtMs()));
-    } else {
-      joined.inc();
-      out.collect(new TrainingExample(d.requestId(), d.policy(), d.features(),
-          scored.toArray(new ExpertFeedback[0]), f.observedAtMs()));
-    }
-    if (current.resultsDueAtMs() != 0) {
-      ctx.timerService().deleteEventTimeTimer(current.resultsDueAtMs());
-    }
-    clear();
-    return new Progress(current.expiresAtMs(), 0, true);
+    return answered;
   }
 
   private void clear() {
     decision.clear();
     results.clear();
     feedback.clear();
+    learned.clear();
   }
 }

@@ -143,12 +143,97 @@ class RequestJoinFunctionTest {
   }
 
   @Test
-  void joinedRequestsWithoutAnyUsableRewardGoToTheSideOutput() throws Exception {
+  void joinedRequestsWithoutAnyUsableRewardByTheTtlGoToTheSideOutput() throws Exception {
     send(JoinInput.of(decision("r1", 100, "a")));
     send(JoinInput.of(result("r1", "a", 200)));
     send(JoinInput.of(new FeedbackEvent("r1", Double.NaN, null, new String[0], new double[0], 300)));
+    assertThat(unjoined()).isEmpty();
+
+    harness.processWatermark(100 + TTL);
 
     assertThat(harness.extractOutputValues()).isEmpty();
     assertThat(unjoined()).containsExactly(Unjoined.Reason.NO_REWARD);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  private static FeedbackEvent expertFeedback(String id, long at, String expert, double reward) {
+    return new FeedbackEvent(id, Double.NaN, null, new String[] {expert}, new double[] {reward}, at);
+  }
+
+  @Test
+  void feedbackRecordsBeforeTheJoinAreMerged() throws Exception {
+    send(JoinInput.of(decision("r1", 100, "a", "b")));
+    send(JoinInput.of(expertFeedback("r1", 300, "a", 0.2)));
+    send(JoinInput.of(new FeedbackEvent("r1", 0.6, null, new String[] {"a"}, new double[] {0.9}, 250)));
+    send(JoinInput.of(result("r1", "a", 200)));
+    send(JoinInput.of(result("r1", "b", 210)));
+
+    assertThat(harness.extractOutputValues()).singleElement().satisfies(example -> {
+      // a's reward of 300 overrides that of 250; b has only the request's reward.
+      assertThat(example.experts()).extracting(one -> one.expert()).containsExactly("a", "b");
+      assertThat(example.experts()).extracting(one -> one.reward()).containsExactly(0.2, 0.6);
+      assertThat(example.feedbackAtMs()).isEqualTo(300);
+    });
+  }
+
+  @Test
+  void laterRecordsTeachOnlyTheExpertsNotLearnedFromYet() throws Exception {
+    send(JoinInput.of(decision("r1", 100, "a", "b")));
+    send(JoinInput.of(result("r1", "a", 200)));
+    send(JoinInput.of(result("r1", "b", 210)));
+    send(JoinInput.of(expertFeedback("r1", 300, "a", 1)));
+    send(JoinInput.of(expertFeedback("r1", 400, "b", 0.5)));
+    send(JoinInput.of(expertFeedback("r1", 500, "a", 0)));
+    send(JoinInput.of(expertFeedback("r1", 600, "b", 0.5)));
+
+    List<TrainingExample> examples = harness.extractOutputValues();
+    assertThat(examples).hasSize(2);
+    assertThat(examples.get(0).experts()).extracting(one -> one.expert() + "=" + one.reward())
+        .containsExactly("a=1.0");
+    assertThat(examples.get(1).experts()).extracting(one -> one.expert() + "=" + one.reward())
+        .containsExactly("b=0.5");
+    harness.processWatermark(100 + TTL);
+    assertThat(unjoined()).isEmpty();
+    assertThat(harness.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void aResultAfterTheDeadlineJoinIsLearnedInAFollowUp() throws Exception {
+    send(JoinInput.of(decision("r1", 100, "a", "b")));
+    send(JoinInput.of(result("r1", "a", 200)));
+    send(JoinInput.of(feedback("r1", 300)));
+    harness.processWatermark(1_100);
+    send(JoinInput.of(new ResultEvent("r1", "b", false, AnswerKind.NONE, null, Double.NaN, 0, 1_200)));
+
+    assertThat(harness.extractOutputValues()).extracting(example -> example.experts()[0].expert() + "="
+        + example.experts()[0].quality()).containsExactly("a=1.0", "b=0.0");
+  }
+
+  @Test
+  void feedbackWithASignalAfterOneWithoutIsLearned() throws Exception {
+    send(JoinInput.of(decision("r1", 100, "a")));
+    send(JoinInput.of(result("r1", "a", 200)));
+    send(JoinInput.of(new FeedbackEvent("r1", Double.NaN, null, new String[0], new double[0], 300)));
+    send(JoinInput.of(feedback("r1", 400)));
+    harness.processWatermark(100 + TTL);
+
+    assertThat(harness.extractOutputValues()).hasSize(1);
+    assertThat(unjoined()).isEmpty();
+  }
+
+  @Test
+  void costIsPricedAtLambda() throws Exception {
+    harness.close();
+    harness = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new RequestJoinFunction(TTL, 10)), JoinInput::requestId, Types.STRING);
+    harness.open();
+    send(JoinInput.of(decision("r1", 100, "a")));
+    send(JoinInput.of(new ResultEvent("r1", "a", true, AnswerKind.TEXT, "Yes.", Double.NaN, 0.02, 200)));
+    send(JoinInput.of(new FeedbackEvent("r1", Double.NaN, "yes", new String[0], new double[0], 300)));
+
+    assertThat(harness.extractOutputValues()).singleElement().satisfies(example -> {
+      assertThat(example.experts()[0].quality()).isEqualTo(1);
+      assertThat(example.experts()[0].reward()).isEqualTo(1 - 10 * 0.02);
+    });
   }
 }

@@ -14,6 +14,7 @@ import dev.gatestream.cli.source.TopicRange;
 import dev.gatestream.cli.source.TopicRangeReader;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
@@ -63,8 +64,8 @@ import picocli.CommandLine.Spec;
         + " candidate the logged propensities cannot support."})
 final class EvaluateCommand implements Callable<Integer> {
 
-  /** How much earlier than its decision a feedback record's timestamp may be (producers' clocks differ). */
-  private static final Duration FEEDBACK_CLOCK_SKEW = Duration.ofMinutes(5);
+  /** How much earlier than its decision a result's or feedback's timestamp may be (producers' clocks differ). */
+  private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
@@ -79,6 +80,11 @@ final class EvaluateCommand implements Callable<Integer> {
       + " feedback is (default: the configured feedback topic, from 5 minutes before the first decision read).")
   String feedback;
 
+  @Option(names = "--results", paramLabel = "kafka:TOPIC[@FROM..TO]", description = "Where the chosen experts'"
+      + " results are, judged against the feedback as the adaptation job judges them (default: the configured"
+      + " expert-results topic, from 5 minutes before the first decision read).")
+  String results;
+
   @Option(names = "--policy", required = true, paramLabel = "CANDIDATE", description = {
       "uniform, always:EXPERT, or a gate KIND[:KEY=VALUE,...] with router settings without their router.gate."
           + " or router. prefix, e.g. softmax-top-k:k=1,exploration=none (other router settings: the"
@@ -91,8 +97,8 @@ final class EvaluateCommand implements Callable<Integer> {
   String weights;
 
   @Option(names = "--estimand", defaultValue = "total", paramLabel = "total|mean", description = "total: expected"
-      + " total reward of the experts the candidate selects per request; mean: per selected expert"
-      + " (default: ${DEFAULT-VALUE}).")
+      + " total reward (quality - router.gate.lambda x cost, and either part) of the experts the candidate"
+      + " selects per request; mean: per selected expert (default: ${DEFAULT-VALUE}).")
   String estimand;
 
   @Option(names = "--resamples", defaultValue = "1000", paramLabel = "N",
@@ -118,8 +124,8 @@ final class EvaluateCommand implements Callable<Integer> {
   Path json;
 
   /** What was read and how much of it is usable. */
-  record Source(String decisions, String feedback, int decisionRecords, int unreadable, String firstUnreadable,
-      int duplicates, int withFeedback) {}
+  record Source(String decisions, String results, String feedback, int decisionRecords, int unreadable,
+      String firstUnreadable, int duplicates, int withFeedback) {}
 
   /** The whole report, as --json writes it. */
   record Report(Source source, String candidate, Evaluation evaluation, double seconds) {}
@@ -129,7 +135,7 @@ final class EvaluateCommand implements Callable<Integer> {
     long start = System.nanoTime();
     PrintWriter out = spec.commandLine().getOut();
     GatestreamConfig base = options.load();
-    EvaluationSettings settings = settings();
+    EvaluationSettings settings = settings(base);
     CandidateSpec candidate = CandidateSpec.parse(policy);
     GatestreamConfig config = candidate instanceof CandidateSpec.Gate gate ? withSettings(base, gate.settings()) : base;
 
@@ -142,19 +148,20 @@ final class EvaluateCommand implements Callable<Integer> {
       entries = read.entries();
       source = read.source();
     } else {
-      if (feedback != null) {
-        throw new UserError("--feedback goes with --decisions kafka:...; a decisions file carries its rewards");
+      if (feedback != null || results != null) {
+        throw new UserError((feedback != null ? "--feedback" : "--results") + " goes with --decisions kafka:...;"
+            + " a decisions file carries what each chosen expert earned");
       }
       Path file = Path.of(decisions);
       if (!Files.isRegularFile(file)) {
         throw new UserError("no such decisions file: " + file + " (or did you mean kafka:" + decisions + "?)");
       }
       entries = DecisionLines.read(file);
-      source = new Source(decisions, null, entries.size(), 0, null, 0, entries.size());
+      source = new Source(decisions, null, null, entries.size(), 0, null, 0, entries.size());
     }
     out.printf(Locale.ROOT, "read %,d decisions from %s%s%n", source.decisionRecords(), source.decisions(),
-        source.feedback() == null ? "" : String.format(Locale.ROOT, ", %,d with feedback from %s",
-            source.withFeedback(), source.feedback()));
+        source.feedback() == null ? "" : String.format(Locale.ROOT, ", %,d with feedback from %s, results from %s",
+            source.withFeedback(), source.feedback(), source.results()));
     if (source.unreadable() > 0) {
       out.printf(Locale.ROOT, "skipped %,d unreadable decisions, the first: %s%n", source.unreadable(),
           source.firstUnreadable());
@@ -185,15 +192,17 @@ final class EvaluateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private EvaluationSettings settings() {
+  /** The reward prices cost as the deployment's router and adaptation job do, not as a candidate gate might. */
+  private EvaluationSettings settings(GatestreamConfig config) {
     Estimand chosen = switch (estimand) {
       case "total" -> Estimand.TOTAL_REWARD;
       case "mean" -> Estimand.MEAN_REWARD;
       default -> throw new UserError("--estimand must be total or mean, not '" + estimand + "'");
     };
     try {
-      return EvaluationSettings.defaults().withEstimand(chosen).withBootstrap(bootstrapSamples, confidence, seed)
-          .withSupportTolerance(supportTolerance);
+      return EvaluationSettings.defaults().withEstimand(chosen)
+          .withLambda(config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
+          .withBootstrap(bootstrapSamples, confidence, seed).withSupportTolerance(supportTolerance);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -226,15 +235,15 @@ final class EvaluateCommand implements Callable<Integer> {
               earliest[0] = Math.min(earliest[0], record.timestamp());
             }
           });
-      TopicRange feedbackRange;
-      if (feedback != null) {
-        feedbackRange = TopicRange.parse(feedback);
-      } else if (earliest[0] == Long.MAX_VALUE) {
-        feedbackRange = TopicRange.whole(topics.feedback().name());
-      } else {
-        feedbackRange = TopicRange.since(topics.feedback().name(),
-            Instant.ofEpochMilli(earliest[0]).minus(FEEDBACK_CLOCK_SKEW));
-      }
+      TopicRange resultsRange = after(results, topics.expertResults().name(), earliest[0]);
+      TopicRangeReader.Result resultsRead = TopicRangeReader.read(kafka, new StringDeserializer(),
+          serdes.avro(ExpertResult.class, false).deserializer(), resultsRange, deployment.clientTimeout(),
+          record -> {
+            if (record.value() != null) {
+              join.addResult(record.value());
+            }
+          });
+      TopicRange feedbackRange = after(feedback, topics.feedback().name(), earliest[0]);
       TopicRangeReader.Result feedbackRead = TopicRangeReader.read(kafka, new StringDeserializer(),
           serdes.avro(Feedback.class, false).deserializer(), feedbackRange, deployment.clientTimeout(),
           record -> {
@@ -246,15 +255,30 @@ final class EvaluateCommand implements Callable<Integer> {
       String firstUnreadable = read.firstMalformed()
           .map(m -> m.partition() + "@" + m.offset() + ": " + m.reason())
           .orElse(joined.firstInvalid().orElse(null));
-      if (feedbackRead.malformed() > 0) {
-        // Unreadable feedback leaves its decision without rewards: say so rather than lose it quietly.
-        spec.commandLine().getOut().printf(Locale.ROOT, "skipped %,d unreadable feedback records, the first at %s@%d%n",
-            feedbackRead.malformed(), feedbackRead.firstMalformed().orElseThrow().partition(),
-            feedbackRead.firstMalformed().orElseThrow().offset());
-      }
-      return new Read(joined.entries(), new Source(decisionRange.toString(), feedbackRange.toString(),
+      // Unreadable results and feedback leave their decisions without rewards: say so rather than lose them quietly.
+      reportUnreadable("results", resultsRead);
+      reportUnreadable("feedback records", feedbackRead);
+      return new Read(joined.entries(), new Source(decisionRange.toString(), resultsRange.toString(),
+          feedbackRange.toString(),
           (int) (read.records() + read.malformed()), (int) read.malformed() + joined.invalid(), firstUnreadable,
           joined.duplicates(), joined.withFeedback()));
+    }
+  }
+
+  /** The given range, else the whole topic as of the first decision read, less the clock skew. */
+  private static TopicRange after(String given, String topic, long firstDecisionMs) {
+    if (given != null) {
+      return TopicRange.parse(given);
+    }
+    return firstDecisionMs == Long.MAX_VALUE ? TopicRange.whole(topic)
+        : TopicRange.since(topic, Instant.ofEpochMilli(firstDecisionMs).minus(CLOCK_SKEW));
+  }
+
+  private void reportUnreadable(String what, TopicRangeReader.Result read) {
+    if (read.malformed() > 0) {
+      spec.commandLine().getOut().printf(Locale.ROOT, "skipped %,d unreadable %s, the first at %s@%d%n",
+          read.malformed(), what, read.firstMalformed().orElseThrow().partition(),
+          read.firstMalformed().orElseThrow().offset());
     }
   }
 
@@ -402,12 +426,20 @@ final class EvaluateCommand implements Callable<Integer> {
     row(out, "self-normalized IPS", evaluation.selfNormalizedIps());
     row(out, "doubly robust", evaluation.doublyRobust());
     row(out, "logging policy (on-policy)", evaluation.loggingPolicy());
+    out.printf(Locale.ROOT, "%nreward = quality - %s x cost (router.gate.lambda); by part:%n", trim(evaluation.lambda()));
+    parts(out, "quality", evaluation.quality());
+    parts(out, "cost, USD", evaluation.cost());
     out.printf(Locale.ROOT, "%neffective sample size %,.0f of %,d (%.0f%%), max importance weight %.3g,"
         + " unsupported share %.2g%%%n", evaluation.effectiveSampleSize(), evaluation.used(),
         100 * evaluation.effectiveSampleSize() / evaluation.used(), evaluation.maxWeight(),
         100 * evaluation.unsupportedShare());
     evaluation.warnings().forEach(warning -> out.println("warning: " + warning));
     out.printf(Locale.ROOT, "(%.1f s)%n", report.seconds());
+  }
+
+  private static void parts(PrintWriter out, String part, Evaluation.Estimates estimates) {
+    row(out, part + ", doubly robust", estimates.doublyRobust());
+    row(out, part + ", logging policy", estimates.loggingPolicy());
   }
 
   private static void row(PrintWriter out, String name, Estimate estimate) {

@@ -1,10 +1,16 @@
 package dev.gatestream.cli.evaluate;
 
+import dev.gatestream.adaptation.Conversions;
 import dev.gatestream.contracts.ChosenExpert;
+import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.gating.Choice;
 import dev.gatestream.gating.evaluation.LoggedDecision;
+import dev.gatestream.gating.learning.FeedbackEvent;
+import dev.gatestream.gating.learning.FeedbackMerge;
+import dev.gatestream.gating.learning.ResultEvent;
+import dev.gatestream.gating.learning.Rewards;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,10 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Joins routing decisions with their feedback by request id into logged decisions. Feedback may be
- * missing (the decision stays, without rewards, and the evaluator skips it), late, or come in several
- * records for one request (merged: per-expert rewards of later records override earlier ones, the
- * latest request reward wins). The first decision of a request id counts; repeats are counted, not used.
+ * Joins routing decisions with the chosen experts' results and the feedback by request id into logged
+ * decisions, each chosen expert judged as the adaptation job judges it ({@link Rewards}): several
+ * feedback records of a request merge ({@link FeedbackMerge}), an expert's first result counts. Feedback
+ * may be missing (the decision stays, without quality, and the evaluator skips it) or late. The first
+ * decision of a request id counts; repeats are counted, not used.
  */
 public final class DecisionFeedbackJoin {
 
@@ -25,7 +32,8 @@ public final class DecisionFeedbackJoin {
       Optional<String> firstInvalid, int withFeedback, int feedbackRecords, int feedbackWithoutDecision) {}
 
   private final Map<String, RoutingDecision> decisions = new LinkedHashMap<>();
-  private final Map<String, Feedback> feedback = new HashMap<>();
+  private final Map<String, Map<String, ResultEvent>> results = new HashMap<>();
+  private final Map<String, List<FeedbackEvent>> feedback = new HashMap<>();
   private int decisionRecords;
   private int duplicates;
   private int feedbackRecords;
@@ -37,22 +45,14 @@ public final class DecisionFeedbackJoin {
     }
   }
 
-  public void addFeedback(Feedback record) {
-    feedbackRecords++;
-    feedback.merge(record.getRequestId(), record, DecisionFeedbackJoin::merge);
+  public void addResult(ExpertResult record) {
+    results.computeIfAbsent(record.getRequestId(), id -> new HashMap<>())
+        .putIfAbsent(record.getExpert(), Conversions.result(record));
   }
 
-  private static Feedback merge(Feedback earlier, Feedback later) {
-    if (later.getObservedAtMs() < earlier.getObservedAtMs()) {
-      return merge(later, earlier);
-    }
-    Map<String, Double> rewards = new HashMap<>(earlier.getExpertRewards());
-    rewards.putAll(later.getExpertRewards());
-    return Feedback.newBuilder(later)
-        .setReward(later.getReward() != null ? later.getReward() : earlier.getReward())
-        .setLabel(later.getLabel() != null ? later.getLabel() : earlier.getLabel())
-        .setExpertRewards(rewards)
-        .build();
+  public void addFeedback(Feedback record) {
+    feedbackRecords++;
+    feedback.computeIfAbsent(record.getRequestId(), id -> new ArrayList<>()).add(Conversions.feedback(record));
   }
 
   public Result result() {
@@ -61,12 +61,13 @@ public final class DecisionFeedbackJoin {
     String firstInvalid = null;
     int withFeedback = 0;
     for (RoutingDecision decision : decisions.values()) {
-      Feedback about = feedback.get(decision.getRequestId());
+      List<FeedbackEvent> about = feedback.get(decision.getRequestId());
       if (about != null) {
         withFeedback++;
       }
       try {
-        entries.add(new LogEntry(toLogged(decision, about), decision.getFeaturizer()));
+        entries.add(new LogEntry(toLogged(decision, results.getOrDefault(decision.getRequestId(), Map.of()),
+            about == null ? null : FeedbackMerge.merge(about)), decision.getFeaturizer()));
       } catch (IllegalArgumentException e) {
         invalid++;
         if (firstInvalid == null) {
@@ -79,8 +80,12 @@ public final class DecisionFeedbackJoin {
         withFeedback, feedbackRecords, orphans);
   }
 
-  /** @throws IllegalArgumentException when the decision's propensities are not usable */
-  static LoggedDecision toLogged(RoutingDecision decision, Feedback feedbackOrNull) {
+  /**
+   * @param results the request's results by expert
+   * @throws IllegalArgumentException when the decision's propensities are not usable
+   */
+  static LoggedDecision toLogged(RoutingDecision decision, Map<String, ResultEvent> results,
+      FeedbackEvent feedbackOrNull) {
     List<Choice> chosen = new ArrayList<>(decision.getChosen().size());
     for (ChosenExpert expert : decision.getChosen()) {
       chosen.add(new Choice(expert.getExpert(), expert.getGateWeight(), expert.getPropensity()));
@@ -92,10 +97,16 @@ public final class DecisionFeedbackJoin {
         features[i] = decision.getFeatures().get(i);
       }
     }
-    Map<String, Double> rewards = feedbackOrNull == null ? Map.of() : feedbackOrNull.getExpertRewards();
-    Double requestReward = feedbackOrNull == null ? null : feedbackOrNull.getReward();
+    Map<String, Double> quality = new HashMap<>();
+    Map<String, Double> cost = new HashMap<>();
+    if (feedbackOrNull != null) {
+      for (Rewards.Outcome one : Rewards.outcomes(Conversions.decision(decision), results, feedbackOrNull)) {
+        quality.put(one.expert(), one.quality());
+        cost.put(one.expert(), one.cost());
+      }
+    }
     // The decision does not carry the request's text or cost budget: candidates decide on the features.
     return new LoggedDecision(decision.getRequestId(), decision.getTask(), null, features, null, chosen,
-        decision.getCandidatePropensities(), rewards, requestReward);
+        decision.getCandidatePropensities(), quality, cost);
   }
 }

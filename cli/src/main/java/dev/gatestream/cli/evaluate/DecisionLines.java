@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.gatestream.gating.Choice;
 import dev.gatestream.gating.evaluation.LoggedDecision;
 import java.io.BufferedReader;
@@ -14,15 +15,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Logged decisions as JSON Lines, one decision per line, so an evaluation can be repeated offline:
  * <pre>{@code
  * {"requestId":"r1","task":"gsm8k","featurizer":"hashed","features":[0.1,...],"costBudget":null,
  *  "chosen":[{"expert":"a","gateWeight":1.0,"propensity":0.4}],"loggingPropensities":{"a":0.4,"b":0.6},
- *  "rewards":{"a":1.0},"requestReward":1.0}
+ *  "quality":{"a":1.0},"cost":{"a":0.002}}
  * }</pre>
- * Only {@code chosen} is required; an absent gateWeight is an equal share of the chosen.
+ * Only {@code chosen} is required; an absent gateWeight is an equal share of the chosen, an absent cost 0.
+ * The reward is not written: evaluate prices the cost at its own router.gate.lambda.
  */
 public final class DecisionLines {
 
@@ -35,10 +38,12 @@ public final class DecisionLines {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Line(String requestId, String task, String text, String featurizer, float[] features, Double costBudget,
-      List<ChoiceLine> chosen, Map<String, Double> loggingPropensities, Map<String, Double> rewards,
-      Double requestReward) {}
+      List<ChoiceLine> chosen, Map<String, Double> loggingPropensities, Map<String, Double> quality,
+      Map<String, Double> cost) {}
 
   record ChoiceLine(String expert, Double gateWeight, double propensity) {}
+
+  private static final Set<String> EARLIER_FORMAT = Set.of("rewards", "requestReward");
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -66,6 +71,8 @@ public final class DecisionLines {
         }
         try {
           entries.add(fromLine(JSON.readValue(text, Line.class)));
+        } catch (UnrecognizedPropertyException e) {
+          throw new MalformedLineException(file + ":" + number + ": " + unrecognized(e));
         } catch (JsonProcessingException e) {
           throw new MalformedLineException(file + ":" + number + ": " + e.getOriginalMessage());
         } catch (IllegalArgumentException e) {
@@ -78,12 +85,19 @@ public final class DecisionLines {
     return entries;
   }
 
+  private static String unrecognized(UnrecognizedPropertyException e) {
+    // Earlier exports carried the feedback's rewards, without the results that judge the experts now.
+    return EARLIER_FORMAT.contains(e.getPropertyName())
+        ? "\"" + e.getPropertyName() + "\" is the format of an earlier --export; export the decisions again"
+        : e.getOriginalMessage();
+  }
+
   private static Line toLine(LogEntry entry) {
     LoggedDecision decision = entry.decision();
     List<ChoiceLine> chosen = decision.chosen().stream()
         .map(choice -> new ChoiceLine(choice.expert(), choice.gateWeight(), choice.propensity())).toList();
     return new Line(decision.requestId(), decision.task(), decision.text(), entry.featurizer(), decision.features(),
-        decision.costBudget(), chosen, decision.loggingPropensities(), decision.rewards(), decision.requestReward());
+        decision.costBudget(), chosen, decision.loggingPropensities(), decision.quality(), decision.cost());
   }
 
   private static LogEntry fromLine(Line line) {
@@ -99,7 +113,7 @@ public final class DecisionLines {
       chosen.add(new Choice(choice.expert(), gateWeight, choice.propensity()));
     }
     return new LogEntry(new LoggedDecision(line.requestId(), line.task(), line.text(), line.features(),
-        line.costBudget(), chosen, line.loggingPropensities(), line.rewards(), line.requestReward()),
+        line.costBudget(), chosen, line.loggingPropensities(), line.quality(), line.cost()),
         line.featurizer());
   }
 }

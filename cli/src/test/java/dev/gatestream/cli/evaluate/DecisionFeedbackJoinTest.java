@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatestream.contracts.ChosenExpert;
+import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.Feedback;
+import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.RoutingDecision;
+import dev.gatestream.contracts.TextAnswer;
 import dev.gatestream.gating.Choice;
 import dev.gatestream.gating.evaluation.LoggedDecision;
 import java.io.IOException;
@@ -31,12 +34,19 @@ class DecisionFeedbackJoinTest {
         .setObservedAtMs(observedAtMs).build();
   }
 
+  static ExpertResult result(String id, String expert, String text, double cost) {
+    return ExpertResult.newBuilder().setRequestId(id).setExpert(expert).setStatus(ResultStatus.OK)
+        .setOutput(new TextAnswer(text)).setLatencyMs(5).setCost(cost).setCompletedAtMs(2).build();
+  }
+
   @Test
   void joinsFeedbackByRequestIdAndKeepsDecisionsWithoutIt() {
     DecisionFeedbackJoin join = new DecisionFeedbackJoin();
     join.addFeedback(feedback("r1", 1.0, Map.of("b", 1.0), 10));
+    join.addResult(result("r1", "b", "4", 0.002));
     join.addDecision(decision("r1", "b", 0.75));
     join.addDecision(decision("r2", "a", 0.25));
+    join.addResult(result("r2", "a", "5", 0.001));
     join.addFeedback(feedback("elsewhere", 0.0, Map.of(), 10));
 
     DecisionFeedbackJoin.Result result = join.result();
@@ -50,24 +60,42 @@ class DecisionFeedbackJoinTest {
     assertThat(first.features()).containsExactly(0.5f, -1f);
     assertThat(first.chosen()).containsExactly(new Choice("b", 1.0, 0.75));
     assertThat(first.loggingPropensities()).isEqualTo(Map.of("a", 0.25, "b", 0.75));
-    assertThat(first.rewardOf("b")).isEqualTo(1.0);
+    assertThat(first.qualityOf("b")).isEqualTo(1.0);
+    assertThat(first.costOf("b")).isEqualTo(0.002);
     assertThat(result.entries().get(0).featurizer()).isEqualTo("hashed");
     LoggedDecision second = result.entries().get(1).decision();
-    assertThat(second.rewardOf("a")).isNaN();
+    assertThat(second.qualityOf("a")).as("no feedback").isNaN();
   }
 
   @Test
   void laterFeedbackOverridesEarlierPerExpert() {
     DecisionFeedbackJoin join = new DecisionFeedbackJoin();
     join.addDecision(decision("r1", "b", 0.75));
+    join.addResult(result("r1", "b", "4", 0));
     join.addFeedback(feedback("r1", 0.2, Map.of("a", 0.0, "b", 0.0), 20));
     join.addFeedback(feedback("r1", null, Map.of("b", 1.0), 30));
     join.addFeedback(feedback("r1", 0.9, Map.of("b", 0.5), 5)); // older, though read last
 
     LoggedDecision joined = join.result().entries().get(0).decision();
 
-    assertThat(joined.rewards()).isEqualTo(Map.of("a", 0.0, "b", 1.0));
-    assertThat(joined.requestReward()).isEqualTo(0.2);
+    assertThat(joined.quality()).as("only the chosen expert's").isEqualTo(Map.of("b", 1.0));
+  }
+
+  @Test
+  void aChosenExpertWithoutAResultIsUnknownAndTheFirstResultCounts() {
+    DecisionFeedbackJoin join = new DecisionFeedbackJoin();
+    join.addDecision(decision("r1", "b", 0.75));
+    join.addDecision(decision("r2", "b", 0.75));
+    join.addResult(result("r2", "b", "yes", 0.01));
+    join.addResult(result("r2", "b", "no", 0.02));
+    join.addFeedback(Feedback.newBuilder(feedback("r1", null, Map.of(), 10)).setLabel("Yes").build());
+    join.addFeedback(Feedback.newBuilder(feedback("r2", null, Map.of(), 10)).setLabel("Yes").build());
+
+    List<LogEntry> entries = join.result().entries();
+
+    assertThat(entries.get(0).decision().qualityOf("b")).isNaN();
+    assertThat(entries.get(1).decision().qualityOf("b")).isEqualTo(1.0);
+    assertThat(entries.get(1).decision().costOf("b")).isEqualTo(0.01);
   }
 
   @Test
@@ -91,6 +119,7 @@ class DecisionFeedbackJoinTest {
     DecisionFeedbackJoin join = new DecisionFeedbackJoin();
     join.addDecision(decision("r1", "b", 0.75));
     join.addDecision(decision("r2", "a", 0.25));
+    join.addResult(result("r1", "b", "4", 0.002));
     join.addFeedback(feedback("r1", 1.0, Map.of("b", 1.0), 10));
     List<LogEntry> entries = join.result().entries();
     Path file = dir.resolve("decisions.jsonl");
@@ -111,7 +140,7 @@ class DecisionFeedbackJoinTest {
   @Test
   void aMinimalLineNeedsOnlyItsChoices(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("min.jsonl");
-    Files.writeString(file, "{\"chosen\":[{\"expert\":\"a\",\"propensity\":0.5}],\"rewards\":{\"a\":1}}\n\n");
+    Files.writeString(file, "{\"chosen\":[{\"expert\":\"a\",\"propensity\":0.5}],\"quality\":{\"a\":1}}\n\n");
 
     List<LogEntry> read = DecisionLines.read(file);
 
@@ -119,6 +148,7 @@ class DecisionFeedbackJoinTest {
     assertThat(read.get(0).decision().chosen()).containsExactly(new Choice("a", 1.0, 0.5));
     assertThat(read.get(0).decision().loggingPropensities()).isEqualTo(Map.of("a", 0.5));
     assertThat(read.get(0).featurizer()).isNull();
+    assertThat(read.get(0).decision().costOf("a")).isZero();
   }
 
   @Test
@@ -136,6 +166,10 @@ class DecisionFeedbackJoinTest {
     Files.writeString(file, "{not json\n");
     assertThatThrownBy(() -> DecisionLines.read(file)).hasMessageStartingWith(file + ":1: ")
         .hasMessageNotContaining("\n");
+
+    Files.writeString(file, "{\"chosen\":[{\"expert\":\"a\",\"propensity\":0.5}],\"rewards\":{\"a\":1}}\n");
+    assertThatThrownBy(() -> DecisionLines.read(file))
+        .hasMessage(file + ":1: \"rewards\" is the format of an earlier --export; export the decisions again");
 
     Files.writeString(file, "{\"requestId\":\"r4\"}\n");
     assertThatThrownBy(() -> DecisionLines.read(file)).hasMessage(file + ":1: no \"chosen\" experts");

@@ -1,5 +1,6 @@
 package dev.gatestream.gating.evaluation;
 
+import dev.gatestream.gating.learning.Rewards;
 import java.util.Objects;
 
 /**
@@ -7,6 +8,8 @@ import java.util.Objects;
  * {@code with...} methods.
  *
  * @param estimand what is estimated about the candidate
+ * @param rewards the reward rule, with the router's price of cost (router.gate.lambda), as the adaptation
+ *     job learns from it
  * @param rewardModel the doubly robust estimator's reward regression, cross-fitted on two folds
  * @param bootstrapSamples resamples of the decisions behind each confidence interval
  * @param confidence the confidence intervals' level, e.g. 0.95
@@ -17,11 +20,12 @@ import java.util.Objects;
  * @param warnMaxWeight warn when an importance ratio p(a|x)/p₀(a|x) exceeds this
  * @param warnEffectiveSampleSize warn when the importance weights' effective sample size is below this
  */
-public record EvaluationSettings(Estimand estimand, RewardModel rewardModel, int bootstrapSamples, double confidence,
-    long seed, double supportTolerance, double warnMaxWeight, double warnEffectiveSampleSize) {
+public record EvaluationSettings(Estimand estimand, Rewards rewards, RewardModel rewardModel, int bootstrapSamples,
+    double confidence, long seed, double supportTolerance, double warnMaxWeight, double warnEffectiveSampleSize) {
 
   public EvaluationSettings {
     Objects.requireNonNull(estimand, "estimand");
+    Objects.requireNonNull(rewards, "rewards");
     Objects.requireNonNull(rewardModel, "rewardModel");
     if (bootstrapSamples < 2) {
       throw new IllegalArgumentException("bootstrap needs at least 2 samples, got " + bootstrapSamples);
@@ -35,35 +39,40 @@ public record EvaluationSettings(Estimand estimand, RewardModel rewardModel, int
   }
 
   /**
-   * Total reward, ridge (λ = 1) doubly robust, 1,000 bootstrap samples, 95% intervals, seed 1, 0.1% of
+   * Total reward at lambda 0, ridge (λ = 1) doubly robust, 1,000 bootstrap samples, 95% intervals, seed 1, 0.1% of
    * unsupported mass tolerated, warnings above weight 100 or below 100 effective samples.
    */
   public static EvaluationSettings defaults() {
-    return new EvaluationSettings(Estimand.TOTAL_REWARD, RewardModel.ridge(1), 1000, 0.95, 1, 1e-3, 100, 100);
+    return new EvaluationSettings(Estimand.TOTAL_REWARD, new Rewards(0), RewardModel.ridge(1), 1000, 0.95, 1, 1e-3, 100, 100);
   }
 
   public EvaluationSettings withEstimand(Estimand estimand) {
-    return new EvaluationSettings(estimand, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
+    return new EvaluationSettings(estimand, rewards, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
         warnMaxWeight, warnEffectiveSampleSize);
   }
 
+  public EvaluationSettings withLambda(double lambda) {
+    return new EvaluationSettings(estimand, new Rewards(lambda), rewardModel, bootstrapSamples, confidence, seed,
+        supportTolerance, warnMaxWeight, warnEffectiveSampleSize);
+  }
+
   public EvaluationSettings withRewardModel(RewardModel rewardModel) {
-    return new EvaluationSettings(estimand, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
+    return new EvaluationSettings(estimand, rewards, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
         warnMaxWeight, warnEffectiveSampleSize);
   }
 
   public EvaluationSettings withBootstrap(int samples, double confidence, long seed) {
-    return new EvaluationSettings(estimand, rewardModel, samples, confidence, seed, supportTolerance,
+    return new EvaluationSettings(estimand, rewards, rewardModel, samples, confidence, seed, supportTolerance,
         warnMaxWeight, warnEffectiveSampleSize);
   }
 
   public EvaluationSettings withSupportTolerance(double supportTolerance) {
-    return new EvaluationSettings(estimand, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
+    return new EvaluationSettings(estimand, rewards, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
         warnMaxWeight, warnEffectiveSampleSize);
   }
 
   public EvaluationSettings withWarnings(double maxWeight, double effectiveSampleSize) {
-    return new EvaluationSettings(estimand, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
+    return new EvaluationSettings(estimand, rewards, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
         maxWeight, effectiveSampleSize);
   }
 }

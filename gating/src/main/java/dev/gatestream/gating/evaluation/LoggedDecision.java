@@ -2,6 +2,7 @@ package dev.gatestream.gating.evaluation;
 
 import dev.gatestream.gating.Choice;
 import dev.gatestream.gating.RoutingInput;
+import dev.gatestream.gating.learning.Rewards;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,14 +20,14 @@ import java.util.Set;
  * @param chosen the experts the logging policy chose, each with its marginal selection probability
  * @param loggingPropensities the logging policy's selection probability of every candidate expert;
  *     experts it lacks had probability 0, chosen experts it lacks are taken at their logged propensity
- * @param rewards the observed reward per expert; NaN or absent when unknown. Rewards of experts that
- *     were not chosen (replayed logs carry them) are ignored: the estimators use only what the logging
- *     policy's choice revealed
- * @param requestReward the reward of the fused answer, null when unknown
+ * @param quality what each chosen expert's answer was worth, in [0,1], as {@link Rewards#outcomes} judges
+ *     it from its result and the request's feedback; NaN or absent when unknown. Values of experts that
+ *     were not chosen are ignored: the estimators use only what the logging policy's choice revealed
+ * @param cost what each chosen expert's call cost, USD; absent is 0
  */
 public record LoggedDecision(String requestId, String task, String text, float[] features, Double costBudget,
-    List<Choice> chosen, Map<String, Double> loggingPropensities, Map<String, Double> rewards,
-    Double requestReward) {
+    List<Choice> chosen, Map<String, Double> loggingPropensities, Map<String, Double> quality,
+    Map<String, Double> cost) {
 
   /** Logged propensities pass through doubles and Avro; this absorbs rounding, not disagreement. */
   private static final double PROPENSITY_AGREEMENT = 1e-9;
@@ -60,32 +61,36 @@ public record LoggedDecision(String requestId, String task, String text, float[]
       }
     }
     loggingPropensities = Map.copyOf(logging);
-    rewards = Map.copyOf(rewards == null ? Map.of() : rewards);
-    rewards.forEach((expert, r) -> {
-      if (Double.isInfinite(r)) {
-        throw new IllegalArgumentException(label(requestId) + ": reward of " + expert + " is " + r);
+    quality = Map.copyOf(quality == null ? Map.of() : quality);
+    quality.forEach((expert, q) -> {
+      if (Double.isInfinite(q)) {
+        throw new IllegalArgumentException(label(requestId) + ": quality of " + expert + " is " + q);
       }
     });
-    if (requestReward != null && Double.isInfinite(requestReward)) {
-      throw new IllegalArgumentException(label(requestId) + ": request reward is " + requestReward);
-    }
+    cost = Map.copyOf(cost == null ? Map.of() : cost);
+    cost.forEach((expert, c) -> {
+      if (!Double.isFinite(c)) {
+        throw new IllegalArgumentException(label(requestId) + ": cost of " + expert + " is " + c);
+      }
+    });
   }
 
   private static String label(String requestId) {
     return requestId == null ? "logged decision" : "logged decision " + requestId;
   }
 
-  /**
-   * The reward the chosen expert earned, NaN when unknown. A request routed to a single expert earned
-   * what that expert earned, so its request-level reward stands in for a missing expert reward.
-   */
-  public double rewardOf(String expert) {
-    Double own = rewards.get(expert);
-    if (own != null && !own.isNaN()) {
-      return own;
-    }
-    boolean sole = chosen.size() == 1 && chosen.get(0).expert().equals(expert);
-    return sole && requestReward != null ? requestReward : Double.NaN;
+  /** The chosen expert's quality, NaN when unknown. */
+  public double qualityOf(String expert) {
+    return quality.getOrDefault(expert, Double.NaN);
+  }
+
+  public double costOf(String expert) {
+    return cost.getOrDefault(expert, 0.0);
+  }
+
+  /** What the chosen expert earned under this reward rule, NaN when its quality is unknown. */
+  public double rewardOf(String expert, Rewards rewards) {
+    return rewards.reward(qualityOf(expert), costOf(expert));
   }
 
   /** The logging policy's probability of selecting expert, 0 when it was not a candidate. */

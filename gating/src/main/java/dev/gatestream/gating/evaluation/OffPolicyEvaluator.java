@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -22,6 +23,10 @@ import java.util.function.ToDoubleFunction;
  * Σ_i Σ_{a: p₀(a)>0} q(a) / Σ_i Σ_{a∈S_i} w(a), the weights' expectation over their realized sum; doubly
  * robust = (1/n) Σ_i [Σ_a q(a) r̂(a, x_i) + Σ_{a∈S_i} w(a) (r_i(a) − r̂(a, x_i))], with r̂ fitted on the
  * other fold of a seeded 2-fold split so a decision's own reward never enters its prediction.
+ *
+ * <p>r is the reward, quality − λ·cost ({@link EvaluationSettings#rewards()}); quality and cost are
+ * estimated alike, on the same folds and resamples, and every estimator (the reward models included) is
+ * linear in r, so the estimated values obey reward = quality − λ·cost too.
  *
  * <p>Confidence intervals are percentile bootstrap over decisions, the cross-fitted predictions held
  * fixed (refitting per resample would multiply the cost by the resamples for a second-order effect).
@@ -63,18 +68,30 @@ public final class OffPolicyEvaluator {
 
     SplittableRandom root = new SplittableRandom(settings.seed());
     int[] fold = foldOf(n, root.split());
-    Terms terms = terms(used, propensities, crossFit(used, fold), fold);
-
-    Estimate[] estimates = bootstrap(n, root.split(),
-        indices -> mean(terms.ips, indices),
-        indices -> selfNormalized(terms, indices),
-        indices -> mean(terms.doublyRobust, indices),
-        indices -> mean(terms.logged, indices));
-    double effectiveSampleSize = terms.effectiveSampleSize();
-    List<String> warnings = warnings(decisions.size(), n, unsupportedShare, terms.maxWeight, effectiveSampleSize,
+    // The reward, then its two parts.
+    List<ToDoubleBiFunction<LoggedDecision, String>> measures = List.of(
+        (decision, expert) -> decision.rewardOf(expert, settings.rewards()), LoggedDecision::qualityOf,
+        LoggedDecision::costOf);
+    List<ToDoubleFunction<int[]>> estimators = new ArrayList<>();
+    List<Terms> byMeasure = new ArrayList<>();
+    for (ToDoubleBiFunction<LoggedDecision, String> measure : measures) {
+      Terms terms = terms(used, propensities, crossFit(used, fold, measure), fold, measure);
+      byMeasure.add(terms);
+      estimators.add(indices -> mean(terms.ips, indices));
+      estimators.add(indices -> selfNormalized(terms, indices));
+      estimators.add(indices -> mean(terms.doublyRobust, indices));
+      estimators.add(indices -> mean(terms.logged, indices));
+    }
+    Estimate[] estimates = bootstrap(n, root.split(), estimators);
+    Terms reward = byMeasure.get(0);
+    double effectiveSampleSize = reward.effectiveSampleSize();
+    List<String> warnings = warnings(decisions.size(), n, unsupportedShare, reward.maxWeight, effectiveSampleSize,
         estimates[1]);
-    return new Evaluation(settings.estimand(), decisions.size(), n, estimates[0], estimates[1], estimates[2],
-        estimates[3], effectiveSampleSize, terms.maxWeight, unsupportedShare, warnings);
+    return new Evaluation(settings.estimand(), settings.rewards().lambda(), decisions.size(), n, estimates[0],
+        estimates[1], estimates[2], estimates[3],
+        new Evaluation.Estimates(estimates[4], estimates[5], estimates[6], estimates[7]),
+        new Evaluation.Estimates(estimates[8], estimates[9], estimates[10], estimates[11]), effectiveSampleSize,
+        reward.maxWeight, unsupportedShare, warnings);
   }
 
   /** Each used decision's contribution to every estimator, and a summary of the importance ratios. */
@@ -103,7 +120,7 @@ public final class OffPolicyEvaluator {
   }
 
   private Terms terms(List<LoggedDecision> used, List<Map<String, Double>> propensities, RewardModel.Fitted[] models,
-      int[] fold) {
+      int[] fold, ToDoubleBiFunction<LoggedDecision, String> measure) {
     boolean total = settings.estimand() == Estimand.TOTAL_REWARD;
     Terms terms = new Terms(used.size());
     for (int i = 0; i < used.size(); i++) {
@@ -124,15 +141,15 @@ public final class OffPolicyEvaluator {
       double correction = 0;
       double ratios = 0;
       for (Choice choice : decision.chosen()) {
-        double reward = decision.rewardOf(choice.expert());
+        double value = measure.applyAsDouble(decision, choice.expert());
         double ratio = p.getOrDefault(choice.expert(), 0.0) / choice.propensity();
         double w = ratio * scale;
-        terms.ips[i] += w * reward;
+        terms.ips[i] += w * value;
         terms.weightSum[i] += w;
         if (w > 0) {
-          correction += w * (reward - model.predict(decision, choice.expert()));
+          correction += w * (value - model.predict(decision, choice.expert()));
         }
-        terms.logged[i] += reward * loggedScale;
+        terms.logged[i] += value * loggedScale;
         ratios += ratio;
         terms.maxWeight = Math.max(terms.maxWeight, ratio);
       }
@@ -146,7 +163,7 @@ public final class OffPolicyEvaluator {
 
   private static boolean hasAllRewards(LoggedDecision decision) {
     for (Choice choice : decision.chosen()) {
-      if (Double.isNaN(decision.rewardOf(choice.expert()))) {
+      if (Double.isNaN(decision.qualityOf(choice.expert()))) {
         return false;
       }
     }
@@ -246,13 +263,14 @@ public final class OffPolicyEvaluator {
   }
 
   /** models[f] is fitted on fold f alone. */
-  private RewardModel.Fitted[] crossFit(List<LoggedDecision> used, int[] fold) {
+  private RewardModel.Fitted[] crossFit(List<LoggedDecision> used, int[] fold,
+      ToDoubleBiFunction<LoggedDecision, String> measure) {
     List<List<LoggedDecision>> folds = List.of(new ArrayList<>(), new ArrayList<>());
     for (int i = 0; i < used.size(); i++) {
       folds.get(fold[i]).add(used.get(i));
     }
     return new RewardModel.Fitted[] {
-        settings.rewardModel().fit(folds.get(0)), settings.rewardModel().fit(folds.get(1))};
+        settings.rewardModel().fit(folds.get(0), measure), settings.rewardModel().fit(folds.get(1), measure)};
   }
 
   private static double mean(double[] values, int[] indices) {
@@ -314,25 +332,24 @@ public final class OffPolicyEvaluator {
    * Percentile bootstrap over decisions. Each resample feeds every estimator before the next is drawn:
    * storing the resamples would take samples × n indices.
    */
-  @SafeVarargs
-  private Estimate[] bootstrap(int n, SplittableRandom random, ToDoubleFunction<int[]>... estimators) {
+  private Estimate[] bootstrap(int n, SplittableRandom random, List<ToDoubleFunction<int[]>> estimators) {
     int samples = settings.bootstrapSamples();
-    double[][] replicates = new double[estimators.length][samples];
+    double[][] replicates = new double[estimators.size()][samples];
     int[] indices = new int[n];
     for (int b = 0; b < samples; b++) {
       for (int i = 0; i < n; i++) {
         indices[i] = random.nextInt(n);
       }
-      for (int e = 0; e < estimators.length; e++) {
-        replicates[e][b] = estimators[e].applyAsDouble(indices);
+      for (int e = 0; e < estimators.size(); e++) {
+        replicates[e][b] = estimators.get(e).applyAsDouble(indices);
       }
     }
     for (int i = 0; i < n; i++) {
       indices[i] = i;
     }
-    Estimate[] estimates = new Estimate[estimators.length];
-    for (int e = 0; e < estimators.length; e++) {
-      estimates[e] = percentile(estimators[e].applyAsDouble(indices), replicates[e]);
+    Estimate[] estimates = new Estimate[estimators.size()];
+    for (int e = 0; e < estimators.size(); e++) {
+      estimates[e] = percentile(estimators.get(e).applyAsDouble(indices), replicates[e]);
     }
     return estimates;
   }

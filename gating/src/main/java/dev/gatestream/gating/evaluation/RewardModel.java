@@ -1,6 +1,7 @@
 package dev.gatestream.gating.evaluation;
 
 import java.util.List;
+import java.util.function.ToDoubleBiFunction;
 
 /**
  * A regression of an expert's reward on the request, the direct-method half of the doubly robust
@@ -8,14 +9,18 @@ import java.util.List;
  */
 public interface RewardModel {
 
-  /** Fits on the rewards the training decisions revealed, those of their chosen experts. */
-  Fitted fit(List<LoggedDecision> training);
+  /**
+   * Fits on what the training decisions revealed, the values of their chosen experts.
+   *
+   * @param measure what a chosen expert earned (its reward, quality or cost), NaN when unknown
+   */
+  Fitted fit(List<LoggedDecision> training, ToDoubleBiFunction<LoggedDecision, String> measure);
 
   /** A fitted model. */
   @FunctionalInterface
   interface Fitted {
 
-    /** The expected reward of expert on decision's request. */
+    /** The expected value of expert on decision's request. */
     double predict(LoggedDecision decision, String expert);
   }
 
@@ -30,7 +35,7 @@ public interface RewardModel {
     if (!(lambda > 0) || Double.isInfinite(lambda)) {
       throw new IllegalArgumentException("ridge lambda must be finite and > 0, got " + lambda);
     }
-    return training -> RidgeRewardModel.fit(training, lambda);
+    return (training, measure) -> RidgeRewardModel.fit(training, measure, lambda);
   }
 
   /**

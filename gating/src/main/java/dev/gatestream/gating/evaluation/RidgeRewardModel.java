@@ -4,6 +4,7 @@ import dev.gatestream.gating.Choice;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleBiFunction;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.linsol.LinearSolverDense;
@@ -25,8 +26,9 @@ final class RidgeRewardModel implements RewardModel.Fitted {
     this.fallback = fallback;
   }
 
-  static RewardModel.Fitted fit(List<LoggedDecision> training, double lambda) {
-    TaskMeansRewardModel fallback = TaskMeansRewardModel.fit(training);
+  static RewardModel.Fitted fit(List<LoggedDecision> training, ToDoubleBiFunction<LoggedDecision, String> measure,
+      double lambda) {
+    TaskMeansRewardModel fallback = TaskMeansRewardModel.fit(training, measure);
     int dimension = commonDimension(training);
     if (dimension <= 0) {
       return fallback;
@@ -42,14 +44,14 @@ final class RidgeRewardModel implements RewardModel.Fitted {
         z[j] = x[j];
       }
       for (Choice choice : decision.chosen()) {
-        double reward = decision.rewardOf(choice.expert());
-        if (Double.isNaN(reward)) {
+        double observed = measure.applyAsDouble(decision, choice.expert());
+        if (Double.isNaN(observed)) {
           continue;
         }
         double[] gram = grams.computeIfAbsent(choice.expert(), e -> new double[size * size]);
         double[] moment = moments.computeIfAbsent(choice.expert(), e -> new double[size]);
         for (int i = 0; i < size; i++) {
-          moment[i] += reward * z[i];
+          moment[i] += observed * z[i];
           for (int j = 0; j <= i; j++) {
             gram[i * size + j] += z[i] * z[j];
           }

@@ -4,8 +4,9 @@ import dev.gatestream.gating.Choice;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleBiFunction;
 
-/** Mean rewards by (expert, task), backed off to the expert's mean, then the overall mean. */
+/** Mean values by (expert, task), backed off to the expert's mean, then the overall mean. */
 final class TaskMeansRewardModel implements RewardModel.Fitted {
 
   private static final class Mean {
@@ -29,18 +30,18 @@ final class TaskMeansRewardModel implements RewardModel.Fitted {
 
   private TaskMeansRewardModel() {}
 
-  static TaskMeansRewardModel fit(List<LoggedDecision> training) {
+  static TaskMeansRewardModel fit(List<LoggedDecision> training, ToDoubleBiFunction<LoggedDecision, String> measure) {
     TaskMeansRewardModel model = new TaskMeansRewardModel();
     for (LoggedDecision decision : training) {
       for (Choice choice : decision.chosen()) {
-        double reward = decision.rewardOf(choice.expert());
-        if (Double.isNaN(reward)) {
+        double observed = measure.applyAsDouble(decision, choice.expert());
+        if (Double.isNaN(observed)) {
           continue;
         }
         model.byExpertAndTask.computeIfAbsent(choice.expert(), e -> new HashMap<>())
-            .computeIfAbsent(decision.task(), t -> new Mean()).add(reward);
-        model.byExpert.computeIfAbsent(choice.expert(), e -> new Mean()).add(reward);
-        model.overall.add(reward);
+            .computeIfAbsent(decision.task(), t -> new Mean()).add(observed);
+        model.byExpert.computeIfAbsent(choice.expert(), e -> new Mean()).add(observed);
+        model.overall.add(observed);
       }
     }
     return model;

@@ -6,12 +6,23 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What each expert that ran earned on one request. Quality, in [0,1]: the feedback's reward for that
- * expert when it has one; else its answer compared with the feedback's label; else the request-level
- * reward. An expert that ran and failed has quality 0. Reward is quality minus lambda times the call's
- * cost. Experts without a result, or without any signal, earn nothing: bandit feedback.
+ * What each expert that ran earned on one request: the one reward rule of the adaptation job and of
+ * {@code gatestream evaluate}. Quality, in [0,1]: the feedback's reward for that expert when it has one;
+ * else its answer compared with the feedback's label; else the request-level reward. An expert that ran
+ * and failed has quality 0. Reward is quality minus lambda times the call's cost. Experts without a
+ * result, or without any signal, earn nothing: bandit feedback. Several feedback records of a request
+ * are merged first, with {@link FeedbackMerge}.
  */
 public final class Rewards {
+
+  /**
+   * What one chosen expert that ran earned before its cost is priced.
+   *
+   * @param quality in [0,1]
+   * @param cost what the call cost, USD
+   * @param propensity the probability with which the router chose it
+   */
+  public record Outcome(String expert, double quality, double cost, double propensity) {}
 
   private final double lambda;
 
@@ -23,9 +34,28 @@ public final class Rewards {
     this.lambda = lambda;
   }
 
+  public double lambda() {
+    return lambda;
+  }
+
+  public double reward(double quality, double cost) {
+    return quality - lambda * cost;
+  }
+
   public List<ExpertFeedback> score(DecisionEvent decision, Map<String, ResultEvent> results,
       FeedbackEvent feedback) {
     List<ExpertFeedback> scored = new ArrayList<>(decision.chosen().length);
+    for (Outcome one : outcomes(decision, results, feedback)) {
+      scored.add(new ExpertFeedback(one.expert(), one.quality(), reward(one.quality(), one.cost()),
+          one.propensity(), one.cost()));
+    }
+    return scored;
+  }
+
+  /** The chosen experts that ran and can be judged, in the decision's order. */
+  public static List<Outcome> outcomes(DecisionEvent decision, Map<String, ResultEvent> results,
+      FeedbackEvent feedback) {
+    List<Outcome> outcomes = new ArrayList<>(decision.chosen().length);
     for (int i = 0; i < decision.chosen().length; i++) {
       String expert = decision.chosen()[i];
       ResultEvent result = results.get(expert);
@@ -33,13 +63,11 @@ public final class Rewards {
         continue;
       }
       double quality = result.ok() ? quality(expert, result, feedback) : 0;
-      if (Double.isNaN(quality)) {
-        continue;
+      if (!Double.isNaN(quality)) {
+        outcomes.add(new Outcome(expert, quality, result.cost(), decision.propensities()[i]));
       }
-      scored.add(new ExpertFeedback(expert, quality, quality - lambda * result.cost(),
-          decision.propensities()[i], result.cost()));
     }
-    return scored;
+    return outcomes;
   }
 
   /** NaN when the feedback says nothing this expert's answer can be judged by. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatestream.gating.Choice;
+import dev.gatestream.gating.learning.Rewards;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,20 +12,19 @@ import org.junit.jupiter.api.Test;
 class LoggedDecisionTest {
 
   private static LoggedDecision decision(List<Choice> chosen, Map<String, Double> logging,
-      Map<String, Double> rewards, Double requestReward) {
-    return new LoggedDecision("r1", null, null, null, null, chosen, logging, rewards, requestReward);
+      Map<String, Double> quality, Map<String, Double> cost) {
+    return new LoggedDecision("r1", null, null, null, null, chosen, logging, quality, cost);
   }
 
   @Test
-  void theRequestRewardIsTheSoleChosenExpertsReward() {
-    LoggedDecision sole = decision(List.of(new Choice("a", 1, 0.6)), Map.of("a", 0.6, "b", 0.4), Map.of(), 0.7);
-    assertThat(sole.rewardOf("a")).isEqualTo(0.7);
-    assertThat(sole.rewardOf("b")).isNaN();
-
+  void theRewardIsQualityMinusLambdaTimesCostAndUnknownWithoutQuality() {
     LoggedDecision pair = decision(List.of(new Choice("a", 0.5, 0.9), new Choice("b", 0.5, 0.8)), null,
-        Map.of("a", 0.2, "b", Double.NaN), 0.7);
-    assertThat(pair.rewardOf("a")).isEqualTo(0.2);
-    assertThat(pair.rewardOf("b")).as("the fused reward is not b's").isNaN();
+        Map.of("a", 0.75, "b", Double.NaN), Map.of("a", 0.125, "b", 0.5));
+
+    assertThat(pair.rewardOf("a", new Rewards(2))).isEqualTo(0.5);
+    assertThat(pair.rewardOf("b", new Rewards(2))).isNaN();
+    assertThat(pair.qualityOf("c")).isNaN();
+    assertThat(decision(List.of(new Choice("a", 1, 0.6)), null, Map.of("a", 1.0), null).costOf("a")).isZero();
   }
 
   @Test
@@ -47,5 +47,8 @@ class LoggedDecisionTest {
         .hasMessage("logged decision r1 chose expert a twice");
     assertThatThrownBy(() -> decision(List.of(new Choice("a", 1, 0.6)), Map.of("b", 1.2), null, null))
         .hasMessage("logged decision r1: logging propensity of b is 1.2, expected a probability");
+    assertThatThrownBy(() -> decision(List.of(new Choice("a", 1, 0.6)), null, Map.of("a", 1.0),
+        Map.of("a", Double.NaN)))
+        .hasMessage("logged decision r1: cost of a is NaN");
   }
 }

@@ -208,7 +208,7 @@ class OffPolicyEvaluatorTest {
         decision(logging, Map.of("e0", 1.0, "e1", 0.0)),
         decision(logging, Map.of("e1", 1.0, "e2", 1.0)));
     CandidatePolicy candidate = decision -> Map.of("e0", 1.0, "e1", 0.2, "e2", 0.8);
-    RewardModel half = training -> (decision, expert) -> 0.5;
+    RewardModel half = (training, measure) -> (decision, expert) -> 0.5;
     EvaluationSettings settings = EvaluationSettings.defaults().withRewardModel(half).withWarnings(100, 0);
 
     Evaluation total = new OffPolicyEvaluator(settings).evaluate(logs, candidate);
@@ -234,6 +234,36 @@ class OffPolicyEvaluatorTest {
     assertThat(total.maxWeight()).isCloseTo(w2, within(1e-12));
   }
 
+  @Test
+  void estimatesTheRewardAndItsPartsQualityAndCost() {
+    List<LoggedDecision> logs = new ArrayList<>();
+    for (LoggedDecision d : SIMULATOR.log(LOGGING_TOP2, 2_000, 29, false)) {
+      Map<String, Double> cost = new HashMap<>();
+      d.chosen().forEach(choice -> cost.put(choice.expert(), 0.01 * (1 + BanditSimulator.NAMES.indexOf(choice.expert()))));
+      logs.add(new LoggedDecision(d.requestId(), d.task(), d.text(), d.features(), d.costBudget(), d.chosen(),
+          d.loggingPropensities(), d.quality(), cost));
+    }
+    EvaluationSettings settings = EvaluationSettings.defaults().withBootstrap(200, 0.95, 3).withLambda(5);
+
+    Evaluation priced = evaluate(logs, CANDIDATE_TOP1, settings);
+    Evaluation free = evaluate(logs, CANDIDATE_TOP1, settings.withLambda(0));
+
+    assertThat(priced.lambda()).isEqualTo(5);
+    assertThat(priced.quality()).isEqualTo(free.quality());
+    assertThat(free.doublyRobust()).isEqualTo(free.quality().doublyRobust());
+    List<Estimate> reward = List.of(priced.ips(), priced.selfNormalizedIps(), priced.doublyRobust(),
+        priced.loggingPolicy());
+    Evaluation.Estimates quality = priced.quality();
+    Evaluation.Estimates cost = priced.cost();
+    List<Estimate> qualities = List.of(quality.ips(), quality.selfNormalizedIps(), quality.doublyRobust(),
+        quality.loggingPolicy());
+    List<Estimate> costs = List.of(cost.ips(), cost.selfNormalizedIps(), cost.doublyRobust(), cost.loggingPolicy());
+    for (int e = 0; e < reward.size(); e++) {
+      assertThat(reward.get(e).value()).isCloseTo(qualities.get(e).value() - 5 * costs.get(e).value(), within(1e-9));
+      assertThat(costs.get(e).value()).isBetween(0.01, 0.04 * 2);
+    }
+  }
+
   private static LoggedDecision decision(Map<String, Double> logging, Map<String, Double> rewards) {
     List<Choice> chosen = new ArrayList<>();
     rewards.keySet().stream().sorted().forEach(expert -> chosen.add(new Choice(expert, 0.5, logging.get(expert))));
@@ -244,7 +274,7 @@ class OffPolicyEvaluatorTest {
   void usesOnlyTheRewardsTheLoggedChoicesRevealed() {
     List<LoggedDecision> revealed = SIMULATOR.log(LOGGING_TOP1, 1_000, 21, false);
     List<LoggedDecision> everything = SIMULATOR.log(LOGGING_TOP1, 1_000, 21, true);
-    assertThat(everything.get(0).rewards()).hasSize(4);
+    assertThat(everything.get(0).quality()).hasSize(4);
     EvaluationSettings settings = EvaluationSettings.defaults().withBootstrap(200, 0.95, 1);
 
     assertThat(evaluate(everything, CANDIDATE_TOP1, settings))

@@ -28,14 +28,14 @@ class RewardModelTest {
       training.add(decision(null, x, "b", 0.1 - 0.3 * x[1]));
     }
 
-    RewardModel.Fitted model = RewardModel.ridge(1e-3).fit(training);
+    RewardModel.Fitted model = RewardModel.ridge(1e-3).fit(training, LoggedDecision::qualityOf);
 
     LoggedDecision probe = decision(null, new float[] {0.5f, -0.5f}, "a", 0);
     assertThat(model.predict(probe, "a")).isCloseTo(0.7 + 0.1 + 0.05, within(1e-4));
     assertThat(model.predict(probe, "b")).isCloseTo(0.1 + 0.15, within(1e-4));
     // An expert never seen gets the overall mean.
     assertThat(model.predict(probe, "c")).isCloseTo(
-        training.stream().mapToDouble(d -> d.rewardOf(d.chosen().get(0).expert())).average().orElseThrow(),
+        training.stream().mapToDouble(d -> d.qualityOf(d.chosen().get(0).expert())).average().orElseThrow(),
         within(1e-12));
   }
 
@@ -46,7 +46,7 @@ class RewardModelTest {
         decision("math", null, "a", 0),
         decision("chat", new float[] {1}, "a", 1));
 
-    RewardModel.Fitted model = RewardModel.ridge(1).fit(training);
+    RewardModel.Fitted model = RewardModel.ridge(1).fit(training, LoggedDecision::qualityOf);
 
     assertThat(model.predict(decision("math", new float[] {1}, "a", 0), "a")).isEqualTo(0.5);
     assertThat(model.predict(decision("chat", null, "a", 0), "a")).isEqualTo(1.0);
@@ -60,13 +60,13 @@ class RewardModelTest {
         decision("chat", null, "a", 0),
         decision(null, null, "b", 0.4));
 
-    RewardModel.Fitted model = RewardModel.taskMeans().fit(training);
+    RewardModel.Fitted model = RewardModel.taskMeans().fit(training, LoggedDecision::qualityOf);
 
     assertThat(model.predict(decision("math", null, "a", 0), "a")).isEqualTo(1.0);
     assertThat(model.predict(decision("code", null, "a", 0), "a")).isCloseTo(1 / 3.0, within(1e-12));
     assertThat(model.predict(decision(null, null, "a", 0), "b")).isEqualTo(0.4);
     assertThat(model.predict(decision("math", null, "a", 0), "c")).isCloseTo(1.4 / 4, within(1e-12));
-    assertThat(RewardModel.taskMeans().fit(List.of()).predict(decision(null, null, "a", 0), "a")).isZero();
+    assertThat(RewardModel.taskMeans().fit(List.of(), LoggedDecision::qualityOf).predict(decision(null, null, "a", 0), "a")).isZero();
   }
 
   @Test

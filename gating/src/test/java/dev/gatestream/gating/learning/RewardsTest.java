@@ -76,6 +76,20 @@ class RewardsTest {
   }
 
   @Test
+  void outcomesKeepCostApartAndScoreIsQualityMinusLambdaTimesCost() {
+    ResultEvent failed = new ResultEvent("r1", "b", false, AnswerKind.NONE, null, Double.NaN, 0.03, 50);
+    Map<String, ResultEvent> results = Map.of("a", text("a", "Paris", 0.01), "b", failed);
+    FeedbackEvent label = feedback(Double.NaN, "paris", Map.of());
+
+    assertThat(Rewards.outcomes(DECISION, results, label)).containsExactly(
+        new Rewards.Outcome("a", 1, 0.01, 0.5),
+        new Rewards.Outcome("b", 0, 0.03, 0.25));
+    assertThat(new Rewards(2).score(DECISION, results, label)).extracting(ExpertFeedback::reward)
+        .containsExactly(1 - 2 * 0.01, -2 * 0.03);
+    assertThat(new Rewards(2).reward(0.75, 0.25)).isEqualTo(0.25);
+  }
+
+  @Test
   void normalizationIgnoresCaseSpacingAndTrailingPunctuation() {
     assertThat(Rewards.normalize("  The  Answer is 42!\n")).isEqualTo("the answer is 42");
   }
