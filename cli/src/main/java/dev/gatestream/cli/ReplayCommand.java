@@ -87,6 +87,12 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--window", defaultValue = "50", description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
   int window;
 
+  @Option(names = "--max-learning-lag", paramLabel = "EXAMPLES", defaultValue = "100", description = "Hold new"
+      + " requests while the router's newest weights have learned this many fewer examples than the feedback"
+      + " sent so far, so that the replay measures learning online rather than how far a learner falls behind"
+      + " a replay that outruns it; 0 = never hold (default: ${DEFAULT-VALUE}).")
+  int maxLearningLag;
+
   @Option(names = "--feedback-delay-ms", defaultValue = "0", description = "Delay of the feedback after the result.")
   long feedbackDelayMs;
 
@@ -172,7 +178,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
     Sweep points = sweep == null ? null : Sweep.parse(sweep);
     ReplayOptions replay = new ReplayOptions(pace.rate, pace.originalTiming, speedup, window, Duration.ofSeconds(30),
-        Duration.ofMillis(feedbackDelayMs), feedbackLoss, shuffleSeed == null ? 1 : shuffleSeed);
+        Duration.ofMillis(feedbackDelayMs), feedbackLoss, shuffleSeed == null ? 1 : shuffleSeed, maxLearningLag);
 
     ReplayReport report;
     try (Admin admin = deployment.connectedAdmin()) {

@@ -129,6 +129,7 @@ class AdaptationLoopIT {
 
   private ReplayDriver replayDriver(Topics topics, RegistrySerdes serdes) {
     return new ReplayDriver(topics, serdes, stack.bootstrapServers(),
-        ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500, TestNames.unique("loop-replay"));
+        ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500, TestNames.unique("loop-replay"),
+        "default");
   }
 }

@@ -238,7 +238,7 @@ class EvaluateIT {
   private ReplayDriver replayDriver(Topics topics, RegistrySerdes serdes) {
     return new ReplayDriver(topics, serdes, stack.bootstrapServers(),
         ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 1000,
-        TestNames.unique("eval-replay"));
+        TestNames.unique("eval-replay"), "default");
   }
 
   private void publish(Topics topics, RegistrySerdes serdes, RoutingWeights weights) {

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,6 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class ReplayDriver implements AutoCloseable {
 
   private static final Duration LOST_AFTER = Duration.ofSeconds(30);
+  private static final Duration LEARNER_SILENT = Duration.ofSeconds(10);
 
   private final Topics topics;
   private final ReplayOptions options;
@@ -50,9 +52,14 @@ public final class ReplayDriver implements AutoCloseable {
     return thread;
   });
   private final SplittableRandom random;
+  private final LearnedExamples learned;
+  private final AtomicLong feedbackSent = new AtomicLong();
+  private long learnedSoFar;
+  private long learnedChangedAtNanos = System.nanoTime();
 
+  /** @param policy whose published weights tell how far learning has come (with a max learning lag) */
   public ReplayDriver(Topics topics, GatestreamSerdes serdes, String bootstrapServers, ReplayOptions options,
-      int bucketSize, String consumerGroup) {
+      int bucketSize, String consumerGroup, String policy) {
     this.topics = topics;
     this.options = options;
     this.bucketSize = bucketSize;
@@ -76,6 +83,24 @@ public final class ReplayDriver implements AutoCloseable {
       results.poll(Duration.ofMillis(100));
     }
     results.assignment().forEach(results::position);
+    learned = options.maxLearningLag() > 0 ? new LearnedExamples(topics, serdes, bootstrapServers, policy) : null;
+  }
+
+  /**
+   * Whether the learner is close enough behind the feedback for another request to go. A learner that
+   * stopped learning (nothing new published for LEARNER_SILENT) does not hold the replay forever.
+   */
+  private boolean learningKeepsUp() {
+    if (learned == null) {
+      return true;
+    }
+    long now = learned.poll();
+    if (now != learnedSoFar) {
+      learnedSoFar = now;
+      learnedChangedAtNanos = System.nanoTime();
+    }
+    return feedbackSent.get() - learnedSoFar < options.maxLearningLag()
+        || System.nanoTime() - learnedChangedAtNanos > LEARNER_SILENT.toNanos();
   }
 
   /**
@@ -97,7 +122,8 @@ public final class ReplayDriver implements AutoCloseable {
     int next = 0;
     int done = 0;
     while (done < items.size()) {
-      while (next < items.size() && inFlight.size() < options.window() && due(items.get(next), next, start)) {
+      while (next < items.size() && inFlight.size() < options.window() && due(items.get(next), next, start)
+          && learningKeepsUp()) {
         ReplayItem item = items.get(next++);
         inFlight.put(item.id(), item);
         send(item);
@@ -154,8 +180,10 @@ public final class ReplayDriver implements AutoCloseable {
     if (random.nextDouble() < options.feedbackLoss()) {
       return;
     }
-    Runnable send = () -> item.feedback(result, quality, System.currentTimeMillis()).ifPresent(record ->
-        feedback.send(new ProducerRecord<>(topics.feedback().name(), item.id(), record)));
+    Runnable send = () -> item.feedback(result, quality, System.currentTimeMillis()).ifPresent(record -> {
+      feedback.send(new ProducerRecord<>(topics.feedback().name(), item.id(), record));
+      feedbackSent.incrementAndGet();
+    });
     if (options.feedbackDelay().isZero()) {
       send.run();
     } else {
@@ -174,6 +202,9 @@ public final class ReplayDriver implements AutoCloseable {
     requests.close(Duration.ofSeconds(10));
     feedback.close(Duration.ofSeconds(10));
     results.close();
+    if (learned != null) {
+      learned.close();
+    }
   }
 
   /** Running sums of quality, cost and expert share; quality over the results whose quality is known. */

@@ -145,7 +145,8 @@ public final class ReplayRun {
     try (Pipeline pipeline = Pipeline.startAll(config, bootstrap, registryUrl, specs, workDir);
          RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
          ReplayDriver driver = new ReplayDriver(topics, serdes, bootstrap, options, bucket,
-             config.getString(GatestreamConfig.TOPIC_PREFIX) + "replay")) {
+             config.getString(GatestreamConfig.TOPIC_PREFIX) + "replay",
+             config.getString(GatestreamConfig.ROUTER_POLICY))) {
       Iterator<ReplayReport.Baselines> logBaselines = baselines.iterator();
       for (int s = 0; s < sources.size(); s++) {
         Source source = sources.get(s);
