@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
  * Discounted ridge regression of the reward, the statistics of LinUCB and linear Thompson sampling:
  * A = γA + (1 − γ)λI + z zᵀ, b = γb + r z, θ = A⁻¹ b, over z = (features, 1). The ridge learner
  * regresses the quality instead, from a prior mean on the bias (b starts at λ·prior there, and forgetting
- * shrinks toward it), and publishes θ as it is with the diagonal of A⁻¹: the bandit gate's per-request
- * uncertainty zᵀ diag(A⁻¹) z, exact for one-hot blocks but for the bias coupling.
+ * shrinks toward it), and publishes θ as it is with 1 / diag(A): the bandit gate's per-request uncertainty
+ * Σ z_j² / A_jj, diagonal LinUCB. The diagonal of A⁻¹ would not do: a one-hot block plus the bias is
+ * collinear, so those marginal variances stay large however much evidence comes in.
  *
  * <p>The router's gates score linearly, so a snapshot can carry neither LinUCB's per-request bonus
  * α·sqrt(zᵀA⁻¹z) nor a per-request posterior sample. The approximations published instead:
@@ -38,8 +39,6 @@ final class RidgeModel implements ExpertModel {
   private final double biasLambda;
   private final double[] gram;
   private final double[] moments;
-  // The factorization publish() made, which variances() reads next for the same state.
-  private Cholesky published;
 
   RidgeModel(LearnerSettings settings, int dimension) {
     this.kind = settings.kind();
@@ -60,7 +59,6 @@ final class RidgeModel implements ExpertModel {
 
   @Override
   public void update(double[] x, double target, double importance) {
-    published = null;
     double[] z = withBias(x);
     for (int i = 0; i < size; i++) {
       for (int j = 0; j < size; j++) {
@@ -82,7 +80,6 @@ final class RidgeModel implements ExpertModel {
   @Override
   public double[] publish(SplittableRandom random, ContextMoments contexts) {
     Cholesky cholesky = new Cholesky(gram, size);
-    published = cholesky;
     double[] theta = cholesky.solve(moments);
     if (kind == LearnerKind.RIDGE) {
       return theta;
@@ -105,11 +102,9 @@ final class RidgeModel implements ExpertModel {
 
   @Override
   public double[] variances() {
-    double[] inverse = (published != null ? published : new Cholesky(gram, size)).inverse();
-    published = null;
     double[] diagonal = new double[size];
     for (int i = 0; i < size; i++) {
-      diagonal[i] = inverse[i * size + i];
+      diagonal[i] = 1 / gram[i * size + i];
     }
     return diagonal;
   }

@@ -180,4 +180,43 @@ class PolicyLearnerTest {
 
     assertThat(biases[1]).isGreaterThan(biases[0]);
   }
+
+  @Test
+  void theRidgeLearnerPublishesQualityPerTaskSlotWithItsUncertaintyOutcomesAndCost() {
+    // Two task slots (one-hot) and a bias: expert "a" is good on slot 0 and bad on slot 1.
+    PolicyLearner learner = new PolicyLearner(LearnerSettings.defaults(LearnerKind.RIDGE, 2), List.of("a", "b"));
+    float[] slot0 = {1, 0};
+    float[] slot1 = {0, 1};
+    Random random = new Random(3);
+    Map<String, double[]> early = null;
+    for (int i = 0; i < 400; i++) {
+      boolean first = i % 2 == 0;
+      double quality = first ? (random.nextDouble() < 0.9 ? 1 : 0) : (random.nextDouble() < 0.2 ? 1 : 0);
+      learner.update(first ? slot0 : slot1, List.of(new ExpertFeedback("a", quality, quality, 1, 0.002)));
+      if (i == 9) {
+        early = learner.parameters(1);
+      }
+    }
+    Map<String, double[]> blocks = learner.parameters(2);
+
+    assertThat(score(blocks, learner.experts(), "a", slot0)).isCloseTo(0.9, within(0.08));
+    assertThat(score(blocks, learner.experts(), "a", slot1)).isCloseTo(0.2, within(0.08));
+    assertThat(blocks.get("n")).containsExactly(400, 0);
+    assertThat(blocks.get("cost")[0]).isCloseTo(0.002, within(1e-12));
+    // Variances (weights, then bias) shrink with evidence; the expert never tried keeps its prior ones.
+    assertThat(blocks.get("v:a")).hasSize(3);
+    assertThat(blocks.get("v:a")[0]).isLessThan(early.get("v:a")[0] / 5);
+    assertThat(blocks.get("v:b")).containsExactly(1.0, 1.0, 1.0);
+    // An untried expert predicts the prior quality (1 in these settings).
+    assertThat(score(blocks, learner.experts(), "b", slot0)).isCloseTo(1.0, within(1e-9));
+  }
+
+  @Test
+  void nonFiniteOutcomesAreNotLearned() {
+    PolicyLearner learner = new PolicyLearner(LearnerSettings.defaults(LearnerKind.RIDGE, 1), List.of("a"));
+    assertThat(learner.update(new float[] {1}, List.of(new ExpertFeedback("a", 1, 1, 1, Double.NaN)))).isFalse();
+    assertThat(learner.update(new float[] {1}, List.of(new ExpertFeedback("a", Double.POSITIVE_INFINITY, 1, 1, 0))))
+        .isFalse();
+    assertThat(learner.examples()).isZero();
+  }
 }
