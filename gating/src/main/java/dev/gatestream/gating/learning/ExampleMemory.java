@@ -46,10 +46,6 @@ final class ExampleMemory {
     return size;
   }
 
-  int dimension() {
-    return dimension;
-  }
-
   /** Every stored feature, slot-major; slots below {@link #size()} hold examples (in no particular order). */
   float[] features() {
     return features;
