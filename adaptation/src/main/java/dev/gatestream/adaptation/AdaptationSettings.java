@@ -45,7 +45,9 @@ public record AdaptationSettings(List<String> experts, LearnerSettings learner, 
         config.getDouble(GatestreamConfig.ADAPTATION_FORGETTING),
         config.getDouble(GatestreamConfig.ADAPTATION_MAX_IMPORTANCE_WEIGHT),
         config.getInt(GatestreamConfig.ADAPTATION_PROJECTION_DIMENSION),
-        FeatureSpec.DEFAULT_PROJECTION_SEED);
+        FeatureSpec.DEFAULT_PROJECTION_SEED)
+        .withKnn(config.getInt(GatestreamConfig.ADAPTATION_KNN_CAPACITY),
+            config.getInt(GatestreamConfig.ADAPTATION_KNN_CENTROIDS));
     return new AdaptationSettings(config.getList(GatestreamConfig.EXPERTS), learner,
         config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA),
         config.getInt(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES),

@@ -35,6 +35,21 @@ class AdaptationSettingsTest {
   }
 
   @Test
+  void theKnnGateGetsTheKnnLearnerWithItsMemorySettings() {
+    AdaptationSettings settings = settings(Map.of("router.gate", "knn", "router.features", "minilm",
+        "adaptation.knn.capacity", "2000", "adaptation.knn.centroids", "64"));
+
+    assertThat(settings.learner().kind()).isEqualTo(LearnerKind.KNN);
+    assertThat(settings.learner().featureDimension()).isEqualTo(384);
+    assertThat(settings.learner().knnCapacity()).isEqualTo(2000);
+    assertThat(settings.learner().knnCentroids()).isEqualTo(64);
+    assertThatThrownBy(() -> settings(Map.of("router.gate", "bandit", "adaptation.learner", "knn")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> settings(Map.of("router.gate", "knn", "adaptation.learner", "ridge")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void weightsHaveTheDimensionTheRouterScores() {
     assertThat(settings(Map.of("router.features", "minilm", "router.gate", "softmax-top-k")).learner()
         .featureDimension()).isEqualTo(384);

@@ -311,6 +311,8 @@ final class EvaluateCommand implements Callable<Integer> {
   private static String describe(GateSpec gate) {
     String kind = gate.kind().id() + switch (gate.kind()) {
       case BANDIT -> " k=" + gate.k() + " optimism=" + gate.optimism() + " lambda=" + gate.lambda();
+      case KNN -> " k=" + gate.k() + " neighbours=" + gate.neighbours() + " optimism=" + gate.optimism()
+          + " lambda=" + gate.lambda();
       case SOFTMAX_TOP_K, SIGMOID -> " k=" + gate.k();
       case TOP_P -> " p=" + gate.p() + " max k=" + gate.maxK();
       case SUCCESS_PREDICTOR -> " " + gate.mode() + " threshold=" + gate.threshold() + " lambda=" + gate.lambda();

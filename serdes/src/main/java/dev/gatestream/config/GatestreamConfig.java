@@ -49,6 +49,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_GATE_THRESHOLD = "router.gate.threshold";
   public static final String ROUTER_GATE_LAMBDA = "router.gate.lambda";
   public static final String ROUTER_GATE_OPTIMISM = "router.gate.optimism";
+  public static final String ROUTER_GATE_NEIGHBOURS = "router.gate.neighbours";
   public static final String ROUTER_SPEND_TARGET = "router.spend.target";
   public static final String ROUTER_SPEND_STEP = "router.spend.step";
   public static final String ROUTER_GATE_MODE = "router.gate.mode";
@@ -87,6 +88,8 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ADAPTATION_FORGETTING = "adaptation.forgetting";
   public static final String ADAPTATION_MAX_IMPORTANCE_WEIGHT = "adaptation.max.importance.weight";
   public static final String ADAPTATION_PROJECTION_DIMENSION = "adaptation.projection.dimension";
+  public static final String ADAPTATION_KNN_CAPACITY = "adaptation.knn.capacity";
+  public static final String ADAPTATION_KNN_CENTROIDS = "adaptation.knn.centroids";
   public static final String ADAPTATION_CHECKPOINT_DIR = "adaptation.checkpoint.dir";
   public static final String ADAPTATION_CHECKPOINT_INTERVAL_MS = "adaptation.checkpoint.interval.ms";
   public static final String GATEWAY_HOST = "gateway.host";
@@ -157,12 +160,13 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(ROUTER_POLICY, Type.STRING, "default", Importance.HIGH,
           "Name of the routing policy: the key under which its weights are published.")
       .define(ROUTER_GATE, Type.STRING, "bandit",
-          ValidString.in("bandit", "task-rules", "softmax-top-k", "top-p", "sigmoid", "success-predictor"),
+          ValidString.in("bandit", "task-rules", "softmax-top-k", "top-p", "sigmoid", "success-predictor", "knn"),
           Importance.HIGH, "Which gate decides where a request goes. bandit (the default): per expert, the"
               + " learned quality plus optimism times its uncertainty for these features, minus lambda"
-              + " times its expected cost; the best k win.")
+              + " times its expected cost; the best k win. knn: the same trade-off with the quality and"
+              + " evidence pooled over the request's nearest centroids of recent examples.")
       .define(ROUTER_GATE_K, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
-          "Experts per request for the bandit and top-k gates.")
+          "Experts per request for the bandit, knn and top-k gates.")
       .define(ROUTER_GATE_P, Type.DOUBLE, 0.8, Range.between(0.0, 1.0), Importance.MEDIUM,
           "Cumulative gate probability the top-p gate reaches before it stops adding experts.")
       .define(ROUTER_GATE_MAX_K, Type.INT, 4, Range.atLeast(1), Importance.LOW,
@@ -183,7 +187,11 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(ROUTER_GATE_OPTIMISM, Type.DOUBLE, 0.1, Range.atLeast(0.0), Importance.MEDIUM,
           "Optimism of the bandit gate: the multiple of an expert's predictive standard deviation added"
               + " to its learned quality, so experts little is known about are tried and the bonus shrinks"
-              + " with evidence per expert and context.")
+              + " with evidence per expert and context. The knn gate adds optimism / sqrt(1 + the expert's"
+              + " similarity-weighted outcomes near the request).")
+      .define(ROUTER_GATE_NEIGHBOURS, Type.INT, 8, Range.between(1, 256), Importance.LOW,
+          "Centroids the knn gate pools per request: the most similar (cosine) to its features, each"
+              + " weighted by that similarity.")
       .define(ROUTER_GATE_MODE, Type.STRING, "net-utility",
           ValidString.in("net-utility", "cheapest-above-threshold"), Importance.LOW,
           "How the success-predictor gate chooses.")
@@ -238,12 +246,13 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(FUSION_FALLBACK_ORDER, Type.LIST, List.of(), Importance.LOW,
           "Expert order of the first-successful strategy (default: the gate's order).")
       .define(ADAPTATION_LEARNER, Type.STRING, "auto",
-          ValidString.in("auto", "ridge", "logistic", "linear", "linucb", "thompson"), Importance.HIGH,
+          ValidString.in("auto", "ridge", "logistic", "linear", "linucb", "thompson", "knn"), Importance.HIGH,
           "What learns the routing weights from feedback: ridge (per-expert ridge regression of the"
               + " quality with its uncertainty and the expert's mean cost, for the bandit gate), logistic"
               + " (P(good answer), for the success-predictor gate), linear (expected reward, for the ranking"
-              + " gates), linucb or thompson (ridge bandits, ranking gates); auto picks the one its gate"
-              + " reads: ridge for bandit, logistic for success-predictor, else linear.")
+              + " gates), linucb or thompson (ridge bandits, ranking gates), knn (recent examples summarized"
+              + " as centroids with each expert's outcomes there, for the knn gate); auto picks the one its"
+              + " gate reads: ridge for bandit, logistic for success-predictor, knn for knn, else linear.")
       .define(ADAPTATION_PUBLISH_EVERY_UPDATES, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM,
           "Publish a new weights version after this many feedback examples.")
       .define(ADAPTATION_PUBLISH_EVERY_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM,
@@ -282,6 +291,12 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(ADAPTATION_PROJECTION_DIMENSION, Type.INT, 32, Range.between(1, 64), Importance.LOW,
           "linucb and thompson keep d x d statistics: above 64 features they learn on a fixed random"
               + " projection to this dimension (weights are still published in the router's space).")
+      .define(ADAPTATION_KNN_CAPACITY, Type.INT, 10_000, Range.between(1, 1_000_000), Importance.LOW,
+          "Examples the knn learner keeps, the most recent: its memory, and so how long it takes to follow"
+              + " drift. Its state holds capacity x (features + 3) floats.")
+      .define(ADAPTATION_KNN_CENTROIDS, Type.INT, 256, Range.between(1, 256), Importance.LOW,
+          "Most centroids the knn learner publishes (k-means of the stored features by cosine); fewer"
+              + " when centroids x (features + 2 x experts) values would not fit a snapshot's 100,000.")
       .define(ADAPTATION_CHECKPOINT_DIR, Type.STRING, ".gatestream/adaptation/checkpoints", Importance.LOW,
           "Checkpoint directory of the embedded adaptation job; relative to the project root.")
       .define(ADAPTATION_CHECKPOINT_INTERVAL_MS, Type.LONG, 2_000L, Range.atLeast(100), Importance.LOW,

@@ -43,6 +43,11 @@ public final class RoutingComponents {
           config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM), config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
           .withSpendTarget(config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET),
               config.getDouble(GatestreamConfig.ROUTER_SPEND_STEP));
+      case KNN -> GateSpec.knn(config.getInt(GatestreamConfig.ROUTER_GATE_K),
+          config.getInt(GatestreamConfig.ROUTER_GATE_NEIGHBOURS), config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM),
+          config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
+          .withSpendTarget(config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET),
+              config.getDouble(GatestreamConfig.ROUTER_SPEND_STEP));
       case TASK_RULES -> GateSpec.taskRules(taskRules(config.getString(GatestreamConfig.ROUTER_TASK_RULES)),
           config.getList(GatestreamConfig.ROUTER_DEFAULT_EXPERTS));
       case SOFTMAX_TOP_K -> GateSpec.softmaxTopK(config.getInt(GatestreamConfig.ROUTER_GATE_K));

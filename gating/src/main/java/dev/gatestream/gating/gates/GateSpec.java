@@ -28,6 +28,7 @@ import java.util.Objects;
  * @param minOutcomes experts with fewer outcomes get the random selections of ε exploration
  * @param spendTarget mean spend per request, USD, that a controller of lambda holds; 0 = fixed lambda
  * @param spendStep the controller's step
+ * @param neighbours centroids whose outcomes a decision pools (knn)
  */
 public record GateSpec(
     Kind kind,
@@ -48,7 +49,8 @@ public record GateSpec(
     double explorationDecay,
     int minOutcomes,
     double spendTarget,
-    double spendStep) {
+    double spendStep,
+    int neighbours) {
 
   /** The gate kinds, with their configuration ids. */
   public enum Kind {
@@ -57,7 +59,8 @@ public record GateSpec(
     SOFTMAX_TOP_K("softmax-top-k"),
     TOP_P("top-p"),
     SIGMOID("sigmoid"),
-    SUCCESS_PREDICTOR("success-predictor");
+    SUCCESS_PREDICTOR("success-predictor"),
+    KNN("knn");
 
     private final String id;
 
@@ -76,7 +79,7 @@ public record GateSpec(
         }
       }
       throw new IllegalArgumentException("unknown gate kind '" + id
-          + "', expected bandit, task-rules, softmax-top-k, top-p, sigmoid or success-predictor");
+          + "', expected bandit, task-rules, softmax-top-k, top-p, sigmoid, success-predictor or knn");
     }
   }
 
@@ -110,27 +113,27 @@ public record GateSpec(
 
   public static GateSpec taskRules(Map<String, List<String>> rules, List<String> defaultExperts) {
     return new GateSpec(Kind.TASK_RULES, 0, 0, 0, null, null, 0, 0, rules, defaultExperts, 0, null,
-        0, 0, 0, 0, 0, 0, 0);
+        0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   public static GateSpec softmaxTopK(int k) {
     return new GateSpec(Kind.SOFTMAX_TOP_K, k, 0, k, null, null, 0, 0, null, null, 0, null,
-        0, 0, 0, 0, 0, 0, 0);
+        0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   public static GateSpec topP(double p, int maxK) {
     return new GateSpec(Kind.TOP_P, 0, p, maxK, null, null, 0, 0, null, null, 0, null,
-        0, 0, 0, 0, 0, 0, 0);
+        0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   public static GateSpec sigmoid(int k, List<String> sharedExperts) {
     return new GateSpec(Kind.SIGMOID, k, 0, k, sharedExperts, null, 0, 0, null, null, 0, null,
-        0, 0, 0, 0, 0, 0, 0);
+        0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   public static GateSpec successPredictor(Mode mode, double threshold, double lambda) {
     return new GateSpec(Kind.SUCCESS_PREDICTOR, 0, 0, 1, null, mode, threshold, lambda, null, null, 0, null,
-        0, 0, 0, 0, 0, 0, 0);
+        0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /**
@@ -140,36 +143,51 @@ public record GateSpec(
    */
   public static GateSpec bandit(int k, double optimism, double lambda) {
     return new GateSpec(Kind.BANDIT, k, 0, k, null, null, 0, lambda, null, null, 0, null, 0, 0, optimism, 0, 0, 0,
-        0);
+        0, 0);
+  }
+
+  /**
+   * The k experts of highest pooled quality near the request + optimism / sqrt(1 + pooled outcomes) − λ ×
+   * expected cost, pooled over its nearest centroids.
+   *
+   * @param neighbours how many centroids a decision pools
+   * @param lambda as for {@link #bandit}
+   */
+  public static GateSpec knn(int k, int neighbours, double optimism, double lambda) {
+    return new GateSpec(Kind.KNN, k, 0, k, null, null, 0, lambda, null, null, 0, null, 0, 0, optimism, 0, 0, 0, 0,
+        neighbours);
   }
 
   /** Adds routed experts within margin of the best score, up to maxK routed experts in all. */
   public GateSpec withBroadcast(double margin, int maxK) {
     return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, exploration, epsilon, temperature, optimism, explorationDecay, minOutcomes, spendTarget, spendStep);
+        margin, exploration, epsilon, temperature, optimism, explorationDecay, minOutcomes, spendTarget, spendStep,
+        neighbours);
   }
 
   public GateSpec withEpsilonGreedy(double epsilon) {
     return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
         margin, Exploration.EPSILON, epsilon, temperature, optimism, explorationDecay, minOutcomes, spendTarget,
-        spendStep);
+        spendStep, neighbours);
   }
 
   /** ε shrinks with the evidence behind the weights; experts with fewer outcomes than minOutcomes get its draws. */
   public GateSpec withExplorationDecay(double decay, int minOutcomes) {
     return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, exploration, epsilon, temperature, optimism, decay, minOutcomes, spendTarget, spendStep);
+        margin, exploration, epsilon, temperature, optimism, decay, minOutcomes, spendTarget, spendStep,
+        neighbours);
   }
 
   public GateSpec withTemperatureSampling(double temperature) {
     return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
         margin, Exploration.TEMPERATURE, epsilon, temperature, optimism, explorationDecay, minOutcomes, spendTarget,
-        spendStep);
+        spendStep, neighbours);
   }
 
   /** Lambda is controlled online so that the mean expected spend per request holds the target (bandit). */
   public GateSpec withSpendTarget(double target, double step) {
     return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, exploration, epsilon, temperature, optimism, explorationDecay, minOutcomes, target, step);
+        margin, exploration, epsilon, temperature, optimism, explorationDecay, minOutcomes, target, step,
+        neighbours);
   }
 }

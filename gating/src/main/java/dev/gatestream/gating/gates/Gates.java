@@ -22,7 +22,7 @@ public final class Gates {
   }
 
   /**
-   * As {@link #create(GateSpec, List, int, WeightsSnapshot)}, the bandit gate pricing cost by the given
+   * As {@link #create(GateSpec, List, int, WeightsSnapshot)}, the bandit and knn gates pricing cost by the given
    * controller: build one per router instance and pass it to every version's gate.
    */
   public static Gate create(GateSpec spec, List<Expert> experts, int featureDimension, WeightsSnapshot weightsOrNull,
@@ -44,6 +44,13 @@ public final class Gates {
           throw new IllegalArgumentException("the bandit gate's optimism already covers near-ties; set margin 0");
         }
         yield new BanditGate(pool, version, scorer, weightsOrNull, spec.k(), spec.optimism(), spend);
+      }
+      case KNN -> {
+        if (margin > 0) {
+          throw new IllegalArgumentException("the knn gate's optimism already covers near-ties; set margin 0");
+        }
+        yield new KnnGate(pool, version, weightsOrNull, featureDimension, spec.k(), spec.neighbours(), spec.optimism(),
+            spend);
       }
       case TASK_RULES -> {
         if (margin > 0) {

@@ -14,7 +14,12 @@ public enum LearnerKind {
   /** Ridge regression of the reward plus an optimism bias, times β. */
   LINUCB("linucb"),
   /** Ridge regression of the reward, one posterior sample per snapshot, times β. */
-  THOMPSON("thompson");
+  THOMPSON("thompson"),
+  /**
+   * The most recent examples, published as centroids of their features with each expert's outcome count
+   * and mean quality per centroid, and mean cost: the knn gate's nearest-neighbour reading.
+   */
+  KNN("knn");
 
   private final String id;
 
@@ -35,6 +40,7 @@ public enum LearnerKind {
       return switch (gate) {
         case "bandit" -> RIDGE;
         case "success-predictor" -> LOGISTIC;
+        case "knn" -> KNN;
         default -> LINEAR;
       };
     }
@@ -49,10 +55,15 @@ public enum LearnerKind {
           throw new IllegalArgumentException("the bandit gate and the ridge learner go together, not gate "
               + gate + " with learner " + id);
         }
+        if ((kind == KNN) != "knn".equals(gate)) {
+          // Likewise the knn gate reads only the centroid blocks of the knn learner.
+          throw new IllegalArgumentException("the knn gate and the knn learner go together, not gate "
+              + gate + " with learner " + id);
+        }
         return kind;
       }
     }
     throw new IllegalArgumentException(
-        "unknown learner '" + id + "', expected auto, ridge, logistic, linear, linucb or thompson");
+        "unknown learner '" + id + "', expected auto, ridge, logistic, linear, linucb, thompson or knn");
   }
 }

@@ -11,16 +11,20 @@ import java.io.Serializable;
  * @param forgetting per-update discount of old evidence, in (0,1]
  * @param projectionDimension linucb/thompson: learn on a random projection to this when the features
  *     have more than {@link #MAX_RIDGE_DIMENSION} dimensions
+ * @param knnCapacity knn: the most recent examples it keeps
+ * @param knnCentroids knn: the most centroids it publishes (fewer when they do not fit a snapshot)
  */
 public record LearnerSettings(LearnerKind kind, int featureDimension, double learningRate, double l2,
     double ridgeLambda, double ucbAlpha, double thompsonScale, double inverseTemperature, double priorReward,
     double priorCount, double forgetting, double maxImportanceWeight, int projectionDimension,
-    long projectionSeed) implements Serializable {
+    long projectionSeed, int knnCapacity, int knnCentroids) implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
   /** Most dimensions the ridge learners keep d × d statistics for. */
   public static final int MAX_RIDGE_DIMENSION = 128;
+  /** Most centroids the knn learner publishes: the gate compares every request with each of them. */
+  public static final int MAX_KNN_CENTROIDS = 256;
 
   public LearnerSettings {
     if (kind == null) {
@@ -56,6 +60,26 @@ public record LearnerSettings(LearnerKind kind, int featureDimension, double lea
       throw new IllegalArgumentException("projection dimension must be in [1, " + MAX_RIDGE_DIMENSION
           + "], got " + projectionDimension);
     }
+    if (knnCapacity < 1 || knnCentroids < 1 || knnCentroids > MAX_KNN_CENTROIDS) {
+      throw new IllegalArgumentException("knn capacity must be >= 1 and centroids in [1, " + MAX_KNN_CENTROIDS
+          + "], got " + knnCapacity + " and " + knnCentroids);
+    }
+  }
+
+  /** Settings with the knn defaults: 10,000 examples, up to 256 centroids. */
+  public LearnerSettings(LearnerKind kind, int featureDimension, double learningRate, double l2,
+      double ridgeLambda, double ucbAlpha, double thompsonScale, double inverseTemperature, double priorReward,
+      double priorCount, double forgetting, double maxImportanceWeight, int projectionDimension,
+      long projectionSeed) {
+    this(kind, featureDimension, learningRate, l2, ridgeLambda, ucbAlpha, thompsonScale, inverseTemperature,
+        priorReward, priorCount, forgetting, maxImportanceWeight, projectionDimension, projectionSeed, 10_000,
+        MAX_KNN_CENTROIDS);
+  }
+
+  public LearnerSettings withKnn(int capacity, int centroids) {
+    return new LearnerSettings(kind, featureDimension, learningRate, l2, ridgeLambda, ucbAlpha, thompsonScale,
+        inverseTemperature, priorReward, priorCount, forgetting, maxImportanceWeight, projectionDimension,
+        projectionSeed, capacity, centroids);
   }
 
   /** Defaults of the configuration keys, for one kind and dimension. */

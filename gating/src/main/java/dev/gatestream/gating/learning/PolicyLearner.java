@@ -25,7 +25,9 @@ import java.util.SplittableRandom;
  * self-normalized with clipped importance weights so that it estimates the expert's quality over all
  * traffic rather than over the requests the router happened to send it. The ridge learner also
  * publishes {@code "v:<expert>"}, {@code "n"} and {@code "cost"} (see {@link WeightsSnapshot}) and its
- * scores are the predicted quality itself, which the bandit gate adds optimism to and prices.
+ * scores are the predicted quality itself, which the bandit gate adds optimism to and prices. The knn
+ * learner publishes no w/b blocks but the centroid blocks (see {@link KnnModel}), {@code "n"} and
+ * {@code "cost"}.
  */
 public final class PolicyLearner {
 
@@ -40,6 +42,7 @@ public final class PolicyLearner {
   private final int modelDimension;
   private final RandomProjection projection;
   private final ContextMoments contexts; // null unless LinUCB
+  private final KnnModel knn; // null unless knn, which keeps examples rather than a model per expert
   private final List<String> experts = new ArrayList<>();
   private final List<ExpertModel> models = new ArrayList<>();
   private final List<double[]> reliabilities = new ArrayList<>();
@@ -59,6 +62,7 @@ public final class PolicyLearner {
     // Only LinUCB's optimism reads the context moments; (d+1)² values are too many to keep otherwise.
     this.contexts = settings.kind() == LearnerKind.LINUCB
         ? new ContextMoments(modelDimension + 1, settings.forgetting()) : null;
+    this.knn = settings.kind() == LearnerKind.KNN ? new KnnModel(settings) : null;
     experts.forEach(this::indexOf);
   }
 
@@ -72,6 +76,9 @@ public final class PolicyLearner {
 
   /** The most experts a snapshot can hold within {@link #MAX_PARAMETERS}. */
   public int maxExperts() {
+    if (knn != null) {
+      return KnnModel.maxExperts(settings.featureDimension());
+    }
     int perExpert = settings.kind() == LearnerKind.RIDGE ? 2 * settings.featureDimension() + 5
         : settings.featureDimension() + 2;
     return Math.max(1, MAX_PARAMETERS / perExpert);
@@ -103,7 +110,11 @@ public final class PolicyLearner {
       double importance = settings.importanceWeight(one.propensity());
       double target = settings.kind() == LearnerKind.LOGISTIC || settings.kind() == LearnerKind.RIDGE
           ? one.quality() : one.reward();
-      models.get(index).update(z, target, importance);
+      if (knn != null) {
+        knn.add(x, index, one.quality(), one.cost());
+      } else {
+        models.get(index).update(z, target, importance);
+      }
       double[] reliability = reliabilities.get(index);
       reliability[0] = settings.forgetting() * reliability[0] + importance * one.quality();
       reliability[1] = settings.forgetting() * reliability[1] + importance;
@@ -129,7 +140,9 @@ public final class PolicyLearner {
       return index;
     }
     experts.add(expert);
-    models.add(newModel());
+    if (knn == null) {
+      models.add(newModel());
+    }
     reliabilities.add(new double[2]);
     spend.add(new double[3]);
     return experts.size() - 1;
@@ -168,25 +181,31 @@ public final class PolicyLearner {
     double[] outcomes = new double[experts.size()];
     double[] cost = new double[experts.size()];
     for (int i = 0; i < experts.size(); i++) {
-      double[] score = models.get(i).publish(random, contexts);
-      double[] theta = new double[modelDimension];
-      for (int j = 0; j < modelDimension; j++) {
-        theta[j] = scale * score[j];
+      if (knn == null) {
+        double[] score = models.get(i).publish(random, contexts);
+        double[] theta = new double[modelDimension];
+        for (int j = 0; j < modelDimension; j++) {
+          theta[j] = scale * score[j];
+        }
+        blocks.put(WeightsSnapshot.WEIGHTS + experts.get(i),
+            projection == null ? theta : projection.backProject(theta));
+        if (ridge) {
+          blocks.put(WeightsSnapshot.VARIANCES + experts.get(i), models.get(i).variances());
+        }
+        biases[i] = scale * score[modelDimension];
       }
-      blocks.put(WeightsSnapshot.WEIGHTS + experts.get(i),
-          projection == null ? theta : projection.backProject(theta));
-      if (ridge) {
-        blocks.put(WeightsSnapshot.VARIANCES + experts.get(i), models.get(i).variances());
-      }
-      biases[i] = scale * score[modelDimension];
       reliability[i] = reliability(experts.get(i));
       double[] expertSpend = spend.get(i);
       outcomes[i] = expertSpend[2];
       cost[i] = expertSpend[1] > 0 ? expertSpend[0] / expertSpend[1] : 0;
     }
-    blocks.put(WeightsSnapshot.BIAS, biases);
+    if (knn == null) {
+      blocks.put(WeightsSnapshot.BIAS, biases);
+    } else {
+      blocks.putAll(knn.publish(experts.size(), cost));
+    }
     blocks.put(WeightsSnapshot.RELIABILITY, reliability);
-    if (ridge) {
+    if (ridge || knn != null) {
       blocks.put(WeightsSnapshot.OUTCOMES, outcomes);
       blocks.put(WeightsSnapshot.COST, cost);
     }
@@ -211,7 +230,12 @@ public final class PolicyLearner {
         out.writeDouble(reliabilities.get(i)[0]);
         out.writeDouble(reliabilities.get(i)[1]);
         Codec.writeArray(out, spend.get(i));
-        models.get(i).write(out);
+        if (knn == null) {
+          models.get(i).write(out);
+        }
+      }
+      if (knn != null) {
+        knn.write(out);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -242,8 +266,13 @@ public final class PolicyLearner {
         double[] expertSpend = new double[3];
         Codec.readArray(in, expertSpend);
         learner.spend.add(expertSpend);
-        learner.models.add(usesSgd(settings.kind()) ? SgdModel.read(settings, learner.modelDimension, in)
-            : RidgeModel.read(settings, learner.modelDimension, in));
+        if (learner.knn == null) {
+          learner.models.add(usesSgd(settings.kind()) ? SgdModel.read(settings, learner.modelDimension, in)
+              : RidgeModel.read(settings, learner.modelDimension, in));
+        }
+      }
+      if (learner.knn != null) {
+        learner.knn.read(in, count);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("corrupt learner state", e);

@@ -38,7 +38,7 @@ class GatesTest {
     assertThat(GateSpec.Exploration.fromId("temperature")).isEqualTo(GateSpec.Exploration.TEMPERATURE);
     assertThat(Mode.fromId("net-utility")).isEqualTo(Mode.NET_UTILITY);
     assertThatThrownBy(() -> GateSpec.Kind.fromId("mixture"))
-        .hasMessage("unknown gate kind 'mixture', expected bandit, task-rules, softmax-top-k, top-p, sigmoid or success-predictor");
+        .hasMessage("unknown gate kind 'mixture', expected bandit, task-rules, softmax-top-k, top-p, sigmoid, success-predictor or knn");
   }
 
   @Test

@@ -29,6 +29,10 @@ class BanditLoopTest {
         // It tells the never-best expert sooner, so its cold-start floor is lower (it still gets one in 50).
         Arguments.of(LearnerKind.RIDGE, GateSpec.bandit(1, 0.1, 0).withEpsilonGreedy(0.05)
             .withExplorationDecay(1000, 5), 0.9, 1_500, 0.02),
+        // The same pricing and exploration over the nearest centroids' outcomes. Its window forgets a
+        // context's runners-up, which are then tried again at their overall level: a lower converged rate.
+        Arguments.of(LearnerKind.KNN, GateSpec.knn(1, 8, 0.1, 0).withEpsilonGreedy(0.05)
+            .withExplorationDecay(1000, 5), 0.85, 1_500, 0.02),
         Arguments.of(LearnerKind.LINEAR, GateSpec.softmaxTopK(1), 0.9, 1_000, 0.1),
         Arguments.of(LearnerKind.LOGISTIC, GateSpec.successPredictor(Mode.NET_UTILITY, 0.7, 0), 0.9, 2_000, 0.1),
         // Ridge bandits publish their exploration per snapshot and per expert, not per request and context
@@ -37,13 +41,18 @@ class BanditLoopTest {
         Arguments.of(LearnerKind.THOMPSON, GateSpec.softmaxTopK(1), 0.85, Integer.MAX_VALUE, 0.1));
   }
 
+  // The knn learner forgets by its window: one of 2,000 examples turns over within the drift phase.
+  private static LearnerSettings settings(LearnerKind kind) {
+    LearnerSettings defaults = LearnerSettings.defaults(kind, BanditSimulation.CONTEXTS);
+    return kind == LearnerKind.KNN ? defaults.withKnn(2_000, LearnerSettings.MAX_KNN_CENTROIDS) : defaults;
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("learners")
   void coldStartSpreadsTrafficConvergesAndFollowsDrift(LearnerKind kind, GateSpec spec, double convergedRate,
       int driftBound, double minShare) {
     for (long seed = 1; seed <= 5; seed++) {
-      List<Step> steps = new BanditSimulation(LearnerSettings.defaults(kind, BanditSimulation.CONTEXTS), spec,
-          PUBLISH_EVERY, seed).run(REQUESTS, DRIFT_AT);
+      List<Step> steps = new BanditSimulation(settings(kind), spec, PUBLISH_EVERY, seed).run(REQUESTS, DRIFT_AT);
       double[] shares = BanditSimulation.shares(steps, FIRST_SNAPSHOTS);
       int converged = BanditSimulation.convergedAt(steps, DRIFT_AT, 400, convergedRate);
       double bestBeforeDrift = BanditSimulation.bestRate(steps, DRIFT_AT - 1_000, DRIFT_AT);
