@@ -55,21 +55,6 @@ public final class BanditGate extends PricedTopKGate {
         System.arraycopy(v, 0, variances, index * size, size);
       }
     }
-    // An expert without outcomes is expected to cost what the known ones do on average, unless its
-    // configured price says more: exploring it is not free, and the spend controller must know.
-    double known = 0;
-    int knownCount = 0;
-    for (int i = 0; i < outcomes.length; i++) {
-      if (outcomes[i] > 0) {
-        known += expectedCosts[i];
-        knownCount++;
-      }
-    }
-    for (int i = 0; i < outcomes.length && knownCount > 0; i++) {
-      if (outcomes[i] == 0) {
-        expectedCosts[i] = Math.max(expectedCosts[i], known / knownCount);
-      }
-    }
   }
 
   @Override
