@@ -40,11 +40,13 @@ public final class RoutingComponents {
   public static GateSpec gateSpec(GatestreamConfig config) {
     GateSpec spec = switch (GateSpec.Kind.fromId(config.getString(GatestreamConfig.ROUTER_GATE))) {
       case BANDIT -> GateSpec.bandit(config.getInt(GatestreamConfig.ROUTER_GATE_K),
-          config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM), config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
+          config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM),
+          config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
           .withSpendTarget(config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET),
               config.getDouble(GatestreamConfig.ROUTER_SPEND_STEP));
       case KNN -> GateSpec.knn(config.getInt(GatestreamConfig.ROUTER_GATE_K),
-          config.getInt(GatestreamConfig.ROUTER_GATE_NEIGHBOURS), config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM),
+          config.getInt(GatestreamConfig.ROUTER_GATE_NEIGHBOURS),
+          config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM),
           config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
           .withSpendTarget(config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET),
               config.getDouble(GatestreamConfig.ROUTER_SPEND_STEP));

@@ -35,10 +35,4 @@ public record ReplayOptions(int ratePerSecond, boolean originalTiming, double sp
       long seed) {
     return new ReplayOptions(0, false, 1, window, deadline, feedbackDelay, feedbackLoss, seed, 0);
   }
-
-  /** The same with the learner's lag bounded. */
-  public ReplayOptions withMaxLearningLag(int examples) {
-    return new ReplayOptions(ratePerSecond, originalTiming, speedup, window, deadline, feedbackDelay, feedbackLoss, seed,
-        examples);
-  }
 }
