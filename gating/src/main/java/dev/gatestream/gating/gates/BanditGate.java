@@ -1,6 +1,7 @@
 package dev.gatestream.gating.gates;
 
 import dev.gatestream.gating.RoutingInput;
+import dev.gatestream.gating.Vectors;
 import dev.gatestream.gating.WeightsSnapshot;
 import java.util.Arrays;
 
@@ -18,7 +19,8 @@ import java.util.Arrays;
 public final class BanditGate extends PricedTopKGate {
 
   private final LinearScorer means;
-  private final double[] variances;
+  // Floats: a bonus needs no more precision, and float dot products run at twice the width.
+  private final float[] variances;
   private final double optimism;
 
   BanditGate(ExpertPool pool, long version, LinearScorer means, WeightsSnapshot weightsOrNull, int k,
@@ -30,8 +32,8 @@ public final class BanditGate extends PricedTopKGate {
     int size = means.dimension() + 1;
     this.means = means;
     this.optimism = optimism;
-    this.variances = new double[pool.size() * size];
-    Arrays.fill(variances, 1);
+    this.variances = new float[pool.size() * size];
+    Arrays.fill(variances, 1f);
     if (weightsOrNull != null) {
       read(pool, weightsOrNull, size);
     }
@@ -52,7 +54,9 @@ public final class BanditGate extends PricedTopKGate {
               + ", expected " + size);
         }
         requireNonNegative(v, label + ", block v:" + expert);
-        System.arraycopy(v, 0, variances, index * size, size);
+        for (int j = 0; j < size; j++) {
+          variances[index * size + j] = (float) v[j];
+        }
       }
     }
   }
@@ -61,13 +65,14 @@ public final class BanditGate extends PricedTopKGate {
   double[] scores(RoutingInput input, float[] features) {
     double[] utility = means.score(features);
     double lambda = lambda();
-    int size = features.length + 1;
+    int d = features.length;
+    float[] squared = new float[d];
+    for (int j = 0; j < d; j++) {
+      squared[j] = features[j] * features[j];
+    }
     for (int i = 0; i < utility.length; i++) {
-      int offset = i * size;
-      double variance = variances[offset + features.length];
-      for (int j = 0; j < features.length; j++) {
-        variance += features[j] * features[j] * variances[offset + j];
-      }
+      int offset = i * (d + 1);
+      double variance = variances[offset + d] + Vectors.dot(variances, offset, squared, 0, d);
       utility[i] += optimism * Math.sqrt(variance) - lambda * expectedCosts[i];
     }
     return utility;
