@@ -225,7 +225,8 @@ final class ReplayCommand implements Callable<Integer> {
     }
     if (!(spec instanceof CandidateSpec.Gate gate)) {
       throw new UserError("--policy '" + policy + "': replay runs a router, so the policy is a gate kind"
-          + " (task-rules, softmax-top-k, top-p, sigmoid, success-predictor) with optional :KEY=VALUE,...");
+          + " (bandit, knn, task-rules, softmax-top-k, top-p, sigmoid, success-predictor) with optional"
+          + " :KEY=VALUE,...");
     }
     return gate.settings();
   }

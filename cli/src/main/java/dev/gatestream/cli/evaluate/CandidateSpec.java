@@ -40,7 +40,8 @@ public sealed interface CandidateSpec {
       GateSpec.Kind.fromId(kind);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--policy '" + spec + "': expected uniform, always:EXPERT or a gate kind"
-          + " (task-rules, softmax-top-k, top-p, sigmoid, success-predictor) with optional :KEY=VALUE,...");
+          + " (bandit, knn, task-rules, softmax-top-k, top-p, sigmoid, success-predictor) with optional"
+          + " :KEY=VALUE,...");
     }
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(GatestreamConfig.ROUTER_GATE, kind);

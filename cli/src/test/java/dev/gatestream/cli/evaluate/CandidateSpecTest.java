@@ -27,7 +27,8 @@ class CandidateSpecTest {
   @Test
   void badSpecsSayWhatIsWrong() {
     assertThatThrownBy(() -> CandidateSpec.parse("top-2")).hasMessage("--policy 'top-2': expected uniform,"
-        + " always:EXPERT or a gate kind (task-rules, softmax-top-k, top-p, sigmoid, success-predictor) with"
+        + " always:EXPERT or a gate kind (bandit, knn, task-rules, softmax-top-k, top-p, sigmoid, success-predictor)"
+        + " with"
         + " optional :KEY=VALUE,...");
     assertThatThrownBy(() -> CandidateSpec.parse("always:")).hasMessageStartingWith("--policy always: needs an expert");
     assertThatThrownBy(() -> CandidateSpec.parse("top-p:p")).hasMessage("--policy 'top-p:p': 'p' is not KEY=VALUE");
