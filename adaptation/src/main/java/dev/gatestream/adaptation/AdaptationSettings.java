@@ -40,7 +40,10 @@ public record AdaptationSettings(List<String> experts, LearnerSettings learner, 
         config.getDouble(GatestreamConfig.ADAPTATION_UCB_ALPHA),
         config.getDouble(GatestreamConfig.ADAPTATION_THOMPSON_SCALE),
         config.getDouble(GatestreamConfig.ADAPTATION_INVERSE_TEMPERATURE),
-        config.getDouble(GatestreamConfig.ADAPTATION_PRIOR_REWARD),
+        // The ridge and knn learners' prior is a neutral quality beside their gate's optimism; the others'
+        // is an optimistic reward.
+        config.getDouble(kind == LearnerKind.RIDGE || kind == LearnerKind.KNN
+            ? GatestreamConfig.ADAPTATION_PRIOR_QUALITY : GatestreamConfig.ADAPTATION_PRIOR_REWARD),
         config.getDouble(GatestreamConfig.ADAPTATION_PRIOR_COUNT),
         config.getDouble(GatestreamConfig.ADAPTATION_FORGETTING),
         config.getDouble(GatestreamConfig.ADAPTATION_MAX_IMPORTANCE_WEIGHT),

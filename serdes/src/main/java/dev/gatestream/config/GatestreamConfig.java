@@ -84,6 +84,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ADAPTATION_THOMPSON_SCALE = "adaptation.thompson.scale";
   public static final String ADAPTATION_INVERSE_TEMPERATURE = "adaptation.inverse.temperature";
   public static final String ADAPTATION_PRIOR_REWARD = "adaptation.prior.reward";
+  public static final String ADAPTATION_PRIOR_QUALITY = "adaptation.prior.quality";
   public static final String ADAPTATION_PRIOR_COUNT = "adaptation.prior.count";
   public static final String ADAPTATION_FORGETTING = "adaptation.forgetting";
   public static final String ADAPTATION_MAX_IMPORTANCE_WEIGHT = "adaptation.max.importance.weight";
@@ -277,10 +278,12 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(ADAPTATION_INVERSE_TEMPERATURE, Type.DOUBLE, 5.0, Range.atLeast(1e-9), Importance.MEDIUM,
           "Published scores of the ranking learners are predicted reward times this, so the gates'"
               + " softmax concentrates on the better experts.")
-      .define(ADAPTATION_PRIOR_REWARD, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW,
-          "Quality (reward for the linear learner) the learners assume of an expert they know little"
-              + " about, weighing one outcome for the ridge learner and adaptation.prior.count for logistic"
-              + " and linear; the bandit gate's optimism, not this prior, makes it try every expert.")
+      .define(ADAPTATION_PRIOR_REWARD, Type.DOUBLE, 1.0, Range.between(0.0, 1.0), Importance.LOW,
+          "Reward the logistic and linear learners assume of an expert they know little about;"
+              + " optimistic by default so that greedy gates try every expert at cold start.")
+      .define(ADAPTATION_PRIOR_QUALITY, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW,
+          "Quality the ridge and knn learners assume of an expert they know nothing of, weighing one"
+              + " outcome: neutral, since the bandit gate's optimism, not this prior, makes it try every expert.")
       .define(ADAPTATION_PRIOR_COUNT, Type.DOUBLE, 20.0, Range.atLeast(0.0), Importance.LOW,
           "Weight of that prior in examples: published scores are (n * learned + n0 * prior) / (n + n0).")
       .define(ADAPTATION_FORGETTING, Type.DOUBLE, 0.998, Range.between(0.5, 1.0), Importance.LOW,
