@@ -49,10 +49,6 @@ public final class SpendController {
     return lambda;
   }
 
-  public double target() {
-    return target;
-  }
-
   /** Takes note of one decision's expected spend. */
   public synchronized void charge(double expectedCost) {
     if (target == 0 || !Double.isFinite(expectedCost)) {
