@@ -1,9 +1,9 @@
 package dev.gatestream.adaptation;
 
 import dev.gatestream.config.GatestreamConfig;
-import dev.gatestream.gating.features.FeatureSpec;
-import dev.gatestream.gating.learning.LearnerKind;
-import dev.gatestream.gating.learning.LearnerSettings;
+import dev.gatestream.policy.features.FeatureSpec;
+import dev.gatestream.policy.learning.LearnerKind;
+import dev.gatestream.policy.learning.LearnerSettings;
 import java.io.Serializable;
 import java.util.List;
 

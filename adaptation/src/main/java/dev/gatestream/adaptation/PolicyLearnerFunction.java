@@ -2,7 +2,7 @@ package dev.gatestream.adaptation;
 
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
-import dev.gatestream.gating.learning.PolicyLearner;
+import dev.gatestream.policy.learning.PolicyLearner;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.Unjoined;
-import dev.gatestream.gating.learning.DecisionEvent;
-import dev.gatestream.gating.learning.FeedbackEvent;
-import dev.gatestream.gating.learning.LearnerKind;
-import dev.gatestream.gating.learning.LearnerSettings;
-import dev.gatestream.gating.learning.ResultEvent.AnswerKind;
-import dev.gatestream.gating.learning.ResultEvent;
+import dev.gatestream.policy.learning.DecisionEvent;
+import dev.gatestream.policy.learning.FeedbackEvent;
+import dev.gatestream.policy.learning.LearnerKind;
+import dev.gatestream.policy.learning.LearnerSettings;
+import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
+import dev.gatestream.policy.learning.ResultEvent;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatestream.config.GatestreamConfig;
-import dev.gatestream.gating.learning.LearnerKind;
+import dev.gatestream.policy.learning.LearnerKind;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
-import dev.gatestream.gating.learning.ExpertFeedback;
-import dev.gatestream.gating.learning.LearnerKind;
-import dev.gatestream.gating.learning.LearnerSettings;
+import dev.gatestream.policy.learning.ExpertFeedback;
+import dev.gatestream.policy.learning.LearnerKind;
+import dev.gatestream.policy.learning.LearnerSettings;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;

@@ -1,15 +1,15 @@
 package dev.gatestream.benchmarks;
 
-import dev.gatestream.gating.Expert;
-import dev.gatestream.gating.Gate;
-import dev.gatestream.gating.RoutingInput;
-import dev.gatestream.gating.Selection;
-import dev.gatestream.gating.WeightsSnapshot;
-import dev.gatestream.gating.features.HashedTextFeaturizer;
-import dev.gatestream.gating.gates.GateSpec;
-import dev.gatestream.gating.gates.Gates;
-import dev.gatestream.gating.gates.SpendController;
-import dev.gatestream.gating.gates.SuccessPredictorGate.Mode;
+import dev.gatestream.policy.Expert;
+import dev.gatestream.policy.Gate;
+import dev.gatestream.policy.RoutingInput;
+import dev.gatestream.policy.Selection;
+import dev.gatestream.policy.WeightsSnapshot;
+import dev.gatestream.policy.features.HashedTextFeaturizer;
+import dev.gatestream.policy.gates.GateSpec;
+import dev.gatestream.policy.gates.Gates;
+import dev.gatestream.policy.gates.SpendController;
+import dev.gatestream.policy.gates.SuccessPredictorGate.Mode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,16 +1,16 @@
 package dev.gatestream.benchmarks;
 
-import dev.gatestream.gating.Expert;
-import dev.gatestream.gating.Gate;
-import dev.gatestream.gating.RoutingInput;
-import dev.gatestream.gating.Selection;
-import dev.gatestream.gating.WeightsSnapshot;
-import dev.gatestream.gating.gates.GateSpec;
-import dev.gatestream.gating.gates.Gates;
-import dev.gatestream.gating.learning.ExpertFeedback;
-import dev.gatestream.gating.learning.LearnerKind;
-import dev.gatestream.gating.learning.LearnerSettings;
-import dev.gatestream.gating.learning.PolicyLearner;
+import dev.gatestream.policy.Expert;
+import dev.gatestream.policy.Gate;
+import dev.gatestream.policy.RoutingInput;
+import dev.gatestream.policy.Selection;
+import dev.gatestream.policy.WeightsSnapshot;
+import dev.gatestream.policy.gates.GateSpec;
+import dev.gatestream.policy.gates.Gates;
+import dev.gatestream.policy.learning.ExpertFeedback;
+import dev.gatestream.policy.learning.LearnerKind;
+import dev.gatestream.policy.learning.LearnerSettings;
+import dev.gatestream.policy.learning.PolicyLearner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.gatestream.benchmarks;
 
-import dev.gatestream.gating.RoutingInput;
-import dev.gatestream.gating.features.MiniLmFeaturizer;
+import dev.gatestream.policy.RoutingInput;
+import dev.gatestream.policy.features.MiniLmFeaturizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,9 +1,12 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.UserError;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.gatestream.cli.bench.BenchReport;
-import dev.gatestream.cli.bench.EndToEndBench;
+import dev.gatestream.app.bench.BenchReport;
+import dev.gatestream.app.bench.EndToEndBench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
     if (experts < 1 || warmup < 1 || burst < 1 || rate < 1 || seconds < 1) {
       throw new UserError("--experts, --warmup, --burst, --rate and --seconds must be positive");
     }
-    Deployment deployment = new Deployment(options.load());
+    Deployment deployment = options.deployment();
     Path workDir = Files.createTempDirectory("gatestream-bench");
     BenchReport report = new EndToEndBench(deployment.config(), deployment.bootstrapServers(),
         deployment.registryUrl(), new EndToEndBench.Options(experts, warmup, burst, rate,

@@ -1,11 +1,14 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.UserError;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gatestream.cli.replay.ReplayChart;
-import dev.gatestream.cli.replay.ReplayOptions;
-import dev.gatestream.cli.replay.ReplayReport;
-import dev.gatestream.cli.replay.ReplayRun;
+import dev.gatestream.app.replay.ReplayOptions;
+import dev.gatestream.app.replay.ReplayReport;
+import dev.gatestream.app.replay.ReplayRun;
 import dev.gatestream.cli.replay.ReplayTable;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.DistinctRows.OnRepeat;
@@ -67,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, StackException {
-    Deployment deployment = new Deployment(options.load());
+    Deployment deployment = options.deployment();
     PrintWriter out = spec.commandLine().getOut();
     Path home = GlobalOptions.home();
     List<ReplayRun.Log> logs = List.of(

@@ -1,37 +1,40 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.UserError;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.gatestream.cli.evaluate.CandidateSpec;
-import dev.gatestream.cli.evaluate.DecisionFeedbackJoin;
-import dev.gatestream.cli.evaluate.DecisionLines;
-import dev.gatestream.cli.evaluate.LogEntry;
-import dev.gatestream.cli.pipeline.ExpertCatalog;
-import dev.gatestream.cli.pipeline.RoutingComponents;
-import dev.gatestream.cli.source.TopicRange;
-import dev.gatestream.cli.source.TopicRangeReader;
+import dev.gatestream.app.evaluate.CandidateSpec;
+import dev.gatestream.app.evaluate.DecisionFeedbackJoin;
+import dev.gatestream.app.evaluate.DecisionLines;
+import dev.gatestream.app.evaluate.LogEntry;
+import dev.gatestream.app.pipeline.ExpertCatalog;
+import dev.gatestream.app.pipeline.RoutingComponents;
+import dev.gatestream.app.source.TopicRange;
+import dev.gatestream.app.source.TopicRangeReader;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
-import dev.gatestream.gating.Expert;
-import dev.gatestream.gating.WeightsSnapshot;
-import dev.gatestream.gating.evaluation.CandidatePolicy;
-import dev.gatestream.gating.evaluation.Estimand;
-import dev.gatestream.gating.evaluation.Estimate;
-import dev.gatestream.gating.evaluation.Evaluation;
-import dev.gatestream.gating.evaluation.EvaluationSettings;
-import dev.gatestream.gating.evaluation.OffPolicyEvaluator;
-import dev.gatestream.gating.features.Featurizer;
-import dev.gatestream.gating.gates.GateSpec;
-import dev.gatestream.gating.gates.Gates;
+import dev.gatestream.policy.Expert;
+import dev.gatestream.policy.WeightsSnapshot;
+import dev.gatestream.policy.evaluation.CandidatePolicy;
+import dev.gatestream.policy.evaluation.Estimand;
+import dev.gatestream.policy.evaluation.Estimate;
+import dev.gatestream.policy.evaluation.Evaluation;
+import dev.gatestream.policy.evaluation.EvaluationSettings;
+import dev.gatestream.policy.evaluation.OffPolicyEvaluator;
+import dev.gatestream.policy.features.Featurizer;
+import dev.gatestream.policy.gates.GateSpec;
+import dev.gatestream.policy.gates.Gates;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.Topics;
-import dev.gatestream.topology.router.ActivePolicy;
+import dev.gatestream.streams.router.ActivePolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -143,7 +146,7 @@ final class EvaluateCommand implements Callable<Integer> {
     List<LogEntry> entries;
     Source source;
     if (TopicRange.isTopicSpec(decisions)) {
-      deployment = new Deployment(config);
+      deployment = new Deployment(config, GlobalOptions.home());
       Read read = readKafka(deployment, config);
       entries = read.entries();
       source = read.source();
@@ -391,7 +394,7 @@ final class EvaluateCommand implements Callable<Integer> {
       return new WeightsSnapshot(policyName, read.version(), read.experts(), read.featureDimension(),
           read.parameters());
     }
-    Deployment where = deployment != null ? deployment : new Deployment(config);
+    Deployment where = deployment != null ? deployment : new Deployment(config, GlobalOptions.home());
     String topic = weights.equals("kafka") ? Topics.from(config).routingWeights().name()
         : weights.substring(TopicRange.SCHEME.length());
     Properties kafka = new Properties();

@@ -1,5 +1,6 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.app.Deployment;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import java.nio.file.Files;
@@ -39,6 +40,11 @@ final class GlobalOptions {
   /** The project root: where ./gatestream lives (passed by the script), else the working directory. */
   static Path home() {
     return Path.of(System.getProperty("gatestream.home", ".")).toAbsolutePath().normalize();
+  }
+
+  /** Where the command finds Kafka and the registry, from these settings. */
+  Deployment deployment() {
+    return new Deployment(load(), home());
   }
 
   GatestreamConfig load() {

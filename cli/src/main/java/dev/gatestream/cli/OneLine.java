@@ -1,5 +1,7 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.app.UserError;
+
 import dev.gatestream.serdes.RegistryException;
 import dev.gatestream.stack.StackException;
 import org.apache.kafka.common.KafkaException;

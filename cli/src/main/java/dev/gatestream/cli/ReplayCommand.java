@@ -1,16 +1,19 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.UserError;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.gatestream.cli.evaluate.CandidateSpec;
+import dev.gatestream.app.evaluate.CandidateSpec;
 import dev.gatestream.cli.replay.FrontierChart;
 import dev.gatestream.cli.replay.ReplayChart;
-import dev.gatestream.cli.replay.ReplayOptions;
-import dev.gatestream.cli.replay.ReplayReport;
-import dev.gatestream.cli.replay.RecordedTraffic;
-import dev.gatestream.cli.replay.ReplayRun;
+import dev.gatestream.app.replay.ReplayOptions;
+import dev.gatestream.app.replay.ReplayReport;
+import dev.gatestream.app.replay.RecordedTraffic;
+import dev.gatestream.app.replay.ReplayRun;
 import dev.gatestream.cli.replay.ReplayTable;
-import dev.gatestream.cli.source.TopicRange;
+import dev.gatestream.app.source.TopicRange;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.DistinctRows;
 import dev.gatestream.experts.replay.DistinctRows.OnRepeat;
@@ -144,7 +147,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Deployment deployment = new Deployment(options.load());
+    Deployment deployment = options.deployment();
     PrintWriter out = spec.commandLine().getOut();
     if (pace.originalTiming && sources.stream().anyMatch(source -> !TopicRange.isTopicSpec(source))) {
       throw new UserError("--original-timing needs recorded requests (kafka:TOPIC sources): a wide routing log"

@@ -1,5 +1,8 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.UserError;
+
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
@@ -66,7 +69,7 @@ final class RequestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Deployment deployment = new Deployment(options.load());
+    Deployment deployment = options.deployment();
     GatestreamConfig config = deployment.config();
     Topics topics = Topics.from(config);
     String requestId = id != null ? id : UUID.randomUUID().toString();

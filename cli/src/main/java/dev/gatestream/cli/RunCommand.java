@@ -1,8 +1,11 @@
 package dev.gatestream.cli;
 
-import dev.gatestream.cli.pipeline.ExpertCatalog;
-import dev.gatestream.cli.pipeline.Pipeline;
-import dev.gatestream.cli.pipeline.Pipeline.Stage;
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.UserError;
+
+import dev.gatestream.app.pipeline.ExpertCatalog;
+import dev.gatestream.app.pipeline.Pipeline;
+import dev.gatestream.app.pipeline.Pipeline.Stage;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.gateway.Gateway;
 import java.io.PrintWriter;
@@ -36,7 +39,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException, java.io.IOException {
-    Deployment deployment = new Deployment(options.load());
+    Deployment deployment = options.deployment();
     if (stage.equals("gateway")) {
       return runGateway(deployment, spec.commandLine().getOut());
     }

@@ -1,11 +1,14 @@
 package dev.gatestream.cli;
 
-import dev.gatestream.cli.pipeline.ExpertCatalog;
-import dev.gatestream.cli.pipeline.Pipeline;
-import dev.gatestream.cli.pipeline.Pipeline.Stage;
-import dev.gatestream.cli.score.RowFormat;
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.UserError;
+
+import dev.gatestream.app.pipeline.ExpertCatalog;
+import dev.gatestream.app.pipeline.Pipeline;
+import dev.gatestream.app.pipeline.Pipeline.Stage;
+import dev.gatestream.app.score.RowFormat;
 import dev.gatestream.cli.score.ScoreProgress;
-import dev.gatestream.cli.score.ScoreRun;
+import dev.gatestream.app.score.ScoreRun;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.serdes.RegistrySerdes;
@@ -76,7 +79,7 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    Deployment deployment = new Deployment(options.load());
+    Deployment deployment = options.deployment();
     GatestreamConfig config = deployment.config();
     PrintWriter out = spec.commandLine().getOut();
     if (window < 1 || deadlineMs < 1) {

@@ -1,5 +1,7 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.app.Deployment;
+
 import dev.gatestream.stack.ComponentStatus;
 import dev.gatestream.stack.StackException;
 import dev.gatestream.stack.StackStatus;
@@ -29,7 +31,7 @@ final class StackCommand implements Runnable {
 
     @Override
     public Integer call() throws StackException {
-      start(new Deployment(options.load()), spec.commandLine().getOut());
+      start(options.deployment(), spec.commandLine().getOut());
       return 0;
     }
 
@@ -53,7 +55,7 @@ final class StackCommand implements Runnable {
 
     @Override
     public Integer call() throws StackException {
-      Deployment deployment = new Deployment(options.load());
+      Deployment deployment = options.deployment();
       print(spec.commandLine().getOut(), deployment.localStack().down());
       return 0;
     }
@@ -66,7 +68,7 @@ final class StackCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Deployment deployment = new Deployment(options.load());
+      Deployment deployment = options.deployment();
       StackStatus status = deployment.localStack().status();
       print(spec.commandLine().getOut(), status);
       return status.allRunning() ? 0 : 1;

@@ -1,5 +1,7 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.app.Deployment;
+
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.serdes.SchemaApplier;
@@ -44,7 +46,7 @@ final class TopicsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Deployment deployment = new Deployment(options.load());
+      Deployment deployment = options.deployment();
       return apply(deployment, experts, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 

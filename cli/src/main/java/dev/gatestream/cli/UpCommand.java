@@ -1,7 +1,9 @@
 package dev.gatestream.cli;
 
-import dev.gatestream.cli.pipeline.ExpertCatalog;
-import dev.gatestream.cli.pipeline.Pipeline.Stage;
+import dev.gatestream.app.Deployment;
+
+import dev.gatestream.app.pipeline.ExpertCatalog;
+import dev.gatestream.app.pipeline.Pipeline.Stage;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.stack.StackException;
 import java.util.EnumSet;
@@ -22,7 +24,7 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws StackException, InterruptedException {
-    Deployment deployment = new Deployment(options.load());
+    Deployment deployment = options.deployment();
     List<ExpertSpec> experts = ExpertCatalog.load(deployment.config(), GlobalOptions.home());
     StackCommand.Up.start(deployment, spec.commandLine().getOut());
     int applied = TopicsCommand.Apply.apply(deployment, experts.stream().map(ExpertSpec::name).toList(),

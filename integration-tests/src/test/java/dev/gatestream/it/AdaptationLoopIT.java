@@ -2,12 +2,12 @@ package dev.gatestream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatestream.cli.pipeline.ExpertCatalog;
-import dev.gatestream.cli.pipeline.Pipeline;
-import dev.gatestream.cli.replay.ReplayDriver;
-import dev.gatestream.cli.replay.ReplayOptions;
-import dev.gatestream.cli.replay.LogBaselines;
-import dev.gatestream.cli.replay.ReplayReport;
+import dev.gatestream.app.pipeline.ExpertCatalog;
+import dev.gatestream.app.pipeline.Pipeline;
+import dev.gatestream.app.replay.ReplayDriver;
+import dev.gatestream.app.replay.ReplayOptions;
+import dev.gatestream.app.replay.LogBaselines;
+import dev.gatestream.app.replay.ReplayReport;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.RoutingWeights;

@@ -2,9 +2,9 @@ package dev.gatestream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatestream.cli.replay.ReplayOptions;
-import dev.gatestream.cli.replay.ReplayReport;
-import dev.gatestream.cli.replay.ReplayRun;
+import dev.gatestream.app.replay.ReplayOptions;
+import dev.gatestream.app.replay.ReplayReport;
+import dev.gatestream.app.replay.ReplayRun;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.WideRoutingLog;

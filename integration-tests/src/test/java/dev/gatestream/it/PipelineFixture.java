@@ -1,8 +1,8 @@
 package dev.gatestream.it;
 
-import dev.gatestream.cli.pipeline.ExpertCatalog;
-import dev.gatestream.cli.pipeline.Pipeline;
-import dev.gatestream.cli.pipeline.Pipeline.Stage;
+import dev.gatestream.app.pipeline.ExpertCatalog;
+import dev.gatestream.app.pipeline.Pipeline;
+import dev.gatestream.app.pipeline.Pipeline.Stage;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.FusedResult;

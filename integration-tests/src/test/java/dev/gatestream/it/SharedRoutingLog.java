@@ -2,7 +2,7 @@ package dev.gatestream.it;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.gatestream.cli.replay.ReplayItem;
+import dev.gatestream.app.replay.ReplayItem;
 import dev.gatestream.experts.replay.WideRoutingLog;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import dev.gatestream.it.harness.Await;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
 import dev.gatestream.serdes.GatestreamSerdes;
-import dev.gatestream.topology.router.ActivePolicy;
+import dev.gatestream.streams.router.ActivePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.gatestream.adaptation.events;
 
-import dev.gatestream.gating.learning.DecisionEvent;
-import dev.gatestream.gating.learning.FeedbackEvent;
-import dev.gatestream.gating.learning.ResultEvent;
+import dev.gatestream.policy.learning.DecisionEvent;
+import dev.gatestream.policy.learning.FeedbackEvent;
+import dev.gatestream.policy.learning.ResultEvent;
 
 /** One record on its way into the request join: exactly one of decision, result and feedback is set. */
 public record JoinInput(String requestId, DecisionEvent decision, ResultEvent result, FeedbackEvent feedback) {

@@ -1,6 +1,6 @@
 package dev.gatestream.adaptation.events;
 
-import dev.gatestream.gating.learning.ExpertFeedback;
+import dev.gatestream.policy.learning.ExpertFeedback;
 
 /**
  * One joined request, ready to learn from: the features the router scored and what each expert that

@@ -1,5 +1,7 @@
 package dev.gatestream.cli.replay;
 
+import dev.gatestream.app.replay.ReplayReport;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.gatestream.cli.replay;
 
+import dev.gatestream.app.replay.CostQualityFrontier;
+import dev.gatestream.app.replay.ReplayReport;
+
 import java.io.PrintWriter;
 
 /** The replay report as terminal tables. */

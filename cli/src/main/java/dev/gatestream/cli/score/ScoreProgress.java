@@ -1,5 +1,7 @@
 package dev.gatestream.cli.score;
 
+import dev.gatestream.app.score.ScoreRun;
+
 import java.io.PrintWriter;
 import java.time.Duration;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;

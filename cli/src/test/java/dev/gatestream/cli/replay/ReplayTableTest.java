@@ -1,5 +1,7 @@
 package dev.gatestream.cli.replay;
 
+import dev.gatestream.app.replay.ReplayReport;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

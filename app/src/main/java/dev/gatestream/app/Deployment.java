@@ -1,0 +1,124 @@
+package dev.gatestream.app;
+
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.serdes.SchemaRegistryAdmin;
+import dev.gatestream.stack.ComponentStatus;
+import dev.gatestream.stack.LocalStack;
+import dev.gatestream.stack.StackSettings;
+import dev.gatestream.stack.StackStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * Where the commands find Kafka and the registry: an existing cluster when {@code bootstrap} is set,
+ * otherwise the local stack, which must then be running.
+ */
+public final class Deployment {
+
+  private final GatestreamConfig config;
+  private final LocalStack localStack;
+
+  /** @param home the project root, which the stack directory of the configuration resolves against */
+  public Deployment(GatestreamConfig config, Path home) {
+    if (config.usesExternalCluster() && config.getString(GatestreamConfig.REGISTRY_URL).isBlank()) {
+      throw new UserError("bootstrap points at an existing cluster but registry.url is not set"
+          + " (set GATESTREAM_REGISTRY_URL or --registry-url)");
+    }
+    this.config = config;
+    this.localStack = new LocalStack(stackSettings(config, home));
+  }
+
+  public GatestreamConfig config() {
+    return config;
+  }
+
+  public LocalStack localStack() {
+    return localStack;
+  }
+
+  public boolean external() {
+    return config.usesExternalCluster();
+  }
+
+  public String bootstrapServers() {
+    if (external()) {
+      return config.getString(GatestreamConfig.BOOTSTRAP);
+    }
+    requireLocalComponent(LocalStack.BROKER);
+    return localStack.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    String url = config.getString(GatestreamConfig.REGISTRY_URL);
+    if (!url.isBlank()) {
+      return url;
+    }
+    requireLocalComponent(LocalStack.REGISTRY);
+    return localStack.registryUrl();
+  }
+
+  public Duration clientTimeout() {
+    return Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS));
+  }
+
+  /** An admin client whose cluster answered; a one-line error names the bootstrap if it does not. */
+  public Admin connectedAdmin() {
+    String bootstrap = bootstrapServers();
+    int timeoutMs = config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS);
+    Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
+        AdminClientConfig.CLIENT_ID_CONFIG, "gatestream-cli"));
+    try {
+      admin.describeCluster().clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
+      return admin;
+    } catch (TimeoutException | ExecutionException e) {
+      admin.close(Duration.ZERO);
+      throw new KafkaException("cannot reach Kafka at " + bootstrap + " within " + timeoutMs / 1000
+          + "s (is the broker running and the address right?)");
+    } catch (InterruptedException e) {
+      admin.close(Duration.ZERO);
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while connecting to Kafka at " + bootstrap);
+    } catch (KafkaException e) {
+      admin.close(Duration.ZERO);
+      throw new KafkaException("cannot use Kafka at " + bootstrap + ": " + e.getMessage());
+    }
+  }
+
+  /** A registry client whose registry answered. */
+  public SchemaRegistryAdmin connectedRegistry() {
+    SchemaRegistryAdmin registry = new SchemaRegistryAdmin(registryUrl(), clientTimeout());
+    registry.subjects();
+    return registry;
+  }
+
+  private void requireLocalComponent(String component) {
+    StackStatus status = localStack.status();
+    boolean running = status.component(component).map(ComponentStatus::running).orElse(false);
+    if (!running) {
+      throw new UserError("the local stack's " + component + " is not running: start it with"
+          + " './gatestream stack up', or point at a cluster with GATESTREAM_BOOTSTRAP and"
+          + " GATESTREAM_REGISTRY_URL");
+    }
+  }
+
+  public static StackSettings stackSettings(GatestreamConfig config, Path home) {
+    return new StackSettings(home, home.resolve(config.getString(GatestreamConfig.STACK_DIR)),
+        config.getString(GatestreamConfig.STACK_HOST),
+        config.getInt(GatestreamConfig.STACK_BROKER_PORT),
+        config.getInt(GatestreamConfig.STACK_CONTROLLER_PORT),
+        config.getInt(GatestreamConfig.STACK_REGISTRY_PORT),
+        config.getInt(GatestreamConfig.STACK_BROKER_HEAP_MB),
+        config.getInt(GatestreamConfig.STACK_REGISTRY_HEAP_MB),
+        Duration.ofMillis(config.getLong(GatestreamConfig.STACK_START_TIMEOUT_MS)));
+  }
+}

@@ -1,0 +1,164 @@
+package dev.gatestream.app.bench;
+
+import dev.gatestream.app.pipeline.ExpertCatalog;
+import dev.gatestream.app.pipeline.Pipeline;
+import dev.gatestream.app.pipeline.Pipeline.Stage;
+import dev.gatestream.config.ConfigLoader;
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.experts.replay.SyntheticRoutingLog;
+import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.serdes.RegistrySerdes;
+import dev.gatestream.topics.TopicApplier;
+import dev.gatestream.topics.TopicSpec;
+import dev.gatestream.topics.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * The end-to-end benchmark: the full pipeline (router, replay experts, fusion) against a pass-through
+ * chain with the same hops, serdes and partitions, both measured in the same run on the same cluster.
+ * Each gets fresh topics, a warm-up, a burst (throughput), and a steady rate (latency percentiles).
+ */
+public final class EndToEndBench {
+
+  /** The bench's knobs. */
+  public record Options(int experts, int warmup, int burst, int ratePerSecond, Duration steady, Path workDir) {}
+
+  private static final int K = 2;
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+  private final GatestreamConfig base;
+  private final String bootstrapServers;
+  private final String registryUrl;
+  private final Options options;
+  private final PrintWriter out;
+
+  public EndToEndBench(GatestreamConfig base, String bootstrapServers, String registryUrl, Options options,
+      PrintWriter out) {
+    this.base = base;
+    this.bootstrapServers = bootstrapServers;
+    this.registryUrl = registryUrl;
+    this.options = options;
+    this.out = out;
+  }
+
+  public BenchReport run() throws IOException, InterruptedException {
+    Files.createDirectories(options.workDir());
+    List<String> experts = new ArrayList<>();
+    for (int i = 0; i < options.experts(); i++) {
+      experts.add("bench/expert-" + i);
+    }
+    int steadyRequests = (int) (options.ratePerSecond() * options.steady().toSeconds() * 1.1) + 100;
+    int rows = options.warmup() + options.burst() + steadyRequests;
+    Path log = options.workDir().resolve("bench-log.csv");
+    SyntheticRoutingLog.write(log, experts, rows, "b", 11);
+
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    BenchReport.SystemResult passThrough = measure("pass-through", config("bench-" + run + "-pass-", experts, log),
+        experts, true);
+    BenchReport.SystemResult pipeline = measure("pipeline", config("bench-" + run + "-pipe-", experts, log),
+        experts, false);
+    return new BenchReport(base.getInt(GatestreamConfig.TOPIC_PARTITIONS), options.experts(), K, options.burst(),
+        options.ratePerSecond(), (int) options.steady().toSeconds(), List.of(passThrough, pipeline),
+        pipeline.throughputPerSecond() / passThrough.throughputPerSecond());
+  }
+
+  private GatestreamConfig config(String prefix, List<String> experts, Path log) {
+    Map<String, String> values = new HashMap<>();
+    base.originals().forEach((key, value) -> values.put(key, String.valueOf(value)));
+    values.put(GatestreamConfig.TOPIC_PREFIX, prefix);
+    values.put(GatestreamConfig.EXPERTS, String.join(",", experts));
+    values.put(GatestreamConfig.EXPERTS_FILE, "");
+    values.put(GatestreamConfig.EXPERTS_REPLAY_LOG, log.toString());
+    values.put(GatestreamConfig.STREAMS_STATE_DIR, options.workDir().resolve("state").toString());
+    values.put(GatestreamConfig.ROUTER_GATE, "softmax-top-k");
+    values.put(GatestreamConfig.ROUTER_GATE_K, String.valueOf(K));
+    values.put(GatestreamConfig.ROUTER_EXPLORATION, "temperature");
+    return new ConfigLoader(Map.of()).load(null, values);
+  }
+
+  private BenchReport.SystemResult measure(String system, GatestreamConfig config, List<String> experts,
+      boolean passThrough) throws InterruptedException {
+    Topics topics = Topics.from(config);
+    List<TopicSpec<?, ?>> catalogue = topics.all(experts);
+    out.printf("%s: creating %d topics with prefix %s%n", system, catalogue.size(),
+        config.getString(GatestreamConfig.TOPIC_PREFIX));
+    out.flush();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+      new TopicApplier(admin, Duration.ofSeconds(30)).apply(catalogue);
+      try (RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
+           AutoCloseable running = start(config, topics, experts, serdes, passThrough);
+           Load load = new Load(bootstrapServers, topics, serdes.valueSerde(topics.requests()).serializer(), DEADLINE);
+           Collector collector = new Collector(bootstrapServers, topics.fusedResults().name(),
+               serdes.valueSerde(topics.fusedResults()).deserializer(), config.getString(GatestreamConfig.TOPIC_PREFIX)
+                   + "bench-collector")) {
+        int warmup = options.warmup();
+        load.burst("b", 0, warmup);
+        await(collector, warmup, system + " warm-up");
+        collector.takeLatencies();
+
+        long start = System.nanoTime();
+        load.burst("b", warmup, warmup + options.burst());
+        await(collector, warmup + options.burst(), system + " burst");
+        double burstSeconds = (System.nanoTime() - start) / 1e9;
+        collector.takeLatencies();
+
+        int from = warmup + options.burst();
+        long steadyStart = System.nanoTime();
+        int sent = load.steady("b", from, options.ratePerSecond(), options.steady());
+        double steadySeconds = (System.nanoTime() - steadyStart) / 1e9;
+        await(collector, from + sent, system + " steady rate");
+        Histogram latencies = collector.takeLatencies();
+        BenchReport.SystemResult result = BenchReport.SystemResult.of(system, options.burst(), burstSeconds, sent,
+            steadySeconds, latencies);
+        out.printf("%s: %.0f requests/s in the burst; p99 %d ms at %.0f requests/s%n", system,
+            result.throughputPerSecond(), result.p99Ms(), result.steadyAchievedPerSecond());
+        out.flush();
+        return result;
+      } catch (InterruptedException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new KafkaException(system + " bench failed: " + e.getMessage(), e);
+      } finally {
+        admin.deleteTopics(catalogue.stream().map(TopicSpec::name).toList());
+      }
+    }
+  }
+
+  private AutoCloseable start(GatestreamConfig config, Topics topics, List<String> experts, GatestreamSerdes serdes,
+      boolean passThrough) {
+    if (passThrough) {
+      return new PassThroughChain(config, topics, experts.get(0), serdes, bootstrapServers,
+          options.workDir().resolve("state"));
+    }
+    // The data plane only: the adaptation job learns from feedback, which the bench does not produce.
+    return Pipeline.start(config, bootstrapServers, registryUrl, ExpertCatalog.load(config, options.workDir()),
+        EnumSet.of(Stage.ROUTER, Stage.FUSION, Stage.EXPERTS), options.workDir());
+  }
+
+  private void await(Collector collector, long count, String phase) throws InterruptedException {
+    long[] lastPrinted = {System.nanoTime()};
+    boolean done = collector.awaitReceived(count, Duration.ofMinutes(5), () -> {
+      if (System.nanoTime() - lastPrinted[0] > 2_000_000_000L) {
+        out.printf("  %s: %d of %d results%n", phase, collector.received(), count);
+        out.flush();
+        lastPrinted[0] = System.nanoTime();
+      }
+    });
+    if (!done) {
+      throw new KafkaException(phase + ": only " + collector.received() + " of " + count
+          + " results within 5 minutes");
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.gatestream.app.bench;
+
+import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.topics.Topics;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Produces bench requests: a burst as fast as the producer goes, or a steady rate. */
+final class Load implements AutoCloseable {
+
+  private final KafkaProducer<String, InferenceRequest> producer;
+  private final String topic;
+  private final Duration deadline;
+
+  Load(String bootstrapServers, Topics topics, Serializer<InferenceRequest> serializer, Duration deadline) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "gatestream-bench-load");
+    this.producer = new KafkaProducer<>(props, new StringSerializer(), serializer);
+    this.topic = topics.requests().name();
+    this.deadline = deadline;
+  }
+
+  /** Requests {@code idPrefix + from} .. {@code idPrefix + (to - 1)}, as fast as possible. */
+  void burst(String idPrefix, int from, int to) {
+    for (int i = from; i < to; i++) {
+      send(idPrefix + i, i);
+    }
+    producer.flush();
+  }
+
+  /**
+   * Requests at a steady rate, in 5 ms ticks so that bursts stay small.
+   *
+   * @return how many were sent
+   */
+  int steady(String idPrefix, int from, int perSecond, Duration duration) {
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    int sent = 0;
+    long tick = Duration.ofMillis(5).toNanos();
+    for (long next = start; next < end; next += tick) {
+      LockSupport.parkNanos(next - System.nanoTime());
+      long due = (long) ((double) (next - start + tick) / 1e9 * perSecond);
+      while (sent < due) {
+        send(idPrefix + (from + sent), from + sent);
+        sent++;
+      }
+    }
+    producer.flush();
+    return sent;
+  }
+
+  private void send(String id, int index) {
+    long now = System.currentTimeMillis();
+    producer.send(new ProducerRecord<>(topic, id, InferenceRequest.newBuilder().setId(id).setCreatedAtMs(now)
+        .setTask("task-" + (index % 5)).setText("question number " + index + " about topic " + (index % 97))
+        .setDeadlineMs(now + deadline.toMillis()).build()));
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(10));
+  }
+}

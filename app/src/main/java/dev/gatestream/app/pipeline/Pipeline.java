@@ -1,0 +1,210 @@
+package dev.gatestream.app.pipeline;
+
+import dev.gatestream.adaptation.AdaptationRunner;
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.experts.ExpertBackends;
+import dev.gatestream.experts.ExpertSpec;
+import dev.gatestream.experts.ExpertWorker;
+import dev.gatestream.policy.features.Featurizer;
+import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.serdes.RegistrySerdes;
+import dev.gatestream.topics.Topics;
+import dev.gatestream.streams.common.StreamsSettings;
+import dev.gatestream.streams.common.StreamsStage;
+import dev.gatestream.streams.fusion.ExpertReliability;
+import dev.gatestream.streams.fusion.FusionMetrics;
+import dev.gatestream.streams.fusion.FusionSettings;
+import dev.gatestream.streams.fusion.FusionTopology;
+import dev.gatestream.streams.router.ActivePolicy;
+import dev.gatestream.streams.router.RouterMetrics;
+import dev.gatestream.streams.router.RouterTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gatestream in one JVM: any of router, fusion, expert workers and the adaptation job (in an embedded
+ * Flink MiniCluster), wired from configuration.
+ * {@code gatestream up} runs all of them; {@code gatestream run STAGE} one; tests and the bench use
+ * the same assembly.
+ */
+public final class Pipeline implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The deployable stages. */
+  public enum Stage { ROUTER, FUSION, EXPERTS, ADAPTATION }
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Map<String, List<ExpertWorker>> workers = new LinkedHashMap<>();
+  private final RouterMetrics routerMetrics = new RouterMetrics();
+  private final FusionMetrics fusionMetrics = new FusionMetrics();
+  private ActivePolicy policy;
+
+  private Pipeline() {}
+
+  /**
+   * Starts the given stages and returns once the Kafka Streams stages are RUNNING and the expert
+   * workers are polling.
+   *
+   * @param experts the experts to run workers for (EXPERTS) and to route to (ROUTER)
+   * @param home directory of the stages' local state
+   */
+  public static Pipeline start(GatestreamConfig config, String bootstrapServers, String registryUrl,
+      List<ExpertSpec> experts, Set<Stage> stages, Path home) {
+    Pipeline pipeline = new Pipeline();
+    try {
+      pipeline.startStages(config, bootstrapServers, registryUrl, experts, stages, home);
+      return pipeline;
+    } catch (RuntimeException e) {
+      pipeline.close();
+      throw e;
+    }
+  }
+
+  public static Pipeline startAll(GatestreamConfig config, String bootstrapServers, String registryUrl,
+      List<ExpertSpec> experts, Path home) {
+    return start(config, bootstrapServers, registryUrl, experts, EnumSet.allOf(Stage.class), home);
+  }
+
+  private void startStages(GatestreamConfig config, String bootstrapServers, String registryUrl,
+      List<ExpertSpec> experts, Set<Stage> stages, Path home) {
+    Topics topics = Topics.from(config);
+    RegistrySerdes serdes = new RegistrySerdes(registryUrl,
+        config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
+    closeables.add(serdes);
+    Path stateDir = home.resolve(config.getString(GatestreamConfig.STREAMS_STATE_DIR));
+
+    if (stages.contains(Stage.EXPERTS)) {
+      startExperts(config, bootstrapServers, serdes, experts);
+    }
+    if (stages.contains(Stage.ADAPTATION)) {
+      startAdaptation(config, bootstrapServers, registryUrl,
+          home.resolve(config.getString(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR)));
+    }
+    if (stages.contains(Stage.FUSION)) {
+      StreamsStage fusion = new StreamsStage("fusion",
+          FusionTopology.build(topics, serdes, FusionSettings.from(config),
+              new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)), fusionMetrics),
+          StreamsSettings.of(config, bootstrapServers, applicationId(config, Stage.FUSION), stateDir));
+      closeables.add(fusion);
+      fusion.start(START_TIMEOUT);
+    }
+    if (stages.contains(Stage.ROUTER)) {
+      Featurizer featurizer = RoutingComponents.featurizer(config);
+      closeables.add(featurizer);
+      policy = new ActivePolicy(config.getString(GatestreamConfig.ROUTER_POLICY),
+          RoutingComponents.gateFactory(RoutingComponents.gateSpec(config), ExpertCatalog.forGates(experts),
+              featurizer.dimension()),
+          System::currentTimeMillis);
+      StreamsStage router = new StreamsStage("router",
+          RouterTopology.build(topics, serdes, featurizer, policy, routerMetrics),
+          StreamsSettings.of(config, bootstrapServers, applicationId(config, Stage.ROUTER), stateDir));
+      closeables.add(router);
+      router.start(START_TIMEOUT);
+    }
+  }
+
+  /** A Kafka Streams stage's application id, which is also its consumer group: the topic prefix and the stage. */
+  public static String applicationId(GatestreamConfig config, Stage stage) {
+    return config.getString(GatestreamConfig.TOPIC_PREFIX) + stage.name().toLowerCase(Locale.ROOT);
+  }
+
+  private void startExperts(GatestreamConfig config, String bootstrapServers, GatestreamSerdes serdes,
+      List<ExpertSpec> experts) {
+    ExpertBackends backends = new ExpertBackends();
+    Properties kafka = new Properties();
+    kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    // The router writes tasks in transactions: read only what it committed.
+    kafka.put("isolation.level", "read_committed");
+    int instances = config.getInt(GatestreamConfig.EXPERT_INSTANCES);
+    for (ExpertSpec spec : experts) {
+      for (int i = 0; i < instances; i++) {
+        ExpertWorker worker = ExpertWorker.create(kafka, config, serdes, spec, backends.create(spec));
+        Thread thread = new Thread(worker, "expert-" + spec.name() + "-" + i);
+        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("expert worker {} stopped", t.getName(), e));
+        thread.start();
+        workers.computeIfAbsent(spec.name(), name -> new ArrayList<>()).add(worker);
+        closeables.add(worker);
+      }
+    }
+  }
+
+  private void startAdaptation(GatestreamConfig config, String bootstrapServers, String registryUrl,
+      Path checkpointDir) {
+    try {
+      closeables.add(AdaptationRunner.start(config, bootstrapServers, registryUrl, checkpointDir));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the adaptation job: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops every worker of one expert, as if it crashed: its tasks go unanswered. */
+  public void stopExpert(String name) {
+    List<ExpertWorker> stopped = workers.remove(name);
+    if (stopped == null) {
+      throw new IllegalArgumentException("no running expert '" + name + "'");
+    }
+    stopped.forEach(ExpertWorker::close);
+  }
+
+  public RouterMetrics routerMetrics() {
+    return routerMetrics;
+  }
+
+  public FusionMetrics fusionMetrics() {
+    return fusionMetrics;
+  }
+
+  public Map<String, ExpertWorker.Metrics> expertMetrics() {
+    Map<String, ExpertWorker.Metrics> metrics = new LinkedHashMap<>();
+    workers.forEach((name, instances) -> metrics.put(name, instances.get(0).metrics()));
+    return metrics;
+  }
+
+  /** The router's active weights version, or -1 when this pipeline runs no router. */
+  public long policyVersion() {
+    return policy == null ? -1 : policy.version();
+  }
+
+  /** The router's active policy: its gate and when that was swapped in; null without a router. */
+  public ActivePolicy.Swap activePolicy() {
+    return policy == null ? null : policy.current();
+  }
+
+  /** One status line: what each stage has done so far. */
+  public String status() {
+    StringBuilder line = new StringBuilder();
+    if (policy != null) {
+      line.append("router: ").append(routerMetrics).append(", policy ").append(policy.policy())
+          .append(" v").append(policy.version()).append("; ");
+    }
+    line.append("fusion: ").append(fusionMetrics);
+    expertMetrics().forEach((name, m) -> line.append("; ").append(name).append(": ").append(m.ok())
+        .append(" ok/").append(m.tasks()).append(" tasks"));
+    return line.toString();
+  }
+
+  @Override
+  public void close() {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("error while stopping the pipeline", e);
+      }
+    }
+    closeables.clear();
+  }
+}

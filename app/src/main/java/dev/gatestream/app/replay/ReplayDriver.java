@@ -1,0 +1,246 @@
+package dev.gatestream.app.replay;
+
+import dev.gatestream.contracts.Feedback;
+import dev.gatestream.contracts.FusedResult;
+import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Replays traffic through a live pipeline: sends each item as a request (paced by a window of requests
+ * in flight, and by a rate or the original timing), reads its fused result, and produces the feedback
+ * known for it (after a delay, or never for a share of them), so the adaptation job learns as it would
+ * from real users. Measures the routed quality against the baselines.
+ */
+public final class ReplayDriver implements AutoCloseable {
+
+  private static final Duration LOST_AFTER = Duration.ofSeconds(30);
+  private static final Duration LEARNER_SILENT = Duration.ofSeconds(10);
+
+  private final Topics topics;
+  private final ReplayOptions options;
+  private final int bucketSize;
+  private final KafkaProducer<String, InferenceRequest> requests;
+  private final KafkaProducer<String, Feedback> feedback;
+  private final KafkaConsumer<String, FusedResult> results;
+  private final ScheduledExecutorService feedbackTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "gatestream-replay-feedback");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final SplittableRandom random;
+  private final LearnedExamples learned;
+  private final AtomicLong feedbackSent = new AtomicLong();
+  private long learnedSoFar;
+  private long learnedChangedAtNanos = System.nanoTime();
+
+  /** @param policy whose published weights tell how far learning has come (with a max learning lag) */
+  public ReplayDriver(Topics topics, GatestreamSerdes serdes, String bootstrapServers, ReplayOptions options,
+      int bucketSize, String consumerGroup, String policy) {
+    this.topics = topics;
+    this.options = options;
+    this.bucketSize = bucketSize;
+    this.random = new SplittableRandom(options.seed());
+    Properties producerProps = new Properties();
+    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    requests = new KafkaProducer<>(producerProps, new StringSerializer(), serdes.valueSerde(topics.requests()).serializer());
+    feedback = new KafkaProducer<>(producerProps, new StringSerializer(), serdes.valueSerde(topics.feedback()).serializer());
+    Properties consumerProps = new Properties();
+    consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup);
+    consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+    results = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+        serdes.valueSerde(topics.fusedResults()).deserializer());
+    results.subscribe(Set.of(topics.fusedResults().name()));
+    // Join the group and take positions now, so no result of ours slips past before we read.
+    while (results.assignment().isEmpty()) {
+      results.poll(Duration.ofMillis(100));
+    }
+    results.assignment().forEach(results::position);
+    learned = options.maxLearningLag() > 0 ? new LearnedExamples(topics, serdes, bootstrapServers, policy) : null;
+  }
+
+  /**
+   * Whether the learner is close enough behind the feedback for another request to go. A learner that
+   * stopped learning (nothing new published for LEARNER_SILENT) does not hold the replay forever.
+   */
+  private boolean learningKeepsUp() {
+    if (learned == null) {
+      return true;
+    }
+    long now = learned.poll();
+    if (now != learnedSoFar) {
+      learnedSoFar = now;
+      learnedChangedAtNanos = System.nanoTime();
+    }
+    return feedbackSent.get() - learnedSoFar < options.maxLearningLag()
+        || System.nanoTime() - learnedChangedAtNanos > LEARNER_SILENT.toNanos();
+  }
+
+  /**
+   * Replays the items as one segment.
+   *
+   * @param baselines what the segment's simple policies score, for the report
+   * @param onBucket called with each completed bucket of {@code bucketSize} results
+   */
+  public ReplayReport.Segment replay(String name, List<? extends ReplayItem> items, ReplayReport.Baselines baselines,
+      Consumer<ReplayReport.Bucket> onBucket) {
+    Map<String, ReplayItem> inFlight = new HashMap<>();
+    Tally total = new Tally();
+    Tally bucket = new Tally();
+    Tally secondHalf = new Tally(); // how a controller holds a target once settled
+    List<ReplayReport.Bucket> buckets = new ArrayList<>();
+    Map<String, Long> completeness = new TreeMap<>();
+    long start = System.nanoTime();
+    long lastProgress = System.nanoTime();
+    int next = 0;
+    int done = 0;
+    while (done < items.size()) {
+      while (next < items.size() && inFlight.size() < options.window() && due(items.get(next), next, start)
+          && learningKeepsUp()) {
+        ReplayItem item = items.get(next++);
+        inFlight.put(item.id(), item);
+        send(item);
+      }
+      for (ConsumerRecord<String, FusedResult> record : results.poll(Duration.ofMillis(10))) {
+        ReplayItem item = inFlight.remove(record.key());
+        if (item == null) {
+          continue; // not one of ours (another replay's, or an earlier segment's)
+        }
+        FusedResult result = record.value();
+        double quality = item.quality(result);
+        total.add(result, quality);
+        bucket.add(result, quality);
+        if (done >= items.size() / 2) {
+          secondHalf.add(result, quality);
+        }
+        completeness.merge(result.getCompleteness().name(), 1L, Long::sum);
+        scheduleFeedback(item, result, quality);
+        done++;
+        lastProgress = System.nanoTime();
+        if (bucket.requests == bucketSize || done == items.size()) {
+          ReplayReport.Bucket completed = bucket.toBucket(done - bucket.requests, result.getPolicyVersion());
+          buckets.add(completed);
+          onBucket.accept(completed);
+          bucket = new Tally();
+        }
+      }
+      if (System.nanoTime() - lastProgress > options.deadline().plus(LOST_AFTER).toNanos() && !inFlight.isEmpty()) {
+        throw new KafkaException("replay of " + name + " stalled: " + inFlight.size() + " requests without a"
+            + " fused result after " + options.deadline().plus(LOST_AFTER).toSeconds() + "s (is the pipeline running?)");
+      }
+    }
+    requests.flush();
+    return new ReplayReport.Segment(name, items.size(), total.rated, total.quality(), total.cost(), secondHalf.cost(),
+        total.share(), baselines, buckets, completeness);
+  }
+
+  /** Whether the next item may go: the rate allows it, or its original time (sped up) has come. */
+  private boolean due(ReplayItem item, int sent, long startNanos) {
+    double elapsedMs = (System.nanoTime() - startNanos) / 1e6;
+    if (options.originalTiming()) {
+      return elapsedMs * options.speedup() >= item.originalOffsetMs();
+    }
+    return options.ratePerSecond() == 0 || sent < elapsedMs / 1000 * options.ratePerSecond() + 1;
+  }
+
+  private void send(ReplayItem item) {
+    long now = System.currentTimeMillis();
+    requests.send(new ProducerRecord<>(topics.requests().name(), item.id(), item.request()
+        .setCreatedAtMs(now).setDeadlineMs(now + options.deadline().toMillis()).build()));
+  }
+
+  private void scheduleFeedback(ReplayItem item, FusedResult result, double quality) {
+    if (random.nextDouble() < options.feedbackLoss()) {
+      return;
+    }
+    Runnable send = () -> item.feedback(result, quality, System.currentTimeMillis()).ifPresent(record -> {
+      feedback.send(new ProducerRecord<>(topics.feedback().name(), item.id(), record));
+      feedbackSent.incrementAndGet();
+    });
+    if (options.feedbackDelay().isZero()) {
+      send.run();
+    } else {
+      feedbackTimer.schedule(send, options.feedbackDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    feedbackTimer.shutdown();
+    try {
+      feedbackTimer.awaitTermination(options.feedbackDelay().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    requests.close(Duration.ofSeconds(10));
+    feedback.close(Duration.ofSeconds(10));
+    results.close();
+    if (learned != null) {
+      learned.close();
+    }
+  }
+
+  /** Running sums of quality, cost and expert share; quality over the results whose quality is known. */
+  private static final class Tally {
+    int requests;
+    int rated;
+    double quality;
+    double cost;
+    final Map<String, Integer> chosen = new TreeMap<>();
+
+    void add(FusedResult result, double resultQuality) {
+      requests++;
+      if (!Double.isNaN(resultQuality)) {
+        rated++;
+        quality += resultQuality;
+      }
+      cost += result.getTotalCost();
+      result.getExpected().forEach(expert -> chosen.merge(expert, 1, Integer::sum));
+    }
+
+    double quality() {
+      return rated == 0 ? Double.NaN : quality / rated;
+    }
+
+    double cost() {
+      return requests == 0 ? 0 : cost / requests;
+    }
+
+    Map<String, Double> share() {
+      Map<String, Double> share = new TreeMap<>();
+      chosen.forEach((expert, count) -> share.put(expert, requests == 0 ? 0 : (double) count / requests));
+      return share;
+    }
+
+    ReplayReport.Bucket toBucket(int from, long policyVersion) {
+      return new ReplayReport.Bucket(from, requests, rated, quality(), cost(), share(), policyVersion);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.gatestream.streams.router;
+
+import dev.gatestream.contracts.ExpertTask;
+import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.contracts.RoutingDecision;
+import dev.gatestream.contracts.RoutingWeights;
+import dev.gatestream.policy.features.Featurizer;
+import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.topics.Topics;
+import dev.gatestream.streams.common.RoutingWeightsStore;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The router stage: requests → one task per chosen expert, on that expert's task topic (chosen per
+ * record by a topic-name extractor), and one routing decision. Weights come from the compacted
+ * routing-weights topic, read whole into a global store by every instance.
+ */
+public final class RouterTopology {
+
+  static final String TASK_SINK = "expert-tasks-out";
+  static final String DECISION_SINK = "decisions-out";
+  static final String DEAD_LETTER_SINK = "dead-letters-out";
+
+  private RouterTopology() {}
+
+  public static Topology build(Topics topics, GatestreamSerdes serdes, Featurizer featurizer,
+      ActivePolicy policy, RouterMetrics metrics) {
+    Serde<InferenceRequest> requestSerde = serdes.valueSerde(topics.requests());
+    Serde<RoutingWeights> weightsSerde = serdes.valueSerde(topics.routingWeights());
+    Map<String, String> taskTopics = new ConcurrentHashMap<>();
+
+    Topology topology = new Topology();
+    RoutingWeightsStore.addTo(topology, topics, weightsSerde, policy::offer);
+
+    topology.addSource("requests-in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+        topics.requests().name());
+    topology.addProcessor("route",
+        () -> new RouterProcessor(requestSerde.deserializer(), featurizer, policy, metrics), "requests-in");
+    topology.addSink(TASK_SINK,
+        (requestId, task, context) -> taskTopics.computeIfAbsent(((ExpertTask) task).getExpert(),
+            expert -> topics.expertTasks(expert).name()),
+        Serdes.String().serializer(), serdes.avro(ExpertTask.class, false).serializer(),
+        "route");
+    topology.addSink(DECISION_SINK, topics.decisions().name(), Serdes.String().serializer(),
+        serdes.<RoutingDecision>valueSerde(topics.decisions()).serializer(), "route");
+    topology.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer(), "route");
+    return topology;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.gatestream.streams.router;
+
+import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.policy.InvalidInputException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Checks a request can be routed at all; the featurizer checks what it needs in detail. */
+final class Validation {
+
+  private Validation() {}
+
+  static void check(InferenceRequest request, long nowMs) {
+    if (request.getId() == null || request.getId().isBlank()) {
+      throw new InvalidInputException("request has no id");
+    }
+    if (request.getDeadlineMs() <= nowMs) {
+      throw new InvalidInputException("deadline passed " + (nowMs - request.getDeadlineMs())
+          + " ms before routing");
+    }
+    boolean hasText = request.getText() != null && !request.getText().isBlank();
+    boolean hasFeatures = request.getFeatures() != null && !request.getFeatures().isEmpty();
+    boolean hasTask = request.getTask() != null && !request.getTask().isBlank();
+    if (!hasText && !hasFeatures && !hasTask) {
+      throw new InvalidInputException("request has no task, text or features to route on");
+    }
+  }
+
+  static float[] toArray(List<Float> values) {
+    if (values == null) {
+      return null;
+    }
+    float[] array = new float[values.size()];
+    for (int i = 0; i < array.length; i++) {
+      array[i] = values.get(i);
+    }
+    return array;
+  }
+
+  static List<Float> toList(float[] values) {
+    List<Float> list = new ArrayList<>(values.length);
+    for (float value : values) {
+      list.add(value);
+    }
+    return list;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.gatestream.streams.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatestream.contracts.ChosenExpert;
+import dev.gatestream.contracts.ExpertTask;
+import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.contracts.RoutingDecision;
+import dev.gatestream.contracts.RoutingWeights;
+import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.topics.GatestreamHeaders;
+import dev.gatestream.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RouterTopologyTest {
+
+  private static final List<String> EXPERTS = List.of("meta/llama-2-70b-chat", "gpt-4-1106-preview", "mixtral");
+  private static final long NOW = 1_700_000_000_000L;
+
+  private final Topics topics = new Topics("t-", 1, (short) 1);
+  private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
+  private final RouterMetrics metrics = new RouterMetrics();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, InferenceRequest> requests;
+  private TestInputTopic<String, byte[]> rawRequests;
+  private TestInputTopic<String, RoutingWeights> weights;
+  private TestOutputTopic<String, RoutingDecision> decisions;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+
+  @BeforeEach
+  void start() {
+    ActivePolicy policy = new ActivePolicy("p", snapshot -> new TopTwoByBiasGate(EXPERTS, snapshot), () -> NOW);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver = new TopologyTestDriver(RouterTopology.build(topics, serdes, new LengthFeaturizer(), policy, metrics),
+        props, Instant.ofEpochMilli(NOW));
+    requests = driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
+        serdes.valueSerde(topics.requests()).serializer());
+    rawRequests = driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
+        Serdes.ByteArray().serializer());
+    weights = driver.createInputTopic(topics.routingWeights().name(), Serdes.String().serializer(),
+        serdes.valueSerde(topics.routingWeights()).serializer());
+    decisions = driver.createOutputTopic(topics.decisions().name(), Serdes.String().deserializer(),
+        serdes.valueSerde(topics.decisions()).deserializer());
+    deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private static InferenceRequest request(String id, String text, long deadline) {
+    return InferenceRequest.newBuilder().setId(id).setCreatedAtMs(NOW - 5).setText(text)
+        .setDeadlineMs(deadline).setAttributes(Map.of("tenant", "acme")).build();
+  }
+
+  private TestOutputTopic<String, ExpertTask> tasksOf(String expert) {
+    return driver.createOutputTopic(topics.expertTasks(expert).name(), Serdes.String().deserializer(),
+        serdes.valueSerde(topics.expertTasks(expert)).deserializer());
+  }
+
+  @Test
+  void routesToEachChosenExpertsTopicAndLogsTheDecision() {
+    requests.pipeInput("r1", request("r1", "hello", NOW + 1000));
+
+    assertThat(tasksOf("meta/llama-2-70b-chat").readValuesToList()).extracting(ExpertTask::getRequestId)
+        .containsExactly("r1");
+    assertThat(tasksOf("gpt-4-1106-preview").readValuesToList()).hasSize(1);
+    assertThat(tasksOf("mixtral").isEmpty()).isTrue();
+    RoutingDecision decision = decisions.readValue();
+    assertThat(decision.getPolicyVersion()).isZero();
+    assertThat(decision.getChosen()).extracting(ChosenExpert::getExpert)
+        .containsExactly("meta/llama-2-70b-chat", "gpt-4-1106-preview");
+    assertThat(decision.getCandidatePropensities()).containsEntry("mixtral", 0.0);
+    assertThat(decision.getFeatures()).containsExactly(5f);
+    assertThat(decision.getDeadlineMs()).isEqualTo(NOW + 1000);
+    assertThat(decision.getAttributes()).containsEntry("tenant", "acme");
+  }
+
+  @Test
+  void badRecordsBecomeDeadLettersWithTheReasonAndTheRestFlows() {
+    rawRequests.pipeInput("junk", "not avro".getBytes(StandardCharsets.UTF_8));
+    requests.pipeInput("late", request("late", "hello", NOW - 10));
+    requests.pipeInput("empty", InferenceRequest.newBuilder().setId("empty").setCreatedAtMs(NOW)
+        .setDeadlineMs(NOW + 1000).build());
+    requests.pipeInput("notext", InferenceRequest.newBuilder().setId("notext").setCreatedAtMs(NOW)
+        .setTask("mmlu").setDeadlineMs(NOW + 1000).build());
+    requests.pipeInput("ok", request("ok", "fine", NOW + 1000));
+
+    List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON)).containsExactly(
+        "cannot read inference request: not in the Confluent wire format (no magic byte 0)",
+        "deadline passed 10 ms before routing",
+        "request has no task, text or features to route on",
+        "request has no text");
+    assertThat(dead).allSatisfy(record -> {
+      assertThat(header(record, GatestreamHeaders.DLQ_STAGE)).isEqualTo("router");
+      assertThat(header(record, GatestreamHeaders.DLQ_SOURCE_TOPIC)).isEqualTo("t-requests");
+    });
+    assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
+    assertThat(decisions.readValuesToList()).extracting(RoutingDecision::getRequestId).containsExactly("ok");
+    assertThat(metrics.deadLetters()).isEqualTo(4);
+  }
+
+  @Test
+  void newWeightsVersionsAreSwappedInAndOldOnesIgnored() {
+    weights.pipeInput("p", weights(3, 0.0, 0.0, 5.0));
+    requests.pipeInput("r1", request("r1", "a", NOW + 1000));
+    weights.pipeInput("p", weights(2, 5.0, 5.0, 0.0)); // older: ignored
+    weights.pipeInput("other", RoutingWeights.newBuilder(weights(9, 9, 9, 9)).setPolicy("other").build());
+    requests.pipeInput("r2", request("r2", "b", NOW + 1000));
+
+    List<RoutingDecision> routed = decisions.readValuesToList();
+    assertThat(routed).extracting(RoutingDecision::getPolicyVersion).containsExactly(3L, 3L);
+    assertThat(routed.get(1).getChosen().get(0).getExpert()).isEqualTo("mixtral");
+  }
+
+  private static RoutingWeights weights(long version, double... biases) {
+    return RoutingWeights.newBuilder().setPolicy("p").setVersion(version).setExperts(EXPERTS)
+        .setFeatureDimension(1).setParameters(Map.of("b", List.of(biases[0], biases[1], biases[2])))
+        .setPublishedAtMs(NOW).build();
+  }
+
+  private static String header(TestRecord<byte[], byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+}
