@@ -1,5 +1,6 @@
 package dev.gatestream.adaptation;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.adaptation.events.JoinInput;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
@@ -68,9 +69,11 @@ public final class AdaptationJob {
    */
   public static AdaptationJob kafka(GatestreamConfig config, String bootstrapServers, String registryUrl) {
     Topics topics = Topics.from(config);
-    String name = config.getString(GatestreamConfig.TOPIC_PREFIX) + "adaptation";
+    KafkaClients clients = new KafkaClients(config, bootstrapServers);
+    String name = clients.ids().adaptation();
     KafkaSink<PublishedWeights> sink = KafkaSink.<PublishedWeights>builder()
         .setBootstrapServers(bootstrapServers)
+        .setKafkaProducerConfig(clients.producerProperties(name, Map.of()))
         .setRecordSerializer(new WeightsRecordSerializer(topics.routingWeights().name(), registryUrl,
             config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER)))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -79,26 +82,27 @@ public final class AdaptationJob {
         .setProperty("transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
         .build();
     return new AdaptationJob(AdaptationSettings.from(config),
-        source(bootstrapServers, name, topics.decisions().name(),
+        source(clients, name, topics.decisions().name(),
             new AvroEventDeserializer<>(registryUrl, RoutingDecision.class, Conversions::decision,
                 DecisionEvent.class)),
-        source(bootstrapServers, name, topics.expertResults().name(),
+        source(clients, name, topics.expertResults().name(),
             new AvroEventDeserializer<>(registryUrl, ExpertResult.class, Conversions::result, ResultEvent.class)),
-        source(bootstrapServers, name, topics.feedback().name(),
+        source(clients, name, topics.feedback().name(),
             new AvroEventDeserializer<>(registryUrl, Feedback.class, Conversions::feedback, FeedbackEvent.class)),
         sink);
   }
 
-  private static <T> KafkaSource<T> source(String bootstrapServers, String group, String topic,
+  private static <T> KafkaSource<T> source(KafkaClients clients, String group, String topic,
       AvroEventDeserializer<?, T> deserializer) {
+    // Read-committed and the pass-through settings; the builder sets ids, offsets and commits itself.
     return KafkaSource.<T>builder()
-        .setBootstrapServers(bootstrapServers)
+        .setProperties(clients.consumerProperties(null, null, Map.of()))
+        .setBootstrapServers(clients.bootstrapServers())
         .setGroupId(group)
         .setClientIdPrefix(group + "-" + topic)
         .setTopics(topic)
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .setDeserializer(deserializer)
-        .setProperty("isolation.level", "read_committed")
         .build();
   }
 

@@ -1,5 +1,6 @@
 package dev.gatestream.app;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.serdes.SchemaRegistryAdmin;
 import dev.gatestream.stack.ComponentStatus;
@@ -8,12 +9,10 @@ import dev.gatestream.stack.StackSettings;
 import dev.gatestream.stack.StackStatus;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 
 /**
@@ -68,15 +67,17 @@ public final class Deployment {
     return Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS));
   }
 
+  /** The factory of this deployment's Kafka clients. */
+  public KafkaClients clients() {
+    return new KafkaClients(config, bootstrapServers());
+  }
+
   /** An admin client whose cluster answered; a one-line error names the bootstrap if it does not. */
   public Admin connectedAdmin() {
-    String bootstrap = bootstrapServers();
+    KafkaClients clients = clients();
+    String bootstrap = clients.bootstrapServers();
     int timeoutMs = config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS);
-    Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-        AdminClientConfig.CLIENT_ID_CONFIG, "gatestream-cli"));
+    Admin admin = clients.admin(clients.ids().job("admin", Long.toString(ProcessHandle.current().pid())));
     try {
       admin.describeCluster().clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
       return admin;

@@ -1,5 +1,6 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.app.Deployment;
 import dev.gatestream.app.UserError;
 
@@ -47,11 +48,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -223,10 +222,7 @@ final class EvaluateCommand implements Callable<Integer> {
   private Read readKafka(Deployment deployment, GatestreamConfig config) {
     Topics topics = Topics.from(config);
     TopicRange decisionRange = TopicRange.parse(decisions);
-    Properties kafka = new Properties();
-    kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, deployment.bootstrapServers());
-    kafka.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) deployment.clientTimeout().toMillis());
-    kafka.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) deployment.clientTimeout().toMillis());
+    KafkaClients kafka = deployment.clients();
     DecisionFeedbackJoin join = new DecisionFeedbackJoin();
     long[] earliest = {Long.MAX_VALUE};
     try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), false)) {
@@ -397,8 +393,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Deployment where = deployment != null ? deployment : new Deployment(config, GlobalOptions.home());
     String topic = weights.equals("kafka") ? Topics.from(config).routingWeights().name()
         : weights.substring(TopicRange.SCHEME.length());
-    Properties kafka = new Properties();
-    kafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, where.bootstrapServers());
+    KafkaClients kafka = where.clients();
     Map<String, RoutingWeights> newest = new LinkedHashMap<>();
     try (RegistrySerdes serdes = new RegistrySerdes(where.registryUrl(), false)) {
       TopicRangeReader.read(kafka, new StringDeserializer(), serdes.avro(RoutingWeights.class, false).deserializer(),

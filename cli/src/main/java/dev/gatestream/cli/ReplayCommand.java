@@ -1,5 +1,6 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.app.Deployment;
 import dev.gatestream.app.UserError;
 
@@ -32,10 +33,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -244,7 +243,7 @@ final class ReplayCommand implements Callable<Integer> {
       if (split < 1 || values.isEmpty()) {
         throw new UserError("--sweep '" + text + "' is not SETTING=V1,V2,... (e.g. router.gate.lambda=0,0.01,0.1)");
       }
-      if (!GatestreamConfig.DEFINITION.names().contains(text.substring(0, split))) {
+      if (!GatestreamConfig.isKnown(text.substring(0, split))) {
         throw new UserError("--sweep: unknown setting '" + text.substring(0, split) + "'");
       }
       return new Sweep(text.substring(0, split), values);
@@ -259,8 +258,7 @@ final class ReplayCommand implements Callable<Integer> {
       TopicRange feedback = feedbackRange != null ? TopicRange.parse(feedbackRange)
           : requests.fromTime().map(from -> TopicRange.since(feedbackTopic, from))
               .orElseGet(() -> TopicRange.whole(feedbackTopic));
-      Properties kafka = new Properties();
-      kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, deployment.bootstrapServers());
+      KafkaClients kafka = deployment.clients();
       try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), false)) {
         ReplayRun.Recorded recorded = RecordedTraffic.read(kafka, requests,
             serdes.valueSerde(topics.requests()).deserializer(), feedback,

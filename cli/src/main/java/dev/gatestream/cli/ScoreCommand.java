@@ -1,5 +1,6 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.clients.ClientIds;
 import dev.gatestream.app.Deployment;
 import dev.gatestream.app.UserError;
 
@@ -202,8 +203,7 @@ final class ScoreCommand implements Callable<Integer> {
             + " do not exist (start it with './gatestream up', or pass --with-pipeline)");
       }
       List<String> idle = new ArrayList<>();
-      for (String group : List.of(Pipeline.applicationId(config, Stage.ROUTER),
-          Pipeline.applicationId(config, Stage.FUSION))) {
+      for (String group : List.of(ClientIds.of(config).router(), ClientIds.of(config).fusion())) {
         if (!hasMembers(admin, group)) {
           idle.add(group);
         }

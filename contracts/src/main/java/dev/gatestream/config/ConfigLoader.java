@@ -6,14 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Layers configuration: the properties file, then {@code GATESTREAM_*} environment variables, then
- * explicit overrides (CLI flags), each later layer winning. Unknown keys are an error, not ignored.
+ * explicit overrides (CLI flags), each later layer winning. Unknown keys are an error, not ignored;
+ * {@code kafka.*} keys pass through to the Kafka clients ({@code GATESTREAM_KAFKA_SASL_MECHANISM} sets
+ * {@code kafka.sasl.mechanism}: Kafka's own settings have no underscores).
  */
 public final class ConfigLoader {
+
+  private static final String KAFKA_VARIABLE_PREFIX =
+      GatestreamConfig.environmentVariable(GatestreamConfig.KAFKA_PREFIX);
 
   private final Map<String, String> environment;
 
@@ -34,17 +42,24 @@ public final class ConfigLoader {
     if (file != null) {
       values.putAll(readFile(file));
     }
-    for (String key : GatestreamConfig.DEFINITION.names()) {
+    Set<String> names = GatestreamConfig.definition().names();
+    for (String key : names) {
       String fromEnvironment = environment.get(GatestreamConfig.environmentVariable(key));
       if (fromEnvironment != null) {
         values.put(key, fromEnvironment);
       }
     }
+    environment.forEach((variable, value) -> {
+      if (variable.startsWith(KAFKA_VARIABLE_PREFIX) && variable.length() > KAFKA_VARIABLE_PREFIX.length()) {
+        values.put(GatestreamConfig.KAFKA_PREFIX
+            + variable.substring(KAFKA_VARIABLE_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+      }
+    });
     values.putAll(overrides);
     for (String key : values.keySet()) {
-      if (!GatestreamConfig.DEFINITION.names().contains(key)) {
+      if (!GatestreamConfig.isKnown(key)) {
         throw new ConfigException("unknown setting '" + key + "'; known settings: "
-            + String.join(", ", new java.util.TreeSet<>(GatestreamConfig.DEFINITION.names())));
+            + String.join(", ", new TreeSet<>(names)) + ", and kafka.* client settings");
       }
     }
     return new GatestreamConfig(values);

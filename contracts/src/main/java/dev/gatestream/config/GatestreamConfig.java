@@ -99,7 +99,14 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String GATEWAY_DEFAULT_DEADLINE_MS = "gateway.default.deadline.ms";
   public static final String GATEWAY_INSTANCE_ID = "gateway.instance.id";
 
-  public static final ConfigDef DEFINITION = new ConfigDef()
+  /**
+   * Prefix of Kafka client settings passed through to every client ({@code kafka.security.protocol});
+   * {@code kafka.producer.}, {@code kafka.consumer.}, {@code kafka.admin.} and {@code kafka.streams.}
+   * narrow one to a kind of client, and win over the shared ones.
+   */
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  private static final ConfigDef DEFINITION = new ConfigDef()
       .define(BOOTSTRAP, Type.STRING, "", Importance.HIGH,
           "Kafka bootstrap servers of an existing cluster. Empty: use the local stack (started by"
               + " 'gatestream stack up'). Set it and no local broker is started.")
@@ -319,6 +326,21 @@ public final class GatestreamConfig extends AbstractConfig {
 
   public GatestreamConfig(Map<String, ?> values) {
     super(DEFINITION, values, false);
+  }
+
+  /** The catalogue of settings: names, types, defaults, validators and documentation (a copy). */
+  public static ConfigDef definition() {
+    return new ConfigDef(DEFINITION);
+  }
+
+  /** Whether {@code key} is a setting: one of the catalogue's, or a pass-through Kafka client setting. */
+  public static boolean isKnown(String key) {
+    return DEFINITION.names().contains(key) || key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length();
+  }
+
+  /** The pass-through settings under {@code prefix} (e.g. {@code kafka.producer.}), the prefix removed. */
+  public Map<String, Object> passThrough(String prefix) {
+    return originalsWithPrefix(prefix);
   }
 
   /** The environment variable that sets {@code key}: GATESTREAM_ + key upper-cased, dots as underscores. */

@@ -1,5 +1,6 @@
 package dev.gatestream.experts;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.ExpertTask;
@@ -19,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,7 +41,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -120,7 +119,7 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
 
   /**
    * A worker on clients the caller made: the consumer must read bytes with auto-commit off and the
-   * group id of {@link #consumerGroup}; the producer must write bytes, idempotently. The worker
+   * group id of {@link dev.gatestream.clients.ClientIds#expert}; the producer must write bytes, idempotently. The worker
    * subscribes the consumer and closes both clients.
    */
   public ExpertWorker(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
@@ -148,43 +147,19 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
   /**
    * A worker with its own Kafka clients.
    *
-   * @param kafka client settings shared by consumer and producer: bootstrap.servers, security, ...
    * @param config the topic prefix, partitions and replication come from here
    */
-  public static ExpertWorker create(Properties kafka, GatestreamConfig config,
+  public static ExpertWorker create(KafkaClients clients, GatestreamConfig config,
       GatestreamSerdes serdes, ExpertSpec spec, ExpertBackend backend) {
-    String clientId = consumerGroup(config.getString(GatestreamConfig.TOPIC_PREFIX), spec.name())
-        + "-" + INSTANCES.incrementAndGet();
-
-    Properties consumerProps = new Properties();
-    consumerProps.putAll(kafka);
-    consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG,
-        consumerGroup(config.getString(GatestreamConfig.TOPIC_PREFIX), spec.name()));
-    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    consumerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    consumerProps.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    String group = clients.ids().expert(spec.name());
+    String clientId = group + "-" + INSTANCES.incrementAndGet();
     // What one poll may add to the buffer: about what the batches in flight hold.
-    consumerProps.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-        spec.batchSize() * spec.concurrency());
-
-    Properties producerProps = new Properties();
-    producerProps.putAll(kafka);
-    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-    producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    producerProps.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-
-    return new ExpertWorker(new KafkaConsumer<>(consumerProps), new KafkaProducer<>(producerProps),
-        Topics.from(config), serdes, spec, backend);
-  }
-
-  /** The consumer group all instances of an expert share: {@code <prefix>expert-<ExpertId>}. */
-  public static String consumerGroup(String topicPrefix, String expertName) {
-    return topicPrefix + "expert-" + ExpertId.of(expertName);
+    KafkaConsumer<byte[], byte[]> consumer = clients.consumer(clientId, group,
+        Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, spec.batchSize() * spec.concurrency()),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    KafkaProducer<byte[], byte[]> producer = clients.producer(clientId, Map.of(),
+        new ByteArraySerializer(), new ByteArraySerializer());
+    return new ExpertWorker(consumer, producer, Topics.from(config), serdes, spec, backend);
   }
 
   public ExpertSpec spec() {

@@ -445,11 +445,6 @@ class ExpertWorkerTest {
     assertThat(producer.closed()).isTrue();
   }
 
-  @Test
-  void theConsumerGroupIsSharedByAllInstancesOfAnExpert() {
-    assertThat(ExpertWorker.consumerGroup("gatestream-", "meta/llama-2-70b-chat"))
-        .isEqualTo("gatestream-expert-meta_2Fllama-2-70b-chat");
-  }
 
   @Test
   void buffersNoMoreThanAPartialBatchAndOnePoll() {

@@ -1,5 +1,6 @@
 package dev.gatestream.experts;
 
+import dev.gatestream.clients.KafkaClients;
 import static dev.gatestream.experts.TestTasks.farFuture;
 import static dev.gatestream.experts.TestTasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -78,10 +78,9 @@ class ReplayWorkerTest {
   }
 
   @Test
-  void createsItsOwnClientsFromProperties() {
-    Properties kafka = new Properties();
-    kafka.put("bootstrap.servers", "127.0.0.1:9");
+  void createsItsOwnClientsFromTheFactory() {
     GatestreamConfig config = new GatestreamConfig(Map.of());
+    KafkaClients kafka = new KafkaClients(config, "127.0.0.1:9");
     ExpertSpec spec = ExpertSpec.replayDefaults(GPT4, List.of(Path.of("unused.csv")));
 
     ExpertWorker worker = ExpertWorker.create(kafka, config, GatestreamSerdes.inMemory(), spec,

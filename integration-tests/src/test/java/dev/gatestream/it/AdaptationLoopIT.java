@@ -1,5 +1,6 @@
 package dev.gatestream.it;
 
+import dev.gatestream.clients.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatestream.app.pipeline.ExpertCatalog;
@@ -81,7 +82,7 @@ class AdaptationLoopIT {
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true)) {
       try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
               ExpertCatalog.load(config, dir), dir);
-           ReplayDriver driver = replayDriver(topics, serdes)) {
+           ReplayDriver driver = replayDriver(config, topics, serdes)) {
         List<WideRoutingLog.Row> learning = rows.subList(0, REQUESTS);
         segment = driver.replay("model7-train", SharedRoutingLog.items(learning), baselines.of(learning),
             bucket -> System.out.printf("requests %5d-%5d quality %.3f weights v%d share %s%n",
@@ -95,7 +96,7 @@ class AdaptationLoopIT {
       // Restart everything from the adaptation job's last checkpoint and go on: learning carries over.
       try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
               ExpertCatalog.load(config, dir), dir);
-           ReplayDriver driver = replayDriver(topics, serdes)) {
+           ReplayDriver driver = replayDriver(config, topics, serdes)) {
         driver.replay("after restart", SharedRoutingLog.items(rows.subList(REQUESTS, REQUESTS + 300)),
             baselines.of(rows.subList(REQUESTS, REQUESTS + 300)), bucket -> { });
         long versionBefore = beforeRestart.getVersion();
@@ -127,8 +128,8 @@ class AdaptationLoopIT {
     assertThat(buckets.get(0).share().values()).allSatisfy(share -> assertThat(share).isLessThan(0.5));
   }
 
-  private ReplayDriver replayDriver(Topics topics, RegistrySerdes serdes) {
-    return new ReplayDriver(topics, serdes, stack.bootstrapServers(),
+  private ReplayDriver replayDriver(GatestreamConfig config, Topics topics, RegistrySerdes serdes) {
+    return new ReplayDriver(topics, serdes, new KafkaClients(config, stack.bootstrapServers()),
         ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500, TestNames.unique("loop-replay"),
         "default");
   }

@@ -1,5 +1,6 @@
 package dev.gatestream.it;
 
+import dev.gatestream.clients.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -106,7 +107,7 @@ class EvaluateIT {
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true)) {
       try (Pipeline pipeline = Pipeline.startAll(logging, stack.bootstrapServers(), stack.registryUrl(),
               ExpertCatalog.load(logging, dir), dir.resolve("logging"));
-           ReplayDriver driver = replayDriver(loggingTopics, serdes)) {
+           ReplayDriver driver = replayDriver(logging, loggingTopics, serdes)) {
         driver.replay("warm-up", SharedRoutingLog.items(all.subList(REQUESTS, REQUESTS + WARM_UP)), UNREPORTED,
             bucket -> { });
         // The candidate's weights must not have learned from the decisions it is evaluated on: a policy
@@ -147,7 +148,7 @@ class EvaluateIT {
       try (Pipeline pipeline = Pipeline.start(candidate, stack.bootstrapServers(), stack.registryUrl(),
               ExpertCatalog.load(candidate, dir), EnumSet.of(Pipeline.Stage.ROUTER, Pipeline.Stage.FUSION,
                   Pipeline.Stage.EXPERTS), dir.resolve("candidate"));
-           ReplayDriver driver = replayDriver(candidateTopics, serdes)) {
+           ReplayDriver driver = replayDriver(candidate, candidateTopics, serdes)) {
         Await.untilTrue("the router runs the learned weights", Duration.ofSeconds(30),
             () -> pipeline.policyVersion() == learned.getVersion());
         top1Actual = driver.replay("candidate", SharedRoutingLog.items(rows), UNREPORTED, bucket -> { }).quality();
@@ -235,8 +236,8 @@ class EvaluateIT {
     return cli.execute(all.toArray(String[]::new));
   }
 
-  private ReplayDriver replayDriver(Topics topics, RegistrySerdes serdes) {
-    return new ReplayDriver(topics, serdes, stack.bootstrapServers(),
+  private ReplayDriver replayDriver(GatestreamConfig config, Topics topics, RegistrySerdes serdes) {
+    return new ReplayDriver(topics, serdes, new KafkaClients(config, stack.bootstrapServers()),
         ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 1000,
         TestNames.unique("eval-replay"), "default");
   }

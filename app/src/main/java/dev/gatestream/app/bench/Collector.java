@@ -1,8 +1,9 @@
 package dev.gatestream.app.bench;
 
+import dev.gatestream.clients.KafkaClients;
+import java.util.Map;
 import dev.gatestream.contracts.FusedResult;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,14 +27,9 @@ final class Collector implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
-  Collector(String bootstrapServers, String topic, Deserializer<FusedResult> deserializer, String group) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-    consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer);
+  Collector(KafkaClients clients, String topic, Deserializer<FusedResult> deserializer, String group) {
+    consumer = clients.consumer(group, group, Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
+        new StringDeserializer(), deserializer);
     consumer.subscribe(Set.of(topic));
     thread = new Thread(this::poll, "gatestream-bench-collector");
     thread.start();

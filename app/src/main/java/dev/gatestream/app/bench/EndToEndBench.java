@@ -1,5 +1,6 @@
 package dev.gatestream.app.bench;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
@@ -95,14 +96,15 @@ public final class EndToEndBench {
     out.printf("%s: creating %d topics with prefix %s%n", system, catalogue.size(),
         config.getString(GatestreamConfig.TOPIC_PREFIX));
     out.flush();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+    KafkaClients clients = new KafkaClients(config, bootstrapServers);
+    try (Admin admin = clients.admin(clients.ids().job("bench", "admin"))) {
       new TopicApplier(admin, Duration.ofSeconds(30)).apply(catalogue);
       try (RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
            AutoCloseable running = start(config, topics, experts, serdes, passThrough);
-           Load load = new Load(bootstrapServers, topics, serdes.valueSerde(topics.requests()).serializer(), DEADLINE);
-           Collector collector = new Collector(bootstrapServers, topics.fusedResults().name(),
-               serdes.valueSerde(topics.fusedResults()).deserializer(), config.getString(GatestreamConfig.TOPIC_PREFIX)
-                   + "bench-collector")) {
+           Load load = new Load(clients, clients.ids().job("bench", "load"), topics,
+               serdes.valueSerde(topics.requests()).serializer(), DEADLINE);
+           Collector collector = new Collector(clients, topics.fusedResults().name(),
+               serdes.valueSerde(topics.fusedResults()).deserializer(), clients.ids().job("bench", "collector"))) {
         int warmup = options.warmup();
         load.burst("b", 0, warmup);
         await(collector, warmup, system + " warm-up");

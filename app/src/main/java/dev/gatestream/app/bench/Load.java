@@ -1,9 +1,10 @@
 package dev.gatestream.app.bench;
 
+import dev.gatestream.clients.KafkaClients;
+import java.util.Map;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.topics.Topics;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,12 +19,10 @@ final class Load implements AutoCloseable {
   private final String topic;
   private final Duration deadline;
 
-  Load(String bootstrapServers, Topics topics, Serializer<InferenceRequest> serializer, Duration deadline) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "gatestream-bench-load");
-    this.producer = new KafkaProducer<>(props, new StringSerializer(), serializer);
+  Load(KafkaClients clients, String clientId, Topics topics, Serializer<InferenceRequest> serializer,
+      Duration deadline) {
+    this.producer = clients.producer(clientId, Map.of(ProducerConfig.LINGER_MS_CONFIG, 2), new StringSerializer(),
+        serializer);
     this.topic = topics.requests().name();
     this.deadline = deadline;
   }

@@ -10,7 +10,7 @@ import dev.gatestream.contracts.Score;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.topics.TopicSpec;
 import dev.gatestream.topics.Topics;
-import dev.gatestream.streams.common.StreamsSettings;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.streams.common.StreamsStage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +59,7 @@ final class PassThroughChain implements AutoCloseable {
   private void add(String name, Topology topology, GatestreamConfig config, String bootstrapServers,
       String prefix, Path stateDir) {
     StreamsStage stage = new StreamsStage(name, topology,
-        StreamsSettings.of(config, bootstrapServers, prefix + name, stateDir));
+        new KafkaClients(config, bootstrapServers).streamsProperties(prefix + name, stateDir));
     stages.add(stage);
     stage.start(Duration.ofSeconds(60));
   }

@@ -59,7 +59,7 @@ public sealed interface CandidateSpec {
 
   private static String settingKey(String key, String spec) {
     for (String prefix : new String[] {"router.gate.", "router."}) {
-      if (GatestreamConfig.DEFINITION.names().contains(prefix + key)) {
+      if (GatestreamConfig.isKnown(prefix + key)) {
         return prefix + key;
       }
     }

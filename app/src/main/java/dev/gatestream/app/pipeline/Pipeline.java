@@ -1,6 +1,7 @@
 package dev.gatestream.app.pipeline;
 
 import dev.gatestream.adaptation.AdaptationRunner;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertBackends;
 import dev.gatestream.experts.ExpertSpec;
@@ -9,7 +10,6 @@ import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.Topics;
-import dev.gatestream.streams.common.StreamsSettings;
 import dev.gatestream.streams.common.StreamsStage;
 import dev.gatestream.streams.fusion.ExpertReliability;
 import dev.gatestream.streams.fusion.FusionMetrics;
@@ -24,11 +24,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,9 +82,10 @@ public final class Pipeline implements AutoCloseable {
         config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
     closeables.add(serdes);
     Path stateDir = home.resolve(config.getString(GatestreamConfig.STREAMS_STATE_DIR));
+    KafkaClients clients = new KafkaClients(config, bootstrapServers);
 
     if (stages.contains(Stage.EXPERTS)) {
-      startExperts(config, bootstrapServers, serdes, experts);
+      startExperts(config, clients, serdes, experts);
     }
     if (stages.contains(Stage.ADAPTATION)) {
       startAdaptation(config, bootstrapServers, registryUrl,
@@ -97,7 +95,7 @@ public final class Pipeline implements AutoCloseable {
       StreamsStage fusion = new StreamsStage("fusion",
           FusionTopology.build(topics, serdes, FusionSettings.from(config),
               new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)), fusionMetrics),
-          StreamsSettings.of(config, bootstrapServers, applicationId(config, Stage.FUSION), stateDir));
+          clients.streamsProperties(clients.ids().fusion(), stateDir));
       closeables.add(fusion);
       fusion.start(START_TIMEOUT);
     }
@@ -110,28 +108,19 @@ public final class Pipeline implements AutoCloseable {
           System::currentTimeMillis);
       StreamsStage router = new StreamsStage("router",
           RouterTopology.build(topics, serdes, featurizer, policy, routerMetrics),
-          StreamsSettings.of(config, bootstrapServers, applicationId(config, Stage.ROUTER), stateDir));
+          clients.streamsProperties(clients.ids().router(), stateDir));
       closeables.add(router);
       router.start(START_TIMEOUT);
     }
   }
 
-  /** A Kafka Streams stage's application id, which is also its consumer group: the topic prefix and the stage. */
-  public static String applicationId(GatestreamConfig config, Stage stage) {
-    return config.getString(GatestreamConfig.TOPIC_PREFIX) + stage.name().toLowerCase(Locale.ROOT);
-  }
-
-  private void startExperts(GatestreamConfig config, String bootstrapServers, GatestreamSerdes serdes,
+  private void startExperts(GatestreamConfig config, KafkaClients clients, GatestreamSerdes serdes,
       List<ExpertSpec> experts) {
     ExpertBackends backends = new ExpertBackends();
-    Properties kafka = new Properties();
-    kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    // The router writes tasks in transactions: read only what it committed.
-    kafka.put("isolation.level", "read_committed");
     int instances = config.getInt(GatestreamConfig.EXPERT_INSTANCES);
     for (ExpertSpec spec : experts) {
       for (int i = 0; i < instances; i++) {
-        ExpertWorker worker = ExpertWorker.create(kafka, config, serdes, spec, backends.create(spec));
+        ExpertWorker worker = ExpertWorker.create(clients, config, serdes, spec, backends.create(spec));
         Thread thread = new Thread(worker, "expert-" + spec.name() + "-" + i);
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("expert worker {} stopped", t.getName(), e));
         thread.start();

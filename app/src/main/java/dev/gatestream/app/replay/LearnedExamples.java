@@ -1,12 +1,12 @@
 package dev.gatestream.app.replay;
 
+import dev.gatestream.clients.KafkaClients;
+import java.util.Map;
 import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.topics.Topics;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -22,13 +22,9 @@ final class LearnedExamples implements AutoCloseable {
   private final String policy;
   private long learned;
 
-  LearnedExamples(Topics topics, GatestreamSerdes serdes, String bootstrapServers, String policy) {
+  LearnedExamples(Topics topics, GatestreamSerdes serdes, KafkaClients clients, String runId, String policy) {
     this.policy = policy;
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    weights = new KafkaConsumer<>(props, new StringDeserializer(),
+    weights = clients.consumer(clients.ids().job("replay-weights", runId), null, Map.of(), new StringDeserializer(),
         serdes.valueSerde(topics.routingWeights()).deserializer());
     String topic = topics.routingWeights().name();
     List<TopicPartition> partitions = weights.partitionsFor(topic).stream()

@@ -1,5 +1,6 @@
 package dev.gatestream.app.replay;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.app.source.TopicRange;
 import dev.gatestream.app.source.TopicRangeReader;
 import dev.gatestream.contracts.Feedback;
@@ -10,7 +11,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,10 +28,10 @@ public final class RecordedTraffic {
    *     feedback of a request counts
    * @throws IllegalArgumentException when a range holds a record that cannot be read, or no request
    */
-  public static ReplayRun.Recorded read(Properties kafka, TopicRange requests, Deserializer<InferenceRequest> requestValues,
+  public static ReplayRun.Recorded read(KafkaClients clients, TopicRange requests, Deserializer<InferenceRequest> requestValues,
       TopicRange feedback, Deserializer<Feedback> feedbackValues) {
     List<ConsumerRecord<String, InferenceRequest>> recorded = new ArrayList<>();
-    check(TopicRangeReader.read(kafka, new StringDeserializer(), requestValues, requests, STALL_TIMEOUT,
+    check(TopicRangeReader.read(clients, new StringDeserializer(), requestValues, requests, STALL_TIMEOUT,
         record -> {
           if (record.value() != null) {
             recorded.add(record);
@@ -41,7 +41,7 @@ public final class RecordedTraffic {
       throw new IllegalArgumentException(requests + " holds no request");
     }
     Map<String, Feedback> feedbackById = new HashMap<>();
-    check(TopicRangeReader.read(kafka, new StringDeserializer(), feedbackValues, feedback, STALL_TIMEOUT,
+    check(TopicRangeReader.read(clients, new StringDeserializer(), feedbackValues, feedback, STALL_TIMEOUT,
         record -> {
           if (record.value() != null) {
             feedbackById.put(record.value().getRequestId(), record.value());

@@ -1,5 +1,6 @@
 package dev.gatestream.app.replay;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -58,24 +58,20 @@ public final class ReplayDriver implements AutoCloseable {
   private long learnedChangedAtNanos = System.nanoTime();
 
   /** @param policy whose published weights tell how far learning has come (with a max learning lag) */
-  public ReplayDriver(Topics topics, GatestreamSerdes serdes, String bootstrapServers, ReplayOptions options,
-      int bucketSize, String consumerGroup, String policy) {
+  public ReplayDriver(Topics topics, GatestreamSerdes serdes, KafkaClients clients, ReplayOptions options,
+      int bucketSize, String runId, String policy) {
     this.topics = topics;
     this.options = options;
     this.bucketSize = bucketSize;
     this.random = new SplittableRandom(options.seed());
-    Properties producerProps = new Properties();
-    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-    requests = new KafkaProducer<>(producerProps, new StringSerializer(), serdes.valueSerde(topics.requests()).serializer());
-    feedback = new KafkaProducer<>(producerProps, new StringSerializer(), serdes.valueSerde(topics.feedback()).serializer());
-    Properties consumerProps = new Properties();
-    consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, consumerGroup);
-    consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    consumerProps.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
-    results = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+    String clientId = clients.ids().job("replay", runId);
+    Map<String, Object> lowLatency = Map.of(ProducerConfig.LINGER_MS_CONFIG, 2);
+    requests = clients.producer(clientId + "-requests", lowLatency, new StringSerializer(),
+        serdes.valueSerde(topics.requests()).serializer());
+    feedback = clients.producer(clientId + "-feedback", lowLatency, new StringSerializer(),
+        serdes.valueSerde(topics.feedback()).serializer());
+    results = clients.consumer(clientId, clientId, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20), new StringDeserializer(),
         serdes.valueSerde(topics.fusedResults()).deserializer());
     results.subscribe(Set.of(topics.fusedResults().name()));
     // Join the group and take positions now, so no result of ours slips past before we read.
@@ -83,7 +79,7 @@ public final class ReplayDriver implements AutoCloseable {
       results.poll(Duration.ofMillis(100));
     }
     results.assignment().forEach(results::position);
-    learned = options.maxLearningLag() > 0 ? new LearnedExamples(topics, serdes, bootstrapServers, policy) : null;
+    learned = options.maxLearningLag() > 0 ? new LearnedExamples(topics, serdes, clients, runId, policy) : null;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.gatestream.app.replay;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.RoutingComponents;
@@ -144,9 +145,8 @@ public final class ReplayRun {
     List<ReplayReport.Segment> segments = new ArrayList<>();
     try (Pipeline pipeline = Pipeline.startAll(config, bootstrap, registryUrl, specs, workDir);
          RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
-         ReplayDriver driver = new ReplayDriver(topics, serdes, bootstrap, options, bucket,
-             config.getString(GatestreamConfig.TOPIC_PREFIX) + "replay",
-             config.getString(GatestreamConfig.ROUTER_POLICY))) {
+         ReplayDriver driver = new ReplayDriver(topics, serdes, new KafkaClients(config, bootstrap), options, bucket,
+             run, config.getString(GatestreamConfig.ROUTER_POLICY))) {
       Iterator<ReplayReport.Baselines> logBaselines = baselines.iterator();
       for (int s = 0; s < sources.size(); s++) {
         Source source = sources.get(s);

@@ -1,11 +1,11 @@
 package dev.gatestream.app.source;
 
+import dev.gatestream.clients.KafkaClients;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,21 +33,16 @@ public final class TopicRangeReader {
   private TopicRangeReader() {}
 
   /**
-   * @param kafka client settings, at least bootstrap.servers; group and isolation settings are set here
+   * @param clients where the reading consumer comes from (read-committed, no group)
    * @param stallTimeout how long the read may go without progress before it fails
    * @param sink gets every readable record of the range, in offset order per partition
    * @throws IllegalArgumentException when the topic does not exist
    * @throws KafkaException when the read stalls
    */
-  public static <K, V> Result read(Properties kafka, Deserializer<K> keys, Deserializer<V> values, TopicRange range,
+  public static <K, V> Result read(KafkaClients clients, Deserializer<K> keys, Deserializer<V> values, TopicRange range,
       Duration stallTimeout, Consumer<ConsumerRecord<K, V>> sink) {
-    Properties props = new Properties();
-    props.putAll(kafka);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+    try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer(clients.ids().job("read", range.topic()), null,
+        Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000), new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
       Map<TopicPartition, OffsetSpan> spans = range.resolve(consumer, stallTimeout);
       Map<TopicPartition, OffsetSpan> pending = new HashMap<>();
