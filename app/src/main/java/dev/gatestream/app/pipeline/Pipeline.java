@@ -18,6 +18,8 @@ import dev.gatestream.streams.fusion.FusionTopology;
 import dev.gatestream.streams.router.ActivePolicy;
 import dev.gatestream.streams.router.RouterMetrics;
 import dev.gatestream.streams.router.RouterTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,11 +47,14 @@ public final class Pipeline implements AutoCloseable {
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final Map<String, List<ExpertWorker>> workers = new LinkedHashMap<>();
+  private final MeterRegistry meters;
   private final RouterMetrics routerMetrics = new RouterMetrics();
   private final FusionMetrics fusionMetrics = new FusionMetrics();
   private ActivePolicy policy;
 
-  private Pipeline() {}
+  private Pipeline(MeterRegistry meters) {
+    this.meters = meters;
+  }
 
   /**
    * Starts the given stages and returns once the Kafka Streams stages are RUNNING and the expert
@@ -60,7 +65,16 @@ public final class Pipeline implements AutoCloseable {
    */
   public static Pipeline start(GatestreamConfig config, String bootstrapServers, String registryUrl,
       List<ExpertSpec> experts, Set<Stage> stages, Path home) {
-    Pipeline pipeline = new Pipeline();
+    return start(config, bootstrapServers, registryUrl, experts, stages, home, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Starts the given stages with their meters on {@code meters} (e.g. the embedding service's registry,
+   * or the Prometheus registry that {@code gatestream up} serves on /metrics).
+   */
+  public static Pipeline start(GatestreamConfig config, String bootstrapServers, String registryUrl,
+      List<ExpertSpec> experts, Set<Stage> stages, Path home, MeterRegistry meters) {
+    Pipeline pipeline = new Pipeline(meters);
     try {
       pipeline.startStages(config, bootstrapServers, registryUrl, experts, stages, home);
       return pipeline;
@@ -146,6 +160,11 @@ public final class Pipeline implements AutoCloseable {
       throw new IllegalArgumentException("no running expert '" + name + "'");
     }
     stopped.forEach(ExpertWorker::close);
+  }
+
+  /** Where the stages' meters are. */
+  public MeterRegistry meters() {
+    return meters;
   }
 
   public RouterMetrics routerMetrics() {
