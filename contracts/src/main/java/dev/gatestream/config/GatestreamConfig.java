@@ -98,6 +98,8 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String GATEWAY_MAX_CONCURRENT = "gateway.max.concurrent";
   public static final String GATEWAY_DEFAULT_DEADLINE_MS = "gateway.default.deadline.ms";
   public static final String GATEWAY_INSTANCE_ID = "gateway.instance.id";
+  public static final String METRICS_HOST = "metrics.host";
+  public static final String METRICS_PORT = "metrics.port";
 
   /**
    * Prefix of Kafka client settings passed through to every client ({@code kafka.security.protocol});
@@ -322,7 +324,13 @@ public final class GatestreamConfig extends AbstractConfig {
           "Deadline of requests that name none, milliseconds from their arrival.")
       .define(GATEWAY_INSTANCE_ID, Type.STRING, "", Importance.LOW,
           "Id of this gateway instance, which names its reply topic ([A-Za-z0-9._-]); empty: random,"
-              + " so every start gets a fresh reply topic.");
+              + " so every start gets a fresh reply topic.")
+      .define(METRICS_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
+          "Address the /metrics and /health endpoint of 'gatestream up' and 'gatestream run' binds to"
+              + " (0.0.0.0 in a container).")
+      .define(METRICS_PORT, Type.INT, 9404, Range.between(-1, 65535), Importance.MEDIUM,
+          "Port of the /metrics (Prometheus) and /health endpoint of 'gatestream up' and 'gatestream run';"
+              + " one per process, so give each 'run' its own; 0: any free port, -1: none.");
 
   public GatestreamConfig(Map<String, ?> values) {
     super(DEFINITION, values, false);
