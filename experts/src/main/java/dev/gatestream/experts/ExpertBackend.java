@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * What answers an expert's tasks: a model in process, a remote endpoint, a replayed log. Called by
  * {@link ExpertWorker} from up to {@code concurrency} threads at once, so implementations must be
- * thread-safe. The worker does not close its backend: whoever made it does.
+ * thread-safe. A worker owns the backend it is given and closes it when it stops; a call that
+ * outlived the worker's shutdown grace may still be running then, so close must be safe against
+ * that, and idempotent.
  */
 public interface ExpertBackend extends AutoCloseable {
 

@@ -36,7 +36,8 @@ public final class ExpertBackends {
   }
 
   /**
-   * A new backend for the expert; the caller closes it.
+   * A new backend for the expert; the caller closes it, or hands it to the {@link ExpertWorker}
+   * that closes it.
    *
    * @throws ConfigException when the backend cannot be set up (missing file, bad model, no key)
    */

@@ -1,10 +1,11 @@
 package dev.gatestream.experts;
 
-import dev.gatestream.clients.KafkaClients;
 import static dev.gatestream.experts.TestTasks.farFuture;
 import static dev.gatestream.experts.TestTasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.ExpertTask;
@@ -12,15 +13,19 @@ import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.topics.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -49,7 +54,8 @@ class ReplayWorkerTest {
     TopicPartition partition = new TopicPartition(taskTopic, 0);
 
     try (ExpertWorker worker =
-        new ExpertWorker(consumer, producer, topics, serdes, spec, backend)) {
+        new ExpertWorker("replay-1", consumer, producer, topics, serdes, spec, backend,
+            new SimpleMeterRegistry())) {
       worker.subscribe();
       consumer.rebalance(List.of(partition));
       consumer.updateBeginningOffsets(Map.of(partition, 0L));
@@ -77,16 +83,46 @@ class ReplayWorkerTest {
     assertThat(consumer.closed()).isTrue();
   }
 
+  /** A backend that answers nothing and notes that it was closed. */
+  private static final class Closable implements ExpertBackend {
+    final AtomicBoolean closed = new AtomicBoolean();
+
+    @Override
+    public List<Outcome> answer(List<ExpertTask> tasks, Duration timeout) {
+      return List.of();
+    }
+
+    @Override
+    public void close() {
+      closed.set(true);
+    }
+  }
+
   @Test
-  void createsItsOwnClientsFromTheFactory() {
+  void createsItsOwnClientsFromTheFactoryAndClosesItsBackend() {
     GatestreamConfig config = new GatestreamConfig(Map.of());
     KafkaClients kafka = new KafkaClients(config, "127.0.0.1:9");
     ExpertSpec spec = ExpertSpec.replayDefaults(GPT4, List.of(Path.of("unused.csv")));
+    Closable backend = new Closable();
 
     ExpertWorker worker = ExpertWorker.create(kafka, config, GatestreamSerdes.inMemory(), spec,
-        (batch, timeout) -> List.of());
+        backend, new SimpleMeterRegistry());
 
     assertThat(worker.spec()).isEqualTo(spec);
+    assertThat(backend.closed).isFalse();
     worker.close();
+    assertThat(backend.closed).isTrue();
+  }
+
+  @Test
+  void aWorkerThatCannotBeMadeClosesTheBackendItWasGiven() {
+    GatestreamConfig config = new GatestreamConfig(Map.of());
+    KafkaClients kafka = new KafkaClients(config, "no-port-here");
+    ExpertSpec spec = ExpertSpec.replayDefaults(GPT4, List.of(Path.of("unused.csv")));
+    Closable backend = new Closable();
+
+    assertThatThrownBy(() -> ExpertWorker.create(kafka, config, GatestreamSerdes.inMemory(), spec,
+        backend, new SimpleMeterRegistry())).isInstanceOf(KafkaException.class);
+    assertThat(backend.closed).isTrue();
   }
 }

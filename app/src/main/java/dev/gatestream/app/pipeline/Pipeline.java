@@ -134,7 +134,9 @@ public final class Pipeline implements AutoCloseable {
     int instances = config.getInt(GatestreamConfig.EXPERT_INSTANCES);
     for (ExpertSpec spec : experts) {
       for (int i = 0; i < instances; i++) {
-        ExpertWorker worker = ExpertWorker.create(clients, config, serdes, spec, backends.create(spec));
+        // The worker owns its backend (an ONNX session, say) and closes it when it stops.
+        ExpertWorker worker =
+            ExpertWorker.create(clients, config, serdes, spec, backends.create(spec), meters);
         Thread thread = new Thread(worker, "expert-" + spec.name() + "-" + i);
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("expert worker {} stopped", t.getName(), e));
         thread.start();

@@ -24,12 +24,17 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * An ONNX model run in process by ONNX Runtime. The batch's features go in as one float tensor
  * [batch, d]; the output is read as class probabilities ([batch, C], labels from the settings) or
  * as scores ([batch] or [batch, 1]). A model that outputs logits must end in a Softmax to be read
  * as probabilities. Sessions are thread-safe, so batches run concurrently on one session.
+ *
+ * <p>{@link #close()} releases the native session once no batch runs on it any more; later calls
+ * fail permanently. The process-wide {@link OrtEnvironment} stays, other sessions share it.
  */
 public final class OnnxBackend implements ExpertBackend {
 
@@ -39,6 +44,9 @@ public final class OnnxBackend implements ExpertBackend {
   private final String input;
   private final String output;
   private final long dimension;
+  // Runs hold the read lock, close the write lock: the native session is never freed under a run.
+  private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
 
   /** Loads the model; fails with a one-line reason when it does not take a float [batch, d]. */
   public OnnxBackend(BackendSettings.Onnx settings) throws OrtException {
@@ -107,21 +115,33 @@ public final class OnnxBackend implements ExpertBackend {
     }
     features.flip();
     long start = System.nanoTime();
-    List<Object> predictions;
-    try (OnnxTensor tensor = OnnxTensor.createTensor(environment, features,
-            new long[] {rows.size(), width});
-        OrtSession.Result result = session.run(Map.of(input, tensor), Set.of(output))) {
-      predictions = predictions(result.get(output).orElseThrow(), rows.size());
-    } catch (OrtException e) {
-      throw new BackendException("model " + settings.model().getFileName() + " failed: "
-          + e.getMessage(), false, e);
-    }
+    List<Object> predictions = run(features, rows.size(), width);
     long latencyMs = (System.nanoTime() - start) / 1_000_000;
     for (int r = 0; r < rows.size(); r++) {
       outcomes[rows.get(r)] = new Outcome.Answer(predictions.get(r), OptionalDouble.empty(),
           OptionalLong.of(latencyMs));
     }
     return Arrays.asList(outcomes);
+  }
+
+  private List<Object> run(FloatBuffer features, int batch, long width) throws BackendException {
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new BackendException("model " + settings.model().getFileName() + " is closed",
+            false);
+      }
+      try (OnnxTensor tensor = OnnxTensor.createTensor(environment, features,
+              new long[] {batch, width});
+          OrtSession.Result result = session.run(Map.of(input, tensor), Set.of(output))) {
+        return predictions(result.get(output).orElseThrow(), batch);
+      } catch (OrtException e) {
+        throw new BackendException("model " + settings.model().getFileName() + " failed: "
+            + e.getMessage(), false, e);
+      }
+    } finally {
+      lifecycle.readLock().unlock();
+    }
   }
 
   private List<Object> predictions(OnnxValue value, int batch) throws BackendException {
@@ -153,10 +173,16 @@ public final class OnnxBackend implements ExpertBackend {
 
   @Override
   public void close() {
+    lifecycle.writeLock().lock();
     try {
-      session.close();
+      if (!closed) {
+        closed = true;
+        session.close();
+      }
     } catch (OrtException e) {
       throw new IllegalStateException("cannot close the session of " + settings.model(), e);
+    } finally {
+      lifecycle.writeLock().unlock();
     }
   }
 }

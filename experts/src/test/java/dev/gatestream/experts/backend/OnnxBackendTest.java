@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.onnxruntime.OrtSession;
 import dev.gatestream.contracts.ClassProbabilities;
 import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.experts.BackendException;
 import dev.gatestream.experts.BackendSettings;
 import dev.gatestream.experts.Outcome;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -182,5 +184,25 @@ class OnnxBackendTest {
         Optional.empty(), List.of(), 1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has no input 'pixels'; it has [features]");
+  }
+
+  @Test
+  void closeReleasesTheSessionOnceAndLaterCallsFailPermanently() throws Exception {
+    OnnxBackend backend = classifier(List.of());
+    // The native session has no public "closed" query; using it after close is the test.
+    Field field = OnnxBackend.class.getDeclaredField("session");
+    field.setAccessible(true);
+    OrtSession session = (OrtSession) field.get(backend);
+    assertThat(session.getInputNames()).containsExactly("features");
+
+    backend.close();
+    backend.close();
+
+    assertThatThrownBy(session::getInputNames).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed OrtSession");
+    assertThatThrownBy(() -> backend.answer(List.of(withFeatures("a", "clf", 0, 0)), TIMEOUT))
+        .isInstanceOfSatisfying(BackendException.class,
+            e -> assertThat(e.isTransient()).isFalse())
+        .hasMessage("model classifier.onnx is closed");
   }
 }
