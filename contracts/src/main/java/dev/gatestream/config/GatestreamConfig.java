@@ -12,7 +12,8 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 
 /**
  * Every Gatestream setting, declared once with its type, default and doc. Values are layered by
- * {@link ConfigLoader}: CLI flags over environment ({@code GATESTREAM_*}) over the properties file.
+ * {@link ConfigLoader}: CLI flags over environment ({@code GATESTREAM_*}) over the properties file. The
+ * README's settings reference is rendered from this catalogue by {@link ConfigDocs}.
  */
 public final class GatestreamConfig extends AbstractConfig {
 

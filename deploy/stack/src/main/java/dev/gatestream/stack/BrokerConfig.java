@@ -10,112 +10,112 @@ import java.util.Map;
  */
 final class BrokerConfig {
 
-    static final int NODE_ID = 1;
-    /** Dedupe buffer of the log cleaner: the default (128 MB) alone would not fit a 256 MB heap. */
-    static final long CLEANER_DEDUPE_BUFFER_BYTES = 8L * 1024 * 1024;
+  static final int NODE_ID = 1;
+  /** Dedupe buffer of the log cleaner: the default (128 MB) alone would not fit a 256 MB heap. */
+  static final long CLEANER_DEDUPE_BUFFER_BYTES = 8L * 1024 * 1024;
 
-    private BrokerConfig() {
-    }
+  private BrokerConfig() {
+  }
 
-    /** The broker's settings, in the order they are written. */
-    static Map<String, String> serverProperties(StackSettings s, Path kafkaDataDir) {
-        String broker = s.host() + ":" + s.brokerPort();
-        String controller = s.host() + ":" + s.controllerPort();
-        Map<String, String> p = new LinkedHashMap<>();
-        // KRaft, combined mode, one node, static quorum
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
-        p.put("controller.quorum.voters", NODE_ID + "@" + controller);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("listeners", "PLAINTEXT://" + broker + ",CONTROLLER://" + controller);
-        p.put("advertised.listeners", "PLAINTEXT://" + broker);
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-        // storage
-        p.put("log.dirs", kafkaDataDir.toString());
-        p.put("num.partitions", "1");
-        p.put("default.replication.factor", "1");
-        p.put("min.insync.replicas", "1");
-        p.put("auto.create.topics.enable", "false");
-        // internal topics on a single broker
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        // quick group formation for local development and tests
-        p.put("group.initial.rebalance.delay.ms", "0");
-        // small footprint: 2 cores, small heap
-        p.put("log.cleaner.dedupe.buffer.size", Long.toString(CLEANER_DEDUPE_BUFFER_BYTES));
-        p.put("log.cleaner.threads", "1");
-        p.put("num.network.threads", "2");
-        p.put("num.io.threads", "2");
-        p.put("num.recovery.threads.per.data.dir", "1");
-        p.put("background.threads", "2");
-        return p;
-    }
+  /** The broker's settings, in the order they are written. */
+  static Map<String, String> serverProperties(StackSettings s, Path kafkaDataDir) {
+    String broker = s.host() + ":" + s.brokerPort();
+    String controller = s.host() + ":" + s.controllerPort();
+    Map<String, String> p = new LinkedHashMap<>();
+    // KRaft, combined mode, one node, static quorum
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", Integer.toString(NODE_ID));
+    p.put("controller.quorum.voters", NODE_ID + "@" + controller);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listeners", "PLAINTEXT://" + broker + ",CONTROLLER://" + controller);
+    p.put("advertised.listeners", "PLAINTEXT://" + broker);
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+    // storage
+    p.put("log.dirs", kafkaDataDir.toString());
+    p.put("num.partitions", "1");
+    p.put("default.replication.factor", "1");
+    p.put("min.insync.replicas", "1");
+    p.put("auto.create.topics.enable", "false");
+    // internal topics on a single broker
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    // quick group formation for local development and tests
+    p.put("group.initial.rebalance.delay.ms", "0");
+    // small footprint: 2 cores, small heap
+    p.put("log.cleaner.dedupe.buffer.size", Long.toString(CLEANER_DEDUPE_BUFFER_BYTES));
+    p.put("log.cleaner.threads", "1");
+    p.put("num.network.threads", "2");
+    p.put("num.io.threads", "2");
+    p.put("num.recovery.threads.per.data.dir", "1");
+    p.put("background.threads", "2");
+    return p;
+  }
 
-    /** server.properties as text (values escaped so that {@link java.util.Properties#load} reads them back). */
-    static String renderServerProperties(StackSettings s, Path kafkaDataDir) {
-        StringBuilder out = new StringBuilder();
-        out.append("# Written by gatestream-stack on every `stack up`; edits are overwritten.\n");
-        out.append("# Single-node Kafka in KRaft combined mode (broker + controller).\n");
-        serverProperties(s, kafkaDataDir).forEach((k, v) -> out.append(k).append('=').append(escape(v)).append('\n'));
-        return out.toString();
-    }
+  /** server.properties as text (values escaped so that {@link java.util.Properties#load} reads them back). */
+  static String renderServerProperties(StackSettings s, Path kafkaDataDir) {
+    StringBuilder out = new StringBuilder();
+    out.append("# Written by gatestream-stack on every `stack up`; edits are overwritten.\n");
+    out.append("# Single-node Kafka in KRaft combined mode (broker + controller).\n");
+    serverProperties(s, kafkaDataDir).forEach((k, v) -> out.append(k).append('=').append(escape(v)).append('\n'));
+    return out.toString();
+  }
 
-    /** log4j2 configuration of the broker: everything into files under {@code logDir}, nothing on the console. */
-    static String renderLog4j2(Path logDir) {
-        String dir = xml(logDir.toString());
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <!-- Written by gatestream-stack on every `stack up`. Broker logs go to files only. -->
-                <Configuration status="WARN">
-                  <Appenders>
-                    <RollingFile name="broker" fileName="%1$s/broker.log" filePattern="%1$s/broker.log.%%i">
-                      <PatternLayout pattern="[%%d] %%p %%m (%%c)%%n"/>
-                      <Policies><SizeBasedTriggeringPolicy size="20MB"/></Policies>
-                      <DefaultRolloverStrategy max="5"/>
-                    </RollingFile>
-                    <RollingFile name="stateChange" fileName="%1$s/broker-state-change.log" filePattern="%1$s/broker-state-change.log.%%i">
-                      <PatternLayout pattern="[%%d] %%p %%m (%%c)%%n"/>
-                      <Policies><SizeBasedTriggeringPolicy size="10MB"/></Policies>
-                      <DefaultRolloverStrategy max="2"/>
-                    </RollingFile>
-                  </Appenders>
-                  <Loggers>
-                    <Root level="INFO">
-                      <AppenderRef ref="broker"/>
-                    </Root>
-                    <Logger name="state.change.logger" level="INFO" additivity="false">
-                      <AppenderRef ref="stateChange"/>
-                    </Logger>
-                    <Logger name="kafka.request.logger" level="WARN"/>
-                    <Logger name="org.apache.kafka.common.utils.AppInfoParser" level="WARN"/>
-                  </Loggers>
-                </Configuration>
-                """.formatted(dir);
-    }
+  /** log4j2 configuration of the broker: everything into files under {@code logDir}, nothing on the console. */
+  static String renderLog4j2(Path logDir) {
+    String dir = xml(logDir.toString());
+    return """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!-- Written by gatestream-stack on every `stack up`. Broker logs go to files only. -->
+        <Configuration status="WARN">
+          <Appenders>
+            <RollingFile name="broker" fileName="%1$s/broker.log" filePattern="%1$s/broker.log.%%i">
+              <PatternLayout pattern="[%%d] %%p %%m (%%c)%%n"/>
+              <Policies><SizeBasedTriggeringPolicy size="20MB"/></Policies>
+              <DefaultRolloverStrategy max="5"/>
+            </RollingFile>
+            <RollingFile name="stateChange" fileName="%1$s/broker-state-change.log" filePattern="%1$s/broker-state-change.log.%%i">
+              <PatternLayout pattern="[%%d] %%p %%m (%%c)%%n"/>
+              <Policies><SizeBasedTriggeringPolicy size="10MB"/></Policies>
+              <DefaultRolloverStrategy max="2"/>
+            </RollingFile>
+          </Appenders>
+          <Loggers>
+            <Root level="INFO">
+              <AppenderRef ref="broker"/>
+            </Root>
+            <Logger name="state.change.logger" level="INFO" additivity="false">
+              <AppenderRef ref="stateChange"/>
+            </Logger>
+            <Logger name="kafka.request.logger" level="WARN"/>
+            <Logger name="org.apache.kafka.common.utils.AppInfoParser" level="WARN"/>
+          </Loggers>
+        </Configuration>
+        """.formatted(dir);
+  }
 
-    private static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> out.append(c);
-            }
-        }
-        if (!out.isEmpty() && out.charAt(0) == ' ') {
-            out.insert(0, '\\');
-        }
-        return out.toString();
+  private static String escape(String value) {
+    StringBuilder out = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> out.append(c);
+      }
     }
+    if (!out.isEmpty() && out.charAt(0) == ' ') {
+      out.insert(0, '\\');
+    }
+    return out.toString();
+  }
 
-    private static String xml(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
+  private static String xml(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
 }

@@ -15,64 +15,45 @@ import java.util.Optional;
  */
 final class PidFile {
 
-    /** What the pid file says about its process. */
-    enum State { ABSENT, LIVE, STALE }
+  private final Path path;
 
-    private final Path path;
+  PidFile(Path path) {
+    this.path = path;
+  }
 
-    PidFile(Path path) {
-        this.path = path;
+  Path path() {
+    return path;
+  }
+
+  /** The pid recorded, empty when there is no file or it does not hold a number. */
+  Optional<Long> read() {
+    try {
+      String text = Files.readString(path, StandardCharsets.US_ASCII).trim();
+      return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
     }
+  }
 
-    Path path() {
-        return path;
+  void write(long pid) throws IOException {
+    Files.createDirectories(path.getParent());
+    Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+    Files.writeString(tmp, pid + "\n", StandardCharsets.US_ASCII);
+    try {
+      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
     }
+  }
 
-    /** The pid recorded, empty when there is no file or it does not hold a number. */
-    Optional<Long> read() {
-        try {
-            String text = Files.readString(path, StandardCharsets.US_ASCII).trim();
-            return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
+  void delete() throws IOException {
+    Files.deleteIfExists(path);
+  }
 
-    void write(long pid) throws IOException {
-        Files.createDirectories(path.getParent());
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        Files.writeString(tmp, pid + "\n", StandardCharsets.US_ASCII);
-        try {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    void delete() throws IOException {
-        Files.deleteIfExists(path);
-    }
-
-    State state(List<String> markers) {
-        if (!Files.exists(path)) {
-            return State.ABSENT;
-        }
-        return live(markers).isPresent() ? State.LIVE : State.STALE;
-    }
-
-    /** The live process this file points at, if it is alive and its command line carries all {@code markers}. */
-    Optional<ProcessHandle> live(List<String> markers) {
-        return read().flatMap(ProcessHandle::of)
-                .filter(ProcessHandle::isAlive)
-                .filter(p -> Procs.arguments(p).map(args -> args.containsAll(markers)).orElse(false));
-    }
-
-    /** Removes the file if it does not point at a live, matching process; true if it removed one. */
-    boolean removeIfStale(List<String> markers) throws IOException {
-        if (state(markers) == State.STALE) {
-            delete();
-            return true;
-        }
-        return false;
-    }
+  /** The live process this file points at, if it is alive and its command line carries all {@code markers}. */
+  Optional<ProcessHandle> live(List<String> markers) {
+    return read().flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> Procs.arguments(p).map(args -> args.containsAll(markers)).orElse(false));
+  }
 }

@@ -19,80 +19,80 @@ import java.util.Objects;
  * @param startTimeout    how long {@link LocalStack#up()} waits for each component to become ready
  */
 public record StackSettings(
-        Path home,
-        Path dataDir,
-        String host,
-        int brokerPort,
-        int controllerPort,
-        int registryPort,
-        int brokerHeapMb,
-        int registryHeapMb,
-        Duration startTimeout) {
+    Path home,
+    Path dataDir,
+    String host,
+    int brokerPort,
+    int controllerPort,
+    int registryPort,
+    int brokerHeapMb,
+    int registryHeapMb,
+    Duration startTimeout) {
 
-    public static final String DEFAULT_HOST = "127.0.0.1";
-    public static final int DEFAULT_BROKER_PORT = 9092;
-    public static final int DEFAULT_CONTROLLER_PORT = 9093;
-    public static final int DEFAULT_REGISTRY_PORT = 8085;
-    public static final int DEFAULT_HEAP_MB = 256;
-    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_BROKER_PORT = 9092;
+  public static final int DEFAULT_CONTROLLER_PORT = 9093;
+  public static final int DEFAULT_REGISTRY_PORT = 8085;
+  public static final int DEFAULT_HEAP_MB = 256;
+  public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
 
-    public StackSettings {
-        Objects.requireNonNull(home, "home");
-        Objects.requireNonNull(dataDir, "dataDir");
-        Objects.requireNonNull(host, "host");
-        Objects.requireNonNull(startTimeout, "startTimeout");
-        home = home.toAbsolutePath().normalize();
-        dataDir = dataDir.toAbsolutePath().normalize();
-        checkPort("brokerPort", brokerPort);
-        checkPort("controllerPort", controllerPort);
-        checkPort("registryPort", registryPort);
-        if (brokerPort == controllerPort || brokerPort == registryPort || controllerPort == registryPort) {
-            throw new IllegalArgumentException("broker, controller and registry ports must differ: "
-                    + brokerPort + ", " + controllerPort + ", " + registryPort);
-        }
-        if (brokerHeapMb < 64 || registryHeapMb < 64) {
-            throw new IllegalArgumentException("heap sizes must be at least 64 MB");
-        }
-        if (startTimeout.isNegative() || startTimeout.isZero()) {
-            throw new IllegalArgumentException("startTimeout must be positive");
-        }
+  public StackSettings {
+    Objects.requireNonNull(home, "home");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(startTimeout, "startTimeout");
+    home = home.toAbsolutePath().normalize();
+    dataDir = dataDir.toAbsolutePath().normalize();
+    checkPort("brokerPort", brokerPort);
+    checkPort("controllerPort", controllerPort);
+    checkPort("registryPort", registryPort);
+    if (brokerPort == controllerPort || brokerPort == registryPort || controllerPort == registryPort) {
+      throw new IllegalArgumentException("broker, controller and registry ports must differ: "
+          + brokerPort + ", " + controllerPort + ", " + registryPort);
     }
-
-    /** The defaults: data in {@code home/.gatestream}, 127.0.0.1, ports 9092/9093/8085, 256 MB heaps, 60 s. */
-    public static StackSettings defaults(Path home) {
-        return new StackSettings(home, home.resolve(".gatestream"), DEFAULT_HOST,
-                DEFAULT_BROKER_PORT, DEFAULT_CONTROLLER_PORT, DEFAULT_REGISTRY_PORT,
-                DEFAULT_HEAP_MB, DEFAULT_HEAP_MB, DEFAULT_START_TIMEOUT);
+    if (brokerHeapMb < 64 || registryHeapMb < 64) {
+      throw new IllegalArgumentException("heap sizes must be at least 64 MB");
     }
-
-    public StackSettings withDataDir(Path newDataDir) {
-        return new StackSettings(home, newDataDir, host, brokerPort, controllerPort, registryPort,
-                brokerHeapMb, registryHeapMb, startTimeout);
+    if (startTimeout.isNegative() || startTimeout.isZero()) {
+      throw new IllegalArgumentException("startTimeout must be positive");
     }
+  }
 
-    public StackSettings withPorts(int newBrokerPort, int newControllerPort, int newRegistryPort) {
-        return new StackSettings(home, dataDir, host, newBrokerPort, newControllerPort, newRegistryPort,
-                brokerHeapMb, registryHeapMb, startTimeout);
-    }
+  /** The defaults: data in {@code home/.gatestream}, 127.0.0.1, ports 9092/9093/8085, 256 MB heaps, 60 s. */
+  public static StackSettings defaults(Path home) {
+    return new StackSettings(home, home.resolve(".gatestream"), DEFAULT_HOST,
+        DEFAULT_BROKER_PORT, DEFAULT_CONTROLLER_PORT, DEFAULT_REGISTRY_PORT,
+        DEFAULT_HEAP_MB, DEFAULT_HEAP_MB, DEFAULT_START_TIMEOUT);
+  }
 
-    public StackSettings withStartTimeout(Duration newStartTimeout) {
-        return new StackSettings(home, dataDir, host, brokerPort, controllerPort, registryPort,
-                brokerHeapMb, registryHeapMb, newStartTimeout);
-    }
+  public StackSettings withDataDir(Path newDataDir) {
+    return new StackSettings(home, newDataDir, host, brokerPort, controllerPort, registryPort,
+        brokerHeapMb, registryHeapMb, startTimeout);
+  }
 
-    /** {@code deploy/broker/target/lib}: the broker's runtime classpath. */
-    public Path brokerLibDir() {
-        return home.resolve("deploy/broker/target/lib");
-    }
+  public StackSettings withPorts(int newBrokerPort, int newControllerPort, int newRegistryPort) {
+    return new StackSettings(home, dataDir, host, newBrokerPort, newControllerPort, newRegistryPort,
+        brokerHeapMb, registryHeapMb, startTimeout);
+  }
 
-    /** {@code deploy/registry/target/quarkus-app/quarkus-run.jar}: the registry application. */
-    public Path registryJar() {
-        return home.resolve("deploy/registry/target/quarkus-app/quarkus-run.jar");
-    }
+  public StackSettings withStartTimeout(Duration newStartTimeout) {
+    return new StackSettings(home, dataDir, host, brokerPort, controllerPort, registryPort,
+        brokerHeapMb, registryHeapMb, newStartTimeout);
+  }
 
-    private static void checkPort(String name, int port) {
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException(name + " out of range: " + port);
-        }
+  /** {@code deploy/broker/target/lib}: the broker's runtime classpath. */
+  public Path brokerLibDir() {
+    return home.resolve("deploy/broker/target/lib");
+  }
+
+  /** {@code deploy/registry/target/quarkus-app/quarkus-run.jar}: the registry application. */
+  public Path registryJar() {
+    return home.resolve("deploy/registry/target/quarkus-app/quarkus-run.jar");
+  }
+
+  private static void checkPort(String name, int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(name + " out of range: " + port);
     }
+  }
 }

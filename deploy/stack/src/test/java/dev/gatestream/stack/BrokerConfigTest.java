@@ -7,78 +7,77 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-
 import org.junit.jupiter.api.Test;
 
 class BrokerConfigTest {
 
-    private final StackSettings settings = new StackSettings(Path.of("/opt/gs"), Path.of("/opt/gs/.gatestream"),
-            "127.0.0.1", 19092, 19093, 18085, 256, 256, Duration.ofSeconds(60));
+  private final StackSettings settings = new StackSettings(Path.of("/opt/gs"), Path.of("/opt/gs/.gatestream"),
+      "127.0.0.1", 19092, 19093, 18085, 256, 256, Duration.ofSeconds(60));
 
-    private Properties rendered(StackSettings s, Path dataDir) throws IOException {
-        Properties p = new Properties();
-        p.load(new StringReader(BrokerConfig.renderServerProperties(s, dataDir)));
-        return p;
-    }
+  private Properties rendered(StackSettings s, Path dataDir) throws IOException {
+    Properties p = new Properties();
+    p.load(new StringReader(BrokerConfig.renderServerProperties(s, dataDir)));
+    return p;
+  }
 
-    @Test
-    void rendersSingleNodeKraftCombinedMode() throws IOException {
-        Properties p = rendered(settings, Path.of("/opt/gs/.gatestream/kafka"));
+  @Test
+  void rendersSingleNodeKraftCombinedMode() throws IOException {
+    Properties p = rendered(settings, Path.of("/opt/gs/.gatestream/kafka"));
 
-        assertThat(p.getProperty("process.roles")).isEqualTo("broker,controller");
-        assertThat(p.getProperty("node.id")).isEqualTo("1");
-        assertThat(p.getProperty("controller.quorum.voters")).isEqualTo("1@127.0.0.1:19093");
-        assertThat(p.getProperty("controller.listener.names")).isEqualTo("CONTROLLER");
-        assertThat(p.getProperty("listeners")).isEqualTo("PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093");
-        assertThat(p.getProperty("advertised.listeners")).isEqualTo("PLAINTEXT://127.0.0.1:19092");
-        assertThat(p.getProperty("listener.security.protocol.map")).contains("CONTROLLER:PLAINTEXT", "PLAINTEXT:PLAINTEXT");
-        assertThat(p.getProperty("log.dirs")).isEqualTo("/opt/gs/.gatestream/kafka");
-    }
+    assertThat(p.getProperty("process.roles")).isEqualTo("broker,controller");
+    assertThat(p.getProperty("node.id")).isEqualTo("1");
+    assertThat(p.getProperty("controller.quorum.voters")).isEqualTo("1@127.0.0.1:19093");
+    assertThat(p.getProperty("controller.listener.names")).isEqualTo("CONTROLLER");
+    assertThat(p.getProperty("listeners")).isEqualTo("PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093");
+    assertThat(p.getProperty("advertised.listeners")).isEqualTo("PLAINTEXT://127.0.0.1:19092");
+    assertThat(p.getProperty("listener.security.protocol.map")).contains("CONTROLLER:PLAINTEXT", "PLAINTEXT:PLAINTEXT");
+    assertThat(p.getProperty("log.dirs")).isEqualTo("/opt/gs/.gatestream/kafka");
+  }
 
-    @Test
-    void internalTopicsFitOneBroker() throws IOException {
-        Properties p = rendered(settings, Path.of("/d/kafka"));
+  @Test
+  void internalTopicsFitOneBroker() throws IOException {
+    Properties p = rendered(settings, Path.of("/d/kafka"));
 
-        assertThat(p.getProperty("offsets.topic.replication.factor")).isEqualTo("1");
-        assertThat(p.getProperty("transaction.state.log.replication.factor")).isEqualTo("1");
-        assertThat(p.getProperty("transaction.state.log.min.isr")).isEqualTo("1");
-        assertThat(p.getProperty("share.coordinator.state.topic.replication.factor")).isEqualTo("1");
-        assertThat(p.getProperty("group.initial.rebalance.delay.ms")).isEqualTo("0");
-        assertThat(p.getProperty("auto.create.topics.enable")).isEqualTo("false");
-    }
+    assertThat(p.getProperty("offsets.topic.replication.factor")).isEqualTo("1");
+    assertThat(p.getProperty("transaction.state.log.replication.factor")).isEqualTo("1");
+    assertThat(p.getProperty("transaction.state.log.min.isr")).isEqualTo("1");
+    assertThat(p.getProperty("share.coordinator.state.topic.replication.factor")).isEqualTo("1");
+    assertThat(p.getProperty("group.initial.rebalance.delay.ms")).isEqualTo("0");
+    assertThat(p.getProperty("auto.create.topics.enable")).isEqualTo("false");
+  }
 
-    @Test
-    void cleanerBufferFitsSmallHeap() throws IOException {
-        Properties p = rendered(settings, Path.of("/d/kafka"));
+  @Test
+  void cleanerBufferFitsSmallHeap() throws IOException {
+    Properties p = rendered(settings, Path.of("/d/kafka"));
 
-        long dedupe = Long.parseLong(p.getProperty("log.cleaner.dedupe.buffer.size"));
-        assertThat(dedupe).isLessThanOrEqualTo(settings.brokerHeapMb() * 1024L * 1024L / 8);
-    }
+    long dedupe = Long.parseLong(p.getProperty("log.cleaner.dedupe.buffer.size"));
+    assertThat(dedupe).isLessThanOrEqualTo(settings.brokerHeapMb() * 1024L * 1024L / 8);
+  }
 
-    @Test
-    void followsHostAndPortsOfTheSettings() throws IOException {
-        StackSettings other = new StackSettings(Path.of("/h"), Path.of("/h/d"), "127.0.0.2", 29092, 29093, 28085,
-                256, 256, Duration.ofSeconds(5));
-        Properties p = rendered(other, Path.of("/h/d/kafka"));
+  @Test
+  void followsHostAndPortsOfTheSettings() throws IOException {
+    StackSettings other = new StackSettings(Path.of("/h"), Path.of("/h/d"), "127.0.0.2", 29092, 29093, 28085,
+        256, 256, Duration.ofSeconds(5));
+    Properties p = rendered(other, Path.of("/h/d/kafka"));
 
-        assertThat(p.getProperty("controller.quorum.voters")).isEqualTo("1@127.0.0.2:29093");
-        assertThat(p.getProperty("advertised.listeners")).isEqualTo("PLAINTEXT://127.0.0.2:29092");
-    }
+    assertThat(p.getProperty("controller.quorum.voters")).isEqualTo("1@127.0.0.2:29093");
+    assertThat(p.getProperty("advertised.listeners")).isEqualTo("PLAINTEXT://127.0.0.2:29092");
+  }
 
-    @Test
-    void pathsWithBackslashesAndSpacesSurviveLoading() throws IOException {
-        Properties p = rendered(settings, Path.of("/data dir/with\\backslash/kafka"));
+  @Test
+  void pathsWithBackslashesAndSpacesSurviveLoading() throws IOException {
+    Properties p = rendered(settings, Path.of("/data dir/with\\backslash/kafka"));
 
-        assertThat(p.getProperty("log.dirs")).isEqualTo("/data dir/with\\backslash/kafka");
-    }
+    assertThat(p.getProperty("log.dirs")).isEqualTo("/data dir/with\\backslash/kafka");
+  }
 
-    @Test
-    void log4jConfigWritesFilesOnly() {
-        String xml = BrokerConfig.renderLog4j2(Path.of("/d/logs & more"));
+  @Test
+  void log4jConfigWritesFilesOnly() {
+    String xml = BrokerConfig.renderLog4j2(Path.of("/d/logs & more"));
 
-        assertThat(xml).contains("fileName=\"/d/logs &amp; more/broker.log\"")
-                .contains("filePattern=\"/d/logs &amp; more/broker.log.%i\"")
-                .contains("<PatternLayout pattern=\"[%d] %p %m (%c)%n\"/>")
-                .doesNotContain("<Console");
-    }
+    assertThat(xml).contains("fileName=\"/d/logs &amp; more/broker.log\"")
+        .contains("filePattern=\"/d/logs &amp; more/broker.log.%i\"")
+        .contains("<PatternLayout pattern=\"[%d] %p %m (%c)%n\"/>")
+        .doesNotContain("<Console");
+  }
 }

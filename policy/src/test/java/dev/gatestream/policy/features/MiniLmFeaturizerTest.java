@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.gatestream.policy.InvalidInputException;
 import dev.gatestream.policy.RoutingInput;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +68,34 @@ class MiniLmFeaturizerTest {
       assertThat(dot(batch.get(i), single)).isCloseTo(1.0, within(1e-4));
     }
     assertThat(featurizer.featurizeAll(List.of())).isEmpty();
+  }
+
+  @Test
+  void givesTheSameEmbeddingsAsTheLibrarysOwnModel() {
+    AllMiniLmL6V2QuantizedEmbeddingModel library = new AllMiniLmL6V2QuantizedEmbeddingModel();
+    // the long one is over 510 tokens: embedded in windows and averaged
+    List<String> texts = List.of("How do I reset my password?", "word ".repeat(700).trim());
+    for (String text : texts) {
+      float[] expected = library.embed(text).content().vector();
+      assertThat(dot(featurizer.featurize(text(text)), expected)).isCloseTo(1.0, within(1e-5));
+    }
+  }
+
+  @Test
+  void closeReleasesTheOnnxSessionAndRefusesFurtherWork() {
+    MiniLmFeaturizer own = new MiniLmFeaturizer(1000, 1);
+    assertThat(own.featurize(text("before close"))).hasSize(384);
+    assertThat(own.session().getInputNames()).isNotEmpty();
+
+    own.close();
+
+    // a closed OrtSession refuses every call: its native session is gone
+    assertThatThrownBy(() -> own.session().getInputNames()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> own.featurize(text("after close")))
+        .isInstanceOf(IllegalStateException.class).hasMessage("the MiniLM featurizer is closed");
+    assertThatThrownBy(() -> own.featurizeAll(List.of(text("after close"))))
+        .isInstanceOf(IllegalStateException.class).hasMessage("the MiniLM featurizer is closed");
+    own.close(); // twice: nothing more to release
   }
 
   @Test

@@ -1,0 +1,182 @@
+package dev.gatestream.stack;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The Kafka broker of the local stack: one node in KRaft combined mode, its storage formatted once with a
+ * cluster id that is generated once and kept, its configuration rewritten on every start (see
+ * {@link BrokerConfig}).
+ */
+final class KafkaBroker implements StackComponent {
+
+  static final String NAME = "broker";
+
+  private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+  private static final int FORMAT_HEAP_MB = 128;
+
+  private final StackSettings settings;
+  private final Path kafkaDir;
+  private final Path configDir;
+  private final Path logDir;
+  private final ProcessSupervisor process;
+
+  /**
+   * @param kafkaDir the broker's data ({@code log.dirs})
+   * @param configDir where server.properties and its log4j2 configuration are written
+   */
+  KafkaBroker(StackSettings settings, Path kafkaDir, Path configDir, Path runDir, Path logDir) {
+    this.settings = settings;
+    this.kafkaDir = kafkaDir;
+    this.configDir = configDir;
+    this.logDir = logDir;
+    this.process = new ProcessSupervisor(NAME, "kafka broker", settings.dataDir(), runDir, logDir);
+  }
+
+  @Override
+  public ProcessSupervisor process() {
+    return process;
+  }
+
+  /** {@code host:brokerPort}, for {@code bootstrap.servers}. */
+  @Override
+  public String endpoint() {
+    return settings.host() + ":" + settings.brokerPort();
+  }
+
+  @Override
+  public int port() {
+    return settings.brokerPort();
+  }
+
+  /** The cluster id, once the data directory has been formatted. */
+  Optional<String> clusterId() {
+    Path meta = kafkaDir.resolve("meta.properties");
+    if (!Files.isRegularFile(meta)) {
+      return Optional.empty();
+    }
+    Properties props = new Properties();
+    try (InputStream in = Files.newInputStream(meta)) {
+      props.load(in);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(props.getProperty("cluster.id"));
+  }
+
+  @Override
+  public void checkStartable() throws StackException {
+    if (!libPresent()) {
+      throw StackComponent.notBuilt(settings, "kafka broker not built", settings.brokerLibDir(),
+          "mvn -pl deploy/broker package");
+    }
+    Ports.requireFree(settings.host(), settings.brokerPort(), "kafka broker");
+    Ports.requireFree(settings.host(), settings.controllerPort(), "kafka controller");
+  }
+
+  @Override
+  public ProcessHandle start() throws StackException {
+    Path serverProperties = configDir.resolve("server.properties");
+    Path log4j = configDir.resolve("broker-log4j2.xml");
+    try {
+      Files.writeString(serverProperties, BrokerConfig.renderServerProperties(settings, kafkaDir));
+      Files.writeString(log4j, BrokerConfig.renderLog4j2(logDir));
+    } catch (IOException e) {
+      throw new StackException("cannot write broker configuration in " + configDir + ": " + e.getMessage(), e);
+    }
+    formatOnce(serverProperties, log4j);
+    return process.start(JvmCommand.mainClass(settings.brokerHeapMb(), classpath(), "kafka.Kafka",
+            serverProperties.toString())
+        .withSystemProperty("log4j2.configurationFile", log4j)
+        .withSystemProperty("kafka.logs.dir", logDir));
+  }
+
+  /** Listener open, then the broker answers describeCluster with at least one node. */
+  @Override
+  public boolean ready(Duration budget) {
+    int connectMillis = (int) Math.max(50, Math.min(1000, budget.toMillis()));
+    if (!Ports.isListening(settings.host(), settings.brokerPort(), connectMillis)) {
+      return false;
+    }
+    long apiMillis = Math.max(500, Math.min(5000, budget.toMillis()));
+    // Not the project's client factory: this probes the PLAINTEXT listener the stack configured itself, which
+    // a deployment's kafka.* settings (security, timeouts) must not reach.
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoint());
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "gatestream-stack-readiness");
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) apiMillis);
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) apiMillis);
+    props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+    try (Admin admin = Admin.create(props)) {
+      Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) apiMillis))
+          .nodes().get(apiMillis, TimeUnit.MILLISECONDS);
+      return !nodes.isEmpty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Formats the KRaft storage exactly once per data directory. */
+  private void formatOnce(Path serverProperties, Path log4j) throws StackException {
+    if (Files.isRegularFile(kafkaDir.resolve("meta.properties"))) {
+      return;
+    }
+    JvmCommand format = JvmCommand.mainClass(FORMAT_HEAP_MB, classpath(), "kafka.tools.StorageTool", "format",
+            "--cluster-id", clusterIdToFormatWith(), "--config", serverProperties.toString(), "--ignore-formatted")
+        .withSystemProperty("log4j2.configurationFile", log4j);
+    ProcessSupervisor.runToCompletion(format, settings.dataDir(), logDir.resolve("format.out"), FORMAT_TIMEOUT,
+        "formatting kafka storage");
+  }
+
+  private String clusterIdToFormatWith() throws StackException {
+    Path file = settings.dataDir().resolve("cluster.id");
+    try {
+      if (Files.isRegularFile(file)) {
+        String id = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        if (!id.isEmpty()) {
+          return id;
+        }
+      }
+      String id = Uuid.randomUuid().toString();
+      Files.writeString(file, id + "\n", StandardCharsets.US_ASCII);
+      return id;
+    } catch (IOException e) {
+      throw new StackException("cannot read or write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private String classpath() {
+    return settings.brokerLibDir().resolve("*").toString();
+  }
+
+  private boolean libPresent() {
+    Path lib = settings.brokerLibDir();
+    if (!Files.isDirectory(lib)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(lib)) {
+      return files.anyMatch(f -> f.getFileName().toString().startsWith("kafka_2.13-"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.gatestream.stack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The schema registry of the local stack: the Apicurio Quarkus app built by deploy/registry, in-memory storage. */
+final class SchemaRegistry implements StackComponent {
+
+  static final String NAME = "registry";
+
+  private final StackSettings settings;
+  private final ProcessSupervisor process;
+
+  SchemaRegistry(StackSettings settings, Path runDir, Path logDir) {
+    this.settings = settings;
+    this.process = new ProcessSupervisor(NAME, "schema registry", settings.dataDir(), runDir, logDir);
+  }
+
+  @Override
+  public ProcessSupervisor process() {
+    return process;
+  }
+
+  /** Base URL, e.g. {@code http://127.0.0.1:8085}; the Confluent-compatible API is under /apis/ccompat/v7. */
+  @Override
+  public String endpoint() {
+    return "http://" + settings.host() + ":" + settings.registryPort();
+  }
+
+  @Override
+  public int port() {
+    return settings.registryPort();
+  }
+
+  @Override
+  public void checkStartable() throws StackException {
+    if (!Files.isRegularFile(settings.registryJar())) {
+      throw StackComponent.notBuilt(settings, "registry jar not built", settings.registryJar(),
+          "mvn -pl deploy/registry package");
+    }
+    Ports.requireFree(settings.host(), settings.registryPort(), "schema registry");
+  }
+
+  @Override
+  public ProcessHandle start() throws StackException {
+    return process.start(JvmCommand.jar(settings.registryHeapMb(), settings.registryJar())
+        .withSystemProperty("quarkus.http.host", settings.host())
+        .withSystemProperty("quarkus.http.port", settings.registryPort())
+        .withSystemProperty("quarkus.log.file.enable", true)
+        .withSystemProperty("quarkus.log.file.path", process.log()));
+  }
+
+  /** Quarkus' readiness endpoint answers 200. */
+  @Override
+  public boolean ready(Duration budget) {
+    long millis = Math.max(200, Math.min(3000, budget.toMillis()));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(millis)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health/ready"))
+        .timeout(Duration.ofMillis(millis)).GET().build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+}
