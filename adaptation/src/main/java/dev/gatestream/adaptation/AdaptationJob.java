@@ -44,6 +44,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class AdaptationJob {
 
+  /** The metric group of the job's own metrics, beside Flink's (see the functions for what is in it). */
+  public static final String METRIC_GROUP = "gatestream";
+
   /** Sources go idle after this long without records, so one quiet topic does not hold the watermark. */
   static final Duration IDLE_AFTER = Duration.ofSeconds(5);
 

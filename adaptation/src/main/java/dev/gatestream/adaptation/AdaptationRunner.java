@@ -13,11 +13,15 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +32,15 @@ import org.slf4j.LoggerFactory;
  * cancelled; the next start restores the newest one, so a restart loses no learning and the weights
  * versions keep increasing. Flink logs through SLF4J like everything else in the process, so the
  * process's logging configuration decides where they go (the CLI's sends everything to its log file).
+ * With {@code metrics.adaptation.port} set, the job's metrics are served for Prometheus at /metrics.
  */
 public final class AdaptationRunner implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdaptationRunner.class);
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
+  static final String PROMETHEUS_REPORTER = "prometheus";
+  // The reporter's own setting (a port or a range), which its module declares no option for.
+  private static final ConfigOption<String> PROMETHEUS_PORT = ConfigOptions.key("port").stringType().noDefaultValue();
 
   private final JobClient client;
 
@@ -49,6 +57,22 @@ public final class AdaptationRunner implements AutoCloseable {
       Path checkpointDir) throws Exception {
     Path directory = checkpointDir.toAbsolutePath();
     Files.createDirectories(directory);
+    Optional<Path> restore = latestCheckpoint(directory);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1,
+        flinkConfiguration(config, directory, restore));
+    AdaptationJob.kafka(config, bootstrapServers, registryUrl).build(env);
+    JobClient client = env.executeAsync("gatestream-adaptation");
+    LOG.info("adaptation job {} started{}", client.getJobID(),
+        restore.map(path -> " from checkpoint " + path).orElse(" without state"));
+    return new AdaptationRunner(client);
+  }
+
+  /**
+   * The MiniCluster's configuration: checkpoints in directory, restored from restore if given, and the
+   * Prometheus reporter on {@code metrics.adaptation.port} unless that is -1 (it binds every interface,
+   * like any Flink reporter; a port in use is logged by Flink and leaves the job running unreported).
+   */
+  static Configuration flinkConfiguration(GatestreamConfig config, Path directory, Optional<Path> restore) {
     Configuration flink = new Configuration();
     flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
     flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -58,15 +82,14 @@ public final class AdaptationRunner implements AutoCloseable {
     flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
-    Optional<Path> restore = latestCheckpoint(directory);
     restore.ifPresent(path -> flink.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
-
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, flink);
-    AdaptationJob.kafka(config, bootstrapServers, registryUrl).build(env);
-    JobClient client = env.executeAsync("gatestream-adaptation");
-    LOG.info("adaptation job {} started{}", client.getJobID(),
-        restore.map(path -> " from checkpoint " + path).orElse(" without state"));
-    return new AdaptationRunner(client);
+    int metricsPort = config.getInt(GatestreamConfig.METRICS_ADAPTATION_PORT);
+    if (metricsPort >= 0) {
+      Configuration reporter = MetricOptions.forReporter(flink, PROMETHEUS_REPORTER);
+      reporter.set(MetricOptions.REPORTER_FACTORY_CLASS, PrometheusReporterFactory.class.getName());
+      reporter.set(PROMETHEUS_PORT, String.valueOf(metricsPort));
+    }
+    return flink;
   }
 
   /** The newest completed checkpoint under directory (any job's), if there is one. */

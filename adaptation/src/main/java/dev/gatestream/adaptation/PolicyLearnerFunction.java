@@ -4,10 +4,8 @@ import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
 import dev.gatestream.policy.learning.PolicyLearner;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -30,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>Versions are max(previous + 1, publication wall-clock ms): strictly increasing, and a job started
  * without its state still publishes versions above what the router already runs (routers ignore
  * versions that are not newer).
+ *
+ * <p>Metrics, per policy under {@code gatestream.policy.<policy>}: counters {@code examples} (learned),
+ * {@code examplesUnfit} and {@code weightsPublished}; gauges {@code weightsVersion},
+ * {@code lastPublishEpochMs} (0 = none since the job started), {@code feedbackToPublicationMs}; and per
+ * expert, under {@code expert.<expert>}, the gauge {@code reward} (its running reliability).
  */
 public final class PolicyLearnerFunction extends KeyedProcessFunction<String, TrainingExample, PublishedWeights> {
 
@@ -52,11 +55,7 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
   private transient Map<String, PolicyLearner> live;
   private transient ValueState<byte[]> model;
   private transient ValueState<Publication> publication;
-  private transient Counter learned;
-  private transient Counter unfit;
-  private transient Set<String> gauges;
-  private transient long lastVersion;
-  private transient long lastFeedbackToPublicationMs;
+  private transient Map<String, PolicyMetrics> metrics;
 
   public PolicyLearnerFunction(AdaptationSettings settings) {
     this.settings = settings;
@@ -65,16 +64,11 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
   @Override
   public void open(OpenContext openContext) {
     live = new HashMap<>();
-    gauges = new HashSet<>();
+    metrics = new HashMap<>();
     model = getRuntimeContext().getState(
         new ValueStateDescriptor<>("learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     publication = getRuntimeContext().getState(
         new ValueStateDescriptor<>("publication", TypeInformation.of(Publication.class)));
-    MetricGroup metrics = getRuntimeContext().getMetricGroup();
-    learned = metrics.counter("examplesLearned");
-    unfit = metrics.counter("examplesUnfit");
-    metrics.gauge("weightsVersion", (Gauge<Long>) () -> lastVersion);
-    metrics.gauge("feedbackToPublicationMs", (Gauge<Long>) () -> lastFeedbackToPublicationMs);
   }
 
   @Override
@@ -82,15 +76,15 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
       throws Exception {
     String policy = ctx.getCurrentKey();
     PolicyLearner learner = learner(policy);
+    PolicyMetrics meters = metrics(policy, learner);
     if (!learner.update(example.features(), List.of(example.experts()))) {
-      unfit.inc();
+      meters.unfit.inc();
       LOG.debug("policy {}: example {} does not fit the learner (features {}, expected {})", policy,
           example.requestId(), example.features().length, settings.learner().featureDimension());
       return;
     }
-    learned.inc();
+    meters.examples.inc();
     model.update(learner.toBytes());
-    registerGauges(policy, learner);
     Publication current = publication.value();
     if (current == null) {
       current = new Publication(0, 0, Long.MAX_VALUE, 0);
@@ -139,7 +133,7 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
   }
 
   private Publication publish(String policy, PolicyLearner learner, Publication current, long now, Context ctx,
-      Collector<PublishedWeights> out) {
+      Collector<PublishedWeights> out) throws Exception {
     long version = Math.max(current.version() + 1, now);
     Map<String, double[]> parameters = learner.parameters(version);
     String[] names = parameters.keySet().toArray(new String[0]);
@@ -153,19 +147,50 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     if (current.timerAtMs() != 0) {
       ctx.timerService().deleteProcessingTimeTimer(current.timerAtMs());
     }
-    lastVersion = version;
-    lastFeedbackToPublicationMs = Math.max(0, now - current.oldestPendingFeedbackAtMs());
+    PolicyMetrics meters = metrics(policy, learner);
+    meters.published.inc();
+    meters.version = version;
+    meters.lastPublishMs = now;
+    meters.feedbackToPublicationMs = Math.max(0, now - current.oldestPendingFeedbackAtMs());
     LOG.info("policy {}: published weights v{} ({} examples learned)", policy, version, learner.examples());
     return new Publication(version, 0, Long.MAX_VALUE, 0);
   }
 
-  // One gauge per expert and policy: the expert's running reward (its reliability).
-  private void registerGauges(String policy, PolicyLearner learner) {
-    for (String expert : learner.experts()) {
-      if (gauges.add(policy + '\u0000' + expert)) {
-        getRuntimeContext().getMetricGroup().addGroup("policy", policy).addGroup("expert", expert)
+  /** The policy's metrics, registered when the task first sees it. */
+  private PolicyMetrics metrics(String policy, PolicyLearner learner) throws Exception {
+    PolicyMetrics meters = metrics.get(policy);
+    if (meters == null) {
+      Publication restored = publication.value();
+      meters = new PolicyMetrics(getRuntimeContext().getMetricGroup().addGroup(AdaptationJob.METRIC_GROUP)
+          .addGroup("policy", policy), restored == null ? 0 : restored.version());
+      for (String expert : learner.experts()) {
+        meters.group.addGroup("expert", expert)
             .gauge("reward", (Gauge<Double>) () -> live.get(policy).reliability(expert));
       }
+      metrics.put(policy, meters);
+    }
+    return meters;
+  }
+
+  /** One policy's counters, and the values its gauges read (set by the task thread, read by reporters). */
+  private static final class PolicyMetrics {
+    private final MetricGroup group;
+    private final Counter examples;
+    private final Counter unfit;
+    private final Counter published;
+    private volatile long version;
+    private volatile long lastPublishMs;
+    private volatile long feedbackToPublicationMs;
+
+    PolicyMetrics(MetricGroup group, long restoredVersion) {
+      this.group = group;
+      this.examples = group.counter("examples");
+      this.unfit = group.counter("examplesUnfit");
+      this.published = group.counter("weightsPublished");
+      this.version = restoredVersion;
+      group.gauge("weightsVersion", (Gauge<Long>) () -> version);
+      group.gauge("lastPublishEpochMs", (Gauge<Long>) () -> lastPublishMs);
+      group.gauge("feedbackToPublicationMs", (Gauge<Long>) () -> feedbackToPublicationMs);
     }
   }
 }

@@ -26,6 +26,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -46,6 +47,11 @@ import org.apache.flink.util.OutputTag;
  * said nothing about, a straggling result) go out in a follow-up example with only them; a changed reward
  * of an expert already learned from is counted in {@code rewardsCorrectedAfterJoin}, not relearned.
  * {@code gatestream evaluate} scores with all the records, as the job would have without corrections.
+ *
+ * <p>Counters, under {@code gatestream}: {@code unjoined} (every request sent to the side output; by
+ * reason {@code decisionsExpired}, {@code feedbackExpired}, {@code joinedWithoutReward}),
+ * {@code examplesJoined}, {@code followUpExamples}, {@code rewardsCorrectedAfterJoin},
+ * {@code recordsAfterJoin}.
  */
 public final class RequestJoinFunction extends KeyedProcessFunction<String, JoinInput, TrainingExample> {
 
@@ -78,6 +84,7 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
   private transient Counter feedbackExpired;
   private transient Counter noReward;
   private transient Counter afterJoin;
+  private transient Counter unjoined;
 
   public RequestJoinFunction(long ttlMs, double lambda) {
     this.ttlMs = ttlMs;
@@ -101,7 +108,8 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
     progress = getRuntimeContext().getState(withTtl(
         new ValueStateDescriptor<>("progress", TypeInformation.of(Progress.class)), ttl));
     rewards = new Rewards(lambda);
-    var metrics = getRuntimeContext().getMetricGroup();
+    MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(AdaptationJob.METRIC_GROUP);
+    unjoined = metrics.counter("unjoined");
     joined = metrics.counter("examplesJoined");
     followUps = metrics.counter("followUpExamples");
     corrected = metrics.counter("rewardsCorrectedAfterJoin");
@@ -167,7 +175,7 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
       expire(timestamp, ctx);
     } else if (learned.isEmpty() && decision.value() != null) {
       noReward.inc();
-      ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), Unjoined.Reason.NO_REWARD, timestamp));
+      unjoined(ctx, Unjoined.Reason.NO_REWARD, timestamp);
     }
     if (current.resultsDueAtMs() != 0) {
       ctx.timerService().deleteEventTimeTimer(current.resultsDueAtMs());
@@ -179,11 +187,16 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
   private void expire(long timestamp, Context ctx) throws Exception {
     if (decision.value() != null) {
       decisionsExpired.inc();
-      ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), Unjoined.Reason.DECISION_EXPIRED, timestamp));
+      unjoined(ctx, Unjoined.Reason.DECISION_EXPIRED, timestamp);
     } else if (feedback.get().iterator().hasNext()) {
       feedbackExpired.inc();
-      ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), Unjoined.Reason.FEEDBACK_EXPIRED, timestamp));
+      unjoined(ctx, Unjoined.Reason.FEEDBACK_EXPIRED, timestamp);
     }
+  }
+
+  private void unjoined(Context ctx, Unjoined.Reason reason, long timestamp) {
+    unjoined.inc();
+    ctx.output(UNJOINED, new Unjoined(ctx.getCurrentKey(), reason, timestamp));
   }
 
   /**

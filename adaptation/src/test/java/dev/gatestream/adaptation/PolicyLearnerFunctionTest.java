@@ -8,6 +8,7 @@ import dev.gatestream.policy.learning.ExpertFeedback;
 import dev.gatestream.policy.learning.LearnerKind;
 import dev.gatestream.policy.learning.LearnerSettings;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -19,10 +20,18 @@ class PolicyLearnerFunctionTest {
   private static final AdaptationSettings SETTINGS = new AdaptationSettings(List.of("a", "b"),
       LearnerSettings.defaults(LearnerKind.LINEAR, 2), 0, 3, 1_000, 60_000, 0);
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights> harness(
+  private final CapturedMetrics metrics = new CapturedMetrics();
+
+  private KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights> harness(
       OperatorSubtaskState restoreFrom) throws Exception {
+    return harness(restoreFrom, metrics);
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights> harness(
+      OperatorSubtaskState restoreFrom, CapturedMetrics metrics) throws Exception {
     var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new PolicyLearnerFunction(SETTINGS)), TrainingExample::policy, Types.STRING);
+        new KeyedProcessOperator<>(new PolicyLearnerFunction(SETTINGS)), TrainingExample::policy, Types.STRING,
+        metrics.environment());
     harness.setup();
     if (restoreFrom != null) {
       harness.initializeState(restoreFrom);
@@ -53,6 +62,36 @@ class PolicyLearnerFunctionTest {
       assertThat(first.blockNames()).containsExactly("w:a", "w:b", "b", "reliability");
       assertThat(first.block("w:a")).hasSize(2);
       assertThat(first.oldestFeedbackAtMs()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void countsExamplesAndPublicationsAndShowsTheLatestPublicationPerPolicy() throws Exception {
+    try (var harness = harness(null)) {
+      harness.setProcessingTime(5_000);
+      for (int i = 1; i <= 4; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+      harness.processElement(new TrainingExample("unfit", "p", new float[5],
+          new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1, 0)}, 9), 9);
+      harness.processElement(example("q", "b", 0, 1), 1);
+
+      Map<String, String> p = Map.of("<policy>", "p");
+      assertThat(metrics.count("gatestream.policy.examples", p)).isEqualTo(4);
+      assertThat(metrics.count("gatestream.policy.examplesUnfit", p)).isEqualTo(1);
+      assertThat(metrics.count("gatestream.policy.weightsPublished", p)).isEqualTo(1);
+      assertThat(metrics.gauge("gatestream.policy.weightsVersion", p)).isEqualTo(5_000L);
+      assertThat(metrics.gauge("gatestream.policy.lastPublishEpochMs", p)).isEqualTo(5_000L);
+      assertThat(metrics.gauge("gatestream.policy.feedbackToPublicationMs", p)).isEqualTo(5_000L - 1);
+      assertThat((Double) metrics.gauge("gatestream.policy.expert.reward", Map.of("<policy>", "p", "<expert>", "a")))
+          .isGreaterThan((Double) metrics.gauge("gatestream.policy.expert.reward",
+              Map.of("<policy>", "q", "<expert>", "b")));
+
+      Map<String, String> q = Map.of("<policy>", "q");
+      assertThat(metrics.count("gatestream.policy.examples", q)).isEqualTo(1);
+      assertThat(metrics.count("gatestream.policy.weightsPublished", q)).isZero();
+      assertThat(metrics.gauge("gatestream.policy.weightsVersion", q)).isEqualTo(0L);
+      assertThat(metrics.gauge("gatestream.policy.lastPublishEpochMs", q)).isEqualTo(0L);
     }
   }
 
@@ -121,6 +160,25 @@ class PolicyLearnerFunctionTest {
         assertThat(weights.block("b")).containsExactly(uninterrupted.get(1).block("b"));
         assertThat(weights.block("w:a")).containsExactly(uninterrupted.get(1).block("w:a"));
       });
+    }
+  }
+
+  @Test
+  void aRestoredTaskShowsTheVersionItRestoredUntilItPublishesAgain() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var harness = harness(null, new CapturedMetrics())) {
+      for (int i = 1; i <= 4; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+      snapshot = harness.snapshot(1, 4);
+    }
+
+    try (var restored = harness(snapshot)) {
+      restored.processElement(example("p", "a", 1, 5), 5);
+      assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p"))).isEqualTo(1L);
+      restored.processElement(example("p", "a", 1, 6), 6);
+      assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p"))).isEqualTo(2L);
+      assertThat(metrics.count("gatestream.policy.weightsPublished", Map.of("<policy>", "p"))).isEqualTo(1);
     }
   }
 

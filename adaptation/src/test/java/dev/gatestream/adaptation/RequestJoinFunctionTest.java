@@ -21,12 +21,14 @@ class RequestJoinFunctionTest {
 
   private static final long TTL = 10_000;
 
+  private final CapturedMetrics metrics = new CapturedMetrics();
   private KeyedOneInputStreamOperatorTestHarness<String, JoinInput, TrainingExample> harness;
 
   @BeforeEach
   void open() throws Exception {
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new RequestJoinFunction(TTL, 0)), JoinInput::requestId, Types.STRING);
+        new KeyedProcessOperator<>(new RequestJoinFunction(TTL, 0)), JoinInput::requestId, Types.STRING,
+        metrics.environment());
     harness.open();
   }
 
@@ -73,6 +75,8 @@ class RequestJoinFunctionTest {
       assertThat(example.experts()[0].propensity()).isEqualTo(0.5);
       assertThat(example.feedbackAtMs()).isEqualTo(500);
     });
+    assertThat(metrics.count("gatestream.examplesJoined")).isEqualTo(1);
+    assertThat(metrics.count("gatestream.unjoined")).isZero();
   }
 
   @Test
@@ -115,6 +119,10 @@ class RequestJoinFunctionTest {
 
     assertThat(harness.extractOutputValues()).isEmpty();
     assertThat(unjoined()).containsExactly(Unjoined.Reason.DECISION_EXPIRED, Unjoined.Reason.FEEDBACK_EXPIRED);
+    assertThat(metrics.count("gatestream.unjoined")).isEqualTo(2);
+    assertThat(metrics.count("gatestream.decisionsExpired")).isEqualTo(1);
+    assertThat(metrics.count("gatestream.feedbackExpired")).isEqualTo(1);
+    assertThat(metrics.count("gatestream.examplesJoined")).isZero();
   }
 
   @Test
@@ -153,6 +161,8 @@ class RequestJoinFunctionTest {
 
     assertThat(harness.extractOutputValues()).isEmpty();
     assertThat(unjoined()).containsExactly(Unjoined.Reason.NO_REWARD);
+    assertThat(metrics.count("gatestream.unjoined")).isEqualTo(1);
+    assertThat(metrics.count("gatestream.joinedWithoutReward")).isEqualTo(1);
     assertThat(harness.numKeyedStateEntries()).isZero();
   }
 

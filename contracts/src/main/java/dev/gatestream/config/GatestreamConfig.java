@@ -94,6 +94,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ADAPTATION_KNN_CENTROIDS = "adaptation.knn.centroids";
   public static final String ADAPTATION_CHECKPOINT_DIR = "adaptation.checkpoint.dir";
   public static final String ADAPTATION_CHECKPOINT_INTERVAL_MS = "adaptation.checkpoint.interval.ms";
+  public static final String METRICS_ADAPTATION_PORT = "metrics.adaptation.port";
   public static final String GATEWAY_HOST = "gateway.host";
   public static final String GATEWAY_PORT = "gateway.port";
   public static final String GATEWAY_MAX_CONCURRENT = "gateway.max.concurrent";
@@ -315,6 +316,10 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(ADAPTATION_CHECKPOINT_INTERVAL_MS, Type.LONG, 2_000L, Range.atLeast(100), Importance.LOW,
           "Checkpoint interval of the adaptation job; exactly-once weights become visible at checkpoints,"
               + " so this also bounds publication latency.")
+      .define(METRICS_ADAPTATION_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
+          "Port on which the embedded adaptation job serves its Flink metrics (the job's own, under"
+              + " 'gatestream', and Flink's) for Prometheus at /metrics; -1 = not served, 0 = any free port"
+              + " (Flink logs which).")
       .define(GATEWAY_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
           "Address the HTTP gateway binds to.")
       .define(GATEWAY_PORT, Type.INT, 8088, Range.between(0, 65535), Importance.MEDIUM,

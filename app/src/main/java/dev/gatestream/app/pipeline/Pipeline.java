@@ -48,8 +48,8 @@ public final class Pipeline implements AutoCloseable {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final Map<String, List<ExpertWorker>> workers = new LinkedHashMap<>();
   private final MeterRegistry meters;
-  private final RouterMetrics routerMetrics = new RouterMetrics();
-  private final FusionMetrics fusionMetrics = new FusionMetrics();
+  private RouterMetrics routerMetrics;
+  private FusionMetrics fusionMetrics;
   private ActivePolicy policy;
 
   private Pipeline(MeterRegistry meters) {
@@ -106,10 +106,12 @@ public final class Pipeline implements AutoCloseable {
           home.resolve(config.getString(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR)));
     }
     if (stages.contains(Stage.FUSION)) {
+      fusionMetrics = new FusionMetrics(meters);
+      closeables.add(fusionMetrics);
       StreamsStage fusion = new StreamsStage("fusion",
           FusionTopology.build(topics, serdes, FusionSettings.from(config),
               new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)), fusionMetrics),
-          clients.streamsProperties(clients.ids().fusion(), stateDir));
+          clients.streamsProperties(clients.ids().fusion(), stateDir), meters);
       closeables.add(fusion);
       fusion.start(START_TIMEOUT);
     }
@@ -120,9 +122,11 @@ public final class Pipeline implements AutoCloseable {
           RoutingComponents.gateFactory(RoutingComponents.gateSpec(config), ExpertCatalog.forGates(experts),
               featurizer.dimension()),
           System::currentTimeMillis);
+      routerMetrics = new RouterMetrics(meters, policy);
+      closeables.add(routerMetrics);
       StreamsStage router = new StreamsStage("router",
           RouterTopology.build(topics, serdes, featurizer, policy, routerMetrics),
-          clients.streamsProperties(clients.ids().router(), stateDir));
+          clients.streamsProperties(clients.ids().router(), stateDir), meters);
       closeables.add(router);
       router.start(START_TIMEOUT);
     }
@@ -169,10 +173,12 @@ public final class Pipeline implements AutoCloseable {
     return meters;
   }
 
+  /** The router's meters, read back; null when this pipeline runs no router. */
   public RouterMetrics routerMetrics() {
     return routerMetrics;
   }
 
+  /** Fusion's meters, read back; null when this pipeline runs no fusion. */
   public FusionMetrics fusionMetrics() {
     return fusionMetrics;
   }
@@ -200,7 +206,7 @@ public final class Pipeline implements AutoCloseable {
       line.append("router: ").append(routerMetrics).append(", policy ").append(policy.policy())
           .append(" v").append(policy.version()).append("; ");
     }
-    line.append("fusion: ").append(fusionMetrics);
+    line.append("fusion: ").append(fusionMetrics == null ? "not run here" : fusionMetrics);
     expertMetrics().forEach((name, m) -> line.append("; ").append(name).append(": ").append(m.ok())
         .append(" ok/").append(m.tasks()).append(" tasks"));
     return line.toString();

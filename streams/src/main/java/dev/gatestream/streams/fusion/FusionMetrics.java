@@ -1,59 +1,123 @@
 package dev.gatestream.streams.fusion;
 
 import dev.gatestream.contracts.Completeness;
+import dev.gatestream.streams.common.DeadLetterMeters;
+import dev.gatestream.streams.common.DeadLetterReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of one fusion instance, shared by its tasks; read by the runner and the bench. */
-public final class FusionMetrics {
+/**
+ * The meters of one fusion instance, shared by its tasks: fused results by completeness, request
+ * creation → fused emission, late and duplicate expert results, requests awaiting emission, and the dead
+ * letters. The counts the runner and the bench show are read back from them.
+ */
+public final class FusionMetrics implements AutoCloseable {
 
-  private final Map<Completeness, AtomicLong> emitted = new EnumMap<>(Completeness.class);
-  private final AtomicLong lateResults = new AtomicLong();
-  private final AtomicLong duplicateResults = new AtomicLong();
-  private final AtomicLong deadLetters = new AtomicLong();
+  public static final String RESULTS = "gatestream.fusion.results";
+  public static final String EMIT_LATENCY = "gatestream.fusion.emit.latency";
+  public static final String LATE_RESULTS = "gatestream.fusion.late.results";
+  public static final String DUPLICATE_RESULTS = "gatestream.fusion.duplicate.results";
+  public static final String PENDING = "gatestream.fusion.pending";
+  static final String STAGE = "fusion";
 
-  public FusionMetrics() {
+  private final MeterRegistry registry;
+  private final Map<Completeness, Counter> emitted = new EnumMap<>(Completeness.class);
+  private final Timer emitLatency;
+  private final Counter lateResults;
+  private final Counter duplicateResults;
+  private final AtomicLong pending = new AtomicLong();
+  private final Gauge pendingGauge;
+  private final DeadLetterMeters deadLetters;
+
+  public FusionMetrics(MeterRegistry registry) {
+    this.registry = registry;
     for (Completeness completeness : Completeness.values()) {
-      emitted.put(completeness, new AtomicLong());
+      emitted.put(completeness, Counter.builder(RESULTS).description("Fused results emitted")
+          .tag("completeness", completeness.name()).register(registry));
     }
+    // From the request's creation, so routing, the experts and fusion all count; deadlines are seconds.
+    this.emitLatency = Timer.builder(EMIT_LATENCY).description("Time from request creation to fused emission")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
+    this.lateResults = Counter.builder(LATE_RESULTS)
+        .description("Expert results that came after their request's fused result").register(registry);
+    this.duplicateResults = Counter.builder(DUPLICATE_RESULTS)
+        .description("Expert results delivered again (the first one counts)").register(registry);
+    this.pendingGauge = Gauge.builder(PENDING, pending, AtomicLong::get)
+        .description("Requests with a routing decision and no fused result yet").strongReference(true)
+        .register(registry);
+    this.deadLetters = new DeadLetterMeters(registry, STAGE);
   }
 
-  void emitted(Completeness completeness) {
-    emitted.get(completeness).incrementAndGet();
+  void emitted(Completeness completeness, long latencyMs) {
+    emitted.get(completeness).increment();
+    emitLatency.record(latencyMs, TimeUnit.MILLISECONDS);
   }
 
   void lateResult() {
-    lateResults.incrementAndGet();
+    lateResults.increment();
   }
 
   void duplicateResult() {
-    duplicateResults.incrementAndGet();
+    duplicateResults.increment();
   }
 
-  void deadLetter() {
-    deadLetters.incrementAndGet();
+  /** A task's processor reports changes of how many of its requests await emission. */
+  void pendingChanged(long delta) {
+    pending.addAndGet(delta);
+  }
+
+  void deadLetter(DeadLetterReason reason) {
+    deadLetters.increment(reason);
   }
 
   public long emittedCount(Completeness completeness) {
-    return emitted.get(completeness).get();
+    return (long) emitted.get(completeness).count();
   }
 
   public long lateResults() {
-    return lateResults.get();
+    return (long) lateResults.count();
   }
 
   public long duplicateResults() {
-    return duplicateResults.get();
+    return (long) duplicateResults.count();
+  }
+
+  public long pending() {
+    return pending.get();
   }
 
   public long deadLetters() {
-    return deadLetters.get();
+    return deadLetters.total();
+  }
+
+  public long deadLetters(DeadLetterReason reason) {
+    return deadLetters.count(reason);
+  }
+
+  /** Takes the meters off the registry (the counts above stay readable). */
+  @Override
+  public void close() {
+    emitted.values().forEach(registry::remove);
+    registry.remove(emitLatency);
+    registry.remove(lateResults);
+    registry.remove(duplicateResults);
+    registry.remove(pendingGauge);
+    deadLetters.close();
   }
 
   @Override
   public String toString() {
-    return "emitted " + emitted + ", late " + lateResults + ", duplicates " + duplicateResults
-        + ", dead letters " + deadLetters;
+    Map<Completeness, Long> counts = new EnumMap<>(Completeness.class);
+    emitted.forEach((completeness, counter) -> counts.put(completeness, (long) counter.count()));
+    return "emitted " + counts + ", pending " + pending + ", late " + lateResults() + ", duplicates "
+        + duplicateResults() + ", dead letters " + deadLetters();
   }
 }

@@ -5,6 +5,7 @@ import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.internal.FusionState;
 import dev.gatestream.topics.GatestreamHeaders;
+import dev.gatestream.streams.common.DeadLetterReason;
 import dev.gatestream.streams.common.DeadLetters;
 import dev.gatestream.streams.common.RoutingWeightsStore;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, FusionState> pending;
   private KeyValueStore<String, String> dueIndex;
+  // Of this task's requests, those with a decision and no fused result yet.
+  private long awaitingEmission;
 
   private final ExpertReliability reliability;
 
@@ -64,7 +67,30 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     this.pending = context.getStateStore(FusionTopology.PENDING_STORE);
     this.dueIndex = context.getStateStore(FusionTopology.DUE_INDEX_STORE);
     reliability.offer(RoutingWeightsStore.latest(context, reliability.policy()));
+    // The store is restored before init: count what it holds that still awaits emission.
+    try (KeyValueIterator<String, FusionState> states = pending.all()) {
+      states.forEachRemaining(entry -> {
+        if (awaitsEmission(entry.value)) {
+          pendingChanged(1);
+        }
+      });
+    }
     context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
+  }
+
+  @Override
+  public void close() {
+    // The task moves elsewhere or stops: its requests are no longer this instance's.
+    pendingChanged(-awaitingEmission);
+  }
+
+  private static boolean awaitsEmission(FusionState state) {
+    return state.getDecision() != null && !state.getEmitted();
+  }
+
+  private void pendingChanged(long delta) {
+    awaitingEmission += delta;
+    metrics.pendingChanged(delta);
   }
 
   @Override
@@ -76,10 +102,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       value = isDecision ? decisions.deserialize(topic, record.value()) : results.deserialize(topic, record.value());
     } catch (RuntimeException e) {
       // A record we cannot read must not stop the stage: it goes to the dead letters with the reason.
-      metrics.deadLetter();
       String what = isDecision ? "routing decision" : "expert result";
-      context.forward(DeadLetters.of(record, "fusion", "cannot read " + what + ": " + e.getMessage(), context),
-          FusionTopology.DEAD_LETTER_SINK);
+      deadLetter(record, DeadLetterReason.UNREADABLE, "cannot read " + what + ": " + e.getMessage());
       return;
     }
     try {
@@ -92,10 +116,13 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       throw e; // Kafka's own failures (e.g. a fenced producer) are for Kafka Streams to handle
     } catch (RuntimeException e) {
       // A record that breaks fusion must not stop the partition: it is kept, with the reason.
-      metrics.deadLetter();
-      context.forward(DeadLetters.of(record, "fusion", "cannot fuse: " + e, context),
-          FusionTopology.DEAD_LETTER_SINK);
+      deadLetter(record, DeadLetterReason.FAILED, "cannot fuse: " + e);
     }
+  }
+
+  private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String message) {
+    metrics.deadLetter(reason);
+    context.forward(DeadLetters.of(record, FusionMetrics.STAGE, message, context), FusionTopology.DEAD_LETTER_SINK);
   }
 
   private void onDecision(RoutingDecision decision) {
@@ -115,7 +142,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     if (rule.ready(decision, state.getResults())) {
       emit(state, false);
     }
-    pending.put(id, state);
+    save(id, state, false);
   }
 
   private void onResult(ExpertResult result) {
@@ -126,6 +153,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       state = FusionState.newBuilder().setDueAtMs(context.currentSystemTimeMs() + settings.grace().toMillis()).build();
       index(state, id);
     }
+    boolean awaited = awaitsEmission(state);
     if (state.getEmitted()) {
       state.setLateResults(state.getLateResults() + 1);
       metrics.lateResult();
@@ -140,7 +168,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
         emit(state, false);
       }
     }
-    pending.put(id, state);
+    save(id, state, awaited);
   }
 
   private void emitDue(long now) {
@@ -157,7 +185,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       }
       if (!state.getEmitted() && state.getDecision() != null) {
         emit(state, true);
-        pending.put(id, state);
+        save(id, state, true);
       } else {
         pending.delete(id);
       }
@@ -175,10 +203,16 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       headers.add(GatestreamHeaders.REPLY_TO, decision.getReplyTo().getBytes(StandardCharsets.UTF_8));
       context.forward(new Record<>(decision.getRequestId(), fused, now, headers), FusionTopology.REPLY_SINK);
     }
-    metrics.emitted(fused.getCompleteness());
+    metrics.emitted(fused.getCompleteness(), fused.getLatencyMs());
     state.setEmitted(true);
     reindex(state, decision.getRequestId(),
         Math.max(decision.getDeadlineMs(), now) + settings.grace().toMillis());
+  }
+
+  /** Stores the state and follows how many requests await emission. */
+  private void save(String id, FusionState state, boolean awaitedBefore) {
+    pending.put(id, state);
+    pendingChanged((awaitsEmission(state) ? 1 : 0) - (awaitedBefore ? 1 : 0));
   }
 
   private void index(FusionState state, String id) {

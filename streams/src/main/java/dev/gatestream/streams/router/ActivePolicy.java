@@ -51,6 +51,11 @@ public final class ActivePolicy {
     return current.get().gate().version();
   }
 
+  /** How long ago the active weights were published (the initial ones: since this router started). */
+  public long ageMs() {
+    return clock.getAsLong() - current.get().publishedAtMs();
+  }
+
   /** Considers a published snapshot; returns whether it became the active one. */
   public synchronized boolean offer(RoutingWeights weights) {
     if (weights == null || !policy.equals(weights.getPolicy()) || weights.getVersion() <= version()) {

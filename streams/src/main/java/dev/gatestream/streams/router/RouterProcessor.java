@@ -10,6 +10,7 @@ import dev.gatestream.policy.InvalidInputException;
 import dev.gatestream.policy.RoutingInput;
 import dev.gatestream.policy.Selection;
 import dev.gatestream.policy.features.Featurizer;
+import dev.gatestream.streams.common.DeadLetterReason;
 import dev.gatestream.streams.common.DeadLetters;
 import dev.gatestream.streams.common.RoutingWeightsStore;
 import java.util.ArrayList;
@@ -59,18 +60,20 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     try {
       request = requests.deserialize(context.recordMetadata().map(m -> m.topic()).orElse(""), record.value());
     } catch (RuntimeException e) {
-      deadLetter(record, "cannot read inference request: " + e.getMessage());
+      deadLetter(record, DeadLetterReason.UNREADABLE, "cannot read inference request: " + e.getMessage());
       return;
     }
     try {
       route(request, now);
+    } catch (Validation.ExpiredException e) {
+      deadLetter(record, DeadLetterReason.EXPIRED, e.getMessage());
     } catch (InvalidInputException e) {
-      deadLetter(record, e.getMessage());
+      deadLetter(record, DeadLetterReason.INVALID, e.getMessage());
     } catch (KafkaException e) {
       throw e; // Kafka's own failures (e.g. a fenced producer) are for Kafka Streams to handle
     } catch (RuntimeException e) {
       // Whatever else a request provokes, it must not become a poison pill that stops the partition.
-      deadLetter(record, "cannot route: " + e);
+      deadLetter(record, DeadLetterReason.FAILED, "cannot route: " + e);
     }
   }
 
@@ -80,7 +83,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
         Validation.toArray(request.getFeatures()), request.getCostBudget());
     float[] features = featurizer.featurize(input);
     Gate gate = policy.gate();
-    Selection selection = gate.select(input, features, random);
+    Selection selection = metrics.timeGate(() -> gate.select(input, features, random));
 
     List<ChosenExpert> chosen = new ArrayList<>(selection.chosen().size());
     for (Choice choice : selection.chosen()) {
@@ -106,11 +109,11 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
         .setDecidedAtMs(now)
         .build();
     context.forward(new Record<>(request.getId(), decision, now), RouterTopology.DECISION_SINK);
-    metrics.routed(chosen.size());
+    metrics.routed(chosen);
   }
 
-  private void deadLetter(Record<byte[], byte[]> record, String reason) {
-    metrics.deadLetter();
-    context.forward(DeadLetters.of(record, "router", reason, context), RouterTopology.DEAD_LETTER_SINK);
+  private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String message) {
+    metrics.deadLetter(reason);
+    context.forward(DeadLetters.of(record, RouterMetrics.STAGE, message, context), RouterTopology.DEAD_LETTER_SINK);
   }
 }

@@ -10,12 +10,19 @@ final class Validation {
 
   private Validation() {}
 
+  /** The request's deadline passed before it could be routed: its caller has given up on it. */
+  static final class ExpiredException extends RuntimeException {
+    ExpiredException(String message) {
+      super(message);
+    }
+  }
+
   static void check(InferenceRequest request, long nowMs) {
     if (request.getId() == null || request.getId().isBlank()) {
       throw new InvalidInputException("request has no id");
     }
     if (request.getDeadlineMs() <= nowMs) {
-      throw new InvalidInputException("deadline passed " + (nowMs - request.getDeadlineMs())
+      throw new ExpiredException("deadline passed " + (nowMs - request.getDeadlineMs())
           + " ms before routing");
     }
     boolean hasText = request.getText() != null && !request.getText().isBlank();

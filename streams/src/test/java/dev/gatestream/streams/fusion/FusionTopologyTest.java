@@ -10,14 +10,19 @@ import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.streams.common.DeadLetterMeters;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -34,7 +39,8 @@ class FusionTopologyTest {
 
   private final Topics topics = new Topics("t-", 1, (short) 1);
   private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
-  private final FusionMetrics metrics = new FusionMetrics();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final FusionMetrics metrics = new FusionMetrics(meters);
   private TopologyTestDriver driver;
   private TestInputTopic<String, RoutingDecision> decisions;
   private TestInputTopic<String, ExpertResult> results;
@@ -61,7 +67,9 @@ class FusionTopologyTest {
 
   @AfterEach
   void stop() {
-    driver.close();
+    if (driver != null) {
+      driver.close();
+    }
   }
 
   private static RoutingDecision decision(String id, String replyTo, String... experts) {
@@ -100,6 +108,51 @@ class FusionTopologyTest {
     assertThat(result.getPolicyVersion()).isEqualTo(4);
     assertThat(result.getAttributes()).containsEntry("tenant", "acme");
     assertThat(fused.isEmpty()).isTrue();
+
+    assertThat(results("COMPLETE")).isEqualTo(1);
+    assertThat(results("PARTIAL")).isZero();
+    Timer latency = meters.get(FusionMetrics.EMIT_LATENCY).timer();
+    assertThat(latency.count()).isEqualTo(1);
+    assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(100);
+  }
+
+  @Test
+  void pendingCountsRequestsWithADecisionAndNoFusedResultYet() {
+    start(0);
+    Gauge pending = meters.get(FusionMetrics.PENDING).gauge();
+    results.pipeInput("r2", ok("r2", "a", 1.0)); // no decision yet: not a pending request
+    assertThat(pending.value()).isZero();
+    decisions.pipeInput("r1", decision("r1", null, "a", "b"));
+    decisions.pipeInput("r2", decision("r2", null, "a", "b"));
+    decisions.pipeInput("r2", decision("r2", null, "a", "b")); // twice: still one
+    assertThat(pending.value()).isEqualTo(2);
+
+    results.pipeInput("r1", ok("r1", "a", 1.0));
+    results.pipeInput("r1", ok("r1", "b", 1.0));
+    assertThat(pending.value()).isEqualTo(1);
+    driver.advanceWallClockTime(Duration.ofMillis(1_050)); // r2's deadline
+
+    assertThat(pending.value()).isZero();
+    assertThat(metrics.pending()).isZero();
+    assertThat(results("COMPLETE")).isEqualTo(1);
+    assertThat(results("PARTIAL")).isEqualTo(1);
+  }
+
+  @Test
+  void aClosedTasksRequestsAreNoLongerCountedAsPending() {
+    start(0);
+    decisions.pipeInput("r1", decision("r1", null, "a", "b"));
+    decisions.pipeInput("r2", decision("r2", null, "a"));
+    results.pipeInput("r2", ok("r2", "a", 1.0));
+    assertThat(metrics.pending()).isEqualTo(1);
+
+    driver.close(); // closes the processor: its requests are no longer counted
+    driver = null;
+    assertThat(metrics.pending()).isZero();
+  }
+
+  private double results(String completeness) {
+    return meters.get(FusionMetrics.RESULTS).tag("completeness", completeness).counter().count();
   }
 
   @Test
@@ -113,6 +166,8 @@ class FusionTopologyTest {
     assertThat(fused.readValuesToList()).hasSize(1);
     assertThat(metrics.duplicateResults()).isEqualTo(1);
     assertThat(metrics.lateResults()).isEqualTo(1);
+    assertThat(meters.get(FusionMetrics.DUPLICATE_RESULTS).counter().count()).isEqualTo(1);
+    assertThat(meters.get(FusionMetrics.LATE_RESULTS).counter().count()).isEqualTo(1);
   }
 
   @Test
@@ -151,6 +206,8 @@ class FusionTopologyTest {
     FusedResult silent = fused.readValue();
     assertThat(silent.getRequestId()).isEqualTo("silent");
     assertThat(silent.getCompleteness()).isEqualTo(Completeness.TIMEOUT);
+    assertThat(results("FAILED")).isEqualTo(1);
+    assertThat(results("TIMEOUT")).isEqualTo(1);
   }
 
   @Test
@@ -205,5 +262,8 @@ class FusionTopologyTest {
         Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
     assertThat(new String(dead.readRecord().headers().lastHeader(GatestreamHeaders.DLQ_REASON).value(),
         StandardCharsets.UTF_8)).startsWith("cannot read expert result:");
+    assertThat(meters.get(DeadLetterMeters.NAME).tags("stage", "fusion", "reason", "unreadable").counter().count())
+        .isEqualTo(1);
+    assertThat(metrics.deadLetters()).isEqualTo(1);
   }
 }

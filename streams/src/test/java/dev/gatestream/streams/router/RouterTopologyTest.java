@@ -7,14 +7,21 @@ import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
+import dev.gatestream.policy.Gate;
+import dev.gatestream.policy.RoutingInput;
+import dev.gatestream.policy.Selection;
 import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.streams.common.DeadLetterMeters;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.random.RandomGenerator;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -29,10 +36,12 @@ class RouterTopologyTest {
 
   private static final List<String> EXPERTS = List.of("meta/llama-2-70b-chat", "gpt-4-1106-preview", "mixtral");
   private static final long NOW = 1_700_000_000_000L;
+  private long now = NOW;
 
   private final Topics topics = new Topics("t-", 1, (short) 1);
   private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
-  private final RouterMetrics metrics = new RouterMetrics();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private RouterMetrics metrics;
   private TopologyTestDriver driver;
   private TestInputTopic<String, InferenceRequest> requests;
   private TestInputTopic<String, byte[]> rawRequests;
@@ -42,12 +51,10 @@ class RouterTopologyTest {
 
   @BeforeEach
   void start() {
-    ActivePolicy policy = new ActivePolicy("p", snapshot -> new TopTwoByBiasGate(EXPERTS, snapshot), () -> NOW);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    ActivePolicy policy = new ActivePolicy("p", snapshot -> new TopTwoByBiasGate(EXPERTS, snapshot), () -> now);
+    metrics = new RouterMetrics(meters, policy);
     driver = new TopologyTestDriver(RouterTopology.build(topics, serdes, new LengthFeaturizer(), policy, metrics),
-        props, Instant.ofEpochMilli(NOW));
+        props(), Instant.ofEpochMilli(NOW));
     requests = driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
         serdes.valueSerde(topics.requests()).serializer());
     rawRequests = driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
@@ -58,6 +65,13 @@ class RouterTopologyTest {
         serdes.valueSerde(topics.decisions()).deserializer());
     deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer());
+  }
+
+  private static Properties props() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    return props;
   }
 
   @AfterEach
@@ -91,6 +105,16 @@ class RouterTopologyTest {
     assertThat(decision.getFeatures()).containsExactly(5f);
     assertThat(decision.getDeadlineMs()).isEqualTo(NOW + 1000);
     assertThat(decision.getAttributes()).containsEntry("tenant", "acme");
+
+    assertThat(meters.get(RouterMetrics.REQUESTS).counter().count()).isEqualTo(1);
+    assertThat(meters.get(RouterMetrics.DECISIONS).tags("expert", "meta/llama-2-70b-chat", "policy", "p").counter()
+        .count()).isEqualTo(1);
+    assertThat(meters.get(RouterMetrics.DECISIONS).tags("expert", "gpt-4-1106-preview", "policy", "p").counter()
+        .count()).isEqualTo(1);
+    assertThat(meters.find(RouterMetrics.DECISIONS).tag("expert", "mixtral").counter()).isNull();
+    assertThat(meters.get(RouterMetrics.GATE_LATENCY).timer().count()).isEqualTo(1);
+    assertThat(metrics.routed()).isEqualTo(1);
+    assertThat(metrics.tasks()).isEqualTo(2);
   }
 
   @Test
@@ -116,6 +140,46 @@ class RouterTopologyTest {
     assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
     assertThat(decisions.readValuesToList()).extracting(RoutingDecision::getRequestId).containsExactly("ok");
     assertThat(metrics.deadLetters()).isEqualTo(4);
+    assertThat(dlq("unreadable")).isEqualTo(1);
+    assertThat(dlq("expired")).isEqualTo(1);
+    assertThat(dlq("invalid")).isEqualTo(2);
+    assertThat(dlq("failed")).isZero();
+    assertThat(meters.get(RouterMetrics.REQUESTS).counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aRequestTheGateFailsOnIsADeadLetterOfReasonFailed() {
+    driver.close();
+    ActivePolicy failing = new ActivePolicy("p", snapshot -> new Gate() {
+      @Override
+      public long version() {
+        return 0;
+      }
+
+      @Override
+      public Selection select(RoutingInput input, float[] features, RandomGenerator random) {
+        throw new IllegalStateException("broken gate");
+      }
+    }, () -> now);
+    meters.clear();
+    metrics = new RouterMetrics(meters, failing);
+    driver = new TopologyTestDriver(RouterTopology.build(topics, serdes, new LengthFeaturizer(), failing, metrics),
+        props(), Instant.ofEpochMilli(NOW));
+    driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
+        serdes.valueSerde(topics.requests()).serializer()).pipeInput("r1", request("r1", "hello", NOW + 1000));
+
+    TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(topics.deadLetters().name(),
+        Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    assertThat(header(dead.readRecord(), GatestreamHeaders.DLQ_REASON))
+        .isEqualTo("cannot route: java.lang.IllegalStateException: broken gate");
+    assertThat(dlq("failed")).isEqualTo(1);
+    // The gate was called, and timed, even though it threw.
+    assertThat(meters.get(RouterMetrics.GATE_LATENCY).timer().count()).isEqualTo(1);
+    assertThat(metrics.routed()).isZero();
+  }
+
+  private double dlq(String reason) {
+    return meters.get(DeadLetterMeters.NAME).tags("stage", "router", "reason", reason).counter().count();
   }
 
   @Test
@@ -129,6 +193,32 @@ class RouterTopologyTest {
     List<RoutingDecision> routed = decisions.readValuesToList();
     assertThat(routed).extracting(RoutingDecision::getPolicyVersion).containsExactly(3L, 3L);
     assertThat(routed.get(1).getChosen().get(0).getExpert()).isEqualTo("mixtral");
+    assertThat(meters.get(RouterMetrics.POLICY_VERSION).tag("policy", "p").gauge().value()).isEqualTo(3);
+  }
+
+  @Test
+  void thePolicyAgeIsTheTimeSinceTheActiveWeightsWerePublished() {
+    Gauge age = meters.get(RouterMetrics.POLICY_AGE).tag("policy", "p").gauge();
+    assertThat(meters.get(RouterMetrics.POLICY_VERSION).gauge().value()).isZero();
+    now = NOW + 4_000;
+    assertThat(age.value()).isEqualTo(4.0); // the initial weights: since the router started
+
+    weights.pipeInput("p", RoutingWeights.newBuilder(weights(5, 0, 0, 1)).setPublishedAtMs(NOW + 3_000).build());
+    now = NOW + 10_500;
+
+    assertThat(meters.get(RouterMetrics.POLICY_VERSION).gauge().value()).isEqualTo(5);
+    assertThat(age.value()).isEqualTo(7.5);
+  }
+
+  @Test
+  void closingTheMetricsTakesTheMetersOffTheRegistry() {
+    requests.pipeInput("r1", request("r1", "hello", NOW + 1000));
+    assertThat(meters.find(RouterMetrics.DECISIONS).counters()).hasSize(2);
+
+    metrics.close();
+
+    assertThat(meters.getMeters()).isEmpty();
+    assertThat(metrics.tasks()).isEqualTo(2);
   }
 
   private static RoutingWeights weights(long version, double... biases) {

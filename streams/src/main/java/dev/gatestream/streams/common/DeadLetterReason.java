@@ -1,0 +1,24 @@
+package dev.gatestream.streams.common;
+
+import java.util.Locale;
+
+/**
+ * Why a stage dead-lettered a record, as a short stable code: the {@code reason} tag of the dead-letter
+ * counter. The free-text reason, which names the very value that failed, stays in the record's
+ * {@code gatestream.dlq.reason} header, so the meter's cardinality stays bounded.
+ */
+public enum DeadLetterReason {
+  /** The bytes are not a record of the topic's schema. */
+  UNREADABLE,
+  /** The record reads but breaks a rule of the stage (no id, nothing to route on, features that do not fit). */
+  INVALID,
+  /** The request's deadline had passed before the stage got to it. */
+  EXPIRED,
+  /** The stage failed on the record for another reason. */
+  FAILED;
+
+  /** The tag value: the name in lower case. */
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
