@@ -124,8 +124,8 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
         clock::millis);
     this.meters = new ExpertMeters(registry, spec.name(), clientId, breaker::state,
         batcher::inFlight, batcher::buffered);
-    this.consumerMeters = new KafkaClientMetrics(consumer,
-        Tags.of(ExpertMeters.EXPERT_TAG, spec.name()));
+    // Tagged like the Streams stages' client meters (stage only): Prometheus wants one tag set per name.
+    this.consumerMeters = new KafkaClientMetrics(consumer, Tags.of("stage", "expert-" + spec.name()));
     consumerMeters.bindTo(registry);
     this.publisher = new ResultPublisher(producer, topics, serdes, spec, offsets, meters,
         clock::millis, e -> fatal.compareAndSet(null, e));

@@ -491,7 +491,7 @@ class ExpertWorkerTest {
     assertThat(gauge(ExpertMeters.BREAKER_STATE)).isZero();
     // The consumer's own metrics, lag included, through Micrometer's Kafka binder.
     assertThat(registry.get("kafka.consumer.fetch.manager.records.lag.max")
-        .tag(ExpertMeters.EXPERT_TAG, EXPERT).tag("client.id", CLIENT_ID).gauge().value())
+        .tag("stage", "expert-" + EXPERT).tag("client.id", CLIENT_ID).gauge().value())
         .isEqualTo(42);
     assertThat(worker.metrics()).satisfies(m -> {
       assertThat(m.tasks()).isEqualTo(3);
