@@ -3,12 +3,14 @@ package dev.gatestream.app.observability;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.gatestream.app.pipeline.Pipeline;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,5 +94,13 @@ public final class MetricsEndpoint implements AutoCloseable {
    * @param stages e.g. {@code router -> RUNNING}, {@code expert gpt-4 -> 2 of 2 workers alive}
    * @param healthy whether every stage is as it should be
    */
-  public record StageHealth(Map<String, String> stages, boolean healthy) {}
+  public record StageHealth(Map<String, String> stages, boolean healthy) {
+
+    /** A pipeline's stages: healthy when every one of them is. */
+    public static StageHealth of(Map<String, Pipeline.StageState> states) {
+      Map<String, String> stages = new LinkedHashMap<>();
+      states.forEach((stage, state) -> stages.put(stage, state.state()));
+      return new StageHealth(stages, states.values().stream().allMatch(Pipeline.StageState::healthy));
+    }
+  }
 }

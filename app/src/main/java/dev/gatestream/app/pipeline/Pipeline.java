@@ -21,6 +21,8 @@ import dev.gatestream.streams.router.RouterTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.streams.KafkaStreams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -47,6 +49,9 @@ public final class Pipeline implements AutoCloseable {
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final Map<String, List<ExpertWorker>> workers = new LinkedHashMap<>();
+  private final Map<String, List<Thread>> workerThreads = new LinkedHashMap<>();
+  private final Map<String, StreamsStage> streamsStages = new LinkedHashMap<>();
+  private AdaptationRunner adaptation;
   private final MeterRegistry meters;
   private RouterMetrics routerMetrics;
   private FusionMetrics fusionMetrics;
@@ -113,6 +118,7 @@ public final class Pipeline implements AutoCloseable {
               new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)), fusionMetrics),
           clients.streamsProperties(clients.ids().fusion(), stateDir), meters);
       closeables.add(fusion);
+      streamsStages.put("fusion", fusion);
       fusion.start(START_TIMEOUT);
     }
     if (stages.contains(Stage.ROUTER)) {
@@ -128,6 +134,7 @@ public final class Pipeline implements AutoCloseable {
           RouterTopology.build(topics, serdes, featurizer, policy, routerMetrics),
           clients.streamsProperties(clients.ids().router(), stateDir), meters);
       closeables.add(router);
+      streamsStages.put("router", router);
       router.start(START_TIMEOUT);
     }
   }
@@ -145,6 +152,7 @@ public final class Pipeline implements AutoCloseable {
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("expert worker {} stopped", t.getName(), e));
         thread.start();
         workers.computeIfAbsent(spec.name(), name -> new ArrayList<>()).add(worker);
+        workerThreads.computeIfAbsent(spec.name(), name -> new ArrayList<>()).add(thread);
         closeables.add(worker);
       }
     }
@@ -153,7 +161,8 @@ public final class Pipeline implements AutoCloseable {
   private void startAdaptation(GatestreamConfig config, String bootstrapServers, String registryUrl,
       Path checkpointDir) {
     try {
-      closeables.add(AdaptationRunner.start(config, bootstrapServers, registryUrl, checkpointDir));
+      adaptation = AdaptationRunner.start(config, bootstrapServers, registryUrl, checkpointDir);
+      closeables.add(adaptation);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the adaptation job: " + e.getMessage(), e);
     }
@@ -166,7 +175,42 @@ public final class Pipeline implements AutoCloseable {
       throw new IllegalArgumentException("no running expert '" + name + "'");
     }
     stopped.forEach(ExpertWorker::close);
+    workerThreads.remove(name);
   }
+
+  /**
+   * The state of each stage this pipeline runs, e.g. {@code router -> RUNNING},
+   * {@code expert gpt-4 -> 2 of 2 workers alive}, {@code adaptation -> RUNNING}.
+   */
+  public Map<String, StageState> stageStates() {
+    Map<String, StageState> states = new LinkedHashMap<>();
+    streamsStages.forEach((name, stage) -> {
+      KafkaStreams.State state = stage.state();
+      states.put(name, new StageState(state.name(),
+          state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING));
+    });
+    workerThreads.forEach((name, threads) -> {
+      long alive = threads.stream().filter(Thread::isAlive).count();
+      states.put("expert " + name, new StageState(alive + " of " + threads.size() + " workers alive",
+          alive == threads.size()));
+    });
+    if (adaptation != null) {
+      states.put("adaptation", adaptationState());
+    }
+    return states;
+  }
+
+  private StageState adaptationState() {
+    try {
+      JobStatus status = adaptation.status();
+      return new StageState(status.name(), status == JobStatus.RUNNING);
+    } catch (Exception e) {
+      return new StageState("UNKNOWN (" + e.getMessage() + ")", false);
+    }
+  }
+
+  /** What a stage is doing, and whether that is as it should be. */
+  public record StageState(String state, boolean healthy) {}
 
   /** Where the stages' meters are. */
   public MeterRegistry meters() {
