@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,13 +39,14 @@ class InspectReportTest {
 
   @Test
   void eventsCarryTheirKindInJson() throws Exception {
-    InspectReport report = new InspectReport("r1", null, List.of(
+    InspectReport report = new InspectReport("r1", Instant.parse("2026-11-25T08:00:00Z"), List.of(
         new Event.Request(AT, "r1", 990, "gsm8k", "hi", 0, Map.of(), 5_990, null, null),
         new Event.DeadLetter(AT, "router", "deadline passed", "t-requests", 2, 7L, 1_200, false)), List.of());
 
     JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(report));
 
     assertThat(json.get("requestId").asText()).isEqualTo("r1");
+    assertThat(json.get("since").asText()).isEqualTo("2026-11-25T08:00:00Z");
     assertThat(json.get("events").get(0).get("kind").asText()).isEqualTo("request");
     assertThat(json.get("events").get(0).get("at").get("partition").asInt()).isEqualTo(2);
     assertThat(json.get("events").get(1).get("kind").asText()).isEqualTo("dead-letter");
