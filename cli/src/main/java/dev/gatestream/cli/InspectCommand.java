@@ -42,6 +42,8 @@ final class InspectCommand implements Callable<Integer> {
 
   /** How much of a request's text a line shows. */
   private static final int TEXT_SHOWN = 60;
+  /** Clients write a request as they create it: a lag this long eats into its deadline, worth a mention. */
+  private static final long WRITE_LAG_SHOWN_MS = 100;
 
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
@@ -95,9 +97,9 @@ final class InspectCommand implements Callable<Integer> {
       if (!read.exists()) {
         err.printf("no topic %s%n", read.topic());
       } else {
-        err.printf("read %-40s %-18s %8d records %3d found %5d ms%s%n", read.topic(), partitions(read),
-            read.records(), read.matched(), read.millis(),
-            read.allPartitionsBecause() == null ? "" : "  (all: " + read.allPartitionsBecause() + ")");
+        err.printf("read %s (%s%s): %d records, %d found, %d ms%n", read.topic(), partitions(read),
+            read.allPartitionsBecause() == null ? "" : ": " + read.allPartitionsBecause(), read.records(),
+            read.matched(), read.millis());
       }
       err.flush();
     }
@@ -192,6 +194,11 @@ final class InspectCommand implements Callable<Integer> {
       line.append("  ").append(r.featureCount()).append(" features");
     }
     line.append("  deadline ").append(r.deadlineMs() - r.createdAtMs()).append(" ms");
+    long lag = r.at().timestampMs() - r.createdAtMs();
+    if (lag >= WRITE_LAG_SHOWN_MS) {
+      line.append("  written ").append(lag).append(" ms after its creation")
+          .append(r.at().timestampMs() >= r.deadlineMs() ? ", past its deadline" : "");
+    }
     if (r.costBudget() != null) {
       line.append(String.format(Locale.ROOT, "  budget $%.6f", r.costBudget()));
     }
@@ -279,7 +286,7 @@ final class InspectCommand implements Callable<Integer> {
 
   /** The first characters of a text, on one line. */
   private static String shorten(String text) {
-    String flat = text.replaceAll("\\s*\\R\\s*", " ").replace("\"", "\\\"");
+    String flat = text.strip().replaceAll("\\s*\\R\\s*", " ").replace("\"", "\\\"");
     return flat.length() <= TEXT_SHOWN ? flat : flat.substring(0, TEXT_SHOWN - 3) + "...";
   }
 }

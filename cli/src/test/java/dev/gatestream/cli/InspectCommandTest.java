@@ -65,6 +65,16 @@ class InspectCommandTest {
   }
 
   @Test
+  void aRequestWrittenLongAfterItsCreationSaysSo() {
+    InspectReport report = new InspectReport("r1", null, List.of(new Event.Request(at("g-requests", T0 + 7_978),
+        "r1", T0, "gsm8k", null, 2, Map.of("tenant", "a"), T0 + 5_000, 0.01, "my-replies")), List.of());
+
+    assertThat(InspectCommand.lines(report).get(1)).isEqualTo("+0 ms     request   r1  task=gsm8k  2 features"
+        + "  deadline 5000 ms  written 7978 ms after its creation, past its deadline  budget $0.010000"
+        + "  reply to my-replies  {tenant=a}");
+  }
+
+  @Test
   void timesGrowTheirUnit() {
     assertThat(InspectCommand.relative(9_999)).isEqualTo("+9999 ms");
     assertThat(InspectCommand.relative(61_000)).isEqualTo("+61.0 s");
