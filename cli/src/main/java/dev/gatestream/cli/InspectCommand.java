@@ -97,9 +97,9 @@ final class InspectCommand implements Callable<Integer> {
       if (!read.exists()) {
         err.printf("no topic %s%n", read.topic());
       } else {
-        err.printf("read %s (%s%s): %d records, %d found, %d ms%n", read.topic(), partitions(read),
-            read.allPartitionsBecause() == null ? "" : ": " + read.allPartitionsBecause(), read.records(),
-            read.matched(), read.millis());
+        err.printf("read %s (%s%s): %s, %d found, %d ms%n", read.topic(), partitions(read),
+            read.allPartitionsBecause() == null ? "" : ": " + read.allPartitionsBecause(),
+            count(read.records(), "record"), read.matched(), read.millis());
       }
       err.flush();
     }
@@ -111,8 +111,8 @@ final class InspectCommand implements Callable<Integer> {
         .map(read -> "; there is no topic " + read.topic() + " (is topic.prefix right?)").findFirst().orElse("");
     String narrowed = report.readByKey() ? ", only the partition the id hashes to (--all-partitions reads all)" : "";
     long topics = report.reads().stream().filter(TopicRead::exists).count();
-    return "request " + report.requestId() + " is found nowhere: read " + topics + " topics " + where + narrowed
-        + missing;
+    return "request " + report.requestId() + " is found nowhere: read " + count(topics, "topic") + " " + where
+        + narrowed + missing;
   }
 
   /** The story: a header line, then one line per event with its time since the first. */
@@ -121,8 +121,9 @@ final class InspectCommand implements Callable<Integer> {
     long scanned = report.reads().stream().mapToLong(TopicRead::records).sum();
     long millis = report.reads().stream().mapToLong(TopicRead::millis).sum();
     long topics = report.reads().stream().filter(TopicRead::exists).count();
-    lines.add(String.format(Locale.ROOT, "request %s: %d events; %d records scanned on %d topics in %d ms%s%s",
-        report.requestId(), report.events().size(), scanned, topics, millis,
+    lines.add(String.format(Locale.ROOT, "request %s: %s; %s scanned on %s in %d ms%s%s",
+        report.requestId(), count(report.events().size(), "event"), count(scanned, "record"), count(topics, "topic"),
+        millis,
         report.readByKey() ? ", the id's partition of each" : "",
         report.since() == null ? "" : ", since " + report.since()));
     long start = report.startMs();
@@ -282,6 +283,10 @@ final class InspectCommand implements Callable<Integer> {
       return "partition " + read.partitionsRead().get(0) + " of " + read.partitionCount();
     }
     return read.partitionCount() == 1 ? "its one partition" : "all " + read.partitionCount() + " partitions";
+  }
+
+  private static String count(long count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : "s");
   }
 
   /** The first characters of a text, on one line. */

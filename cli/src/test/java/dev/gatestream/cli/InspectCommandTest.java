@@ -40,7 +40,7 @@ class InspectCommandTest {
     List<String> lines = InspectCommand.lines(report);
 
     assertThat(lines).containsExactly(
-        "request r42: 6 events; 100 records scanned on 1 topics in 12 ms, the id's partition of each",
+        "request r42: 6 events; 100 records scanned on 1 topic in 12 ms, the id's partition of each",
         "+0 ms     request   r42  task=gsm8k  text=\"What is 6 * 7? Answer with a number.\" (36 chars)  deadline 5000 ms",
         "+3 ms     decision  policy default v17  experts [gpt-4 0.71, mixtral 0.29]  propensity [gpt-4 0.970,"
             + " mixtral 0.030]  features task32+hashed32+length1 (65)  explore no",

@@ -71,7 +71,7 @@ public final class Inspection {
       throw new UserError("a request id cannot be blank");
     }
     TimelineBuilder timeline = new TimelineBuilder(requestId, topics, serdes);
-    String notByKey = settings.allPartitions() ? "asked to read all partitions"
+    String notByKey = settings.allPartitions() ? "as asked"
         : KeyPartitions.byDefaultPartitioner(clients) ? null
         : "the deployment's producers set a partitioner of their own";
     List<TopicRead> reads = new ArrayList<>();

@@ -28,7 +28,9 @@ public final class Since {
     String value = text == null ? "" : text.strip();
     Matcher ago = AGO.matcher(value);
     if (ago.matches()) {
-      return clock.instant().minus(Duration.of(Long.parseLong(ago.group(1)), UNITS.get(ago.group(2))));
+      // Record timestamps are milliseconds: so is the start of the read.
+      return clock.instant().truncatedTo(ChronoUnit.MILLIS)
+          .minus(Duration.of(Long.parseLong(ago.group(1)), UNITS.get(ago.group(2))));
     }
     return TopicRange.instant(value).orElseThrow(() -> new UserError("'" + value + "' is neither an ISO-8601"
         + " time like 2026-11-25T08:00:00Z nor a span back from now like 15m, 2h or 1d"));

@@ -22,6 +22,13 @@ class SinceTest {
   }
 
   @Test
+  void aSpanStartsAtAWholeMillisecond() {
+    Clock fine = Clock.fixed(Instant.parse("2026-11-25T08:00:00.123456789Z"), ZoneOffset.UTC);
+
+    assertThat(Since.parse("1m", fine)).isEqualTo(Instant.parse("2026-11-25T07:59:00.123Z"));
+  }
+
+  @Test
   void aTimeIsTakenAsTopicRangesTakeIt() {
     assertThat(Since.parse("2026-11-25T07:00:00Z", clock)).isEqualTo(Instant.parse("2026-11-25T07:00:00Z"));
     assertThat(Since.parse("2026-11-25T07:00:00+01:00", clock)).isEqualTo(Instant.parse("2026-11-25T06:00:00Z"));
