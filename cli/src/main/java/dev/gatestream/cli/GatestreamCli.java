@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     description = "Routed inference on streams: route requests to experts over Kafka, fuse their answers,"
         + " learn the routing from feedback.",
     subcommands = {StackCommand.class, TopicsCommand.class, UpCommand.class, RunCommand.class, BenchCommand.class,
-        RequestCommand.class, ReplayCommand.class, EvaluateCommand.class, ScoreCommand.class, DemoCommand.class, ConfigCommand.class})
+        RequestCommand.class, InspectCommand.class, StatusCommand.class, ReplayCommand.class, EvaluateCommand.class,
+        ScoreCommand.class, DemoCommand.class, ConfigCommand.class})
 public final class GatestreamCli implements Runnable {
 
   /** Exit code of a command that could not do its work because of its input or environment. */

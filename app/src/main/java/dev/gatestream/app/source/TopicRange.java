@@ -119,7 +119,8 @@ public record TopicRange(String topic, Bound from, Bound to) {
         + " is neither an offset nor an ISO-8601 time like 2026-11-25T08:00:00Z")));
   }
 
-  private static Optional<Instant> instant(String value) {
+  /** An ISO-8601 instant, date-time or date as FROM and TO take them (UTC without a zone). */
+  public static Optional<Instant> instant(String value) {
     List<java.util.function.Function<String, Instant>> formats = List.of(
         Instant::parse,
         text -> OffsetDateTime.parse(text).toInstant(),

@@ -3,10 +3,12 @@ package dev.gatestream.app.source;
 import dev.gatestream.clients.KafkaClients;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,10 +43,25 @@ public final class TopicRangeReader {
    */
   public static <K, V> Result read(KafkaClients clients, Deserializer<K> keys, Deserializer<V> values, TopicRange range,
       Duration stallTimeout, Consumer<ConsumerRecord<K, V>> sink) {
+    return read(clients, keys, values, range, partition -> true, stallTimeout, sink);
+  }
+
+  /**
+   * Reads only some partitions of the range, e.g. the one a key hashes to.
+   *
+   * @param partitions which partition numbers to read; the result's spans are theirs alone
+   */
+  public static <K, V> Result read(KafkaClients clients, Deserializer<K> keys, Deserializer<V> values, TopicRange range,
+      IntPredicate partitions, Duration stallTimeout, Consumer<ConsumerRecord<K, V>> sink) {
     try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer(clients.ids().job("read", range.topic()), null,
         Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000), new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
-      Map<TopicPartition, OffsetSpan> spans = range.resolve(consumer, stallTimeout);
+      Map<TopicPartition, OffsetSpan> spans = new LinkedHashMap<>();
+      range.resolve(consumer, stallTimeout).forEach((partition, span) -> {
+        if (partitions.test(partition.partition())) {
+          spans.put(partition, span);
+        }
+      });
       Map<TopicPartition, OffsetSpan> pending = new HashMap<>();
       spans.forEach((partition, span) -> {
         if (!span.isEmpty()) {
