@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where the report (replay.json) and the chart (replay.png) go (default: ${DEFAULT-VALUE}).")
   Path outDir;
 
-  @Option(names = "--shuffle", paramLabel = "SEED", defaultValue = "7",
+  @Option(names = "--shuffle", paramLabel = "SEED", defaultValue = "" + Demo.DEFAULT_SEED,
       description = "Seed of the order the rows arrive in (default: ${DEFAULT-VALUE}).")
   long seed;
 

@@ -78,10 +78,12 @@ final class ReplayCommand implements Callable<Integer> {
       + " of topic sources is (default: the deployment's feedback topic, from the requests' FROM time on).")
   String feedbackRange;
 
-  @Option(names = "--window", defaultValue = "50", description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--window", defaultValue = "" + ReplayOptions.DEFAULT_WINDOW,
+      description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
   int window;
 
-  @Option(names = "--max-learning-lag", paramLabel = "EXAMPLES", defaultValue = "100", description = "Hold new"
+  @Option(names = "--max-learning-lag", paramLabel = "EXAMPLES",
+      defaultValue = "" + ReplayOptions.DEFAULT_MAX_LEARNING_LAG, description = "Hold new"
       + " requests while the router's newest weights have learned this many fewer examples than the feedback"
       + " sent so far, so that the replay measures learning online rather than how far a learner falls behind"
       + " a replay that outruns it; 0 = never hold (default: ${DEFAULT-VALUE}).")
@@ -100,7 +102,8 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--limit", description = "Replay at most this many rows of each log.")
   Integer limit;
 
-  @Option(names = "--bucket", defaultValue = "1000", description = "Requests per progress bucket (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--bucket", defaultValue = "" + ReplaySettings.DEFAULT_BUCKET,
+      description = "Requests per progress bucket (default: ${DEFAULT-VALUE}).")
   int bucket;
 
   @Option(names = "--policy", paramLabel = "KIND[:KEY=VALUE,...]", description = "The routing policy to replay: a"
@@ -166,7 +169,7 @@ final class ReplayCommand implements Callable<Integer> {
       overrides.putAll(gateSettings(policy));
     }
     ReplaySettings settings = new ReplaySettings(new ReplayOptions(pace.rate, pace.originalTiming, speedup, window,
-        Duration.ofSeconds(30), Duration.ofMillis(feedbackDelayMs), feedbackLoss, shuffleSeed == null ? 1 : shuffleSeed,
+        ReplayOptions.DEADLINE, Duration.ofMillis(feedbackDelayMs), feedbackLoss, shuffleSeed == null ? 1 : shuffleSeed,
         maxLearningLag), bucket, overrides, sweep == null ? null : ReplaySettings.Sweep.parse(sweep), keepTopics,
         WorkDirectory.systemTemp());
 

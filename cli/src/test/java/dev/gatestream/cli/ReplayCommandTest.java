@@ -40,7 +40,8 @@ class ReplayCommandTest {
 
   @Test
   void aMalformedLogNamesItsLine() throws IOException {
-    Path broken = Files.writeString(dir.resolve("broken.csv"), "id,prompt,task,a,b\nq1,hello,t,1,0\nq2,world,t,1,high\n");
+    Path broken = Files.writeString(dir.resolve("broken.csv"),
+        "id,prompt,task,a,b\nq1,hello,t,1,0\nq2,world,t,1,high\n");
 
     assertThat(replay(broken.toString())).isEqualTo(2);
     assertThat(err.toString()).startsWith("gatestream: ").contains("line 3").hasLineCount(1);

@@ -21,6 +21,8 @@ public final class Demo {
 
   public static final String MIXTRAL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
   public static final String GPT4 = "gpt-4-1106-preview";
+  /** The order the rows arrive in unless asked otherwise. */
+  public static final long DEFAULT_SEED = 7;
 
   /**
    * The demo's routing, unless the configuration sets otherwise: the defaults (the bandit gate, one expert
@@ -76,7 +78,7 @@ public final class Demo {
       }
     });
     ReplaySettings settings = new ReplaySettings(
-        ReplayOptions.unpaced(WINDOW, Duration.ofSeconds(30), Duration.ZERO, 0, seed), BUCKET, overrides, null,
+        ReplayOptions.unpaced(WINDOW, ReplayOptions.DEADLINE, Duration.ZERO, 0, seed), BUCKET, overrides, null,
         false, scratch);
     try (Admin admin = deployment.connectedAdmin()) {
       return new ReplayRun(deployment, admin, settings, home, listener).run(logs);

@@ -23,6 +23,8 @@ import java.util.Objects;
 public record ReplaySettings(ReplayOptions pace, int bucket, Map<String, String> overrides, Sweep sweep,
     boolean keepTopics, Path scratch) {
 
+  public static final int DEFAULT_BUCKET = 1000;
+
   public ReplaySettings {
     Objects.requireNonNull(pace, "pace");
     Objects.requireNonNull(scratch, "scratch");

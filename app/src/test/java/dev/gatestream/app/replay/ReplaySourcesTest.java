@@ -45,7 +45,8 @@ class ReplaySourcesTest {
 
   @Test
   void aMissingOrMalformedLogIsAUserError(@TempDir Path dir) throws Exception {
-    Path broken = Files.writeString(dir.resolve("broken.csv"), "id,prompt,task,a,b\nq1,hello,t,1,0\nq2,world,t,1,high\n");
+    Path broken = Files.writeString(dir.resolve("broken.csv"),
+        "id,prompt,task,a,b\nq1,hello,t,1,0\nq2,world,t,1,high\n");
 
     assertThatThrownBy(() -> ReplaySources.log(dir.resolve("none.csv"), "none", null, null, OnRepeat.SKIP))
         .isInstanceOf(UserError.class).hasMessage("no such log: " + dir.resolve("none.csv"));

@@ -40,6 +40,7 @@ class BenchTableTest {
     progress.measured(PIPE);
 
     assertThat(text.toString().lines()).containsExactly("pipeline: creating 9 topics with prefix bench-x-pipe-",
-        "  pipeline burst: 1200 of 22000 results", "pipeline: 4000 requests/s in the burst; p99 25 ms at 1990 requests/s");
+        "  pipeline burst: 1200 of 22000 results",
+        "pipeline: 4000 requests/s in the burst; p99 25 ms at 1990 requests/s");
   }
 }
