@@ -6,8 +6,6 @@ package dev.gatestream.app.bench;
  */
 public interface BenchListener {
 
-  BenchListener NONE = new BenchListener() {};
-
   default void topicsCreating(TopicsCreating topics) {}
 
   default void awaiting(Awaiting results) {}

@@ -10,8 +10,6 @@ import java.time.Duration;
  */
 public interface ReplayListener {
 
-  ReplayListener NONE = new ReplayListener() {};
-
   default void runStarted(RunStarted run) {}
 
   default void referenceFeaturized(ReferenceFeaturized progress) {}

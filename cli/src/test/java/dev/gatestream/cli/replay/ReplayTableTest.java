@@ -96,4 +96,17 @@ class ReplayTableTest {
         + " for less)", "routed, router.gate.lambda=0", "routed, router.gate.lambda=20", "always dear",
         "always cheap");
   }
+
+  @Test
+  void referencesFittedOnTheSegmentItselfSaySo() {
+    ReplayReport.Baselines inSample = BASELINES.withOffline(new ReplayReport.Offline("test.csv", true,
+        new ReplayReport.Baseline(0.75, 0.02), new ReplayReport.Baseline(0.74, 0.01),
+        new ReplayReport.Baseline(0.78, 0.02)));
+    ReplayReport.Segment segment = new ReplayReport.Segment("test.csv", 100, 100, 0.7, 0.01, 0.01, Map.of(), inSample,
+        List.of(), Map.of());
+
+    assertThat(table(segment)).contains("per-task lookup (in-sample)", "per-task lookup, cost-aware (in-sample)",
+        "kNN (full information, in-sample)", "offline references fitted in-sample on every logged outcome of this"
+            + " log (kNN: each row left out)");
+  }
 }
