@@ -1,22 +1,24 @@
 package dev.gatestream.cli;
 
-import dev.gatestream.app.Deployment;
-import dev.gatestream.app.UserError;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.UserError;
+import dev.gatestream.app.WorkDirectory;
 import dev.gatestream.app.bench.BenchReport;
 import dev.gatestream.app.bench.EndToEndBench;
+import dev.gatestream.cli.bench.BenchProgress;
+import dev.gatestream.cli.bench.BenchTable;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gatestream bench}: the end-to-end benchmark against its pass-through baseline. */
 @Command(name = "bench", description = {
@@ -52,14 +54,14 @@ final class BenchCommand implements Callable<Integer> {
       throw new UserError("--experts, --warmup, --burst, --rate and --seconds must be positive");
     }
     Deployment deployment = options.deployment();
-    Path workDir = Files.createTempDirectory("gatestream-bench");
+    PrintWriter out = spec.commandLine().getOut();
     BenchReport report = new EndToEndBench(deployment.config(), deployment.bootstrapServers(),
         deployment.registryUrl(), new EndToEndBench.Options(experts, warmup, burst, rate,
-            Duration.ofSeconds(seconds), workDir), spec.commandLine().getOut()).run();
-    report.print(spec.commandLine().getOut());
+            Duration.ofSeconds(seconds), WorkDirectory.systemTemp()), new BenchProgress(out)).run();
+    BenchTable.print(report, out);
     if (json != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
-      spec.commandLine().getOut().println("report written to " + json);
+      out.println("report written to " + json);
     }
     return 0;
   }

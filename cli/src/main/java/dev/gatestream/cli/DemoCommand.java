@@ -1,33 +1,28 @@
 package dev.gatestream.cli;
 
-import dev.gatestream.app.Deployment;
-import dev.gatestream.app.UserError;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.gatestream.cli.replay.ReplayChart;
-import dev.gatestream.app.replay.ReplayOptions;
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.Provisioning;
+import dev.gatestream.app.WorkDirectory;
+import dev.gatestream.app.replay.Demo;
 import dev.gatestream.app.replay.ReplayReport;
 import dev.gatestream.app.replay.ReplayRun;
+import dev.gatestream.cli.replay.ReplayChart;
+import dev.gatestream.cli.replay.ReplayProgress;
 import dev.gatestream.cli.replay.ReplayTable;
-import dev.gatestream.config.GatestreamConfig;
-import dev.gatestream.experts.replay.DistinctRows.OnRepeat;
 import dev.gatestream.stack.StackException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code gatestream demo}: the main job end to end on the local stack, on a bundled slice of real logged
@@ -42,21 +37,6 @@ import picocli.CommandLine.Model.CommandSpec;
         + " Ends with the report and a chart."})
 final class DemoCommand implements Callable<Integer> {
 
-  static final String MIXTRAL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
-  static final String GPT4 = "gpt-4-1106-preview";
-
-  /**
-   * The demo's routing, unless the configuration sets otherwise: the defaults (the bandit gate, one expert
-   * per request, over the ridge learner's per-task quality), with GPT-4 priced at 50 times Mixtral and the
-   * spend held at 40% of always-GPT-4 by the spend controller. With so few rows, learning needs fresh
-   * weights: they are published every 20 examples or 200 ms and at most 5 requests are in flight.
-   */
-  private static final Map<String, String> DEMO_SETTINGS = Map.of(
-      GatestreamConfig.ROUTER_SPEND_TARGET, "0.012",
-      GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES, "20",
-      GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "200",
-      GatestreamConfig.EXPERTS_PRICES, MIXTRAL + "=0.0006," + GPT4 + "=0.03");
-
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
@@ -64,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where the report (replay.json) and the chart (replay.png) go (default: ${DEFAULT-VALUE}).")
   Path outDir;
 
-  @Option(names = "--shuffle", paramLabel = "SEED", defaultValue = "7",
+  @Option(names = "--shuffle", paramLabel = "SEED", defaultValue = "" + Demo.DEFAULT_SEED,
       description = "Seed of the order the rows arrive in (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -73,26 +53,12 @@ final class DemoCommand implements Callable<Integer> {
     Deployment deployment = options.deployment();
     PrintWriter out = spec.commandLine().getOut();
     Path home = GlobalOptions.home();
-    List<ReplayRun.Log> logs = List.of(
-        read(home.resolve("examples/demo/routellm-train.csv"), "train"),
-        read(home.resolve("examples/demo/routellm-test.csv"), "test (held out)"));
+    List<ReplayRun.Log> logs = Demo.logs(home, seed);
     if (!deployment.external()) {
-      StackCommand.Up.start(deployment, out);
+      ProvisioningText.stackStarted(new Provisioning(deployment, home).startStack(), out);
     }
-    Map<String, String> settings = new LinkedHashMap<>();
-    DEMO_SETTINGS.forEach((key, value) -> {
-      if (!deployment.config().originals().containsKey(key)) {
-        settings.put(key, value);
-      }
-    });
-    ReplayOptions replay = ReplayOptions.unpaced(5, Duration.ofSeconds(30), Duration.ZERO, 0, seed);
-
-    ReplayReport report;
-    try (Admin admin = deployment.connectedAdmin()) {
-      report = new ReplayReport(new ReplayRun(deployment.config(), deployment.bootstrapServers(),
-          deployment.registryUrl(), admin, deployment.clientTimeout(), replay, 100, home, out)
-          .run("", logs, settings));
-    }
+    ReplayReport report = new Demo(deployment, home, WorkDirectory.systemTemp(), new ReplayProgress(out))
+        .run(logs, seed);
     ReplayTable.print(report, out);
     Path dir = home.resolve(outDir);
     Files.createDirectories(dir);
@@ -104,12 +70,5 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  private ReplayRun.Log read(Path file, String name) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new UserError("the demo's data is missing: " + file + " (run the demo from a clone of the project)");
-    }
-    return ReplayCommand.readLog(file, name, seed, null, OnRepeat.SKIP);
   }
 }

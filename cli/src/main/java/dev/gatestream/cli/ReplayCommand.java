@@ -1,48 +1,40 @@
 package dev.gatestream.cli;
 
-import dev.gatestream.clients.KafkaClients;
-import dev.gatestream.app.Deployment;
-import dev.gatestream.app.UserError;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.UserError;
+import dev.gatestream.app.WorkDirectory;
 import dev.gatestream.app.evaluate.CandidateSpec;
-import dev.gatestream.cli.replay.FrontierChart;
-import dev.gatestream.cli.replay.ReplayChart;
 import dev.gatestream.app.replay.ReplayOptions;
 import dev.gatestream.app.replay.ReplayReport;
-import dev.gatestream.app.replay.RecordedTraffic;
 import dev.gatestream.app.replay.ReplayRun;
-import dev.gatestream.cli.replay.ReplayTable;
+import dev.gatestream.app.replay.ReplaySettings;
+import dev.gatestream.app.replay.ReplaySources;
 import dev.gatestream.app.source.TopicRange;
+import dev.gatestream.cli.replay.FrontierChart;
+import dev.gatestream.cli.replay.ReplayChart;
+import dev.gatestream.cli.replay.ReplayProgress;
+import dev.gatestream.cli.replay.ReplayTable;
 import dev.gatestream.config.GatestreamConfig;
-import dev.gatestream.experts.replay.DistinctRows;
 import dev.gatestream.experts.replay.DistinctRows.OnRepeat;
-import dev.gatestream.experts.replay.RoutingLogFormatException;
-import dev.gatestream.experts.replay.WideRoutingLog;
-import dev.gatestream.serdes.RegistrySerdes;
-import dev.gatestream.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gatestream replay SOURCE...}: logged or recorded traffic through a live pipeline, with learning. */
 @Command(name = "replay", description = {
@@ -86,10 +78,12 @@ final class ReplayCommand implements Callable<Integer> {
       + " of topic sources is (default: the deployment's feedback topic, from the requests' FROM time on).")
   String feedbackRange;
 
-  @Option(names = "--window", defaultValue = "50", description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--window", defaultValue = "" + ReplayOptions.DEFAULT_WINDOW,
+      description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
   int window;
 
-  @Option(names = "--max-learning-lag", paramLabel = "EXAMPLES", defaultValue = "100", description = "Hold new"
+  @Option(names = "--max-learning-lag", paramLabel = "EXAMPLES",
+      defaultValue = "" + ReplayOptions.DEFAULT_MAX_LEARNING_LAG, description = "Hold new"
       + " requests while the router's newest weights have learned this many fewer examples than the feedback"
       + " sent so far, so that the replay measures learning online rather than how far a learner falls behind"
       + " a replay that outruns it; 0 = never hold (default: ${DEFAULT-VALUE}).")
@@ -108,7 +102,8 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--limit", description = "Replay at most this many rows of each log.")
   Integer limit;
 
-  @Option(names = "--bucket", defaultValue = "1000", description = "Requests per progress bucket (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--bucket", defaultValue = "" + ReplaySettings.DEFAULT_BUCKET,
+      description = "Requests per progress bucket (default: ${DEFAULT-VALUE}).")
   int bucket;
 
   @Option(names = "--policy", paramLabel = "KIND[:KEY=VALUE,...]", description = "The routing policy to replay: a"
@@ -146,7 +141,6 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Deployment deployment = options.deployment();
     PrintWriter out = spec.commandLine().getOut();
     if (pace.originalTiming && sources.stream().anyMatch(source -> !TopicRange.isTopicSpec(source))) {
       throw new UserError("--original-timing needs recorded requests (kafka:TOPIC sources): a wide routing log"
@@ -163,44 +157,38 @@ final class ReplayCommand implements Callable<Integer> {
       case "fail" -> OnRepeat.FAIL;
       default -> throw new UserError("--duplicates must be skip or fail, got '" + duplicates + "'");
     };
-    List<ReplayRun.Source> replayed = new ArrayList<>();
-    for (String source : sources) {
-      replayed.add(TopicRange.isTopicSpec(source) ? recorded(deployment, source) : read(Path.of(source), onRepeat));
-    }
-    Map<String, String> settings = new LinkedHashMap<>();
+    Map<String, String> overrides = new LinkedHashMap<>();
     if (!prices.isEmpty()) {
-      settings.put(GatestreamConfig.EXPERTS_PRICES, String.join(",", prices.entrySet().stream()
+      overrides.put(GatestreamConfig.EXPERTS_PRICES, String.join(",", prices.entrySet().stream()
           .map(price -> price.getKey() + "=" + price.getValue()).toList()));
     }
     if (spendTarget != null) {
-      settings.put(GatestreamConfig.ROUTER_SPEND_TARGET, spendTarget.toString());
+      overrides.put(GatestreamConfig.ROUTER_SPEND_TARGET, spendTarget.toString());
     }
     if (policy != null) {
-      settings.putAll(gateSettings(policy));
+      overrides.putAll(gateSettings(policy));
     }
-    Sweep points = sweep == null ? null : Sweep.parse(sweep);
-    ReplayOptions replay = new ReplayOptions(pace.rate, pace.originalTiming, speedup, window, Duration.ofSeconds(30),
-        Duration.ofMillis(feedbackDelayMs), feedbackLoss, shuffleSeed == null ? 1 : shuffleSeed, maxLearningLag);
+    ReplaySettings settings = new ReplaySettings(new ReplayOptions(pace.rate, pace.originalTiming, speedup, window,
+        ReplayOptions.DEADLINE, Duration.ofMillis(feedbackDelayMs), feedbackLoss, shuffleSeed == null ? 1 : shuffleSeed,
+        maxLearningLag), bucket, overrides, sweep == null ? null : ReplaySettings.Sweep.parse(sweep), keepTopics,
+        WorkDirectory.systemTemp());
 
+    Deployment deployment = options.deployment();
+    List<ReplayRun.Source> replayed = new ArrayList<>();
+    for (String source : sources) {
+      if (TopicRange.isTopicSpec(source)) {
+        ReplayRun.Recorded recorded = ReplaySources.recorded(deployment, source, feedbackRange);
+        out.printf("%s: %d requests recorded, %d with feedback%n", source, recorded.requests().size(),
+            recorded.withFeedback());
+        replayed.add(recorded);
+      } else {
+        Path log = Path.of(source);
+        replayed.add(ReplaySources.log(log, log.getFileName().toString(), shuffleSeed, limit, onRepeat));
+      }
+    }
     ReplayReport report;
     try (Admin admin = deployment.connectedAdmin()) {
-      ReplayRun run = new ReplayRun(deployment.config(), deployment.bootstrapServers(), deployment.registryUrl(),
-          admin, deployment.clientTimeout(), replay, bucket, GlobalOptions.home(), out);
-      if (keepTopics) {
-        run.keepTopics();
-      }
-      if (points == null) {
-        report = new ReplayReport(run.run("", replayed, settings));
-      } else {
-        List<ReplayReport.SweepPoint> sweepPoints = new ArrayList<>();
-        for (String value : points.values()) {
-          Map<String, String> pointSettings = new LinkedHashMap<>(settings);
-          pointSettings.put(points.setting(), value);
-          sweepPoints.add(new ReplayReport.SweepPoint(points.setting(), value,
-              run.run("[" + points.setting() + "=" + value + "] ", replayed, pointSettings)));
-        }
-        report = new ReplayReport(sweepPoints.get(sweepPoints.size() - 1).segments(), sweepPoints);
-      }
+      report = new ReplayRun(deployment, admin, settings, GlobalOptions.home(), new ReplayProgress(out)).run(replayed);
     }
     ReplayTable.print(report, out);
     if (json != null) {
@@ -231,73 +219,5 @@ final class ReplayCommand implements Callable<Integer> {
           + " :KEY=VALUE,...");
     }
     return gate.settings();
-  }
-
-  /** The swept setting and its values. */
-  record Sweep(String setting, List<String> values) {
-
-    static Sweep parse(String text) {
-      int split = text.indexOf('=');
-      List<String> values = split < 0 ? List.of()
-          : Arrays.stream(text.substring(split + 1).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
-      if (split < 1 || values.isEmpty()) {
-        throw new UserError("--sweep '" + text + "' is not SETTING=V1,V2,... (e.g. router.gate.lambda=0,0.01,0.1)");
-      }
-      if (!GatestreamConfig.isKnown(text.substring(0, split))) {
-        throw new UserError("--sweep: unknown setting '" + text.substring(0, split) + "'");
-      }
-      return new Sweep(text.substring(0, split), values);
-    }
-  }
-
-  private ReplayRun.Recorded recorded(Deployment deployment, String source) {
-    try {
-      Topics topics = Topics.from(deployment.config());
-      TopicRange requests = TopicRange.parse(source);
-      String feedbackTopic = topics.feedback().name();
-      TopicRange feedback = feedbackRange != null ? TopicRange.parse(feedbackRange)
-          : requests.fromTime().map(from -> TopicRange.since(feedbackTopic, from))
-              .orElseGet(() -> TopicRange.whole(feedbackTopic));
-      KafkaClients kafka = deployment.clients();
-      try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), false)) {
-        ReplayRun.Recorded recorded = RecordedTraffic.read(kafka, requests,
-            serdes.valueSerde(topics.requests()).deserializer(), feedback,
-            serdes.valueSerde(topics.feedback()).deserializer());
-        spec.commandLine().getOut().printf("%s: %d requests recorded, %d with feedback%n", source,
-            recorded.requests().size(), recorded.requests().stream().filter(r -> r.recorded() != null).count());
-        return recorded;
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
-    }
-  }
-
-  private ReplayRun.Log read(Path log, OnRepeat onRepeat) throws IOException {
-    if (!Files.isRegularFile(log)) {
-      throw new UserError("no such log: " + log);
-    }
-    return readLog(log, log.getFileName().toString(), shuffleSeed, limit, onRepeat);
-  }
-
-  /**
-   * A log as one segment of a replay, each id once: the replay experts answer an id from its first row.
-   *
-   * @param shuffleSeed shuffles the rows when not null
-   * @param limit keeps the first this many rows when not null
-   * @param onRepeat what to do with a row whose id an earlier row has
-   */
-  static ReplayRun.Log readLog(Path file, String name, Long shuffleSeed, Integer limit, OnRepeat onRepeat)
-      throws IOException {
-    try (WideRoutingLog routingLog = WideRoutingLog.open(file)) {
-      DistinctRows distinct = DistinctRows.read(routingLog, onRepeat);
-      List<WideRoutingLog.Row> rows = new ArrayList<>(distinct.rows());
-      if (shuffleSeed != null) {
-        Collections.shuffle(rows, new Random(shuffleSeed));
-      }
-      return new ReplayRun.Log(name, file, routingLog.experts(),
-          limit == null ? rows : rows.subList(0, Math.min(limit, rows.size())), distinct.skipped());
-    } catch (RoutingLogFormatException e) {
-      throw new UserError(e.getMessage());
-    }
   }
 }

@@ -1,24 +1,25 @@
 package dev.gatestream.cli;
 
 import dev.gatestream.app.Deployment;
+import dev.gatestream.app.Foreground;
+import dev.gatestream.app.Provisioning;
 import dev.gatestream.app.UserError;
-
-import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.gateway.Gateway;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code gatestream run router|fusion|expert NAME}: one stage alone, in the foreground. */
 @Command(name = "run", description = {"Run one stage of the data plane in the foreground until Ctrl-C:",
@@ -38,12 +39,19 @@ final class RunCommand implements Callable<Integer> {
   String expertName;
 
   @Override
-  public Integer call() throws InterruptedException, java.io.IOException {
+  public Integer call() throws InterruptedException, IOException {
     Deployment deployment = options.deployment();
+    PrintWriter out = spec.commandLine().getOut();
     if (stage.equals("gateway")) {
-      return runGateway(deployment, spec.commandLine().getOut());
+      Gateway gateway = Gateway.start(deployment.config(), deployment.bootstrapServers(), deployment.registryUrl());
+      out.println("gateway " + gateway.instanceId() + " listening on " + gateway.uri() + " (replies on "
+          + gateway.replyTopic() + "); Ctrl-C stops");
+      out.flush();
+      Foreground.run(gateway);
+      return 0;
     }
-    List<ExpertSpec> experts = ExpertCatalog.load(deployment.config(), GlobalOptions.home());
+    Provisioning provisioning = new Provisioning(deployment, GlobalOptions.home());
+    List<ExpertSpec> experts = provisioning.experts();
     Set<Stage> stages;
     switch (stage) {
       case "router" -> stages = EnumSet.of(Stage.ROUTER);
@@ -52,49 +60,22 @@ final class RunCommand implements Callable<Integer> {
         if (expertName == null) {
           throw new UserError("run expert needs the expert's name, one of " + names(experts));
         }
-        experts = experts.stream().filter(e -> e.name().equals(expertName)).toList();
+        List<ExpertSpec> configured = experts;
+        experts = configured.stream().filter(e -> e.name().equals(expertName)).toList();
         if (experts.isEmpty()) {
-          throw new UserError("no expert '" + expertName + "' is configured; configured: "
-              + names(ExpertCatalog.load(deployment.config(), GlobalOptions.home())));
+          throw new UserError("no expert '" + expertName + "' is configured; configured: " + names(configured));
         }
         stages = EnumSet.of(Stage.EXPERTS);
       }
       default -> throw new UserError("unknown stage '" + stage + "': use router, fusion, expert NAME or gateway");
     }
-    return runUntilInterrupted(deployment, experts, stages, spec.commandLine().getOut());
-  }
-
-  /** Starts the stages and reports progress until the JVM is asked to stop. */
-  static int runUntilInterrupted(Deployment deployment, List<ExpertSpec> experts, Set<Stage> stages,
-      PrintWriter out) throws InterruptedException {
-    Pipeline pipeline = Pipeline.start(deployment.config(), deployment.bootstrapServers(),
-        deployment.registryUrl(), experts, stages, GlobalOptions.home());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      pipeline.close();
-      stopped.countDown();
-    }, "gatestream-shutdown"));
+    Pipeline pipeline = provisioning.startStages(experts, stages);
     out.println("running " + stages + " against " + deployment.bootstrapServers() + "; Ctrl-C stops");
     out.flush();
-    while (!stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+    Foreground.run(pipeline, Duration.ofSeconds(5), () -> {
       out.println(pipeline.status());
       out.flush();
-    }
-    return 0;
-  }
-
-  private static int runGateway(Deployment deployment, PrintWriter out)
-      throws InterruptedException, java.io.IOException {
-    Gateway gateway = Gateway.start(deployment.config(), deployment.bootstrapServers(), deployment.registryUrl());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      gateway.close();
-      stopped.countDown();
-    }, "gatestream-gateway-shutdown"));
-    out.println("gateway " + gateway.instanceId() + " listening on " + gateway.uri() + " (replies on "
-        + gateway.replyTopic() + "); Ctrl-C stops");
-    out.flush();
-    stopped.await();
+    });
     return 0;
   }
 

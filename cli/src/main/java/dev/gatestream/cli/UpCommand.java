@@ -1,18 +1,21 @@
 package dev.gatestream.cli;
 
 import dev.gatestream.app.Deployment;
-
-import dev.gatestream.app.pipeline.ExpertCatalog;
+import dev.gatestream.app.Foreground;
+import dev.gatestream.app.Provisioning;
+import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.stack.StackException;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code gatestream up}: the whole data plane, on the local stack unless bootstrap points elsewhere. */
 @Command(name = "up", description = {"Start the local stack (unless bootstrap points elsewhere), apply the"
@@ -25,14 +28,23 @@ final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws StackException, InterruptedException {
     Deployment deployment = options.deployment();
-    List<ExpertSpec> experts = ExpertCatalog.load(deployment.config(), GlobalOptions.home());
-    StackCommand.Up.start(deployment, spec.commandLine().getOut());
-    int applied = TopicsCommand.Apply.apply(deployment, experts.stream().map(ExpertSpec::name).toList(),
-        spec.commandLine().getOut(), spec.commandLine().getErr());
+    PrintWriter out = spec.commandLine().getOut();
+    Provisioning provisioning = new Provisioning(deployment, GlobalOptions.home());
+    List<ExpertSpec> experts = provisioning.experts();
+    ProvisioningText.stackStarted(provisioning.startStack(), out);
+    int applied = ProvisioningText.topicsApplied(
+        provisioning.applyTopics(experts.stream().map(ExpertSpec::name).toList()), out, spec.commandLine().getErr());
     if (applied != 0) {
       return applied;
     }
-    return RunCommand.runUntilInterrupted(deployment, experts, EnumSet.allOf(Stage.class),
-        spec.commandLine().getOut());
+    EnumSet<Stage> stages = EnumSet.allOf(Stage.class);
+    Pipeline pipeline = provisioning.startStages(experts, stages);
+    out.println("running " + stages + " against " + deployment.bootstrapServers() + "; Ctrl-C stops");
+    out.flush();
+    Foreground.run(pipeline, Duration.ofSeconds(5), () -> {
+      out.println(pipeline.status());
+      out.flush();
+    });
+    return 0;
   }
 }

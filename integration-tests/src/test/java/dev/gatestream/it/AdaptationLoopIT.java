@@ -1,14 +1,14 @@
 package dev.gatestream.it;
 
-import dev.gatestream.clients.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.Pipeline;
+import dev.gatestream.app.replay.LogBaselines;
 import dev.gatestream.app.replay.ReplayDriver;
 import dev.gatestream.app.replay.ReplayOptions;
-import dev.gatestream.app.replay.LogBaselines;
 import dev.gatestream.app.replay.ReplayReport;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.RoutingWeights;
@@ -72,7 +72,8 @@ class AdaptationLoopIT {
         Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000"),
         Map.entry(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000")));
     Topics topics = Topics.from(config);
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+    KafkaClients clients = new KafkaClients(config, stack.bootstrapServers());
+    try (Admin admin = clients.admin(clients.ids().job("loop-it", "admin"))) {
       new TopicApplier(admin, Duration.ofSeconds(30)).apply(topics.all(experts));
     }
 

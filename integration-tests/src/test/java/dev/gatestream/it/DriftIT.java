@@ -2,16 +2,16 @@ package dev.gatestream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatestream.app.Deployment;
 import dev.gatestream.app.replay.ReplayOptions;
 import dev.gatestream.app.replay.ReplayReport;
 import dev.gatestream.app.replay.ReplayRun;
-import dev.gatestream.config.ConfigLoader;
+import dev.gatestream.app.replay.ReplaySettings;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.WideRoutingLog;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,17 +67,17 @@ class DriftIT {
     ReplayRun.Log before = log(dir.resolve("before.csv"), "before drift", BEFORE, BEFORE_ROWS, random);
     ReplayRun.Log after = log(dir.resolve("after.csv"), "after drift", AFTER, AFTER_ROWS, random);
     // The default gate, learner and exploration; only the publication cadence is shortened, as the demo does.
-    GatestreamConfig config = new ConfigLoader(Map.of()).load(null, Map.of(
+    Deployment deployment = StackDeployment.of(stack, Map.of(
         GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES, "20",
-        GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "200"));
+        GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "200"), dir);
     // Few requests in flight, so that decisions see weights learned from the outcomes just before them.
     ReplayOptions options = ReplayOptions.unpaced(5, Duration.ofSeconds(30), Duration.ZERO, 0, 1);
 
     List<ReplayReport.Segment> segments;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+    try (Admin admin = deployment.connectedAdmin()) {
       // Each run has topics (and so application ids and groups) of its own, deleted afterwards.
-      segments = new ReplayRun(config, stack.bootstrapServers(), stack.registryUrl(), admin, Duration.ofSeconds(30),
-          options, BUCKET, dir, new PrintWriter(System.out, true)).run("", List.of(before, after), Map.of());
+      segments = new ReplayRun(deployment, admin, new ReplaySettings(options, BUCKET, Map.of(), null, false, dir),
+          dir, new PrintedProgress()).run(List.of(before, after)).segments();
     }
 
     List<ReplayReport.Bucket> learned = segments.get(0).buckets();

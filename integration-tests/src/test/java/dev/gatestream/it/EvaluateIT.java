@@ -1,17 +1,20 @@
 package dev.gatestream.it;
 
-import dev.gatestream.clients.KafkaClients;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatestream.cli.GatestreamCli;
+import dev.gatestream.app.evaluate.CandidateSpec;
+import dev.gatestream.app.evaluate.EvaluateJob;
+import dev.gatestream.app.evaluate.EvaluateListener;
+import dev.gatestream.app.evaluate.EvaluateReport;
+import dev.gatestream.app.evaluate.EvaluateSettings;
 import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.replay.ReplayDriver;
 import dev.gatestream.app.replay.ReplayOptions;
 import dev.gatestream.app.replay.ReplayReport;
-import dev.gatestream.config.ConfigLoader;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.experts.replay.WideRoutingLog;
@@ -19,45 +22,40 @@ import dev.gatestream.it.harness.Await;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
 import dev.gatestream.it.harness.TestNames;
+import dev.gatestream.policy.evaluation.Estimate;
+import dev.gatestream.policy.evaluation.Evaluation;
+import dev.gatestream.policy.evaluation.UnsupportedCandidateException;
 import dev.gatestream.serdes.RegistrySerdes;
+import dev.gatestream.streams.router.ActivePolicy;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.Topics;
-import dev.gatestream.streams.router.ActivePolicy;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Off-policy estimates against what the candidate actually scores when it routes the same traffic. Logged
  * traffic of seven real 7-8B models (model7 train split) goes through a live pipeline whose router explores
- * (temperature sampling of 2 experts, learning online, after a warm-up on other rows);
- * {@code gatestream evaluate} then estimates, from
- * those decisions and their feedback alone, the quality of candidates that never routed a request: always
- * the best expert, always the worst, and the greedy top-1 gate of the weights learned in the warm-up.
- * Their actual quality:
- * the replayed logs' column means for always-X (replay experts answer with the logged score), and a second
- * live replay of the same rows with the top-1 gate as the router's policy.
+ * (temperature sampling of 2 experts, learning online, after a warm-up on other rows); the evaluate job
+ * then estimates, from those decisions and their feedback alone, the quality of candidates that never
+ * routed a request: always the best expert, always the worst, and the greedy top-1 gate of the weights
+ * learned in the warm-up. Their actual quality: the replayed logs' column means for always-X (replay
+ * experts answer with the logged score), and a second live replay of the same rows with the top-1 gate as
+ * the router's policy.
  */
 @ExtendWith(GatestreamStackExtension.class)
 class EvaluateIT {
@@ -73,6 +71,7 @@ class EvaluateIT {
    */
   private static final double HALF_WIDTHS = 1.5;
   private static final double MAX_WIDTH = 0.15;
+  private static final Path HOME = Path.of(System.getProperty("gatestream.home", "..")).toAbsolutePath().normalize();
 
   private final StackEndpoints stack;
 
@@ -101,7 +100,7 @@ class EvaluateIT {
         GatestreamConfig.ROUTER_EXPLORATION, "temperature",
         GatestreamConfig.ROUTER_EXPLORATION_TEMPERATURE, "1.0"));
     Topics loggingTopics = Topics.from(logging);
-    applyTopics(loggingTopics, experts);
+    applyTopics(logging, loggingTopics, experts);
     RoutingWeights learned;
     Instant evaluatedFrom;
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true)) {
@@ -123,17 +122,19 @@ class EvaluateIT {
     // (b) Estimates from the logs alone: the decisions since the warm-up, and their feedback.
     String decisions = "kafka:" + loggingTopics.decisions().name() + "@" + evaluatedFrom + "..";
     Path export = dir.resolve("decisions.jsonl");
-    JsonNode top1 = evaluate(dir, loggingPrefix, decisions, "softmax-top-k:k=1,exploration=none",
-        "--weights", weightsFile.toString(), "--export", export.toString());
-    JsonNode alwaysBest = evaluate(dir, loggingPrefix, decisions, "always:" + best);
-    JsonNode alwaysWorst = evaluate(dir, loggingPrefix, export.toString(), "always:" + worst);
-    assertThat(top1.at("/source/decisionRecords").asInt()).isEqualTo(REQUESTS);
-    assertThat(top1.at("/evaluation/used").asInt()).isEqualTo(REQUESTS);
-    assertThat(top1.at("/candidate").asText()).contains("weights v" + learned.getVersion());
+    CandidateSpec top1Gate = CandidateSpec.parse("softmax-top-k:k=1,exploration=none");
+    EvaluateReport top1 = evaluate(loggingPrefix, EvaluateSettings.of(decisions, top1Gate)
+        .withWeights(weightsFile.toString()).withExport(export));
+    EvaluateReport alwaysBest = evaluate(loggingPrefix, EvaluateSettings.of(decisions, new CandidateSpec.Always(best)));
+    EvaluateReport alwaysWorst = evaluate(loggingPrefix,
+        EvaluateSettings.of(export.toString(), new CandidateSpec.Always(worst)));
+    assertThat(top1.source().decisionRecords()).isEqualTo(REQUESTS);
+    assertThat(top1.evaluation().used()).isEqualTo(REQUESTS);
+    assertThat(top1.candidate()).contains("weights v" + learned.getVersion());
     // The export repeats the evaluation offline, to the last digit.
-    JsonNode top1Offline = evaluate(dir, loggingPrefix, export.toString(), "softmax-top-k:k=1,exploration=none",
-        "--weights", weightsFile.toString());
-    assertThat(top1Offline.at("/evaluation/doublyRobust")).isEqualTo(top1.at("/evaluation/doublyRobust"));
+    EvaluateReport top1Offline = evaluate(loggingPrefix, EvaluateSettings.of(export.toString(), top1Gate)
+        .withWeights(weightsFile.toString()));
+    assertThat(top1Offline.evaluation().doublyRobust()).isEqualTo(top1.evaluation().doublyRobust());
 
     // (c) The top-1 gate's actual quality: the same rows routed by it, with the learned weights fixed.
     String candidatePrefix = TestNames.unique("eval-cand") + "-";
@@ -141,10 +142,10 @@ class EvaluateIT {
         GatestreamConfig.ROUTER_GATE_K, "1",
         GatestreamConfig.ROUTER_EXPLORATION, "none"));
     Topics candidateTopics = Topics.from(candidate);
-    applyTopics(candidateTopics, experts);
+    applyTopics(candidate, candidateTopics, experts);
     double top1Actual;
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true)) {
-      publish(candidateTopics, serdes, learned);
+      publish(candidate, candidateTopics, serdes, learned);
       try (Pipeline pipeline = Pipeline.start(candidate, stack.bootstrapServers(), stack.registryUrl(),
               ExpertCatalog.load(candidate, dir), EnumSet.of(Pipeline.Stage.ROUTER, Pipeline.Stage.FUSION,
                   Pipeline.Stage.EXPERTS), dir.resolve("candidate"));
@@ -159,37 +160,35 @@ class EvaluateIT {
     check("top-1 gate", top1, top1Actual);
     check("always " + best, alwaysBest, columnMeans.get(best));
     check("always " + worst, alwaysWorst, columnMeans.get(worst));
-    assertThat(alwaysBest.at("/evaluation/doublyRobust/value").asDouble())
-        .isGreaterThan(alwaysWorst.at("/evaluation/doublyRobust/upper").asDouble());
+    assertThat(alwaysBest.evaluation().doublyRobust().value())
+        .isGreaterThan(alwaysWorst.evaluation().doublyRobust().upper());
 
     // A deterministic router's logs cannot support a candidate that spreads over the other experts.
-    StringWriter err = new StringWriter();
-    int exit = cli(new StringWriter(), err, "evaluate", "--decisions", "kafka:" + candidateTopics.decisions().name(),
-        "--policy", "uniform", "--set", "topic.prefix=" + candidatePrefix);
-    assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).startsWith("gatestream: candidate selects expert ")
-        .contains("where the logging policy's propensity was 0").endsWith("the logs cannot support this candidate"
-            + System.lineSeparator());
-    assertThat(err.toString().lines()).hasSize(1);
+    assertThatThrownBy(() -> evaluate(candidatePrefix, EvaluateSettings.of(
+        "kafka:" + candidateTopics.decisions().name(), new CandidateSpec.Uniform())))
+        .isInstanceOf(UnsupportedCandidateException.class)
+        .hasMessageStartingWith("candidate selects expert ")
+        .hasMessageContaining("where the logging policy's propensity was 0")
+        .hasMessageEndingWith("the logs cannot support this candidate")
+        .message().doesNotContain("\n");
   }
 
-  private static void check(String name, JsonNode report, double actual) {
-    JsonNode evaluation = report.get("evaluation");
+  private static void check(String name, EvaluateReport report, double actual) {
+    Evaluation evaluation = report.evaluation();
     System.out.printf("%-55s actual %.4f; ESS %.0f, max weight %.2f%n", name, actual,
-        evaluation.get("effectiveSampleSize").asDouble(), evaluation.get("maxWeight").asDouble());
+        evaluation.effectiveSampleSize(), evaluation.maxWeight());
+    Map<String, Estimate> estimates = Map.of("ips", evaluation.ips(), "selfNormalizedIps",
+        evaluation.selfNormalizedIps(), "doublyRobust", evaluation.doublyRobust());
     for (String estimator : List.of("ips", "selfNormalizedIps", "doublyRobust")) {
-      JsonNode estimate = evaluation.get(estimator);
-      double value = estimate.get("value").asDouble();
-      double lower = estimate.get("lower").asDouble();
-      double upper = estimate.get("upper").asDouble();
-      System.out.printf("  %-18s %.4f [%.4f, %.4f] width %.4f, off by %+.4f%n", estimator, value, lower, upper,
-          upper - lower, value - actual);
+      Estimate estimate = estimates.get(estimator);
+      System.out.printf("  %-18s %.4f [%.4f, %.4f] width %.4f, off by %+.4f%n", estimator, estimate.value(),
+          estimate.lower(), estimate.upper(), estimate.width(), estimate.value() - actual);
       if (estimator.equals("ips")) {
         continue; // reported; IPS is the noisiest and not what the README recommends reading
       }
-      assertThat(upper - lower).as("%s %s interval width", name, estimator).isLessThan(MAX_WIDTH);
-      assertThat(Math.abs(value - actual)).as("%s %s off the actual %.4f", name, estimator, actual)
-          .isLessThanOrEqualTo(HALF_WIDTHS * (upper - lower) / 2);
+      assertThat(estimate.width()).as("%s %s interval width", name, estimator).isLessThan(MAX_WIDTH);
+      assertThat(Math.abs(estimate.value() - actual)).as("%s %s off the actual %.4f", name, estimator, actual)
+          .isLessThanOrEqualTo(HALF_WIDTHS * estimate.width() / 2);
     }
   }
 
@@ -204,36 +203,20 @@ class EvaluateIT {
     values.put(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES, "100");
     values.put(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000");
     values.put(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000");
-    return new ConfigLoader(Map.of()).load(null, values);
+    return StackDeployment.config(stack, values);
   }
 
-  private void applyTopics(Topics topics, List<String> experts) {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+  private void applyTopics(GatestreamConfig config, Topics topics, List<String> experts) {
+    KafkaClients clients = new KafkaClients(config, stack.bootstrapServers());
+    try (Admin admin = clients.admin(clients.ids().job("evaluate-it", "admin"))) {
       new TopicApplier(admin, Duration.ofSeconds(30)).apply(topics.all(experts));
     }
   }
 
-  private JsonNode evaluate(Path dir, String prefix, String decisions, String policy, String... more)
-      throws Exception {
-    Path json = Files.createTempFile(dir, "evaluation", ".json");
-    List<String> args = new ArrayList<>(List.of("evaluate", "--decisions", decisions, "--policy", policy,
-        "--set", "topic.prefix=" + prefix, "--json", json.toString()));
-    args.addAll(List.of(more));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = cli(out, err, args.toArray(String[]::new));
-    System.out.print(out);
-    assertThat(exit).as("gatestream %s: %s", String.join(" ", args), err).isZero();
-    return new ObjectMapper().readTree(json.toFile());
-  }
-
-  private int cli(StringWriter out, StringWriter err, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--bootstrap", stack.bootstrapServers(), "--registry-url", stack.registryUrl()));
-    CommandLine cli = GatestreamCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(all.toArray(String[]::new));
+  /** The evaluate job on the topics of this prefix, as a deployment of the test stack would run it. */
+  private EvaluateReport evaluate(String prefix, EvaluateSettings settings) throws Exception {
+    GatestreamConfig config = StackDeployment.config(stack, Map.of(GatestreamConfig.TOPIC_PREFIX, prefix));
+    return new EvaluateJob(config, HOME, EvaluateListener.NONE).run(settings);
   }
 
   private ReplayDriver replayDriver(GatestreamConfig config, Topics topics, RegistrySerdes serdes) {
@@ -242,11 +225,10 @@ class EvaluateIT {
         TestNames.unique("eval-replay"), "default");
   }
 
-  private void publish(Topics topics, RegistrySerdes serdes, RoutingWeights weights) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    try (KafkaProducer<String, RoutingWeights> producer = new KafkaProducer<>(props, new StringSerializer(),
-        serdes.valueSerde(topics.routingWeights()).serializer())) {
+  private void publish(GatestreamConfig config, Topics topics, RegistrySerdes serdes, RoutingWeights weights) {
+    KafkaClients clients = new KafkaClients(config, stack.bootstrapServers());
+    try (KafkaProducer<String, RoutingWeights> producer = clients.producer(clients.ids().job("evaluate-it",
+        "weights"), Map.of(), new StringSerializer(), serdes.valueSerde(topics.routingWeights()).serializer())) {
       producer.send(new ProducerRecord<>(topics.routingWeights().name(), weights.getPolicy(), weights));
     }
   }

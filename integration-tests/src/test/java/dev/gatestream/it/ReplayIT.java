@@ -3,36 +3,43 @@ package dev.gatestream.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatestream.cli.GatestreamCli;
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.replay.Demo;
+import dev.gatestream.app.replay.ReplayListener;
+import dev.gatestream.app.replay.ReplayOptions;
+import dev.gatestream.app.replay.ReplayReport;
+import dev.gatestream.app.replay.ReplayRun;
+import dev.gatestream.app.replay.ReplaySettings;
+import dev.gatestream.app.replay.ReplaySources;
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.experts.replay.DistinctRows.OnRepeat;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
- * The replay job through the CLI, on the real broker and registry: the demo end to end on its bundled
- * slice, a sweep tracing the cost-quality frontier, and bad input refused in one line.
+ * The replay job on the real broker and registry: the demo end to end on its bundled slice, a sweep
+ * tracing the cost-quality frontier, recorded requests replayed from their topic, and logs sharing ids.
+ * Every run's work directory goes into the test's scratch directory, which must be empty afterwards.
  */
 @ExtendWith(GatestreamStackExtension.class)
 class ReplayIT {
 
-  private static final String MIXTRAL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
-  private static final String GPT4 = "gpt-4-1106-preview";
-  private static final Path DEMO = Path.of(System.getProperty("gatestream.home", "..")).resolve("examples/demo");
+  private static final String MIXTRAL = Demo.MIXTRAL;
+  private static final String GPT4 = Demo.GPT4;
+  private static final Path HOME = Path.of(System.getProperty("gatestream.home", "..")).toAbsolutePath().normalize();
+  private static final Path DEMO = HOME.resolve("examples/demo");
 
   private final StackEndpoints stack;
 
@@ -40,95 +47,109 @@ class ReplayIT {
     this.stack = stack;
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private Run gatestream(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = GatestreamCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--bootstrap", stack.bootstrapServers(), "--registry-url", stack.registryUrl()));
-    int exit = cli.execute(all.toArray(String[]::new));
-    System.out.print(out);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  @Test
-  @Timeout(value = 4, unit = TimeUnit.MINUTES)
-  void demoReplaysTheBundledSliceWithOnlineLearning(@TempDir Path dir) throws Exception {
-    Run run = gatestream("demo", "--out", dir.toString());
-
-    assertThat(run.exit()).as(run.err()).isZero();
-    JsonNode report = new ObjectMapper().readTree(dir.resolve("replay.json").toFile());
-    JsonNode train = report.at("/segments/0");
-    JsonNode test = report.at("/segments/1");
-    assertThat(train.get("requests").asInt()).isEqualTo(525);
-    assertThat(test.get("requests").asInt()).isEqualTo(175);
-    assertThat(test.at("/completeness/COMPLETE").asLong()).isEqualTo(175);
-    // Learned weights were in use on the held-out rows.
-    test.get("buckets").forEach(bucket -> assertThat(bucket.get("policyVersion").asLong()).isPositive());
-    // One expert per request at the configured prices: the cost is the share-weighted price.
-    for (JsonNode segment : List.of(train, test)) {
-      double expected = 0.0006 * segment.at("/share/" + escape(MIXTRAL)).asDouble()
-          + 0.03 * segment.at("/share/" + escape(GPT4)).asDouble();
-      assertThat(segment.get("cost").asDouble()).isCloseTo(expected, within(1e-9));
-      assertThat(segment.at("/baselines/singleExperts/" + escape(GPT4) + "/cost").asDouble())
-          .isCloseTo(0.03, within(1e-12));
-      assertThat(segment.get("quality").asDouble()).isBetween(
-          segment.at("/baselines/uniformRandom/quality").asDouble() - 0.1,
-          segment.at("/baselines/oracle/quality").asDouble());
+  private ReplayReport replay(Deployment deployment, ReplaySettings settings, List<? extends ReplayRun.Source> sources,
+      ReplayListener listener) {
+    try (Admin admin = deployment.connectedAdmin()) {
+      return new ReplayRun(deployment, admin, settings, HOME, listener).run(sources);
     }
-    assertThat(run.out()).contains("== test (held out): 175 requests", "gatestream (routed, learning online)");
-    assertThat(Files.size(dir.resolve("replay.png"))).isPositive();
   }
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
-  void aSweepOfTheCostWeightTracesTheFrontier(@TempDir Path dir) throws Exception {
-    Run run = gatestream("replay", DEMO.resolve("routellm-train.csv").toString(), "--shuffle", "3", "--limit", "200",
-        "--policy", "success-predictor", "--price", MIXTRAL + "=0.0006", "--price", GPT4 + "=0.03",
-        "--sweep", "router.gate.lambda=0,20", "--json", dir.resolve("sweep.json").toString(),
-        "--chart", dir.resolve("frontier.png").toString());
+  void demoReplaysTheBundledSliceWithOnlineLearning(@TempDir Path scratch) throws Exception {
+    Deployment deployment = StackDeployment.of(stack, Map.of(), HOME);
 
-    assertThat(run.exit()).as(run.err()).isZero();
-    JsonNode sweep = new ObjectMapper().readTree(dir.resolve("sweep.json").toFile()).get("sweep");
-    assertThat(sweep).hasSize(2);
-    double free = sweep.get(0).at("/segments/0/cost").asDouble();
-    double costly = sweep.get(1).at("/segments/0/cost").asDouble();
+    ReplayReport report = new Demo(deployment, HOME, scratch, new PrintedProgress())
+        .run(Demo.logs(HOME, Demo.DEFAULT_SEED), Demo.DEFAULT_SEED);
+
+    ReplayReport.Segment train = report.segments().get(0);
+    ReplayReport.Segment test = report.segments().get(1);
+    assertThat(train.name()).isEqualTo("train");
+    assertThat(test.name()).isEqualTo("test (held out)");
+    assertThat(train.requests()).isEqualTo(525);
+    assertThat(test.requests()).isEqualTo(175);
+    assertThat(test.completeness()).containsEntry("COMPLETE", 175L);
+    // Learned weights were in use on the held-out rows.
+    assertThat(test.buckets()).allSatisfy(bucket -> assertThat(bucket.policyVersion()).isPositive());
+    // One expert per request at the configured prices: the cost is the share-weighted price.
+    for (ReplayReport.Segment segment : List.of(train, test)) {
+      double expected = 0.0006 * segment.share().getOrDefault(MIXTRAL, 0.0)
+          + 0.03 * segment.share().getOrDefault(GPT4, 0.0);
+      assertThat(segment.cost()).isCloseTo(expected, within(1e-9));
+      assertThat(segment.baselines().singleExperts().get(GPT4).cost()).isCloseTo(0.03, within(1e-12));
+      assertThat(segment.quality()).isBetween(segment.baselines().uniformRandom().quality() - 0.1,
+          segment.baselines().oracle().quality());
+    }
+    assertThat(scratch).isEmptyDirectory();
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void aSweepOfTheCostWeightTracesTheFrontier(@TempDir Path scratch) throws Exception {
+    Deployment deployment = StackDeployment.of(stack, Map.of(), HOME);
+    ReplayRun.Log log = ReplaySources.log(DEMO.resolve("routellm-train.csv"), "routellm-train.csv", 3L, 200,
+        OnRepeat.SKIP);
+    ReplaySettings settings = new ReplaySettings(ReplayOptions.defaults(3), ReplaySettings.DEFAULT_BUCKET, Map.of(
+        GatestreamConfig.ROUTER_GATE, "success-predictor",
+        GatestreamConfig.EXPERTS_PRICES, MIXTRAL + "=0.0006," + GPT4 + "=0.03"),
+        ReplaySettings.Sweep.parse("router.gate.lambda=0,20"), false, scratch);
+    List<ReplayListener.RunStarted> runs = new ArrayList<>();
+
+    ReplayReport report = replay(deployment, settings, List.of(log), new ReplayListener() {
+      @Override
+      public void runStarted(RunStarted run) {
+        runs.add(run);
+      }
+    });
+
+    assertThat(runs).containsExactly(new ReplayListener.RunStarted("router.gate.lambda", "0"),
+        new ReplayListener.RunStarted("router.gate.lambda", "20"));
+    assertThat(report.sweep()).hasSize(2);
+    assertThat(report.sweep()).extracting(ReplayReport.SweepPoint::value).containsExactly("0", "20");
+    assertThat(report.segments()).isEqualTo(report.sweep().get(1).segments());
+    double free = report.sweep().get(0).segments().get(0).cost();
+    double costly = report.sweep().get(1).segments().get(0).cost();
     // Weighing price at 20 quality units per dollar, GPT-4 must be predicted 0.59 more likely right.
     assertThat(costly).isLessThan(free);
-    assertThat(run.out()).contains("cost-quality frontier", "routed, router.gate.lambda=20",
-        "always " + GPT4);
-    assertThat(Files.size(dir.resolve("frontier.png"))).isPositive();
+    assertThat(scratch).isEmptyDirectory();
   }
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
-  void recordedRequestsReplayFromTheirTopicAtTheirOriginalTiming(@TempDir Path dir) throws Exception {
+  void recordedRequestsReplayFromTheirTopicAtTheirOriginalTiming(@TempDir Path scratch) throws Exception {
     Path log = DEMO.resolve("routellm-test.csv");
-    Run recording = gatestream("replay", log.toString(), "--limit", "120", "--keep-topics",
-        "--json", dir.resolve("recorded.json").toString());
-    assertThat(recording.exit()).as(recording.err()).isZero();
-    Matcher kept = Pattern.compile("kept the topics (\\S+)\\*").matcher(recording.out());
-    assertThat(kept.find()).as(recording.out()).isTrue();
-    String prefix = kept.group(1);
-    double recordedQuality = new ObjectMapper().readTree(dir.resolve("recorded.json").toFile())
-        .at("/segments/0/quality").asDouble();
+    Deployment recordingDeployment = StackDeployment.of(stack, Map.of(), HOME);
+    List<String> kept = new ArrayList<>();
+    ReplayReport recording = replay(recordingDeployment, new ReplaySettings(ReplayOptions.defaults(1),
+        ReplaySettings.DEFAULT_BUCKET, Map.of(), null, true, scratch),
+        List.of(ReplaySources.log(log, "routellm-test.csv", null, 120, OnRepeat.SKIP)), new ReplayListener() {
+          @Override
+          public void topicsKept(TopicsKept topics) {
+            kept.add(topics.topicPrefix());
+          }
+        });
+    assertThat(kept).hasSize(1);
+    String prefix = kept.get(0);
+    double recordedQuality = recording.segments().get(0).quality();
 
-    Run replay = gatestream("replay", "kafka:" + prefix + "requests", "--original-timing", "--speedup", "4",
-        "--feedback", "kafka:" + prefix + "feedback", "--set", "experts=" + MIXTRAL + "," + GPT4,
-        "--set", "experts.replay.log=" + log, "--json", dir.resolve("replayed.json").toString());
+    Deployment deployment = StackDeployment.of(stack, Map.of(GatestreamConfig.EXPERTS, MIXTRAL + "," + GPT4,
+        GatestreamConfig.EXPERTS_REPLAY_LOG, log.toString()), HOME);
+    ReplayRun.Recorded recorded = ReplaySources.recorded(deployment, "kafka:" + prefix + "requests",
+        "kafka:" + prefix + "feedback");
+    assertThat(recorded.requests()).hasSize(120);
+    assertThat(recorded.withFeedback()).isEqualTo(120);
+    ReplayOptions originalTiming = new ReplayOptions(0, true, 4, ReplayOptions.DEFAULT_WINDOW, ReplayOptions.DEADLINE,
+        Duration.ZERO, 0, 1, ReplayOptions.DEFAULT_MAX_LEARNING_LAG);
+    ReplayReport replayed = replay(deployment, new ReplaySettings(originalTiming, ReplaySettings.DEFAULT_BUCKET,
+        Map.of(), null, false, scratch), List.of(recorded), new PrintedProgress());
 
-    assertThat(replay.exit()).as(replay.err()).isZero();
-    assertThat(replay.out()).contains("kafka:" + prefix + "requests: 120 requests recorded, 120 with feedback");
-    JsonNode segment = new ObjectMapper().readTree(dir.resolve("replayed.json").toFile()).at("/segments/0");
-    assertThat(segment.get("requests").asInt()).isEqualTo(120);
-    assertThat(segment.get("rated").asInt()).isEqualTo(120);
+    ReplayReport.Segment segment = replayed.segments().get(0);
+    assertThat(segment.name()).isEqualTo(recorded.name());
+    assertThat(segment.requests()).isEqualTo(120);
+    assertThat(segment.rated()).isEqualTo(120);
     // The recorded deployment's quality is the mean reward of its feedback: the first run's quality.
-    assertThat(segment.at("/baselines/recorded/quality").asDouble()).isCloseTo(recordedQuality, within(1e-9));
-    assertThat(replay.out()).contains("the recorded deployment (its feedback)");
+    assertThat(segment.baselines().recorded().quality()).isCloseTo(recordedQuality, within(1e-9));
+    assertThat(scratch).isEmptyDirectory();
   }
 
   @Test
@@ -145,53 +166,26 @@ class ReplayIT {
     train.append("q0,question number 0,t0,0,0\n");
     Path trainLog = Files.writeString(dir.resolve("train.csv"), train);
     Path testLog = Files.writeString(dir.resolve("test.csv"), test);
+    Path scratch = Files.createDirectory(dir.resolve("scratch"));
+    Deployment deployment = StackDeployment.of(stack, Map.of(), HOME);
+    ReplaySettings settings = new ReplaySettings(ReplayOptions.defaults(1), 20, Map.of(
+        GatestreamConfig.EXPERTS_PRICES, "a=0.001,b=0.003", GatestreamConfig.ROUTER_SPEND_TARGET, "0.002"),
+        null, false, scratch);
 
-    Run run = gatestream("replay", trainLog.toString(), testLog.toString(), "--price", "a=0.001", "--price", "b=0.003",
-        "--spend-target", "0.002", "--bucket", "20", "--json", dir.resolve("replay.json").toString());
-    Run strict = gatestream("replay", trainLog.toString(), "--duplicates", "fail");
+    ReplayReport report = replay(deployment, settings, List.of(
+        ReplaySources.log(trainLog, "train.csv", null, null, OnRepeat.SKIP),
+        ReplaySources.log(testLog, "test.csv", null, null, OnRepeat.SKIP)), new PrintedProgress());
 
-    assertThat(run.exit()).as(run.err()).isZero();
-    JsonNode segments = new ObjectMapper().readTree(dir.resolve("replay.json").toFile()).get("segments");
-    assertThat(segments.get(0).get("requests").asInt()).isEqualTo(40);
-    assertThat(segments.get(0).get("duplicatesSkipped").asInt()).isEqualTo(1);
-    assertThat(segments.get(0).get("quality").asDouble()).isEqualTo(1.0);
-    assertThat(segments.get(1).get("quality").asDouble()).isEqualTo(0.0);
-    assertThat(segments.get(0).at("/baselines/offline/inSample").asBoolean()).isTrue();
-    assertThat(segments.get(1).at("/baselines/offline/fittedOn").asText()).isEqualTo("train.csv");
-    assertThat(segments.get(1).at("/baselines/offline/knn/quality").asDouble()).isEqualTo(0.0);
-    assertThat(segments.get(1).at("/spend/target").asDouble()).isEqualTo(0.002);
-    assertThat(segments.get(1).has("dominatedBy")).isTrue();
-    assertThat(run.out()).contains("1 duplicate ids skipped", "per-task lookup (in-sample)",
-        "kNN (full information)", "spend ", "against target 0.002000");
-    assertThat(strict.exit()).isEqualTo(2);
-    assertThat(strict.err()).isEqualTo("gatestream: " + trainLog + " line 42: id 'q0' again (first on line 2)"
-        + System.lineSeparator());
-  }
-
-  @Test
-  @Timeout(value = 1, unit = TimeUnit.MINUTES)
-  void aMalformedLogOrSweepIsOneLineAndExitCode2(@TempDir Path dir) throws Exception {
-    Path log = dir.resolve("broken.csv");
-    Files.writeString(log, "id,prompt,task,a,b\nq1,hello,t,1,0\nq2,world,t,1,high\n");
-
-    Run malformed = gatestream("replay", log.toString());
-    Run badSweep = gatestream("replay", DEMO.resolve("routellm-test.csv").toString(), "--sweep", "router.gate.lamda=1");
-    Run timedLog = gatestream("replay", DEMO.resolve("routellm-test.csv").toString(), "--original-timing");
-    Run notAGate = gatestream("replay", DEMO.resolve("routellm-test.csv").toString(), "--policy", "always:x");
-
-    assertThat(malformed.exit()).isEqualTo(2);
-    assertThat(malformed.err()).startsWith("gatestream: ").contains("line 3").hasLineCount(1);
-    assertThat(badSweep.exit()).isEqualTo(2);
-    assertThat(badSweep.err()).isEqualTo("gatestream: --sweep: unknown setting 'router.gate.lamda'"
-        + System.lineSeparator());
-    assertThat(timedLog.exit()).isEqualTo(2);
-    assertThat(timedLog.err()).contains("--original-timing needs recorded requests").hasLineCount(1);
-    assertThat(notAGate.exit()).isEqualTo(2);
-    assertThat(notAGate.err()).contains("replay runs a router, so the policy is a gate kind").hasLineCount(1);
-  }
-
-  /** JSON pointer escaping of a map key that holds '/'. */
-  private static String escape(String key) {
-    return key.replace("~", "~0").replace("/", "~1");
+    List<ReplayReport.Segment> segments = report.segments();
+    assertThat(segments.get(0).requests()).isEqualTo(40);
+    assertThat(segments.get(0).duplicatesSkipped()).isEqualTo(1);
+    assertThat(segments.get(0).quality()).isEqualTo(1.0);
+    assertThat(segments.get(1).quality()).isEqualTo(0.0);
+    assertThat(segments.get(0).baselines().offline().inSample()).isTrue();
+    assertThat(segments.get(1).baselines().offline().fittedOn()).isEqualTo("train.csv");
+    assertThat(segments.get(1).baselines().offline().knn().quality()).isEqualTo(0.0);
+    assertThat(segments.get(1).spend().target()).isEqualTo(0.002);
+    assertThat(segments.get(1).dominatedBy()).isNotNull();
+    assertThat(scratch).isEmptyDirectory();
   }
 }

@@ -1,11 +1,9 @@
 package dev.gatestream.it;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.gatestream.app.replay.ReplayItem;
 import dev.gatestream.experts.replay.WideRoutingLog;
+import dev.gatestream.it.harness.SharedData;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,12 +17,11 @@ record SharedRoutingLog(List<String> experts, List<WideRoutingLog.Row> rows) {
       .resolve("../shared/data/routing/model7-train.csv").normalize();
 
   /**
-   * Its rows shuffled with this seed: the log is sorted by task, a live stream mixes them. Skips the
-   * calling test when the shared data is not there.
+   * Its rows shuffled with this seed: the log is sorted by task, a live stream mixes them. When the shared
+   * data is not there, fails the calling test on CI and skips it elsewhere ({@link SharedData}).
    */
   static SharedRoutingLog model7Train(long seed) throws IOException {
-    assumeTrue(Files.isRegularFile(MODEL7_TRAIN), "the shared routing logs are not beside the project: " + MODEL7_TRAIN);
-    try (WideRoutingLog log = WideRoutingLog.open(MODEL7_TRAIN)) {
+    try (WideRoutingLog log = WideRoutingLog.open(SharedData.require(MODEL7_TRAIN))) {
       List<WideRoutingLog.Row> rows = new ArrayList<>(log.rows().toList());
       Collections.shuffle(rows, new Random(seed));
       return new SharedRoutingLog(log.experts(), rows);

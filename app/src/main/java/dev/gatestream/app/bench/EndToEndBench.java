@@ -1,9 +1,10 @@
 package dev.gatestream.app.bench;
 
-import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.app.WorkDirectory;
 import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.SyntheticRoutingLog;
@@ -13,8 +14,6 @@ import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.TopicSpec;
 import dev.gatestream.topics.Topics;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,56 +32,63 @@ import org.apache.kafka.common.KafkaException;
  */
 public final class EndToEndBench {
 
-  /** The bench's knobs. */
-  public record Options(int experts, int warmup, int burst, int ratePerSecond, Duration steady, Path workDir) {}
+  /**
+   * The bench's knobs.
+   *
+   * @param scratch where the bench's work directory (the generated log, state stores) goes; it is deleted
+   *     when the bench ends
+   */
+  public record Options(int experts, int warmup, int burst, int ratePerSecond, Duration steady, Path scratch) {}
 
   private static final int K = 2;
   private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
   private final GatestreamConfig base;
   private final String bootstrapServers;
   private final String registryUrl;
   private final Options options;
-  private final PrintWriter out;
+  private final BenchListener listener;
 
   public EndToEndBench(GatestreamConfig base, String bootstrapServers, String registryUrl, Options options,
-      PrintWriter out) {
+      BenchListener listener) {
     this.base = base;
     this.bootstrapServers = bootstrapServers;
     this.registryUrl = registryUrl;
     this.options = options;
-    this.out = out;
+    this.listener = listener;
   }
 
   public BenchReport run() throws IOException, InterruptedException {
-    Files.createDirectories(options.workDir());
-    List<String> experts = new ArrayList<>();
-    for (int i = 0; i < options.experts(); i++) {
-      experts.add("bench/expert-" + i);
-    }
-    int steadyRequests = (int) (options.ratePerSecond() * options.steady().toSeconds() * 1.1) + 100;
-    int rows = options.warmup() + options.burst() + steadyRequests;
-    Path log = options.workDir().resolve("bench-log.csv");
-    SyntheticRoutingLog.write(log, experts, rows, "b", 11);
+    try (WorkDirectory work = WorkDirectory.create(options.scratch(), "gatestream-bench")) {
+      List<String> experts = new ArrayList<>();
+      for (int i = 0; i < options.experts(); i++) {
+        experts.add("bench/expert-" + i);
+      }
+      int steadyRequests = (int) (options.ratePerSecond() * options.steady().toSeconds() * 1.1) + 100;
+      int rows = options.warmup() + options.burst() + steadyRequests;
+      Path log = work.path().resolve("bench-log.csv");
+      SyntheticRoutingLog.write(log, experts, rows, "b", 11);
 
-    String run = Long.toString(System.currentTimeMillis(), 36);
-    BenchReport.SystemResult passThrough = measure("pass-through", config("bench-" + run + "-pass-", experts, log),
-        experts, true);
-    BenchReport.SystemResult pipeline = measure("pipeline", config("bench-" + run + "-pipe-", experts, log),
-        experts, false);
-    return new BenchReport(base.getInt(GatestreamConfig.TOPIC_PARTITIONS), options.experts(), K, options.burst(),
-        options.ratePerSecond(), (int) options.steady().toSeconds(), List.of(passThrough, pipeline),
-        pipeline.throughputPerSecond() / passThrough.throughputPerSecond());
+      String run = Long.toString(System.currentTimeMillis(), 36);
+      BenchReport.SystemResult passThrough = measure("pass-through",
+          config("bench-" + run + "-pass-", experts, log, work.path()), experts, true, work.path());
+      BenchReport.SystemResult pipeline = measure("pipeline",
+          config("bench-" + run + "-pipe-", experts, log, work.path()), experts, false, work.path());
+      return new BenchReport(base.getInt(GatestreamConfig.TOPIC_PARTITIONS), options.experts(), K, options.burst(),
+          options.ratePerSecond(), (int) options.steady().toSeconds(), List.of(passThrough, pipeline),
+          pipeline.throughputPerSecond() / passThrough.throughputPerSecond());
+    }
   }
 
-  private GatestreamConfig config(String prefix, List<String> experts, Path log) {
+  private GatestreamConfig config(String prefix, List<String> experts, Path log, Path workDir) {
     Map<String, String> values = new HashMap<>();
     base.originals().forEach((key, value) -> values.put(key, String.valueOf(value)));
     values.put(GatestreamConfig.TOPIC_PREFIX, prefix);
     values.put(GatestreamConfig.EXPERTS, String.join(",", experts));
     values.put(GatestreamConfig.EXPERTS_FILE, "");
     values.put(GatestreamConfig.EXPERTS_REPLAY_LOG, log.toString());
-    values.put(GatestreamConfig.STREAMS_STATE_DIR, options.workDir().resolve("state").toString());
+    values.put(GatestreamConfig.STREAMS_STATE_DIR, workDir.resolve("state").toString());
     values.put(GatestreamConfig.ROUTER_GATE, "softmax-top-k");
     values.put(GatestreamConfig.ROUTER_GATE_K, String.valueOf(K));
     values.put(GatestreamConfig.ROUTER_EXPLORATION, "temperature");
@@ -90,17 +96,16 @@ public final class EndToEndBench {
   }
 
   private BenchReport.SystemResult measure(String system, GatestreamConfig config, List<String> experts,
-      boolean passThrough) throws InterruptedException {
+      boolean passThrough, Path workDir) throws InterruptedException {
     Topics topics = Topics.from(config);
     List<TopicSpec<?, ?>> catalogue = topics.all(experts);
-    out.printf("%s: creating %d topics with prefix %s%n", system, catalogue.size(),
-        config.getString(GatestreamConfig.TOPIC_PREFIX));
-    out.flush();
+    listener.topicsCreating(new BenchListener.TopicsCreating(system, catalogue.size(),
+        config.getString(GatestreamConfig.TOPIC_PREFIX)));
     KafkaClients clients = new KafkaClients(config, bootstrapServers);
     try (Admin admin = clients.admin(clients.ids().job("bench", "admin"))) {
-      new TopicApplier(admin, Duration.ofSeconds(30)).apply(catalogue);
+      new TopicApplier(admin, Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS))).apply(catalogue);
       try (RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
-           AutoCloseable running = start(config, topics, experts, serdes, passThrough);
+           AutoCloseable running = start(config, topics, experts, serdes, passThrough, workDir);
            Load load = new Load(clients, clients.ids().job("bench", "load"), topics,
                serdes.valueSerde(topics.requests()).serializer(), DEADLINE);
            Collector collector = new Collector(clients, topics.fusedResults().name(),
@@ -124,9 +129,7 @@ public final class EndToEndBench {
         Histogram latencies = collector.takeLatencies();
         BenchReport.SystemResult result = BenchReport.SystemResult.of(system, options.burst(), burstSeconds, sent,
             steadySeconds, latencies);
-        out.printf("%s: %.0f requests/s in the burst; p99 %d ms at %.0f requests/s%n", system,
-            result.throughputPerSecond(), result.p99Ms(), result.steadyAchievedPerSecond());
-        out.flush();
+        listener.measured(result);
         return result;
       } catch (InterruptedException | RuntimeException e) {
         throw e;
@@ -139,23 +142,21 @@ public final class EndToEndBench {
   }
 
   private AutoCloseable start(GatestreamConfig config, Topics topics, List<String> experts, GatestreamSerdes serdes,
-      boolean passThrough) {
+      boolean passThrough, Path workDir) {
     if (passThrough) {
-      return new PassThroughChain(config, topics, experts.get(0), serdes, bootstrapServers,
-          options.workDir().resolve("state"));
+      return new PassThroughChain(config, topics, experts.get(0), serdes, bootstrapServers, workDir.resolve("state"));
     }
     // The data plane only: the adaptation job learns from feedback, which the bench does not produce.
-    return Pipeline.start(config, bootstrapServers, registryUrl, ExpertCatalog.load(config, options.workDir()),
-        EnumSet.of(Stage.ROUTER, Stage.FUSION, Stage.EXPERTS), options.workDir());
+    return Pipeline.start(config, bootstrapServers, registryUrl, ExpertCatalog.load(config, workDir),
+        EnumSet.of(Stage.ROUTER, Stage.FUSION, Stage.EXPERTS), workDir);
   }
 
   private void await(Collector collector, long count, String phase) throws InterruptedException {
-    long[] lastPrinted = {System.nanoTime()};
+    long[] lastTold = {System.nanoTime()};
     boolean done = collector.awaitReceived(count, Duration.ofMinutes(5), () -> {
-      if (System.nanoTime() - lastPrinted[0] > 2_000_000_000L) {
-        out.printf("  %s: %d of %d results%n", phase, collector.received(), count);
-        out.flush();
-        lastPrinted[0] = System.nanoTime();
+      if (System.nanoTime() - lastTold[0] > PROGRESS_EVERY.toNanos()) {
+        listener.awaiting(new BenchListener.Awaiting(phase, collector.received(), count));
+        lastTold[0] = System.nanoTime();
       }
     });
     if (!done) {

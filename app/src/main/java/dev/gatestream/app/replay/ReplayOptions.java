@@ -22,12 +22,24 @@ import java.time.Duration;
 public record ReplayOptions(int ratePerSecond, boolean originalTiming, double speedup, int window, Duration deadline,
     Duration feedbackDelay, double feedbackLoss, long seed, int maxLearningLag) {
 
+  public static final int DEFAULT_WINDOW = 50;
+  public static final int DEFAULT_MAX_LEARNING_LAG = 100;
+  public static final Duration DEADLINE = Duration.ofSeconds(30);
+
   public ReplayOptions {
     if (ratePerSecond < 0 || !(speedup > 0) || window < 1 || feedbackLoss < 0 || feedbackLoss > 1
         || maxLearningLag < 0) {
       throw new IllegalArgumentException("rate >= 0, speedup > 0, window >= 1, 0 <= feedback loss <= 1 and"
           + " max learning lag >= 0 required");
     }
+  }
+
+  /**
+   * A replay's defaults: as fast as a window of 50 requests in flight allows, immediate and complete
+   * feedback, held while learning lags 100 examples behind.
+   */
+  public static ReplayOptions defaults(long seed) {
+    return new ReplayOptions(0, false, 1, DEFAULT_WINDOW, DEADLINE, Duration.ZERO, 0, seed, DEFAULT_MAX_LEARNING_LAG);
   }
 
   /** As fast as the window allows. */

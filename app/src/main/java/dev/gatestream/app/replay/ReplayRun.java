@@ -1,9 +1,11 @@
 package dev.gatestream.app.replay;
 
-import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.app.Deployment;
+import dev.gatestream.app.WorkDirectory;
 import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.RoutingComponents;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
@@ -15,10 +17,6 @@ import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.TopicSpec;
 import dev.gatestream.topics.Topics;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +30,8 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Runs replays, each through a live pipeline of its own (router, one replay expert per logged expert,
- * fusion and the adaptation job) on fresh topics of the cluster, deleted afterwards: so that runs never
- * see each other's weights, results or state.
+ * fusion and the adaptation job) on fresh topics of the cluster, deleted afterwards, with a work directory
+ * of its own, deleted too: so that runs never see each other's weights, results or state.
  */
 public final class ReplayRun {
 
@@ -56,41 +54,121 @@ public final class ReplayRun {
    * @param recorded what the recorded deployment scored, from its feedback
    */
   public record Recorded(String name, List<RecordedRequest> requests, ReplayReport.Baseline recorded)
-      implements Source {}
+      implements Source {
+
+    /** How many of the requests have recorded feedback. */
+    public long withFeedback() {
+      return requests.stream().filter(request -> request.recorded() != null).count();
+    }
+  }
 
   /** Rows featurized at once (a model featurizer batches them), and how often to say how far it got. */
   private static final int FEATURE_BATCH = 256;
   private static final int FEATURE_PROGRESS = 5_000;
 
-  private final GatestreamConfig base;
-  private final String bootstrap;
-  private final String registryUrl;
+  private final Deployment deployment;
   private final Admin admin;
-  private final Duration clientTimeout;
-  private final ReplayOptions options;
-  private final int bucket;
+  private final ReplaySettings settings;
   private final Path home;
-  private final PrintWriter out;
-  private boolean keepTopics;
+  private final ReplayListener listener;
 
-  /** @param home directory that relative paths of the configuration resolve against */
-  public ReplayRun(GatestreamConfig base, String bootstrap, String registryUrl, Admin admin, Duration clientTimeout,
-      ReplayOptions options, int bucket, Path home, PrintWriter out) {
-    this.base = base;
-    this.bootstrap = bootstrap;
-    this.registryUrl = registryUrl;
+  /**
+   * @param admin a client of the deployment's cluster, for the runs' topics
+   * @param home directory that relative paths of the configuration resolve against
+   */
+  public ReplayRun(Deployment deployment, Admin admin, ReplaySettings settings, Path home, ReplayListener listener) {
+    this.deployment = deployment;
     this.admin = admin;
-    this.clientTimeout = clientTimeout;
-    this.options = options;
-    this.bucket = bucket;
+    this.settings = settings;
     this.home = home;
-    this.out = out;
+    this.listener = listener;
   }
 
-  /** Keeps each run's topics instead of deleting them, e.g. to evaluate other policies on its decisions. */
-  public ReplayRun keepTopics() {
-    keepTopics = true;
-    return this;
+  /**
+   * Replays the sources in sequence, learning carried across, and reports each as a segment; with a
+   * sweep, once per value of the swept setting, each run learning from scratch.
+   */
+  public ReplayReport run(List<? extends Source> sources) {
+    ReplaySettings.Sweep sweep = settings.sweep();
+    if (sweep == null) {
+      listener.runStarted(new ReplayListener.RunStarted(null, null));
+      return new ReplayReport(runOnce(sources, settings.overrides()));
+    }
+    List<ReplayReport.SweepPoint> points = new ArrayList<>();
+    for (String value : sweep.values()) {
+      Map<String, String> overrides = new HashMap<>(settings.overrides());
+      overrides.put(sweep.setting(), value);
+      listener.runStarted(new ReplayListener.RunStarted(sweep.setting(), value));
+      points.add(new ReplayReport.SweepPoint(sweep.setting(), value, runOnce(sources, overrides)));
+    }
+    return new ReplayReport(points.get(points.size() - 1).segments(), points);
+  }
+
+  private List<ReplayReport.Segment> runOnce(List<? extends Source> sources, Map<String, String> overrides) {
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    try (WorkDirectory work = WorkDirectory.create(settings.scratch(), "gatestream-replay")) {
+      List<Log> logs = sources.stream().filter(Log.class::isInstance).map(Log.class::cast).toList();
+      GatestreamConfig config = config(logs, overrides, run, work.path());
+      List<ExpertSpec> specs = ExpertCatalog.load(config, home);
+      List<String> experts = specs.stream().map(ExpertSpec::name).toList();
+      List<ReplayReport.Baselines> baselines = logBaselines(config, logs, experts, prices(specs));
+      String prefix = config.getString(GatestreamConfig.TOPIC_PREFIX);
+      Topics topics = Topics.from(config);
+      List<TopicSpec<?, ?>> catalogue = topics.all(experts);
+      new TopicApplier(admin, deployment.clientTimeout()).apply(catalogue);
+      listener.topicsReady(new ReplayListener.TopicsReady(sources.size(), experts.size(), prefix));
+      try {
+        return replay(config, specs, topics, run, work.path(), sources, baselines);
+      } finally {
+        if (settings.keepTopics()) {
+          listener.topicsKept(new ReplayListener.TopicsKept(prefix));
+        } else {
+          admin.deleteTopics(catalogue.stream().map(TopicSpec::name).toList());
+        }
+      }
+    }
+  }
+
+  private List<ReplayReport.Segment> replay(GatestreamConfig config, List<ExpertSpec> specs, Topics topics,
+      String run, Path workDir, List<? extends Source> sources, List<ReplayReport.Baselines> baselines) {
+    double spendTarget = config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET);
+    List<ReplayReport.Segment> segments = new ArrayList<>();
+    try (Pipeline pipeline = Pipeline.startAll(config, deployment.bootstrapServers(), deployment.registryUrl(),
+             specs, workDir);
+         RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), true);
+         ReplayDriver driver = new ReplayDriver(topics, serdes, new KafkaClients(config, deployment.bootstrapServers()),
+             settings.pace(), settings.bucket(), run, config.getString(GatestreamConfig.ROUTER_POLICY))) {
+      Iterator<ReplayReport.Baselines> logBaselines = baselines.iterator();
+      for (int s = 0; s < sources.size(); s++) {
+        Source source = sources.get(s);
+        ReplayReport.Segment segment;
+        if (source instanceof Log log) {
+          listener.segmentStarted(new ReplayListener.SegmentStarted(log.name(), log.rows().size()));
+          // Each segment's request ids are its own: logs of one run (train and test of a source) may share ids.
+          String prefix = (s + 1) + ":";
+          String file = log.file().toAbsolutePath().normalize().toString();
+          segment = driver.replay(log.name(), log.rows().stream()
+                  .map(row -> ReplayItem.of(row, prefix + row.id(), file)).toList(), logBaselines.next(),
+                  progress(log.name()))
+              .withContext(log.duplicatesSkipped(), spendTarget);
+        } else {
+          Recorded recorded = (Recorded) source;
+          listener.segmentStarted(new ReplayListener.SegmentStarted(recorded.name(), recorded.requests().size()));
+          segment = driver.replay(recorded.name(), recorded.requests(),
+                  new ReplayReport.Baselines(Map.of(), null, null, recorded.recorded()), progress(recorded.name()))
+              .withContext(0, spendTarget);
+        }
+        listener.segmentFinished(new ReplayListener.SegmentFinished(segment));
+        segments.add(segment);
+      }
+    }
+    return segments;
+  }
+
+  private Consumer<ReplayReport.Bucket> progress(String segment) {
+    long start = System.nanoTime();
+    return completed -> listener.bucketCompleted(new ReplayListener.BucketCompleted(segment,
+        completed.fromRequest() + completed.requests(), Duration.ofNanos(System.nanoTime() - start), completed));
   }
 
   /**
@@ -99,7 +177,7 @@ public final class ReplayRun {
    */
   private GatestreamConfig config(List<Log> logs, Map<String, String> overrides, String run, Path workDir) {
     Map<String, String> values = new HashMap<>();
-    base.originals().forEach((key, value) -> values.put(key, String.valueOf(value)));
+    deployment.config().originals().forEach((key, value) -> values.put(key, String.valueOf(value)));
     values.putAll(overrides);
     values.put(GatestreamConfig.TOPIC_PREFIX, "replay-" + run + "-");
     if (!logs.isEmpty()) {
@@ -117,78 +195,11 @@ public final class ReplayRun {
   }
 
   /**
-   * Replays the sources in sequence, learning carried across, and reports each as a segment.
-   *
-   * @param label prefixes the progress lines (e.g. the sweep point), may be empty
-   * @param overrides settings of this run on top of the base configuration
-   */
-  public List<ReplayReport.Segment> run(String label, List<? extends Source> sources, Map<String, String> overrides) {
-    String run = Long.toString(System.currentTimeMillis(), 36);
-    Path workDir;
-    try {
-      workDir = Files.createTempDirectory("gatestream-replay");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    List<Log> logs = sources.stream().filter(Log.class::isInstance).map(Log.class::cast).toList();
-    GatestreamConfig config = config(logs, overrides, run, workDir);
-    List<ExpertSpec> specs = ExpertCatalog.load(config, home);
-    List<String> experts = specs.stream().map(ExpertSpec::name).toList();
-    List<ReplayReport.Baselines> baselines = logBaselines(config, logs, experts, prices(specs), label);
-    double spendTarget = config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET);
-    Topics topics = Topics.from(config);
-    List<TopicSpec<?, ?>> catalogue = topics.all(experts);
-    new TopicApplier(admin, clientTimeout).apply(catalogue);
-    out.printf("%sreplaying %d sources, %d experts, on topics %s*%n", label, sources.size(), experts.size(),
-        config.getString(GatestreamConfig.TOPIC_PREFIX));
-    out.flush();
-    List<ReplayReport.Segment> segments = new ArrayList<>();
-    try (Pipeline pipeline = Pipeline.startAll(config, bootstrap, registryUrl, specs, workDir);
-         RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
-         ReplayDriver driver = new ReplayDriver(topics, serdes, new KafkaClients(config, bootstrap), options, bucket,
-             run, config.getString(GatestreamConfig.ROUTER_POLICY))) {
-      Iterator<ReplayReport.Baselines> logBaselines = baselines.iterator();
-      for (int s = 0; s < sources.size(); s++) {
-        Source source = sources.get(s);
-        long start = System.nanoTime();
-        Consumer<ReplayReport.Bucket> progress = completed -> {
-          int done = completed.fromRequest() + completed.requests();
-          out.printf("%s%s: %6d requests, %5.0f/s, quality %.3f, cost %.5f, weights v%d%n", label, source.name(),
-              done, done / ((System.nanoTime() - start) / 1e9), completed.quality(), completed.cost(),
-              completed.policyVersion());
-          out.flush();
-        };
-        if (source instanceof Log log) {
-          // Each segment's request ids are its own: logs of one run (train and test of a source) may share ids.
-          String segment = (s + 1) + ":";
-          String file = log.file().toAbsolutePath().normalize().toString();
-          segments.add(driver.replay(log.name(), log.rows().stream()
-                  .map(row -> ReplayItem.of(row, segment + row.id(), file)).toList(), logBaselines.next(), progress)
-              .withContext(log.duplicatesSkipped(), spendTarget));
-        } else if (source instanceof Recorded recorded) {
-          segments.add(driver.replay(recorded.name(), recorded.requests(),
-              new ReplayReport.Baselines(Map.of(), null, null, recorded.recorded()), progress)
-              .withContext(0, spendTarget));
-        }
-      }
-    } finally {
-      String prefix = config.getString(GatestreamConfig.TOPIC_PREFIX);
-      if (keepTopics) {
-        out.printf("%skept the topics %s* (evaluate with --set %s=%s)%n", label, prefix,
-            GatestreamConfig.TOPIC_PREFIX, prefix);
-      } else {
-        admin.deleteTopics(catalogue.stream().map(TopicSpec::name).toList());
-      }
-    }
-    return segments;
-  }
-
-  /**
    * Each log's baselines, with the offline references fitted on the log before it (in-sample for the
    * first), computed before the pipeline starts so that they do not slow it.
    */
   private List<ReplayReport.Baselines> logBaselines(GatestreamConfig config, List<Log> logs, List<String> experts,
-      Map<String, Double> prices, String label) {
+      Map<String, Double> prices) {
     LogBaselines simple = new LogBaselines(experts, prices);
     OfflineReferences offline = new OfflineReferences(experts, prices);
     List<ReplayReport.Baselines> baselines = new ArrayList<>();
@@ -196,7 +207,7 @@ public final class ReplayRun {
       OfflineReferences.Sample earlier = null;
       for (Log log : logs) {
         OfflineReferences.Sample sample = new OfflineReferences.Sample(log.name(), log.rows(),
-            features(featurizer, log, label));
+            features(featurizer, log));
         baselines.add(simple.of(log.rows()).withOffline(offline.of(earlier, sample)));
         earlier = sample;
       }
@@ -205,7 +216,7 @@ public final class ReplayRun {
   }
 
   /** The router's features of the log's rows, for the kNN reference; null when it cannot featurize them. */
-  private List<float[]> features(Featurizer featurizer, Log log, String label) {
+  private List<float[]> features(Featurizer featurizer, Log log) {
     List<float[]> features = new ArrayList<>(log.rows().size());
     long start = System.nanoTime();
     int progress = FEATURE_PROGRESS;
@@ -215,16 +226,13 @@ public final class ReplayRun {
       try {
         features.addAll(featurizer.featurizeAll(batch));
       } catch (InvalidInputException e) {
-        out.printf("%s%s: no kNN reference, the %s featurizer refuses its rows: %s%n", label, log.name(),
-            featurizer.name(), e.getMessage());
+        listener.referenceSkipped(new ReplayListener.ReferenceSkipped(log.name(), featurizer.name(), e.getMessage()));
         return null;
       }
       if (features.size() >= progress || features.size() == log.rows().size()) {
         progress += FEATURE_PROGRESS;
-        out.printf("%s%s: featurized %d of %d rows for the kNN reference (%s, %.0f/s)%n", label, log.name(),
-            features.size(), log.rows().size(), featurizer.name(),
-            features.size() / ((System.nanoTime() - start) / 1e9));
-        out.flush();
+        listener.referenceFeaturized(new ReplayListener.ReferenceFeaturized(log.name(), features.size(),
+            log.rows().size(), featurizer.name(), Duration.ofNanos(System.nanoTime() - start)));
       }
     }
     return features;

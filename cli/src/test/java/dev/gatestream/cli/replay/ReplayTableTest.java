@@ -62,4 +62,51 @@ class ReplayTableTest {
     assertThat(json.at("/spend/secondHalfDeviation").asDouble()).isBetween(-0.0101, -0.0099);
     assertThat(json.get("duplicatesSkipped").asInt()).isEqualTo(3);
   }
+
+  @Test
+  void aSegmentIsHeadedByItsNameAndTheRoutedLineComesFirst() {
+    ReplayReport.Segment segment = new ReplayReport.Segment("test (held out)", 175, 175, 0.731, 0.012, 0.0116,
+        Map.of("cheap", 0.6, "dear", 0.4), BASELINES, List.of(), Map.of());
+
+    assertThat(table(segment).lines()).element(1).isEqualTo("== test (held out): 175 requests");
+    assertThat(table(segment).lines()).element(3)
+        .isEqualTo("gatestream (routed, learning online)                    0.731     0.012000");
+  }
+
+  @Test
+  void recordedRequestsShowTheRecordedDeploymentAndHowManyWereRated() {
+    ReplayReport.Segment segment = new ReplayReport.Segment("kafka:replay-x-requests", 120, 100, 0.7, 0.01, 0.01,
+        Map.of("cheap", 1.0), new ReplayReport.Baselines(Map.of(), null, null, new ReplayReport.Baseline(0.65,
+            Double.NaN)), List.of(), Map.of());
+
+    assertThat(table(segment)).contains("== kafka:replay-x-requests: 120 requests, quality known for 100 (from the"
+        + " recorded feedback)", "  routed to cheap", "the recorded deployment (its feedback)                  0.650");
+  }
+
+  @Test
+  void aSweepIsTheCostQualityFrontierOfItsPointsAndTheSingleExperts() {
+    List<ReplayReport.SweepPoint> sweep = List.of(
+        new ReplayReport.SweepPoint("router.gate.lambda", "0", List.of(segment(0.79, 0.025, 0.025))),
+        new ReplayReport.SweepPoint("router.gate.lambda", "20", List.of(segment(0.70, 0.008, 0.008))));
+    StringWriter text = new StringWriter();
+
+    ReplayTable.print(new ReplayReport(sweep.get(1).segments(), sweep), new PrintWriter(text));
+
+    assertThat(text.toString()).contains("== test.csv: cost-quality frontier (* = efficient: nothing else is better"
+        + " for less)", "routed, router.gate.lambda=0", "routed, router.gate.lambda=20", "always dear",
+        "always cheap");
+  }
+
+  @Test
+  void referencesFittedOnTheSegmentItselfSaySo() {
+    ReplayReport.Baselines inSample = BASELINES.withOffline(new ReplayReport.Offline("test.csv", true,
+        new ReplayReport.Baseline(0.75, 0.02), new ReplayReport.Baseline(0.74, 0.01),
+        new ReplayReport.Baseline(0.78, 0.02)));
+    ReplayReport.Segment segment = new ReplayReport.Segment("test.csv", 100, 100, 0.7, 0.01, 0.01, Map.of(), inSample,
+        List.of(), Map.of());
+
+    assertThat(table(segment)).contains("per-task lookup (in-sample)", "per-task lookup, cost-aware (in-sample)",
+        "kNN (full information, in-sample)", "offline references fitted in-sample on every logged outcome of this"
+            + " log (kNN: each row left out)");
+  }
 }
