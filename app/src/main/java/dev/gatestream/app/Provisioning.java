@@ -1,5 +1,7 @@
 package dev.gatestream.app;
 
+import dev.gatestream.app.observability.MetricsEndpoint;
+import dev.gatestream.app.observability.Observability;
 import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
@@ -90,9 +92,38 @@ public final class Provisioning {
     return ExpertCatalog.load(deployment.config(), home);
   }
 
-  /** Starts the stages, routing to and running workers of the given experts; closing the pipeline stops them. */
-  public Pipeline startStages(List<ExpertSpec> experts, Set<Stage> stages) {
-    return Pipeline.start(deployment.config(), deployment.bootstrapServers(), deployment.registryUrl(), experts,
-        stages, home);
+  /**
+   * Starts the stages, routing to and running workers of the given experts, with their meters and health
+   * served on {@code metrics.host:metrics.port} (unless -1); closing the result stops them.
+   *
+   * @param service names this process in every series, e.g. {@code up} or {@code router}
+   */
+  public Served startStages(List<ExpertSpec> experts, Set<Stage> stages, String service) {
+    Observability observability = new Observability(service);
+    try {
+      Pipeline pipeline = Pipeline.start(deployment.config(), deployment.bootstrapServers(),
+          deployment.registryUrl(), experts, stages, home, observability.registry());
+      Optional<MetricsEndpoint> endpoint = observability.serve(deployment.config(),
+          () -> MetricsEndpoint.StageHealth.of(pipeline.stageStates()));
+      return new Served(pipeline, observability, endpoint.map(MetricsEndpoint::port));
+    } catch (RuntimeException e) {
+      observability.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Stages running in this process, and where their meters are served.
+   *
+   * @param metricsPort the port of /metrics and /health, empty when not served
+   */
+  public record Served(Pipeline pipeline, Observability observability, Optional<Integer> metricsPort)
+      implements AutoCloseable {
+
+    @Override
+    public void close() {
+      pipeline.close();
+      observability.close();
+    }
   }
 }

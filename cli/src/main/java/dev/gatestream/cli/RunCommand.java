@@ -6,6 +6,7 @@ import dev.gatestream.app.Provisioning;
 import dev.gatestream.app.UserError;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.gateway.Gateway;
 import java.io.IOException;
@@ -69,11 +70,13 @@ final class RunCommand implements Callable<Integer> {
       }
       default -> throw new UserError("unknown stage '" + stage + "': use router, fusion, expert NAME or gateway");
     }
-    Pipeline pipeline = provisioning.startStages(experts, stages);
+    Provisioning.Served served = provisioning.startStages(experts, stages, stage.equals("expert") ? "expert-" + expertName : stage);
     out.println("running " + stages + " against " + deployment.bootstrapServers() + "; Ctrl-C stops");
+    served.metricsPort().ifPresent(port -> out.println("metrics on http://"
+        + deployment.config().getString(GatestreamConfig.METRICS_HOST) + ":" + port + "/metrics, health on /health"));
     out.flush();
-    Foreground.run(pipeline, Duration.ofSeconds(5), () -> {
-      out.println(pipeline.status());
+    Foreground.run(served, Duration.ofSeconds(5), () -> {
+      out.println(served.pipeline().status());
       out.flush();
     });
     return 0;

@@ -1,6 +1,7 @@
 package dev.gatestream.cli;
 
 import dev.gatestream.app.Deployment;
+import dev.gatestream.app.UserError;
 import dev.gatestream.app.observability.HealthProbe;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.stack.StackStatus;
@@ -36,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
     if (!config.usesExternalCluster()) {
       Deployment deployment = new Deployment(config, GlobalOptions.home());
       StackStatus stack = deployment.localStack().status();
-      StackCommand.print(out, stack);
+      ProvisioningText.status(stack, out);
       ok = stack.allRunning();
     }
     List<String> asked = endpoints.isEmpty()
@@ -45,12 +46,16 @@ final class StatusCommand implements Callable<Integer> {
     HealthProbe probe = new HealthProbe(Duration.ofSeconds(3));
     for (String endpoint : asked) {
       int colon = endpoint.lastIndexOf(':');
-      if (colon < 1) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--endpoint '" + endpoint + "' is not HOST:PORT");
+      int port;
+      try {
+        port = Integer.parseInt(endpoint.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
       }
-      HealthProbe.Answer answer = probe.probe(endpoint.substring(0, colon),
-          Integer.parseInt(endpoint.substring(colon + 1)));
+      if (colon < 1 || port < 0) {
+        throw new UserError("--endpoint '" + endpoint + "' is not HOST:PORT");
+      }
+      HealthProbe.Answer answer = probe.probe(endpoint.substring(0, colon), port);
       if (answer.problem() != null) {
         out.printf("%-20s %s%n", answer.endpoint(), answer.problem());
       }

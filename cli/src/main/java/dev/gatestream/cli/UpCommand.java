@@ -5,6 +5,7 @@ import dev.gatestream.app.Foreground;
 import dev.gatestream.app.Provisioning;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.stack.StackException;
 import java.io.PrintWriter;
@@ -38,11 +39,13 @@ final class UpCommand implements Callable<Integer> {
       return applied;
     }
     EnumSet<Stage> stages = EnumSet.allOf(Stage.class);
-    Pipeline pipeline = provisioning.startStages(experts, stages);
+    Provisioning.Served served = provisioning.startStages(experts, stages, "up");
     out.println("running " + stages + " against " + deployment.bootstrapServers() + "; Ctrl-C stops");
+    served.metricsPort().ifPresent(port -> out.println("metrics on http://"
+        + deployment.config().getString(GatestreamConfig.METRICS_HOST) + ":" + port + "/metrics, health on /health"));
     out.flush();
-    Foreground.run(pipeline, Duration.ofSeconds(5), () -> {
-      out.println(pipeline.status());
+    Foreground.run(served, Duration.ofSeconds(5), () -> {
+      out.println(served.pipeline().status());
       out.flush();
     });
     return 0;

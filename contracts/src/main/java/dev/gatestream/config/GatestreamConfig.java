@@ -316,10 +316,11 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(ADAPTATION_CHECKPOINT_INTERVAL_MS, Type.LONG, 2_000L, Range.atLeast(100), Importance.LOW,
           "Checkpoint interval of the adaptation job; exactly-once weights become visible at checkpoints,"
               + " so this also bounds publication latency.")
-      .define(METRICS_ADAPTATION_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
-          "Port on which the embedded adaptation job serves its Flink metrics (the job's own, under"
-              + " 'gatestream', and Flink's) for Prometheus at /metrics; -1 = not served, 0 = any free port"
-              + " (Flink logs which).")
+      .define(METRICS_ADAPTATION_PORT, Type.INT, 9405, Range.between(-1, 65535), Importance.LOW,
+          "Port on which the embedded adaptation job of 'gatestream up' serves its Flink metrics (the job's"
+              + " own, under 'gatestream', and Flink's) for Prometheus at /metrics; -1 = not served, 0 = any"
+              + " free port (Flink logs which). Jobs that start pipelines of their own (replay, bench) serve"
+              + " none.")
       .define(GATEWAY_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
           "Address the HTTP gateway binds to.")
       .define(GATEWAY_PORT, Type.INT, 8088, Range.between(0, 65535), Importance.MEDIUM,

@@ -89,6 +89,8 @@ public final class EndToEndBench {
     values.put(GatestreamConfig.EXPERTS_FILE, "");
     values.put(GatestreamConfig.EXPERTS_REPLAY_LOG, log.toString());
     values.put(GatestreamConfig.STREAMS_STATE_DIR, workDir.resolve("state").toString());
+    // Its pipelines come and go within one process: no fixed metrics port for them.
+    values.put(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1");
     values.put(GatestreamConfig.ROUTER_GATE, "softmax-top-k");
     values.put(GatestreamConfig.ROUTER_GATE_K, String.valueOf(K));
     values.put(GatestreamConfig.ROUTER_EXPLORATION, "temperature");

@@ -188,6 +188,8 @@ public final class ReplayRun {
           logs.stream().map(log -> log.file().toAbsolutePath().toString()).toList()));
     }
     values.put(GatestreamConfig.STREAMS_STATE_DIR, workDir.resolve("state").toString());
+    // Its pipelines come and go within one process: no fixed metrics port for them.
+    values.put(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1");
     values.put(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, workDir.resolve("checkpoints").toString());
     values.putIfAbsent(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000");
     values.putIfAbsent(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000");
