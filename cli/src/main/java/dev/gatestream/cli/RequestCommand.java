@@ -76,8 +76,8 @@ final class RequestCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(),
             config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
-         AsyncRequestReplyClient client = new AsyncRequestReplyClient(
-             RequestReplyClient.open(clients, serdes, Topics.from(config), settings, Clock.systemUTC()), "request")) {
+         AsyncRequestReplyClient client = AsyncRequestReplyClient.open(clients, serdes, Topics.from(config), settings,
+             Clock.systemUTC(), "request")) {
       AsyncRequestReplyClient.Call call = client.request(request, deadlineMs);
       out.println("sent " + call.request());
       out.flush();

@@ -85,7 +85,7 @@ final class KafkaInference implements Inference, AutoCloseable {
     RequestReplyClient.Settings settings = new RequestReplyClient.Settings(clientId, ReplyRoute.to(replyTopic),
         config.getInt(GatestreamConfig.GATEWAY_MAX_CONCURRENT), REPLY_MARGIN,
         Map.of(ProducerConfig.LINGER_MS_CONFIG, 1), Map.of());
-    client = new AsyncRequestReplyClient(RequestReplyClient.open(clients, serdes, topics, settings, clock), instanceId);
+    client = AsyncRequestReplyClient.open(clients, serdes, topics, settings, clock, instanceId);
   }
 
   String replyTopic() {

@@ -113,8 +113,8 @@ class GatewayIT {
     RequestReplyClient.Settings settings = new RequestReplyClient.Settings(clients.ids().job("request", "it"),
         ReplyRoute.to(replyTopic), 1, Duration.ofMillis(fixture.config.getLong(GatestreamConfig.FUSION_GRACE_MS)));
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
-         AsyncRequestReplyClient client = new AsyncRequestReplyClient(
-             RequestReplyClient.open(clients, serdes, fixture.topics, settings, Clock.systemUTC()), "gateway-it")) {
+         AsyncRequestReplyClient client = AsyncRequestReplyClient.open(clients, serdes, fixture.topics, settings,
+             Clock.systemUTC(), "gateway-it")) {
       AsyncRequestReplyClient.Call call = client.request(
           InferenceRequest.newBuilder().setId("r7").setText("question number 7"), 30_000);
       assertThat(call.request().getReplyTo()).isEqualTo(replyTopic);

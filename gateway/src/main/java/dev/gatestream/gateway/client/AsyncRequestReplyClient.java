@@ -1,7 +1,11 @@
 package dev.gatestream.gateway.client;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.topics.Topics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +47,16 @@ public final class AsyncRequestReplyClient implements AutoCloseable {
   private final RequestReplyClient<CompletableFuture<FusedResult>> client;
   private final Thread reader;
   private volatile boolean reading = true;
+
+  /**
+   * Opens a client (see {@link RequestReplyClient#open}) and starts reading its replies.
+   *
+   * @param name names the reader thread
+   */
+  public static AsyncRequestReplyClient open(KafkaClients clients, GatestreamSerdes serdes, Topics topics,
+      RequestReplyClient.Settings settings, Clock clock, String name) {
+    return new AsyncRequestReplyClient(RequestReplyClient.open(clients, serdes, topics, settings, clock), name);
+  }
 
   /** Takes over an open client, whose window bounds the calls in flight, and starts reading its replies. */
   public AsyncRequestReplyClient(RequestReplyClient<CompletableFuture<FusedResult>> client, String name) {

@@ -37,8 +37,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>The caller drives it: {@link #send} while {@link #hasRoom()} (at most {@code window} requests in
  * flight), {@link #poll} for the {@link Outcome}s of its requests, {@link #expire} those past their
- * give-up time. One thread polls and expires; any thread may send. {@link AsyncRequestReplyClient} puts a
- * future on each request instead.
+ * give-up time. One thread polls, expires and asks for positions; any thread may send.
+ * {@link AsyncRequestReplyClient} puts a future on each request instead.
  *
  * @param <T> what the caller attaches to each request, and gets back with its outcome
  */
