@@ -1,15 +1,15 @@
 package dev.gatestream.cli;
 
-import dev.gatestream.clients.ClientIds;
 import dev.gatestream.app.Deployment;
 import dev.gatestream.app.UserError;
-
 import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
 import dev.gatestream.app.score.RowFormat;
-import dev.gatestream.cli.score.ScoreProgress;
+import dev.gatestream.app.score.ScoreReport;
 import dev.gatestream.app.score.ScoreRun;
+import dev.gatestream.cli.score.ScoreProgress;
+import dev.gatestream.clients.ClientIds;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.serdes.RegistrySerdes;
@@ -19,6 +19,7 @@ import dev.gatestream.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -97,7 +98,7 @@ final class ScoreCommand implements Callable<Integer> {
         discardedReplyTopic = ScoreRun.partialRunReplyTopic(output);
         ScoreRun.discard(settings);
       }
-      run = ScoreRun.open(settings, topics);
+      run = ScoreRun.open(settings, topics, Clock.systemUTC());
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new UserError(e.getMessage());
     }
@@ -114,20 +115,19 @@ final class ScoreCommand implements Callable<Integer> {
       if (discardedReplyTopic != null) {
         admin.deleteTopics(List.of(discardedReplyTopic));
       }
-      TopicApplier applier = new TopicApplier(admin, deployment.clientTimeout());
       if (withPipeline) {
+        TopicApplier applier = new TopicApplier(admin, deployment.clientTimeout());
         out.println("topics: " + TopicApplier.summary(applier.apply(topics.all(experts.stream().map(ExpertSpec::name).toList()))));
       } else {
         requireDeployment(admin, topics, config, bootstrap);
       }
-      applier.apply(List.of(topics.scoreReplies(run.runId())));
     }
 
     out.printf("%s %s: %d rows%s, window %d, results on %s%n", run.resumed() ? "resuming" : "scoring", input,
         run.totalRows(), run.resumed() ? " (" + run.doneBefore() + " done before, " + run.awaitedFromBefore()
             + " sent before and awaited)" : "", window, run.replyTopic());
     out.flush();
-    ScoreRun.Summary summary;
+    ScoreReport report;
     CountDownLatch finished = new CountDownLatch(1);
     Thread onCtrlC = new Thread(() -> {
       run.stop();
@@ -142,9 +142,9 @@ final class ScoreCommand implements Callable<Integer> {
             EnumSet.of(Stage.ROUTER, Stage.EXPERTS, Stage.FUSION), GlobalOptions.home()) : null;
          RegistrySerdes serdes = new RegistrySerdes(registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER))) {
       try (ScoreProgress progress = new ScoreProgress(run.totalRows(), run.doneBefore(), spec.commandLine().getErr())) {
-        summary = run.execute(bootstrap, serdes, progress);
+        report = run.execute(deployment.clients(), serdes, deployment.clientTimeout(), progress);
       }
-      print(summary, settings, out);
+      print(report, settings, out);
     } finally {
       finished.countDown();
       try {
@@ -153,22 +153,16 @@ final class ScoreCommand implements Callable<Integer> {
         // the JVM is shutting down: the hook is what stopped the run
       }
     }
-    if (!summary.complete()) {
-      return 1;
-    }
-    try (Admin admin = deployment.connectedAdmin()) {
-      admin.deleteTopics(List.of(run.replyTopic())); // a completed run's results are all in OUTPUT
-    }
-    return 0;
+    return report.complete() ? 0 : 1;
   }
 
-  private static void print(ScoreRun.Summary summary, ScoreRun.Settings settings, PrintWriter out) {
-    out.printf("%s: %,d scored, %,d rejected%s; %,d of %,d rows done%n", summary.complete() ? "done" : "interrupted",
-        summary.scored(), summary.rejected(), summary.rejected() > 0 ? " (see " + settings.rejects() + ")" : "",
-        summary.scored() + summary.rejected(), summary.total());
+  private static void print(ScoreReport report, ScoreRun.Settings settings, PrintWriter out) {
+    out.printf("%s: %,d scored, %,d rejected%s; %,d of %,d rows done%n", report.complete() ? "done" : "interrupted",
+        report.scored(), report.rejected(), report.rejected() > 0 ? " (see " + settings.rejects() + ")" : "",
+        report.scored() + report.rejected(), report.total());
     out.printf("this run: %,d rows in %.1f s, %,.0f rows/s; completeness %s%n",
-        summary.scoredNow() + summary.rejectedNow(), summary.seconds(), summary.rowsPerSecond(), summary.completeness());
-    if (!summary.complete()) {
+        report.scoredNow() + report.rejectedNow(), report.seconds(), report.rowsPerSecond(), report.completeness());
+    if (!report.complete()) {
       out.println("run the same command again to resume");
     }
     out.flush();

@@ -80,22 +80,18 @@ public record GatewayRequest(String id, String text, String task, List<Float> fe
         features(root), attributes(root), deadlineMs, budget);
   }
 
-  /** The record to produce, with the absolute deadline counted from {@code nowMs}. */
-  public InferenceRequest toInferenceRequest(String requestId, long nowMs, long defaultDeadlineMs,
-      String replyTo) {
+  /** The request to send under {@code requestId}, but for its creation time and deadline, set as it is sent. */
+  public InferenceRequest.Builder toRequest(String requestId) {
     return InferenceRequest.newBuilder()
         .setId(requestId)
-        .setCreatedAtMs(nowMs)
         .setTask(task)
         .setText(text)
         .setFeatures(features)
         .setAttributes(attributes)
-        .setDeadlineMs(nowMs + effectiveDeadlineMs(defaultDeadlineMs))
-        .setCostBudget(budget)
-        .setReplyTo(replyTo)
-        .build();
+        .setCostBudget(budget);
   }
 
+  /** The deadline from arrival: the request's own, else {@code defaultDeadlineMs}. */
   public long effectiveDeadlineMs(long defaultDeadlineMs) {
     return deadlineMs == null ? defaultDeadlineMs : deadlineMs;
   }

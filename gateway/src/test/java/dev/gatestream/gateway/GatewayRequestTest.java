@@ -36,21 +36,22 @@ class GatewayRequestTest {
   }
 
   @Test
-  void becomesAnInferenceRequestReplyingToTheGateway() throws Exception {
-    InferenceRequest record = parse("{\"text\": \"hi\", \"deadlineMs\": 300}")
-        .toInferenceRequest("r9", 1_000, 5_000, "gs-replies-gw-1");
+  void becomesAnInferenceRequestUnderTheIdGiven() throws Exception {
+    InferenceRequest record = parse("{\"text\": \"hi\", \"task\": \"qa\", \"attributes\": {\"tenant\": \"t1\"}}")
+        .toRequest("r9").setCreatedAtMs(1_000).setDeadlineMs(1_300).build();
     assertThat(record.getId()).isEqualTo("r9");
-    assertThat(record.getCreatedAtMs()).isEqualTo(1_000);
-    assertThat(record.getDeadlineMs()).isEqualTo(1_300);
-    assertThat(record.getReplyTo()).isEqualTo("gs-replies-gw-1");
     assertThat(record.getText()).isEqualTo("hi");
+    assertThat(record.getTask()).isEqualTo("qa");
+    assertThat(record.getAttributes()).isEqualTo(Map.of("tenant", "t1"));
     assertThat(record.getFeatures()).isNull();
     assertThat(record.getCostBudget()).isNull();
+    assertThat(record.getReplyTo()).isNull();
   }
 
   @Test
   void withoutADeadlineTheDefaultApplies() throws Exception {
-    assertThat(parse("{}").toInferenceRequest("r", 1_000, 5_000, "t").getDeadlineMs()).isEqualTo(6_000);
+    assertThat(parse("{\"deadlineMs\": 300}").effectiveDeadlineMs(5_000)).isEqualTo(300);
+    assertThat(parse("{}").effectiveDeadlineMs(5_000)).isEqualTo(5_000);
   }
 
   @ParameterizedTest

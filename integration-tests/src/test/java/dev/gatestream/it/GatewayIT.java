@@ -4,19 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gatestream.cli.GatestreamCli;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.contracts.Completeness;
+import dev.gatestream.contracts.FusedResult;
+import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.gateway.Gateway;
+import dev.gatestream.gateway.client.AsyncRequestReplyClient;
+import dev.gatestream.gateway.client.ReplyRoute;
+import dev.gatestream.gateway.client.RequestReplyClient;
 import dev.gatestream.it.harness.Await;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
 import dev.gatestream.it.harness.TestNames;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.gatestream.serdes.RegistrySerdes;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +41,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The HTTP gateway in front of a real pipeline (router, two replay experts, fusion) on a real broker
@@ -99,23 +104,27 @@ class GatewayIT {
   @Order(2)
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void aKafkaClientGetsTheResultOnTheReplyTopicItNames(StackEndpoints stack) throws Exception {
+    KafkaClients clients = new KafkaClients(fixture.config, stack.bootstrapServers());
     String replyTopic = TestNames.unique("client-replies");
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+    try (Admin admin = clients.admin("gateway-it-admin")) {
       admin.createTopics(List.of(new NewTopic(replyTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = GatestreamCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+    // What 'gatestream request --reply-to' does, as any Kafka-native client would.
+    RequestReplyClient.Settings settings = new RequestReplyClient.Settings(clients.ids().job("request", "it"),
+        ReplyRoute.to(replyTopic), 1, Duration.ofMillis(fixture.config.getLong(GatestreamConfig.FUSION_GRACE_MS)));
+    try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
+         AsyncRequestReplyClient client = AsyncRequestReplyClient.open(clients, serdes, fixture.topics, settings,
+             Clock.systemUTC(), "gateway-it")) {
+      AsyncRequestReplyClient.Call call = client.request(
+          InferenceRequest.newBuilder().setId("r7").setText("question number 7"), 30_000);
+      assertThat(call.request().getReplyTo()).isEqualTo(replyTopic);
 
-    int exit = cli.execute("request", "--id", "r7", "--text", "question number 7", "--reply-to", replyTopic,
-        "--deadline-ms", "30000", "--bootstrap", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
-        "--set", GatestreamConfig.TOPIC_PREFIX + "=" + fixture.config.getString(GatestreamConfig.TOPIC_PREFIX));
+      FusedResult result = call.result().get(90, TimeUnit.SECONDS);
 
-    assertThat(exit).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("\"replyTo\": \"" + replyTopic + "\"")
-        .contains("fused {\"requestId\": \"r7\"").contains("\"completeness\": \"COMPLETE\"");
+      assertThat(result.getRequestId()).isEqualTo("r7");
+      assertThat(result.getCompleteness()).isEqualTo(Completeness.COMPLETE);
+      assertThat(result.getContributors()).containsExactlyInAnyOrderElementsOf(fixture.experts);
+    }
   }
 
   @Test

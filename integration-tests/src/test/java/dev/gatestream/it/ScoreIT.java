@@ -5,28 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gatestream.cli.GatestreamCli;
 import dev.gatestream.app.score.InputRow;
 import dev.gatestream.app.score.RowFormat;
 import dev.gatestream.app.score.RowReader;
+import dev.gatestream.app.score.ScoreListener;
+import dev.gatestream.app.score.ScoreReport;
 import dev.gatestream.app.score.ScoreRun;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
 import dev.gatestream.serdes.RegistrySerdes;
-import dev.gatestream.topics.TopicApplier;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +33,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -44,9 +42,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** {@code gatestream score} against a live pipeline of replay experts on the real broker and registry. */
+/**
+ * The batch-scoring job ({@link ScoreRun}) against a live pipeline of replay experts on the real broker
+ * and registry. What the {@code score} command adds (arguments, messages, exit codes) is the CLI's.
+ */
 @ExtendWith(GatestreamStackExtension.class)
 class ScoreIT {
 
@@ -68,12 +68,11 @@ class ScoreIT {
       Map<Long, String> expectedRejects = new TreeMap<>();
       List<String> validIds = writeCsv(input, 3_000, expectedRejects);
       Path output = dir.resolve("out.csv");
+      ScoreRun.Settings settings = settings(fixture, input, output, RowFormat.CSV, 500, 30_000);
 
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      int exit = cli(fixture, out, err, "score", input.toString(), output.toString(), "--window", "500");
+      ScoreReport report = score(fixture, ScoreRun.open(settings, fixture.topics, Clock.systemUTC()), event -> { });
 
-      assertThat(exit).as("stdout %s%nstderr %s", out, err).isEqualTo(0);
+      assertThat(report.complete()).as("%s", report).isTrue();
       List<InputRow> scored = readAll(output, RowFormat.CSV);
       Map<String, Long> perId = scored.stream()
           .collect(Collectors.groupingBy(row -> row.fields().get("id").asText(), Collectors.counting()));
@@ -101,17 +100,18 @@ class ScoreIT {
       }
       assertThat(rejects.keySet()).containsExactlyElementsOf(expectedRejects.keySet());
       expectedRejects.forEach((line, reason) -> assertThat(rejects.get(line)).as("line %d", line).startsWith(reason));
-      assertThat(out.toString()).contains("done: " + String.format("%,d", validIds.size()) + " scored, "
-          + expectedRejects.size() + " rejected");
+      assertThat(report.scored()).isEqualTo(validIds.size());
+      assertThat(report.rejected()).isEqualTo(expectedRejects.size());
+      assertThat(report.total()).isEqualTo(validIds.size() + expectedRejects.size());
 
-      // The run is complete: its reply topic is gone, and running it again does nothing.
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+      // The run is complete: its reply topic is gone, and running it again has nothing to do.
+      try (Admin admin = clients(fixture).admin("score-it-admin")) {
         assertThat(admin.listTopics().names().get()).noneMatch(topic -> topic.startsWith(
             fixture.config.getString(GatestreamConfig.TOPIC_PREFIX) + "score-"));
       }
-      StringWriter again = new StringWriter();
-      assertThat(cli(fixture, again, err, "score", input.toString(), output.toString())).isEqualTo(0);
-      assertThat(again.toString()).contains("is complete").contains("nothing to do");
+      ScoreRun again = ScoreRun.open(settings, fixture.topics, Clock.systemUTC());
+      assertThat(again.complete()).isTrue();
+      assertThat(again.doneBefore()).isEqualTo(report.total());
       assertThat(readAll(output, RowFormat.CSV)).hasSize(validIds.size());
     }
   }
@@ -129,48 +129,33 @@ class ScoreIT {
         }
       }
       Path output = dir.resolve("out.jsonl");
-      ScoreRun.Settings settings = new ScoreRun.Settings(input, output, ScoreRun.rejectsOf(output), RowFormat.JSONL,
-          300, 60_000, fixture.config.getLong(GatestreamConfig.FUSION_GRACE_MS));
+      ScoreRun.Settings settings = settings(fixture, input, output, RowFormat.JSONL, 300, 60_000);
 
-      // First run: stopped once 600 rows are written while others are in flight. The command creates the
-      // reply topic; here the run is driven directly, so the test does.
-      ScoreRun first = ScoreRun.open(settings, fixture.topics);
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-        new TopicApplier(admin, Duration.ofSeconds(30))
-            .apply(List.of(fixture.topics.scoreReplies(first.runId())));
-      }
+      // First run: stopped once 600 rows are written while others are in flight.
+      ScoreRun first = ScoreRun.open(settings, fixture.topics, Clock.systemUTC());
       AtomicReference<Long> stoppedAt = new AtomicReference<>();
-      ScoreRun.Summary partial;
-      try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true)) {
-        partial = CompletableFuture.supplyAsync(() -> {
-          try {
-            return first.execute(stack.bootstrapServers(), serdes,
-                (done, inFlight) -> {
-                  if (done >= 600 && inFlight > 0 && stoppedAt.get() == null) {
-                    stoppedAt.set(done);
-                    first.stop();
-                  }
-                });
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        }).get(2, TimeUnit.MINUTES);
-      }
+      ScoreReport partial = CompletableFuture.supplyAsync(() -> score(fixture, first, event -> {
+        if (event instanceof ScoreListener.Progress progress && progress.done() >= 600 && progress.inFlight() > 0
+            && stoppedAt.get() == null) {
+          stoppedAt.set(progress.done());
+          first.stop();
+        }
+      })).get(2, TimeUnit.MINUTES);
       assertThat(partial.complete()).isFalse();
       assertThat(partial.scored()).isLessThan(rows);
       assertThat(Files.readAllLines(output)).hasSize((int) partial.scored());
 
       // What the first run sent and did not write is awaited, not sent again.
-      ScoreRun resumed = ScoreRun.open(settings, fixture.topics);
+      ScoreRun resumed = ScoreRun.open(settings, fixture.topics, Clock.systemUTC());
       assertThat(resumed.resumed()).isTrue();
+      assertThat(resumed.runId()).isEqualTo(first.runId());
       assertThat(resumed.doneBefore()).isEqualTo(partial.scored());
       assertThat(resumed.awaitedFromBefore()).isPositive();
 
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      int exit = cli(fixture, out, err, "score", input.toString(), output.toString(), "--window", "300");
-      assertThat(exit).as("stdout %s%nstderr %s", out, err).isEqualTo(0);
-      assertThat(out.toString()).contains("resuming").contains("sent before and awaited");
+      ScoreReport report = score(fixture, resumed, event -> { });
+      assertThat(report.complete()).as("%s", report).isTrue();
+      assertThat(report.scored()).isEqualTo(rows);
+      assertThat(report.scoredNow()).isEqualTo(rows - partial.scored());
 
       List<String> scoredIds = new ArrayList<>();
       for (String line : Files.readAllLines(output)) {
@@ -229,14 +214,23 @@ class ScoreIT {
     return valid;
   }
 
-  private int cli(PipelineFixture fixture, StringWriter out, StringWriter err, String... args) {
-    CommandLine cli = GatestreamCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--bootstrap", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
-        "--set", GatestreamConfig.TOPIC_PREFIX + "=" + fixture.config.getString(GatestreamConfig.TOPIC_PREFIX)));
-    return cli.execute(all.toArray(String[]::new));
+  /** As the {@code score} command sets a run up: its deadline, and fusion's grace. */
+  private static ScoreRun.Settings settings(PipelineFixture fixture, Path input, Path output, RowFormat format,
+      int window, long deadlineMs) {
+    return new ScoreRun.Settings(input, output, ScoreRun.rejectsOf(output), format, window, deadlineMs,
+        fixture.config.getLong(GatestreamConfig.FUSION_GRACE_MS));
+  }
+
+  private KafkaClients clients(PipelineFixture fixture) {
+    return new KafkaClients(fixture.config, stack.bootstrapServers());
+  }
+
+  private ScoreReport score(PipelineFixture fixture, ScoreRun run, ScoreListener listener) {
+    try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true)) {
+      return run.execute(clients(fixture), serdes, Duration.ofSeconds(30), listener);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static List<InputRow> readAll(Path file, RowFormat format) throws IOException {
@@ -252,11 +246,9 @@ class ScoreIT {
 
   /** How many records each key has on the requests topic, read to its end. */
   private Map<String, Long> requestsProduced(PipelineFixture fixture) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     List<String> keys = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = clients(fixture).consumer("score-it-requests", null, Map.of(),
+        new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(fixture.topics.requests().name()).stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
       consumer.assign(partitions);

@@ -3,15 +3,16 @@ package dev.gatestream.app.replay;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.FusedResult;
-import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.gateway.client.Outcome;
+import dev.gatestream.gateway.client.ReplyRoute;
+import dev.gatestream.gateway.client.RequestReplyClient;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.topics.Topics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -20,13 +21,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -43,9 +41,8 @@ public final class ReplayDriver implements AutoCloseable {
   private final Topics topics;
   private final ReplayOptions options;
   private final int bucketSize;
-  private final KafkaProducer<String, InferenceRequest> requests;
+  private final RequestReplyClient<ReplayItem> requests;
   private final KafkaProducer<String, Feedback> feedback;
-  private final KafkaConsumer<String, FusedResult> results;
   private final ScheduledExecutorService feedbackTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "gatestream-replay-feedback");
     thread.setDaemon(true);
@@ -66,19 +63,20 @@ public final class ReplayDriver implements AutoCloseable {
     this.random = new SplittableRandom(options.seed());
     String clientId = clients.ids().job("replay", runId);
     Map<String, Object> lowLatency = Map.of(ProducerConfig.LINGER_MS_CONFIG, 2);
-    requests = clients.producer(clientId + "-requests", lowLatency, new StringSerializer(),
-        serdes.valueSerde(topics.requests()).serializer());
-    feedback = clients.producer(clientId + "-feedback", lowLatency, new StringSerializer(),
-        serdes.valueSerde(topics.feedback()).serializer());
-    results = clients.consumer(clientId, clientId, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20), new StringDeserializer(),
-        serdes.valueSerde(topics.fusedResults()).deserializer());
-    results.subscribe(Set.of(topics.fusedResults().name()));
-    // Join the group and take positions now, so no result of ours slips past before we read.
-    while (results.assignment().isEmpty()) {
-      results.poll(Duration.ofMillis(100));
+    // No replyTo: the results are read on the shared topic, where the adaptation job reads them too.
+    // Requests are never given up on one by one: a replay that gets no results stops as stalled.
+    requests = RequestReplyClient.open(clients, serdes, topics, new RequestReplyClient.Settings(clientId + "-requests",
+        ReplyRoute.sharedResults(), options.window(), LOST_AFTER, lowLatency,
+        Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20)), Clock.systemUTC());
+    KafkaProducer<String, Feedback> feedbackProducer;
+    try {
+      feedbackProducer = clients.producer(clientId + "-feedback", lowLatency, new StringSerializer(),
+          serdes.valueSerde(topics.feedback()).serializer());
+    } catch (RuntimeException e) {
+      requests.close();
+      throw e;
     }
-    results.assignment().forEach(results::position);
+    feedback = feedbackProducer;
     learned = options.maxLearningLag() > 0 ? new LearnedExamples(topics, serdes, clients, runId, policy) : null;
   }
 
@@ -107,7 +105,6 @@ public final class ReplayDriver implements AutoCloseable {
    */
   public ReplayReport.Segment replay(String name, List<? extends ReplayItem> items, ReplayReport.Baselines baselines,
       Consumer<ReplayReport.Bucket> onBucket) {
-    Map<String, ReplayItem> inFlight = new HashMap<>();
     Tally total = new Tally();
     Tally bucket = new Tally();
     Tally secondHalf = new Tally(); // how a controller holds a target once settled
@@ -118,18 +115,16 @@ public final class ReplayDriver implements AutoCloseable {
     int next = 0;
     int done = 0;
     while (done < items.size()) {
-      while (next < items.size() && inFlight.size() < options.window() && due(items.get(next), next, start)
-          && learningKeepsUp()) {
+      while (next < items.size() && requests.hasRoom() && due(items.get(next), next, start) && learningKeepsUp()) {
         ReplayItem item = items.get(next++);
-        inFlight.put(item.id(), item);
-        send(item);
+        requests.send(item.request(), options.deadline().toMillis(), item);
       }
-      for (ConsumerRecord<String, FusedResult> record : results.poll(Duration.ofMillis(10))) {
-        ReplayItem item = inFlight.remove(record.key());
-        if (item == null) {
-          continue; // not one of ours (another replay's, or an earlier segment's)
+      for (Outcome<ReplayItem> outcome : requests.poll(Duration.ofMillis(10))) {
+        if (!(outcome instanceof Outcome.Answered<ReplayItem> answered)) {
+          throw new KafkaException("replay of " + name + " lost request " + outcome.requestId() + ": " + lost(outcome));
         }
-        FusedResult result = record.value();
+        ReplayItem item = answered.tag();
+        FusedResult result = answered.result();
         double quality = item.quality(result);
         total.add(result, quality);
         bucket.add(result, quality);
@@ -147,14 +142,25 @@ public final class ReplayDriver implements AutoCloseable {
           bucket = new Tally();
         }
       }
-      if (System.nanoTime() - lastProgress > options.deadline().plus(LOST_AFTER).toNanos() && !inFlight.isEmpty()) {
-        throw new KafkaException("replay of " + name + " stalled: " + inFlight.size() + " requests without a"
+      if (System.nanoTime() - lastProgress > options.deadline().plus(LOST_AFTER).toNanos() && requests.inFlight() > 0) {
+        throw new KafkaException("replay of " + name + " stalled: " + requests.inFlight() + " requests without a"
             + " fused result after " + options.deadline().plus(LOST_AFTER).toSeconds() + "s (is the pipeline running?)");
       }
     }
     requests.flush();
     return new ReplayReport.Segment(name, items.size(), total.rated, total.quality(), total.cost(), secondHalf.cost(),
         total.share(), baselines, buckets, completeness);
+  }
+
+  /** Why a request has no result: only sends and reading fail here, nothing is refused or given up. */
+  private static String lost(Outcome<ReplayItem> outcome) {
+    if (outcome instanceof Outcome.NotSent<ReplayItem> notSent) {
+      return "cannot send it: " + notSent.error().getMessage();
+    }
+    if (outcome instanceof Outcome.Unreadable<ReplayItem> unreadable) {
+      return "cannot read its fused result: " + unreadable.error().getMessage();
+    }
+    return outcome.getClass().getSimpleName();
   }
 
   /** Whether the next item may go: the rate allows it, or its original time (sped up) has come. */
@@ -164,12 +170,6 @@ public final class ReplayDriver implements AutoCloseable {
       return elapsedMs * options.speedup() >= item.originalOffsetMs();
     }
     return options.ratePerSecond() == 0 || sent < elapsedMs / 1000 * options.ratePerSecond() + 1;
-  }
-
-  private void send(ReplayItem item) {
-    long now = System.currentTimeMillis();
-    requests.send(new ProducerRecord<>(topics.requests().name(), item.id(), item.request()
-        .setCreatedAtMs(now).setDeadlineMs(now + options.deadline().toMillis()).build()));
   }
 
   private void scheduleFeedback(ReplayItem item, FusedResult result, double quality) {
@@ -195,9 +195,8 @@ public final class ReplayDriver implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    requests.close(Duration.ofSeconds(10));
+    requests.close();
     feedback.close(Duration.ofSeconds(10));
-    results.close();
     if (learned != null) {
       learned.close();
     }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The progress journal of a scoring run, beside its output: JSON lines, appended only. First the run
@@ -40,7 +41,7 @@ final class Journal implements Closeable {
     final Map<Long, Long> pending = new HashMap<>();
     long outputLength;
     long rejectsLength;
-    final Map<String, Long> positions = new LinkedHashMap<>();
+    final Map<TopicPartition, Long> positions = new LinkedHashMap<>();
     long scored;
     long rejected;
     boolean complete;
@@ -99,7 +100,7 @@ final class Journal implements Closeable {
         state.scored = checkpoint.path("scored").asLong();
         state.rejected = checkpoint.path("rejected").asLong();
         checkpoint.path("positions").properties()
-            .forEach(position -> state.positions.put(position.getKey(), position.getValue().asLong()));
+            .forEach(position -> state.positions.put(partition(position.getKey()), position.getValue().asLong()));
         checkpoint.path("done").forEach(line -> {
           state.done.set(Math.toIntExact(line.asLong()));
           state.pending.remove(line.asLong());
@@ -124,17 +125,23 @@ final class Journal implements Closeable {
   }
 
   /** Records what output, rejects and topic positions hold, and which lines got done since the last one. */
-  void checkpoint(long outputLength, long rejectsLength, Map<String, Long> positions, Collection<Long> done,
+  void checkpoint(long outputLength, long rejectsLength, Map<TopicPartition, Long> positions, Collection<Long> done,
       long scored, long rejected) throws IOException {
     ObjectNode entry = RowReader.JSON.createObjectNode();
     ObjectNode checkpoint = entry.putObject("checkpoint");
     checkpoint.put("output", outputLength).put("rejects", rejectsLength).put("scored", scored)
         .put("rejected", rejected);
     ObjectNode at = checkpoint.putObject("positions");
-    positions.forEach(at::put);
+    positions.forEach((partition, position) -> at.put(partition.toString(), position));
     ArrayNode lines = checkpoint.putArray("done");
     done.forEach(lines::add);
     append(entry);
+  }
+
+  /** The partition a checkpoint names as {@code topic-partition} ({@link TopicPartition#toString()}). */
+  private static TopicPartition partition(String name) {
+    int dash = name.lastIndexOf('-');
+    return new TopicPartition(name.substring(0, dash), Integer.parseInt(name.substring(dash + 1)));
   }
 
   void complete() throws IOException {

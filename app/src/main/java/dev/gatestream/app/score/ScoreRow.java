@@ -13,10 +13,14 @@ import java.util.Map;
 public record ScoreRow(long line, String id, ObjectNode fields, String raw, String task, String text,
     List<Float> features, Double costBudget, Long deadlineMs, Map<String, String> attributes) {
 
-  /** The request as sent now, with {@code defaultDeadlineMs} unless the row has its own. */
-  public InferenceRequest toRequest(long nowMs, long defaultDeadlineMs, String replyTo) {
-    return InferenceRequest.newBuilder().setId(id).setCreatedAtMs(nowMs).setTask(task).setText(text)
-        .setFeatures(features).setAttributes(attributes).setCostBudget(costBudget)
-        .setDeadlineMs(nowMs + (deadlineMs != null ? deadlineMs : defaultDeadlineMs)).setReplyTo(replyTo).build();
+  /** The request to send, but for its creation time, deadline and replyTo, set as it is sent. */
+  public InferenceRequest.Builder request() {
+    return InferenceRequest.newBuilder().setId(id).setTask(task).setText(text).setFeatures(features)
+        .setAttributes(attributes).setCostBudget(costBudget);
+  }
+
+  /** The deadline from sending: the row's own, else {@code defaultDeadlineMs}. */
+  public long deadlineMs(long defaultDeadlineMs) {
+    return deadlineMs != null ? deadlineMs : defaultDeadlineMs;
   }
 }

@@ -18,14 +18,13 @@ class RowValidatorTest {
         {"id": "q1", "prompt": "2+2?", "task": "math", "features": "0.5; 1 2", "cost_budget": "0.01",
          "deadline_ms": 1500, "tenant": "acme", "rank": 3, "empty": ""}"""));
 
-    InferenceRequest request = row.toRequest(1_000, 9_000, "replies-x");
+    InferenceRequest request = row.request().setCreatedAtMs(1_000).setDeadlineMs(2_000).build();
     assertThat(request.getId()).isEqualTo("q1");
     assertThat(request.getText()).isEqualTo("2+2?");
     assertThat(request.getTask()).isEqualTo("math");
     assertThat(request.getFeatures()).containsExactly(0.5f, 1f, 2f);
     assertThat(request.getCostBudget()).isEqualTo(0.01);
-    assertThat(request.getDeadlineMs()).isEqualTo(2_500);
-    assertThat(request.getReplyTo()).isEqualTo("replies-x");
+    assertThat(row.deadlineMs(9_000)).isEqualTo(1_500);
     assertThat(request.getAttributes()).isEqualTo(Map.of("tenant", "acme", "rank", "3"));
   }
 
@@ -34,7 +33,7 @@ class RowValidatorTest {
     ScoreRow row = validator.validate(json(12, "{\"text\": \"hello\", \"features\": [1, 2]}"));
     assertThat(row.id()).isEqualTo("run1-12");
     assertThat(row.features()).containsExactly(1f, 2f);
-    assertThat(row.toRequest(0, 5_000, null).getDeadlineMs()).isEqualTo(5_000);
+    assertThat(row.deadlineMs(5_000)).isEqualTo(5_000);
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.gatestream.cli.score;
 
-import dev.gatestream.app.score.ScoreRun;
-
+import dev.gatestream.app.score.ScoreListener;
 import java.io.PrintWriter;
 import java.time.Duration;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -10,15 +9,17 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * The progress of a run, with rate and ETA: a bar redrawn in place on a terminal; elsewhere (output
- * piped, CI) one plain line every {@link #PLAIN_EVERY}, so logs are not flooded.
+ * The progress of a run, with rate, ETA and the rows refused so far: a bar redrawn in place on a
+ * terminal; elsewhere (output piped, CI) one plain line every {@link #PLAIN_EVERY}, so logs are not
+ * flooded.
  */
-public final class ScoreProgress implements ScoreRun.Progress, AutoCloseable {
+public final class ScoreProgress implements ScoreListener, AutoCloseable {
 
   static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
 
   private final ProgressBar bar;
   private String lastPlainLine;
+  private long rejected;
 
   /**
    * @param total rows in the input
@@ -51,8 +52,13 @@ public final class ScoreProgress implements ScoreRun.Progress, AutoCloseable {
   }
 
   @Override
-  public void done(long rows, int inFlight) {
-    bar.stepTo(rows);
+  public void on(Event event) {
+    if (event instanceof Progress progress) {
+      bar.stepTo(progress.done());
+    } else if (event instanceof Rejected) {
+      rejected++;
+      bar.setExtraMessage(rejected + " rejected");
+    }
   }
 
   @Override
