@@ -2,15 +2,12 @@ package dev.gatestream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatestream.app.inspect.Event;
 import dev.gatestream.app.inspect.InspectListener;
 import dev.gatestream.app.inspect.InspectReport;
 import dev.gatestream.app.inspect.Inspection;
 import dev.gatestream.app.inspect.TopicRead;
 import dev.gatestream.app.inspect.TopicRole;
-import dev.gatestream.cli.GatestreamCli;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.Feedback;
@@ -23,8 +20,6 @@ import dev.gatestream.it.harness.TestNames;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.TopicSpec;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,12 +40,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code inspect} on a live pipeline (router, two replay experts, fusion) on a real broker and registry: a
  * routed request's whole story, with its reply and its feedback, read from the id's partition alone; a
- * poison record's and an expired request's dead letters; and the CLI's timeline, JSON and not-found error.
+ * poison record's and an expired request's dead letters; and an id found nowhere (the CLI's rendering is InspectCommandTest's).
  */
 @ExtendWith(GatestreamStackExtension.class)
 class InspectIT {
@@ -171,35 +165,7 @@ class InspectIT {
       assertThat(inspection(fixture, clients, serdes, beforeFeedback).inspect(ROUTED, InspectListener.NONE).events())
           .extracting(event -> event.getClass().getSimpleName()).containsExactly("Feedback");
 
-      cliPrintsTheStory(fixture);
     }
-  }
-
-  private void cliPrintsTheStory(PipelineFixture fixture) throws Exception {
-    String[] deployment = {"--bootstrap", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
-        "--set", GatestreamConfig.TOPIC_PREFIX + "=" + fixture.config.getString(GatestreamConfig.TOPIC_PREFIX)};
-
-    Run text = cli(concat(new String[] {"inspect", ROUTED}, deployment));
-    assertThat(text.exit()).as(text.err()).isZero();
-    List<String> lines = text.out().lines().toList();
-    assertThat(lines.get(0)).startsWith("request " + ROUTED + ": 9 events;").endsWith("the id's partition of each");
-    assertThat(lines.subList(1, lines.size())).extracting(line -> line.substring(10, 20).strip())
-        .containsExactly("request", "decision", "task", "task", "result", "result", "fused", "reply", "feedback");
-    assertThat(lines.get(1)).startsWith("+0 ms     request   " + ROUTED + "  task=task-0  text=\"question number 50\"");
-    assertThat(text.err()).contains("read " + fixture.topics.requests().name());
-
-    Run json = cli(concat(new String[] {"inspect", POISON, "--json"}, deployment));
-    assertThat(json.exit()).as(json.err()).isZero();
-    JsonNode report = new ObjectMapper().readTree(json.out());
-    assertThat(report.get("requestId").asText()).isEqualTo(POISON);
-    assertThat(report.get("events")).extracting(event -> event.get("kind").asText())
-        .containsExactly("problem", "dead-letter");
-
-    Run missing = cli(concat(new String[] {"inspect", "nobody"}, deployment));
-    assertThat(missing.exit()).isEqualTo(2);
-    assertThat(missing.err().lines().filter(line -> line.startsWith("gatestream: ")).toList()).containsExactly(
-        "gatestream: request nobody is found nowhere: read 6 topics from their beginnings, only the partition"
-            + " the id hashes to (--all-partitions reads all)");
   }
 
   private static Optional<InspectReport> found(InspectReport report, Class<? extends Event> kind) {
@@ -219,24 +185,5 @@ class InspectIT {
       Instant since, boolean allPartitions) {
     return new Inspection(clients, fixture.topics, serdes, new Inspection.Settings(since, allPartitions,
         fixture.experts, Duration.ofSeconds(30)), Clock.systemUTC());
-  }
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = GatestreamCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
-  private static String[] concat(String[] first, String[] second) {
-    String[] all = new String[first.length + second.length];
-    System.arraycopy(first, 0, all, 0, first.length);
-    System.arraycopy(second, 0, all, first.length, second.length);
-    return all;
   }
 }
