@@ -58,7 +58,8 @@ final class WarmStarts {
         starts.put(policy, new WarmStart(weights.getVersion(), weights.getExamples(), learner.get().toBytes()));
       } else {
         LOG.warn("policy {}: published weights v{} do not fit the {} learner over {} features; it starts from the"
-            + " prior", policy, weights.getVersion(), settings.learner().kind().id(), settings.learner().featureDimension());
+            + " prior", policy, weights.getVersion(), settings.learner().kind().id(),
+            settings.learner().featureDimension());
       }
     });
     return starts;

@@ -217,7 +217,8 @@ class PolicyLearnerFunctionTest {
   @Test
   void examplesWithNonFiniteNumbersAreRejectedAndCountedByReasonAndNeverPublished() throws Exception {
     try (var harness = harness(null)) {
-      harness.processElement(example("nan-feature", new float[] {Float.NaN, 0}, new ExpertFeedback("a", 1, 1, 1, 0)), 1);
+      harness.processElement(example("nan-feature", new float[] {Float.NaN, 0},
+          new ExpertFeedback("a", 1, 1, 1, 0)), 1);
       harness.processElement(example("nan-cost", new float[] {1, 0}, new ExpertFeedback("a", 1, 1, 1, 0),
           new ExpertFeedback("b", 1, 1, 1, Double.NaN)), 2);
       harness.processElement(example("inf-reward", new float[] {1, 0},

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.gatestream.policy.WeightsSnapshot;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,11 @@ class WarmStartTest {
         x[j] += (float) (0.3 * random.nextGaussian());
       }
       String expert = i % 3 == 0 ? "b" : i % 7 == 0 ? "late" : "a";
-      double quality = Math.max(0, Math.min(1, (expert.equals("a") ? 0.8 : 0.3) + 0.2 * x[0] + 0.1 * random.nextGaussian()));
-      learner.update(x, List.of(new ExpertFeedback(expert, quality, quality - 0.5 * 0.01, 0.3 + 0.6 * random.nextDouble(),
-          expert.equals("a") ? 0.01 : 0.002)));
+      double level = expert.equals("a") ? 0.8 : 0.3;
+      double quality = Math.max(0, Math.min(1, level + 0.2 * x[0] + 0.1 * random.nextGaussian()));
+      double cost = expert.equals("a") ? 0.01 : 0.002;
+      learner.update(x, List.of(new ExpertFeedback(expert, quality, quality - 0.5 * cost,
+          0.3 + 0.6 * random.nextDouble(), cost)));
     }
     return learner;
   }
@@ -48,7 +51,8 @@ class WarmStartTest {
     return new WeightsSnapshot("p", 7, learner.experts(), settings.featureDimension(), learner.parameters(seed));
   }
 
-  private static void assertSameBlocks(Map<String, double[]> resumed, Map<String, double[]> published, double tolerance) {
+  private static void assertSameBlocks(Map<String, double[]> resumed, Map<String, double[]> published,
+      double tolerance) {
     assertThat(resumed.keySet()).isEqualTo(published.keySet());
     published.forEach((name, values) -> {
       assertThat(resumed.get(name)).as(name).hasSameSizeAs(values);
@@ -77,7 +81,7 @@ class WarmStartTest {
     again.forEach((name, values) -> {
       if (!name.endsWith(":configured")) {
         known.put(name, name.startsWith("w:") || name.startsWith("v:") || name.startsWith("knn.")
-            ? values : java.util.Arrays.copyOf(values, 3));
+            ? values : Arrays.copyOf(values, 3));
       }
     });
     if (kind == LearnerKind.KNN) {
