@@ -1,10 +1,11 @@
 package dev.gatestream.adaptation;
 
-import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.adaptation.events.JoinInput;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
 import dev.gatestream.adaptation.events.Unjoined;
+import dev.gatestream.adaptation.events.WarmStart;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ExpertResult;
@@ -39,8 +40,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /**
  * The adaptation job: decisions, expert results and feedback are joined per request id into training
  * examples, a learner per policy learns from them, and versioned weights snapshots go to the sink.
- * Sources and sink come in through the constructor, so tests run the same job on in-memory data;
- * {@link #kafka} wires Gatestream's topics.
+ * Sources, sink and the learners' warm starts come in through the constructor, so tests run the same
+ * job on in-memory data; {@link #kafka} wires Gatestream's topics.
  */
 public final class AdaptationJob {
 
@@ -55,20 +56,26 @@ public final class AdaptationJob {
   private final Source<ResultEvent, ?, ?> results;
   private final Source<FeedbackEvent, ?, ?> feedback;
   private final Sink<PublishedWeights> sink;
+  private final Map<String, WarmStart> warmStarts;
 
+  /** @param warmStarts per policy, where its learner starts when no checkpoint holds its state */
   public AdaptationJob(AdaptationSettings settings, Source<DecisionEvent, ?, ?> decisions,
-      Source<ResultEvent, ?, ?> results, Source<FeedbackEvent, ?, ?> feedback, Sink<PublishedWeights> sink) {
+      Source<ResultEvent, ?, ?> results, Source<FeedbackEvent, ?, ?> feedback, Sink<PublishedWeights> sink,
+      Map<String, WarmStart> warmStarts) {
     this.settings = settings;
     this.decisions = decisions;
     this.results = results;
     this.feedback = feedback;
     this.sink = sink;
+    this.warmStarts = Map.copyOf(warmStarts);
   }
 
   /**
    * The job on Gatestream's Kafka topics: reads decisions, expert results and feedback (read-committed,
    * from the group's committed offsets, else the earliest), writes the routing-weights topic keyed by
-   * policy, exactly once — snapshots become visible when a checkpoint completes.
+   * policy, exactly once — snapshots become visible when a checkpoint completes. Unless
+   * {@code adaptation.warm.start} is off, the routing-weights topic is read first for the learners'
+   * warm starts ({@link WarmStarts}).
    */
   public static AdaptationJob kafka(GatestreamConfig config, String bootstrapServers, String registryUrl) {
     Topics topics = Topics.from(config);
@@ -84,7 +91,13 @@ public final class AdaptationJob {
         // Brokers cap transactions at transaction.max.timeout.ms (15 min by default); Flink's default is 1 h.
         .setProperty("transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
         .build();
-    return new AdaptationJob(AdaptationSettings.from(config),
+    AdaptationSettings settings = AdaptationSettings.from(config);
+    Map<String, WarmStart> warmStarts = config.getBoolean(GatestreamConfig.ADAPTATION_WARM_START)
+        ? WarmStarts.read(clients, topics.routingWeights().name(), registryUrl, settings,
+            config.getDouble(GatestreamConfig.ADAPTATION_WARM_START_WEIGHT),
+            Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)))
+        : Map.of();
+    return new AdaptationJob(settings,
         source(clients, name, topics.decisions().name(),
             new AvroEventDeserializer<>(registryUrl, RoutingDecision.class, Conversions::decision,
                 DecisionEvent.class)),
@@ -92,7 +105,7 @@ public final class AdaptationJob {
             new AvroEventDeserializer<>(registryUrl, ExpertResult.class, Conversions::result, ResultEvent.class)),
         source(clients, name, topics.feedback().name(),
             new AvroEventDeserializer<>(registryUrl, Feedback.class, Conversions::feedback, FeedbackEvent.class)),
-        sink);
+        sink, warmStarts);
   }
 
   private static <T> KafkaSource<T> source(KafkaClients clients, String group, String topic,
@@ -138,7 +151,7 @@ public final class AdaptationJob {
         .name("request-join").uid("request-join");
 
     examples.keyBy(TrainingExample::policy, Types.STRING)
-        .process(new PolicyLearnerFunction(settings), TypeInformation.of(PublishedWeights.class))
+        .process(new PolicyLearnerFunction(settings, warmStarts), TypeInformation.of(PublishedWeights.class))
         .name("policy-learner").uid("policy-learner")
         .sinkTo(sink).name("routing-weights-sink").uid("routing-weights-sink");
     return examples.getSideOutput(RequestJoinFunction.UNJOINED);

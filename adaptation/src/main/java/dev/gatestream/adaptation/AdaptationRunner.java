@@ -1,5 +1,6 @@
 package dev.gatestream.adaptation;
 
+import dev.gatestream.clients.ClientIds;
 import dev.gatestream.config.GatestreamConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -28,9 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The adaptation job in an embedded Flink MiniCluster, in the background of the calling process (what
- * {@code gatestream up} runs). Checkpoints go to a local directory and are kept when the job is
- * cancelled; the next start restores the newest one, so a restart loses no learning and the weights
- * versions keep increasing. Flink logs through SLF4J like everything else in the process, so the
+ * {@code gatestream up} runs). Checkpoints go to a local directory, one sub-directory per deployment
+ * (topic prefix), and are kept when the job is cancelled; the next start restores the newest one of its
+ * own deployment, so a restart loses no learning and the weights versions keep increasing, and two
+ * deployments on one home never restore each other's state. Policies a checkpoint does not hold
+ * resume from their published weights (see {@link WarmStarts}). Flink logs through SLF4J like everything else in the process, so the
  * process's logging configuration decides where they go (the CLI's sends everything to its log file).
  * With {@code metrics.adaptation.port} set, the job's metrics are served for Prometheus at /metrics.
  */
@@ -41,6 +45,8 @@ public final class AdaptationRunner implements AutoCloseable {
   static final String PROMETHEUS_REPORTER = "prometheus";
   // The reporter's own setting (a port or a range), which its module declares no option for.
   private static final ConfigOption<String> PROMETHEUS_PORT = ConfigOptions.key("port").stringType().noDefaultValue();
+  // What a sub-directory name may be: a topic prefix's characters, so never a path of its own.
+  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._-]+");
 
   private final JobClient client;
 
@@ -51,11 +57,11 @@ public final class AdaptationRunner implements AutoCloseable {
   /**
    * Submits the job and returns once it is submitted (it starts consuming in the background).
    *
-   * @param checkpointDir where checkpoints are kept and the newest is restored from
+   * @param checkpointDir where every deployment keeps its checkpoints (see {@link #checkpointDirectory})
    */
   public static AdaptationRunner start(GatestreamConfig config, String bootstrapServers, String registryUrl,
       Path checkpointDir) throws Exception {
-    Path directory = checkpointDir.toAbsolutePath();
+    Path directory = checkpointDirectory(config, checkpointDir);
     Files.createDirectories(directory);
     Optional<Path> restore = latestCheckpoint(directory);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1,
@@ -63,7 +69,7 @@ public final class AdaptationRunner implements AutoCloseable {
     AdaptationJob.kafka(config, bootstrapServers, registryUrl).build(env);
     JobClient client = env.executeAsync("gatestream-adaptation");
     LOG.info("adaptation job {} started{}", client.getJobID(),
-        restore.map(path -> " from checkpoint " + path).orElse(" without state"));
+        restore.map(path -> " from checkpoint " + path).orElse(" without a checkpoint in " + directory));
     return new AdaptationRunner(client);
   }
 
@@ -90,6 +96,19 @@ public final class AdaptationRunner implements AutoCloseable {
       reporter.set(PROMETHEUS_PORT, String.valueOf(metricsPort));
     }
     return flink;
+  }
+
+  /**
+   * This deployment's checkpoints under root: the sub-directory named like its consumer group
+   * ({@code <topic.prefix>adaptation}), which no other topic prefix shares.
+   */
+  static Path checkpointDirectory(GatestreamConfig config, Path root) {
+    String namespace = ClientIds.of(config).adaptation();
+    if (!NAMESPACE.matcher(namespace).matches()) {
+      throw new IllegalArgumentException("topic.prefix may hold only letters, digits, '.', '_' and '-' (as topic"
+          + " names), got '" + config.getString(GatestreamConfig.TOPIC_PREFIX) + "'");
+    }
+    return root.toAbsolutePath().resolve(namespace);
   }
 
   /** The newest completed checkpoint under directory (any job's), if there is one. */

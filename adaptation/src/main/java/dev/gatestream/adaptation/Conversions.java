@@ -10,6 +10,7 @@ import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.contracts.TextAnswer;
+import dev.gatestream.policy.WeightsSnapshot;
 import dev.gatestream.policy.learning.DecisionEvent;
 import dev.gatestream.policy.learning.FeedbackEvent;
 import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
@@ -84,6 +85,15 @@ public final class Conversions {
     Double reward = feedback.getReward();
     return new FeedbackEvent(feedback.getRequestId(), reward == null ? Double.NaN : reward, feedback.getLabel(),
         experts, values, feedback.getObservedAtMs());
+  }
+
+  /** What a published RoutingWeights record says, as the policy classes read it. */
+  static WeightsSnapshot snapshot(RoutingWeights weights) {
+    Map<String, double[]> parameters = new LinkedHashMap<>();
+    weights.getParameters().forEach((name, values) ->
+        parameters.put(name, values.stream().mapToDouble(Double::doubleValue).toArray()));
+    return new WeightsSnapshot(weights.getPolicy(), weights.getVersion(), List.copyOf(weights.getExperts()),
+        weights.getFeatureDimension(), parameters);
   }
 
   static RoutingWeights weights(PublishedWeights weights) {

@@ -2,10 +2,14 @@ package dev.gatestream.adaptation;
 
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
+import dev.gatestream.adaptation.events.WarmStart;
 import dev.gatestream.policy.learning.PolicyLearner;
+import dev.gatestream.policy.learning.PolicyLearner.Update;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -23,16 +27,25 @@ import org.slf4j.LoggerFactory;
  * One learner per policy (the key): learns from each training example and publishes a weights snapshot
  * after {@code publishEveryUpdates} examples, or {@code publishEveryMs} (processing time) after the first
  * unpublished one. The learner and the publication state — version included — are keyed state, so a
- * restore from a checkpoint continues learning and versioning where the checkpoint left off.
+ * restore from a checkpoint continues learning and versioning where the checkpoint left off. A policy
+ * without state starts from its warm start, the learner resumed from its newest published snapshot (see
+ * {@link WarmStarts}), when there is one, and from the prior otherwise.
  *
  * <p>Versions are max(previous + 1, publication wall-clock ms): strictly increasing, and a job started
  * without its state still publishes versions above what the router already runs (routers ignore
  * versions that are not newer).
  *
+ * <p>Nothing non-finite is published: the learner rejects examples with a non-finite number, and a
+ * snapshot whose state or blocks are not finite anyway (finite inputs that overflowed) is withheld — the
+ * routers keep the last good one — and the learner goes back to its state at the last publication, so
+ * learning goes on rather than staying poisoned; the examples learned since are lost, and counted.
+ *
  * <p>Metrics, per policy under {@code gatestream.policy.<policy>}: counters {@code examples} (learned),
- * {@code examplesUnfit} and {@code weightsPublished}; gauges {@code weightsVersion},
- * {@code lastPublishEpochMs} (0 = none since the job started), {@code feedbackToPublicationMs}; and per
- * expert, under {@code expert.<expert>}, the gauge {@code reward} (its running reliability).
+ * {@code examplesUnfit}, {@code examplesRejected} by {@code reason} ({@code nonFiniteFeatures},
+ * {@code nonFiniteOutcome}), {@code weightsPublished}, {@code snapshotsWithheld} and
+ * {@code examplesRolledBack}; gauges {@code weightsVersion}, {@code lastPublishEpochMs} (0 = none since
+ * the job started), {@code feedbackToPublicationMs}; and per expert, under {@code expert.<expert>}, the
+ * gauge {@code reward} (its running reliability).
  */
 public final class PolicyLearnerFunction extends KeyedProcessFunction<String, TrainingExample, PublishedWeights> {
 
@@ -49,16 +62,21 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
   public record Publication(long version, int pending, long oldestPendingFeedbackAtMs, long timerAtMs) {}
 
   private final AdaptationSettings settings;
+  private final Map<String, WarmStart> warmStarts;
 
   // The learner's state is a byte[] written on each update; the live object is kept here so that it is
   // decoded once per policy and task, not once per example.
   private transient Map<String, PolicyLearner> live;
   private transient ValueState<byte[]> model;
+  // The learner as it was when it last published: what a withheld snapshot rolls back to.
+  private transient ValueState<byte[]> published;
   private transient ValueState<Publication> publication;
   private transient Map<String, PolicyMetrics> metrics;
 
-  public PolicyLearnerFunction(AdaptationSettings settings) {
+  /** @param warmStarts per policy, where its learner starts when it has no state */
+  public PolicyLearnerFunction(AdaptationSettings settings, Map<String, WarmStart> warmStarts) {
     this.settings = settings;
+    this.warmStarts = new HashMap<>(warmStarts);
   }
 
   @Override
@@ -67,6 +85,8 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     metrics = new HashMap<>();
     model = getRuntimeContext().getState(
         new ValueStateDescriptor<>("learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    published = getRuntimeContext().getState(
+        new ValueStateDescriptor<>("publishedLearner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     publication = getRuntimeContext().getState(
         new ValueStateDescriptor<>("publication", TypeInformation.of(Publication.class)));
   }
@@ -77,10 +97,9 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     String policy = ctx.getCurrentKey();
     PolicyLearner learner = learner(policy);
     PolicyMetrics meters = metrics(policy, learner);
-    if (!learner.update(example.features(), List.of(example.experts()))) {
-      meters.unfit.inc();
-      LOG.debug("policy {}: example {} does not fit the learner (features {}, expected {})", policy,
-          example.requestId(), example.features().length, settings.learner().featureDimension());
+    Update update = learner.update(example.features(), List.of(example.experts()));
+    if (update != Update.LEARNED) {
+      reject(policy, example, update, meters);
       return;
     }
     meters.examples.inc();
@@ -100,6 +119,22 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
       current = new Publication(current.version(), current.pending(), current.oldestPendingFeedbackAtMs(), at);
     }
     publication.update(current);
+  }
+
+  private void reject(String policy, TrainingExample example, Update update, PolicyMetrics meters) {
+    if (update == Update.UNFIT) {
+      meters.unfit.inc();
+      LOG.debug("policy {}: example {} does not fit the learner (features {}, expected {})", policy,
+          example.requestId(), example.features().length, settings.learner().featureDimension());
+      return;
+    }
+    Counter rejected = meters.rejected.get(update);
+    rejected.inc();
+    // The first one is logged, the rest counted: a broken featurizer would otherwise flood the log.
+    if (rejected.getCount() == 1) {
+      LOG.warn("policy {}: example {} rejected ({}); further ones are counted in examplesRejected", policy,
+          example.requestId(), update.id());
+    }
   }
 
   @Override
@@ -126,34 +161,73 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
       }
     }
     if (learner == null) {
-      learner = new PolicyLearner(settings.learner(), settings.experts());
+      learner = initial(policy);
+      WarmStart warm = warmStarts.get(policy);
+      if (warm != null && publication.value() == null) {
+        publication.update(new Publication(warm.version(), 0, Long.MAX_VALUE, 0));
+        LOG.info("policy {}: no state; resuming from published weights v{} ({} examples)", policy, warm.version(),
+            warm.examples());
+      }
     }
     live.put(policy, learner);
     return learner;
   }
 
+  /** The warm start's learner, else one at the prior. */
+  private PolicyLearner initial(String policy) {
+    WarmStart warm = warmStarts.get(policy);
+    Optional<PolicyLearner> resumed = warm == null ? Optional.empty()
+        : PolicyLearner.fromBytes(settings.learner(), settings.experts(), warm.learner());
+    return resumed.orElseGet(() -> new PolicyLearner(settings.learner(), settings.experts()));
+  }
+
   private Publication publish(String policy, PolicyLearner learner, Publication current, long now, Context ctx,
       Collector<PublishedWeights> out) throws Exception {
+    if (current.timerAtMs() != 0) {
+      ctx.timerService().deleteProcessingTimeTimer(current.timerAtMs());
+    }
     long version = Math.max(current.version() + 1, now);
-    Map<String, double[]> parameters = learner.parameters(version);
-    String[] names = parameters.keySet().toArray(new String[0]);
+    Optional<Map<String, double[]>> parameters = learner.publishable(version);
+    PolicyMetrics meters = metrics(policy, learner);
+    if (parameters.isEmpty()) {
+      rollBack(policy, current, meters);
+      return new Publication(current.version(), 0, Long.MAX_VALUE, 0);
+    }
+    String[] names = parameters.get().keySet().toArray(new String[0]);
     double[][] blocks = new double[names.length][];
     for (int i = 0; i < names.length; i++) {
-      blocks[i] = parameters.get(names[i]);
+      blocks[i] = parameters.get().get(names[i]);
     }
     out.collect(new PublishedWeights(policy, version, learner.experts().toArray(new String[0]),
         settings.learner().featureDimension(), names, blocks, learner.examples(), now,
         current.oldestPendingFeedbackAtMs()));
-    if (current.timerAtMs() != 0) {
-      ctx.timerService().deleteProcessingTimeTimer(current.timerAtMs());
-    }
-    PolicyMetrics meters = metrics(policy, learner);
+    // Publishing can move the state (the knn learner's Lloyd step): store it as published.
+    byte[] state = learner.toBytes();
+    model.update(state);
+    published.update(state);
     meters.published.inc();
     meters.version = version;
     meters.lastPublishMs = now;
     meters.feedbackToPublicationMs = Math.max(0, now - current.oldestPendingFeedbackAtMs());
     LOG.info("policy {}: published weights v{} ({} examples learned)", policy, version, learner.examples());
     return new Publication(version, 0, Long.MAX_VALUE, 0);
+  }
+
+  /** Withholds a snapshot that is not finite and goes back to the learner that last published. */
+  private void rollBack(String policy, Publication current, PolicyMetrics meters) throws Exception {
+    byte[] last = published.value();
+    PolicyLearner restored = last == null ? null
+        : PolicyLearner.fromBytes(settings.learner(), settings.experts(), last).orElse(null);
+    if (restored == null) {
+      restored = initial(policy);
+    }
+    live.put(policy, restored);
+    model.update(restored.toBytes());
+    meters.withheld.inc();
+    meters.rolledBack.inc(current.pending());
+    LOG.error("policy {}: the learner's state is no longer finite, weights not published (routers keep v{});"
+        + " back to the learner of v{}, the {} examples learned since are dropped", policy, current.version(),
+        current.version(), current.pending());
   }
 
   /** The policy's metrics, registered when the task first sees it. */
@@ -177,7 +251,10 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     private final MetricGroup group;
     private final Counter examples;
     private final Counter unfit;
+    private final Map<Update, Counter> rejected = new EnumMap<>(Update.class);
     private final Counter published;
+    private final Counter withheld;
+    private final Counter rolledBack;
     private volatile long version;
     private volatile long lastPublishMs;
     private volatile long feedbackToPublicationMs;
@@ -186,7 +263,12 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
       this.group = group;
       this.examples = group.counter("examples");
       this.unfit = group.counter("examplesUnfit");
+      for (Update reason : List.of(Update.NON_FINITE_FEATURES, Update.NON_FINITE_OUTCOME)) {
+        rejected.put(reason, group.addGroup("reason", reason.id()).counter("examplesRejected"));
+      }
       this.published = group.counter("weightsPublished");
+      this.withheld = group.counter("snapshotsWithheld");
+      this.rolledBack = group.counter("examplesRolledBack");
       this.version = restoredVersion;
       group.gauge("weightsVersion", (Gauge<Long>) () -> version);
       group.gauge("lastPublishEpochMs", (Gauge<Long>) () -> lastPublishMs);

@@ -11,6 +11,7 @@ import dev.gatestream.policy.learning.ResultEvent;
 import dev.gatestream.policy.learning.Rewards;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,10 +49,15 @@ import org.apache.flink.util.OutputTag;
  * of an expert already learned from is counted in {@code rewardsCorrectedAfterJoin}, not relearned.
  * {@code gatestream evaluate} scores with all the records, as the job would have without corrections.
  *
+ * <p>An expert's outcome that {@link Rewards} rejects (a non-finite cost or judging reward) is not
+ * learned and is counted once per request and expert; a later feedback record with a finite reward makes
+ * it judgeable, and it is learned then.
+ *
  * <p>Counters, under {@code gatestream}: {@code unjoined} (every request sent to the side output; by
  * reason {@code decisionsExpired}, {@code feedbackExpired}, {@code joinedWithoutReward}),
  * {@code examplesJoined}, {@code followUpExamples}, {@code rewardsCorrectedAfterJoin},
- * {@code recordsAfterJoin}.
+ * {@code recordsAfterJoin}, and {@code outcomesRejected} by {@code reason} ({@code nonFiniteCost},
+ * {@code nonFiniteReward}).
  */
 public final class RequestJoinFunction extends KeyedProcessFunction<String, JoinInput, TrainingExample> {
 
@@ -75,6 +81,8 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
   private transient ListState<FeedbackEvent> feedback;
   /** Each expert learned from, with its reward as last scored. */
   private transient MapState<String, Double> learned;
+  /** Each expert whose outcome was rejected and counted. */
+  private transient MapState<String, Boolean> rejected;
   private transient ValueState<Progress> progress;
   private transient Rewards rewards;
   private transient Counter joined;
@@ -85,6 +93,7 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
   private transient Counter noReward;
   private transient Counter afterJoin;
   private transient Counter unjoined;
+  private transient Map<Rewards.Rejection, Counter> outcomesRejected;
 
   public RequestJoinFunction(long ttlMs, double lambda) {
     this.ttlMs = ttlMs;
@@ -105,6 +114,8 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
         new ListStateDescriptor<>("feedbackRecords", TypeInformation.of(FeedbackEvent.class)), ttl));
     learned = getRuntimeContext().getMapState(withTtl(
         new MapStateDescriptor<>("learned", Types.STRING, Types.DOUBLE), ttl));
+    rejected = getRuntimeContext().getMapState(withTtl(
+        new MapStateDescriptor<>("rejected", Types.STRING, Types.BOOLEAN), ttl));
     progress = getRuntimeContext().getState(withTtl(
         new ValueStateDescriptor<>("progress", TypeInformation.of(Progress.class)), ttl));
     rewards = new Rewards(lambda);
@@ -117,6 +128,10 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
     feedbackExpired = metrics.counter("feedbackExpired");
     noReward = metrics.counter("joinedWithoutReward");
     afterJoin = metrics.counter("recordsAfterJoin");
+    outcomesRejected = new EnumMap<>(Rewards.Rejection.class);
+    for (Rewards.Rejection reason : Rewards.Rejection.values()) {
+      outcomesRejected.put(reason, metrics.addGroup("reason", reason.id()).counter("outcomesRejected"));
+    }
   }
 
   private static <D extends StateDescriptor<?, ?>> D withTtl(D descriptor,
@@ -233,7 +248,14 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
     FeedbackEvent f = FeedbackMerge.merge(records);
     boolean first = learned.isEmpty();
     List<ExpertFeedback> fresh = new ArrayList<>();
-    for (ExpertFeedback one : rewards.score(d, answered(d), f)) {
+    Rewards.Scored scored = rewards.scoreAll(d, answered(d), f);
+    for (Rewards.Rejected one : scored.rejected()) {
+      if (!learned.contains(one.expert()) && !rejected.contains(one.expert())) {
+        rejected.put(one.expert(), true);
+        outcomesRejected.get(one.reason()).inc();
+      }
+    }
+    for (ExpertFeedback one : scored.feedback()) {
       Double before = learned.get(one.expert());
       if (before == null) {
         fresh.add(one);
@@ -266,5 +288,6 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
     results.clear();
     feedback.clear();
     learned.clear();
+    rejected.clear();
   }
 }

@@ -11,6 +11,7 @@ import dev.gatestream.policy.learning.LearnerSettings;
 import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import dev.gatestream.policy.learning.ResultEvent;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -106,7 +107,7 @@ class AdaptationJobTest {
         source(AdaptationJobTest::decision, REQUESTS, DecisionEvent.class),
         source(AdaptationJobTest::result, REQUESTS, ResultEvent.class),
         source(AdaptationJobTest::feedback, REQUESTS * 9 / 10, FeedbackEvent.class),
-        weights)
+        weights, Map.of())
         .build(env)
         .sinkTo(unjoined);
     env.execute("adaptation-test");

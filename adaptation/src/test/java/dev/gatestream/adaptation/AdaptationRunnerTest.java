@@ -1,6 +1,7 @@
 package dev.gatestream.adaptation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.config.GatestreamConfig;
@@ -29,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -68,6 +70,32 @@ class AdaptationRunnerTest {
     Files.createDirectories(directory.resolve("job-1").resolve("chk-1"));
 
     assertThat(AdaptationRunner.latestCheckpoint(directory)).isEmpty();
+  }
+
+  @Test
+  void eachTopicPrefixKeepsItsCheckpointsApartAndRestoresOnlyItsOwn() throws Exception {
+    GatestreamConfig blue = config(Map.of(GatestreamConfig.TOPIC_PREFIX, "blue-"));
+    GatestreamConfig green = config(Map.of(GatestreamConfig.TOPIC_PREFIX, "green-"));
+    Path blueDir = AdaptationRunner.checkpointDirectory(blue, directory);
+    Path greenDir = AdaptationRunner.checkpointDirectory(green, directory);
+    Path blueCheckpoint = Files.createDirectories(blueDir.resolve("job-1").resolve("chk-3"));
+    Files.write(blueCheckpoint.resolve("_metadata"), new byte[] {1});
+
+    assertThat(blueDir).isEqualTo(directory.toAbsolutePath().resolve("blue-adaptation"));
+    assertThat(greenDir).isEqualTo(directory.toAbsolutePath().resolve("green-adaptation"));
+    assertThat(AdaptationRunner.latestCheckpoint(blueDir)).contains(blueCheckpoint);
+    assertThat(AdaptationRunner.latestCheckpoint(Files.createDirectories(greenDir))).isEmpty();
+    assertThat(AdaptationRunner.flinkConfiguration(green, greenDir, Optional.empty())
+        .get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo(greenDir.toUri().toString());
+  }
+
+  @Test
+  void aTopicPrefixThatIsNoDirectoryNameIsRefused() {
+    for (String prefix : List.of("../", "a/b-", "x y")) {
+      assertThatThrownBy(() -> AdaptationRunner.checkpointDirectory(
+          config(Map.of(GatestreamConfig.TOPIC_PREFIX, prefix)), directory))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topic.prefix");
+    }
   }
 
   @Test
@@ -121,7 +149,7 @@ class AdaptationRunnerTest {
         source(AdaptationRunnerTest::decision, DecisionEvent.class),
         source(AdaptationRunnerTest::result, ResultEvent.class),
         source(AdaptationRunnerTest::feedback, FeedbackEvent.class),
-        new CollectSink<PublishedWeights>("scraped-weights"))
+        new CollectSink<PublishedWeights>("scraped-weights"), Map.of())
         .build(env);
     JobClient job = env.executeAsync("adaptation-metrics-test");
     try {

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
+import dev.gatestream.adaptation.events.WarmStart;
+import dev.gatestream.policy.WeightsSnapshot;
 import dev.gatestream.policy.learning.ExpertFeedback;
 import dev.gatestream.policy.learning.LearnerKind;
 import dev.gatestream.policy.learning.LearnerSettings;
+import dev.gatestream.policy.learning.PolicyLearner;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -29,9 +32,14 @@ class PolicyLearnerFunctionTest {
 
   private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights> harness(
       OperatorSubtaskState restoreFrom, CapturedMetrics metrics) throws Exception {
+    return harness(restoreFrom, metrics, Map.of());
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights> harness(
+      OperatorSubtaskState restoreFrom, CapturedMetrics metrics, Map<String, WarmStart> warmStarts) throws Exception {
     var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new PolicyLearnerFunction(SETTINGS)), TrainingExample::policy, Types.STRING,
-        metrics.environment());
+        new KeyedProcessOperator<>(new PolicyLearnerFunction(SETTINGS, warmStarts)), TrainingExample::policy,
+        Types.STRING, metrics.environment());
     harness.setup();
     if (restoreFrom != null) {
       harness.initializeState(restoreFrom);
@@ -191,6 +199,148 @@ class PolicyLearnerFunctionTest {
       }
 
       assertThat(harness.extractOutputValues()).isEmpty();
+    }
+  }
+
+  private static TrainingExample example(String id, float[] features, ExpertFeedback... experts) {
+    return new TrainingExample(id, "p", features, experts, 1);
+  }
+
+  private static void assertFinite(PublishedWeights weights) {
+    for (double[] block : weights.blocks()) {
+      for (double value : block) {
+        assertThat(value).isFinite();
+      }
+    }
+  }
+
+  @Test
+  void examplesWithNonFiniteNumbersAreRejectedAndCountedByReasonAndNeverPublished() throws Exception {
+    try (var harness = harness(null)) {
+      harness.processElement(example("nan-feature", new float[] {Float.NaN, 0},
+          new ExpertFeedback("a", 1, 1, 1, 0)), 1);
+      harness.processElement(example("nan-cost", new float[] {1, 0}, new ExpertFeedback("a", 1, 1, 1, 0),
+          new ExpertFeedback("b", 1, 1, 1, Double.NaN)), 2);
+      harness.processElement(example("inf-reward", new float[] {1, 0},
+          new ExpertFeedback("b", 0, Double.NEGATIVE_INFINITY, 1, 0)), 3);
+      for (int i = 1; i <= 3; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+
+      Map<String, String> p = Map.of("<policy>", "p");
+      assertThat(metrics.count("gatestream.policy.reason.examplesRejected",
+          Map.of("<policy>", "p", "<reason>", "nonFiniteFeatures"))).isEqualTo(1);
+      assertThat(metrics.count("gatestream.policy.reason.examplesRejected",
+          Map.of("<policy>", "p", "<reason>", "nonFiniteOutcome"))).isEqualTo(2);
+      assertThat(metrics.count("gatestream.policy.examples", p)).isEqualTo(3);
+      assertThat(metrics.count("gatestream.policy.examplesUnfit", p)).isZero();
+      assertThat(harness.extractOutputValues()).singleElement().satisfies(weights -> {
+        assertThat(weights.examples()).isEqualTo(3);
+        assertFinite(weights);
+      });
+    }
+  }
+
+  @Test
+  void aSnapshotThatWouldNotBeFiniteIsWithheldAndTheLearnerGoesBackToItsLastPublication() throws Exception {
+    // Finite, but its squared gradient overflows: the state is poisoned though every input was finite.
+    TrainingExample overflow = example("overflow", new float[] {1, 0},
+        new ExpertFeedback("a", 0, -Double.MAX_VALUE, 1, 0));
+    List<PublishedWeights> published;
+    try (var harness = harness(null)) {
+      for (int i = 1; i <= 3; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+      harness.processElement(overflow, 4);
+      for (int i = 5; i <= 6; i++) {
+        harness.processElement(example("p", "a", 0, i), i);
+      }
+      for (int i = 7; i <= 9; i++) {
+        harness.processElement(example("p", "b", 1, i), i);
+      }
+      published = harness.extractOutputValues();
+    }
+    List<PublishedWeights> uninterrupted;
+    try (var harness = harness(null, new CapturedMetrics())) {
+      for (int i = 1; i <= 3; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+      for (int i = 7; i <= 9; i++) {
+        harness.processElement(example("p", "b", 1, i), i);
+      }
+      uninterrupted = harness.extractOutputValues();
+    }
+
+    Map<String, String> p = Map.of("<policy>", "p");
+    assertThat(metrics.count("gatestream.policy.snapshotsWithheld", p)).isEqualTo(1);
+    assertThat(metrics.count("gatestream.policy.examplesRolledBack", p)).isEqualTo(3);
+    assertThat(metrics.count("gatestream.policy.weightsPublished", p)).isEqualTo(2);
+    assertThat(published).extracting(PublishedWeights::version).containsExactly(1L, 2L);
+    assertThat(published).extracting(PublishedWeights::examples).containsExactly(3L, 6L);
+    published.forEach(PolicyLearnerFunctionTest::assertFinite);
+    // Learning went on from the last publication as if the three examples since had never come.
+    assertThat(published.get(1).block("w:a")).containsExactly(uninterrupted.get(1).block("w:a"));
+    assertThat(published.get(1).block("w:b")).containsExactly(uninterrupted.get(1).block("w:b"));
+    assertThat(published.get(1).block("b")).containsExactly(uninterrupted.get(1).block("b"));
+  }
+
+  private static WarmStart warmStart(long version, int examples) {
+    PolicyLearner learner = new PolicyLearner(SETTINGS.learner(), SETTINGS.experts());
+    for (int i = 0; i < examples; i++) {
+      learner.update(new float[] {1, 0}, List.of(new ExpertFeedback("b", 0.2, 0.2, 1, 0)));
+    }
+    WeightsSnapshot snapshot = new WeightsSnapshot("p", version, learner.experts(), 2, learner.parameters(version));
+    PolicyLearner resumed = PolicyLearner.fromSnapshot(SETTINGS.learner(), SETTINGS.experts(), snapshot, examples, 20)
+        .orElseThrow();
+    return new WarmStart(version, examples, resumed.toBytes());
+  }
+
+  @Test
+  void aPolicyWithoutStateStartsFromItsWarmStartAndVersionsOnFromIt() throws Exception {
+    WarmStart warm = warmStart(5_000, 500);
+    PolicyLearner expected = PolicyLearner.fromBytes(SETTINGS.learner(), SETTINGS.experts(), warm.learner())
+        .orElseThrow();
+    try (var harness = harness(null, metrics, Map.of("p", warm))) {
+      for (int i = 1; i <= 3; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(example("q", "a", 1, i), i);
+        expected.update(new float[] {1, 0}, List.of(new ExpertFeedback("a", 1, 1, 1, 0)));
+      }
+
+      List<PublishedWeights> published = harness.extractOutputValues();
+      PublishedWeights p = published.get(0);
+      assertThat(p.policy()).isEqualTo("p");
+      assertThat(p.version()).isEqualTo(5_001);
+      assertThat(p.examples()).isEqualTo(503);
+      assertThat(p.block("b")).containsExactly(expected.parameters(5_001).get("b"));
+      assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p"))).isEqualTo(5_001L);
+      // A policy the warm starts do not know starts from the prior.
+      PublishedWeights q = published.get(1);
+      assertThat(q.policy()).isEqualTo("q");
+      assertThat(q.version()).isEqualTo(1);
+      assertThat(q.examples()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aCheckpointWinsOverTheWarmStart() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var harness = harness(null, new CapturedMetrics())) {
+      for (int i = 1; i <= 4; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+      snapshot = harness.snapshot(1, 4);
+    }
+
+    try (var restored = harness(snapshot, metrics, Map.of("p", warmStart(5_000, 500)))) {
+      for (int i = 5; i <= 6; i++) {
+        restored.processElement(example("p", "a", 1, i), i);
+      }
+
+      assertThat(restored.extractOutputValues()).singleElement().satisfies(weights -> {
+        assertThat(weights.version()).isEqualTo(2);
+        assertThat(weights.examples()).isEqualTo(6);
+      });
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.gatestream.policy.learning.FeedbackEvent;
 import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import dev.gatestream.policy.learning.ResultEvent;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -245,5 +246,36 @@ class RequestJoinFunctionTest {
       assertThat(example.experts()[0].quality()).isEqualTo(1);
       assertThat(example.experts()[0].reward()).isEqualTo(1 - 10 * 0.02);
     });
+  }
+
+  @Test
+  void anOutcomeWithANonFiniteCostIsRejectedAndCountedOnceWhileTheOtherExpertsAreLearned() throws Exception {
+    send(JoinInput.of(decision("r1", 100, "a", "b")));
+    send(JoinInput.of(result("r1", "a", 200)));
+    send(JoinInput.of(new ResultEvent("r1", "b", true, AnswerKind.TEXT, "yes", Double.NaN, Double.NaN, 210)));
+    send(JoinInput.of(feedback("r1", 300)));
+    send(JoinInput.of(feedback("r1", 400))); // merges in after the join; b is still not learnable
+
+    assertThat(harness.extractOutputValues()).singleElement()
+        .satisfies(example -> assertThat(example.experts()).extracting(one -> one.expert()).containsExactly("a"));
+    assertThat(metrics.count("gatestream.reason.outcomesRejected", Map.of("<reason>", "nonFiniteCost")))
+        .isEqualTo(1);
+    assertThat(metrics.count("gatestream.reason.outcomesRejected", Map.of("<reason>", "nonFiniteReward")))
+        .isZero();
+  }
+
+  @Test
+  void anExpertRejectedForANonFiniteRewardIsLearnedOnceAFiniteOneArrives() throws Exception {
+    send(JoinInput.of(decision("r1", 100, "a")));
+    send(JoinInput.of(result("r1", "a", 200)));
+    send(JoinInput.of(new FeedbackEvent("r1", Double.POSITIVE_INFINITY, null, new String[0], new double[0], 300)));
+    assertThat(harness.extractOutputValues()).isEmpty();
+
+    send(JoinInput.of(new FeedbackEvent("r1", 0.25, null, new String[0], new double[0], 400)));
+
+    assertThat(harness.extractOutputValues()).singleElement()
+        .satisfies(example -> assertThat(example.experts()[0].quality()).isEqualTo(0.25));
+    assertThat(metrics.count("gatestream.reason.outcomesRejected", Map.of("<reason>", "nonFiniteReward")))
+        .isEqualTo(1);
   }
 }

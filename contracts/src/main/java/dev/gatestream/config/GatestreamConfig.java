@@ -94,6 +94,8 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ADAPTATION_KNN_CENTROIDS = "adaptation.knn.centroids";
   public static final String ADAPTATION_CHECKPOINT_DIR = "adaptation.checkpoint.dir";
   public static final String ADAPTATION_CHECKPOINT_INTERVAL_MS = "adaptation.checkpoint.interval.ms";
+  public static final String ADAPTATION_WARM_START = "adaptation.warm.start";
+  public static final String ADAPTATION_WARM_START_WEIGHT = "adaptation.warm.start.weight";
   public static final String METRICS_ADAPTATION_PORT = "metrics.adaptation.port";
   public static final String GATEWAY_HOST = "gateway.host";
   public static final String GATEWAY_PORT = "gateway.port";
@@ -312,10 +314,19 @@ public final class GatestreamConfig extends AbstractConfig {
           "Most centroids the knn learner publishes (k-means of the stored features by cosine); fewer"
               + " when centroids x (features + 2 x experts) values would not fit a snapshot's 100,000.")
       .define(ADAPTATION_CHECKPOINT_DIR, Type.STRING, ".gatestream/adaptation/checkpoints", Importance.LOW,
-          "Checkpoint directory of the embedded adaptation job; relative to the project root.")
+          "Checkpoint directory of the embedded adaptation job; relative to the project root. Each deployment"
+              + " (topic prefix) keeps its checkpoints in its own sub-directory, named like its consumer group.")
       .define(ADAPTATION_CHECKPOINT_INTERVAL_MS, Type.LONG, 2_000L, Range.atLeast(100), Importance.LOW,
           "Checkpoint interval of the adaptation job; exactly-once weights become visible at checkpoints,"
               + " so this also bounds publication latency.")
+      .define(ADAPTATION_WARM_START, Type.BOOLEAN, true, Importance.LOW,
+          "Whether a policy the adaptation job has no checkpointed state for resumes from its newest usable"
+              + " snapshot on the routing-weights topic (read when the job starts) instead of the prior. Turn it"
+              + " off, and remove the checkpoints, to make the learners start over.")
+      .define(ADAPTATION_WARM_START_WEIGHT, Type.DOUBLE, 20.0, Range.atLeast(1e-9), Importance.LOW,
+          "How many examples per expert a warm start's snapshot weighs where it publishes no counts of its own"
+              + " (linear, logistic, linucb and thompson learners; the ridge and knn learners publish theirs):"
+              + " more makes the resumed scores slower to move.")
       .define(METRICS_ADAPTATION_PORT, Type.INT, 9405, Range.between(-1, 65535), Importance.LOW,
           "Port on which the embedded adaptation job of 'gatestream up' serves its Flink metrics (the job's"
               + " own, under 'gatestream', and Flink's) for Prometheus at /metrics; -1 = not served, 0 = any"

@@ -44,6 +44,10 @@ final class ContextMoments {
     return trace / weight;
   }
 
+  boolean finite() {
+    return Finite.all(sums) && Double.isFinite(weight);
+  }
+
   void write(DataOutput out) throws IOException {
     Codec.writeArray(out, sums);
     out.writeDouble(weight);

@@ -63,6 +63,11 @@ final class ExampleMemory {
     return cost[slot];
   }
 
+  /** Whether every stored feature, quality and cost is finite (a double beyond float range is not). */
+  boolean finite() {
+    return Finite.all(features, size * dimension) && Finite.all(quality, size) && Finite.all(cost, size);
+  }
+
   /**
    * Column by column (features, experts, qualities, costs), each oldest first and in bulk, so that a
    * memory of another capacity reads them back as the most recent ones.

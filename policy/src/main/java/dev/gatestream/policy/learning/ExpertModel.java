@@ -24,5 +24,8 @@ interface ExpertModel {
   /** The variance of each published coefficient (weights, then the bias) for the bandit gate. */
   double[] variances();
 
+  /** Whether every number of its state is finite. */
+  boolean finite();
+
   void write(DataOutput out) throws IOException;
 }

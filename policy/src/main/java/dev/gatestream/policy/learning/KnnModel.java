@@ -101,6 +101,51 @@ final class KnnModel {
     return blocks;
   }
 
+  /**
+   * The memory and centroids that publish these blocks again (see {@link #publish}): per centroid and
+   * expert, that cell's count of examples at the centroid, with the quality that reproduces the cell's
+   * shrunk mean and the expert's mean cost. Each cell's mean is (sum + S·o) / (count + S) with the
+   * expert's overall mean o = (Σ sums + P·prior) / (Σ counts + P); solved for the sums, o is
+   * (Σ_c mean_c·(count_c + S) + P·prior) / (Σ counts + P + C·S) over the C centroids. Examples that had
+   * no direction counted in o but in no cell; they are not recovered.
+   */
+  void resume(double[] centroids, double[] counts, double[] means, double[] cost, int experts) {
+    int count = counts.length / experts;
+    float[] restored = new float[centroids.length];
+    for (int j = 0; j < restored.length; j++) {
+      restored[j] = (float) centroids[j];
+    }
+    clusters.restore(restored, count);
+    double[] overall = new double[experts];
+    for (int e = 0; e < experts; e++) {
+      double sum = PRIOR_WEIGHT * prior;
+      double n = PRIOR_WEIGHT + count * SHRINKAGE;
+      for (int c = 0; c < count; c++) {
+        sum += means[c * experts + e] * (counts[c * experts + e] + SHRINKAGE);
+        n += counts[c * experts + e];
+      }
+      overall[e] = sum / n;
+    }
+    double[] x = new double[dimension];
+    for (int c = 0; c < count; c++) {
+      for (int j = 0; j < dimension; j++) {
+        x[j] = restored[c * dimension + j];
+      }
+      for (int e = 0; e < experts; e++) {
+        int cell = c * experts + e;
+        long examples = Math.round(counts[cell]);
+        double quality = (means[cell] * (counts[cell] + SHRINKAGE) - SHRINKAGE * overall[e]) / counts[cell];
+        for (long i = 0; i < examples; i++) {
+          memory.add(x, e, quality, cost[e]);
+        }
+      }
+    }
+  }
+
+  boolean finite() {
+    return memory.finite();
+  }
+
   void write(DataOutput out) throws IOException {
     memory.write(out);
     clusters.write(out);

@@ -8,10 +8,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -84,28 +87,56 @@ public final class PolicyLearner {
     return Math.max(1, MAX_PARAMETERS / perExpert);
   }
 
+  /** What became of one example given to {@link #update}. */
+  public enum Update {
+    LEARNED("learned"),
+    /** Features of another dimension, or only experts beyond {@link #maxExperts()}. */
+    UNFIT("unfit"),
+    /** A feature is NaN or infinite. */
+    NON_FINITE_FEATURES("nonFiniteFeatures"),
+    /** An expert's quality, reward or cost is NaN or infinite. */
+    NON_FINITE_OUTCOME("nonFiniteOutcome");
+
+    private final String id;
+
+    Update(String id) {
+      this.id = id;
+    }
+
+    /** The name metrics count it by. */
+    public String id() {
+      return id;
+    }
+  }
+
   /**
-   * Learns from one request.
+   * Learns from one request, all of it or nothing: an example with a non-finite number anywhere is
+   * rejected as a whole, before it touches the state, since one NaN would poison every later snapshot.
    *
    * @param features the features the router scored (empty: bias-only learning)
-   * @return false when the example did not fit: features of another dimension, or only experts beyond
-   *     {@link #maxExperts()}
    */
-  public boolean update(float[] features, List<ExpertFeedback> feedback) {
+  public Update update(float[] features, List<ExpertFeedback> feedback) {
     double[] x = new double[settings.featureDimension()];
     if (features.length != 0 && features.length != x.length) {
-      return false;
+      return Update.UNFIT;
     }
     for (int j = 0; j < features.length; j++) {
+      if (!Float.isFinite(features[j])) {
+        return Update.NON_FINITE_FEATURES;
+      }
       x[j] = features[j];
+    }
+    for (ExpertFeedback one : feedback) {
+      if (!Double.isFinite(one.quality()) || !Double.isFinite(one.reward()) || !Double.isFinite(one.cost())) {
+        return Update.NON_FINITE_OUTCOME;
+      }
     }
     double[] z = projection == null ? x : projection.project(x);
     boolean learned = false;
     for (ExpertFeedback one : feedback) {
       int index = indexOf(one.expert());
-      if (index < 0 || !Double.isFinite(one.quality()) || !Double.isFinite(one.reward())
-          || !Double.isFinite(one.cost())) {
-        continue; // a non-finite outcome would poison every later snapshot
+      if (index < 0) {
+        continue;
       }
       double importance = settings.importanceWeight(one.propensity());
       double target = settings.kind() == LearnerKind.LOGISTIC || settings.kind() == LearnerKind.RIDGE
@@ -125,13 +156,13 @@ public final class PolicyLearner {
       learned = true;
     }
     if (!learned) {
-      return false;
+      return Update.UNFIT;
     }
     if (contexts != null) {
       contexts.add(RidgeModel.withBias(z));
     }
     examples++;
-    return true;
+    return Update.LEARNED;
   }
 
   private int indexOf(String expert) {
@@ -212,6 +243,47 @@ public final class PolicyLearner {
     return blocks;
   }
 
+  /**
+   * The blocks to publish now, or empty when any number of the state or of the blocks is not finite or
+   * a model cannot be solved: finite inputs can still overflow (a reward near Double.MAX_VALUE, say),
+   * and a router ignores such a snapshot and routes on stale weights. A non-finite state that still
+   * publishes finite blocks has stopped learning (an infinite AdaGrad accumulator takes no more steps),
+   * so it is not publishable either.
+   */
+  public Optional<Map<String, double[]>> publishable(long seed) {
+    if (!finiteState()) {
+      return Optional.empty();
+    }
+    Map<String, double[]> blocks;
+    try {
+      blocks = parameters(seed);
+    } catch (IllegalStateException e) {
+      return Optional.empty(); // a Gram matrix that overflowed is no longer positive definite
+    }
+    return nonFinite(blocks) == null ? Optional.of(blocks) : Optional.empty();
+  }
+
+  private boolean finiteState() {
+    for (int i = 0; i < experts.size(); i++) {
+      if (!Finite.all(reliabilities.get(i)) || !Finite.all(spend.get(i)) || knn == null && !models.get(i).finite()) {
+        return false;
+      }
+    }
+    return (contexts == null || contexts.finite()) && (knn == null || knn.finite());
+  }
+
+  /** The first block with a NaN or infinite value, or null when every value is finite. */
+  public static String nonFinite(Map<String, double[]> blocks) {
+    for (Map.Entry<String, double[]> block : blocks.entrySet()) {
+      for (double value : block.getValue()) {
+        if (!Double.isFinite(value)) {
+          return block.getKey();
+        }
+      }
+    }
+    return null;
+  }
+
   /** The learner's whole state, for Flink's keyed state. */
   public byte[] toBytes() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(stateSize);
@@ -279,5 +351,165 @@ public final class PolicyLearner {
     }
     experts.forEach(learner::indexOf);
     return Optional.of(learner);
+  }
+
+  /**
+   * A learner resumed from a snapshot that a learner of this kind and settings published: the warm start
+   * when no checkpoint holds the policy's state. Empty when the snapshot does not fit: another feature
+   * dimension, blocks of another kind of learner, a value that is not finite, or more experts than fit.
+   *
+   * <p>A snapshot carries what the gates read, not the whole state. The resumed learner publishes the
+   * same blocks again (up to rounding), and approximates what they leave out:
+   * <ul>
+   *   <li>ridge: A is rebuilt as its diagonal, the published 1 / variances, and b = A θ; the correlations
+   *       between features are lost until new evidence fills them in.
+   *   <li>linucb and thompson: A = (λ + weight) I, as if every coordinate had seen weight outcomes, and
+   *       the contexts' moments start over; linucb's published optimism is taken off the bias, thompson
+   *       takes its last sample for the mean.
+   *   <li>linear and logistic: the published scores are read as κ w + (1 − κ) prior with κ from weight
+   *       examples; AdaGrad's accumulated gradients start over, so the first steps are as large as at a
+   *       cold start.
+   *   <li>knn: the memory holds, per centroid and expert, that cell's count of examples at the centroid
+   *       with the quality that gives back its mean; their spread around the centroid is lost.
+   *   <li>reliability and cost weigh the expert's discounted outcome count where the snapshot publishes
+   *       one (ridge, knn), else weight.
+   * </ul>
+   * A snapshot does not name its learner: the ridge and knn blocks tell those two apart, but linear,
+   * logistic, linucb and thompson snapshots look alike and are read as the configured kind.
+   *
+   * @param experts the configured experts; the snapshot's come first, in its order
+   * @param examples what the snapshot says it learned from
+   * @param weight examples per expert that the snapshot's values weigh where it publishes no counts
+   */
+  public static Optional<PolicyLearner> fromSnapshot(LearnerSettings settings, List<String> experts,
+      WeightsSnapshot snapshot, long examples, double weight) {
+    if (!(weight > 0) || Double.isInfinite(weight)) {
+      throw new IllegalArgumentException("warm start weight must be finite and > 0, got " + weight);
+    }
+    PolicyLearner learner = new PolicyLearner(settings, List.of());
+    List<String> published = snapshot.experts();
+    Map<String, double[]> blocks = snapshot.parameters();
+    if (snapshot.featureDimension() != settings.featureDimension() || published.isEmpty() || examples < 0
+        || published.size() > learner.maxExperts() || Set.copyOf(published).size() != published.size()
+        || !blocks.keySet().equals(learner.blockNames(published)) || nonFinite(blocks) != null
+        || !learner.fits(blocks, published)) {
+      return Optional.empty();
+    }
+    double[] outcomes = blocks.get(WeightsSnapshot.OUTCOMES);
+    double[] cost = blocks.get(WeightsSnapshot.COST);
+    double[] reliability = blocks.get(WeightsSnapshot.RELIABILITY);
+    for (int i = 0; i < published.size(); i++) {
+      learner.indexOf(published.get(i));
+      double evidence = outcomes == null ? weight : learner.discounted(outcomes[i]);
+      // Published (r0 + prior) / (r1 + 1): any r1 gives it back; the evidence weighs it against new outcomes.
+      learner.reliabilities.set(i, new double[] {reliability[i] * (evidence + 1) - RELIABILITY_PRIOR, evidence});
+      if (outcomes != null) {
+        learner.spend.set(i, new double[] {cost[i] * evidence, evidence, outcomes[i]});
+      }
+      if (learner.knn == null) {
+        learner.models.set(i, learner.resumedModel(blocks, published.get(i), i, weight));
+      }
+    }
+    if (learner.knn != null) {
+      learner.knn.resume(blocks.get(WeightsSnapshot.KNN_CENTROIDS), blocks.get(WeightsSnapshot.KNN_COUNTS),
+          blocks.get(WeightsSnapshot.KNN_MEANS), cost, published.size());
+    }
+    learner.examples = examples;
+    experts.forEach(learner::indexOf);
+    return Optional.of(learner);
+  }
+
+  /** The names of the blocks this learner publishes for these experts. */
+  private Set<String> blockNames(List<String> names) {
+    Set<String> expected = new HashSet<>(List.of(WeightsSnapshot.RELIABILITY));
+    if (knn != null) {
+      expected.addAll(List.of(WeightsSnapshot.KNN_CENTROIDS, WeightsSnapshot.KNN_COUNTS, WeightsSnapshot.KNN_MEANS));
+    } else {
+      expected.add(WeightsSnapshot.BIAS);
+      names.forEach(expert -> expected.add(WeightsSnapshot.WEIGHTS + expert));
+    }
+    if (settings.kind() == LearnerKind.RIDGE) {
+      names.forEach(expert -> expected.add(WeightsSnapshot.VARIANCES + expert));
+    }
+    if (settings.kind() == LearnerKind.RIDGE || knn != null) {
+      expected.addAll(List.of(WeightsSnapshot.OUTCOMES, WeightsSnapshot.COST));
+    }
+    return expected;
+  }
+
+  /** Whether every block has the length this learner publishes, and the values a resume needs. */
+  private boolean fits(Map<String, double[]> blocks, List<String> names) {
+    int e = names.size();
+    int d = settings.featureDimension();
+    for (Map.Entry<String, double[]> block : blocks.entrySet()) {
+      String name = block.getKey();
+      int length = block.getValue().length;
+      boolean perExpert = name.startsWith(WeightsSnapshot.WEIGHTS) || name.startsWith(WeightsSnapshot.VARIANCES);
+      if (perExpert && length != (name.startsWith(WeightsSnapshot.WEIGHTS) ? d : d + 1)
+          || !perExpert && !name.startsWith("knn.") && length != e) {
+        return false;
+      }
+      if (name.startsWith(WeightsSnapshot.VARIANCES) && !Arrays.stream(block.getValue()).allMatch(v -> v > 0)) {
+        return false;
+      }
+    }
+    double[] outcomes = blocks.get(WeightsSnapshot.OUTCOMES);
+    if (outcomes != null && !Arrays.stream(outcomes).allMatch(PolicyLearner::isCount)) {
+      return false;
+    }
+    if (knn == null) {
+      return true;
+    }
+    double[] counts = blocks.get(WeightsSnapshot.KNN_COUNTS);
+    int centroids = counts.length / e;
+    return counts.length == centroids * e && blocks.get(WeightsSnapshot.KNN_MEANS).length == counts.length
+        && blocks.get(WeightsSnapshot.KNN_CENTROIDS).length == centroids * d
+        && centroids <= LearnerSettings.MAX_KNN_CENTROIDS && Arrays.stream(counts).allMatch(PolicyLearner::isCount)
+        // The synthetic examples must fit the memory, or the oldest cells would be lost to the newest.
+        && Arrays.stream(counts).sum() <= settings.knnCapacity();
+  }
+
+  private static boolean isCount(double value) {
+    return value >= 0 && value == Math.rint(value);
+  }
+
+  /** Σ forgetting^k over n updates: the weight n outcomes have after discounting. */
+  private double discounted(double n) {
+    double forgetting = settings.forgetting();
+    return forgetting == 1 ? n : (1 - Math.pow(forgetting, n)) / (1 - forgetting);
+  }
+
+  /** The model that publishes expert i's w and b blocks again (see {@link #fromSnapshot}). */
+  private ExpertModel resumedModel(Map<String, double[]> blocks, String expert, int i, double weight) {
+    double[] w = blocks.get(WeightsSnapshot.WEIGHTS + expert);
+    double bias = blocks.get(WeightsSnapshot.BIAS)[i];
+    LearnerKind kind = settings.kind();
+    if (kind == LearnerKind.RIDGE) {
+      double[] variances = blocks.get(WeightsSnapshot.VARIANCES + expert);
+      double[] theta = Arrays.copyOf(w, w.length + 1);
+      theta[w.length] = bias;
+      double[] precision = new double[variances.length];
+      for (int j = 0; j < precision.length; j++) {
+        precision[j] = 1 / variances[j];
+      }
+      return RidgeModel.diagonal(settings, modelDimension, theta, precision);
+    }
+    double scale = kind == LearnerKind.LOGISTIC ? 1 : settings.inverseTemperature();
+    double[] unscaled = new double[w.length];
+    for (int j = 0; j < w.length; j++) {
+      unscaled[j] = w[j] / scale;
+    }
+    double[] score = Arrays.copyOf(projection == null ? unscaled : projection.unproject(unscaled), modelDimension + 1);
+    score[modelDimension] = bias / scale;
+    if (usesSgd(kind)) {
+      return SgdModel.resumed(settings, modelDimension, score, weight);
+    }
+    double[] precision = new double[modelDimension + 1];
+    Arrays.fill(precision, settings.ridgeLambda() + weight);
+    if (kind == LearnerKind.LINUCB) {
+      // Without contexts yet, the optimism published next is α·sqrt(A⁻¹ of the bias).
+      score[modelDimension] -= settings.ucbAlpha() * Math.sqrt(1 / precision[modelDimension]);
+    }
+    return RidgeModel.diagonal(settings, modelDimension, score, precision);
   }
 }

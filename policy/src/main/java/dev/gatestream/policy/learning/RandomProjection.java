@@ -47,4 +47,23 @@ final class RandomProjection {
     }
     return w;
   }
+
+  /**
+   * The θ with Pᵀθ = w, for a w that {@link #backProject} gave: (P Pᵀ)⁻¹ P w. P has fewer rows than
+   * columns and full row rank (almost surely, being Gaussian), so this recovers θ exactly.
+   */
+  double[] unproject(double[] w) {
+    double[] gram = new double[rows * rows];
+    for (int i = 0; i < rows; i++) {
+      for (int k = 0; k <= i; k++) {
+        double sum = 0;
+        for (int column = 0; column < columns; column++) {
+          sum += matrix[i * columns + column] * matrix[k * columns + column];
+        }
+        gram[i * rows + k] = sum;
+        gram[k * rows + i] = sum;
+      }
+    }
+    return new Cholesky(gram, rows).solve(project(w));
+  }
 }

@@ -3,6 +3,7 @@ package dev.gatestream.policy.learning;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -55,6 +56,20 @@ final class RidgeModel implements ExpertModel {
       gram[i * size + i] = i == size - 1 ? biasLambda : lambda;
     }
     moments[size - 1] = biasLambda * prior;
+  }
+
+  /**
+   * A model whose A is the diagonal precision and whose b = A θ, so that it publishes θ as it is: the
+   * warm start's reading of a published snapshot, which carries no off-diagonal statistics.
+   */
+  static RidgeModel diagonal(LearnerSettings settings, int dimension, double[] theta, double[] precision) {
+    RidgeModel model = new RidgeModel(settings, dimension);
+    Arrays.fill(model.gram, 0);
+    for (int i = 0; i < model.size; i++) {
+      model.gram[i * model.size + i] = precision[i];
+      model.moments[i] = precision[i] * theta[i];
+    }
+    return model;
   }
 
   @Override
@@ -115,6 +130,11 @@ final class RidgeModel implements ExpertModel {
     double u = 1 - random.nextDouble();
     double v = random.nextDouble();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  @Override
+  public boolean finite() {
+    return Finite.all(gram) && Finite.all(moments);
   }
 
   @Override

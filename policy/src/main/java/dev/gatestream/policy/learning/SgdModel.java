@@ -48,6 +48,22 @@ final class SgdModel implements ExpertModel {
     this.squaredGradients = new double[dimension];
   }
 
+  /**
+   * A model that publishes these unscaled scores (weights, then the bias) when it has seen count
+   * examples: the inverse of {@link #publish}'s shrinkage toward the prior, for the warm start. The
+   * AdaGrad accumulators are not published and start over.
+   */
+  static SgdModel resumed(LearnerSettings settings, int dimension, double[] published, double count) {
+    SgdModel model = new SgdModel(settings, dimension);
+    double kappa = count / (count + model.priorCount);
+    for (int j = 0; j < dimension; j++) {
+      model.weights[j] = published[j] / kappa;
+    }
+    model.bias = (published[dimension] - (1 - kappa) * model.priorScore) / kappa;
+    model.count = count;
+    return model;
+  }
+
   private static double logit(double p) {
     double logit = Math.log(p / (1 - p));
     return Math.max(-MAX_PRIOR_LOGIT, Math.min(MAX_PRIOR_LOGIT, logit));
@@ -99,6 +115,11 @@ final class SgdModel implements ExpertModel {
   public double[] variances() {
     throw new UnsupportedOperationException("the " + (logistic ? "logistic" : "linear")
         + " learner has no variance estimate");
+  }
+
+  @Override
+  public boolean finite() {
+    return Finite.all(weights) && Finite.all(squaredGradients) && Finite.all(bias, biasSquaredGradient, count);
   }
 
   @Override

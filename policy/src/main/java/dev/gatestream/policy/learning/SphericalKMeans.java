@@ -155,6 +155,12 @@ final class SphericalKMeans {
     return last;
   }
 
+  /** Takes these centroids (count of them, one after another) as they are. */
+  void restore(float[] restored, int restoredCount) {
+    centroids = restored.clone();
+    count = restoredCount;
+  }
+
   void write(DataOutput out) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(count * dimension * Float.BYTES);
     buffer.asFloatBuffer().put(centroids, 0, count * dimension);

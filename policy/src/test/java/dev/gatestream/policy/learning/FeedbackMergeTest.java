@@ -56,4 +56,22 @@ class FeedbackMergeTest {
       assertThat(merged.label()).isEqualTo("yes");
     }
   }
+
+  @Test
+  void aNonFiniteRewardNeverReplacesAFiniteOneButIsKeptWhereNothingElseWasSaid() {
+    FeedbackEvent good = feedback(0.4, null, 10, "a", 0.8);
+    FeedbackEvent broken = feedback(Double.POSITIVE_INFINITY, null, 20, "a", Double.NaN, "b", Double.NEGATIVE_INFINITY);
+    FeedbackEvent fixed = feedback(Double.NaN, null, 30, "b", 0.1);
+
+    FeedbackEvent merged = FeedbackMerge.merge(List.of(broken, good));
+    FeedbackEvent brokenOnly = FeedbackMerge.merge(List.of(broken));
+    FeedbackEvent repaired = FeedbackMerge.merge(List.of(fixed, broken, good));
+
+    assertThat(merged.rewardOf("a")).isEqualTo(0.8);
+    assertThat(merged.reward()).isEqualTo(0.4);
+    assertThat(merged.rewardOf("b")).isInfinite();
+    assertThat(brokenOnly.reward()).isInfinite();
+    assertThat(brokenOnly.rewardOf("a")).isNaN();
+    assertThat(repaired.rewardOf("b")).isEqualTo(0.1);
+  }
 }

@@ -18,7 +18,8 @@ class KnnLearnerTest {
   }
 
   private static void learn(PolicyLearner learner, String expert, double quality, double cost, float... x) {
-    assertThat(learner.update(x, List.of(new ExpertFeedback(expert, quality, quality, 1, cost)))).isTrue();
+    assertThat(learner.update(x, List.of(new ExpertFeedback(expert, quality, quality, 1, cost))))
+        .isEqualTo(PolicyLearner.Update.LEARNED);
   }
 
   private static float[] gaussian(Random random, int dimension) {

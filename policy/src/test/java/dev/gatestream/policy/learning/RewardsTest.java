@@ -93,4 +93,49 @@ class RewardsTest {
   void normalizationIgnoresCaseSpacingAndTrailingPunctuation() {
     assertThat(Rewards.normalize("  The  Answer is 42!\n")).isEqualTo("the answer is 42");
   }
+
+  @Test
+  void aNonFiniteCostIsRejectedWhetherTheExpertAnsweredOrFailed() {
+    ResultEvent failed = new ResultEvent("r1", "b", false, AnswerKind.NONE, null, Double.NaN, Double.NaN, 50);
+    Map<String, ResultEvent> results = Map.of("a", text("a", "Paris", Double.POSITIVE_INFINITY), "b", failed,
+        "c", text("c", "Paris", 0.01));
+
+    Rewards.Scored scored = new Rewards(1).scoreAll(DECISION, results, feedback(Double.NaN, "Paris", Map.of()));
+
+    assertThat(scored.feedback()).extracting(ExpertFeedback::expert).containsExactly("c");
+    assertThat(scored.rejected()).containsExactly(new Rewards.Rejected("a", Rewards.Rejection.NON_FINITE_COST),
+        new Rewards.Rejected("b", Rewards.Rejection.NON_FINITE_COST));
+    assertThat(Rewards.outcomes(DECISION, results, feedback(Double.NaN, "Paris", Map.of())))
+        .extracting(Rewards.Outcome::expert).containsExactly("c");
+  }
+
+  @Test
+  void aNonFiniteJudgingRewardIsRejectedNotClippedNorSkippedToTheLabel() {
+    Map<String, ResultEvent> results = Map.of("a", text("a", "Paris", 0), "b", text("b", "Paris", 0),
+        "c", text("c", "Paris", 0));
+
+    // a: its own reward is NaN (the label would have said 1); b: infinite; c: judged by the label.
+    Rewards.Judged own = Rewards.judge(DECISION, results,
+        feedback(0.5, "Paris", Map.of("a", Double.NaN, "b", Double.POSITIVE_INFINITY)));
+    // Without own rewards or label, an infinite request reward judges every expert: all rejected.
+    Rewards.Judged request = Rewards.judge(DECISION, results, feedback(Double.NEGATIVE_INFINITY, null, Map.of()));
+
+    assertThat(own.outcomes()).containsExactly(new Rewards.Outcome("c", 1, 0, 1.0));
+    assertThat(own.rejected()).extracting(Rewards.Rejected::expert).containsExactly("a", "b");
+    assertThat(own.rejected()).extracting(Rewards.Rejected::reason).containsOnly(Rewards.Rejection.NON_FINITE_REWARD);
+    assertThat(request.outcomes()).isEmpty();
+    assertThat(request.rejected()).hasSize(3);
+  }
+
+  @Test
+  void aNonFiniteScoreAnswerIsWrongAndANonFiniteLabelJudgesNothing() {
+    ResultEvent nan = new ResultEvent("r1", "b", true, AnswerKind.SCORE, null, Double.NaN, 0, 50);
+    ResultEvent infinite = new ResultEvent("r1", "b", true, AnswerKind.SCORE, null, Double.NEGATIVE_INFINITY, 0, 50);
+    ResultEvent fine = new ResultEvent("r1", "b", true, AnswerKind.SCORE, null, 0.5, 0, 50);
+
+    assertThat(Rewards.quality("b", nan, feedback(Double.NaN, "0.5", Map.of()))).isZero();
+    assertThat(Rewards.quality("b", infinite, feedback(Double.NaN, "0.5", Map.of()))).isZero();
+    assertThat(Rewards.quality("b", fine, feedback(Double.NaN, "NaN", Map.of()))).isNaN();
+    assertThat(Rewards.quality("b", fine, feedback(0.3, "Infinity", Map.of()))).isEqualTo(0.3);
+  }
 }
