@@ -99,10 +99,18 @@ class AdaptationRunnerTest {
   }
 
   @Test
-  void noMetricsReporterUnlessAPortIsSet() {
-    Configuration flink = AdaptationRunner.flinkConfiguration(config(Map.of()), directory, Optional.empty());
+  void noMetricsReporterWhenThePortIsOff() {
+    Configuration flink = AdaptationRunner.flinkConfiguration(
+        config(Map.of(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1")), directory, Optional.empty());
 
     assertThat(flink.toMap()).noneSatisfy((key, value) -> assertThat(key).startsWith("metrics.reporter."));
+  }
+
+  @Test
+  void theReporterServesOnItsDefaultPort() {
+    Configuration flink = AdaptationRunner.flinkConfiguration(config(Map.of()), directory, Optional.empty());
+
+    assertThat(flink.toMap()).containsEntry("metrics.reporter.prometheus.port", "9405");
   }
 
   @Test

@@ -59,7 +59,9 @@ final class StatusCommand implements Callable<Integer> {
       if (answer.problem() != null) {
         out.printf("%-20s %s%n", answer.endpoint(), answer.problem());
       }
-      answer.stages().forEach((stage, state) -> out.printf("%-20s %-24s %s%n", answer.endpoint(), stage, state));
+      int width = answer.stages().keySet().stream().mapToInt(String::length).max().orElse(0);
+      answer.stages().forEach((stage, state) ->
+          out.printf("%-20s %-" + width + "s  %s%n", answer.endpoint(), stage, state));
       ok &= answer.healthy();
     }
     out.flush();
