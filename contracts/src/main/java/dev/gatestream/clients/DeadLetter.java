@@ -20,10 +20,10 @@ public final class DeadLetter {
 
   /** Kafka's default max.request.size. */
   static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
-  /** What a letter's key, headers and record overhead may take besides its value. */
-  static final int HEADROOM_BYTES = 16 * 1024;
+  /** More than a record batch of one record adds to its key, value and headers. */
+  static final int RECORD_OVERHEAD_BYTES = 1024;
 
-  private final byte[] key;
+  private byte[] key;
   private byte[] value;
   private final Headers headers;
 
@@ -40,16 +40,15 @@ public final class DeadLetter {
   }
 
   /**
-   * The largest value a letter may have so that the stage's producer can write it: its max.request.size
-   * (the Kafka Streams {@code producer.} one first) less room for the key and headers.
+   * The largest record a Kafka Streams stage's producer writes: its max.request.size, the
+   * {@code producer.}-prefixed one first.
    */
-  public static int maxValueBytes(Map<String, ?> configs) {
+  public static int maxRequestSize(Map<String, ?> configs) {
     Object size = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
     if (size == null) {
       size = configs.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     }
-    int maxRequestSize = size == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(size.toString().trim());
-    return Math.max(0, maxRequestSize - HEADROOM_BYTES);
+    return size == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(size.toString().trim());
   }
 
   public DeadLetter reason(String stage, String reason) {
@@ -67,6 +66,11 @@ public final class DeadLetter {
     return put(GatestreamHeaders.DLQ_SOURCE_OFFSET, String.valueOf(offset));
   }
 
+  /** Where a record kept for a while was read from, when its partition and offset are no longer known. */
+  public DeadLetter sourceTopic(String topic) {
+    return put(GatestreamHeaders.DLQ_SOURCE_TOPIC, topic);
+  }
+
   /** The topic the record could not be written to. */
   public DeadLetter target(String topic) {
     return put(GatestreamHeaders.DLQ_TARGET_TOPIC, topic);
@@ -76,12 +80,40 @@ public final class DeadLetter {
     return put(GatestreamHeaders.DLQ_TIMESTAMP, String.valueOf(epochMs));
   }
 
-  /** Cuts the value to at most {@code maxValueBytes}; its original size stays in a header. */
-  public DeadLetter fitTo(int maxValueBytes) {
-    if (value != null && value.length > maxValueBytes) {
-      value = Arrays.copyOf(value, maxValueBytes);
+  /**
+   * Cuts the letter to what a producer of this max.request.size writes: the value first (its original
+   * size stays in a header); should the key and headers it came with not leave room, the headers it came
+   * with go and an outsized key is cut too.
+   */
+  public DeadLetter fitTo(int maxRequestSize) {
+    int room = maxRequestSize - RECORD_OVERHEAD_BYTES - length(key) - headerBytes();
+    if (room < 0) {
+      for (Header header : headers.toArray()) {
+        if (!header.key().startsWith(GatestreamHeaders.DLQ_PREFIX)) {
+          headers.remove(header.key());
+        }
+      }
+      if (length(key) > maxRequestSize / 4) {
+        key = Arrays.copyOf(key, maxRequestSize / 4);
+      }
+      room = maxRequestSize - RECORD_OVERHEAD_BYTES - length(key) - headerBytes();
+    }
+    if (value != null && value.length > Math.max(0, room)) {
+      value = Arrays.copyOf(value, Math.max(0, room));
     }
     return this;
+  }
+
+  private int headerBytes() {
+    int bytes = 0;
+    for (Header header : headers) {
+      bytes += header.key().length() + length(header.value());
+    }
+    return bytes;
+  }
+
+  private static int length(byte[] bytes) {
+    return bytes == null ? 0 : bytes.length;
   }
 
   public byte[] key() {

@@ -23,7 +23,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
   private final Clock clock;
   private String deadLetterTopic;
   private String stage;
-  private int maxValueBytes;
+  private int maxRequestSize;
 
   public DeadLetterDeserializationHandler() {
     this(Clock.systemUTC());
@@ -37,7 +37,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
   public void configure(Map<String, ?> configs) {
     deadLetterTopic = (String) configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     stage = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
-    maxValueBytes = DeadLetter.maxValueBytes(configs);
+    maxRequestSize = DeadLetter.maxRequestSize(configs);
   }
 
   @Override
@@ -52,7 +52,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     LOG.warn("{}: {}; dead-lettered", stage, reason);
     DeadLetter letter = DeadLetter.of(record.key(), record.value(), record.headers().toArray())
         .reason(stage, reason).source(record.topic(), record.partition(), record.offset())
-        .at(clock.millis()).fitTo(maxValueBytes);
+        .at(clock.millis()).fitTo(maxRequestSize);
     return Response.resume(List.of(letter.toProducerRecord(deadLetterTopic)));
   }
 }

@@ -29,7 +29,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
   private final Clock clock;
   private String deadLetterTopic;
   private String stage;
-  private int maxValueBytes;
+  private int maxRequestSize;
   private boolean exactlyOnce;
   private Optional<WriteFailures> failures = Optional.empty();
 
@@ -45,7 +45,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
   public void configure(Map<String, ?> configs) {
     deadLetterTopic = (String) configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     stage = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
-    maxValueBytes = DeadLetter.maxValueBytes(configs);
+    maxRequestSize = DeadLetter.maxRequestSize(configs);
     Object guarantee = configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
     exactlyOnce = guarantee != null && !StreamsConfig.AT_LEAST_ONCE.equals(guarantee.toString());
     failures = WriteFailures.in(configs);
@@ -71,7 +71,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     }
     DeadLetter letter = DeadLetter.of(record.key(), record.value(), record.headers().toArray())
         .reason(stage, reason).source(context.topic(), context.partition(), context.offset())
-        .target(record.topic()).at(clock.millis()).fitTo(maxValueBytes);
+        .target(record.topic()).at(clock.millis()).fitTo(maxRequestSize);
     return Response.resume(List.of(letter.toProducerRecord(deadLetterTopic)));
   }
 

@@ -3,6 +3,8 @@ package dev.gatestream.topics;
 /** Names of the Kafka record headers Gatestream writes; the only place they are spelled. */
 public final class GatestreamHeaders {
 
+  /** What the names of the dead-letter headers begin with. */
+  public static final String DLQ_PREFIX = "gatestream.dlq.";
   /** Why a record was dead-lettered, one line. */
   public static final String DLQ_REASON = "gatestream.dlq.reason";
   /** Which stage dead-lettered it (router, fusion, expert NAME, ...). */

@@ -48,7 +48,12 @@ class DeadLetterProductionHandlerTest {
     assertThat(response.result()).isEqualTo(Result.RESUME);
     assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(letter -> {
       assertThat(letter.topic()).isEqualTo("t-dead-letters");
-      assertThat(letter.value()).hasSize(20_000 - DeadLetter.HEADROOM_BYTES);
+      int headers = 0;
+      for (var header : letter.headers()) {
+        headers += header.key().length() + header.value().length;
+      }
+      assertThat(letter.key().length + letter.value().length + headers)
+          .isEqualTo(20_000 - DeadLetter.RECORD_OVERHEAD_BYTES);
       assertThat(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE)).isEqualTo("50000");
       assertThat(header(letter, GatestreamHeaders.DLQ_TARGET_TOPIC)).isEqualTo("t-decisions");
       assertThat(header(letter, GatestreamHeaders.DLQ_SOURCE_TOPIC)).isEqualTo("t-requests");
