@@ -78,7 +78,8 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
   /** Why this record, and not the cluster, is at fault; empty when it is not. */
   static Optional<String> causeInRecord(ProducerRecord<byte[], byte[]> record, Exception exception) {
     if (exception instanceof RecordTooLargeException) {
-      int size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+      int size = (record.key() == null ? 0 : record.key().length)
+          + (record.value() == null ? 0 : record.value().length);
       return Optional.of("record of " + size + " bytes is too large (" + exception.getMessage() + ")");
     }
     if (exception instanceof UnknownTopicOrPartitionException) {

@@ -300,7 +300,9 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(FUSION_QUORUM, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
           "Emit once this many chosen experts answered OK (0 = wait for all of them or the deadline).")
       .define(FUSION_GRACE_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
-          "How long after its deadline a request's state is kept to recognize late results.")
+          "How long after its deadline a request's state is kept to recognize late results, and results"
+              + " that overtook their routing decision wait for it; judged in record time (the newest record"
+              + " timestamp fusion has read), so an outage of fusion does not expire them.")
       .define(FUSION_PUNCTUATE_MS, Type.LONG, 20L, Range.atLeast(1), Importance.LOW,
           "How often fusion checks for requests at their deadline (wall-clock).")
       .define(FUSION_FALLBACK_ORDER, Type.LIST, List.of(), Importance.LOW,

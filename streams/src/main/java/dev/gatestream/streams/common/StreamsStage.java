@@ -64,8 +64,9 @@ public final class StreamsStage implements AutoCloseable {
       LOG.info("{}: {} -> {}", name, oldState, newState);
       if (newState == KafkaStreams.State.ERROR) {
         // Also reached without our handler's say: a global thread that dies cannot be replaced.
-        failure.compareAndSet(null, new IllegalStateException(name + " stopped after a failure: "
-            + lastThreadFailure.get(), lastThreadFailure.get()));
+        Throwable last = lastThreadFailure.get();
+        failure.compareAndSet(null, new IllegalStateException(name + " stopped (state ERROR)"
+            + (last == null ? "" : " after a failure: " + last), last));
       }
       if (newState == KafkaStreams.State.RUNNING || newState == KafkaStreams.State.ERROR) {
         settled.countDown();

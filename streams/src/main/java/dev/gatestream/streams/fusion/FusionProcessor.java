@@ -226,13 +226,13 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       early++;
     }
     RoutingDecision decision = state.getDecision();
-    if (state.getEmitted()) {
+    if (decision != null && !isChosen(decision, result.getExpert())) {
+      drop(record, DropCause.UNCHOSEN, unchosen(result.getExpert()));
+    } else if (state.getEmitted()) {
       state.setLateResults(state.getLateResults() + 1);
       metrics.lateResult();
       LOG.debug("late result of {} for request {}, after emission; counted, not re-emitted", result.getExpert(), id);
       save(id, state, false);
-    } else if (decision != null && !isChosen(decision, result.getExpert())) {
-      drop(record, DropCause.UNCHOSEN, unchosen(result.getExpert()));
     } else if (FusionRule.resultOf(result.getExpert(), state.getResults()) != null) {
       metrics.duplicateResult(); // at-least-once expert output: the first answer counts
     } else if (decision == null && state.getResults().size() >= limits.maxEarlyExperts()) {

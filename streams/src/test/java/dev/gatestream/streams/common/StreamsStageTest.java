@@ -1,7 +1,5 @@
 package dev.gatestream.streams.common;
 
-import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatestream.config.GatestreamConfig;
@@ -16,6 +14,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,15 +59,17 @@ class StreamsStageTest {
   void failedThreadsAreReplacedUntilTooManyFailWithinTheWindowThenTheStageStopsWithTheFailure() {
     AtomicLong now = new AtomicLong(1_000_000);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    StreamThreadExceptionResponse replace = StreamThreadExceptionResponse.REPLACE_THREAD;
     try (StreamsStage stage = stage(meters, new ThreadReplacements(2, Duration.ofMinutes(10), now::get))) {
-      assertThat(stage.onThreadFailure(new IllegalStateException("poison 1"))).isEqualTo(REPLACE_THREAD);
+      assertThat(stage.onThreadFailure(new IllegalStateException("poison 1"))).isEqualTo(replace);
       now.addAndGet(Duration.ofMinutes(9).toMillis());
-      assertThat(stage.onThreadFailure(new IllegalStateException("poison 2"))).isEqualTo(REPLACE_THREAD);
+      assertThat(stage.onThreadFailure(new IllegalStateException("poison 2"))).isEqualTo(replace);
       assertThat(stage.failure()).isEmpty();
       assertThat(meters.get(StreamsStage.REPLACEMENTS).tag("stage", "router").counter().count()).isEqualTo(2);
 
       now.addAndGet(Duration.ofSeconds(30).toMillis());
-      assertThat(stage.onThreadFailure(new IllegalStateException("poison 3"))).isEqualTo(SHUTDOWN_CLIENT);
+      assertThat(stage.onThreadFailure(new IllegalStateException("poison 3")))
+          .isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
       assertThat(stage.failure()).get().satisfies(failure -> {
         assertThat(failure).hasMessage("router: stream threads failed more than 2 times within 600s, so the"
             + " stage stops; last failure: java.lang.IllegalStateException: poison 3");

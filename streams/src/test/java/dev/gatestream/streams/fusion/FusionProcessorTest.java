@@ -63,7 +63,8 @@ class FusionProcessorTest {
 
   private FusionProcessor processor() {
     FusionProcessor processor = new FusionProcessor(topics, serdes.valueSerde(topics.decisions()).deserializer(),
-        serdes.valueSerde(topics.expertResults()).deserializer(), serdes.valueSerde(topics.expertResults()).serializer(),
+        serdes.valueSerde(topics.expertResults()).deserializer(),
+        serdes.valueSerde(topics.expertResults()).serializer(),
         serdes.valueSerde(topics.fusedResults()).serializer(),
         new FusionSettings(0, Duration.ofSeconds(5), Duration.ofMillis(10), "auto", FusionSettings.Weights.GATE,
             List.of()), new FusionLimits(Duration.ofMinutes(1), 16, 100), new ExpertReliability("p"),

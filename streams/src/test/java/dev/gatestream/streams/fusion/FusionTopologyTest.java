@@ -331,16 +331,19 @@ class FusionTopologyTest {
     results.pipeInput("r1", ok("r1", "also-made-up", 0.9)); // after it: dropped at once
     results.pipeInput("r1", ok("r1", "a", 1.0));
     results.pipeInput("r1", ok("r1", "b", 0.0));
+    results.pipeInput("r1", ok("r1", "made-up", 0.9)); // after emission: not a late result either
 
     FusedResult result = fused.readValue();
     assertThat(result.getContributors()).containsExactly("a", "b");
     assertThat(result.getTotalCost()).isEqualTo(0.02);
     assertThat(dead.readRecordsToList()).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
         .containsExactly("result of expert 'made-up', which the routing decision did not choose",
-            "result of expert 'also-made-up', which the routing decision did not choose");
-    assertThat(metrics.droppedResults(FusionMetrics.DropCause.UNCHOSEN)).isEqualTo(2);
-    assertThat(meters.get(FusionMetrics.DROPPED_RESULTS).tag("cause", "unchosen").counter().count()).isEqualTo(2);
-    assertThat(metrics.deadLetters(DeadLetterReason.DROPPED)).isEqualTo(2);
+            "result of expert 'also-made-up', which the routing decision did not choose",
+            "result of expert 'made-up', which the routing decision did not choose");
+    assertThat(metrics.droppedResults(FusionMetrics.DropCause.UNCHOSEN)).isEqualTo(3);
+    assertThat(meters.get(FusionMetrics.DROPPED_RESULTS).tag("cause", "unchosen").counter().count()).isEqualTo(3);
+    assertThat(metrics.deadLetters(DeadLetterReason.DROPPED)).isEqualTo(3);
+    assertThat(metrics.lateResults()).isZero();
   }
 
   @Test
@@ -441,6 +444,7 @@ class FusionTopologyTest {
     assertThat(written).extracting(FusedResult::getCompleteness).containsExactly(Completeness.FAILED,
         Completeness.COMPLETE);
     assertThat(dead.readRecordsToList()).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
-        .containsExactly("cannot write to t-fused-results: x", "no reply to t-replies-acme: cannot write to t-replies-acme: y");
+        .containsExactly("cannot write to t-fused-results: x",
+            "no reply to t-replies-acme: cannot write to t-replies-acme: y");
   }
 }
