@@ -1,6 +1,7 @@
 package dev.gatestream.clients;
 
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.topics.Topics;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -109,7 +110,9 @@ public final class KafkaClients {
   }
 
   /**
-   * A Kafka Streams stage: exactly-once, and the latency knobs every stage shares.
+   * A Kafka Streams stage: exactly-once, the latency knobs every stage shares, and exception handlers
+   * that dead-letter what cannot be read or written instead of stopping on it (with the stage's own
+   * {@link WriteFailures}).
    *
    * @param applicationId also the stage's consumer group and the prefix of its internal topics
    * @param stateDir where the stage keeps its local state
@@ -128,9 +131,15 @@ public final class KafkaClients {
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
     // No stage needs records of different input topics in timestamp order: never wait for one to fill.
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    // No single record may stop a stage: what cannot be read or written goes to the dead letters.
+    props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.from(config).deadLetters().name());
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterDeserializationHandler.class.getName());
     Properties layered = layered(props, Map.of(), Kind.STREAMS, null);
     layered.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     layered.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    layered.put(WriteFailures.CONFIG, new WriteFailures());
     return layered;
   }
 

@@ -2,6 +2,8 @@ package dev.gatestream.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -9,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidList;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Every Gatestream setting, declared once with its type, default and doc. Values are layered by
@@ -41,6 +44,8 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String STREAMS_STATE_DIR = "streams.state.dir";
   public static final String STREAMS_THREADS = "streams.threads";
   public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
+  public static final String STREAMS_MAX_THREAD_REPLACEMENTS = "streams.max.thread.replacements";
+  public static final String STREAMS_THREAD_REPLACEMENT_WINDOW_MS = "streams.thread.replacement.window.ms";
   public static final String ROUTER_POLICY = "router.policy";
   public static final String ROUTER_GATE = "router.gate";
   public static final String ROUTER_GATE_K = "router.gate.k";
@@ -67,12 +72,22 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_FEATURE_DIMENSION = "router.feature.dimension";
   public static final String ROUTER_PROJECTION_DIMENSION = "router.projection.dimension";
   public static final String ROUTER_MAX_TEXT_CHARS = "router.max.text.chars";
+  public static final String ROUTER_MAX_REQUEST_BYTES = "router.max.request.bytes";
+  public static final String ROUTER_MAX_ATTRIBUTES = "router.max.attributes";
+  public static final String ROUTER_MAX_ATTRIBUTES_CHARS = "router.max.attributes.chars";
+  public static final String ROUTER_MAX_DEADLINE_MS = "router.max.deadline.ms";
+  public static final String ROUTER_REPLY_TO_PATTERN = "router.reply.to.pattern";
+  public static final String ROUTER_REPLY_TO_TOPICS = "router.reply.to.topics";
+  public static final String ROUTER_REPLY_TO_REFRESH_MS = "router.reply.to.refresh.ms";
+  public static final String ROUTER_REPLY_TO_LOOKUP_TIMEOUT_MS = "router.reply.to.lookup.timeout.ms";
   public static final String FUSION_STRATEGY = "fusion.strategy";
   public static final String FUSION_WEIGHTS = "fusion.weights";
   public static final String FUSION_QUORUM = "fusion.quorum";
   public static final String FUSION_GRACE_MS = "fusion.grace.ms";
   public static final String FUSION_PUNCTUATE_MS = "fusion.punctuate.ms";
   public static final String FUSION_FALLBACK_ORDER = "fusion.fallback.order";
+  public static final String FUSION_MAX_EARLY_EXPERTS = "fusion.max.early.experts";
+  public static final String FUSION_MAX_EARLY_REQUESTS = "fusion.max.early.requests";
   public static final String ADAPTATION_LEARNER = "adaptation.learner";
   public static final String ADAPTATION_PUBLISH_EVERY_UPDATES = "adaptation.publish.every.updates";
   public static final String ADAPTATION_PUBLISH_EVERY_MS = "adaptation.publish.every.ms";
@@ -171,6 +186,12 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(STREAMS_COMMIT_INTERVAL_MS, Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM,
           "Commit interval of the exactly-once stages: read_committed readers see results only after a"
               + " commit, so this bounds the latency each stage adds.")
+      .define(STREAMS_MAX_THREAD_REPLACEMENTS, Type.INT, 5, Range.atLeast(0), Importance.LOW,
+          "Failed stream threads a stage replaces within streams.thread.replacement.window.ms; at one"
+              + " failure more it shuts down (state ERROR, the failure as its error) so that its process"
+              + " can exit non-zero rather than retry the same records forever.")
+      .define(STREAMS_THREAD_REPLACEMENT_WINDOW_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.LOW,
+          "The sliding window over which streams.max.thread.replacements counts thread failures.")
       .define(ROUTER_POLICY, Type.STRING, "default", Importance.HIGH,
           "Name of the routing policy: the key under which its weights are published.")
       .define(ROUTER_GATE, Type.STRING, "bandit",
@@ -243,6 +264,33 @@ public final class GatestreamConfig extends AbstractConfig {
           "Fixed random projection of the minilm block (384) to this dimension (0 = none).")
       .define(ROUTER_MAX_TEXT_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.LOW,
           "Requests with longer text are dead-lettered.")
+      .define(ROUTER_MAX_REQUEST_BYTES, Type.INT, 512 * 1024, Range.atLeast(1024), Importance.LOW,
+          "Larger requests (serialized) are dead-lettered. Every task carries its whole request, so the"
+              + " router holds this to at most the producers' max.request.size minus 64 KiB: nothing it"
+              + " writes can then be too large to write.")
+      .define(ROUTER_MAX_ATTRIBUTES, Type.INT, 64, Range.atLeast(0), Importance.LOW,
+          "Requests with more attributes are dead-lettered.")
+      .define(ROUTER_MAX_ATTRIBUTES_CHARS, Type.INT, 16_384, Range.atLeast(0), Importance.LOW,
+          "Requests whose attributes have more characters, keys and values together, are dead-lettered"
+              + " (attributes are carried into the decision and the fused result).")
+      .define(ROUTER_MAX_DEADLINE_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.LOW,
+          "Latest deadline a request may have, ms after it is routed: later deadlines are clamped to it"
+              + " (gatestream.router.deadline.clamped counts them). Fusion holds a decision's deadline, and"
+              + " how long it keeps results waiting for their decision, to the same bound.")
+      .define(ROUTER_REPLY_TO_PATTERN, Type.STRING, "", new RegexValidator(), Importance.MEDIUM,
+          "Regular expression a request's replyTo must match whole. Empty: the topic prefix followed by"
+              + " reply-, replies- (gateway instances) or score- (batch-scoring runs). Whatever it allows,"
+              + " the catalogue's own topics and the stages' internal topics are refused, and the topic must"
+              + " exist; a request that fails is dead-lettered by the router with the reason.")
+      .define(ROUTER_REPLY_TO_TOPICS, Type.LIST, List.of(), Importance.MEDIUM,
+          "Further topics a request's replyTo may name, by exact name (e.g. a Kafka-native client's own).")
+      .define(ROUTER_REPLY_TO_REFRESH_MS, Type.LONG, 30_000L, Range.atLeast(100), Importance.LOW,
+          "How often the router and fusion re-read the cluster's topic list that replyTo is checked"
+              + " against. A topic not on it is looked up when first named; one found missing stays"
+              + " missing until the next refresh.")
+      .define(ROUTER_REPLY_TO_LOOKUP_TIMEOUT_MS, Type.LONG, 2_000L, Range.atLeast(1), Importance.LOW,
+          "Longest a stream thread waits to learn whether a reply topic not on the list exists;"
+              + " unanswered, the topic counts as missing.")
       .define(FUSION_STRATEGY, Type.STRING, "auto",
           ValidString.in("auto", "weighted-average", "weighted-vote", "highest-confidence",
               "weighted-mean", "weighted-median", "first-successful", "agreement-vote"),
@@ -254,11 +302,19 @@ public final class GatestreamConfig extends AbstractConfig {
       .define(FUSION_QUORUM, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
           "Emit once this many chosen experts answered OK (0 = wait for all of them or the deadline).")
       .define(FUSION_GRACE_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
-          "How long after its deadline a request's state is kept to recognize late results.")
+          "How long after its deadline a request's state is kept to recognize late results, and results"
+              + " that overtook their routing decision wait for it; judged in record time (the newest record"
+              + " timestamp fusion has read), so an outage of fusion does not expire them.")
       .define(FUSION_PUNCTUATE_MS, Type.LONG, 20L, Range.atLeast(1), Importance.LOW,
           "How often fusion checks for requests at their deadline (wall-clock).")
       .define(FUSION_FALLBACK_ORDER, Type.LIST, List.of(), Importance.LOW,
           "Expert order of the first-successful strategy (default: the gate's order).")
+      .define(FUSION_MAX_EARLY_EXPERTS, Type.INT, 16, Range.atLeast(1), Importance.LOW,
+          "Most experts whose results fusion keeps for a request whose routing decision has not arrived"
+              + " yet; results of further experts are dropped (counted and dead-lettered).")
+      .define(FUSION_MAX_EARLY_REQUESTS, Type.INT, 10_000, Range.atLeast(0), Importance.LOW,
+          "Most requests one fusion task (input partition) keeps results of before their routing decision"
+              + " arrives; results of further requests are dropped (counted and dead-lettered).")
       .define(ADAPTATION_LEARNER, Type.STRING, "auto",
           ValidString.in("auto", "ridge", "logistic", "linear", "linucb", "thompson", "knn"), Importance.HIGH,
           "What learns the routing weights from feedback: ridge (per-expert ridge regression of the"
@@ -372,6 +428,23 @@ public final class GatestreamConfig extends AbstractConfig {
   /** The environment variable that sets {@code key}: GATESTREAM_ + key upper-cased, dots as underscores. */
   public static String environmentVariable(String key) {
     return "GATESTREAM_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+  }
+
+  /** Accepts a valid regular expression (or nothing). */
+  private static final class RegexValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      try {
+        Pattern.compile((String) value);
+      } catch (PatternSyntaxException e) {
+        throw new ConfigException(name, value, "not a regular expression: " + e.getDescription());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "a regular expression";
+    }
   }
 
   /** True when the user pointed Gatestream at an existing cluster instead of the local stack. */

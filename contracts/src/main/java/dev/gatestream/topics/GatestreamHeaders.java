@@ -3,6 +3,8 @@ package dev.gatestream.topics;
 /** Names of the Kafka record headers Gatestream writes; the only place they are spelled. */
 public final class GatestreamHeaders {
 
+  /** What the names of the dead-letter headers begin with. */
+  public static final String DLQ_PREFIX = "gatestream.dlq.";
   /** Why a record was dead-lettered, one line. */
   public static final String DLQ_REASON = "gatestream.dlq.reason";
   /** Which stage dead-lettered it (router, fusion, expert NAME, ...). */
@@ -13,6 +15,10 @@ public final class GatestreamHeaders {
   public static final String DLQ_SOURCE_OFFSET = "gatestream.dlq.source.offset";
   /** Epoch milliseconds at which the record was dead-lettered. */
   public static final String DLQ_TIMESTAMP = "gatestream.dlq.timestamp";
+  /** The record's value size in bytes before it was truncated to fit the dead-letter topic. */
+  public static final String DLQ_ORIGINAL_SIZE = "gatestream.dlq.original.size";
+  /** For a record a stage could not write: the topic it was meant for. */
+  public static final String DLQ_TARGET_TOPIC = "gatestream.dlq.target.topic";
 
   /** On fused results bound for a request's reply-to topic: that topic. */
   public static final String REPLY_TO = "gatestream.reply.to";

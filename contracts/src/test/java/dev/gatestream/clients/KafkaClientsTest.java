@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientsTest {
@@ -33,6 +38,34 @@ class KafkaClientsTest {
     assertThat(clients.streamsProperties("app", Path.of("/state")))
         .containsEntry("security.protocol", "SASL_SSL").containsEntry("num.standby.replicas", "1")
         .containsEntry("processing.guarantee", "exactly_once_v2").containsEntry("application.id", "app");
+  }
+
+  @Test
+  void everyStreamsStageDeadLettersWhatItCannotReadOrWriteWithItsOwnWriteFailures() {
+    KafkaClients clients = clients(Map.of(GatestreamConfig.TOPIC_PREFIX, "t-"), Map.of());
+
+    Properties router = clients.streamsProperties("t-router", Path.of("/state"));
+    Properties fusion = clients.streamsProperties("t-fusion", Path.of("/state"));
+
+    assertThat(router).containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "t-dead-letters")
+        .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            DeadLetterProductionHandler.class.getName())
+        .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            DeadLetterDeserializationHandler.class.getName());
+    WriteFailures routerFailures = WriteFailures.in(toMap(router)).orElseThrow();
+    assertThat(WriteFailures.in(toMap(fusion))).get().isNotSameAs(routerFailures);
+    // Kafka Streams hands the same instance to the handlers it makes.
+    ProductionExceptionHandler handler = new StreamsConfig(router).productionExceptionHandler();
+    handler.handleError(StreamsErrorContext.ofTask("t-requests", 0, 1),
+        new ProducerRecord<>("t-decisions", "r1".getBytes(StandardCharsets.UTF_8), new byte[10]),
+        new RecordTooLargeException("too large"));
+    assertThat(routerFailures.take("t-decisions", "r1")).isPresent();
+  }
+
+  private static Map<String, Object> toMap(Properties properties) {
+    Map<String, Object> map = new java.util.HashMap<>();
+    properties.forEach((key, value) -> map.put((String) key, value));
+    return map;
   }
 
   @Test

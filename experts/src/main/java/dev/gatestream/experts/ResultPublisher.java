@@ -66,6 +66,7 @@ final class ResultPublisher implements CallPolicy.Results {
         .setCost(answer.cost().orElse(pricePerCall))
         .setErrorMessage(null)
         .setCompletedAtMs(clock.getAsLong())
+        .setDeadlineMs(task.deadlineMs())
         .build());
   }
 
@@ -81,6 +82,7 @@ final class ResultPublisher implements CallPolicy.Results {
         .setCost(0.0)
         .setErrorMessage(message)
         .setCompletedAtMs(clock.getAsLong())
+        .setDeadlineMs(task.deadlineMs())
         .build());
   }
 

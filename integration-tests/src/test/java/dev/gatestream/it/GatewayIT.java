@@ -105,7 +105,8 @@ class GatewayIT {
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void aKafkaClientGetsTheResultOnTheReplyTopicItNames(StackEndpoints stack) throws Exception {
     KafkaClients clients = new KafkaClients(fixture.config, stack.bootstrapServers());
-    String replyTopic = TestNames.unique("client-replies");
+    // Named as the router allows by default (router.reply.to.pattern): the prefix, then reply-.
+    String replyTopic = fixture.config.getString(GatestreamConfig.TOPIC_PREFIX) + TestNames.unique("reply-client");
     try (Admin admin = clients.admin("gateway-it-admin")) {
       admin.createTopics(List.of(new NewTopic(replyTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }

@@ -10,12 +10,17 @@ import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.Topics;
+import dev.gatestream.streams.common.AdminTopicDirectory;
+import dev.gatestream.streams.common.ReplyTopics;
 import dev.gatestream.streams.common.StreamsStage;
+import dev.gatestream.streams.common.ThreadReplacements;
 import dev.gatestream.streams.fusion.ExpertReliability;
+import dev.gatestream.streams.fusion.FusionLimits;
 import dev.gatestream.streams.fusion.FusionMetrics;
 import dev.gatestream.streams.fusion.FusionSettings;
 import dev.gatestream.streams.fusion.FusionTopology;
 import dev.gatestream.streams.router.ActivePolicy;
+import dev.gatestream.streams.router.RouterLimits;
 import dev.gatestream.streams.router.RouterMetrics;
 import dev.gatestream.streams.router.RouterTopology;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +61,7 @@ public final class Pipeline implements AutoCloseable {
   private RouterMetrics routerMetrics;
   private FusionMetrics fusionMetrics;
   private ActivePolicy policy;
+  private ReplyTopics replyTopics;
 
   private Pipeline(MeterRegistry meters) {
     this.meters = meters;
@@ -114,9 +120,10 @@ public final class Pipeline implements AutoCloseable {
       fusionMetrics = new FusionMetrics(meters);
       closeables.add(fusionMetrics);
       StreamsStage fusion = new StreamsStage("fusion",
-          FusionTopology.build(topics, serdes, FusionSettings.from(config),
-              new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)), fusionMetrics),
-          clients.streamsProperties(clients.ids().fusion(), stateDir), meters);
+          FusionTopology.build(topics, serdes, FusionSettings.from(config), FusionLimits.from(config),
+              new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)), fusionMetrics,
+              replyTopics(config, clients, clients.ids().fusion())),
+          clients.streamsProperties(clients.ids().fusion(), stateDir), meters, ThreadReplacements.from(config));
       closeables.add(fusion);
       streamsStages.put("fusion", fusion);
       fusion.start(START_TIMEOUT);
@@ -131,12 +138,23 @@ public final class Pipeline implements AutoCloseable {
       routerMetrics = new RouterMetrics(meters, policy);
       closeables.add(routerMetrics);
       StreamsStage router = new StreamsStage("router",
-          RouterTopology.build(topics, serdes, featurizer, policy, routerMetrics),
-          clients.streamsProperties(clients.ids().router(), stateDir), meters);
+          RouterTopology.build(topics, serdes, featurizer, policy, routerMetrics, RouterLimits.from(config),
+              replyTopics(config, clients, clients.ids().router())),
+          clients.streamsProperties(clients.ids().router(), stateDir), meters, ThreadReplacements.from(config));
       closeables.add(router);
       streamsStages.put("router", router);
       router.start(START_TIMEOUT);
     }
+  }
+
+  /** What requests' reply-to topics are checked against, one topic directory for the stages run here. */
+  private ReplyTopics replyTopics(GatestreamConfig config, KafkaClients clients, String clientId) {
+    if (replyTopics == null) {
+      AdminTopicDirectory directory = AdminTopicDirectory.start(clients.admin(clientId), config);
+      closeables.add(directory);
+      replyTopics = ReplyTopics.from(config, directory);
+    }
+    return replyTopics;
   }
 
   private void startExperts(GatestreamConfig config, KafkaClients clients, GatestreamSerdes serdes,

@@ -10,10 +10,17 @@ import java.util.Locale;
 public enum DeadLetterReason {
   /** The bytes are not a record of the topic's schema. */
   UNREADABLE,
-  /** The record reads but breaks a rule of the stage (no id, nothing to route on, features that do not fit). */
+  /**
+   * The record reads but breaks a rule of the stage (no id, nothing to route on, features that do not
+   * fit, over a size limit, a reply-to topic it may not write to).
+   */
   INVALID,
   /** The request's deadline had passed before the stage got to it. */
   EXPIRED,
+  /** A valid record the stage had no use for: an expert result no decision asked for or waited for. */
+  DROPPED,
+  /** What the stage made of the record could not be written: too large, or its topic missing. */
+  UNWRITABLE,
   /** The stage failed on the record for another reason. */
   FAILED;
 

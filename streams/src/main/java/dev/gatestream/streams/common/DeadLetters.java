@@ -1,36 +1,61 @@
 package dev.gatestream.streams.common;
 
-import dev.gatestream.topics.GatestreamHeaders;
+import dev.gatestream.clients.DeadLetter;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
-/** Builds dead-letter records: the bytes as they arrived, with why and where from in headers. */
+/**
+ * Builds one processor's dead-letter records: the bytes, cut to what the stage's producer can write,
+ * with why and where from in headers ({@link DeadLetter}).
+ */
 public final class DeadLetters {
 
-  private DeadLetters() {}
+  private final String stage;
+  private final ProcessorContext<?, ?> context;
+  private final int maxRequestSize;
 
-  public static Record<byte[], byte[]> of(Record<byte[], byte[]> original, String stage, String reason,
-      ProcessorContext<?, ?> context) {
-    Headers headers = new RecordHeaders(original.headers().toArray());
-    put(headers, GatestreamHeaders.DLQ_REASON, reason);
-    put(headers, GatestreamHeaders.DLQ_STAGE, stage);
-    Optional<RecordMetadata> source = context.recordMetadata();
-    source.ifPresent(metadata -> {
-      put(headers, GatestreamHeaders.DLQ_SOURCE_TOPIC, metadata.topic());
-      put(headers, GatestreamHeaders.DLQ_SOURCE_PARTITION, String.valueOf(metadata.partition()));
-      put(headers, GatestreamHeaders.DLQ_SOURCE_OFFSET, String.valueOf(metadata.offset()));
-    });
-    put(headers, GatestreamHeaders.DLQ_TIMESTAMP, String.valueOf(context.currentSystemTimeMs()));
-    return new Record<>(original.key(), original.value(), original.timestamp(), headers);
+  public DeadLetters(String stage, ProcessorContext<?, ?> context) {
+    this.stage = stage;
+    this.context = context;
+    this.maxRequestSize = DeadLetter.maxRequestSize(context.appConfigs());
   }
 
-  private static void put(Headers headers, String name, String value) {
-    headers.remove(name);
-    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  /** The largest record this stage's producer writes. */
+  public int maxRequestSize() {
+    return maxRequestSize;
+  }
+
+  /** The record being processed, as it arrived. */
+  public Record<byte[], byte[]> of(Record<byte[], byte[]> original, String reason) {
+    DeadLetter letter = fromCurrent(DeadLetter.of(original.key(), original.value(), original.headers().toArray()));
+    return toRecord(letter.reason(stage, reason), original.timestamp());
+  }
+
+  /** A record the stage made for {@code target} and does not write there. */
+  public Record<byte[], byte[]> unwritten(String key, byte[] value, String target, String reason) {
+    DeadLetter letter = fromCurrent(DeadLetter.of(bytes(key), value, new Header[0])).target(target);
+    return toRecord(letter.reason(stage, reason), context.currentSystemTimeMs());
+  }
+
+  /** A record read from {@code sourceTopic} earlier and kept until now, re-serialized. */
+  public Record<byte[], byte[]> kept(String key, byte[] value, String sourceTopic, String reason) {
+    DeadLetter letter = DeadLetter.of(bytes(key), value, new Header[0]).sourceTopic(sourceTopic);
+    return toRecord(letter.reason(stage, reason), context.currentSystemTimeMs());
+  }
+
+  private DeadLetter fromCurrent(DeadLetter letter) {
+    context.recordMetadata().ifPresent(source -> letter.source(source.topic(), source.partition(), source.offset()));
+    return letter;
+  }
+
+  private Record<byte[], byte[]> toRecord(DeadLetter letter, long timestamp) {
+    letter.at(context.currentSystemTimeMs()).fitTo(maxRequestSize);
+    return new Record<>(letter.key(), letter.value(), timestamp, letter.headers());
+  }
+
+  private static byte[] bytes(String key) {
+    return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
   }
 }

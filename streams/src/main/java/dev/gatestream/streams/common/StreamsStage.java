@@ -1,14 +1,17 @@
 package dev.gatestream.streams.common;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -17,44 +20,61 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the lifecycle of one Kafka Streams stage (the topology itself is built elsewhere, purely):
- * start, wait until it runs, replace a thread that died, close. Its meters, tagged {@code stage}: the
- * Kafka Streams client's own metrics ({@code kafka.*}, consumer lag included) and {@value #STATE_GAUGE},
- * the state as a {@linkplain #stateCode code}.
+ * start, wait until it runs, replace a thread that died (within {@link ThreadReplacements}; past them
+ * the stage stops and reports its {@link #failure()}), close. Its meters, tagged {@code stage}: the
+ * Kafka Streams client's own metrics ({@code kafka.*}, consumer lag included), {@value #STATE_GAUGE},
+ * the state as a {@linkplain #stateCode code}, and {@value #REPLACEMENTS}.
  */
 public final class StreamsStage implements AutoCloseable {
 
   public static final String STATE_GAUGE = "gatestream.stage.state";
+  public static final String REPLACEMENTS = "gatestream.stage.thread.replacements";
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamsStage.class);
 
   private final String name;
   private final KafkaStreams streams;
-  private final CountDownLatch running = new CountDownLatch(1);
+  private final CountDownLatch settled = new CountDownLatch(1);
   private final MeterRegistry meters;
   private final KafkaStreamsMetrics clientMetrics;
   private final Gauge stateGauge;
+  private final Counter replacementCounter;
+  private final AtomicReference<Throwable> lastThreadFailure = new AtomicReference<>();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final ThreadReplacements replacements;
 
   /** A stage whose meters nobody reads (they go to a registry of its own). */
   public StreamsStage(String name, Topology topology, Properties properties) {
     this(name, topology, properties, new SimpleMeterRegistry());
   }
 
+  /** A stage with the catalogue's default bound on thread replacements. */
   public StreamsStage(String name, Topology topology, Properties properties, MeterRegistry meters) {
+    this(name, topology, properties, meters, ThreadReplacements.defaults());
+  }
+
+  public StreamsStage(String name, Topology topology, Properties properties, MeterRegistry meters,
+      ThreadReplacements replacements) {
     this.name = name;
     this.streams = new KafkaStreams(topology, properties);
+    Tags tags = Tags.of("stage", name);
+    this.replacementCounter = Counter.builder(REPLACEMENTS).description("Failed stream threads replaced")
+        .tags(tags).register(meters);
     streams.setStateListener((newState, oldState) -> {
       LOG.info("{}: {} -> {}", name, oldState, newState);
-      if (newState == KafkaStreams.State.RUNNING) {
-        running.countDown();
+      if (newState == KafkaStreams.State.ERROR) {
+        // Also reached without our handler's say: a global thread that dies cannot be replaced.
+        Throwable last = lastThreadFailure.get();
+        failure.compareAndSet(null, new IllegalStateException(name + " stopped (state ERROR)"
+            + (last == null ? "" : " after a failure: " + last), last));
+      }
+      if (newState == KafkaStreams.State.RUNNING || newState == KafkaStreams.State.ERROR) {
+        settled.countDown();
       }
     });
-    streams.setUncaughtExceptionHandler(exception -> {
-      // Under exactly-once a failed thread's work is rolled back; a new thread takes it up again.
-      LOG.error("{}: stream thread failed, replacing it", name, exception);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    this.replacements = replacements;
+    streams.setUncaughtExceptionHandler(this::onThreadFailure);
     this.meters = meters;
-    Tags tags = Tags.of("stage", name);
     this.clientMetrics = new KafkaStreamsMetrics(streams, tags);
     clientMetrics.bindTo(meters);
     this.stateGauge = Gauge.builder(STATE_GAUGE, streams, client -> stateCode(client.state()))
@@ -67,13 +87,34 @@ public final class StreamsStage implements AutoCloseable {
     return name;
   }
 
-  /** Starts the stage and waits until it is RUNNING. */
+  /** What becomes of a stream thread that failed: replaced, unless that has happened too often lately. */
+  StreamThreadExceptionResponse onThreadFailure(Throwable exception) {
+    lastThreadFailure.set(exception);
+    if (replacements.replaceAnother()) {
+      // Under exactly-once a failed thread's work is rolled back; a new thread takes it up again.
+      replacementCounter.increment();
+      LOG.error("{}: stream thread failed, replacing it", name, exception);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+    failure.compareAndSet(null, new IllegalStateException(name + ": stream threads failed more than "
+        + replacements.max() + " times within " + replacements.window().toSeconds() + "s, so the stage stops;"
+        + " last failure: " + exception, exception));
+    LOG.error("{}: stream threads failed more than {} times within {}s; shutting the stage down", name,
+        replacements.max(), replacements.window().toSeconds(), exception);
+    return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+  }
+
+  /** Starts the stage and waits until it is RUNNING; throws if it stops first. */
   public StreamsStage start(Duration timeout) {
     streams.start();
     try {
-      if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException(name + " did not reach RUNNING within " + timeout.toSeconds()
             + "s (state " + streams.state() + ")");
+      }
+      if (failure.get() != null) {
+        throw new IllegalStateException(name + " failed while starting: " + failure.get().getMessage(),
+            failure.get());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -84,6 +125,14 @@ public final class StreamsStage implements AutoCloseable {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /**
+   * Why the stage stopped by itself (its threads kept failing, or its global thread died): present once
+   * it is in state ERROR, so that a process running it can report it and exit non-zero.
+   */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
   }
 
   /**
@@ -109,6 +158,7 @@ public final class StreamsStage implements AutoCloseable {
     } finally {
       clientMetrics.close();
       meters.remove(stateGauge);
+      meters.remove(replacementCounter);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.gatestream.streams.fusion;
 import dev.gatestream.contracts.Completeness;
 import dev.gatestream.streams.common.DeadLetterMeters;
 import dev.gatestream.streams.common.DeadLetterReason;
+import dev.gatestream.streams.common.RoutingWeightsStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The meters of one fusion instance, shared by its tasks: fused results by completeness, request
- * creation → fused emission, late and duplicate expert results, requests awaiting emission, and the dead
- * letters. The counts the runner and the bench show are read back from them.
+ * creation → fused emission, late and duplicate expert results, results dropped (by cause), requests
+ * awaiting emission, weights records skipped as unreadable, and the dead letters. The counts the runner
+ * and the bench show are read back from them.
  */
 public final class FusionMetrics implements AutoCloseable {
 
@@ -25,7 +27,22 @@ public final class FusionMetrics implements AutoCloseable {
   public static final String LATE_RESULTS = "gatestream.fusion.late.results";
   public static final String DUPLICATE_RESULTS = "gatestream.fusion.duplicate.results";
   public static final String PENDING = "gatestream.fusion.pending";
+  public static final String DROPPED_RESULTS = "gatestream.fusion.dropped.results";
   static final String STAGE = "fusion";
+
+  /** Why fusion dropped an expert result (each one is also dead-lettered). */
+  public enum DropCause {
+    /** From an expert the request's decision did not choose. */
+    UNCHOSEN,
+    /** Its decision did not come by the request's deadline plus grace, in record time. */
+    EXPIRED,
+    /** Beyond fusion.max.early.experts or fusion.max.early.requests while waiting for its decision. */
+    OVERFLOW;
+
+    String code() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   private final MeterRegistry registry;
   private final Map<Completeness, Counter> emitted = new EnumMap<>(Completeness.class);
@@ -35,6 +52,8 @@ public final class FusionMetrics implements AutoCloseable {
   private final AtomicLong pending = new AtomicLong();
   private final Gauge pendingGauge;
   private final DeadLetterMeters deadLetters;
+  private final Map<DropCause, Counter> dropped = new EnumMap<>(DropCause.class);
+  private final Counter unreadableWeights;
 
   public FusionMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -54,6 +73,13 @@ public final class FusionMetrics implements AutoCloseable {
         .description("Requests with a routing decision and no fused result yet").strongReference(true)
         .register(registry);
     this.deadLetters = new DeadLetterMeters(registry, STAGE);
+    for (DropCause cause : DropCause.values()) {
+      dropped.put(cause, Counter.builder(DROPPED_RESULTS).description("Expert results fusion dropped")
+          .tag("cause", cause.code()).register(registry));
+    }
+    this.unreadableWeights = Counter.builder(RoutingWeightsStore.UNREADABLE_METER)
+        .description("Records of the routing-weights topic skipped as unusable").tag("stage", STAGE)
+        .register(registry);
   }
 
   void emitted(Completeness completeness, long latencyMs) {
@@ -76,6 +102,22 @@ public final class FusionMetrics implements AutoCloseable {
 
   void deadLetter(DeadLetterReason reason) {
     deadLetters.increment(reason);
+  }
+
+  void dropped(DropCause cause) {
+    dropped.get(cause).increment();
+  }
+
+  void weightsUnreadable() {
+    unreadableWeights.increment();
+  }
+
+  public long droppedResults(DropCause cause) {
+    return (long) dropped.get(cause).count();
+  }
+
+  public long unreadableWeights() {
+    return (long) unreadableWeights.count();
   }
 
   public long emittedCount(Completeness completeness) {
@@ -110,6 +152,8 @@ public final class FusionMetrics implements AutoCloseable {
     registry.remove(lateResults);
     registry.remove(duplicateResults);
     registry.remove(pendingGauge);
+    dropped.values().forEach(registry::remove);
+    registry.remove(unreadableWeights);
     deadLetters.close();
   }
 

@@ -85,11 +85,6 @@ public final class FusionRule {
       answersByType.computeIfAbsent(result.getOutput().getClass(), type -> new ArrayList<>())
           .add(new Answer(expert, result.getOutput(), weight));
     }
-    for (ExpertResult result : results) {
-      if (!gateWeights.containsKey(result.getExpert())) {
-        totalCost += result.getCost(); // it was paid for even though the decision did not ask for it
-      }
-    }
 
     List<Answer> fusable = largestGroup(answersByType);
     Fused fused = null;

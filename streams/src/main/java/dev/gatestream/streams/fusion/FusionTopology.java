@@ -7,9 +7,10 @@ import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.contracts.internal.FusionState;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.serdes.StateSerde;
+import dev.gatestream.streams.common.ReplyTopics;
+import dev.gatestream.streams.common.RoutingWeightsStore;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.Topics;
-import dev.gatestream.streams.common.RoutingWeightsStore;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serde;
@@ -20,46 +21,52 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The fusion stage: decisions + expert results → fused results (and each request's reply-to topic).
  * Both inputs are read as bytes so that a record that cannot be deserialized becomes a dead letter
- * instead of stopping the stage. State is bounded (deadline + grace) and held in memory, backed by
- * changelog topics from which it is restored after a restart.
+ * instead of stopping the stage, and the fused result is written as the bytes the processor serialized,
+ * so that it knows their size before the producer does. State is bounded (see {@link FusionProcessor})
+ * and held in memory, backed by changelog topics from which it is restored after a restart.
  */
 public final class FusionTopology {
 
   static final String PENDING_STORE = "fusion-pending";
   static final String DUE_INDEX_STORE = "fusion-due-index";
+  static final String EXPIRY_INDEX_STORE = "fusion-expiry-index";
   static final String FUSED_SINK = "fused-results-out";
   static final String REPLY_SINK = "replies-out";
   static final String DEAD_LETTER_SINK = "dead-letters-out";
 
   private FusionTopology() {}
 
-  /** @param reliability fed from the routing-weights topic, for settings that weigh by reliability */
-  public static Topology build(Topics topics, GatestreamSerdes serdes, FusionSettings settings,
-      ExpertReliability reliability, FusionMetrics metrics) {
+  /**
+   * @param reliability fed from the routing-weights topic, for settings that weigh by reliability
+   * @param replyTopics what a request's reply-to topic is checked against before fusion writes there
+   */
+  public static Topology build(Topics topics, GatestreamSerdes serdes, FusionSettings settings, FusionLimits limits,
+      ExpertReliability reliability, FusionMetrics metrics, ReplyTopics replyTopics) {
     Serde<RoutingDecision> decisionSerde = serdes.valueSerde(topics.decisions());
     Serde<ExpertResult> resultSerde = serdes.valueSerde(topics.expertResults());
     Serde<FusedResult> fusedSerde = serdes.valueSerde(topics.fusedResults());
-    String decisionsTopic = topics.decisions().name();
 
     Serde<RoutingWeights> weightsSerde = serdes.valueSerde(topics.routingWeights());
     Topology topology = new Topology();
-    RoutingWeightsStore.addTo(topology, topics, weightsSerde, reliability::offer);
+    RoutingWeightsStore.addTo(topology, topics, weightsSerde, reliability::offer, metrics::weightsUnreadable);
     topology.addSource("decisions-in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
-        decisionsTopic);
+        topics.decisions().name());
     topology.addSource("expert-results-in", Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer(), topics.expertResults().name());
     topology.addProcessor("fuse",
-        () -> new FusionProcessor(decisionsTopic, decisionSerde.deserializer(), resultSerde.deserializer(),
-            settings, reliability, metrics),
+        () -> new FusionProcessor(topics, decisionSerde.deserializer(), resultSerde.deserializer(),
+            resultSerde.serializer(), fusedSerde.serializer(), settings, limits, reliability, replyTopics, metrics),
         "decisions-in", "expert-results-in");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
         Serdes.String(), StateSerde.of(FusionState.class)).withCachingEnabled(), "fuse");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DUE_INDEX_STORE),
         Serdes.String(), Serdes.String()).withCachingEnabled(), "fuse");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(EXPIRY_INDEX_STORE),
+        Serdes.String(), Serdes.String()).withCachingEnabled(), "fuse");
     topology.addSink(FUSED_SINK, topics.fusedResults().name(), Serdes.String().serializer(),
-        fusedSerde.serializer(), "fuse");
+        Serdes.ByteArray().serializer(), "fuse");
     topology.addSink(REPLY_SINK, (key, value, context) -> replyTopic(context.headers().lastHeader(GatestreamHeaders.REPLY_TO)),
-        Serdes.String().serializer(), fusedSerde.serializer(), "fuse");
+        Serdes.String().serializer(), Serdes.ByteArray().serializer(), "fuse");
     topology.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), Serdes.ByteArray().serializer(),
         Serdes.ByteArray().serializer(), "fuse");
     return topology;

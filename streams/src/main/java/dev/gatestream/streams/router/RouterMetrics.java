@@ -3,6 +3,7 @@ package dev.gatestream.streams.router;
 import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.streams.common.DeadLetterMeters;
 import dev.gatestream.streams.common.DeadLetterReason;
+import dev.gatestream.streams.common.RoutingWeightsStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * The meters of one router instance, shared by its tasks: requests routed, experts chosen (tagged
- * {@code expert} and {@code policy}), the gate's decision time, the active weights' version and age, and
- * the dead letters. The counts the status line shows are read back from them.
+ * {@code expert} and {@code policy}), the gate's decision time, the active weights' version and age,
+ * deadlines clamped, weights records skipped as unreadable, and the dead letters. The counts the status
+ * line shows are read back from them.
  */
 public final class RouterMetrics implements AutoCloseable {
 
@@ -25,6 +27,7 @@ public final class RouterMetrics implements AutoCloseable {
   public static final String GATE_LATENCY = "gatestream.router.gate.latency";
   public static final String POLICY_VERSION = "gatestream.router.policy.version";
   public static final String POLICY_AGE = "gatestream.router.policy.age";
+  public static final String DEADLINE_CLAMPED = "gatestream.router.deadline.clamped";
   static final String STAGE = "router";
 
   private final MeterRegistry registry;
@@ -33,6 +36,8 @@ public final class RouterMetrics implements AutoCloseable {
   private final Timer gateLatency;
   private final List<Gauge> gauges;
   private final DeadLetterMeters deadLetters;
+  private final Counter deadlinesClamped;
+  private final Counter unreadableWeights;
   // One counter per expert ever chosen: the configured experts, so a bounded set.
   private final Map<String, Counter> decisions = new ConcurrentHashMap<>();
 
@@ -53,6 +58,11 @@ public final class RouterMetrics implements AutoCloseable {
             .description("Time since the weights the router runs were published").baseUnit("seconds")
             .tag("policy", this.policy).strongReference(true).register(registry));
     this.deadLetters = new DeadLetterMeters(registry, STAGE);
+    this.deadlinesClamped = Counter.builder(DEADLINE_CLAMPED)
+        .description("Requests whose deadline was beyond router.max.deadline.ms, clamped to it").register(registry);
+    this.unreadableWeights = Counter.builder(RoutingWeightsStore.UNREADABLE_METER)
+        .description("Records of the routing-weights topic skipped as unusable").tag("stage", STAGE)
+        .register(registry);
   }
 
   /** The gate's call, timed. */
@@ -71,6 +81,22 @@ public final class RouterMetrics implements AutoCloseable {
 
   void deadLetter(DeadLetterReason reason) {
     deadLetters.increment(reason);
+  }
+
+  void deadlineClamped() {
+    deadlinesClamped.increment();
+  }
+
+  void weightsUnreadable() {
+    unreadableWeights.increment();
+  }
+
+  public long clampedDeadlines() {
+    return (long) deadlinesClamped.count();
+  }
+
+  public long unreadableWeights() {
+    return (long) unreadableWeights.count();
   }
 
   public long routed() {
@@ -97,6 +123,8 @@ public final class RouterMetrics implements AutoCloseable {
     registry.remove(gateLatency);
     gauges.forEach(registry::remove);
     decisions.values().forEach(registry::remove);
+    registry.remove(deadlinesClamped);
+    registry.remove(unreadableWeights);
     deadLetters.close();
   }
 

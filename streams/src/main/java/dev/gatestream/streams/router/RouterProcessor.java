@@ -1,5 +1,7 @@
 package dev.gatestream.streams.router;
 
+import dev.gatestream.clients.WriteFailures;
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.InferenceRequest;
@@ -12,50 +14,85 @@ import dev.gatestream.policy.Selection;
 import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.streams.common.DeadLetterReason;
 import dev.gatestream.streams.common.DeadLetters;
+import dev.gatestream.streams.common.ReplyTopics;
 import dev.gatestream.streams.common.RoutingWeightsStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes one request: validates it, featurizes it, lets the active gate choose experts, and emits one
  * task per chosen expert and one routing decision. What cannot be routed becomes a dead letter with the
- * reason; the stage never stops on a bad record.
+ * reason; the stage never stops on a bad record. A request is bounded in size (so that its tasks and its
+ * decision can be written) and in deadline (clamped), and may only name an allowed, existing reply
+ * topic, so that nothing downstream is asked to write what it cannot.
  */
 final class RouterProcessor implements Processor<byte[], byte[], Object, Object> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RouterProcessor.class);
 
   private final Deserializer<InferenceRequest> requests;
   private final Featurizer featurizer;
   private final ActivePolicy policy;
   private final RouterMetrics metrics;
+  private final RouterLimits limits;
+  private final ReplyTopics replyTopics;
+  private final String decisionsTopic;
+  private final UnaryOperator<String> taskTopicOf;
   private final SplittableRandom random = new SplittableRandom();
 
   private ProcessorContext<Object, Object> context;
+  private DeadLetters deadLetters;
+  private Optional<WriteFailures> writeFailures;
+  private int maxRequestBytes;
 
+  /** @param taskTopicOf the task topic of an expert */
   RouterProcessor(Deserializer<InferenceRequest> requests, Featurizer featurizer, ActivePolicy policy,
-      RouterMetrics metrics) {
+      RouterMetrics metrics, RouterLimits limits, ReplyTopics replyTopics, String decisionsTopic,
+      UnaryOperator<String> taskTopicOf) {
     this.requests = requests;
     this.featurizer = featurizer;
     this.policy = policy;
     this.metrics = metrics;
+    this.limits = limits;
+    this.replyTopics = replyTopics;
+    this.decisionsTopic = decisionsTopic;
+    this.taskTopicOf = taskTopicOf;
   }
 
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    // After a restart the global store is restored without passing through its processor: take the
-    // latest weights from the store itself.
+    this.deadLetters = new DeadLetters(RouterMetrics.STAGE, context);
+    this.writeFailures = WriteFailures.in(context.appConfigs());
+    this.maxRequestBytes = limits.requestBytesWithin(deadLetters.maxRequestSize());
+    if (maxRequestBytes < limits.maxRequestBytes()) {
+      LOG.warn("{} {} leaves too little room under the producer's max.request.size: requests are held to {} bytes",
+          GatestreamConfig.ROUTER_MAX_REQUEST_BYTES, limits.maxRequestBytes(), maxRequestBytes);
+    }
+    // After a restart the global store is restored before this task starts: take the latest weights
+    // from the store itself.
     policy.offer(RoutingWeightsStore.latest(context, policy.policy()));
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
     long now = context.currentSystemTimeMs();
+    int size = record.value() == null ? 0 : record.value().length;
+    if (size > maxRequestBytes) {
+      deadLetter(record, DeadLetterReason.INVALID, "request of " + size + " bytes exceeds "
+          + GatestreamConfig.ROUTER_MAX_REQUEST_BYTES + " (" + maxRequestBytes + ")");
+      return;
+    }
     InferenceRequest request;
     try {
       request = requests.deserialize(context.recordMetadata().map(m -> m.topic()).orElse(""), record.value());
@@ -69,6 +106,8 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
       deadLetter(record, DeadLetterReason.EXPIRED, e.getMessage());
     } catch (InvalidInputException e) {
       deadLetter(record, DeadLetterReason.INVALID, e.getMessage());
+    } catch (UnwritableException e) {
+      deadLetter(record, DeadLetterReason.UNWRITABLE, e.getMessage());
     } catch (KafkaException e) {
       throw e; // Kafka's own failures (e.g. a fenced producer) are for Kafka Streams to handle
     } catch (RuntimeException e) {
@@ -78,7 +117,17 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
   }
 
   private void route(InferenceRequest request, long now) {
-    Validation.check(request, now);
+    Validation.check(request, now, limits);
+    if (request.getReplyTo() != null) {
+      replyTopics.problem(request.getReplyTo()).ifPresent(problem -> {
+        throw new InvalidInputException(problem);
+      });
+    }
+    long latestDeadline = now + limits.maxDeadline().toMillis();
+    if (request.getDeadlineMs() > latestDeadline) {
+      request.setDeadlineMs(latestDeadline);
+      metrics.deadlineClamped();
+    }
     RoutingInput input = new RoutingInput(request.getId(), request.getTask(), request.getText(),
         Validation.toArray(request.getFeatures()), request.getCostBudget());
     float[] features = featurizer.featurize(input);
@@ -86,13 +135,16 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     Selection selection = metrics.timeGate(() -> gate.select(input, features, random));
 
     List<ChosenExpert> chosen = new ArrayList<>(selection.chosen().size());
+    List<Record<String, ExpertTask>> tasks = new ArrayList<>(selection.chosen().size());
     for (Choice choice : selection.chosen()) {
       chosen.add(new ChosenExpert(choice.expert(), choice.gateWeight(), choice.propensity()));
       ExpertTask task = ExpertTask.newBuilder().setRequestId(request.getId()).setExpert(choice.expert())
           .setRequest(request).setGateWeight(choice.gateWeight()).setPolicyVersion(gate.version())
           .setIssuedAtMs(now).build();
-      context.forward(new Record<>(request.getId(), task, now), RouterTopology.TASK_SINK);
+      tasks.add(new Record<>(request.getId(), task, now));
+      failedBefore(taskTopicOf.apply(choice.expert()), request.getId());
     }
+    failedBefore(decisionsTopic, request.getId());
     RoutingDecision decision = RoutingDecision.newBuilder()
         .setRequestId(request.getId())
         .setPolicy(policy.policy())
@@ -108,12 +160,27 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
         .setAttributes(request.getAttributes())
         .setDecidedAtMs(now)
         .build();
+    tasks.forEach(task -> context.forward(task, RouterTopology.TASK_SINK));
     context.forward(new Record<>(request.getId(), decision, now), RouterTopology.DECISION_SINK);
     metrics.routed(chosen);
   }
 
+  /** This request's output for {@code topic} failed to be written before: this time it is dead-lettered. */
+  private void failedBefore(String topic, String requestId) {
+    writeFailures.flatMap(failures -> failures.take(topic, requestId)).ifPresent(reason -> {
+      throw new UnwritableException(reason);
+    });
+  }
+
   private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String message) {
     metrics.deadLetter(reason);
-    context.forward(DeadLetters.of(record, RouterMetrics.STAGE, message, context), RouterTopology.DEAD_LETTER_SINK);
+    context.forward(deadLetters.of(record, message), RouterTopology.DEAD_LETTER_SINK);
+  }
+
+  /** What the request would make cannot be written. */
+  private static final class UnwritableException extends RuntimeException {
+    UnwritableException(String message) {
+      super(message);
+    }
   }
 }

@@ -2,8 +2,12 @@ package dev.gatestream.streams.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatestream.clients.WriteFailures;
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ChosenExpert;
+import dev.gatestream.contracts.Completeness;
 import dev.gatestream.contracts.ExpertTask;
+import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
@@ -12,20 +16,26 @@ import dev.gatestream.policy.RoutingInput;
 import dev.gatestream.policy.Selection;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.streams.common.DeadLetterMeters;
+import dev.gatestream.streams.common.ReplyTopics;
+import dev.gatestream.streams.common.RoutingWeightsStore;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +48,16 @@ class RouterTopologyTest {
   private static final long NOW = 1_700_000_000_000L;
   private long now = NOW;
 
+  private static final RouterLimits LIMITS = new RouterLimits(200_000, 50_000, 4, 100, Duration.ofMinutes(10));
+
   private final Topics topics = new Topics("t-", 1, (short) 1);
   private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
+  private final Set<String> existingTopics = new HashSet<>(Set.of("t-replies-gw1", "t-routing-weights",
+      "client-inbox", "t-decisions"));
+  private final ReplyTopics replyTopics = ReplyTopics.from(
+      new GatestreamConfig(Map.of(GatestreamConfig.TOPIC_PREFIX, "t-", GatestreamConfig.ROUTER_REPLY_TO_TOPICS,
+          "client-inbox")), existingTopics::contains);
+  private final WriteFailures writeFailures = new WriteFailures();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private RouterMetrics metrics;
   private TopologyTestDriver driver;
@@ -53,8 +71,7 @@ class RouterTopologyTest {
   void start() {
     ActivePolicy policy = new ActivePolicy("p", snapshot -> new TopTwoByBiasGate(EXPERTS, snapshot), () -> now);
     metrics = new RouterMetrics(meters, policy);
-    driver = new TopologyTestDriver(RouterTopology.build(topics, serdes, new LengthFeaturizer(), policy, metrics),
-        props(), Instant.ofEpochMilli(NOW));
+    driver = new TopologyTestDriver(build(policy), props(), Instant.ofEpochMilli(NOW));
     requests = driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
         serdes.valueSerde(topics.requests()).serializer());
     rawRequests = driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
@@ -67,10 +84,15 @@ class RouterTopologyTest {
         Serdes.ByteArray().deserializer());
   }
 
-  private static Properties props() {
+  private Topology build(ActivePolicy policy) {
+    return RouterTopology.build(topics, serdes, new LengthFeaturizer(), policy, metrics, LIMITS, replyTopics);
+  }
+
+  private Properties props() {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "router-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(WriteFailures.CONFIG, writeFailures);
     return props;
   }
 
@@ -163,8 +185,7 @@ class RouterTopologyTest {
     }, () -> now);
     meters.clear();
     metrics = new RouterMetrics(meters, failing);
-    driver = new TopologyTestDriver(RouterTopology.build(topics, serdes, new LengthFeaturizer(), failing, metrics),
-        props(), Instant.ofEpochMilli(NOW));
+    driver = new TopologyTestDriver(build(failing), props(), Instant.ofEpochMilli(NOW));
     driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
         serdes.valueSerde(topics.requests()).serializer()).pipeInput("r1", request("r1", "hello", NOW + 1000));
 
@@ -219,6 +240,116 @@ class RouterTopologyTest {
 
     assertThat(meters.getMeters()).isEmpty();
     assertThat(metrics.tasks()).isEqualTo(2);
+  }
+
+  @Test
+  void aRequestTooLargeToWriteAsTasksIsDeadLetteredCutToFitWithItsSizeAndTheRestFlows() {
+    // ~1 MB of attributes: the request fits the requests topic, but not as two tasks plus a decision.
+    String megabyte = "x".repeat(1_000_000);
+    requests.pipeInput("huge", InferenceRequest.newBuilder(request("huge", "hello", NOW + 1000))
+        .setAttributes(Map.of("blob", megabyte)).build());
+    requests.pipeInput("ok", request("ok", "fine", NOW + 1000));
+
+    TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+    assertThat(header(dead, GatestreamHeaders.DLQ_REASON))
+        .matches("request of 10000\\d\\d bytes exceeds router.max.request.bytes \\(200000\\)");
+    assertThat(Integer.parseInt(header(dead, GatestreamHeaders.DLQ_ORIGINAL_SIZE))).isGreaterThan(1_000_000);
+    assertThat(dead.value().length).as("cut to fit the producer's max.request.size").isLessThan(1024 * 1024 - 1024);
+    assertThat(decisions.readValuesToList()).extracting(RoutingDecision::getRequestId).containsExactly("ok");
+    assertThat(dlq("invalid")).isEqualTo(1);
+  }
+
+  @Test
+  void attributesAndTextOverTheirLimitsAreDeadLetteredWithTheLimitNamed() {
+    requests.pipeInput("many", InferenceRequest.newBuilder(request("many", "hello", NOW + 1000))
+        .setAttributes(Map.of("a", "1", "b", "2", "c", "3", "d", "4", "e", "5")).build());
+    requests.pipeInput("long", InferenceRequest.newBuilder(request("long", "hello", NOW + 1000))
+        .setAttributes(Map.of("note", "y".repeat(120))).build());
+    requests.pipeInput("text", request("text", "z".repeat(50_001), NOW + 1000));
+
+    assertThat(deadLetters.readRecordsToList()).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
+        .containsExactly("5 attributes exceed router.max.attributes (4)",
+            "attributes of 124 characters exceed router.max.attributes.chars (100)",
+            "text of 50001 characters exceeds router.max.text.chars (50000)");
+    assertThat(decisions.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aReplyToMustBeAllowedNotOneOfOurOwnTopicsAndExist() {
+    requests.pipeInput("missing", withReplyTo("missing", "t-replies-gone"));
+    requests.pipeInput("weights", withReplyTo("weights", "t-routing-weights"));
+    requests.pipeInput("decisions", withReplyTo("decisions", "t-decisions"));
+    requests.pipeInput("foreign", withReplyTo("foreign", "someone-elses-topic"));
+    requests.pipeInput("gateway", withReplyTo("gateway", "t-replies-gw1"));
+    requests.pipeInput("listed", withReplyTo("listed", "client-inbox"));
+
+    assertThat(deadLetters.readRecordsToList()).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
+        .containsExactly("replyTo 't-replies-gone' does not exist",
+            "replyTo 't-routing-weights' is one of Gatestream's own topics",
+            "replyTo 't-decisions' is one of Gatestream's own topics",
+            "replyTo 'someone-elses-topic' is not an allowed reply topic (router.reply.to.pattern"
+                + " '\\Qt-\\E(reply|replies|score)-.+', router.reply.to.topics)");
+    assertThat(decisions.readValuesToList()).extracting(RoutingDecision::getReplyTo)
+        .containsExactly("t-replies-gw1", "client-inbox");
+    assertThat(dlq("invalid")).isEqualTo(4);
+
+    existingTopics.add("t-replies-gone"); // created since: looked up again
+    requests.pipeInput("created", withReplyTo("created", "t-replies-gone"));
+    assertThat(decisions.readValue().getReplyTo()).isEqualTo("t-replies-gone");
+  }
+
+  private static InferenceRequest withReplyTo(String id, String replyTo) {
+    return InferenceRequest.newBuilder(request(id, "hello", NOW + 1000)).setReplyTo(replyTo).build();
+  }
+
+  @Test
+  void aDeadlineBeyondTheMaximumIsClampedForTheDecisionAndTheTasks() {
+    long year9999 = 253_402_300_799_000L;
+    requests.pipeInput("far", request("far", "hello", year9999));
+
+    RoutingDecision decision = decisions.readValue();
+    assertThat(decision.getDeadlineMs()).isEqualTo(NOW + Duration.ofMinutes(10).toMillis());
+    assertThat(tasksOf("meta/llama-2-70b-chat").readValue().getRequest().getDeadlineMs())
+        .isEqualTo(NOW + Duration.ofMinutes(10).toMillis());
+    assertThat(meters.get(RouterMetrics.DEADLINE_CLAMPED).counter().count()).isEqualTo(1);
+    assertThat(metrics.clampedDeadlines()).isEqualTo(1);
+  }
+
+  @Test
+  void recordsOnTheWeightsTopicThatAreNotWeightsAreSkippedAndCounted() {
+    TestInputTopic<String, byte[]> rawWeights = driver.createInputTopic(topics.routingWeights().name(),
+        Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    byte[] garbage = new byte[200];
+    new java.util.Random(4).nextBytes(garbage);
+    rawWeights.pipeInput("p", garbage);
+    // Another record type in the registry's wire format, as a fused result written there would be.
+    rawWeights.pipeInput("p", serdes.valueSerde(topics.fusedResults()).serializer().serialize("t-fused-results",
+        FusedResult.newBuilder().setRequestId("r0").setStrategy("s").setContributors(List.of())
+            .setCompleteness(Completeness.COMPLETE).setLatencyMs(1).setEmittedAtMs(NOW).build()));
+    weights.pipeInput("p", weights(3, 0.0, 0.0, 5.0));
+    requests.pipeInput("r1", request("r1", "a", NOW + 1000));
+
+    assertThat(decisions.readValue().getPolicyVersion()).isEqualTo(3);
+    assertThat(meters.get(RoutingWeightsStore.UNREADABLE_METER).tag("stage", "router").counter().count())
+        .isEqualTo(2);
+    assertThat(metrics.unreadableWeights()).isEqualTo(2);
+  }
+
+  @Test
+  void aRequestWhoseDecisionFailedToBeWrittenIsDeadLetteredWhenRedoneAndOnlyThen() {
+    // As the production handler notes it before the transaction is rolled back.
+    writeFailures.note(topics.decisions().name(), "r1".getBytes(StandardCharsets.UTF_8),
+        "cannot write to t-decisions: record of 2000000 bytes is too large");
+    requests.pipeInput("r1", request("r1", "hello", NOW + 1000));
+    requests.pipeInput("r1", request("r1", "hello", NOW + 1000));
+
+    assertThat(header(deadLetters.readRecord(), GatestreamHeaders.DLQ_REASON))
+        .isEqualTo("cannot write to t-decisions: record of 2000000 bytes is too large");
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(decisions.readValuesToList()).hasSize(1);
+    assertThat(tasksOf("mixtral").isEmpty()).isTrue();
+    assertThat(tasksOf("meta/llama-2-70b-chat").readValuesToList()).hasSize(1);
+    assertThat(dlq("unwritable")).isEqualTo(1);
   }
 
   private static RoutingWeights weights(long version, double... biases) {
