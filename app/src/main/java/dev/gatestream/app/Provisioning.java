@@ -73,7 +73,8 @@ public final class Provisioning {
    */
   public TopicsApplied applyTopics(List<String> experts) {
     GatestreamConfig config = deployment.config();
-    List<String> expertNames = experts != null ? experts : config.getList(GatestreamConfig.EXPERTS);
+    // The configured experts: listed in 'experts', or in the experts file.
+    List<String> expertNames = experts != null ? experts : experts().stream().map(ExpertSpec::name).toList();
     List<TopicSpec<?, ?>> catalogue = Topics.from(config).all(expertNames);
     SchemaRegistryAdmin registry = deployment.connectedRegistry();
     List<TopicApplier.Report> reports;
