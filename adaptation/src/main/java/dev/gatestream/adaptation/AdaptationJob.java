@@ -38,17 +38,23 @@ import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The adaptation job: decisions, expert results and feedback are joined per request id into training
- * examples, a learner per policy learns from them, and versioned weights snapshots go to the sink.
- * Sources, sink and the learners' warm starts come in through the constructor, so tests run the same
- * job on in-memory data; {@link #kafka} wires Gatestream's topics.
+ * The adaptation job: decisions, expert results and feedback are joined per request id into
+ * training examples, a learner per policy learns from them, and versioned weights snapshots go to
+ * the sink. Sources, sink and the learners' warm starts come in through the constructor, so tests
+ * run the same job on in-memory data; {@link #kafka} wires Gatestream's topics.
  */
 public final class AdaptationJob {
 
-  /** The metric group of the job's own metrics, beside Flink's (see the functions for what is in it). */
+  /**
+   * The metric group of the job's own metrics, beside Flink's (see the functions for what is in
+   * it).
+   */
   public static final String METRIC_GROUP = "gatestream";
 
-  /** Sources go idle after this long without records, so one quiet topic does not hold the watermark. */
+  /**
+   * Sources go idle after this long without records, so one quiet topic does not hold the
+   * watermark.
+   */
   static final Duration IDLE_AFTER = Duration.ofSeconds(5);
 
   private final AdaptationSettings settings;
@@ -58,9 +64,15 @@ public final class AdaptationJob {
   private final Sink<PublishedWeights> sink;
   private final Map<String, WarmStart> warmStarts;
 
-  /** @param warmStarts per policy, where its learner starts when no checkpoint holds its state */
-  public AdaptationJob(AdaptationSettings settings, Source<DecisionEvent, ?, ?> decisions,
-      Source<ResultEvent, ?, ?> results, Source<FeedbackEvent, ?, ?> feedback, Sink<PublishedWeights> sink,
+  /**
+   * @param warmStarts per policy, where its learner starts when no checkpoint holds its state
+   */
+  public AdaptationJob(
+      AdaptationSettings settings,
+      Source<DecisionEvent, ?, ?> decisions,
+      Source<ResultEvent, ?, ?> results,
+      Source<FeedbackEvent, ?, ?> feedback,
+      Sink<PublishedWeights> sink,
       Map<String, WarmStart> warmStarts) {
     this.settings = settings;
     this.decisions = decisions;
@@ -71,46 +83,72 @@ public final class AdaptationJob {
   }
 
   /**
-   * The job on Gatestream's Kafka topics: reads decisions, expert results and feedback (read-committed,
-   * from the group's committed offsets, else the earliest), writes the routing-weights topic keyed by
-   * policy, exactly once — snapshots become visible when a checkpoint completes. Unless
-   * {@code adaptation.warm.start} is off, the routing-weights topic is read first for the learners'
-   * warm starts ({@link WarmStarts}).
+   * The job on Gatestream's Kafka topics: reads decisions, expert results and feedback
+   * (read-committed, from the group's committed offsets, else the earliest), writes the
+   * routing-weights topic keyed by policy, exactly once — snapshots become visible when a
+   * checkpoint completes. Unless {@code adaptation.warm.start} is off, the routing-weights topic is
+   * read first for the learners' warm starts ({@link WarmStarts}).
    */
-  public static AdaptationJob kafka(GatestreamConfig config, String bootstrapServers, String registryUrl) {
+  public static AdaptationJob kafka(
+      GatestreamConfig config, String bootstrapServers, String registryUrl) {
     Topics topics = Topics.from(config);
     KafkaClients clients = new KafkaClients(config, bootstrapServers);
     String name = clients.ids().adaptation();
-    KafkaSink<PublishedWeights> sink = KafkaSink.<PublishedWeights>builder()
-        .setBootstrapServers(bootstrapServers)
-        .setKafkaProducerConfig(clients.producerProperties(name, Map.of()))
-        .setRecordSerializer(new WeightsRecordSerializer(topics.routingWeights().name(), registryUrl,
-            config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER)))
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(name)
-        // Brokers cap transactions at transaction.max.timeout.ms (15 min by default); Flink's default is 1 h.
-        .setProperty("transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
-        .build();
+    KafkaSink<PublishedWeights> sink =
+        KafkaSink.<PublishedWeights>builder()
+            .setBootstrapServers(bootstrapServers)
+            .setKafkaProducerConfig(clients.producerProperties(name, Map.of()))
+            .setRecordSerializer(
+                new WeightsRecordSerializer(
+                    topics.routingWeights().name(),
+                    registryUrl,
+                    config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER)))
+            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .setTransactionalIdPrefix(name)
+            // Brokers cap transactions at transaction.max.timeout.ms (15 min by default); Flink's
+            // default is 1 h.
+            .setProperty(
+                "transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
+            .build();
     AdaptationSettings settings = AdaptationSettings.from(config);
-    Map<String, WarmStart> warmStarts = config.getBoolean(GatestreamConfig.ADAPTATION_WARM_START)
-        ? WarmStarts.read(clients, topics.routingWeights().name(), registryUrl, settings,
-            config.getDouble(GatestreamConfig.ADAPTATION_WARM_START_WEIGHT),
-            Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)))
-        : Map.of();
-    return new AdaptationJob(settings,
-        source(clients, name, topics.decisions().name(),
-            new AvroEventDeserializer<>(registryUrl, RoutingDecision.class, Conversions::decision,
-                DecisionEvent.class)),
-        source(clients, name, topics.expertResults().name(),
-            new AvroEventDeserializer<>(registryUrl, ExpertResult.class, Conversions::result, ResultEvent.class)),
-        source(clients, name, topics.feedback().name(),
-            new AvroEventDeserializer<>(registryUrl, Feedback.class, Conversions::feedback, FeedbackEvent.class)),
-        sink, warmStarts);
+    Map<String, WarmStart> warmStarts =
+        config.getBoolean(GatestreamConfig.ADAPTATION_WARM_START)
+            ? WarmStarts.read(
+                clients,
+                topics.routingWeights().name(),
+                registryUrl,
+                settings,
+                config.getDouble(GatestreamConfig.ADAPTATION_WARM_START_WEIGHT),
+                Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)))
+            : Map.of();
+    return new AdaptationJob(
+        settings,
+        source(
+            clients,
+            name,
+            topics.decisions().name(),
+            new AvroEventDeserializer<>(
+                registryUrl, RoutingDecision.class, Conversions::decision, DecisionEvent.class)),
+        source(
+            clients,
+            name,
+            topics.expertResults().name(),
+            new AvroEventDeserializer<>(
+                registryUrl, ExpertResult.class, Conversions::result, ResultEvent.class)),
+        source(
+            clients,
+            name,
+            topics.feedback().name(),
+            new AvroEventDeserializer<>(
+                registryUrl, Feedback.class, Conversions::feedback, FeedbackEvent.class)),
+        sink,
+        warmStarts);
   }
 
-  private static <T> KafkaSource<T> source(KafkaClients clients, String group, String topic,
-      AvroEventDeserializer<?, T> deserializer) {
-    // Read-committed and the pass-through settings; the builder sets ids, offsets and commits itself.
+  private static <T> KafkaSource<T> source(
+      KafkaClients clients, String group, String topic, AvroEventDeserializer<?, T> deserializer) {
+    // Read-committed and the pass-through settings; the builder sets ids, offsets and commits
+    // itself.
     return KafkaSource.<T>builder()
         .setProperties(clients.consumerProperties(null, null, Map.of()))
         .setBootstrapServers(clients.bootstrapServers())
@@ -125,59 +163,80 @@ public final class AdaptationJob {
   /**
    * Adds the job to env.
    *
-   * @return the requests nothing was learned from (expired or without reward), for whoever wants them
+   * @return the requests nothing was learned from (expired or without reward), for whoever wants
+   *     them
    */
   public DataStream<Unjoined> build(StreamExecutionEnvironment env) {
     // Every type is a Flink POJO; fail at submission rather than fall back to Kryo silently.
     env.configure(new Configuration().set(PipelineOptions.GENERIC_TYPES, false));
     TypeInformation<JoinInput> joinType = TypeInformation.of(JoinInput.class);
-    DataStream<JoinInput> decisionInputs = env
-        .fromSource(decisions, watermarks(DecisionEvent::decidedAtMs), "decisions")
-        .uid("decisions-source")
-        .map(JoinInput::of, joinType).name("decisions-to-join").uid("decisions-to-join");
-    DataStream<JoinInput> resultInputs = env
-        .fromSource(results, watermarks(ResultEvent::completedAtMs), "expert-results")
-        .uid("expert-results-source")
-        .map(JoinInput::of, joinType).name("results-to-join").uid("results-to-join");
-    DataStream<JoinInput> feedbackInputs = env
-        .fromSource(feedback, watermarks(FeedbackEvent::observedAtMs), "feedback")
-        .uid("feedback-source")
-        .map(JoinInput::of, joinType).name("feedback-to-join").uid("feedback-to-join");
+    DataStream<JoinInput> decisionInputs =
+        env.fromSource(decisions, watermarks(DecisionEvent::decidedAtMs), "decisions")
+            .uid("decisions-source")
+            .map(JoinInput::of, joinType)
+            .name("decisions-to-join")
+            .uid("decisions-to-join");
+    DataStream<JoinInput> resultInputs =
+        env.fromSource(results, watermarks(ResultEvent::completedAtMs), "expert-results")
+            .uid("expert-results-source")
+            .map(JoinInput::of, joinType)
+            .name("results-to-join")
+            .uid("results-to-join");
+    DataStream<JoinInput> feedbackInputs =
+        env.fromSource(feedback, watermarks(FeedbackEvent::observedAtMs), "feedback")
+            .uid("feedback-source")
+            .map(JoinInput::of, joinType)
+            .name("feedback-to-join")
+            .uid("feedback-to-join");
 
-    SingleOutputStreamOperator<TrainingExample> examples = decisionInputs.union(resultInputs, feedbackInputs)
-        .keyBy(JoinInput::requestId, Types.STRING)
-        .process(new RequestJoinFunction(settings.joinTtlMs(), settings.lambda()),
-            TypeInformation.of(TrainingExample.class))
-        .name("request-join").uid("request-join");
+    SingleOutputStreamOperator<TrainingExample> examples =
+        decisionInputs
+            .union(resultInputs, feedbackInputs)
+            .keyBy(JoinInput::requestId, Types.STRING)
+            .process(
+                new RequestJoinFunction(settings.joinTtlMs(), settings.lambda()),
+                TypeInformation.of(TrainingExample.class))
+            .name("request-join")
+            .uid("request-join");
 
-    examples.keyBy(TrainingExample::policy, Types.STRING)
-        .process(new PolicyLearnerFunction(settings, warmStarts), TypeInformation.of(PublishedWeights.class))
-        .name("policy-learner").uid("policy-learner")
-        .sinkTo(sink).name("routing-weights-sink").uid("routing-weights-sink");
+    examples
+        .keyBy(TrainingExample::policy, Types.STRING)
+        .process(
+            new PolicyLearnerFunction(settings, warmStarts),
+            TypeInformation.of(PublishedWeights.class))
+        .name("policy-learner")
+        .uid("policy-learner")
+        .sinkTo(sink)
+        .name("routing-weights-sink")
+        .uid("routing-weights-sink");
     return examples.getSideOutput(RequestJoinFunction.UNJOINED);
   }
 
   private <T> WatermarkStrategy<T> watermarks(SerializableFunction<T, Long> eventTime) {
     SerializableTimestampAssigner<T> assigner = (event, kafkaTimestamp) -> eventTime.apply(event);
-    return WatermarkStrategy.<T>forBoundedOutOfOrderness(Duration.ofMillis(settings.outOfOrdernessMs()))
+    return WatermarkStrategy.<T>forBoundedOutOfOrderness(
+            Duration.ofMillis(settings.outOfOrdernessMs()))
         .withTimestampAssigner(assigner)
         .withIdleness(IDLE_AFTER);
   }
 
   /**
-   * Runs the job on a Flink cluster (the shaded {@code job} jar): {@code [gatestream.properties]}, plus
-   * GATESTREAM_* environment variables; bootstrap and registry.url must be set.
+   * Runs the job on a Flink cluster (the shaded {@code job} jar): {@code [gatestream.properties]},
+   * plus GATESTREAM_* environment variables; bootstrap and registry.url must be set.
    */
   public static void main(String[] args) throws Exception {
-    GatestreamConfig config = ConfigLoader.fromSystemEnvironment()
-        .load(args.length > 0 ? Path.of(args[0]) : null, Map.of());
+    GatestreamConfig config =
+        ConfigLoader.fromSystemEnvironment()
+            .load(args.length > 0 ? Path.of(args[0]) : null, Map.of());
     String bootstrap = config.getString(GatestreamConfig.BOOTSTRAP);
     String registry = config.getString(GatestreamConfig.REGISTRY_URL);
     if (bootstrap.isBlank() || registry.isBlank()) {
-      throw new IllegalArgumentException("set bootstrap and registry.url to run the adaptation job on a cluster");
+      throw new IllegalArgumentException(
+          "set bootstrap and registry.url to run the adaptation job on a cluster");
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.enableCheckpointing(config.getLong(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS),
+    env.enableCheckpointing(
+        config.getLong(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS),
         CheckpointingMode.EXACTLY_ONCE);
     kafka(config, bootstrap, registry).build(env);
     env.execute("gatestream-adaptation");

@@ -29,14 +29,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The adaptation job in an embedded Flink MiniCluster, in the background of the calling process (what
- * {@code gatestream up} runs). Checkpoints go to a local directory, one sub-directory per deployment
- * (topic prefix), and are kept when the job is cancelled; the next start restores the newest one of its
- * own deployment, so a restart loses no learning and the weights versions keep increasing, and two
- * deployments on one home never restore each other's state. Policies a checkpoint does not hold
- * resume from their published weights (see {@link WarmStarts}). Flink logs through SLF4J like everything else in the process, so the
- * process's logging configuration decides where they go (the CLI's sends everything to its log file).
- * With {@code metrics.adaptation.port} set, the job's metrics are served for Prometheus at /metrics.
+ * The adaptation job in an embedded Flink MiniCluster, in the background of the calling process
+ * (what {@code gatestream up} runs). Checkpoints go to a local directory, one sub-directory per
+ * deployment (topic prefix), and are kept when the job is cancelled; the next start restores the
+ * newest one of its own deployment, so a restart loses no learning and the weights versions keep
+ * increasing, and two deployments on one home never restore each other's state. Policies a
+ * checkpoint does not hold resume from their published weights (see {@link WarmStarts}). Flink logs
+ * through SLF4J like everything else in the process, so the process's logging configuration decides
+ * where they go (the CLI's sends everything to its log file). With {@code metrics.adaptation.port}
+ * set, the job's metrics are served for Prometheus at /metrics.
  */
 public final class AdaptationRunner implements AutoCloseable {
 
@@ -44,7 +45,8 @@ public final class AdaptationRunner implements AutoCloseable {
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
   static final String PROMETHEUS_REPORTER = "prometheus";
   // The reporter's own setting (a port or a range), which its module declares no option for.
-  private static final ConfigOption<String> PROMETHEUS_PORT = ConfigOptions.key("port").stringType().noDefaultValue();
+  private static final ConfigOption<String> PROMETHEUS_PORT =
+      ConfigOptions.key("port").stringType().noDefaultValue();
   // What a sub-directory name may be: a topic prefix's characters, so never a path of its own.
   private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -57,38 +59,50 @@ public final class AdaptationRunner implements AutoCloseable {
   /**
    * Submits the job and returns once it is submitted (it starts consuming in the background).
    *
-   * @param checkpointDir where every deployment keeps its checkpoints (see {@link #checkpointDirectory})
+   * @param checkpointDir where every deployment keeps its checkpoints (see {@link
+   *     #checkpointDirectory})
    */
-  public static AdaptationRunner start(GatestreamConfig config, String bootstrapServers, String registryUrl,
-      Path checkpointDir) throws Exception {
+  public static AdaptationRunner start(
+      GatestreamConfig config, String bootstrapServers, String registryUrl, Path checkpointDir)
+      throws Exception {
     Path directory = checkpointDirectory(config, checkpointDir);
     Files.createDirectories(directory);
     Optional<Path> restore = latestCheckpoint(directory);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1,
-        flinkConfiguration(config, directory, restore));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(
+            1, flinkConfiguration(config, directory, restore));
     AdaptationJob.kafka(config, bootstrapServers, registryUrl).build(env);
     JobClient client = env.executeAsync("gatestream-adaptation");
-    LOG.info("adaptation job {} started{}", client.getJobID(),
-        restore.map(path -> " from checkpoint " + path).orElse(" without a checkpoint in " + directory));
+    LOG.info(
+        "adaptation job {} started{}",
+        client.getJobID(),
+        restore
+            .map(path -> " from checkpoint " + path)
+            .orElse(" without a checkpoint in " + directory));
     return new AdaptationRunner(client);
   }
 
   /**
-   * The MiniCluster's configuration: checkpoints in directory, restored from restore if given, and the
-   * Prometheus reporter on {@code metrics.adaptation.port} unless that is -1 (it binds every interface,
-   * like any Flink reporter; a port in use is logged by Flink and leaves the job running unreported).
+   * The MiniCluster's configuration: checkpoints in directory, restored from restore if given, and
+   * the Prometheus reporter on {@code metrics.adaptation.port} unless that is -1 (it binds every
+   * interface, like any Flink reporter; a port in use is logged by Flink and leaves the job running
+   * unreported).
    */
-  static Configuration flinkConfiguration(GatestreamConfig config, Path directory, Optional<Path> restore) {
+  static Configuration flinkConfiguration(
+      GatestreamConfig config, Path directory, Optional<Path> restore) {
     Configuration flink = new Configuration();
     flink.set(StateBackendOptions.STATE_BACKEND, "hashmap");
     flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
     flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory.toUri().toString());
-    flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL,
+    flink.set(
+        CheckpointingOptions.CHECKPOINTING_INTERVAL,
         Duration.ofMillis(config.getLong(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS)));
-    flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+    flink.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
         ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     flink.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 2);
-    restore.ifPresent(path -> flink.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
+    restore.ifPresent(
+        path -> flink.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toUri().toString()));
     int metricsPort = config.getInt(GatestreamConfig.METRICS_ADAPTATION_PORT);
     if (metricsPort >= 0) {
       Configuration reporter = MetricOptions.forReporter(flink, PROMETHEUS_REPORTER);
@@ -105,8 +119,11 @@ public final class AdaptationRunner implements AutoCloseable {
   static Path checkpointDirectory(GatestreamConfig config, Path root) {
     String namespace = ClientIds.of(config).adaptation();
     if (!NAMESPACE.matcher(namespace).matches()) {
-      throw new IllegalArgumentException("topic.prefix may hold only letters, digits, '.', '_' and '-' (as topic"
-          + " names), got '" + config.getString(GatestreamConfig.TOPIC_PREFIX) + "'");
+      throw new IllegalArgumentException(
+          "topic.prefix may hold only letters, digits, '.', '_' and '-' (as topic"
+              + " names), got '"
+              + config.getString(GatestreamConfig.TOPIC_PREFIX)
+              + "'");
     }
     return root.toAbsolutePath().resolve(namespace);
   }

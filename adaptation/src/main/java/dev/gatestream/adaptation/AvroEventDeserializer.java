@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one topic's Avro values with Gatestream's registry serdes and converts them to the job's plain
- * records right away, so no Avro object travels through Flink. Records that do not decode are counted
- * and skipped: one bad record must not stop learning.
+ * Reads one topic's Avro values with Gatestream's registry serdes and converts them to the job's
+ * plain records right away, so no Avro object travels through Flink. Records that do not decode are
+ * counted and skipped: one bad record must not stop learning.
  */
-final class AvroEventDeserializer<A extends SpecificRecord, T> implements KafkaRecordDeserializationSchema<T> {
+final class AvroEventDeserializer<A extends SpecificRecord, T>
+    implements KafkaRecordDeserializationSchema<T> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(AvroEventDeserializer.class);
@@ -30,7 +31,8 @@ final class AvroEventDeserializer<A extends SpecificRecord, T> implements KafkaR
   private transient Deserializer<A> deserializer;
   private transient Counter malformed;
 
-  AvroEventDeserializer(String registryUrl, Class<A> avroType, SerializableFunction<A, T> convert, Class<T> type) {
+  AvroEventDeserializer(
+      String registryUrl, Class<A> avroType, SerializableFunction<A, T> convert, Class<T> type) {
     this.registryUrl = registryUrl;
     this.avroType = avroType;
     this.convert = convert;
@@ -39,7 +41,8 @@ final class AvroEventDeserializer<A extends SpecificRecord, T> implements KafkaR
 
   @Override
   public void open(DeserializationSchema.InitializationContext context) {
-    deserializer = GatestreamSerdes.registry(registryUrl, false).avro(avroType, false).deserializer();
+    deserializer =
+        GatestreamSerdes.registry(registryUrl, false).avro(avroType, false).deserializer();
     malformed = context.getMetricGroup().counter("malformedRecords");
   }
 
@@ -50,10 +53,15 @@ final class AvroEventDeserializer<A extends SpecificRecord, T> implements KafkaR
     }
     T event;
     try {
-      event = convert.apply(deserializer.deserialize(record.topic(), record.headers(), record.value()));
+      event =
+          convert.apply(deserializer.deserialize(record.topic(), record.headers(), record.value()));
     } catch (RuntimeException e) {
       malformed.inc();
-      LOG.warn("skipping undecodable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+      LOG.warn(
+          "skipping undecodable record at {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
           e.toString());
       return;
     }

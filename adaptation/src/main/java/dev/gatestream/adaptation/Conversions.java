@@ -13,16 +13,16 @@ import dev.gatestream.contracts.TextAnswer;
 import dev.gatestream.policy.WeightsSnapshot;
 import dev.gatestream.policy.learning.DecisionEvent;
 import dev.gatestream.policy.learning.FeedbackEvent;
-import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import dev.gatestream.policy.learning.ResultEvent;
+import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Avro contracts to the job's plain records and back, at the edges of the job; {@code gatestream evaluate}
- * reads its records through these too, so that both judge the same fields.
+ * Avro contracts to the job's plain records and back, at the edges of the job; {@code gatestream
+ * evaluate} reads its records through these too, so that both judge the same fields.
  */
 public final class Conversions {
 
@@ -41,8 +41,15 @@ public final class Conversions {
     for (int j = 0; j < x.length; j++) {
       x[j] = features.get(j);
     }
-    return new DecisionEvent(decision.getRequestId(), decision.getPolicy(), decision.getPolicyVersion(), experts,
-        propensities, x, decision.getDeadlineMs(), decision.getDecidedAtMs());
+    return new DecisionEvent(
+        decision.getRequestId(),
+        decision.getPolicy(),
+        decision.getPolicyVersion(),
+        experts,
+        propensities,
+        x,
+        decision.getDeadlineMs(),
+        decision.getDecidedAtMs());
   }
 
   public static ResultEvent result(ExpertResult result) {
@@ -61,7 +68,14 @@ public final class Conversions {
       kind = AnswerKind.SCORE;
       score = value.getValue();
     }
-    return new ResultEvent(result.getRequestId(), result.getExpert(), ok, kind, answer, score, result.getCost(),
+    return new ResultEvent(
+        result.getRequestId(),
+        result.getExpert(),
+        ok,
+        kind,
+        answer,
+        score,
+        result.getCost(),
         result.getCompletedAtMs());
   }
 
@@ -83,17 +97,29 @@ public final class Conversions {
       values[i] = rewards.get(experts[i]);
     }
     Double reward = feedback.getReward();
-    return new FeedbackEvent(feedback.getRequestId(), reward == null ? Double.NaN : reward, feedback.getLabel(),
-        experts, values, feedback.getObservedAtMs());
+    return new FeedbackEvent(
+        feedback.getRequestId(),
+        reward == null ? Double.NaN : reward,
+        feedback.getLabel(),
+        experts,
+        values,
+        feedback.getObservedAtMs());
   }
 
   /** What a published RoutingWeights record says, as the policy classes read it. */
   static WeightsSnapshot snapshot(RoutingWeights weights) {
     Map<String, double[]> parameters = new LinkedHashMap<>();
-    weights.getParameters().forEach((name, values) ->
-        parameters.put(name, values.stream().mapToDouble(Double::doubleValue).toArray()));
-    return new WeightsSnapshot(weights.getPolicy(), weights.getVersion(), List.copyOf(weights.getExperts()),
-        weights.getFeatureDimension(), parameters);
+    weights
+        .getParameters()
+        .forEach(
+            (name, values) ->
+                parameters.put(name, values.stream().mapToDouble(Double::doubleValue).toArray()));
+    return new WeightsSnapshot(
+        weights.getPolicy(),
+        weights.getVersion(),
+        List.copyOf(weights.getExperts()),
+        weights.getFeatureDimension(),
+        parameters);
   }
 
   static RoutingWeights weights(PublishedWeights weights) {

@@ -24,30 +24,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One learner per policy (the key): learns from each training example and publishes a weights snapshot
- * after {@code publishEveryUpdates} examples, or {@code publishEveryMs} (processing time) after the first
- * unpublished one. The learner and the publication state — version included — are keyed state, so a
- * restore from a checkpoint continues learning and versioning where the checkpoint left off. A policy
- * without state starts from its warm start, the learner resumed from its newest published snapshot (see
- * {@link WarmStarts}), when there is one, and from the prior otherwise.
+ * One learner per policy (the key): learns from each training example and publishes a weights
+ * snapshot after {@code publishEveryUpdates} examples, or {@code publishEveryMs} (processing time)
+ * after the first unpublished one. The learner and the publication state — version included — are
+ * keyed state, so a restore from a checkpoint continues learning and versioning where the
+ * checkpoint left off. A policy without state starts from its warm start, the learner resumed from
+ * its newest published snapshot (see {@link WarmStarts}), when there is one, and from the prior
+ * otherwise.
  *
- * <p>Versions are max(previous + 1, publication wall-clock ms): strictly increasing, and a job started
- * without its state still publishes versions above what the router already runs (routers ignore
- * versions that are not newer).
+ * <p>Versions are max(previous + 1, publication wall-clock ms): strictly increasing, and a job
+ * started without its state still publishes versions above what the router already runs (routers
+ * ignore versions that are not newer).
  *
  * <p>Nothing non-finite is published: the learner rejects examples with a non-finite number, and a
- * snapshot whose state or blocks are not finite anyway (finite inputs that overflowed) is withheld — the
- * routers keep the last good one — and the learner goes back to its state at the last publication, so
- * learning goes on rather than staying poisoned; the examples learned since are lost, and counted.
+ * snapshot whose state or blocks are not finite anyway (finite inputs that overflowed) is withheld
+ * — the routers keep the last good one — and the learner goes back to its state at the last
+ * publication, so learning goes on rather than staying poisoned; the examples learned since are
+ * lost, and counted.
  *
- * <p>Metrics, per policy under {@code gatestream.policy.<policy>}: counters {@code examples} (learned),
- * {@code examplesUnfit}, {@code examplesRejected} by {@code reason} ({@code nonFiniteFeatures},
- * {@code nonFiniteOutcome}), {@code weightsPublished}, {@code snapshotsWithheld} and
- * {@code examplesRolledBack}; gauges {@code weightsVersion}, {@code lastPublishEpochMs} (0 = none since
- * the job started), {@code feedbackToPublicationMs}; and per expert, under {@code expert.<expert>}, the
- * gauge {@code reward} (its running reliability).
+ * <p>Metrics, per policy under {@code gatestream.policy.<policy>}: counters {@code examples}
+ * (learned), {@code examplesUnfit}, {@code examplesRejected} by {@code reason} ({@code
+ * nonFiniteFeatures}, {@code nonFiniteOutcome}), {@code weightsPublished}, {@code
+ * snapshotsWithheld} and {@code examplesRolledBack}; gauges {@code weightsVersion}, {@code
+ * lastPublishEpochMs} (0 = none since the job started), {@code feedbackToPublicationMs}; and per
+ * expert, under {@code expert.<expert>}, the gauge {@code reward} (its running reliability).
  */
-public final class PolicyLearnerFunction extends KeyedProcessFunction<String, TrainingExample, PublishedWeights> {
+public final class PolicyLearnerFunction
+    extends KeyedProcessFunction<String, TrainingExample, PublishedWeights> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PolicyLearnerFunction.class);
@@ -59,12 +62,14 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
    * @param oldestPendingFeedbackAtMs event time of the oldest of them
    * @param timerAtMs the pending processing-time timer, 0 = none
    */
-  public record Publication(long version, int pending, long oldestPendingFeedbackAtMs, long timerAtMs) {}
+  public record Publication(
+      long version, int pending, long oldestPendingFeedbackAtMs, long timerAtMs) {}
 
   private final AdaptationSettings settings;
   private final Map<String, WarmStart> warmStarts;
 
-  // The learner's state is a byte[] written on each update; the live object is kept here so that it is
+  // The learner's state is a byte[] written on each update; the live object is kept here so that it
+  // is
   // decoded once per policy and task, not once per example.
   private transient Map<String, PolicyLearner> live;
   private transient ValueState<byte[]> model;
@@ -73,7 +78,9 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
   private transient ValueState<Publication> publication;
   private transient Map<String, PolicyMetrics> metrics;
 
-  /** @param warmStarts per policy, where its learner starts when it has no state */
+  /**
+   * @param warmStarts per policy, where its learner starts when it has no state
+   */
   public PolicyLearnerFunction(AdaptationSettings settings, Map<String, WarmStart> warmStarts) {
     this.settings = settings;
     this.warmStarts = new HashMap<>(warmStarts);
@@ -83,12 +90,20 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
   public void open(OpenContext openContext) {
     live = new HashMap<>();
     metrics = new HashMap<>();
-    model = getRuntimeContext().getState(
-        new ValueStateDescriptor<>("learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    published = getRuntimeContext().getState(
-        new ValueStateDescriptor<>("publishedLearner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    publication = getRuntimeContext().getState(
-        new ValueStateDescriptor<>("publication", TypeInformation.of(Publication.class)));
+    model =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "learner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    published =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "publishedLearner", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    publication =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>("publication", TypeInformation.of(Publication.class)));
   }
 
   @Override
@@ -108,15 +123,21 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     if (current == null) {
       current = new Publication(0, 0, Long.MAX_VALUE, 0);
     }
-    current = new Publication(current.version(), current.pending() + 1,
-        Math.min(current.oldestPendingFeedbackAtMs(), example.feedbackAtMs()), current.timerAtMs());
+    current =
+        new Publication(
+            current.version(),
+            current.pending() + 1,
+            Math.min(current.oldestPendingFeedbackAtMs(), example.feedbackAtMs()),
+            current.timerAtMs());
     long now = ctx.timerService().currentProcessingTime();
     if (current.pending() >= settings.publishEveryUpdates()) {
       current = publish(policy, learner, current, now, ctx, out);
     } else if (current.timerAtMs() == 0) {
       long at = now + settings.publishEveryMs();
       ctx.timerService().registerProcessingTimeTimer(at);
-      current = new Publication(current.version(), current.pending(), current.oldestPendingFeedbackAtMs(), at);
+      current =
+          new Publication(
+              current.version(), current.pending(), current.oldestPendingFeedbackAtMs(), at);
     }
     publication.update(current);
   }
@@ -124,21 +145,29 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
   private void reject(String policy, TrainingExample example, Update update, PolicyMetrics meters) {
     if (update == Update.UNFIT) {
       meters.unfit.inc();
-      LOG.debug("policy {}: example {} does not fit the learner (features {}, expected {})", policy,
-          example.requestId(), example.features().length, settings.learner().featureDimension());
+      LOG.debug(
+          "policy {}: example {} does not fit the learner (features {}, expected {})",
+          policy,
+          example.requestId(),
+          example.features().length,
+          settings.learner().featureDimension());
       return;
     }
     Counter rejected = meters.rejected.get(update);
     rejected.inc();
     // The first one is logged, the rest counted: a broken featurizer would otherwise flood the log.
     if (rejected.getCount() == 1) {
-      LOG.warn("policy {}: example {} rejected ({}); further ones are counted in examplesRejected", policy,
-          example.requestId(), update.id());
+      LOG.warn(
+          "policy {}: example {} rejected ({}); further ones are counted in examplesRejected",
+          policy,
+          example.requestId(),
+          update.id());
     }
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<PublishedWeights> out) throws Exception {
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<PublishedWeights> out)
+      throws Exception {
     Publication current = publication.value();
     if (current == null || current.timerAtMs() != timestamp || current.pending() == 0) {
       return;
@@ -156,8 +185,10 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     if (state != null) {
       learner = PolicyLearner.fromBytes(settings.learner(), settings.experts(), state).orElse(null);
       if (learner == null) {
-        LOG.warn("policy {}: the stored learner was trained with another learner kind or feature dimension;"
-            + " learning starts over", policy);
+        LOG.warn(
+            "policy {}: the stored learner was trained with another learner kind or feature dimension;"
+                + " learning starts over",
+            policy);
       }
     }
     if (learner == null) {
@@ -165,7 +196,10 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
       WarmStart warm = warmStarts.get(policy);
       if (warm != null && publication.value() == null) {
         publication.update(new Publication(warm.version(), 0, Long.MAX_VALUE, 0));
-        LOG.info("policy {}: no state; resuming from published weights v{} ({} examples)", policy, warm.version(),
+        LOG.info(
+            "policy {}: no state; resuming from published weights v{} ({} examples)",
+            policy,
+            warm.version(),
             warm.examples());
       }
     }
@@ -176,13 +210,21 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
   /** The warm start's learner, else one at the prior. */
   private PolicyLearner initial(String policy) {
     WarmStart warm = warmStarts.get(policy);
-    Optional<PolicyLearner> resumed = warm == null ? Optional.empty()
-        : PolicyLearner.fromBytes(settings.learner(), settings.experts(), warm.learner());
+    Optional<PolicyLearner> resumed =
+        warm == null
+            ? Optional.empty()
+            : PolicyLearner.fromBytes(settings.learner(), settings.experts(), warm.learner());
     return resumed.orElseGet(() -> new PolicyLearner(settings.learner(), settings.experts()));
   }
 
-  private Publication publish(String policy, PolicyLearner learner, Publication current, long now, Context ctx,
-      Collector<PublishedWeights> out) throws Exception {
+  private Publication publish(
+      String policy,
+      PolicyLearner learner,
+      Publication current,
+      long now,
+      Context ctx,
+      Collector<PublishedWeights> out)
+      throws Exception {
     if (current.timerAtMs() != 0) {
       ctx.timerService().deleteProcessingTimeTimer(current.timerAtMs());
     }
@@ -198,9 +240,17 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     for (int i = 0; i < names.length; i++) {
       blocks[i] = parameters.get().get(names[i]);
     }
-    out.collect(new PublishedWeights(policy, version, learner.experts().toArray(new String[0]),
-        settings.learner().featureDimension(), names, blocks, learner.examples(), now,
-        current.oldestPendingFeedbackAtMs()));
+    out.collect(
+        new PublishedWeights(
+            policy,
+            version,
+            learner.experts().toArray(new String[0]),
+            settings.learner().featureDimension(),
+            names,
+            blocks,
+            learner.examples(),
+            now,
+            current.oldestPendingFeedbackAtMs()));
     // Publishing can move the state (the knn learner's Lloyd step): store it as published.
     byte[] state = learner.toBytes();
     model.update(state);
@@ -209,15 +259,21 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     meters.version = version;
     meters.lastPublishMs = now;
     meters.feedbackToPublicationMs = Math.max(0, now - current.oldestPendingFeedbackAtMs());
-    LOG.info("policy {}: published weights v{} ({} examples learned)", policy, version, learner.examples());
+    LOG.info(
+        "policy {}: published weights v{} ({} examples learned)",
+        policy,
+        version,
+        learner.examples());
     return new Publication(version, 0, Long.MAX_VALUE, 0);
   }
 
   /** Withholds a snapshot that is not finite and goes back to the learner that last published. */
   private void rollBack(String policy, Publication current, PolicyMetrics meters) throws Exception {
     byte[] last = published.value();
-    PolicyLearner restored = last == null ? null
-        : PolicyLearner.fromBytes(settings.learner(), settings.experts(), last).orElse(null);
+    PolicyLearner restored =
+        last == null
+            ? null
+            : PolicyLearner.fromBytes(settings.learner(), settings.experts(), last).orElse(null);
     if (restored == null) {
       restored = initial(policy);
     }
@@ -225,9 +281,13 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     model.update(restored.toBytes());
     meters.withheld.inc();
     meters.rolledBack.inc(current.pending());
-    LOG.error("policy {}: the learner's state is no longer finite, weights not published (routers keep v{});"
-        + " back to the learner of v{}, the {} examples learned since are dropped", policy, current.version(),
-        current.version(), current.pending());
+    LOG.error(
+        "policy {}: the learner's state is no longer finite, weights not published (routers keep v{});"
+            + " back to the learner of v{}, the {} examples learned since are dropped",
+        policy,
+        current.version(),
+        current.version(),
+        current.pending());
   }
 
   /** The policy's metrics, registered when the task first sees it. */
@@ -235,10 +295,17 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     PolicyMetrics meters = metrics.get(policy);
     if (meters == null) {
       Publication restored = publication.value();
-      meters = new PolicyMetrics(getRuntimeContext().getMetricGroup().addGroup(AdaptationJob.METRIC_GROUP)
-          .addGroup("policy", policy), restored == null ? 0 : restored.version());
+      meters =
+          new PolicyMetrics(
+              getRuntimeContext()
+                  .getMetricGroup()
+                  .addGroup(AdaptationJob.METRIC_GROUP)
+                  .addGroup("policy", policy),
+              restored == null ? 0 : restored.version());
       for (String expert : learner.experts()) {
-        meters.group.addGroup("expert", expert)
+        meters
+            .group
+            .addGroup("expert", expert)
             .gauge("reward", (Gauge<Double>) () -> live.get(policy).reliability(expert));
       }
       metrics.put(policy, meters);
@@ -246,7 +313,10 @@ public final class PolicyLearnerFunction extends KeyedProcessFunction<String, Tr
     return meters;
   }
 
-  /** One policy's counters, and the values its gauges read (set by the task thread, read by reporters). */
+  /**
+   * One policy's counters, and the values its gauges read (set by the task thread, read by
+   * reporters).
+   */
   private static final class PolicyMetrics {
     private final MetricGroup group;
     private final Counter examples;

@@ -34,39 +34,43 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Joins, per request id, the routing decision, the chosen experts' results and the feedback into a
- * training example, scored by {@link Rewards} on the request's feedback records merged by
- * {@link FeedbackMerge}, as {@code gatestream evaluate} scores it. It is emitted as soon as decision,
- * feedback and every chosen expert's result are there; when some results are missing, once the watermark
- * passes the request's deadline (experts drop work past it). A request not joined within the TTL (event
- * time) after its first record expires: decisions without feedback and feedback without a decision (late
- * feedback included) go to the {@link #UNJOINED} side output and are counted, and so does a joined request
- * nothing could be learned from by then.
+ * training example, scored by {@link Rewards} on the request's feedback records merged by {@link
+ * FeedbackMerge}, as {@code gatestream evaluate} scores it. It is emitted as soon as decision,
+ * feedback and every chosen expert's result are there; when some results are missing, once the
+ * watermark passes the request's deadline (experts drop work past it). A request not joined within
+ * the TTL (event time) after its first record expires: decisions without feedback and feedback
+ * without a decision (late feedback included) go to the {@link #UNJOINED} side output and are
+ * counted, and so does a joined request nothing could be learned from by then.
  *
- * <p>After the join the request is kept until the TTL and later records merge in. A learner cannot take
- * an update back, and learning a request twice would count it twice, so each expert is learned from once:
- * experts that later records make judgeable for the first time (feedback for an expert the first record
- * said nothing about, a straggling result) go out in a follow-up example with only them; a changed reward
- * of an expert already learned from is counted in {@code rewardsCorrectedAfterJoin}, not relearned.
- * {@code gatestream evaluate} scores with all the records, as the job would have without corrections.
+ * <p>After the join the request is kept until the TTL and later records merge in. A learner cannot
+ * take an update back, and learning a request twice would count it twice, so each expert is learned
+ * from once: experts that later records make judgeable for the first time (feedback for an expert
+ * the first record said nothing about, a straggling result) go out in a follow-up example with only
+ * them; a changed reward of an expert already learned from is counted in {@code
+ * rewardsCorrectedAfterJoin}, not relearned. {@code gatestream evaluate} scores with all the
+ * records, as the job would have without corrections.
  *
  * <p>An expert's outcome that {@link Rewards} rejects (a non-finite cost or judging reward) is not
- * learned and is counted once per request and expert; a later feedback record with a finite reward makes
- * it judgeable, and it is learned then.
+ * learned and is counted once per request and expert; a later feedback record with a finite reward
+ * makes it judgeable, and it is learned then.
  *
- * <p>Counters, under {@code gatestream}: {@code unjoined} (every request sent to the side output; by
- * reason {@code decisionsExpired}, {@code feedbackExpired}, {@code joinedWithoutReward}),
- * {@code examplesJoined}, {@code followUpExamples}, {@code rewardsCorrectedAfterJoin},
- * {@code recordsAfterJoin}, and {@code outcomesRejected} by {@code reason} ({@code nonFiniteCost},
- * {@code nonFiniteReward}).
+ * <p>Counters, under {@code gatestream}: {@code unjoined} (every request sent to the side output;
+ * by reason {@code decisionsExpired}, {@code feedbackExpired}, {@code joinedWithoutReward}), {@code
+ * examplesJoined}, {@code followUpExamples}, {@code rewardsCorrectedAfterJoin}, {@code
+ * recordsAfterJoin}, and {@code outcomesRejected} by {@code reason} ({@code nonFiniteCost}, {@code
+ * nonFiniteReward}).
  */
-public final class RequestJoinFunction extends KeyedProcessFunction<String, JoinInput, TrainingExample> {
+public final class RequestJoinFunction
+    extends KeyedProcessFunction<String, JoinInput, TrainingExample> {
 
   private static final long serialVersionUID = 1L;
 
   /** Requests nothing was learned from. */
-  public static final OutputTag<Unjoined> UNJOINED = new OutputTag<>("unjoined", TypeInformation.of(Unjoined.class));
+  public static final OutputTag<Unjoined> UNJOINED =
+      new OutputTag<>("unjoined", TypeInformation.of(Unjoined.class));
 
-  // State TTL only backs up the event-time timers, for keys whose timers never fire (a watermark that
+  // State TTL only backs up the event-time timers, for keys whose timers never fire (a watermark
+  // that
   // stops advancing); it must not cut a slow but healthy join short, hence the generous margin.
   private static final Duration TTL_MARGIN = Duration.ofHours(1);
 
@@ -79,10 +83,13 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
   private transient ValueState<DecisionEvent> decision;
   private transient MapState<String, ResultEvent> results;
   private transient ListState<FeedbackEvent> feedback;
+
   /** Each expert learned from, with its reward as last scored. */
   private transient MapState<String, Double> learned;
+
   /** Each expert whose outcome was rejected and counted. */
   private transient MapState<String, Boolean> rejected;
+
   private transient ValueState<Progress> progress;
   private transient Rewards rewards;
   private transient Counter joined;
@@ -102,22 +109,45 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
 
   @Override
   public void open(OpenContext openContext) {
-    StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofMillis(2 * ttlMs).plus(TTL_MARGIN))
-        .updateTtlOnCreateAndWrite()
-        .neverReturnExpired()
-        .build();
-    decision = getRuntimeContext().getState(withTtl(
-        new ValueStateDescriptor<>("decision", TypeInformation.of(DecisionEvent.class)), ttl));
-    results = getRuntimeContext().getMapState(withTtl(
-        new MapStateDescriptor<>("results", Types.STRING, TypeInformation.of(ResultEvent.class)), ttl));
-    feedback = getRuntimeContext().getListState(withTtl(
-        new ListStateDescriptor<>("feedbackRecords", TypeInformation.of(FeedbackEvent.class)), ttl));
-    learned = getRuntimeContext().getMapState(withTtl(
-        new MapStateDescriptor<>("learned", Types.STRING, Types.DOUBLE), ttl));
-    rejected = getRuntimeContext().getMapState(withTtl(
-        new MapStateDescriptor<>("rejected", Types.STRING, Types.BOOLEAN), ttl));
-    progress = getRuntimeContext().getState(withTtl(
-        new ValueStateDescriptor<>("progress", TypeInformation.of(Progress.class)), ttl));
+    StateTtlConfig ttl =
+        StateTtlConfig.newBuilder(Duration.ofMillis(2 * ttlMs).plus(TTL_MARGIN))
+            .updateTtlOnCreateAndWrite()
+            .neverReturnExpired()
+            .build();
+    decision =
+        getRuntimeContext()
+            .getState(
+                withTtl(
+                    new ValueStateDescriptor<>("decision", TypeInformation.of(DecisionEvent.class)),
+                    ttl));
+    results =
+        getRuntimeContext()
+            .getMapState(
+                withTtl(
+                    new MapStateDescriptor<>(
+                        "results", Types.STRING, TypeInformation.of(ResultEvent.class)),
+                    ttl));
+    feedback =
+        getRuntimeContext()
+            .getListState(
+                withTtl(
+                    new ListStateDescriptor<>(
+                        "feedbackRecords", TypeInformation.of(FeedbackEvent.class)),
+                    ttl));
+    learned =
+        getRuntimeContext()
+            .getMapState(
+                withTtl(new MapStateDescriptor<>("learned", Types.STRING, Types.DOUBLE), ttl));
+    rejected =
+        getRuntimeContext()
+            .getMapState(
+                withTtl(new MapStateDescriptor<>("rejected", Types.STRING, Types.BOOLEAN), ttl));
+    progress =
+        getRuntimeContext()
+            .getState(
+                withTtl(
+                    new ValueStateDescriptor<>("progress", TypeInformation.of(Progress.class)),
+                    ttl));
     rewards = new Rewards(lambda);
     MetricGroup metrics = getRuntimeContext().getMetricGroup().addGroup(AdaptationJob.METRIC_GROUP);
     unjoined = metrics.counter("unjoined");
@@ -130,18 +160,19 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
     afterJoin = metrics.counter("recordsAfterJoin");
     outcomesRejected = new EnumMap<>(Rewards.Rejection.class);
     for (Rewards.Rejection reason : Rewards.Rejection.values()) {
-      outcomesRejected.put(reason, metrics.addGroup("reason", reason.id()).counter("outcomesRejected"));
+      outcomesRejected.put(
+          reason, metrics.addGroup("reason", reason.id()).counter("outcomesRejected"));
     }
   }
 
-  private static <D extends StateDescriptor<?, ?>> D withTtl(D descriptor,
-      StateTtlConfig ttl) {
+  private static <D extends StateDescriptor<?, ?>> D withTtl(D descriptor, StateTtlConfig ttl) {
     descriptor.enableTimeToLive(ttl);
     return descriptor;
   }
 
   @Override
-  public void processElement(JoinInput input, Context ctx, Collector<TrainingExample> out) throws Exception {
+  public void processElement(JoinInput input, Context ctx, Collector<TrainingExample> out)
+      throws Exception {
     Progress current = progress.value();
     if (current == null) {
       long expiresAt = input.eventTimeMs() + ttlMs;
@@ -171,7 +202,8 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrainingExample> out) throws Exception {
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<TrainingExample> out)
+      throws Exception {
     Progress current = progress.value();
     if (current == null) {
       return;
@@ -215,10 +247,11 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
   }
 
   /**
-   * Joins when decision and feedback are there and either every chosen expert has answered or force is
-   * set; otherwise waits for the results until the deadline.
+   * Joins when decision and feedback are there and either every chosen expert has answered or force
+   * is set; otherwise waits for the results until the deadline.
    */
-  private Progress tryJoin(Progress current, boolean force, Context ctx, Collector<TrainingExample> out)
+  private Progress tryJoin(
+      Progress current, boolean force, Context ctx, Collector<TrainingExample> out)
       throws Exception {
     DecisionEvent d = decision.value();
     if (d == null || !feedback.get().iterator().hasNext()) {
@@ -268,8 +301,13 @@ public final class RequestJoinFunction extends KeyedProcessFunction<String, Join
       return;
     }
     (first ? joined : followUps).inc();
-    out.collect(new TrainingExample(d.requestId(), d.policy(), d.features(), fresh.toArray(new ExpertFeedback[0]),
-        f.observedAtMs()));
+    out.collect(
+        new TrainingExample(
+            d.requestId(),
+            d.policy(),
+            d.features(),
+            fresh.toArray(new ExpertFeedback[0]),
+            f.observedAtMs()));
   }
 
   private Map<String, ResultEvent> answered(DecisionEvent d) throws Exception {

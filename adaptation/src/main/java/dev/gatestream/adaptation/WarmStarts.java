@@ -22,14 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The learners' warm starts: each policy's newest usable snapshot on the routing-weights topic, read
- * once, to its end, before the job graph is built, and resumed into a learner
- * ({@link PolicyLearner#fromSnapshot}) that the learner function starts from for every policy it has no
+ * The learners' warm starts: each policy's newest usable snapshot on the routing-weights topic,
+ * read once, to its end, before the job graph is built, and resumed into a learner ({@link
+ * PolicyLearner#fromSnapshot}) that the learner function starts from for every policy it has no
  * state for. A bounded read at submission rather than a side input: the learner needs its starting
  * state before its first example, which a side input cannot promise without buffering examples, and
  * the topic is compacted and holds what the job itself published, so one read is all it takes. Only
- * finite snapshots count, so a non-finite one published before the guards existed is passed over for
- * the newest finite one before it.
+ * finite snapshots count, so a non-finite one published before the guards existed is passed over
+ * for the newest finite one before it.
  */
 final class WarmStarts {
 
@@ -47,43 +47,71 @@ final class WarmStarts {
     }
   }
 
-  /** The learner each policy resumes from; a policy whose snapshot does not fit the learner is left out. */
+  /**
+   * The learner each policy resumes from; a policy whose snapshot does not fit the learner is left
+   * out.
+   */
   Map<String, WarmStart> resume(AdaptationSettings settings, double weight) {
     Map<String, WarmStart> starts = new HashMap<>();
-    newest.forEach((policy, weights) -> {
-      WeightsSnapshot snapshot = Conversions.snapshot(weights);
-      Optional<PolicyLearner> learner = PolicyLearner.fromSnapshot(settings.learner(), settings.experts(), snapshot,
-          weights.getExamples(), weight);
-      if (learner.isPresent()) {
-        starts.put(policy, new WarmStart(weights.getVersion(), weights.getExamples(), learner.get().toBytes()));
-      } else {
-        LOG.warn("policy {}: published weights v{} do not fit the {} learner over {} features; it starts from the"
-            + " prior", policy, weights.getVersion(), settings.learner().kind().id(),
-            settings.learner().featureDimension());
-      }
-    });
+    newest.forEach(
+        (policy, weights) -> {
+          WeightsSnapshot snapshot = Conversions.snapshot(weights);
+          Optional<PolicyLearner> learner =
+              PolicyLearner.fromSnapshot(
+                  settings.learner(), settings.experts(), snapshot, weights.getExamples(), weight);
+          if (learner.isPresent()) {
+            starts.put(
+                policy,
+                new WarmStart(
+                    weights.getVersion(), weights.getExamples(), learner.get().toBytes()));
+          } else {
+            LOG.warn(
+                "policy {}: published weights v{} do not fit the {} learner over {} features; it starts from the"
+                    + " prior",
+                policy,
+                weights.getVersion(),
+                settings.learner().kind().id(),
+                settings.learner().featureDimension());
+          }
+        });
     return starts;
   }
 
   /**
-   * Reads the topic to its end (read-committed: what the job's checkpoints committed) and resumes each
-   * policy's newest finite snapshot. A topic that cannot be read within timeout leaves every policy to
-   * its prior, with a warning: the job must start either way. Undecodable records are skipped.
+   * Reads the topic to its end (read-committed: what the job's checkpoints committed) and resumes
+   * each policy's newest finite snapshot. A topic that cannot be read within timeout leaves every
+   * policy to its prior, with a warning: the job must start either way. Undecodable records are
+   * skipped.
    */
-  static Map<String, WarmStart> read(KafkaClients clients, String topic, String registryUrl,
-      AdaptationSettings settings, double weight, Duration timeout) {
+  static Map<String, WarmStart> read(
+      KafkaClients clients,
+      String topic,
+      String registryUrl,
+      AdaptationSettings settings,
+      double weight,
+      Duration timeout) {
     WarmStarts warmStarts = new WarmStarts();
     Deserializer<RoutingWeights> values =
-        GatestreamSerdes.registry(registryUrl, false).avro(RoutingWeights.class, false).deserializer();
-    try (KafkaConsumer<String, byte[]> consumer = clients.consumer(clients.ids().adaptation() + "-warm-start", null,
-        Map.of(), new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).toList();
+        GatestreamSerdes.registry(registryUrl, false)
+            .avro(RoutingWeights.class, false)
+            .deserializer();
+    try (KafkaConsumer<String, byte[]> consumer =
+        clients.consumer(
+            clients.ids().adaptation() + "-warm-start",
+            null,
+            Map.of(),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, timeout).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (partitions.stream().anyMatch(partition -> consumer.position(partition, timeout) < end.get(partition))) {
+      while (partitions.stream()
+          .anyMatch(partition -> consumer.position(partition, timeout) < end.get(partition))) {
         if (System.nanoTime() - deadline > 0) {
           throw new TimeoutException("not at the end of " + topic + " after " + timeout);
         }
@@ -94,18 +122,29 @@ final class WarmStarts {
           try {
             warmStarts.offer(values.deserialize(topic, record.headers(), record.value()));
           } catch (RuntimeException e) {
-            LOG.warn("warm start: skipping undecodable weights at {}-{}@{}: {}", topic, record.partition(),
-                record.offset(), e.toString());
+            LOG.warn(
+                "warm start: skipping undecodable weights at {}-{}@{}: {}",
+                topic,
+                record.partition(),
+                record.offset(),
+                e.toString());
           }
         }
       }
       Map<String, WarmStart> starts = warmStarts.resume(settings, weight);
-      starts.forEach((policy, start) -> LOG.info("policy {}: warm start from published weights v{} ({} examples)",
-          policy, start.version(), start.examples()));
+      starts.forEach(
+          (policy, start) ->
+              LOG.info(
+                  "policy {}: warm start from published weights v{} ({} examples)",
+                  policy,
+                  start.version(),
+                  start.examples()));
       return starts;
     } catch (RuntimeException e) {
-      LOG.warn("cannot read {} for a warm start; policies without checkpointed state start from the prior: {}",
-          topic, e.toString());
+      LOG.warn(
+          "cannot read {} for a warm start; policies without checkpointed state start from the prior: {}",
+          topic,
+          e.toString());
       return Map.of();
     } finally {
       values.close();

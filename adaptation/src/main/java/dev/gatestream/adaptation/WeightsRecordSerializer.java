@@ -27,16 +27,25 @@ final class WeightsRecordSerializer implements KafkaRecordSerializationSchema<Pu
   }
 
   @Override
-  public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-    serializer = GatestreamSerdes.registry(registryUrl, autoRegister).avro(RoutingWeights.class, false).serializer();
+  public void open(
+      SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+    serializer =
+        GatestreamSerdes.registry(registryUrl, autoRegister)
+            .avro(RoutingWeights.class, false)
+            .serializer();
   }
 
   @Override
-  public ProducerRecord<byte[], byte[]> serialize(PublishedWeights weights, KafkaSinkContext context,
-      Long timestamp) {
+  public ProducerRecord<byte[], byte[]> serialize(
+      PublishedWeights weights, KafkaSinkContext context, Long timestamp) {
     RecordHeaders headers = new RecordHeaders();
     byte[] value = serializer.serialize(topic, headers, Conversions.weights(weights));
-    return new ProducerRecord<>(topic, null, weights.publishedAtMs(),
-        weights.policy().getBytes(StandardCharsets.UTF_8), value, headers);
+    return new ProducerRecord<>(
+        topic,
+        null,
+        weights.publishedAtMs(),
+        weights.policy().getBytes(StandardCharsets.UTF_8),
+        value,
+        headers);
   }
 }

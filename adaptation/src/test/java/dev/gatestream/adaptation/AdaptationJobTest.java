@@ -8,8 +8,8 @@ import dev.gatestream.policy.learning.DecisionEvent;
 import dev.gatestream.policy.learning.FeedbackEvent;
 import dev.gatestream.policy.learning.LearnerKind;
 import dev.gatestream.policy.learning.LearnerSettings;
-import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import dev.gatestream.policy.learning.ResultEvent;
+import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,16 +30,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AdaptationJobTest {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
 
   private static final int REQUESTS = 4_000;
   private static final List<String> EXPERTS = List.of("alpha", "beta", "gamma", "delta");
   private static final double[][] SUCCESS = {
-      {0.9, 0.9, 0.3, 0.3},
-      {0.3, 0.3, 0.9, 0.5},
-      {0.4, 0.4, 0.5, 0.9},
-      {0.6, 0.6, 0.6, 0.6}};
+    {0.9, 0.9, 0.3, 0.3},
+    {0.3, 0.3, 0.9, 0.5},
+    {0.4, 0.4, 0.5, 0.9},
+    {0.6, 0.6, 0.6, 0.6}
+  };
 
   /** Request i's context and expert, the same in every source. */
   private static int context(long i) {
@@ -55,12 +60,26 @@ class AdaptationJobTest {
   private static DecisionEvent decision(long i) {
     float[] x = new float[4];
     x[context(i)] = 1;
-    return new DecisionEvent("r" + i, "default", 0, new String[] {EXPERTS.get(expert(i))}, new double[] {0.25}, x,
-        i * 10 + 1_000, i * 10);
+    return new DecisionEvent(
+        "r" + i,
+        "default",
+        0,
+        new String[] {EXPERTS.get(expert(i))},
+        new double[] {0.25},
+        x,
+        i * 10 + 1_000,
+        i * 10);
   }
 
   private static ResultEvent result(long i) {
-    return new ResultEvent("r" + i, EXPERTS.get(expert(i)), true, AnswerKind.TEXT, "answer", Double.NaN, 0,
+    return new ResultEvent(
+        "r" + i,
+        EXPERTS.get(expert(i)),
+        true,
+        AnswerKind.TEXT,
+        "answer",
+        Double.NaN,
+        0,
         i * 10 + 5);
   }
 
@@ -71,7 +90,8 @@ class AdaptationJobTest {
     return new FeedbackEvent("r" + i, reward, null, new String[0], new double[0], i * 10 + 8);
   }
 
-  private static <T> DataGeneratorSource<T> source(GeneratorFunction<Long, T> generator, long count, Class<T> type) {
+  private static <T> DataGeneratorSource<T> source(
+      GeneratorFunction<Long, T> generator, long count, Class<T> type) {
     return new DataGeneratorSource<>(generator, count, TypeInformation.of(type));
   }
 
@@ -96,18 +116,27 @@ class AdaptationJobTest {
 
   @Test
   void learnsWeightsThatRouteEachContextToItsBestExpert() throws Exception {
-    AdaptationSettings settings = new AdaptationSettings(EXPERTS, LearnerSettings.defaults(LearnerKind.LINEAR, 4),
-        0, 100, 60_000, 60_000, 1_000);
+    AdaptationSettings settings =
+        new AdaptationSettings(
+            EXPERTS,
+            LearnerSettings.defaults(LearnerKind.LINEAR, 4),
+            0,
+            100,
+            60_000,
+            60_000,
+            1_000);
     CollectSink<PublishedWeights> weights = new CollectSink<>("weights");
     CollectSink<Unjoined> unjoined = new CollectSink<>("unjoined");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
 
-    new AdaptationJob(settings,
-        source(AdaptationJobTest::decision, REQUESTS, DecisionEvent.class),
-        source(AdaptationJobTest::result, REQUESTS, ResultEvent.class),
-        source(AdaptationJobTest::feedback, REQUESTS * 9 / 10, FeedbackEvent.class),
-        weights, Map.of())
+    new AdaptationJob(
+            settings,
+            source(AdaptationJobTest::decision, REQUESTS, DecisionEvent.class),
+            source(AdaptationJobTest::result, REQUESTS, ResultEvent.class),
+            source(AdaptationJobTest::feedback, REQUESTS * 9 / 10, FeedbackEvent.class),
+            weights,
+            Map.of())
         .build(env)
         .sinkTo(unjoined);
     env.execute("adaptation-test");
@@ -117,14 +146,21 @@ class AdaptationJobTest {
     assertThat(published).extracting(PublishedWeights::version).isSorted().doesNotHaveDuplicates();
     PublishedWeights first = published.get(0);
     PublishedWeights last = published.get(published.size() - 1);
-    System.out.printf("MiniCluster: %d snapshots; greedy value of v%d (%d examples) %.3f, of v%d (%d examples) %.3f%n",
-        published.size(), first.version(), first.examples(), greedyValue(first), last.version(), last.examples(),
+    System.out.printf(
+        "MiniCluster: %d snapshots; greedy value of v%d (%d examples) %.3f, of v%d (%d examples) %.3f%n",
+        published.size(),
+        first.version(),
+        first.examples(),
+        greedyValue(first),
+        last.version(),
+        last.examples(),
         greedyValue(last));
     assertThat(last.examples()).isGreaterThan(first.examples());
     assertThat(greedyValue(last)).isEqualTo((0.9 + 0.9 + 0.9 + 0.9) / 4);
     // Under load the first snapshot may already be optimal; it is never better than the last.
     assertThat(greedyValue(last)).isGreaterThanOrEqualTo(greedyValue(first));
-    assertThat(unjoined.collected()).hasSize(REQUESTS / 10)
+    assertThat(unjoined.collected())
+        .hasSize(REQUESTS / 10)
         .allSatisfy(one -> assertThat(one.reason()).isEqualTo(Unjoined.Reason.DECISION_EXPIRED));
   }
 }

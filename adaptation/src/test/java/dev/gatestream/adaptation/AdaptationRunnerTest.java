@@ -41,11 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AdaptationRunnerTest {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private Path checkpoint(String job, String name, long modifiedAt) throws Exception {
-    Path metadata = Files.createDirectories(directory.resolve(job).resolve(name)).resolve("_metadata");
+    Path metadata =
+        Files.createDirectories(directory.resolve(job).resolve(name)).resolve("_metadata");
     Files.write(metadata, new byte[] {1});
     Files.setLastModifiedTime(metadata, FileTime.fromMillis(modifiedAt));
     return metadata.getParent();
@@ -85,62 +85,85 @@ class AdaptationRunnerTest {
     assertThat(greenDir).isEqualTo(directory.toAbsolutePath().resolve("green-adaptation"));
     assertThat(AdaptationRunner.latestCheckpoint(blueDir)).contains(blueCheckpoint);
     assertThat(AdaptationRunner.latestCheckpoint(Files.createDirectories(greenDir))).isEmpty();
-    assertThat(AdaptationRunner.flinkConfiguration(green, greenDir, Optional.empty())
-        .get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isEqualTo(greenDir.toUri().toString());
+    assertThat(
+            AdaptationRunner.flinkConfiguration(green, greenDir, Optional.empty())
+                .get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+        .isEqualTo(greenDir.toUri().toString());
   }
 
   @Test
   void aTopicPrefixThatIsNoDirectoryNameIsRefused() {
     for (String prefix : List.of("../", "a/b-", "x y")) {
-      assertThatThrownBy(() -> AdaptationRunner.checkpointDirectory(
-          config(Map.of(GatestreamConfig.TOPIC_PREFIX, prefix)), directory))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topic.prefix");
+      assertThatThrownBy(
+              () ->
+                  AdaptationRunner.checkpointDirectory(
+                      config(Map.of(GatestreamConfig.TOPIC_PREFIX, prefix)), directory))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("topic.prefix");
     }
   }
 
   @Test
   void noMetricsReporterWhenThePortIsOff() {
-    Configuration flink = AdaptationRunner.flinkConfiguration(
-        config(Map.of(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1")), directory, Optional.empty());
+    Configuration flink =
+        AdaptationRunner.flinkConfiguration(
+            config(Map.of(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1")),
+            directory,
+            Optional.empty());
 
-    assertThat(flink.toMap()).noneSatisfy((key, value) -> assertThat(key).startsWith("metrics.reporter."));
+    assertThat(flink.toMap())
+        .noneSatisfy((key, value) -> assertThat(key).startsWith("metrics.reporter."));
   }
 
   @Test
   void theReporterServesOnItsDefaultPort() {
-    Configuration flink = AdaptationRunner.flinkConfiguration(config(Map.of()), directory, Optional.empty());
+    Configuration flink =
+        AdaptationRunner.flinkConfiguration(config(Map.of()), directory, Optional.empty());
 
     assertThat(flink.toMap()).containsEntry("metrics.reporter.prometheus.port", "9405");
   }
 
   @Test
   void thePrometheusReporterServesOnTheConfiguredPort() {
-    Configuration flink = AdaptationRunner.flinkConfiguration(
-        config(Map.of(GatestreamConfig.METRICS_ADAPTATION_PORT, "9250")), directory, Optional.empty());
+    Configuration flink =
+        AdaptationRunner.flinkConfiguration(
+            config(Map.of(GatestreamConfig.METRICS_ADAPTATION_PORT, "9250")),
+            directory,
+            Optional.empty());
 
     assertThat(flink.toMap())
-        .containsEntry("metrics.reporter.prometheus.factory.class",
+        .containsEntry(
+            "metrics.reporter.prometheus.factory.class",
             "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
         .containsEntry("metrics.reporter.prometheus.port", "9250");
   }
 
   // A request the router sent to alpha, its result and its feedback: every one is learned from.
   private static DecisionEvent decision(long i) {
-    return new DecisionEvent("r" + i, "default", 0, new String[] {"alpha"}, new double[] {1.0}, new float[] {1, 0},
-        i * 10 + 1_000, i * 10);
+    return new DecisionEvent(
+        "r" + i,
+        "default",
+        0,
+        new String[] {"alpha"},
+        new double[] {1.0},
+        new float[] {1, 0},
+        i * 10 + 1_000,
+        i * 10);
   }
 
   private static ResultEvent result(long i) {
-    return new ResultEvent("r" + i, "alpha", true, AnswerKind.TEXT, "answer", Double.NaN, 0, i * 10 + 5);
+    return new ResultEvent(
+        "r" + i, "alpha", true, AnswerKind.TEXT, "answer", Double.NaN, 0, i * 10 + 5);
   }
 
   private static FeedbackEvent feedback(long i) {
     return new FeedbackEvent("r" + i, 1.0, null, new String[0], new double[0], i * 10 + 8);
   }
 
-  private static <T> DataGeneratorSource<T> source(GeneratorFunction<Long, T> generator, Class<T> type) {
-    return new DataGeneratorSource<>(generator, Long.MAX_VALUE, RateLimiterStrategy.perSecond(200),
-        TypeInformation.of(type));
+  private static <T> DataGeneratorSource<T> source(
+      GeneratorFunction<Long, T> generator, Class<T> type) {
+    return new DataGeneratorSource<>(
+        generator, Long.MAX_VALUE, RateLimiterStrategy.perSecond(200), TypeInformation.of(type));
   }
 
   @Test
@@ -149,31 +172,54 @@ class AdaptationRunnerTest {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    Configuration flink = AdaptationRunner.flinkConfiguration(
-        config(Map.of(GatestreamConfig.METRICS_ADAPTATION_PORT, String.valueOf(port))), directory, Optional.empty());
+    Configuration flink =
+        AdaptationRunner.flinkConfiguration(
+            config(Map.of(GatestreamConfig.METRICS_ADAPTATION_PORT, String.valueOf(port))),
+            directory,
+            Optional.empty());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, flink);
-    new AdaptationJob(new AdaptationSettings(List.of("alpha", "beta"), LearnerSettings.defaults(LearnerKind.LINEAR, 2),
-        0, 10, 60_000, 60_000, 0),
-        source(AdaptationRunnerTest::decision, DecisionEvent.class),
-        source(AdaptationRunnerTest::result, ResultEvent.class),
-        source(AdaptationRunnerTest::feedback, FeedbackEvent.class),
-        new CollectSink<PublishedWeights>("scraped-weights"), Map.of())
+    new AdaptationJob(
+            new AdaptationSettings(
+                List.of("alpha", "beta"),
+                LearnerSettings.defaults(LearnerKind.LINEAR, 2),
+                0,
+                10,
+                60_000,
+                60_000,
+                0),
+            source(AdaptationRunnerTest::decision, DecisionEvent.class),
+            source(AdaptationRunnerTest::result, ResultEvent.class),
+            source(AdaptationRunnerTest::feedback, FeedbackEvent.class),
+            new CollectSink<PublishedWeights>("scraped-weights"),
+            Map.of())
         .build(env);
     JobClient job = env.executeAsync("adaptation-metrics-test");
     try {
       HttpClient http = HttpClient.newHttpClient();
-      HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-          .timeout(Duration.ofSeconds(5)).build();
+      HttpRequest scrape =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+              .timeout(Duration.ofSeconds(5))
+              .build();
       String operator = "flink_taskmanager_job_task_operator_gatestream_";
-      String metrics = until("a scrape with published weights", Duration.ofSeconds(90), () -> {
-        String body = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
-        return value(body, operator + "policy_weightsPublished", "policy=\"default\"") > 0 ? body : null;
-      });
+      String metrics =
+          until(
+              "a scrape with published weights",
+              Duration.ofSeconds(90),
+              () -> {
+                String body = http.send(scrape, HttpResponse.BodyHandlers.ofString()).body();
+                return value(body, operator + "policy_weightsPublished", "policy=\"default\"") > 0
+                    ? body
+                    : null;
+              });
 
-      assertThat(value(metrics, operator + "policy_examples", "policy=\"default\"")).isGreaterThanOrEqualTo(10);
-      assertThat(value(metrics, operator + "policy_weightsVersion", "policy=\"default\"")).isPositive();
-      assertThat(value(metrics, operator + "policy_lastPublishEpochMs", "policy=\"default\"")).isPositive();
-      assertThat(value(metrics, operator + "policy_expert_reward", "expert=\"alpha\"")).isPositive();
+      assertThat(value(metrics, operator + "policy_examples", "policy=\"default\""))
+          .isGreaterThanOrEqualTo(10);
+      assertThat(value(metrics, operator + "policy_weightsVersion", "policy=\"default\""))
+          .isPositive();
+      assertThat(value(metrics, operator + "policy_lastPublishEpochMs", "policy=\"default\""))
+          .isPositive();
+      assertThat(value(metrics, operator + "policy_expert_reward", "expert=\"alpha\""))
+          .isPositive();
       assertThat(value(metrics, operator + "examplesJoined", "")).isPositive();
       assertThat(value(metrics, operator + "unjoined", "")).isZero();
     } finally {
@@ -181,10 +227,13 @@ class AdaptationRunnerTest {
     }
   }
 
-  /** The value of the first sample of metric whose labels contain label, or -1 when there is none. */
+  /**
+   * The value of the first sample of metric whose labels contain label, or -1 when there is none.
+   */
   private static double value(String scrape, String metric, String label) {
-    Matcher sample = Pattern.compile("^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE)
-        .matcher(scrape);
+    Matcher sample =
+        Pattern.compile("^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE)
+            .matcher(scrape);
     while (sample.find()) {
       if (sample.group(1).contains(label)) {
         return Double.parseDouble(sample.group(2));
@@ -208,7 +257,8 @@ class AdaptationRunnerTest {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
     }
-    throw new AssertionError("timed out waiting for " + what + (last == null ? "" : "; last error: " + last), last);
+    throw new AssertionError(
+        "timed out waiting for " + what + (last == null ? "" : "; last error: " + last), last);
   }
 
   @FunctionalInterface

@@ -30,14 +30,26 @@ class AdaptationSettingsTest {
   void theSuccessPredictorGetsTheLogisticLearnerAndNoOther() {
     assertThat(settings(Map.of("router.gate", "success-predictor")).learner().kind())
         .isEqualTo(LearnerKind.LOGISTIC);
-    assertThatThrownBy(() -> settings(Map.of("router.gate", "success-predictor", "adaptation.learner", "linucb")))
+    assertThatThrownBy(
+            () ->
+                settings(
+                    Map.of("router.gate", "success-predictor", "adaptation.learner", "linucb")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void theKnnGateGetsTheKnnLearnerWithItsMemorySettings() {
-    AdaptationSettings settings = settings(Map.of("router.gate", "knn", "router.features", "minilm",
-        "adaptation.knn.capacity", "2000", "adaptation.knn.centroids", "64"));
+    AdaptationSettings settings =
+        settings(
+            Map.of(
+                "router.gate",
+                "knn",
+                "router.features",
+                "minilm",
+                "adaptation.knn.capacity",
+                "2000",
+                "adaptation.knn.centroids",
+                "64"));
 
     assertThat(settings.learner().kind()).isEqualTo(LearnerKind.KNN);
     assertThat(settings.learner().featureDimension()).isEqualTo(384);
@@ -51,14 +63,25 @@ class AdaptationSettingsTest {
 
   @Test
   void weightsHaveTheDimensionTheRouterScores() {
-    assertThat(settings(Map.of("router.features", "minilm", "router.gate", "softmax-top-k")).learner()
-        .featureDimension()).isEqualTo(384);
-    assertThat(settings(Map.of("router.features", "task,minilm", "router.projection.dimension", "48"))
-        .learner().featureDimension()).isEqualTo(80);
-    assertThat(settings(Map.of("router.features", "numeric", "router.feature.dimension", "12"))
-        .learner().featureDimension()).isEqualTo(12);
-    // The ridge learner's variances do not survive a projection: too many features is a configuration error.
+    assertThat(
+            settings(Map.of("router.features", "minilm", "router.gate", "softmax-top-k"))
+                .learner()
+                .featureDimension())
+        .isEqualTo(384);
+    assertThat(
+            settings(Map.of("router.features", "task,minilm", "router.projection.dimension", "48"))
+                .learner()
+                .featureDimension())
+        .isEqualTo(80);
+    assertThat(
+            settings(Map.of("router.features", "numeric", "router.feature.dimension", "12"))
+                .learner()
+                .featureDimension())
+        .isEqualTo(12);
+    // The ridge learner's variances do not survive a projection: too many features is a
+    // configuration error.
     assertThatThrownBy(() -> settings(Map.of("router.features", "minilm")))
-        .hasMessageContaining("the ridge learner takes at most 128 features, the router's layout has 384");
+        .hasMessageContaining(
+            "the ridge learner takes at most 128 features, the router's layout has 384");
   }
 }

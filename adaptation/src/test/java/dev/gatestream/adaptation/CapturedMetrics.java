@@ -28,24 +28,37 @@ final class CapturedMetrics {
 
   /** An environment for the harness whose metric registry captures every registration. */
   MockEnvironment environment() {
-    TestingMetricRegistry registry = TestingMetricRegistry.builder()
-        .setRegisterConsumer((metric, name, group) -> registered.add(new Registered(
-            group.getLogicalScope(scope -> scope, '.') + "." + name, group.getAllVariables(), metric)))
-        .build();
-    TaskMetricGroup task = TaskManagerMetricGroup.createTaskManagerMetricGroup(registry, "localhost",
-        ResourceID.generate()).addJob(new JobID(), "job").addTask(ExecutionGraphTestUtils.createExecutionAttemptId(),
-        "task");
+    TestingMetricRegistry registry =
+        TestingMetricRegistry.builder()
+            .setRegisterConsumer(
+                (metric, name, group) ->
+                    registered.add(
+                        new Registered(
+                            group.getLogicalScope(scope -> scope, '.') + "." + name,
+                            group.getAllVariables(),
+                            metric)))
+            .build();
+    TaskMetricGroup task =
+        TaskManagerMetricGroup.createTaskManagerMetricGroup(
+                registry, "localhost", ResourceID.generate())
+            .addJob(new JobID(), "job")
+            .addTask(ExecutionGraphTestUtils.createExecutionAttemptId(), "task");
     return new MockEnvironmentBuilder().setMetricGroup(task).build();
   }
 
-  /** The one metric of this operator-relative name (after {@code taskmanager.job.task.operator.}) and variables. */
+  /**
+   * The one metric of this operator-relative name (after {@code taskmanager.job.task.operator.})
+   * and variables.
+   */
   Metric get(String name, Map<String, String> variables) {
-    List<Registered> matching = registered.stream()
-        .filter(one -> one.name().equals("taskmanager.job.task.operator." + name))
-        .filter(one -> one.variables().entrySet().containsAll(variables.entrySet()))
-        .toList();
+    List<Registered> matching =
+        registered.stream()
+            .filter(one -> one.name().equals("taskmanager.job.task.operator." + name))
+            .filter(one -> one.variables().entrySet().containsAll(variables.entrySet()))
+            .toList();
     if (matching.size() != 1) {
-      throw new AssertionError(matching.size() + " metrics " + name + " " + variables + " among " + registered);
+      throw new AssertionError(
+          matching.size() + " metrics " + name + " " + variables + " among " + registered);
     }
     return matching.get(0).metric();
   }

@@ -13,8 +13,8 @@ import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.policy.learning.DecisionEvent;
 import dev.gatestream.policy.learning.FeedbackEvent;
-import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import dev.gatestream.policy.learning.ResultEvent;
+import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,11 +23,17 @@ class ConversionsTest {
 
   @Test
   void decisionKeepsChosenExpertsPropensitiesAndFeatures() {
-    RoutingDecision decision = RoutingDecision.newBuilder()
-        .setRequestId("r1").setPolicy("p").setPolicyVersion(4)
-        .setChosen(List.of(new ChosenExpert("a", 0.7, 0.6), new ChosenExpert("b", 0.3, 0.2)))
-        .setFeatures(List.of(1f, 2f)).setDeadlineMs(900).setRequestCreatedAtMs(1).setDecidedAtMs(10)
-        .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setRequestId("r1")
+            .setPolicy("p")
+            .setPolicyVersion(4)
+            .setChosen(List.of(new ChosenExpert("a", 0.7, 0.6), new ChosenExpert("b", 0.3, 0.2)))
+            .setFeatures(List.of(1f, 2f))
+            .setDeadlineMs(900)
+            .setRequestCreatedAtMs(1)
+            .setDecidedAtMs(10)
+            .build();
 
     DecisionEvent event = Conversions.decision(decision);
 
@@ -39,27 +45,44 @@ class ConversionsTest {
 
   @Test
   void resultsAreReducedToWhatALabelIsComparedWith() {
-    ExpertResult classes = ExpertResult.newBuilder().setRequestId("r1").setExpert("a").setStatus(ResultStatus.OK)
-        .setOutput(new ClassProbabilities(List.of("A", "B", "C"), List.of(0.2, 0.5, 0.3)))
-        .setLatencyMs(3).setCost(0.01).setCompletedAtMs(20).build();
+    ExpertResult classes =
+        ExpertResult.newBuilder()
+            .setRequestId("r1")
+            .setExpert("a")
+            .setStatus(ResultStatus.OK)
+            .setOutput(new ClassProbabilities(List.of("A", "B", "C"), List.of(0.2, 0.5, 0.3)))
+            .setLatencyMs(3)
+            .setCost(0.01)
+            .setCompletedAtMs(20)
+            .build();
     ExpertResult score = ExpertResult.newBuilder(classes).setOutput(new Score(0.4)).build();
-    ExpertResult failed = ExpertResult.newBuilder(classes).setStatus(ResultStatus.EXPIRED).setOutput(null).build();
+    ExpertResult failed =
+        ExpertResult.newBuilder(classes).setStatus(ResultStatus.EXPIRED).setOutput(null).build();
 
-    assertThat(Conversions.result(classes)).satisfies(event -> {
-      assertThat(event.kind()).isEqualTo(AnswerKind.CLASS);
-      assertThat(event.answer()).isEqualTo("B");
-      assertThat(event.cost()).isEqualTo(0.01);
-    });
-    assertThat(Conversions.result(score)).extracting(ResultEvent::kind, ResultEvent::score)
+    assertThat(Conversions.result(classes))
+        .satisfies(
+            event -> {
+              assertThat(event.kind()).isEqualTo(AnswerKind.CLASS);
+              assertThat(event.answer()).isEqualTo("B");
+              assertThat(event.cost()).isEqualTo(0.01);
+            });
+    assertThat(Conversions.result(score))
+        .extracting(ResultEvent::kind, ResultEvent::score)
         .containsExactly(AnswerKind.SCORE, 0.4);
-    assertThat(Conversions.result(failed)).extracting(ResultEvent::ok, ResultEvent::kind)
+    assertThat(Conversions.result(failed))
+        .extracting(ResultEvent::ok, ResultEvent::kind)
         .containsExactly(false, AnswerKind.NONE);
   }
 
   @Test
   void feedbackWithoutRewardHasNaN() {
-    Feedback feedback = Feedback.newBuilder().setRequestId("r1").setLabel("B")
-        .setExpertRewards(Map.of("a", 0.5)).setObservedAtMs(30).build();
+    Feedback feedback =
+        Feedback.newBuilder()
+            .setRequestId("r1")
+            .setLabel("B")
+            .setExpertRewards(Map.of("a", 0.5))
+            .setObservedAtMs(30)
+            .build();
 
     FeedbackEvent event = Conversions.feedback(feedback);
 
@@ -70,8 +93,17 @@ class ConversionsTest {
 
   @Test
   void weightsBecomeARoutingWeightsRecord() {
-    PublishedWeights weights = new PublishedWeights("p", 7, new String[] {"a"}, 2, new String[] {"w:a", "b"},
-        new double[][] {{0.1, 0.2}, {0.3}}, 11, 1_000, 900);
+    PublishedWeights weights =
+        new PublishedWeights(
+            "p",
+            7,
+            new String[] {"a"},
+            2,
+            new String[] {"w:a", "b"},
+            new double[][] {{0.1, 0.2}, {0.3}},
+            11,
+            1_000,
+            900);
 
     RoutingWeights record = Conversions.weights(weights);
 
@@ -79,7 +111,9 @@ class ConversionsTest {
     assertThat(record.getVersion()).isEqualTo(7);
     assertThat(record.getExperts()).containsExactly("a");
     assertThat(record.getFeatureDimension()).isEqualTo(2);
-    assertThat(record.getParameters()).containsEntry("w:a", List.of(0.1, 0.2)).containsEntry("b", List.of(0.3));
+    assertThat(record.getParameters())
+        .containsEntry("w:a", List.of(0.1, 0.2))
+        .containsEntry("b", List.of(0.3));
     assertThat(record.getExamples()).isEqualTo(11);
     assertThat(record.getPublishedAtMs()).isEqualTo(1_000);
   }

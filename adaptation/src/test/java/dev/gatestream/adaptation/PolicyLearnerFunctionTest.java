@@ -20,8 +20,15 @@ import org.junit.jupiter.api.Test;
 
 class PolicyLearnerFunctionTest {
 
-  private static final AdaptationSettings SETTINGS = new AdaptationSettings(List.of("a", "b"),
-      LearnerSettings.defaults(LearnerKind.LINEAR, 2), 0, 3, 1_000, 60_000, 0);
+  private static final AdaptationSettings SETTINGS =
+      new AdaptationSettings(
+          List.of("a", "b"),
+          LearnerSettings.defaults(LearnerKind.LINEAR, 2),
+          0,
+          3,
+          1_000,
+          60_000,
+          0);
 
   private final CapturedMetrics metrics = new CapturedMetrics();
 
@@ -30,16 +37,23 @@ class PolicyLearnerFunctionTest {
     return harness(restoreFrom, metrics);
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights> harness(
-      OperatorSubtaskState restoreFrom, CapturedMetrics metrics) throws Exception {
+  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights>
+      harness(OperatorSubtaskState restoreFrom, CapturedMetrics metrics) throws Exception {
     return harness(restoreFrom, metrics, Map.of());
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights> harness(
-      OperatorSubtaskState restoreFrom, CapturedMetrics metrics, Map<String, WarmStart> warmStarts) throws Exception {
-    var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new PolicyLearnerFunction(SETTINGS, warmStarts)), TrainingExample::policy,
-        Types.STRING, metrics.environment());
+  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights>
+      harness(
+          OperatorSubtaskState restoreFrom,
+          CapturedMetrics metrics,
+          Map<String, WarmStart> warmStarts)
+          throws Exception {
+    var harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new PolicyLearnerFunction(SETTINGS, warmStarts)),
+            TrainingExample::policy,
+            Types.STRING,
+            metrics.environment());
     harness.setup();
     if (restoreFrom != null) {
       harness.initializeState(restoreFrom);
@@ -49,8 +63,12 @@ class PolicyLearnerFunctionTest {
   }
 
   private static TrainingExample example(String policy, String expert, double reward, long at) {
-    return new TrainingExample("r" + at, policy, new float[] {1, 0},
-        new ExpertFeedback[] {new ExpertFeedback(expert, reward, reward, 1, 0)}, at);
+    return new TrainingExample(
+        "r" + at,
+        policy,
+        new float[] {1, 0},
+        new ExpertFeedback[] {new ExpertFeedback(expert, reward, reward, 1, 0)},
+        at);
   }
 
   @Test
@@ -80,8 +98,14 @@ class PolicyLearnerFunctionTest {
       for (int i = 1; i <= 4; i++) {
         harness.processElement(example("p", "a", 1, i), i);
       }
-      harness.processElement(new TrainingExample("unfit", "p", new float[5],
-          new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1, 0)}, 9), 9);
+      harness.processElement(
+          new TrainingExample(
+              "unfit",
+              "p",
+              new float[5],
+              new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1, 0)},
+              9),
+          9);
       harness.processElement(example("q", "b", 0, 1), 1);
 
       Map<String, String> p = Map.of("<policy>", "p");
@@ -90,10 +114,16 @@ class PolicyLearnerFunctionTest {
       assertThat(metrics.count("gatestream.policy.weightsPublished", p)).isEqualTo(1);
       assertThat(metrics.gauge("gatestream.policy.weightsVersion", p)).isEqualTo(5_000L);
       assertThat(metrics.gauge("gatestream.policy.lastPublishEpochMs", p)).isEqualTo(5_000L);
-      assertThat(metrics.gauge("gatestream.policy.feedbackToPublicationMs", p)).isEqualTo(5_000L - 1);
-      assertThat((Double) metrics.gauge("gatestream.policy.expert.reward", Map.of("<policy>", "p", "<expert>", "a")))
-          .isGreaterThan((Double) metrics.gauge("gatestream.policy.expert.reward",
-              Map.of("<policy>", "q", "<expert>", "b")));
+      assertThat(metrics.gauge("gatestream.policy.feedbackToPublicationMs", p))
+          .isEqualTo(5_000L - 1);
+      assertThat(
+              (Double)
+                  metrics.gauge(
+                      "gatestream.policy.expert.reward", Map.of("<policy>", "p", "<expert>", "a")))
+          .isGreaterThan(
+              (Double)
+                  metrics.gauge(
+                      "gatestream.policy.expert.reward", Map.of("<policy>", "q", "<expert>", "b")));
 
       Map<String, String> q = Map.of("<policy>", "q");
       assertThat(metrics.count("gatestream.policy.examples", q)).isEqualTo(1);
@@ -113,10 +143,13 @@ class PolicyLearnerFunctionTest {
 
       harness.setProcessingTime(1_010);
 
-      assertThat(harness.extractOutputValues()).singleElement().satisfies(weights -> {
-        assertThat(weights.version()).isEqualTo(1_010);
-        assertThat(weights.examples()).isEqualTo(1);
-      });
+      assertThat(harness.extractOutputValues())
+          .singleElement()
+          .satisfies(
+              weights -> {
+                assertThat(weights.version()).isEqualTo(1_010);
+                assertThat(weights.examples()).isEqualTo(1);
+              });
       harness.setProcessingTime(5_000);
       assertThat(harness.extractOutputValues()).hasSize(1);
     }
@@ -130,8 +163,12 @@ class PolicyLearnerFunctionTest {
         harness.processElement(example("q", "b", 0, i), i);
       }
 
-      assertThat(harness.extractOutputValues()).extracting(PublishedWeights::policy).containsExactly("p", "q");
-      assertThat(harness.extractOutputValues()).extracting(PublishedWeights::version).containsExactly(1L, 1L);
+      assertThat(harness.extractOutputValues())
+          .extracting(PublishedWeights::policy)
+          .containsExactly("p", "q");
+      assertThat(harness.extractOutputValues())
+          .extracting(PublishedWeights::version)
+          .containsExactly(1L, 1L);
     }
   }
 
@@ -161,13 +198,17 @@ class PolicyLearnerFunctionTest {
       }
 
       assertThat(before).extracting(PublishedWeights::version).containsExactly(1L);
-      assertThat(restored.extractOutputValues()).singleElement().satisfies(weights -> {
-        assertThat(weights.version()).isEqualTo(2);
-        assertThat(weights.examples()).isEqualTo(6);
-        // Nothing learned before the snapshot is lost: the same weights as a run that never stopped.
-        assertThat(weights.block("b")).containsExactly(uninterrupted.get(1).block("b"));
-        assertThat(weights.block("w:a")).containsExactly(uninterrupted.get(1).block("w:a"));
-      });
+      assertThat(restored.extractOutputValues())
+          .singleElement()
+          .satisfies(
+              weights -> {
+                assertThat(weights.version()).isEqualTo(2);
+                assertThat(weights.examples()).isEqualTo(6);
+                // Nothing learned before the snapshot is lost: the same weights as a run that never
+                // stopped.
+                assertThat(weights.block("b")).containsExactly(uninterrupted.get(1).block("b"));
+                assertThat(weights.block("w:a")).containsExactly(uninterrupted.get(1).block("w:a"));
+              });
     }
   }
 
@@ -183,10 +224,13 @@ class PolicyLearnerFunctionTest {
 
     try (var restored = harness(snapshot)) {
       restored.processElement(example("p", "a", 1, 5), 5);
-      assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p"))).isEqualTo(1L);
+      assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p")))
+          .isEqualTo(1L);
       restored.processElement(example("p", "a", 1, 6), 6);
-      assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p"))).isEqualTo(2L);
-      assertThat(metrics.count("gatestream.policy.weightsPublished", Map.of("<policy>", "p"))).isEqualTo(1);
+      assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p")))
+          .isEqualTo(2L);
+      assertThat(metrics.count("gatestream.policy.weightsPublished", Map.of("<policy>", "p")))
+          .isEqualTo(1);
     }
   }
 
@@ -194,8 +238,14 @@ class PolicyLearnerFunctionTest {
   void examplesOfAnotherFeatureDimensionAreSkipped() throws Exception {
     try (var harness = harness(null)) {
       for (int i = 1; i <= 3; i++) {
-        harness.processElement(new TrainingExample("r" + i, "p", new float[5],
-            new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1, 0)}, i), i);
+        harness.processElement(
+            new TrainingExample(
+                "r" + i,
+                "p",
+                new float[5],
+                new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1, 0)},
+                i),
+            i);
       }
 
       assertThat(harness.extractOutputValues()).isEmpty();
@@ -215,37 +265,60 @@ class PolicyLearnerFunctionTest {
   }
 
   @Test
-  void examplesWithNonFiniteNumbersAreRejectedAndCountedByReasonAndNeverPublished() throws Exception {
+  void examplesWithNonFiniteNumbersAreRejectedAndCountedByReasonAndNeverPublished()
+      throws Exception {
     try (var harness = harness(null)) {
-      harness.processElement(example("nan-feature", new float[] {Float.NaN, 0},
-          new ExpertFeedback("a", 1, 1, 1, 0)), 1);
-      harness.processElement(example("nan-cost", new float[] {1, 0}, new ExpertFeedback("a", 1, 1, 1, 0),
-          new ExpertFeedback("b", 1, 1, 1, Double.NaN)), 2);
-      harness.processElement(example("inf-reward", new float[] {1, 0},
-          new ExpertFeedback("b", 0, Double.NEGATIVE_INFINITY, 1, 0)), 3);
+      harness.processElement(
+          example("nan-feature", new float[] {Float.NaN, 0}, new ExpertFeedback("a", 1, 1, 1, 0)),
+          1);
+      harness.processElement(
+          example(
+              "nan-cost",
+              new float[] {1, 0},
+              new ExpertFeedback("a", 1, 1, 1, 0),
+              new ExpertFeedback("b", 1, 1, 1, Double.NaN)),
+          2);
+      harness.processElement(
+          example(
+              "inf-reward",
+              new float[] {1, 0},
+              new ExpertFeedback("b", 0, Double.NEGATIVE_INFINITY, 1, 0)),
+          3);
       for (int i = 1; i <= 3; i++) {
         harness.processElement(example("p", "a", 1, i), i);
       }
 
       Map<String, String> p = Map.of("<policy>", "p");
-      assertThat(metrics.count("gatestream.policy.reason.examplesRejected",
-          Map.of("<policy>", "p", "<reason>", "nonFiniteFeatures"))).isEqualTo(1);
-      assertThat(metrics.count("gatestream.policy.reason.examplesRejected",
-          Map.of("<policy>", "p", "<reason>", "nonFiniteOutcome"))).isEqualTo(2);
+      assertThat(
+              metrics.count(
+                  "gatestream.policy.reason.examplesRejected",
+                  Map.of("<policy>", "p", "<reason>", "nonFiniteFeatures")))
+          .isEqualTo(1);
+      assertThat(
+              metrics.count(
+                  "gatestream.policy.reason.examplesRejected",
+                  Map.of("<policy>", "p", "<reason>", "nonFiniteOutcome")))
+          .isEqualTo(2);
       assertThat(metrics.count("gatestream.policy.examples", p)).isEqualTo(3);
       assertThat(metrics.count("gatestream.policy.examplesUnfit", p)).isZero();
-      assertThat(harness.extractOutputValues()).singleElement().satisfies(weights -> {
-        assertThat(weights.examples()).isEqualTo(3);
-        assertFinite(weights);
-      });
+      assertThat(harness.extractOutputValues())
+          .singleElement()
+          .satisfies(
+              weights -> {
+                assertThat(weights.examples()).isEqualTo(3);
+                assertFinite(weights);
+              });
     }
   }
 
   @Test
-  void aSnapshotThatWouldNotBeFiniteIsWithheldAndTheLearnerGoesBackToItsLastPublication() throws Exception {
-    // Finite, but its squared gradient overflows: the state is poisoned though every input was finite.
-    TrainingExample overflow = example("overflow", new float[] {1, 0},
-        new ExpertFeedback("a", 0, -Double.MAX_VALUE, 1, 0));
+  void aSnapshotThatWouldNotBeFiniteIsWithheldAndTheLearnerGoesBackToItsLastPublication()
+      throws Exception {
+    // Finite, but its squared gradient overflows: the state is poisoned though every input was
+    // finite.
+    TrainingExample overflow =
+        example(
+            "overflow", new float[] {1, 0}, new ExpertFeedback("a", 0, -Double.MAX_VALUE, 1, 0));
     List<PublishedWeights> published;
     try (var harness = harness(null)) {
       for (int i = 1; i <= 3; i++) {
@@ -289,17 +362,20 @@ class PolicyLearnerFunctionTest {
     for (int i = 0; i < examples; i++) {
       learner.update(new float[] {1, 0}, List.of(new ExpertFeedback("b", 0.2, 0.2, 1, 0)));
     }
-    WeightsSnapshot snapshot = new WeightsSnapshot("p", version, learner.experts(), 2, learner.parameters(version));
-    PolicyLearner resumed = PolicyLearner.fromSnapshot(SETTINGS.learner(), SETTINGS.experts(), snapshot, examples, 20)
-        .orElseThrow();
+    WeightsSnapshot snapshot =
+        new WeightsSnapshot("p", version, learner.experts(), 2, learner.parameters(version));
+    PolicyLearner resumed =
+        PolicyLearner.fromSnapshot(SETTINGS.learner(), SETTINGS.experts(), snapshot, examples, 20)
+            .orElseThrow();
     return new WarmStart(version, examples, resumed.toBytes());
   }
 
   @Test
   void aPolicyWithoutStateStartsFromItsWarmStartAndVersionsOnFromIt() throws Exception {
     WarmStart warm = warmStart(5_000, 500);
-    PolicyLearner expected = PolicyLearner.fromBytes(SETTINGS.learner(), SETTINGS.experts(), warm.learner())
-        .orElseThrow();
+    PolicyLearner expected =
+        PolicyLearner.fromBytes(SETTINGS.learner(), SETTINGS.experts(), warm.learner())
+            .orElseThrow();
     try (var harness = harness(null, metrics, Map.of("p", warm))) {
       for (int i = 1; i <= 3; i++) {
         harness.processElement(example("p", "a", 1, i), i);
@@ -313,7 +389,8 @@ class PolicyLearnerFunctionTest {
       assertThat(p.version()).isEqualTo(5_001);
       assertThat(p.examples()).isEqualTo(503);
       assertThat(p.block("b")).containsExactly(expected.parameters(5_001).get("b"));
-      assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p"))).isEqualTo(5_001L);
+      assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p")))
+          .isEqualTo(5_001L);
       // A policy the warm starts do not know starts from the prior.
       PublishedWeights q = published.get(1);
       assertThat(q.policy()).isEqualTo("q");
@@ -337,10 +414,13 @@ class PolicyLearnerFunctionTest {
         restored.processElement(example("p", "a", 1, i), i);
       }
 
-      assertThat(restored.extractOutputValues()).singleElement().satisfies(weights -> {
-        assertThat(weights.version()).isEqualTo(2);
-        assertThat(weights.examples()).isEqualTo(6);
-      });
+      assertThat(restored.extractOutputValues())
+          .singleElement()
+          .satisfies(
+              weights -> {
+                assertThat(weights.version()).isEqualTo(2);
+                assertThat(weights.examples()).isEqualTo(6);
+              });
     }
   }
 }

@@ -17,19 +17,35 @@ import org.junit.jupiter.api.Test;
 
 class WarmStartsTest {
 
-  private static final AdaptationSettings SETTINGS = new AdaptationSettings(List.of("a", "b"),
-      LearnerSettings.defaults(LearnerKind.RIDGE, 2), 0, 3, 1_000, 60_000, 0);
+  private static final AdaptationSettings SETTINGS =
+      new AdaptationSettings(
+          List.of("a", "b"),
+          LearnerSettings.defaults(LearnerKind.RIDGE, 2),
+          0,
+          3,
+          1_000,
+          60_000,
+          0);
 
   private static RoutingWeights weights(String policy, long version, double quality, int examples) {
     PolicyLearner learner = new PolicyLearner(SETTINGS.learner(), SETTINGS.experts());
     for (int i = 0; i < examples; i++) {
-      learner.update(new float[] {1, 0}, List.of(new ExpertFeedback("a", quality, quality, 1, 0.01)));
+      learner.update(
+          new float[] {1, 0}, List.of(new ExpertFeedback("a", quality, quality, 1, 0.01)));
     }
     Map<String, List<Double>> parameters = new LinkedHashMap<>();
-    learner.parameters(version).forEach((name, values) ->
-        parameters.put(name, Arrays.stream(values).boxed().toList()));
-    return RoutingWeights.newBuilder().setPolicy(policy).setVersion(version).setExperts(learner.experts())
-        .setFeatureDimension(2).setParameters(parameters).setExamples(examples).setPublishedAtMs(version).build();
+    learner
+        .parameters(version)
+        .forEach((name, values) -> parameters.put(name, Arrays.stream(values).boxed().toList()));
+    return RoutingWeights.newBuilder()
+        .setPolicy(policy)
+        .setVersion(version)
+        .setExperts(learner.experts())
+        .setFeatureDimension(2)
+        .setParameters(parameters)
+        .setExamples(examples)
+        .setPublishedAtMs(version)
+        .build();
   }
 
   private static RoutingWeights poisoned(RoutingWeights weights) {
@@ -39,8 +55,10 @@ class WarmStartsTest {
   }
 
   private static double bias(WarmStart start, int expert) {
-    return PolicyLearner.fromBytes(SETTINGS.learner(), SETTINGS.experts(), start.learner()).orElseThrow()
-        .parameters(1).get("b")[expert];
+    return PolicyLearner.fromBytes(SETTINGS.learner(), SETTINGS.experts(), start.learner())
+        .orElseThrow()
+        .parameters(1)
+        .get("b")[expert];
   }
 
   @Test
@@ -56,15 +74,16 @@ class WarmStartsTest {
     assertThat(starts.keySet()).containsExactlyInAnyOrder("p", "q");
     assertThat(starts.get("p").version()).isEqualTo(20);
     assertThat(starts.get("p").examples()).isEqualTo(50);
-    assertThat(bias(starts.get("p"), 0)).isEqualTo(weights("p", 20, 0.9, 50).getParameters().get("b").get(0),
-        within(1e-9));
+    assertThat(bias(starts.get("p"), 0))
+        .isEqualTo(weights("p", 20, 0.9, 50).getParameters().get("b").get(0), within(1e-9));
     assertThat(starts.get("q").version()).isEqualTo(5);
   }
 
   @Test
   void aSnapshotThatDoesNotFitTheLearnerLeavesItsPolicyToThePrior() {
     WarmStarts warmStarts = new WarmStarts();
-    warmStarts.offer(RoutingWeights.newBuilder(weights("p", 20, 0.9, 50)).setFeatureDimension(3).build());
+    warmStarts.offer(
+        RoutingWeights.newBuilder(weights("p", 20, 0.9, 50)).setFeatureDimension(3).build());
 
     assertThat(warmStarts.resume(SETTINGS, 20)).isEmpty();
   }

@@ -16,19 +16,22 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Where the commands find Kafka and the registry: an existing cluster when {@code bootstrap} is set,
- * otherwise the local stack, which must then be running.
+ * Where the commands find Kafka and the registry: an existing cluster when {@code bootstrap} is
+ * set, otherwise the local stack, which must then be running.
  */
 public final class Deployment {
 
   private final GatestreamConfig config;
   private final LocalStack localStack;
 
-  /** @param home the project root, which the stack directory of the configuration resolves against */
+  /**
+   * @param home the project root, which the stack directory of the configuration resolves against
+   */
   public Deployment(GatestreamConfig config, Path home) {
     if (config.usesExternalCluster() && config.getString(GatestreamConfig.REGISTRY_URL).isBlank()) {
-      throw new UserError("bootstrap points at an existing cluster but registry.url is not set"
-          + " (set GATESTREAM_REGISTRY_URL or --registry-url)");
+      throw new UserError(
+          "bootstrap points at an existing cluster but registry.url is not set"
+              + " (set GATESTREAM_REGISTRY_URL or --registry-url)");
     }
     this.config = config;
     this.localStack = new LocalStack(stackSettings(config, home));
@@ -72,19 +75,26 @@ public final class Deployment {
     return new KafkaClients(config, bootstrapServers());
   }
 
-  /** An admin client whose cluster answered; a one-line error names the bootstrap if it does not. */
+  /**
+   * An admin client whose cluster answered; a one-line error names the bootstrap if it does not.
+   */
   public Admin connectedAdmin() {
     KafkaClients clients = clients();
     String bootstrap = clients.bootstrapServers();
     int timeoutMs = config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS);
-    Admin admin = clients.admin(clients.ids().job("admin", Long.toString(ProcessHandle.current().pid())));
+    Admin admin =
+        clients.admin(clients.ids().job("admin", Long.toString(ProcessHandle.current().pid())));
     try {
       admin.describeCluster().clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
       return admin;
     } catch (TimeoutException | ExecutionException e) {
       admin.close(Duration.ZERO);
-      throw new KafkaException("cannot reach Kafka at " + bootstrap + " within " + timeoutMs / 1000
-          + "s (is the broker running and the address right?)");
+      throw new KafkaException(
+          "cannot reach Kafka at "
+              + bootstrap
+              + " within "
+              + timeoutMs / 1000
+              + "s (is the broker running and the address right?)");
     } catch (InterruptedException e) {
       admin.close(Duration.ZERO);
       Thread.currentThread().interrupt();
@@ -106,14 +116,19 @@ public final class Deployment {
     StackStatus status = localStack.status();
     boolean running = status.component(component).map(ComponentStatus::running).orElse(false);
     if (!running) {
-      throw new UserError("the local stack's " + component + " is not running: start it with"
-          + " './gatestream stack up', or point at a cluster with GATESTREAM_BOOTSTRAP and"
-          + " GATESTREAM_REGISTRY_URL");
+      throw new UserError(
+          "the local stack's "
+              + component
+              + " is not running: start it with"
+              + " './gatestream stack up', or point at a cluster with GATESTREAM_BOOTSTRAP and"
+              + " GATESTREAM_REGISTRY_URL");
     }
   }
 
   public static StackSettings stackSettings(GatestreamConfig config, Path home) {
-    return new StackSettings(home, home.resolve(config.getString(GatestreamConfig.STACK_DIR)),
+    return new StackSettings(
+        home,
+        home.resolve(config.getString(GatestreamConfig.STACK_DIR)),
         config.getString(GatestreamConfig.STACK_HOST),
         config.getInt(GatestreamConfig.STACK_BROKER_PORT),
         config.getInt(GatestreamConfig.STACK_CONTROLLER_PORT),

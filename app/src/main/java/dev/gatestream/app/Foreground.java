@@ -18,7 +18,8 @@ public final class Foreground {
    *
    * @param tick e.g. reports the service's status
    */
-  public static void run(AutoCloseable service, Duration every, Runnable tick) throws InterruptedException {
+  public static void run(AutoCloseable service, Duration every, Runnable tick)
+      throws InterruptedException {
     CountDownLatch stopped = closeOnShutdown(service);
     while (!stopped.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
       tick.run();
@@ -32,15 +33,19 @@ public final class Foreground {
 
   private static CountDownLatch closeOnShutdown(AutoCloseable service) {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        service.close();
-      } catch (Exception e) {
-        LOG.warn("error while stopping", e);
-      } finally {
-        stopped.countDown();
-      }
-    }, "gatestream-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    service.close();
+                  } catch (Exception e) {
+                    LOG.warn("error while stopping", e);
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "gatestream-shutdown"));
     return stopped;
   }
 }

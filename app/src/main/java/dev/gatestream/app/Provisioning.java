@@ -23,15 +23,17 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Brings a deployment up: the local stack, the topic catalogue and its schemas, and the stages of the
- * data plane in this JVM.
+ * Brings a deployment up: the local stack, the topic catalogue and its schemas, and the stages of
+ * the data plane in this JVM.
  */
 public final class Provisioning {
 
   private final Deployment deployment;
   private final Path home;
 
-  /** @param home the project root, which relative paths of the configuration resolve against */
+  /**
+   * @param home the project root, which relative paths of the configuration resolve against
+   */
   public Provisioning(Deployment deployment, Path home) {
     this.deployment = deployment;
     this.home = home;
@@ -40,7 +42,9 @@ public final class Provisioning {
   /** The local stack once it answers, and how long starting it took. */
   public record StackStart(StackStatus status, Duration took) {}
 
-  /** Starts the local stack if it is not running; empty when the deployment is an existing cluster. */
+  /**
+   * Starts the local stack if it is not running; empty when the deployment is an existing cluster.
+   */
   public Optional<StackStart> startStack() throws StackException {
     if (deployment.external()) {
       return Optional.empty();
@@ -57,7 +61,9 @@ public final class Provisioning {
    * @param schemas the value schemas registered
    * @param compatibility the registry's compatibility level for them
    */
-  public record TopicsApplied(List<TopicApplier.Report> topics, List<SchemaApplier.Registration> schemas,
+  public record TopicsApplied(
+      List<TopicApplier.Report> topics,
+      List<SchemaApplier.Registration> schemas,
       String compatibility) {
 
     public boolean drifted() {
@@ -66,15 +72,16 @@ public final class Provisioning {
   }
 
   /**
-   * Creates the catalogue's missing topics, checks existing ones against it, and registers every value
-   * schema. The registry is checked first, so nothing is touched when it is down.
+   * Creates the catalogue's missing topics, checks existing ones against it, and registers every
+   * value schema. The registry is checked first, so nothing is touched when it is down.
    *
    * @param experts expert names to create task topics for, or null for the configured ones
    */
   public TopicsApplied applyTopics(List<String> experts) {
     GatestreamConfig config = deployment.config();
     // The configured experts: listed in 'experts', or in the experts file.
-    List<String> expertNames = experts != null ? experts : experts().stream().map(ExpertSpec::name).toList();
+    List<String> expertNames =
+        experts != null ? experts : experts().stream().map(ExpertSpec::name).toList();
     List<TopicSpec<?, ?>> catalogue = Topics.from(config).all(expertNames);
     SchemaRegistryAdmin registry = deployment.connectedRegistry();
     List<TopicApplier.Report> reports;
@@ -83,7 +90,9 @@ public final class Provisioning {
     }
     String compatibility = config.getString(GatestreamConfig.REGISTRY_COMPATIBILITY);
     try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), true)) {
-      return new TopicsApplied(reports, new SchemaApplier(registry, serdes, compatibility).apply(catalogue),
+      return new TopicsApplied(
+          reports,
+          new SchemaApplier(registry, serdes, compatibility).apply(catalogue),
           compatibility);
     }
   }
@@ -94,18 +103,26 @@ public final class Provisioning {
   }
 
   /**
-   * Starts the stages, routing to and running workers of the given experts, with their meters and health
-   * served on {@code metrics.host:metrics.port} (unless -1); closing the result stops them.
+   * Starts the stages, routing to and running workers of the given experts, with their meters and
+   * health served on {@code metrics.host:metrics.port} (unless -1); closing the result stops them.
    *
    * @param service names this process in every series, e.g. {@code up} or {@code router}
    */
   public Served startStages(List<ExpertSpec> experts, Set<Stage> stages, String service) {
     Observability observability = new Observability(service);
     try {
-      Pipeline pipeline = Pipeline.start(deployment.config(), deployment.bootstrapServers(),
-          deployment.registryUrl(), experts, stages, home, observability.registry());
-      Optional<MetricsEndpoint> endpoint = observability.serve(deployment.config(),
-          () -> MetricsEndpoint.StageHealth.of(pipeline.stageStates()));
+      Pipeline pipeline =
+          Pipeline.start(
+              deployment.config(),
+              deployment.bootstrapServers(),
+              deployment.registryUrl(),
+              experts,
+              stages,
+              home,
+              observability.registry());
+      Optional<MetricsEndpoint> endpoint =
+          observability.serve(
+              deployment.config(), () -> MetricsEndpoint.StageHealth.of(pipeline.stageStates()));
       return new Served(pipeline, observability, endpoint.map(MetricsEndpoint::port));
     } catch (RuntimeException e) {
       observability.close();
@@ -118,7 +135,8 @@ public final class Provisioning {
    *
    * @param metricsPort the port of /metrics and /health, empty when not served
    */
-  public record Served(Pipeline pipeline, Observability observability, Optional<Integer> metricsPort)
+  public record Served(
+      Pipeline pipeline, Observability observability, Optional<Integer> metricsPort)
       implements AutoCloseable {
 
     @Override

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import org.apache.commons.io.file.PathUtils;
 
 /**
- * A job's scratch directory (state stores, checkpoints, generated logs): created fresh for one run and
- * deleted with everything in it when the run ends, however it ends.
+ * A job's scratch directory (state stores, checkpoints, generated logs): created fresh for one run
+ * and deleted with everything in it when the run ends, however it ends.
  */
 public final class WorkDirectory implements AutoCloseable {
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkDirectoryTest {
 
   @Test
-  void isCreatedUnderItsParentAndDeletedWithEverythingInItOnClose(@TempDir Path parent) throws Exception {
+  void isCreatedUnderItsParentAndDeletedWithEverythingInItOnClose(@TempDir Path parent)
+      throws Exception {
     Path path;
     try (WorkDirectory work = WorkDirectory.create(parent.resolve("scratch"), "gatestream-test")) {
       path = work.path();

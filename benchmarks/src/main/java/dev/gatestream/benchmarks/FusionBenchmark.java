@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Fusion of one request's answers: each strategy over {@code experts} answers (10-class distributions,
- * scores, short texts), and the whole fusion rule as the fusion stage calls it.
+ * Fusion of one request's answers: each strategy over {@code experts} answers (10-class
+ * distributions, scores, short texts), and the whole fusion rule as the fusion stage calls it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,8 +52,16 @@ public class FusionBenchmark {
   private List<Answer> texts;
   private RoutingDecision decision;
   private List<ExpertResult> results;
-  private final FusionRule rule = new FusionRule(new FusionSettings(0, Duration.ofSeconds(30),
-      Duration.ofMillis(20), "auto", FusionSettings.Weights.GATE, List.of()), new ExpertReliability("p"));
+  private final FusionRule rule =
+      new FusionRule(
+          new FusionSettings(
+              0,
+              Duration.ofSeconds(30),
+              Duration.ofMillis(20),
+              "auto",
+              FusionSettings.Weights.GATE,
+              List.of()),
+          new ExpertReliability("p"));
 
   @Setup
   public void setUp() {
@@ -79,14 +87,33 @@ public class FusionBenchmark {
       ClassProbabilities distribution = new ClassProbabilities(labels, probabilities);
       distributions.add(new Answer(expert, distribution, weight));
       scores.add(new Answer(expert, new Score(random.nextGaussian()), weight));
-      texts.add(new Answer(expert, new TextAnswer(random.nextBoolean() ? "The answer is 42." : "the answer is 41"),
-          weight));
+      texts.add(
+          new Answer(
+              expert,
+              new TextAnswer(random.nextBoolean() ? "The answer is 42." : "the answer is 41"),
+              weight));
       chosen.add(new ChosenExpert(expert, weight, 0.5));
-      results.add(ExpertResult.newBuilder().setRequestId("r").setExpert(expert).setStatus(ResultStatus.OK)
-          .setOutput(distribution).setLatencyMs(10).setCost(0.001).setCompletedAtMs(1).build());
+      results.add(
+          ExpertResult.newBuilder()
+              .setRequestId("r")
+              .setExpert(expert)
+              .setStatus(ResultStatus.OK)
+              .setOutput(distribution)
+              .setLatencyMs(10)
+              .setCost(0.001)
+              .setCompletedAtMs(1)
+              .build());
     }
-    decision = RoutingDecision.newBuilder().setRequestId("r").setPolicy("p").setPolicyVersion(1).setChosen(chosen)
-        .setDeadlineMs(2).setRequestCreatedAtMs(0).setDecidedAtMs(1).build();
+    decision =
+        RoutingDecision.newBuilder()
+            .setRequestId("r")
+            .setPolicy("p")
+            .setPolicyVersion(1)
+            .setChosen(chosen)
+            .setDeadlineMs(2)
+            .setRequestCreatedAtMs(0)
+            .setDecidedAtMs(1)
+            .build();
   }
 
   @Benchmark

@@ -42,7 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class GateBenchmark {
 
   private static final int FEATURE_POOL = 1024;
-  // Mean spend the controller holds, below the mean price (0.0005 × (experts + 1) / 2), so lambda works.
+  // Mean spend the controller holds, below the mean price (0.0005 × (experts + 1) / 2), so lambda
+  // works.
   private static final double SPEND_TARGET = 0.002;
   private static final double SPEND_STEP = 0.02;
 
@@ -74,7 +75,8 @@ public class GateBenchmark {
     List<Expert> experts = new ArrayList<>();
     Map<String, double[]> parameters = new HashMap<>();
     double[] biases = new double[expertCount];
-    // What the ridge learner publishes for the bandit gate besides w and b: per-coefficient variances,
+    // What the ridge learner publishes for the bandit gate besides w and b: per-coefficient
+    // variances,
     // outcomes per expert (past the exploration's newcomer threshold) and mean cost per call.
     double[] outcomes = new double[expertCount];
     double[] costs = new double[expertCount];
@@ -98,20 +100,33 @@ public class GateBenchmark {
     parameters.put(WeightsSnapshot.BIAS, biases);
     parameters.put(WeightsSnapshot.OUTCOMES, outcomes);
     parameters.put(WeightsSnapshot.COST, costs);
-    WeightsSnapshot weights = new WeightsSnapshot("bench", 1,
-        experts.stream().map(Expert::name).toList(), dimension, parameters);
+    WeightsSnapshot weights =
+        new WeightsSnapshot(
+            "bench", 1, experts.stream().map(Expert::name).toList(), dimension, parameters);
 
     softmaxTopK = Gates.create(GateSpec.softmaxTopK(2), experts, dimension, weights);
     topP = Gates.create(GateSpec.topP(0.8, 4), experts, dimension, weights);
-    successPredictor = Gates.create(GateSpec.successPredictor(Mode.NET_UTILITY, 0, 50), experts, dimension, weights);
-    epsilonGreedyTopK = Gates.create(GateSpec.softmaxTopK(2).withEpsilonGreedy(0.1), experts, dimension, weights);
-    temperatureTopK = Gates.create(GateSpec.softmaxTopK(2).withTemperatureSampling(1), experts, dimension, weights);
+    successPredictor =
+        Gates.create(
+            GateSpec.successPredictor(Mode.NET_UTILITY, 0, 50), experts, dimension, weights);
+    epsilonGreedyTopK =
+        Gates.create(GateSpec.softmaxTopK(2).withEpsilonGreedy(0.1), experts, dimension, weights);
+    temperatureTopK =
+        Gates.create(
+            GateSpec.softmaxTopK(2).withTemperatureSampling(1), experts, dimension, weights);
     // The default policy's settings: one expert, optimism 0.1, decaying ε 0.05 on top.
-    GateSpec bandit = GateSpec.bandit(1, 0.1, 0).withEpsilonGreedy(0.05).withExplorationDecay(1000, 5);
+    GateSpec bandit =
+        GateSpec.bandit(1, 0.1, 0).withEpsilonGreedy(0.05).withExplorationDecay(1000, 5);
     banditEpsilon = Gates.create(bandit, experts, dimension, weights);
     GateSpec spendTarget = bandit.withSpendTarget(SPEND_TARGET, SPEND_STEP);
-    banditEpsilonSpendTarget = Gates.create(spendTarget, experts, dimension, weights,
-        new SpendController(spendTarget.lambda(), spendTarget.spendTarget(), spendTarget.spendStep()));
+    banditEpsilonSpendTarget =
+        Gates.create(
+            spendTarget,
+            experts,
+            dimension,
+            weights,
+            new SpendController(
+                spendTarget.lambda(), spendTarget.spendTarget(), spendTarget.spendStep()));
 
     features = new float[FEATURE_POOL][dimension];
     for (float[] vector : features) {
@@ -123,8 +138,10 @@ public class GateBenchmark {
     random = new SplittableRandom(11);
 
     hashedText = new HashedTextFeaturizer(1 << 14);
-    String sentence = "Summarize the following support ticket and suggest the next step for the customer. ";
-    prompt = new RoutingInput("bench", "summarize", sentence.repeat(7).substring(0, 500), null, null);
+    String sentence =
+        "Summarize the following support ticket and suggest the next step for the customer. ";
+    prompt =
+        new RoutingInput("bench", "summarize", sentence.repeat(7).substring(0, 500), null, null);
   }
 
   private float[] nextFeatures() {

@@ -28,11 +28,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The knn gate's decision (8 neighbours, ε-greedy on top as configured by default) over a snapshot that
- * summarizes 10,000 stored examples, and the learner's publication of such a snapshot (one k-means
- * assignment pass and Lloyd step, warm-started). Features come from 64 Gaussian clusters, so the
- * centroids mean something; decisions draw them in turn from a pool. Target: 50 µs per decision at 384
- * dimensions.
+ * The knn gate's decision (8 neighbours, ε-greedy on top as configured by default) over a snapshot
+ * that summarizes 10,000 stored examples, and the learner's publication of such a snapshot (one
+ * k-means assignment pass and Lloyd step, warm-started). Features come from 64 Gaussian clusters,
+ * so the centroids mean something; decisions draw them in turn from a pool. Target: 50 µs per
+ * decision at 384 dimensions.
  */
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -78,12 +78,18 @@ public class KnnBenchmark {
       int cluster = setupRandom.nextInt(CLUSTERS);
       int expert = setupRandom.nextInt(experts);
       double quality = (cluster + expert) % 3 == 0 ? 1 : setupRandom.nextDouble() * 0.5;
-      learner.update(gaussian(setupRandom, centres[cluster], 0.3),
-          List.of(new ExpertFeedback(names.get(expert), quality, quality, 1, 0.0005 * (expert + 1))));
+      learner.update(
+          gaussian(setupRandom, centres[cluster], 0.3),
+          List.of(
+              new ExpertFeedback(names.get(expert), quality, quality, 1, 0.0005 * (expert + 1))));
     }
     Map<String, double[]> blocks = learner.parameters(++version);
-    gate = Gates.create(GateSpec.knn(1, 8, 0.1, 0).withEpsilonGreedy(0.05).withExplorationDecay(1000, 5), pool,
-        dimension, new WeightsSnapshot("bench", version, learner.experts(), dimension, blocks));
+    gate =
+        Gates.create(
+            GateSpec.knn(1, 8, 0.1, 0).withEpsilonGreedy(0.05).withExplorationDecay(1000, 5),
+            pool,
+            dimension,
+            new WeightsSnapshot("bench", version, learner.experts(), dimension, blocks));
     features = new float[FEATURE_POOL][];
     for (int i = 0; i < FEATURE_POOL; i++) {
       features[i] = gaussian(setupRandom, centres[setupRandom.nextInt(CLUSTERS)], 0.3);

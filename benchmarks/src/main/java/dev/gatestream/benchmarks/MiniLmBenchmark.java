@@ -33,7 +33,8 @@ public class MiniLmBenchmark {
   @Setup
   public void setUp() {
     featurizer = new MiniLmFeaturizer();
-    String sentence = "Summarize the following support ticket and suggest the next step for the customer. ";
+    String sentence =
+        "Summarize the following support ticket and suggest the next step for the customer. ";
     prompt = new RoutingInput("bench", null, sentence.repeat(7).substring(0, 500), null, null);
     batch = new ArrayList<>();
     for (int i = 0; i < 8; i++) {

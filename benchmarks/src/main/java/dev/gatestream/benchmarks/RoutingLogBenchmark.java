@@ -22,10 +22,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Reading a wide routing log of {@link #ROWS} rows: {@code wideRoutingLog} reads, validates and types
- * every row (qualities, costs, latencies) as replay does; {@code plainCsv} only splits the same text into
- * string arrays with the same CSV library, the floor any reader pays. Rows have multi-line quoted prompts,
- * expert names with '/' and '.', missing values and cost columns. Rows per second = ROWS / time per pass.
+ * Reading a wide routing log of {@link #ROWS} rows: {@code wideRoutingLog} reads, validates and
+ * types every row (qualities, costs, latencies) as replay does; {@code plainCsv} only splits the
+ * same text into string arrays with the same CSV library, the floor any reader pays. Rows have
+ * multi-line quoted prompts, expert names with '/' and '.', missing values and cost columns. Rows
+ * per second = ROWS / time per pass.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,8 +55,12 @@ public class RoutingLogBenchmark {
     }
     csv.append('\n');
     for (int row = 0; row < ROWS; row++) {
-      csv.append("q.").append(row).append(",\"Question ").append(row)
-          .append(", with a comma,\nand a second line with \"\"quotes\"\" and some more words to read\",task-")
+      csv.append("q.")
+          .append(row)
+          .append(",\"Question ")
+          .append(row)
+          .append(
+              ", with a comma,\nand a second line with \"\"quotes\"\" and some more words to read\",task-")
           .append(row % 13);
       for (int e = 0; e < experts; e++) {
         csv.append(',');
@@ -82,7 +87,8 @@ public class RoutingLogBenchmark {
   public long plainCsv() throws IOException {
     CsvMapper mapper = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
     long rows = 0;
-    try (MappingIterator<List<String>> records = mapper.readerForListOf(String.class).readValues(log)) {
+    try (MappingIterator<List<String>> records =
+        mapper.readerForListOf(String.class).readValues(log)) {
       while (records.hasNext()) {
         records.next();
         rows++;

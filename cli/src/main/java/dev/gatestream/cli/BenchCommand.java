@@ -21,31 +21,52 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gatestream bench}: the end-to-end benchmark against its pass-through baseline. */
-@Command(name = "bench", description = {
-    "Benchmark the full pipeline (router, replay experts, fusion) against a pass-through chain with the"
-        + " same topic hops, serdes and partitions, in the same run: burst throughput, and latency"
-        + " percentiles (HdrHistogram) at a steady rate. Needs a running stack (or bootstrap)."})
+@Command(
+    name = "bench",
+    description = {
+      "Benchmark the full pipeline (router, replay experts, fusion) against a pass-through chain with the"
+          + " same topic hops, serdes and partitions, in the same run: burst throughput, and latency"
+          + " percentiles (HdrHistogram) at a steady rate. Needs a running stack (or bootstrap)."
+    })
 final class BenchCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = "--experts", defaultValue = "4", description = "Replay experts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--experts",
+      defaultValue = "4",
+      description = "Replay experts (default: ${DEFAULT-VALUE}).")
   int experts;
 
-  @Option(names = "--warmup", defaultValue = "2000", description = "Warm-up requests (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "2000",
+      description = "Warm-up requests (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--burst", defaultValue = "20000", description = "Requests of the throughput burst (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--burst",
+      defaultValue = "20000",
+      description = "Requests of the throughput burst (default: ${DEFAULT-VALUE}).")
   int burst;
 
-  @Option(names = "--rate", defaultValue = "2000", description = "Steady rate, requests/s (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "2000",
+      description = "Steady rate, requests/s (default: ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--seconds", defaultValue = "15", description = "Duration of the steady rate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seconds",
+      defaultValue = "15",
+      description = "Duration of the steady rate (default: ${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to FILE.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Also write the report as JSON to FILE.")
   Path json;
 
   @Override
@@ -55,12 +76,25 @@ final class BenchCommand implements Callable<Integer> {
     }
     Deployment deployment = options.deployment();
     PrintWriter out = spec.commandLine().getOut();
-    BenchReport report = new EndToEndBench(deployment.config(), deployment.bootstrapServers(),
-        deployment.registryUrl(), new EndToEndBench.Options(experts, warmup, burst, rate,
-            Duration.ofSeconds(seconds), WorkDirectory.systemTemp()), new BenchProgress(out)).run();
+    BenchReport report =
+        new EndToEndBench(
+                deployment.config(),
+                deployment.bootstrapServers(),
+                deployment.registryUrl(),
+                new EndToEndBench.Options(
+                    experts,
+                    warmup,
+                    burst,
+                    rate,
+                    Duration.ofSeconds(seconds),
+                    WorkDirectory.systemTemp()),
+                new BenchProgress(out))
+            .run();
     BenchTable.print(report, out);
     if (json != null) {
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(json.toFile(), report);
       out.println("report written to " + json);
     }
     return 0;

@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gatestream config docs}: the settings reference, rendered from the config catalogue. */
-@Command(name = "config", description = "About Gatestream's settings.", subcommands = ConfigCommand.Docs.class)
+@Command(
+    name = "config",
+    description = "About Gatestream's settings.",
+    subcommands = ConfigCommand.Docs.class)
 final class ConfigCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -23,14 +26,22 @@ final class ConfigCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "docs", description = {
-      "Print the settings reference (Markdown) rendered from the config catalogue: every key with its type,"
-          + " default, valid values, importance and documentation, and the kafka.* pass-through.",
-      "With --readme, rewrite the block between " + ConfigDocs.BEGIN_MARKER + " and " + ConfigDocs.END_MARKER
-          + " in that file instead."})
+  @Command(
+      name = "docs",
+      description = {
+        "Print the settings reference (Markdown) rendered from the config catalogue: every key with its type,"
+            + " default, valid values, importance and documentation, and the kafka.* pass-through.",
+        "With --readme, rewrite the block between "
+            + ConfigDocs.BEGIN_MARKER
+            + " and "
+            + ConfigDocs.END_MARKER
+            + " in that file instead."
+      })
   static final class Docs implements Callable<Integer> {
 
-    @Option(names = "--readme", paramLabel = "FILE",
+    @Option(
+        names = "--readme",
+        paramLabel = "FILE",
         description = "Markdown file whose settings block to regenerate in place (e.g. README.md).")
     Path readme;
 

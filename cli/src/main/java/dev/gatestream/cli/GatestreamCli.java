@@ -9,11 +9,24 @@ import picocli.CommandLine.Command;
     name = "gatestream",
     mixinStandardHelpOptions = true,
     version = "gatestream 0.1.0-SNAPSHOT",
-    description = "Routed inference on streams: route requests to experts over Kafka, fuse their answers,"
-        + " learn the routing from feedback.",
-    subcommands = {StackCommand.class, TopicsCommand.class, UpCommand.class, RunCommand.class, BenchCommand.class,
-        RequestCommand.class, InspectCommand.class, StatusCommand.class, ReplayCommand.class, EvaluateCommand.class,
-        ScoreCommand.class, DemoCommand.class, ConfigCommand.class})
+    description =
+        "Routed inference on streams: route requests to experts over Kafka, fuse their answers,"
+            + " learn the routing from feedback.",
+    subcommands = {
+      StackCommand.class,
+      TopicsCommand.class,
+      UpCommand.class,
+      RunCommand.class,
+      BenchCommand.class,
+      RequestCommand.class,
+      InspectCommand.class,
+      StatusCommand.class,
+      ReplayCommand.class,
+      EvaluateCommand.class,
+      ScoreCommand.class,
+      DemoCommand.class,
+      ConfigCommand.class
+    })
 public final class GatestreamCli implements Runnable {
 
   /** Exit code of a command that could not do its work because of its input or environment. */
@@ -33,22 +46,28 @@ public final class GatestreamCli implements Runnable {
   /** The command line with its error handling, for embedding and tests. */
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new GatestreamCli());
-    commandLine.setExecutionExceptionHandler((exception, cli, parseResult) -> {
-      PrintWriter err = cli.getErr();
-      err.println("gatestream: " + OneLine.of(exception));
-      if (verbose(parseResult)) {
-        exception.printStackTrace(err);
-      }
-      err.flush();
-      return EXIT_USAGE;
-    });
-    commandLine.setParameterExceptionHandler((exception, args) -> {
-      PrintWriter err = exception.getCommandLine().getErr();
-      err.println("gatestream: " + exception.getMessage()
-          + " (see: gatestream " + exception.getCommandLine().getCommandName() + " --help)");
-      err.flush();
-      return EXIT_USAGE;
-    });
+    commandLine.setExecutionExceptionHandler(
+        (exception, cli, parseResult) -> {
+          PrintWriter err = cli.getErr();
+          err.println("gatestream: " + OneLine.of(exception));
+          if (verbose(parseResult)) {
+            exception.printStackTrace(err);
+          }
+          err.flush();
+          return EXIT_USAGE;
+        });
+    commandLine.setParameterExceptionHandler(
+        (exception, args) -> {
+          PrintWriter err = exception.getCommandLine().getErr();
+          err.println(
+              "gatestream: "
+                  + exception.getMessage()
+                  + " (see: gatestream "
+                  + exception.getCommandLine().getCommandName()
+                  + " --help)");
+          err.flush();
+          return EXIT_USAGE;
+        });
     return commandLine;
   }
 

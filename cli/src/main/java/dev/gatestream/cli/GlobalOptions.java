@@ -18,26 +18,38 @@ final class GlobalOptions {
 
   static final String DEFAULT_CONFIG_FILE = "gatestream.properties";
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Properties file with Gatestream settings (default: gatestream.properties in the project root, if present).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Properties file with Gatestream settings (default: gatestream.properties in the project root, if present).")
   Path configFile;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
       description = "Override one setting, e.g. --set stack.broker.port=19092. Repeatable.")
   Map<String, String> overrides = new HashMap<>();
 
-  @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "HOST:PORT",
       description = "Use this Kafka cluster instead of the local stack (setting: bootstrap).")
   String bootstrap;
 
-  @Option(names = "--registry-url", paramLabel = "URL",
-      description = "Use this Apicurio registry instead of the local stack's (setting: registry.url).")
+  @Option(
+      names = "--registry-url",
+      paramLabel = "URL",
+      description =
+          "Use this Apicurio registry instead of the local stack's (setting: registry.url).")
   String registryUrl;
 
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
-  /** The project root: where ./gatestream lives (passed by the script), else the working directory. */
+  /**
+   * The project root: where ./gatestream lives (passed by the script), else the working directory.
+   */
   static Path home() {
     return Path.of(System.getProperty("gatestream.home", ".")).toAbsolutePath().normalize();
   }

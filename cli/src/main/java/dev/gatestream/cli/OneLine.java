@@ -1,7 +1,6 @@
 package dev.gatestream.cli;
 
 import dev.gatestream.app.UserError;
-
 import dev.gatestream.serdes.RegistryException;
 import dev.gatestream.stack.StackException;
 import org.apache.kafka.common.KafkaException;
@@ -17,12 +16,17 @@ final class OneLine {
     if (exception instanceof ConfigException) {
       return "bad configuration: " + flat(message);
     }
-    if (exception instanceof StackException || exception instanceof RegistryException
-        || exception instanceof KafkaException || exception instanceof UserError
+    if (exception instanceof StackException
+        || exception instanceof RegistryException
+        || exception instanceof KafkaException
+        || exception instanceof UserError
         || exception instanceof IllegalArgumentException) {
       return flat(message);
     }
-    return exception.getClass().getSimpleName() + ": " + flat(message) + " (run with --verbose for details)";
+    return exception.getClass().getSimpleName()
+        + ": "
+        + flat(message)
+        + " (run with --verbose for details)";
   }
 
   private static String flat(String message) {

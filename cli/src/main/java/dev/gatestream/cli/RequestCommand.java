@@ -28,8 +28,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gatestream request}: route one request by hand and print its fused result. */
-@Command(name = "request", description = {"Produce one inference request to the requests topic and wait for"
-    + " its fused result (exit code 1 if none comes by the deadline plus the fusion grace)."})
+@Command(
+    name = "request",
+    description = {
+      "Produce one inference request to the requests topic and wait for"
+          + " its fused result (exit code 1 if none comes by the deadline plus the fusion grace)."
+    })
 final class RequestCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions options;
@@ -47,17 +51,26 @@ final class RequestCommand implements Callable<Integer> {
   @Option(names = "--features", split = ",", description = "Numeric features, comma-separated.")
   List<Float> features;
 
-  @Option(names = "--attribute", description = "An attribute KEY=VALUE carried to the result; repeatable.")
+  @Option(
+      names = "--attribute",
+      description = "An attribute KEY=VALUE carried to the result; repeatable.")
   Map<String, String> attributes = new HashMap<>();
 
   @Option(names = "--budget", description = "Cost budget, USD.")
   Double budget;
 
-  @Option(names = "--reply-to", paramLabel = "TOPIC", description = "Ask for the fused result on this topic"
-      + " (which must exist) as a Kafka-native client would, and read it there instead of on fused-results.")
+  @Option(
+      names = "--reply-to",
+      paramLabel = "TOPIC",
+      description =
+          "Ask for the fused result on this topic"
+              + " (which must exist) as a Kafka-native client would, and read it there instead of on fused-results.")
   String replyTo;
 
-  @Option(names = "--deadline-ms", defaultValue = "5000", description = "Deadline from now, ms (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--deadline-ms",
+      defaultValue = "5000",
+      description = "Deadline from now, ms (default: ${DEFAULT-VALUE}).")
   long deadlineMs;
 
   @Override
@@ -65,19 +78,31 @@ final class RequestCommand implements Callable<Integer> {
     Deployment deployment = options.deployment();
     GatestreamConfig config = deployment.config();
     String requestId = id != null ? id : UUID.randomUUID().toString();
-    InferenceRequest.Builder request = InferenceRequest.newBuilder().setId(requestId).setTask(task).setText(text)
-        .setFeatures(features).setAttributes(attributes).setCostBudget(budget);
+    InferenceRequest.Builder request =
+        InferenceRequest.newBuilder()
+            .setId(requestId)
+            .setTask(task)
+            .setText(text)
+            .setFeatures(features)
+            .setAttributes(attributes)
+            .setCostBudget(budget);
     KafkaClients clients = deployment.clients();
-    // Waits for the result until the deadline plus fusion's grace, as long as fusion may still answer.
-    RequestReplyClient.Settings settings = new RequestReplyClient.Settings(
-        clients.ids().job("request", Long.toString(ProcessHandle.current().pid())),
-        replyTo != null ? ReplyRoute.to(replyTo) : ReplyRoute.sharedResults(), 1,
-        Duration.ofMillis(config.getLong(GatestreamConfig.FUSION_GRACE_MS)));
+    // Waits for the result until the deadline plus fusion's grace, as long as fusion may still
+    // answer.
+    RequestReplyClient.Settings settings =
+        new RequestReplyClient.Settings(
+            clients.ids().job("request", Long.toString(ProcessHandle.current().pid())),
+            replyTo != null ? ReplyRoute.to(replyTo) : ReplyRoute.sharedResults(),
+            1,
+            Duration.ofMillis(config.getLong(GatestreamConfig.FUSION_GRACE_MS)));
     PrintWriter out = spec.commandLine().getOut();
-    try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(),
-            config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
-         AsyncRequestReplyClient client = AsyncRequestReplyClient.open(clients, serdes, Topics.from(config), settings,
-             Clock.systemUTC(), "request")) {
+    try (RegistrySerdes serdes =
+            new RegistrySerdes(
+                deployment.registryUrl(),
+                config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
+        AsyncRequestReplyClient client =
+            AsyncRequestReplyClient.open(
+                clients, serdes, Topics.from(config), settings, Clock.systemUTC(), "request")) {
       AsyncRequestReplyClient.Call call = client.request(request, deadlineMs);
       out.println("sent " + call.request());
       out.flush();
@@ -87,8 +112,12 @@ final class RequestCommand implements Callable<Integer> {
       return 0;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TimeoutException) {
-        spec.commandLine().getErr().println("gatestream: no fused result for " + requestId
-            + " (is the pipeline running? ./gatestream up)");
+        spec.commandLine()
+            .getErr()
+            .println(
+                "gatestream: no fused result for "
+                    + requestId
+                    + " (is the pipeline running? ./gatestream up)");
         return 1;
       }
       throw new UserError("no fused result for " + requestId + ": " + e.getCause().getMessage());

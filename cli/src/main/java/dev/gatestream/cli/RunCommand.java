@@ -4,7 +4,6 @@ import dev.gatestream.app.Deployment;
 import dev.gatestream.app.Foreground;
 import dev.gatestream.app.Provisioning;
 import dev.gatestream.app.UserError;
-import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
@@ -23,11 +22,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code gatestream run router|fusion|expert NAME}: one stage alone, in the foreground. */
-@Command(name = "run", description = {"Run one stage of the data plane in the foreground until Ctrl-C:",
-    "  router        requests -> expert tasks + routing decisions",
-    "  fusion        decisions + expert results -> fused results",
-    "  expert NAME   a worker of one expert (start as many as you like: they share a consumer group)",
-    "  gateway       the HTTP gateway: POST /v1/infer, GET /v1/health, GET /metrics (gateway.* settings)"})
+@Command(
+    name = "run",
+    description = {
+      "Run one stage of the data plane in the foreground until Ctrl-C:",
+      "  router        requests -> expert tasks + routing decisions",
+      "  fusion        decisions + expert results -> fused results",
+      "  expert NAME   a worker of one expert (start as many as you like: they share a consumer group)",
+      "  gateway       the HTTP gateway: POST /v1/infer, GET /v1/health, GET /metrics (gateway.* settings)"
+    })
 final class RunCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions options;
@@ -36,7 +39,11 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "STAGE", description = "router, fusion, expert or gateway")
   String stage;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "the expert's name (for 'expert')")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "NAME",
+      description = "the expert's name (for 'expert')")
   String expertName;
 
   @Override
@@ -44,9 +51,17 @@ final class RunCommand implements Callable<Integer> {
     Deployment deployment = options.deployment();
     PrintWriter out = spec.commandLine().getOut();
     if (stage.equals("gateway")) {
-      Gateway gateway = Gateway.start(deployment.config(), deployment.bootstrapServers(), deployment.registryUrl());
-      out.println("gateway " + gateway.instanceId() + " listening on " + gateway.uri() + " (replies on "
-          + gateway.replyTopic() + "); Ctrl-C stops");
+      Gateway gateway =
+          Gateway.start(
+              deployment.config(), deployment.bootstrapServers(), deployment.registryUrl());
+      out.println(
+          "gateway "
+              + gateway.instanceId()
+              + " listening on "
+              + gateway.uri()
+              + " (replies on "
+              + gateway.replyTopic()
+              + "); Ctrl-C stops");
       out.flush();
       Foreground.run(gateway);
       return 0;
@@ -64,21 +79,38 @@ final class RunCommand implements Callable<Integer> {
         List<ExpertSpec> configured = experts;
         experts = configured.stream().filter(e -> e.name().equals(expertName)).toList();
         if (experts.isEmpty()) {
-          throw new UserError("no expert '" + expertName + "' is configured; configured: " + names(configured));
+          throw new UserError(
+              "no expert '" + expertName + "' is configured; configured: " + names(configured));
         }
         stages = EnumSet.of(Stage.EXPERTS);
       }
-      default -> throw new UserError("unknown stage '" + stage + "': use router, fusion, expert NAME or gateway");
+      default ->
+          throw new UserError(
+              "unknown stage '" + stage + "': use router, fusion, expert NAME or gateway");
     }
-    Provisioning.Served served = provisioning.startStages(experts, stages, stage.equals("expert") ? "expert-" + expertName : stage);
-    out.println("running " + stages + " against " + deployment.bootstrapServers() + "; Ctrl-C stops");
-    served.metricsPort().ifPresent(port -> out.println("metrics on http://"
-        + deployment.config().getString(GatestreamConfig.METRICS_HOST) + ":" + port + "/metrics, health on /health"));
+    Provisioning.Served served =
+        provisioning.startStages(
+            experts, stages, stage.equals("expert") ? "expert-" + expertName : stage);
+    out.println(
+        "running " + stages + " against " + deployment.bootstrapServers() + "; Ctrl-C stops");
+    served
+        .metricsPort()
+        .ifPresent(
+            port ->
+                out.println(
+                    "metrics on http://"
+                        + deployment.config().getString(GatestreamConfig.METRICS_HOST)
+                        + ":"
+                        + port
+                        + "/metrics, health on /health"));
     out.flush();
-    Foreground.run(served, Duration.ofSeconds(5), () -> {
-      out.println(served.pipeline().status());
-      out.flush();
-    });
+    Foreground.run(
+        served,
+        Duration.ofSeconds(5),
+        () -> {
+          out.println(served.pipeline().status());
+          out.flush();
+        });
     return 0;
   }
 

@@ -34,49 +34,78 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code gatestream score INPUT OUTPUT}: a file of requests through the pipeline, results to a file. */
-@Command(name = "score", description = {
-    "Score a CSV or JSON Lines file through the deployed pipeline, as fast as it takes it: each row becomes a"
-        + " request (id, text or prompt, task, features, cost_budget, deadline_ms; other fields become"
-        + " attributes), each output row is the input row plus request_id, fused_output, experts, completeness,"
-        + " cost, latency_ms and policy_version, in completion order. Rows that cannot be scored go to the"
-        + " rejects file with their line number and the reason. An interrupted run resumes where it stopped"
-        + " when run again with the same INPUT and OUTPUT: no row is sent or written twice.",
-    "Exit code 0 when every row is done, 1 when interrupted, 2 on errors."})
+/**
+ * {@code gatestream score INPUT OUTPUT}: a file of requests through the pipeline, results to a
+ * file.
+ */
+@Command(
+    name = "score",
+    description = {
+      "Score a CSV or JSON Lines file through the deployed pipeline, as fast as it takes it: each row becomes a"
+          + " request (id, text or prompt, task, features, cost_budget, deadline_ms; other fields become"
+          + " attributes), each output row is the input row plus request_id, fused_output, experts, completeness,"
+          + " cost, latency_ms and policy_version, in completion order. Rows that cannot be scored go to the"
+          + " rejects file with their line number and the reason. An interrupted run resumes where it stopped"
+          + " when run again with the same INPUT and OUTPUT: no row is sent or written twice.",
+      "Exit code 0 when every row is done, 1 when interrupted, 2 on errors."
+    })
 final class ScoreCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "INPUT", description = "Rows to score: .csv, .jsonl or .ndjson.")
+  @Parameters(
+      index = "0",
+      paramLabel = "INPUT",
+      description = "Rows to score: .csv, .jsonl or .ndjson.")
   Path input;
 
-  @Parameters(index = "1", paramLabel = "OUTPUT", description = "Where scored rows go, in the input's format.")
+  @Parameters(
+      index = "1",
+      paramLabel = "OUTPUT",
+      description = "Where scored rows go, in the input's format.")
   Path output;
 
-  @Option(names = "--format", paramLabel = "csv|jsonl", description = "Format of INPUT (default: from its extension).")
+  @Option(
+      names = "--format",
+      paramLabel = "csv|jsonl",
+      description = "Format of INPUT (default: from its extension).")
   String format;
 
-  @Option(names = "--rejects", paramLabel = "FILE", description = "Where refused rows go (default: OUTPUT.rejects).")
+  @Option(
+      names = "--rejects",
+      paramLabel = "FILE",
+      description = "Where refused rows go (default: OUTPUT.rejects).")
   Path rejects;
 
-  @Option(names = "--window", defaultValue = "2000", description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--window",
+      defaultValue = "2000",
+      description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
   int window;
 
-  @Option(names = "--deadline-ms", defaultValue = "30000",
-      description = "Deadline of each request from sending, unless its row has deadline_ms (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--deadline-ms",
+      defaultValue = "30000",
+      description =
+          "Deadline of each request from sending, unless its row has deadline_ms (default: ${DEFAULT-VALUE}).")
   long deadlineMs;
 
-  @Option(names = "--with-pipeline", description = "Run router, experts and fusion in this process (as 'up' does,"
-      + " without the adaptation job) instead of using a running deployment.")
+  @Option(
+      names = "--with-pipeline",
+      description =
+          "Run router, experts and fusion in this process (as 'up' does,"
+              + " without the adaptation job) instead of using a running deployment.")
   boolean withPipeline;
 
-  @Option(names = "--restart", description = "Discard an earlier partial run of OUTPUT and score from the start.")
+  @Option(
+      names = "--restart",
+      description = "Discard an earlier partial run of OUTPUT and score from the start.")
   boolean restart;
 
   @Override
@@ -92,8 +121,15 @@ final class ScoreCommand implements Callable<Integer> {
     String discardedReplyTopic = null;
     Topics topics = Topics.from(config);
     try {
-      settings = new ScoreRun.Settings(input, output, rejects != null ? rejects : ScoreRun.rejectsOf(output),
-          RowFormat.of(input, format), window, deadlineMs, config.getLong(GatestreamConfig.FUSION_GRACE_MS));
+      settings =
+          new ScoreRun.Settings(
+              input,
+              output,
+              rejects != null ? rejects : ScoreRun.rejectsOf(output),
+              RowFormat.of(input, format),
+              window,
+              deadlineMs,
+              config.getLong(GatestreamConfig.FUSION_GRACE_MS));
       if (restart) {
         discardedReplyTopic = ScoreRun.partialRunReplyTopic(output);
         ScoreRun.discard(settings);
@@ -103,45 +139,75 @@ final class ScoreCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     if (run.complete()) {
-      out.printf("%s is complete (%d rows of %s done): nothing to do; --restart scores it again%n", output,
-          run.doneBefore(), input);
+      out.printf(
+          "%s is complete (%d rows of %s done): nothing to do; --restart scores it again%n",
+          output, run.doneBefore(), input);
       out.flush();
       return 0;
     }
     String bootstrap = deployment.bootstrapServers();
     String registryUrl = deployment.registryUrl();
-    List<ExpertSpec> experts = withPipeline ? ExpertCatalog.load(config, GlobalOptions.home()) : List.of();
+    List<ExpertSpec> experts =
+        withPipeline ? ExpertCatalog.load(config, GlobalOptions.home()) : List.of();
     try (Admin admin = deployment.connectedAdmin()) {
       if (discardedReplyTopic != null) {
         admin.deleteTopics(List.of(discardedReplyTopic));
       }
       if (withPipeline) {
         TopicApplier applier = new TopicApplier(admin, deployment.clientTimeout());
-        out.println("topics: " + TopicApplier.summary(applier.apply(topics.all(experts.stream().map(ExpertSpec::name).toList()))));
+        out.println(
+            "topics: "
+                + TopicApplier.summary(
+                    applier.apply(topics.all(experts.stream().map(ExpertSpec::name).toList()))));
       } else {
         requireDeployment(admin, topics, config, bootstrap);
       }
     }
 
-    out.printf("%s %s: %d rows%s, window %d, results on %s%n", run.resumed() ? "resuming" : "scoring", input,
-        run.totalRows(), run.resumed() ? " (" + run.doneBefore() + " done before, " + run.awaitedFromBefore()
-            + " sent before and awaited)" : "", window, run.replyTopic());
+    out.printf(
+        "%s %s: %d rows%s, window %d, results on %s%n",
+        run.resumed() ? "resuming" : "scoring",
+        input,
+        run.totalRows(),
+        run.resumed()
+            ? " ("
+                + run.doneBefore()
+                + " done before, "
+                + run.awaitedFromBefore()
+                + " sent before and awaited)"
+            : "",
+        window,
+        run.replyTopic());
     out.flush();
     ScoreReport report;
     CountDownLatch finished = new CountDownLatch(1);
-    Thread onCtrlC = new Thread(() -> {
-      run.stop();
-      try {
-        finished.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "gatestream-score-shutdown");
+    Thread onCtrlC =
+        new Thread(
+            () -> {
+              run.stop();
+              try {
+                finished.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "gatestream-score-shutdown");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
-    try (Pipeline pipeline = withPipeline ? Pipeline.start(config, bootstrap, registryUrl, experts,
-            EnumSet.of(Stage.ROUTER, Stage.EXPERTS, Stage.FUSION), GlobalOptions.home()) : null;
-         RegistrySerdes serdes = new RegistrySerdes(registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER))) {
-      try (ScoreProgress progress = new ScoreProgress(run.totalRows(), run.doneBefore(), spec.commandLine().getErr())) {
+    try (Pipeline pipeline =
+            withPipeline
+                ? Pipeline.start(
+                    config,
+                    bootstrap,
+                    registryUrl,
+                    experts,
+                    EnumSet.of(Stage.ROUTER, Stage.EXPERTS, Stage.FUSION),
+                    GlobalOptions.home())
+                : null;
+        RegistrySerdes serdes =
+            new RegistrySerdes(
+                registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER))) {
+      try (ScoreProgress progress =
+          new ScoreProgress(run.totalRows(), run.doneBefore(), spec.commandLine().getErr())) {
         report = run.execute(deployment.clients(), serdes, deployment.clientTimeout(), progress);
       }
       print(report, settings, out);
@@ -157,11 +223,20 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   private static void print(ScoreReport report, ScoreRun.Settings settings, PrintWriter out) {
-    out.printf("%s: %,d scored, %,d rejected%s; %,d of %,d rows done%n", report.complete() ? "done" : "interrupted",
-        report.scored(), report.rejected(), report.rejected() > 0 ? " (see " + settings.rejects() + ")" : "",
-        report.scored() + report.rejected(), report.total());
-    out.printf("this run: %,d rows in %.1f s, %,.0f rows/s; completeness %s%n",
-        report.scoredNow() + report.rejectedNow(), report.seconds(), report.rowsPerSecond(), report.completeness());
+    out.printf(
+        "%s: %,d scored, %,d rejected%s; %,d of %,d rows done%n",
+        report.complete() ? "done" : "interrupted",
+        report.scored(),
+        report.rejected(),
+        report.rejected() > 0 ? " (see " + settings.rejects() + ")" : "",
+        report.scored() + report.rejected(),
+        report.total());
+    out.printf(
+        "this run: %,d rows in %.1f s, %,.0f rows/s; completeness %s%n",
+        report.scoredNow() + report.rejectedNow(),
+        report.seconds(),
+        report.rowsPerSecond(),
+        report.completeness());
     if (!report.complete()) {
       out.println("run the same command again to resume");
     }
@@ -172,7 +247,11 @@ final class ScoreCommand implements Callable<Integer> {
       throws ExecutionException, TimeoutException, InterruptedException {
     try {
       ConsumerGroupDescription description =
-          admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS);
+          admin
+              .describeConsumerGroups(List.of(group))
+              .describedGroups()
+              .get(group)
+              .get(30, TimeUnit.SECONDS);
       return !description.members().isEmpty();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof GroupIdNotFoundException) {
@@ -183,7 +262,8 @@ final class ScoreCommand implements Callable<Integer> {
   }
 
   /** The catalogue's topics exist and a router and a fusion stage are running on them. */
-  private static void requireDeployment(Admin admin, Topics topics, GatestreamConfig config, String bootstrap) {
+  private static void requireDeployment(
+      Admin admin, Topics topics, GatestreamConfig config, String bootstrap) {
     try {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<String> missing = new ArrayList<>();
@@ -193,8 +273,12 @@ final class ScoreCommand implements Callable<Integer> {
         }
       }
       if (!missing.isEmpty()) {
-        throw new UserError("no pipeline on " + bootstrap + ": topics " + String.join(", ", missing)
-            + " do not exist (start it with './gatestream up', or pass --with-pipeline)");
+        throw new UserError(
+            "no pipeline on "
+                + bootstrap
+                + ": topics "
+                + String.join(", ", missing)
+                + " do not exist (start it with './gatestream up', or pass --with-pipeline)");
       }
       List<String> idle = new ArrayList<>();
       for (String group : List.of(ClientIds.of(config).router(), ClientIds.of(config).fusion())) {
@@ -203,8 +287,12 @@ final class ScoreCommand implements Callable<Integer> {
         }
       }
       if (!idle.isEmpty()) {
-        throw new UserError("no pipeline is running on " + bootstrap + ": no member in consumer group "
-            + String.join(", ", idle) + " (start it with './gatestream up', or pass --with-pipeline)");
+        throw new UserError(
+            "no pipeline is running on "
+                + bootstrap
+                + ": no member in consumer group "
+                + String.join(", ", idle)
+                + " (start it with './gatestream up', or pass --with-pipeline)");
       }
     } catch (ExecutionException | TimeoutException e) {
       throw new UserError("cannot check the pipeline on " + bootstrap + ": " + e.getMessage());

@@ -10,7 +10,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code gatestream stack up|down|status}: the local broker and schema registry. */
-@Command(name = "stack", description = "Run the local stack: a Kafka broker (KRaft) and an Apicurio schema registry, each in its own JVM.",
+@Command(
+    name = "stack",
+    description =
+        "Run the local stack: a Kafka broker (KRaft) and an Apicurio schema registry, each in its own JVM.",
     subcommands = {StackCommand.Up.class, StackCommand.Down.class, StackCommand.Status.class})
 final class StackCommand implements Runnable {
 
@@ -21,14 +24,18 @@ final class StackCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  @Command(name = "up", description = "Start the broker and the registry (if not running) and wait until both answer.")
+  @Command(
+      name = "up",
+      description =
+          "Start the broker and the registry (if not running) and wait until both answer.")
   static final class Up implements Callable<Integer> {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws StackException {
-      ProvisioningText.stackStarted(new Provisioning(options.deployment(), GlobalOptions.home()).startStack(),
+      ProvisioningText.stackStarted(
+          new Provisioning(options.deployment(), GlobalOptions.home()).startStack(),
           spec.commandLine().getOut());
       return 0;
     }
@@ -41,12 +48,15 @@ final class StackCommand implements Runnable {
 
     @Override
     public Integer call() throws StackException {
-      ProvisioningText.status(options.deployment().localStack().down(), spec.commandLine().getOut());
+      ProvisioningText.status(
+          options.deployment().localStack().down(), spec.commandLine().getOut());
       return 0;
     }
   }
 
-  @Command(name = "status", description = "Tell what runs where. Exit code 0 when all runs, 1 otherwise.")
+  @Command(
+      name = "status",
+      description = "Tell what runs where. Exit code 0 when all runs, 1 otherwise.")
   static final class Status implements Callable<Integer> {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;

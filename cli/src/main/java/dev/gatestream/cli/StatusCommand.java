@@ -17,16 +17,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gatestream status}: the local stack, and each stage of the processes serving /health. */
-@Command(name = "status", description = {"Tell what runs: the local stack's broker and registry, and each stage"
-    + " (RUNNING, REBALANCING, ERROR, workers alive) of the 'up' or 'run' processes, read from their /health"
-    + " endpoints. Exit code 0 when everything runs and is healthy, 1 otherwise."})
+@Command(
+    name = "status",
+    description = {
+      "Tell what runs: the local stack's broker and registry, and each stage"
+          + " (RUNNING, REBALANCING, ERROR, workers alive) of the 'up' or 'run' processes, read from their /health"
+          + " endpoints. Exit code 0 when everything runs and is healthy, 1 otherwise."
+    })
 final class StatusCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
-  @Option(names = "--endpoint", paramLabel = "HOST:PORT", description = "A process's metrics endpoint to ask"
-      + " (repeatable; default: metrics.host:metrics.port, the one 'gatestream up' serves).")
+  @Option(
+      names = "--endpoint",
+      paramLabel = "HOST:PORT",
+      description =
+          "A process's metrics endpoint to ask"
+              + " (repeatable; default: metrics.host:metrics.port, the one 'gatestream up' serves).")
   List<String> endpoints = new ArrayList<>();
 
   @Override
@@ -40,9 +48,13 @@ final class StatusCommand implements Callable<Integer> {
       ProvisioningText.status(stack, out);
       ok = stack.allRunning();
     }
-    List<String> asked = endpoints.isEmpty()
-        ? List.of(config.getString(GatestreamConfig.METRICS_HOST) + ":" + config.getInt(GatestreamConfig.METRICS_PORT))
-        : endpoints;
+    List<String> asked =
+        endpoints.isEmpty()
+            ? List.of(
+                config.getString(GatestreamConfig.METRICS_HOST)
+                    + ":"
+                    + config.getInt(GatestreamConfig.METRICS_PORT))
+            : endpoints;
     HealthProbe probe = new HealthProbe(Duration.ofSeconds(3));
     for (String endpoint : asked) {
       int colon = endpoint.lastIndexOf(':');
@@ -60,8 +72,11 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("%-20s %s%n", answer.endpoint(), answer.problem());
       }
       int width = answer.stages().keySet().stream().mapToInt(String::length).max().orElse(0);
-      answer.stages().forEach((stage, state) ->
-          out.printf("%-20s %-" + width + "s  %s%n", answer.endpoint(), stage, state));
+      answer
+          .stages()
+          .forEach(
+              (stage, state) ->
+                  out.printf("%-20s %-" + width + "s  %s%n", answer.endpoint(), stage, state));
       ok &= answer.healthy();
     }
     out.flush();

@@ -3,7 +3,6 @@ package dev.gatestream.cli;
 import dev.gatestream.app.Deployment;
 import dev.gatestream.app.Foreground;
 import dev.gatestream.app.Provisioning;
-import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
@@ -18,9 +17,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code gatestream up}: the whole data plane, on the local stack unless bootstrap points elsewhere. */
-@Command(name = "up", description = {"Start the local stack (unless bootstrap points elsewhere), apply the"
-    + " topic catalogue, and run router, experts and fusion in this JVM until Ctrl-C."})
+/**
+ * {@code gatestream up}: the whole data plane, on the local stack unless bootstrap points
+ * elsewhere.
+ */
+@Command(
+    name = "up",
+    description = {
+      "Start the local stack (unless bootstrap points elsewhere), apply the"
+          + " topic catalogue, and run router, experts and fusion in this JVM until Ctrl-C."
+    })
 final class UpCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions options;
@@ -33,21 +39,36 @@ final class UpCommand implements Callable<Integer> {
     Provisioning provisioning = new Provisioning(deployment, GlobalOptions.home());
     List<ExpertSpec> experts = provisioning.experts();
     ProvisioningText.stackStarted(provisioning.startStack(), out);
-    int applied = ProvisioningText.topicsApplied(
-        provisioning.applyTopics(experts.stream().map(ExpertSpec::name).toList()), out, spec.commandLine().getErr());
+    int applied =
+        ProvisioningText.topicsApplied(
+            provisioning.applyTopics(experts.stream().map(ExpertSpec::name).toList()),
+            out,
+            spec.commandLine().getErr());
     if (applied != 0) {
       return applied;
     }
     EnumSet<Stage> stages = EnumSet.allOf(Stage.class);
     Provisioning.Served served = provisioning.startStages(experts, stages, "up");
-    out.println("running " + stages + " against " + deployment.bootstrapServers() + "; Ctrl-C stops");
-    served.metricsPort().ifPresent(port -> out.println("metrics on http://"
-        + deployment.config().getString(GatestreamConfig.METRICS_HOST) + ":" + port + "/metrics, health on /health"));
+    out.println(
+        "running " + stages + " against " + deployment.bootstrapServers() + "; Ctrl-C stops");
+    served
+        .metricsPort()
+        .ifPresent(
+            port ->
+                out.println(
+                    "metrics on http://"
+                        + deployment.config().getString(GatestreamConfig.METRICS_HOST)
+                        + ":"
+                        + port
+                        + "/metrics, health on /health"));
     out.flush();
-    Foreground.run(served, Duration.ofSeconds(5), () -> {
-      out.println(served.pipeline().status());
-      out.flush();
-    });
+    Foreground.run(
+        served,
+        Duration.ofSeconds(5),
+        () -> {
+          out.println(served.pipeline().status());
+          out.flush();
+        });
     return 0;
   }
 }

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A registry that answers and a broker that does not: the CLI names the bootstrap in one line, exit code 2.
- * The registry is a stand-in that answers the one call made before Kafka is asked, its list of subjects.
+ * A registry that answers and a broker that does not: the CLI names the bootstrap in one line, exit
+ * code 2. The registry is a stand-in that answers the one call made before Kafka is asked, its list
+ * of subjects.
  */
 @Timeout(30)
 class CliErrorsTest {
@@ -28,14 +29,18 @@ class CliErrorsTest {
   @BeforeEach
   void startRegistry() throws IOException {
     registry = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    registry.createContext("/apis/ccompat/v7/subjects", exchange -> {
-      byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    registry.createContext(
+        "/apis/ccompat/v7/subjects",
+        exchange -> {
+          byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
+          exchange
+              .getResponseHeaders()
+              .add("Content-Type", "application/vnd.schemaregistry.v1+json");
+          exchange.sendResponseHeaders(200, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     registry.start();
   }
 
@@ -55,11 +60,23 @@ class CliErrorsTest {
     cli.setOut(new PrintWriter(new StringWriter(), true));
     cli.setErr(new PrintWriter(err, true));
 
-    int exit = cli.execute("topics", "apply", "--bootstrap", "127.0.0.1:" + closedPort,
-        "--registry-url", "http://127.0.0.1:" + registry.getAddress().getPort(), "--set", "client.timeout.ms=3000");
+    int exit =
+        cli.execute(
+            "topics",
+            "apply",
+            "--bootstrap",
+            "127.0.0.1:" + closedPort,
+            "--registry-url",
+            "http://127.0.0.1:" + registry.getAddress().getPort(),
+            "--set",
+            "client.timeout.ms=3000");
 
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("gatestream: cannot reach Kafka at 127.0.0.1:" + closedPort
-        + " within 3s (is the broker running and the address right?)" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "gatestream: cannot reach Kafka at 127.0.0.1:"
+                + closedPort
+                + " within 3s (is the broker running and the address right?)"
+                + System.lineSeparator());
   }
 }

@@ -33,7 +33,9 @@ class ConfigCommandTest {
   @Test
   void docsRewritesTheBlockOfAReadmeInPlace(@TempDir Path dir) throws IOException {
     Path readme = dir.resolve("README.md");
-    Files.writeString(readme, "intro\n" + ConfigDocs.BEGIN_MARKER + "\nstale\n" + ConfigDocs.END_MARKER + "\nrest\n");
+    Files.writeString(
+        readme,
+        "intro\n" + ConfigDocs.BEGIN_MARKER + "\nstale\n" + ConfigDocs.END_MARKER + "\nrest\n");
 
     assertThat(run("config", "docs", "--readme", readme.toString())).isZero();
     String rewritten = Files.readString(readme);

@@ -33,8 +33,19 @@ class EvaluateCommandTest {
     List<LogEntry> entries = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       String expert = i % 2 == 0 ? "a" : "b";
-      entries.add(new LogEntry(new LoggedDecision("r" + i, "t", null, null, null, List.of(new Choice(expert, 1, 0.5)),
-          Map.of("a", 0.5, "b", 0.5), Map.of(expert, expert.equals("a") ? 0.9 : 0.3), null), null));
+      entries.add(
+          new LogEntry(
+              new LoggedDecision(
+                  "r" + i,
+                  "t",
+                  null,
+                  null,
+                  null,
+                  List.of(new Choice(expert, 1, 0.5)),
+                  Map.of("a", 0.5, "b", 0.5),
+                  Map.of(expert, expert.equals("a") ? 0.9 : 0.3),
+                  null),
+              null));
     }
     decisions = dir.resolve("decisions.jsonl");
     DecisionLines.write(decisions, entries);
@@ -53,10 +64,12 @@ class EvaluateCommandTest {
   void printsWhatItReadAndTheEstimatesAndWritesTheReport() throws Exception {
     Path json = dir.resolve("report.json");
 
-    assertThat(evaluate("--policy", "always:a", "--resamples", "50", "--json", json.toString())).as(err.toString())
+    assertThat(evaluate("--policy", "always:a", "--resamples", "50", "--json", json.toString()))
+        .as(err.toString())
         .isZero();
 
-    assertThat(out.toString()).startsWith("read 100 decisions from " + decisions + System.lineSeparator())
+    assertThat(out.toString())
+        .startsWith("read 100 decisions from " + decisions + System.lineSeparator())
         .contains("candidate: always a", "95% interval", "doubly robust                    0.9000")
         .endsWith("report written to " + json + System.lineSeparator());
     JsonNode report = new ObjectMapper().readTree(json.toFile());
@@ -68,7 +81,8 @@ class EvaluateCommandTest {
   @Test
   void aCandidateTheLogsCannotSupportIsOneLineAndExitCode2() {
     assertThat(evaluate("--policy", "always:c")).isEqualTo(2);
-    assertThat(err.toString()).startsWith("gatestream: candidate selects expert c ")
+    assertThat(err.toString())
+        .startsWith("gatestream: candidate selects expert c ")
         .contains("where the logging policy's propensity was 0")
         .endsWith("the logs cannot support this candidate" + System.lineSeparator())
         .hasLineCount(1);
@@ -77,7 +91,8 @@ class EvaluateCommandTest {
   @Test
   void anUnknownEstimandIsNamed() {
     assertThat(evaluate("--policy", "always:a", "--estimand", "median")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("gatestream: --estimand must be total or mean, not 'median'"
-        + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "gatestream: --estimand must be total or mean, not 'median'" + System.lineSeparator());
   }
 }

@@ -27,18 +27,22 @@ class ExamplesTest {
 
   @Test
   void theGsm8kExampleReplaysBothModelsFromTheBundledSlice() {
-    GatestreamConfig config = new ConfigLoader(Map.of()).load(EXAMPLES.resolve("gsm8k.properties"), Map.of());
+    GatestreamConfig config =
+        new ConfigLoader(Map.of()).load(EXAMPLES.resolve("gsm8k.properties"), Map.of());
 
     List<ExpertSpec> experts = ExpertCatalog.load(config, HOME);
 
-    assertThat(experts).extracting(ExpertSpec::name)
+    assertThat(experts)
+        .extracting(ExpertSpec::name)
         .containsExactly("mistralai/Mixtral-8x7B-Instruct-v0.1", "gpt-4-1106-preview");
-    assertThat(experts).allSatisfy(expert -> {
-      assertThat(expert.backend()).isInstanceOf(BackendSettings.Replay.class);
-      assertThat(((BackendSettings.Replay) expert.backend()).logs())
-          .containsExactly(EXAMPLES.resolve("gsm8k/routellm-gsm8k-200.csv"))
-          .allSatisfy(log -> assertThat(log).isRegularFile());
-    });
+    assertThat(experts)
+        .allSatisfy(
+            expert -> {
+              assertThat(expert.backend()).isInstanceOf(BackendSettings.Replay.class);
+              assertThat(((BackendSettings.Replay) expert.backend()).logs())
+                  .containsExactly(EXAMPLES.resolve("gsm8k/routellm-gsm8k-200.csv"))
+                  .allSatisfy(log -> assertThat(log).isRegularFile());
+            });
   }
 
   @Test
@@ -52,17 +56,26 @@ class ExamplesTest {
   @Test
   void noExampleReadsOutsideTheProject() throws IOException {
     try (Stream<Path> files = Files.walk(EXAMPLES)) {
-      List<Path> settings = files.filter(file -> file.toString().endsWith(".properties")
-          || file.toString().endsWith(".json")).toList();
-      assertThat(settings).isNotEmpty().allSatisfy(file ->
-          assertThat(Files.readString(file)).as(file.toString()).doesNotContain("../"));
+      List<Path> settings =
+          files
+              .filter(
+                  file ->
+                      file.toString().endsWith(".properties") || file.toString().endsWith(".json"))
+              .toList();
+      assertThat(settings)
+          .isNotEmpty()
+          .allSatisfy(
+              file -> assertThat(Files.readString(file)).as(file.toString()).doesNotContain("../"));
     }
   }
 
   private static List<String> ids(Path csv) throws IOException {
     List<String> ids = new ArrayList<>();
-    try (MappingIterator<Map<String, String>> rows = new CsvMapper().readerForMapOf(String.class)
-        .with(CsvSchema.emptySchema().withHeader()).readValues(csv.toFile())) {
+    try (MappingIterator<Map<String, String>> rows =
+        new CsvMapper()
+            .readerForMapOf(String.class)
+            .with(CsvSchema.emptySchema().withHeader())
+            .readValues(csv.toFile())) {
       rows.forEachRemaining(row -> ids.add(row.get("id")));
     }
     return ids;

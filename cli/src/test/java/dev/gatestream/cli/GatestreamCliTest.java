@@ -31,7 +31,9 @@ class GatestreamCliTest {
   @Test
   void invalidSettingIsOneLineAndExitTwo() {
     assertThat(run("topics", "apply", "--set", "stack.broker.port=70000")).isEqualTo(2);
-    assertThat(err.toString()).startsWith("gatestream: bad configuration:").contains("stack.broker.port")
+    assertThat(err.toString())
+        .startsWith("gatestream: bad configuration:")
+        .contains("stack.broker.port")
         .hasLineCount(1);
   }
 
@@ -51,24 +53,49 @@ class GatestreamCliTest {
   @Timeout(30)
   void registryThatIsDownIsNamedBeforeAnyTopicIsTouched() throws IOException {
     int closedPort = closedPort();
-    assertThat(run("topics", "apply", "--bootstrap", "127.0.0.1:" + closedPort(),
-        "--registry-url", "http://127.0.0.1:" + closedPort, "--set", "client.timeout.ms=2000")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("gatestream: schema registry at http://127.0.0.1:" + closedPort
-        + " is not reachable: connection refused" + System.lineSeparator());
+    assertThat(
+            run(
+                "topics",
+                "apply",
+                "--bootstrap",
+                "127.0.0.1:" + closedPort(),
+                "--registry-url",
+                "http://127.0.0.1:" + closedPort,
+                "--set",
+                "client.timeout.ms=2000"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "gatestream: schema registry at http://127.0.0.1:"
+                + closedPort
+                + " is not reachable: connection refused"
+                + System.lineSeparator());
   }
 
   @Test
   void portInUseIsNamed(@TempDir Path stackDir) throws IOException {
     Path home = GlobalOptions.home();
-    assumeTrue(Files.isDirectory(home.resolve("deploy/broker/target/lib"))
-        && Files.isRegularFile(home.resolve("deploy/registry/target/quarkus-app/quarkus-run.jar")),
+    assumeTrue(
+        Files.isDirectory(home.resolve("deploy/broker/target/lib"))
+            && Files.isRegularFile(
+                home.resolve("deploy/registry/target/quarkus-app/quarkus-run.jar")),
         "the local stack is not built (run from the reactor)");
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      int exit = run("stack", "up", "--set", "stack.dir=" + stackDir,
-          "--set", "stack.broker.port=" + taken.getLocalPort());
+      int exit =
+          run(
+              "stack",
+              "up",
+              "--set",
+              "stack.dir=" + stackDir,
+              "--set",
+              "stack.broker.port=" + taken.getLocalPort());
       assertThat(exit).isEqualTo(2);
-      assertThat(err.toString()).isEqualTo("gatestream: port " + taken.getLocalPort()
-          + " (kafka broker) is already in use by another process" + System.lineSeparator());
+      assertThat(err.toString())
+          .isEqualTo(
+              "gatestream: port "
+                  + taken.getLocalPort()
+                  + " (kafka broker) is already in use by another process"
+                  + System.lineSeparator());
     }
   }
 

@@ -18,26 +18,42 @@ class ProvisioningTextTest {
 
   @Test
   void aDriftedTopicIsExitCodeOneWithTheDriftShown() {
-    Provisioning.TopicsApplied applied = new Provisioning.TopicsApplied(List.of(
-        new TopicApplier.Report("requests", TopicApplier.Outcome.CREATED, List.of()),
-        new TopicApplier.Report("feedback", TopicApplier.Outcome.DRIFTED, List.of("partitions: 3, catalogue 6"))),
-        List.of(new SchemaApplier.Registration("requests-value", 7)), "BACKWARD");
+    Provisioning.TopicsApplied applied =
+        new Provisioning.TopicsApplied(
+            List.of(
+                new TopicApplier.Report("requests", TopicApplier.Outcome.CREATED, List.of()),
+                new TopicApplier.Report(
+                    "feedback",
+                    TopicApplier.Outcome.DRIFTED,
+                    List.of("partitions: 3, catalogue 6"))),
+            List.of(new SchemaApplier.Registration("requests-value", 7)),
+            "BACKWARD");
 
     int exit = ProvisioningText.topicsApplied(applied, new PrintWriter(out), new PrintWriter(err));
 
     assertThat(exit).isEqualTo(1);
-    assertThat(out.toString()).contains("created    requests", "drifted    feedback",
-        "           drift: partitions: 3, catalogue 6", "schema     requests-value (id 7, BACKWARD)",
-        "; 1 schemas registered");
-    assertThat(err.toString()).startsWith("gatestream: some topics differ from the catalogue").hasLineCount(1);
+    assertThat(out.toString())
+        .contains(
+            "created    requests",
+            "drifted    feedback",
+            "           drift: partitions: 3, catalogue 6",
+            "schema     requests-value (id 7, BACKWARD)",
+            "; 1 schemas registered");
+    assertThat(err.toString())
+        .startsWith("gatestream: some topics differ from the catalogue")
+        .hasLineCount(1);
   }
 
   @Test
   void matchingTopicsAreExitCodeZero() {
-    Provisioning.TopicsApplied applied = new Provisioning.TopicsApplied(List.of(
-        new TopicApplier.Report("requests", TopicApplier.Outcome.UNCHANGED, List.of())), List.of(), "BACKWARD");
+    Provisioning.TopicsApplied applied =
+        new Provisioning.TopicsApplied(
+            List.of(new TopicApplier.Report("requests", TopicApplier.Outcome.UNCHANGED, List.of())),
+            List.of(),
+            "BACKWARD");
 
-    assertThat(ProvisioningText.topicsApplied(applied, new PrintWriter(out), new PrintWriter(err))).isZero();
+    assertThat(ProvisioningText.topicsApplied(applied, new PrintWriter(out), new PrintWriter(err)))
+        .isZero();
     assertThat(err.toString()).isEmpty();
   }
 
@@ -45,7 +61,9 @@ class ProvisioningTextTest {
   void anExistingClusterHasNoStackToStart() {
     ProvisioningText.stackStarted(Optional.empty(), new PrintWriter(out));
 
-    assertThat(out.toString()).isEqualTo("bootstrap is set: using the existing cluster, nothing to start"
-        + System.lineSeparator());
+    assertThat(out.toString())
+        .isEqualTo(
+            "bootstrap is set: using the existing cluster, nothing to start"
+                + System.lineSeparator());
   }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * What {@code gatestream score} adds to the scoring job: its arguments, messages and exit codes, where
- * no broker is needed. The job itself is ScoreIT's.
+ * What {@code gatestream score} adds to the scoring job: its arguments, messages and exit codes,
+ * where no broker is needed. The job itself is ScoreIT's.
  */
 class ScoreCommandTest {
 
@@ -34,8 +34,12 @@ class ScoreCommandTest {
     all[0] = "score";
     System.arraycopy(args, 0, all, 1, args.length);
     // A cluster that is never reached: every case here ends before the command connects.
-    System.arraycopy(new String[] {"--bootstrap", "127.0.0.1:1", "--registry-url", "http://127.0.0.1:1"}, 0, all,
-        args.length + 1, 4);
+    System.arraycopy(
+        new String[] {"--bootstrap", "127.0.0.1:1", "--registry-url", "http://127.0.0.1:1"},
+        0,
+        all,
+        args.length + 1,
+        4);
     return cli.execute(all);
   }
 
@@ -44,12 +48,19 @@ class ScoreCommandTest {
     Path input = Files.writeString(dir.resolve("in.csv"), "text\nhello\n");
     Path output = Files.writeString(dir.resolve("out.csv"), "text,request_id\nhello,r1\n");
     // The journal of a run that finished: its header, then the mark of completion.
-    Files.writeString(ScoreRun.journalOf(output), "{\"run\":\"r1\",\"input\":\"" + input + "\",\"fingerprint\":\""
-        + sha256(input) + "\",\"format\":\"CSV\",\"replyTopic\":\"t-score-r1\"}\n{\"complete\":true}\n");
+    Files.writeString(
+        ScoreRun.journalOf(output),
+        "{\"run\":\"r1\",\"input\":\""
+            + input
+            + "\",\"fingerprint\":\""
+            + sha256(input)
+            + "\",\"format\":\"CSV\",\"replyTopic\":\"t-score-r1\"}\n{\"complete\":true}\n");
 
     assertThat(score(input.toString(), output.toString())).as(err.toString()).isZero();
 
-    assertThat(out.toString()).contains(output + " is complete").contains("nothing to do")
+    assertThat(out.toString())
+        .contains(output + " is complete")
+        .contains("nothing to do")
         .contains("--restart scores it again");
     assertThat(Files.readString(output)).isEqualTo("text,request_id\nhello,r1\n");
   }
@@ -58,18 +69,22 @@ class ScoreCommandTest {
   void aWindowBelowOneIsAUsageError() throws Exception {
     Path input = Files.writeString(dir.resolve("in.csv"), "text\nhello\n");
 
-    assertThat(score(input.toString(), dir.resolve("out.csv").toString(), "--window", "0")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("gatestream: --window and --deadline-ms must be positive"
-        + System.lineSeparator());
+    assertThat(score(input.toString(), dir.resolve("out.csv").toString(), "--window", "0"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "gatestream: --window and --deadline-ms must be positive" + System.lineSeparator());
   }
 
   @Test
   void aMissingInputIsNamed() {
-    assertThat(score(dir.resolve("nope.csv").toString(), dir.resolve("out.csv").toString())).isEqualTo(2);
+    assertThat(score(dir.resolve("nope.csv").toString(), dir.resolve("out.csv").toString()))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("no such input file").contains("nope.csv").hasLineCount(1);
   }
 
   private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 }

@@ -12,14 +12,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * One record for the dead-letter topic, as every stage writes it: the bytes that arrived (or that could
- * not be written), cut to fit what the producer may write, with why, by whom, from and to where, and
- * the value's original size in headers ({@link GatestreamHeaders}).
+ * One record for the dead-letter topic, as every stage writes it: the bytes that arrived (or that
+ * could not be written), cut to fit what the producer may write, with why, by whom, from and to
+ * where, and the value's original size in headers ({@link GatestreamHeaders}).
  */
 public final class DeadLetter {
 
   /** Kafka's default max.request.size. */
   static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
   /** More than a record batch of one record adds to its key, value and headers. */
   static final int RECORD_OVERHEAD_BYTES = 1024;
 
@@ -40,8 +41,8 @@ public final class DeadLetter {
   }
 
   /**
-   * The largest record a Kafka Streams stage's producer writes: its max.request.size, the
-   * {@code producer.}-prefixed one first.
+   * The largest record a Kafka Streams stage's producer writes: its max.request.size, the {@code
+   * producer.}-prefixed one first.
    */
   public static int maxRequestSize(Map<String, ?> configs) {
     Object size = configs.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
@@ -66,7 +67,10 @@ public final class DeadLetter {
     return put(GatestreamHeaders.DLQ_SOURCE_OFFSET, String.valueOf(offset));
   }
 
-  /** Where a record kept for a while was read from, when its partition and offset are no longer known. */
+  /**
+   * Where a record kept for a while was read from, when its partition and offset are no longer
+   * known.
+   */
   public DeadLetter sourceTopic(String topic) {
     return put(GatestreamHeaders.DLQ_SOURCE_TOPIC, topic);
   }
@@ -81,9 +85,9 @@ public final class DeadLetter {
   }
 
   /**
-   * Cuts the letter to what a producer of this max.request.size writes: the value first (its original
-   * size stays in a header); should the key and headers it came with not leave room, the headers it came
-   * with go and an outsized key is cut too.
+   * Cuts the letter to what a producer of this max.request.size writes: the value first (its
+   * original size stays in a header); should the key and headers it came with not leave room, the
+   * headers it came with go and an outsized key is cut too.
    */
   public DeadLetter fitTo(int maxRequestSize) {
     int room = maxRequestSize - RECORD_OVERHEAD_BYTES - length(key) - headerBytes();

@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a Kafka Streams stage does with a record its source cannot deserialize: dead-letter it (cut to
- * fit, the reason in a header) and go on. Gatestream's stages read their inputs as bytes and deserialize
- * in their processors, so this catches only what a topology reads through typed sources. A global
- * store's thread cannot write: there the record is skipped and logged.
+ * What a Kafka Streams stage does with a record its source cannot deserialize: dead-letter it (cut
+ * to fit, the reason in a header) and go on. Gatestream's stages read their inputs as bytes and
+ * deserialize in their processors, so this catches only what a topology reads through typed
+ * sources. A global store's thread cannot write: there the record is skipped and logged.
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -35,24 +35,35 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
   @Override
   public void configure(Map<String, ?> configs) {
-    deadLetterTopic = (String) configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+    deadLetterTopic =
+        (String) configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     stage = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
     maxRequestSize = DeadLetter.maxRequestSize(configs);
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-      Exception exception) {
-    String reason = "cannot deserialize a record of " + record.topic() + ": " + exception.getMessage();
+  public Response handleError(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    String reason =
+        "cannot deserialize a record of " + record.topic() + ": " + exception.getMessage();
     // The global thread's task id is -1_-1; it has no producer to write a dead letter with.
     if (deadLetterTopic == null || context.taskId() == null || context.taskId().subtopology() < 0) {
-      LOG.warn("{}: {} ({}-{}@{}); skipped", stage, reason, record.topic(), record.partition(), record.offset());
+      LOG.warn(
+          "{}: {} ({}-{}@{}); skipped",
+          stage,
+          reason,
+          record.topic(),
+          record.partition(),
+          record.offset());
       return Response.resume();
     }
     LOG.warn("{}: {}; dead-lettered", stage, reason);
-    DeadLetter letter = DeadLetter.of(record.key(), record.value(), record.headers().toArray())
-        .reason(stage, reason).source(record.topic(), record.partition(), record.offset())
-        .at(clock.millis()).fitTo(maxRequestSize);
+    DeadLetter letter =
+        DeadLetter.of(record.key(), record.value(), record.headers().toArray())
+            .reason(stage, reason)
+            .source(record.topic(), record.partition(), record.offset())
+            .at(clock.millis())
+            .fitTo(maxRequestSize);
     return Response.resume(List.of(letter.toProducerRecord(deadLetterTopic)));
   }
 }

@@ -17,19 +17,24 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The one place Kafka clients are configured: every producer, consumer, admin client and Kafka Streams
- * instance of Gatestream, and the Flink job's Kafka source and sink, take their settings from here.
+ * The one place Kafka clients are configured: every producer, consumer, admin client and Kafka
+ * Streams instance of Gatestream, and the Flink job's Kafka source and sink, take their settings
+ * from here.
  *
- * <p>Settings are layered, later wins: Gatestream's defaults for the kind of client, the caller's tuning,
- * the {@code kafka.*} pass-through (security, timeouts, ...), the pass-through for the kind of client
- * ({@code kafka.producer.*}, {@code kafka.consumer.*}, {@code kafka.admin.*}, {@code kafka.streams.*}),
- * and last what identifies the client (bootstrap servers, client, group and transactional ids).
+ * <p>Settings are layered, later wins: Gatestream's defaults for the kind of client, the caller's
+ * tuning, the {@code kafka.*} pass-through (security, timeouts, ...), the pass-through for the kind
+ * of client ({@code kafka.producer.*}, {@code kafka.consumer.*}, {@code kafka.admin.*}, {@code
+ * kafka.streams.*}), and last what identifies the client (bootstrap servers, client, group and
+ * transactional ids).
  */
 public final class KafkaClients {
 
   /** A kind of client and the narrowing prefix of its pass-through settings. */
   public enum Kind {
-    PRODUCER("producer."), CONSUMER("consumer."), ADMIN("admin."), STREAMS("streams.");
+    PRODUCER("producer."),
+    CONSUMER("consumer."),
+    ADMIN("admin."),
+    STREAMS("streams.");
 
     private final String prefix;
 
@@ -37,7 +42,9 @@ public final class KafkaClients {
       this.prefix = GatestreamConfig.KAFKA_PREFIX + suffix;
     }
 
-    /** The prefix of the settings that reach only this kind of client, e.g. {@code kafka.producer.}. */
+    /**
+     * The prefix of the settings that reach only this kind of client, e.g. {@code kafka.producer.}.
+     */
     public String prefix() {
       return prefix;
     }
@@ -75,9 +82,11 @@ public final class KafkaClients {
     return layered(props, tuning, Kind.PRODUCER, clientId);
   }
 
-  /** A transactional producer: what it writes becomes visible to read-committed readers on commit. */
-  public Properties transactionalProducerProperties(String clientId, String transactionalId,
-      Map<String, ?> tuning) {
+  /**
+   * A transactional producer: what it writes becomes visible to read-committed readers on commit.
+   */
+  public Properties transactionalProducerProperties(
+      String clientId, String transactionalId, Map<String, ?> tuning) {
     Properties props = producerProperties(clientId, tuning);
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     return props;
@@ -110,9 +119,9 @@ public final class KafkaClients {
   }
 
   /**
-   * A Kafka Streams stage: exactly-once, the latency knobs every stage shares, and exception handlers
-   * that dead-letter what cannot be read or written instead of stopping on it (with the stage's own
-   * {@link WriteFailures}).
+   * A Kafka Streams stage: exactly-once, the latency knobs every stage shares, and exception
+   * handlers that dead-letter what cannot be read or written instead of stopping on it (with the
+   * stage's own {@link WriteFailures}).
    *
    * @param applicationId also the stage's consumer group and the prefix of its internal topics
    * @param stateDir where the stage keeps its local state
@@ -120,21 +129,34 @@ public final class KafkaClients {
   public Properties streamsProperties(String applicationId, Path stateDir) {
     Properties props = new Properties();
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(GatestreamConfig.STREAMS_COMMIT_INTERVAL_MS));
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(GatestreamConfig.STREAMS_THREADS));
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.getShort(GatestreamConfig.TOPIC_REPLICATION));
-    // Records flow on as soon as they are processed; batching is bounded by the commit interval anyway.
+    props.put(
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+        config.getLong(GatestreamConfig.STREAMS_COMMIT_INTERVAL_MS));
+    props.put(
+        StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(GatestreamConfig.STREAMS_THREADS));
+    props.put(
+        StreamsConfig.REPLICATION_FACTOR_CONFIG,
+        (int) config.getShort(GatestreamConfig.TOPIC_REPLICATION));
+    // Records flow on as soon as they are processed; batching is bounded by the commit interval
+    // anyway.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
-    // Stores are written several times per request; the cache folds those into one changelog write per
+    // Stores are written several times per request; the cache folds those into one changelog write
+    // per
     // commit. Processors forward explicitly, so the cache delays no output.
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
-    // No stage needs records of different input topics in timestamp order: never wait for one to fill.
+    // No stage needs records of different input topics in timestamp order: never wait for one to
+    // fill.
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     // No single record may stop a stage: what cannot be read or written goes to the dead letters.
-    props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.from(config).deadLetters().name());
-    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+    props.put(
+        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+        Topics.from(config).deadLetters().name());
+    props.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterProductionHandler.class.getName());
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetterDeserializationHandler.class.getName());
     Properties layered = layered(props, Map.of(), Kind.STREAMS, null);
     layered.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -143,13 +165,17 @@ public final class KafkaClients {
     return layered;
   }
 
-  public <K, V> KafkaProducer<K, V> producer(String clientId, Map<String, ?> tuning, Serializer<K> keys,
-      Serializer<V> values) {
+  public <K, V> KafkaProducer<K, V> producer(
+      String clientId, Map<String, ?> tuning, Serializer<K> keys, Serializer<V> values) {
     return new KafkaProducer<>(producerProperties(clientId, tuning), keys, values);
   }
 
-  public <K, V> KafkaConsumer<K, V> consumer(String clientId, String groupId, Map<String, ?> tuning,
-      Deserializer<K> keys, Deserializer<V> values) {
+  public <K, V> KafkaConsumer<K, V> consumer(
+      String clientId,
+      String groupId,
+      Map<String, ?> tuning,
+      Deserializer<K> keys,
+      Deserializer<V> values) {
     return new KafkaConsumer<>(consumerProperties(clientId, groupId, tuning), keys, values);
   }
 
@@ -157,15 +183,19 @@ public final class KafkaClients {
     return Admin.create(adminProperties(clientId));
   }
 
-  private Properties layered(Properties defaults, Map<String, ?> tuning, Kind kind, String clientId) {
+  private Properties layered(
+      Properties defaults, Map<String, ?> tuning, Kind kind, String clientId) {
     Properties props = new Properties();
     props.putAll(defaults);
     props.putAll(tuning);
-    config.passThrough(GatestreamConfig.KAFKA_PREFIX).forEach((key, value) -> {
-      if (!isNarrowed(key)) {
-        props.put(key, value);
-      }
-    });
+    config
+        .passThrough(GatestreamConfig.KAFKA_PREFIX)
+        .forEach(
+            (key, value) -> {
+              if (!isNarrowed(key)) {
+                props.put(key, value);
+              }
+            });
     props.putAll(config.passThrough(kind.prefix()));
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     if (clientId != null) {
@@ -174,7 +204,9 @@ public final class KafkaClients {
     return props;
   }
 
-  /** Whether a key under {@code kafka.} belongs to one kind of client ({@code producer.linger.ms}). */
+  /**
+   * Whether a key under {@code kafka.} belongs to one kind of client ({@code producer.linger.ms}).
+   */
   private static boolean isNarrowed(String key) {
     for (Kind kind : Kind.values()) {
       if ((GatestreamConfig.KAFKA_PREFIX + key).startsWith(kind.prefix())) {

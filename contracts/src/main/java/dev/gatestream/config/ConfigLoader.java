@@ -5,8 +5,8 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,8 +15,8 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * Layers configuration: the properties file, then {@code GATESTREAM_*} environment variables, then
  * explicit overrides (CLI flags), each later layer winning. Unknown keys are an error, not ignored;
- * {@code kafka.*} keys pass through to the Kafka clients ({@code GATESTREAM_KAFKA_SASL_MECHANISM} sets
- * {@code kafka.sasl.mechanism}: Kafka's own settings have no underscores).
+ * {@code kafka.*} keys pass through to the Kafka clients ({@code GATESTREAM_KAFKA_SASL_MECHANISM}
+ * sets {@code kafka.sasl.mechanism}: Kafka's own settings have no underscores).
  */
 public final class ConfigLoader {
 
@@ -49,17 +49,28 @@ public final class ConfigLoader {
         values.put(key, fromEnvironment);
       }
     }
-    environment.forEach((variable, value) -> {
-      if (variable.startsWith(KAFKA_VARIABLE_PREFIX) && variable.length() > KAFKA_VARIABLE_PREFIX.length()) {
-        values.put(GatestreamConfig.KAFKA_PREFIX
-            + variable.substring(KAFKA_VARIABLE_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-      }
-    });
+    environment.forEach(
+        (variable, value) -> {
+          if (variable.startsWith(KAFKA_VARIABLE_PREFIX)
+              && variable.length() > KAFKA_VARIABLE_PREFIX.length()) {
+            values.put(
+                GatestreamConfig.KAFKA_PREFIX
+                    + variable
+                        .substring(KAFKA_VARIABLE_PREFIX.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.'),
+                value);
+          }
+        });
     values.putAll(overrides);
     for (String key : values.keySet()) {
       if (!GatestreamConfig.isKnown(key)) {
-        throw new ConfigException("unknown setting '" + key + "'; known settings: "
-            + String.join(", ", new TreeSet<>(names)) + ", and kafka.* client settings");
+        throw new ConfigException(
+            "unknown setting '"
+                + key
+                + "'; known settings: "
+                + String.join(", ", new TreeSet<>(names))
+                + ", and kafka.* client settings");
       }
     }
     return new GatestreamConfig(values);
@@ -76,7 +87,9 @@ public final class ConfigLoader {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
     Map<String, String> values = new HashMap<>();
-    properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name).trim()));
+    properties
+        .stringPropertyNames()
+        .forEach(name -> values.put(name, properties.getProperty(name).trim()));
     return values;
   }
 }

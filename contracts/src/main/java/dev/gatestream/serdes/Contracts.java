@@ -16,9 +16,15 @@ import org.apache.avro.specific.SpecificRecord;
 /** The record types Gatestream exchanges over Kafka. */
 public final class Contracts {
 
-  public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
-      InferenceRequest.class, ExpertTask.class, ExpertResult.class, RoutingDecision.class,
-      FusedResult.class, Feedback.class, RoutingWeights.class);
+  public static final List<Class<? extends SpecificRecord>> RECORD_TYPES =
+      List.of(
+          InferenceRequest.class,
+          ExpertTask.class,
+          ExpertResult.class,
+          RoutingDecision.class,
+          FusedResult.class,
+          Feedback.class,
+          RoutingWeights.class);
 
   private Contracts() {}
 
@@ -27,12 +33,14 @@ public final class Contracts {
   }
 
   /**
-   * The smallest valid instance of a record type: defaults where the schema has them, else zero, empty
-   * or the first symbol. Serializing it registers the type's schema exactly as a producer would.
+   * The smallest valid instance of a record type: defaults where the schema has them, else zero,
+   * empty or the first symbol. Serializing it registers the type's schema exactly as a producer
+   * would.
    */
   public static <T extends SpecificRecord> T minimalInstance(Class<T> recordType) {
     Object generic = minimal(schemaOf(recordType));
-    return recordType.cast(SpecificData.getForClass(recordType).deepCopy(schemaOf(recordType), generic));
+    return recordType.cast(
+        SpecificData.getForClass(recordType).deepCopy(schemaOf(recordType), generic));
   }
 
   private static Object minimal(Schema schema) {
@@ -40,8 +48,11 @@ public final class Contracts {
       case RECORD -> {
         GenericData.Record record = new GenericData.Record(schema);
         for (Schema.Field field : schema.getFields()) {
-          record.put(field.pos(), field.hasDefaultValue()
-              ? GenericData.get().getDefaultValue(field) : minimal(field.schema()));
+          record.put(
+              field.pos(),
+              field.hasDefaultValue()
+                  ? GenericData.get().getDefaultValue(field)
+                  : minimal(field.schema()));
         }
         yield record;
       }

@@ -16,7 +16,10 @@ public interface GatestreamSerdes {
     return new RegistrySerdes(registryBaseUrl, autoRegister);
   }
 
-  /** Serdes with schema ids kept in memory: for unit tests and offline tools, never across processes. */
+  /**
+   * Serdes with schema ids kept in memory: for unit tests and offline tools, never across
+   * processes.
+   */
   static GatestreamSerdes inMemory() {
     return new InMemorySerdes();
   }

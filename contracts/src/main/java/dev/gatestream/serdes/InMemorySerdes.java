@@ -34,11 +34,14 @@ final class InMemorySerdes implements GatestreamSerdes {
   @Override
   public <T extends SpecificRecord> Serde<T> avro(Class<T> type, boolean isKey) {
     Schema schema = SpecificData.get().getSchema(type);
-    int id = idsBySchema.computeIfAbsent(schema, s -> {
-      int next = schemasById.size() + 1;
-      schemasById.put(next, s);
-      return next;
-    });
+    int id =
+        idsBySchema.computeIfAbsent(
+            schema,
+            s -> {
+              int next = schemasById.size() + 1;
+              schemasById.put(next, s);
+              return next;
+            });
     Serializer<T> serializer = (topic, record) -> record == null ? null : write(id, schema, record);
     Deserializer<T> deserializer = (topic, bytes) -> bytes == null ? null : read(bytes, schema);
     return Serdes.serdeFrom(serializer, deserializer);
@@ -54,7 +57,8 @@ final class InMemorySerdes implements GatestreamSerdes {
       encoder.flush();
       return out.toByteArray();
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("cannot write " + schema.getName() + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "cannot write " + schema.getName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -72,8 +76,9 @@ final class InMemorySerdes implements GatestreamSerdes {
       return new SpecificDatumReader<T>(writerSchema, readerSchema)
           .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("cannot read " + readerSchema.getName() + " (schema id " + id
-          + "): " + e.getMessage(), e);
+      throw new SerializationException(
+          "cannot read " + readerSchema.getName() + " (schema id " + id + "): " + e.getMessage(),
+          e);
     }
   }
 }

@@ -6,8 +6,11 @@ public final class IncompatibleSchemaException extends RegistryException {
   private final String subject;
 
   public IncompatibleSchemaException(String subject, String registryMessage) {
-    super("schema for subject '" + subject + "' is incompatible with the registered versions: "
-        + registryMessage);
+    super(
+        "schema for subject '"
+            + subject
+            + "' is incompatible with the registered versions: "
+            + registryMessage);
     this.subject = subject;
   }
 

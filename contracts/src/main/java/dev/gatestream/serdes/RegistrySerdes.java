@@ -15,8 +15,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Avro serdes through Apicurio Registry 2.x, in the Confluent wire format (magic byte 0, 4-byte schema
- * id, Avro binary), so Confluent-compatible consumers can read them through the registry's
+ * Avro serdes through Apicurio Registry 2.x, in the Confluent wire format (magic byte 0, 4-byte
+ * schema id, Avro binary), so Confluent-compatible consumers can read them through the registry's
  * {@code /apis/ccompat/v7} API; the id is the registry's content id, which is what that API calls a
  * schema id.
  *
@@ -48,12 +48,17 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T extends SpecificRecord> Serde<T> avro(Class<T> type, boolean isKey) {
     String key = type.getName() + (isKey ? "#key" : "#value");
-    return (Serde<T>) serdes.computeIfAbsent(key, k -> {
-      Serde<T> apicurio = Serdes.serdeFrom(new AvroKafkaSerializer<>(), new AvroKafkaDeserializer<>());
-      apicurio.configure(avroConfig(isKey), isKey);
-      opened.put(k, apicurio);
-      return Serdes.serdeFrom(new RegisterOnce<>(apicurio.serializer()), new Shared<>(apicurio.deserializer()));
-    });
+    return (Serde<T>)
+        serdes.computeIfAbsent(
+            key,
+            k -> {
+              Serde<T> apicurio =
+                  Serdes.serdeFrom(new AvroKafkaSerializer<>(), new AvroKafkaDeserializer<>());
+              apicurio.configure(avroConfig(isKey), isKey);
+              opened.put(k, apicurio);
+              return Serdes.serdeFrom(
+                  new RegisterOnce<>(apicurio.serializer()), new Shared<>(apicurio.deserializer()));
+            });
   }
 
   /** The Apicurio settings behind {@link #avro}; usable as-is in a producer or consumer config. */
@@ -78,7 +83,10 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
     serdes.clear();
   }
 
-  /** Serializes the first record of its type under a lock; clients' close() leaves it open for others. */
+  /**
+   * Serializes the first record of its type under a lock; clients' close() leaves it open for
+   * others.
+   */
   private static final class RegisterOnce<T> implements Serializer<T> {
     private final Serializer<T> delegate;
     private volatile boolean registered;

@@ -7,23 +7,29 @@ import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Registers the value schema of every Avro topic in the catalogue under the topic's subject and puts
- * the subject under the configured compatibility rule, so a later incompatible change is refused by the
- * registry instead of breaking consumers. Registration goes through the same serializer producers use,
- * so the registered content is exactly what they look up (Apicurio's serializers register nested record
- * types as references, which a hand-written registration would not match).
+ * Registers the value schema of every Avro topic in the catalogue under the topic's subject and
+ * puts the subject under the configured compatibility rule, so a later incompatible change is
+ * refused by the registry instead of breaking consumers. Registration goes through the same
+ * serializer producers use, so the registered content is exactly what they look up (Apicurio's
+ * serializers register nested record types as references, which a hand-written registration would
+ * not match).
  */
 public final class SchemaApplier {
 
-  /** @param id the schema id as the Confluent wire format carries it */
+  /**
+   * @param id the schema id as the Confluent wire format carries it
+   */
   public record Registration(String subject, int id) {}
 
   private final SchemaRegistryAdmin registry;
   private final GatestreamSerdes serdes;
   private final String compatibility;
 
-  /** @param serdes registry-backed serdes with auto-registration on */
-  public SchemaApplier(SchemaRegistryAdmin registry, GatestreamSerdes serdes, String compatibility) {
+  /**
+   * @param serdes registry-backed serdes with auto-registration on
+   */
+  public SchemaApplier(
+      SchemaRegistryAdmin registry, GatestreamSerdes serdes, String compatibility) {
     this.registry = registry;
     this.serdes = serdes;
     this.compatibility = compatibility;

@@ -56,8 +56,8 @@ public final class SchemaRegistryAdmin {
   }
 
   /**
-   * Registers an Avro schema under a subject (a no-op returning the existing id when the same schema
-   * is already there).
+   * Registers an Avro schema under a subject (a no-op returning the existing id when the same
+   * schema is already there).
    *
    * @return the schema id, as it appears in the Confluent wire format
    * @throws IncompatibleSchemaException when the schema breaks the subject's compatibility rule
@@ -65,7 +65,9 @@ public final class SchemaRegistryAdmin {
   public int register(String subject, Schema schema) {
     Map<String, Object> payload = Map.of("schema", schema.toString(), "schemaType", "AVRO");
     try {
-      return send("POST", "/subjects/" + encode(subject) + "/versions", payload, 200).get("id").asInt();
+      return send("POST", "/subjects/" + encode(subject) + "/versions", payload, 200)
+          .get("id")
+          .asInt();
     } catch (HttpStatusException e) {
       if (e.status == 409) {
         throw new IncompatibleSchemaException(subject, e.registryMessage);
@@ -75,8 +77,8 @@ public final class SchemaRegistryAdmin {
   }
 
   /**
-   * The schema a Confluent-wire-format id refers to. Apicurio's serializers register nested named types
-   * as references to other subjects, so those are fetched and parsed first.
+   * The schema a Confluent-wire-format id refers to. Apicurio's serializers register nested named
+   * types as references to other subjects, so those are fetched and parsed first.
    */
   public Schema schemaById(int id) {
     Schema.Parser parser = new Schema.Parser();
@@ -87,32 +89,44 @@ public final class SchemaRegistryAdmin {
     for (JsonNode reference : schemaNode.path("references")) {
       String type = reference.get("name").asText();
       if (!parser.getTypes().containsKey(type)) {
-        parseWithReferences(send("GET", "/subjects/" + encode(reference.get("subject").asText())
-            + "/versions/" + reference.get("version").asText(), null, 200), parser);
+        parseWithReferences(
+            send(
+                "GET",
+                "/subjects/"
+                    + encode(reference.get("subject").asText())
+                    + "/versions/"
+                    + reference.get("version").asText(),
+                null,
+                200),
+            parser);
       }
     }
     return parser.parse(schemaNode.get("schema").asText());
   }
 
   private JsonNode send(String method, String path, Object payload, int expectedStatus) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path))
-        .timeout(timeout)
-        .header("Accept", CONTENT_TYPE);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(api + path))
+            .timeout(timeout)
+            .header("Accept", CONTENT_TYPE);
     try {
       if (payload == null) {
         request.method(method, HttpRequest.BodyPublishers.noBody());
       } else {
-        request.header("Content-Type", CONTENT_TYPE)
+        request
+            .header("Content-Type", CONTENT_TYPE)
             .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(payload)));
       }
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != expectedStatus) {
-        throw new HttpStatusException(method + " " + path, response.statusCode(), messageOf(response.body()));
+        throw new HttpStatusException(
+            method + " " + path, response.statusCode(), messageOf(response.body()));
       }
       return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new RegistryException("schema registry at " + baseUrl + " is not reachable: "
-          + describe(e), e);
+      throw new RegistryException(
+          "schema registry at " + baseUrl + " is not reachable: " + describe(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException("interrupted while calling the schema registry at " + baseUrl, e);
@@ -126,9 +140,12 @@ public final class SchemaRegistryAdmin {
     if (e instanceof java.net.http.HttpTimeoutException) {
       return "no answer within the timeout";
     }
-    String message = e.getMessage() != null ? e.getMessage()
-        : e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
-        : e.getClass().getSimpleName();
+    String message =
+        e.getMessage() != null
+            ? e.getMessage()
+            : e.getCause() != null && e.getCause().getMessage() != null
+                ? e.getCause().getMessage()
+                : e.getClass().getSimpleName();
     return message.replace('\n', ' ');
   }
 

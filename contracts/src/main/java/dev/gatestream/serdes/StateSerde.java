@@ -13,8 +13,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serde of a stage's internal state (store values and their changelogs): Avro single-object encoding,
- * which carries the schema fingerprint instead of a registry id, so state needs no registry round trip.
+ * Serde of a stage's internal state (store values and their changelogs): Avro single-object
+ * encoding, which carries the schema fingerprint instead of a registry id, so state needs no
+ * registry round trip.
  */
 public final class StateSerde {
 
@@ -25,29 +26,32 @@ public final class StateSerde {
     org.apache.avro.Schema schema = model.getSchema(type);
     BinaryMessageEncoder<T> encoder = new BinaryMessageEncoder<>(model, schema);
     BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(model, schema);
-    Serializer<T> serializer = (topic, value) -> {
-      if (value == null) {
-        return null;
-      }
-      try {
-        ByteBuffer buffer = encoder.encode(value);
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
-      } catch (IOException e) {
-        throw new SerializationException("cannot encode " + type.getSimpleName(), e);
-      }
-    };
-    Deserializer<T> deserializer = (topic, bytes) -> {
-      if (bytes == null) {
-        return null;
-      }
-      try {
-        return decoder.decode(bytes);
-      } catch (IOException e) {
-        throw new SerializationException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
-      }
-    };
+    Serializer<T> serializer =
+        (topic, value) -> {
+          if (value == null) {
+            return null;
+          }
+          try {
+            ByteBuffer buffer = encoder.encode(value);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+          } catch (IOException e) {
+            throw new SerializationException("cannot encode " + type.getSimpleName(), e);
+          }
+        };
+    Deserializer<T> deserializer =
+        (topic, bytes) -> {
+          if (bytes == null) {
+            return null;
+          }
+          try {
+            return decoder.decode(bytes);
+          } catch (IOException e) {
+            throw new SerializationException(
+                "cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
+          }
+        };
     return Serdes.serdeFrom(serializer, deserializer);
   }
 }

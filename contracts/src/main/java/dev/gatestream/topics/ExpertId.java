@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * The one mapping between an expert's real name (e.g. {@code meta/llama-2-70b-chat}) and the id used
- * in topic names, metric tags and consumer group ids. Letters, digits and '-' stand as they are; every
- * other byte of the UTF-8 name, '_' included, becomes '_' plus two upper-case hex digits. The mapping
- * is deterministic and reversible, and never yields '.', so topic names cannot collide in Kafka's
- * metric names (which treat '.' and '_' alike).
+ * The one mapping between an expert's real name (e.g. {@code meta/llama-2-70b-chat}) and the id
+ * used in topic names, metric tags and consumer group ids. Letters, digits and '-' stand as they
+ * are; every other byte of the UTF-8 name, '_' included, becomes '_' plus two upper-case hex
+ * digits. The mapping is deterministic and reversible, and never yields '.', so topic names cannot
+ * collide in Kafka's metric names (which treat '.' and '_' alike).
  */
 public final class ExpertId {
 
@@ -34,8 +34,15 @@ public final class ExpertId {
       }
     }
     if (id.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException("expert name '" + expertName + "' is too long for a topic"
-          + " name: its id has " + id.length() + " characters, at most " + MAX_LENGTH + " allowed");
+      throw new IllegalArgumentException(
+          "expert name '"
+              + expertName
+              + "' is too long for a topic"
+              + " name: its id has "
+              + id.length()
+              + " characters, at most "
+              + MAX_LENGTH
+              + " allowed");
     }
     return id.toString();
   }
@@ -46,13 +53,18 @@ public final class ExpertId {
       char c = id.charAt(i);
       if (c == '_') {
         if (i + 2 >= id.length()) {
-          throw new IllegalArgumentException("'" + id + "' is not an expert id: '_' at " + i
-              + " is not followed by two hex digits");
+          throw new IllegalArgumentException(
+              "'"
+                  + id
+                  + "' is not an expert id: '_' at "
+                  + i
+                  + " is not followed by two hex digits");
         }
         try {
           bytes.write(HEX.fromHexDigits(id, i + 1, i + 3));
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("'" + id + "' is not an expert id: bad escape at " + i);
+          throw new IllegalArgumentException(
+              "'" + id + "' is not an expert id: bad escape at " + i);
         }
         i += 2;
       } else if (isKept(c)) {

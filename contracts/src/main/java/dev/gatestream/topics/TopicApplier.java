@@ -22,15 +22,22 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Makes the cluster hold the catalogue's topics: creates what is missing and compares what exists with
- * the catalogue, reporting every difference (drift) rather than ignoring or silently changing it.
+ * Makes the cluster hold the catalogue's topics: creates what is missing and compares what exists
+ * with the catalogue, reporting every difference (drift) rather than ignoring or silently changing
+ * it.
  */
 public final class TopicApplier {
 
   /** What happened to one topic. */
-  public enum Outcome { CREATED, UNCHANGED, DRIFTED }
+  public enum Outcome {
+    CREATED,
+    UNCHANGED,
+    DRIFTED
+  }
 
-  /** @param drift what differs from the catalogue, one entry per setting; empty unless DRIFTED */
+  /**
+   * @param drift what differs from the catalogue, one entry per setting; empty unless DRIFTED
+   */
   public record Report(String topic, Outcome outcome, List<String> drift) {}
 
   private final Admin admin;
@@ -61,7 +68,8 @@ public final class TopicApplier {
   private Report create(TopicSpec<?, ?> topic) {
     Map<String, String> configs = new HashMap<>(topic.configs());
     configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy().configValue());
-    NewTopic newTopic = new NewTopic(topic.name(), topic.partitions(), topic.replication()).configs(configs);
+    NewTopic newTopic =
+        new NewTopic(topic.name(), topic.partitions(), topic.replication()).configs(configs);
     try {
       await(admin.createTopics(List.of(newTopic)).all(), "create topic " + topic.name());
       return new Report(topic.name(), Outcome.CREATED, List.of());
@@ -75,15 +83,22 @@ public final class TopicApplier {
     List<String> names = topics.stream().map(TopicSpec::name).toList();
     Map<String, TopicDescription> descriptions =
         await(admin.describeTopics(names).allTopicNames(), "describe topics");
-    Map<ConfigResource, Config> configs = await(admin.describeConfigs(names.stream()
-        .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList()).all(),
-        "describe topic configs");
+    Map<ConfigResource, Config> configs =
+        await(
+            admin
+                .describeConfigs(
+                    names.stream()
+                        .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+                        .toList())
+                .all(),
+            "describe topic configs");
     List<Report> reports = new ArrayList<>();
     for (TopicSpec<?, ?> topic : topics) {
       TopicDescription description = descriptions.get(topic.name());
       Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
       List<String> drift = drift(topic, description, config);
-      reports.add(new Report(topic.name(), drift.isEmpty() ? Outcome.UNCHANGED : Outcome.DRIFTED, drift));
+      reports.add(
+          new Report(topic.name(), drift.isEmpty() ? Outcome.UNCHANGED : Outcome.DRIFTED, drift));
     }
     return reports;
   }
@@ -100,13 +115,14 @@ public final class TopicApplier {
     }
     Map<String, String> expected = new HashMap<>(topic.configs());
     expected.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanupPolicy().configValue());
-    expected.forEach((key, value) -> {
-      ConfigEntry entry = config.get(key);
-      String found = entry == null ? null : entry.value();
-      if (!value.equals(found)) {
-        drift.add(key + ": expected " + value + ", found " + found);
-      }
-    });
+    expected.forEach(
+        (key, value) -> {
+          ConfigEntry entry = config.get(key);
+          String found = entry == null ? null : entry.value();
+          if (!value.equals(found)) {
+            drift.add(key + ": expected " + value + ", found " + found);
+          }
+        });
     return drift;
   }
 
@@ -114,7 +130,8 @@ public final class TopicApplier {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new KafkaException("Kafka did not answer '" + what + "' within " + timeout.toSeconds() + "s");
+      throw new KafkaException(
+          "Kafka did not answer '" + what + "' within " + timeout.toSeconds() + "s");
     } catch (ExecutionException e) {
       if (e.getCause() instanceof TopicExistsException) {
         throw new TopicAlreadyCreated();
@@ -128,11 +145,16 @@ public final class TopicApplier {
 
   /** Summary line of a list of reports, e.g. "7 topics: 2 created, 4 unchanged, 1 drifted". */
   public static String summary(List<Report> reports) {
-    Map<Outcome, Long> counts = reports.stream()
-        .collect(Collectors.groupingBy(Report::outcome, Collectors.counting()));
-    return reports.size() + " topics: " + counts.getOrDefault(Outcome.CREATED, 0L) + " created, "
-        + counts.getOrDefault(Outcome.UNCHANGED, 0L) + " unchanged, "
-        + counts.getOrDefault(Outcome.DRIFTED, 0L) + " drifted";
+    Map<Outcome, Long> counts =
+        reports.stream().collect(Collectors.groupingBy(Report::outcome, Collectors.counting()));
+    return reports.size()
+        + " topics: "
+        + counts.getOrDefault(Outcome.CREATED, 0L)
+        + " created, "
+        + counts.getOrDefault(Outcome.UNCHANGED, 0L)
+        + " unchanged, "
+        + counts.getOrDefault(Outcome.DRIFTED, 0L)
+        + " drifted";
   }
 
   private static final class TopicAlreadyCreated extends RuntimeException {

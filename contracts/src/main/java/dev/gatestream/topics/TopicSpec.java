@@ -21,7 +21,10 @@ public record TopicSpec<K, V>(
     configs = Map.copyOf(configs);
   }
 
-  /** Registry subject of the value schema (Confluent's TopicNameStrategy, Apicurio's TopicIdStrategy). */
+  /**
+   * Registry subject of the value schema (Confluent's TopicNameStrategy, Apicurio's
+   * TopicIdStrategy).
+   */
   public String valueSubject() {
     return name + "-value";
   }

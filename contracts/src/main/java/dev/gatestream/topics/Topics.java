@@ -15,11 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The catalogue of Gatestream's topics: the only place topic names are spelled. Data flows
- * requests → (router) → expert tasks → (experts) → expert results → (fusion) → fused results, and
- * feedback → (adaptation) → routing weights → (router). Every key is the request id, except on the
- * routing-weights topic, which is keyed by policy name and compacted so it holds each policy's latest
- * weights.
+ * The catalogue of Gatestream's topics: the only place topic names are spelled. Data flows requests
+ * → (router) → expert tasks → (experts) → expert results → (fusion) → fused results, and feedback →
+ * (adaptation) → routing weights → (router). Every key is the request id, except on the
+ * routing-weights topic, which is keyed by policy name and compacted so it holds each policy's
+ * latest weights.
  */
 public final class Topics {
 
@@ -36,7 +36,8 @@ public final class Topics {
   }
 
   public static Topics from(GatestreamConfig config) {
-    return new Topics(config.getString(GatestreamConfig.TOPIC_PREFIX),
+    return new Topics(
+        config.getString(GatestreamConfig.TOPIC_PREFIX),
         config.getInt(GatestreamConfig.TOPIC_PARTITIONS),
         config.getShort(GatestreamConfig.TOPIC_REPLICATION));
   }
@@ -67,18 +68,29 @@ public final class Topics {
 
   /** Compacted, one partition: read whole as a global table by every router instance. */
   public TopicSpec<String, RoutingWeights> routingWeights() {
-    return new TopicSpec<>(prefix + "routing-weights", String.class, RoutingWeights.class, 1,
-        replication, CleanupPolicy.COMPACT,
+    return new TopicSpec<>(
+        prefix + "routing-weights",
+        String.class,
+        RoutingWeights.class,
+        1,
+        replication,
+        CleanupPolicy.COMPACT,
         Map.of("min.compaction.lag.ms", "0", "segment.ms", "600000"));
   }
 
   /**
-   * Records no stage could process, as the bytes that arrived, with the reason and origin in headers
-   * ({@link GatestreamHeaders}); kept for 14 days.
+   * Records no stage could process, as the bytes that arrived, with the reason and origin in
+   * headers ({@link GatestreamHeaders}); kept for 14 days.
    */
   public TopicSpec<byte[], byte[]> deadLetters() {
-    return new TopicSpec<>(prefix + "dead-letters", byte[].class, byte[].class, partitions,
-        replication, CleanupPolicy.DELETE, Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
+    return new TopicSpec<>(
+        prefix + "dead-letters",
+        byte[].class,
+        byte[].class,
+        partitions,
+        replication,
+        CleanupPolicy.DELETE,
+        Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
   }
 
   /**
@@ -87,25 +99,43 @@ public final class Topics {
    * hour, since a reply is useless once its caller has given up.
    */
   public TopicSpec<String, FusedResult> replies(String instanceId) {
-    return new TopicSpec<>(prefix + "replies-" + instanceId, String.class, FusedResult.class, 1,
-        replication, CleanupPolicy.DELETE, Map.of("retention.ms", String.valueOf(3600L * 1000)));
+    return new TopicSpec<>(
+        prefix + "replies-" + instanceId,
+        String.class,
+        FusedResult.class,
+        1,
+        replication,
+        CleanupPolicy.DELETE,
+        Map.of("retention.ms", String.valueOf(3600L * 1000)));
   }
 
   /**
    * Where fusion also writes the results of one batch-scoring run (their replyTo): only that run's
    * results, so it reads nothing else and a resumed run re-reads them from the offset its journal
-   * recorded. One partition (one reader, one offset to record); kept 7 days, so an interrupted run can
-   * be resumed days later; deleted by the run once it completes.
+   * recorded. One partition (one reader, one offset to record); kept 7 days, so an interrupted run
+   * can be resumed days later; deleted by the run once it completes.
    */
   public TopicSpec<String, FusedResult> scoreReplies(String runId) {
-    return new TopicSpec<>(prefix + "score-" + runId, String.class, FusedResult.class, 1,
-        replication, CleanupPolicy.DELETE, Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+    return new TopicSpec<>(
+        prefix + "score-" + runId,
+        String.class,
+        FusedResult.class,
+        1,
+        replication,
+        CleanupPolicy.DELETE,
+        Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
   }
 
   /** The topics every deployment has, whatever its experts. */
   public List<TopicSpec<?, ?>> core() {
-    return List.of(requests(), decisions(), expertResults(), fusedResults(), feedback(),
-        routingWeights(), deadLetters());
+    return List.of(
+        requests(),
+        decisions(),
+        expertResults(),
+        fusedResults(),
+        feedback(),
+        routingWeights(),
+        deadLetters());
   }
 
   /** The core topics plus one task topic per expert. */
@@ -125,7 +155,13 @@ public final class Topics {
   }
 
   private <V> TopicSpec<String, V> data(String name, Class<V> valueType) {
-    return new TopicSpec<>(prefix + name, String.class, valueType, partitions, replication,
-        CleanupPolicy.DELETE, Map.of());
+    return new TopicSpec<>(
+        prefix + name,
+        String.class,
+        valueType,
+        partitions,
+        replication,
+        CleanupPolicy.DELETE,
+        Map.of());
   }
 }

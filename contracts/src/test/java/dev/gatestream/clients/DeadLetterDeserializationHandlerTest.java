@@ -22,35 +22,59 @@ class DeadLetterDeserializationHandlerTest {
       new DeadLetterDeserializationHandler(Clock.fixed(Instant.ofEpochMilli(7), ZoneOffset.UTC));
 
   DeadLetterDeserializationHandlerTest() {
-    handler.configure(Map.of(StreamsConfig.APPLICATION_ID_CONFIG, "t-fusion",
-        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "t-dead-letters",
-        "max.request.size", "1048576"));
+    handler.configure(
+        Map.of(
+            StreamsConfig.APPLICATION_ID_CONFIG,
+            "t-fusion",
+            StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+            "t-dead-letters",
+            "max.request.size",
+            "1048576"));
   }
 
   private static ConsumerRecord<byte[], byte[]> garbage() {
-    return new ConsumerRecord<>("t-expert-results", 3, 99, "k".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3});
+    return new ConsumerRecord<>(
+        "t-expert-results", 3, 99, "k".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3});
   }
 
   @Test
   void anUnreadableRecordIsDeadLetteredWithTheReasonAndTheStageGoesOn() {
-    Response response = handler.handleError(StreamsErrorContext.ofTask("t-expert-results", 3, 99), garbage(),
-        new SerializationException("no magic byte"));
+    Response response =
+        handler.handleError(
+            StreamsErrorContext.ofTask("t-expert-results", 3, 99),
+            garbage(),
+            new SerializationException("no magic byte"));
 
     assertThat(response.result()).isEqualTo(Result.RESUME);
-    assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(letter -> {
-      assertThat(letter.topic()).isEqualTo("t-dead-letters");
-      assertThat(letter.value()).containsExactly(1, 2, 3);
-      assertThat(header(letter.headers().lastHeader(GatestreamHeaders.DLQ_REASON).value()))
-          .isEqualTo("cannot deserialize a record of t-expert-results: no magic byte");
-      assertThat(header(letter.headers().lastHeader(GatestreamHeaders.DLQ_SOURCE_PARTITION).value())).isEqualTo("3");
-      assertThat(header(letter.headers().lastHeader(GatestreamHeaders.DLQ_ORIGINAL_SIZE).value())).isEqualTo("3");
-    });
+    assertThat(response.deadLetterQueueRecords())
+        .singleElement()
+        .satisfies(
+            letter -> {
+              assertThat(letter.topic()).isEqualTo("t-dead-letters");
+              assertThat(letter.value()).containsExactly(1, 2, 3);
+              assertThat(header(letter.headers().lastHeader(GatestreamHeaders.DLQ_REASON).value()))
+                  .isEqualTo("cannot deserialize a record of t-expert-results: no magic byte");
+              assertThat(
+                      header(
+                          letter
+                              .headers()
+                              .lastHeader(GatestreamHeaders.DLQ_SOURCE_PARTITION)
+                              .value()))
+                  .isEqualTo("3");
+              assertThat(
+                      header(
+                          letter.headers().lastHeader(GatestreamHeaders.DLQ_ORIGINAL_SIZE).value()))
+                  .isEqualTo("3");
+            });
   }
 
   @Test
   void aGlobalStoresThreadSkipsWithoutWriting() {
-    Response response = handler.handleError(new StreamsErrorContext("t-routing-weights", 0, 5, new TaskId(-1, -1)),
-        garbage(), new SerializationException("no magic byte"));
+    Response response =
+        handler.handleError(
+            new StreamsErrorContext("t-routing-weights", 0, 5, new TaskId(-1, -1)),
+            garbage(),
+            new SerializationException("no magic byte"));
 
     assertThat(response.result()).isEqualTo(Result.RESUME);
     assertThat(response.deadLetterQueueRecords()).isEmpty();

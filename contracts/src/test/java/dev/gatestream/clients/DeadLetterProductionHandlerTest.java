@@ -41,42 +41,58 @@ class DeadLetterProductionHandlerTest {
 
   @Test
   void aRecordTooLargeIsDeadLetteredCutToFitAndTheStageGoesOnAtLeastOnce() {
-    Response response = handler(StreamsConfig.AT_LEAST_ONCE).handleError(
-        StreamsErrorContext.ofTask("t-requests", 2, 17), record("t-decisions", 50_000),
-        new RecordTooLargeException("The message is 50100 bytes when serialized"));
+    Response response =
+        handler(StreamsConfig.AT_LEAST_ONCE)
+            .handleError(
+                StreamsErrorContext.ofTask("t-requests", 2, 17),
+                record("t-decisions", 50_000),
+                new RecordTooLargeException("The message is 50100 bytes when serialized"));
 
     assertThat(response.result()).isEqualTo(Result.RESUME);
-    assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(letter -> {
-      assertThat(letter.topic()).isEqualTo("t-dead-letters");
-      int headers = 0;
-      for (var header : letter.headers()) {
-        headers += header.key().length() + header.value().length;
-      }
-      assertThat(letter.key().length + letter.value().length + headers)
-          .isEqualTo(20_000 - DeadLetter.RECORD_OVERHEAD_BYTES);
-      assertThat(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE)).isEqualTo("50000");
-      assertThat(header(letter, GatestreamHeaders.DLQ_TARGET_TOPIC)).isEqualTo("t-decisions");
-      assertThat(header(letter, GatestreamHeaders.DLQ_SOURCE_TOPIC)).isEqualTo("t-requests");
-      assertThat(header(letter, GatestreamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("17");
-      assertThat(header(letter, GatestreamHeaders.DLQ_STAGE)).isEqualTo("t-router");
-      assertThat(header(letter, GatestreamHeaders.DLQ_TIMESTAMP)).isEqualTo("42");
-      assertThat(header(letter, GatestreamHeaders.DLQ_REASON))
-          .startsWith("cannot write to t-decisions: record of 50002 bytes is too large");
-    });
+    assertThat(response.deadLetterQueueRecords())
+        .singleElement()
+        .satisfies(
+            letter -> {
+              assertThat(letter.topic()).isEqualTo("t-dead-letters");
+              int headers = 0;
+              for (var header : letter.headers()) {
+                headers += header.key().length() + header.value().length;
+              }
+              assertThat(letter.key().length + letter.value().length + headers)
+                  .isEqualTo(20_000 - DeadLetter.RECORD_OVERHEAD_BYTES);
+              assertThat(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE)).isEqualTo("50000");
+              assertThat(header(letter, GatestreamHeaders.DLQ_TARGET_TOPIC))
+                  .isEqualTo("t-decisions");
+              assertThat(header(letter, GatestreamHeaders.DLQ_SOURCE_TOPIC))
+                  .isEqualTo("t-requests");
+              assertThat(header(letter, GatestreamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("17");
+              assertThat(header(letter, GatestreamHeaders.DLQ_STAGE)).isEqualTo("t-router");
+              assertThat(header(letter, GatestreamHeaders.DLQ_TIMESTAMP)).isEqualTo("42");
+              assertThat(header(letter, GatestreamHeaders.DLQ_REASON))
+                  .startsWith("cannot write to t-decisions: record of 50002 bytes is too large");
+            });
     assertThat(failures.take("t-decisions", "r1")).get().asString().contains("too large");
   }
 
   @Test
-  void underExactlyOnceTheFailureIsNotedAndTheTransactionFailedForTheProcessorsToDeadLetterOnRedo() {
-    Response response = handler(StreamsConfig.EXACTLY_ONCE_V2).handleError(
-        StreamsErrorContext.ofTask(null, -1, -1), record("t-replies-gone", 10),
-        new TimeoutException("Topic t-replies-gone not present in metadata after 15000 ms."));
+  void
+      underExactlyOnceTheFailureIsNotedAndTheTransactionFailedForTheProcessorsToDeadLetterOnRedo() {
+    Response response =
+        handler(StreamsConfig.EXACTLY_ONCE_V2)
+            .handleError(
+                StreamsErrorContext.ofTask(null, -1, -1),
+                record("t-replies-gone", 10),
+                new TimeoutException(
+                    "Topic t-replies-gone not present in metadata after 15000 ms."));
 
     assertThat(response.result()).isEqualTo(Result.FAIL);
     assertThat(response.deadLetterQueueRecords()).isEmpty();
-    assertThat(failures.take("t-replies-gone", "r1")).get().asString()
-        .isEqualTo("cannot write to t-replies-gone: no such topic (Topic t-replies-gone not present in metadata"
-            + " after 15000 ms.)");
+    assertThat(failures.take("t-replies-gone", "r1"))
+        .get()
+        .asString()
+        .isEqualTo(
+            "cannot write to t-replies-gone: no such topic (Topic t-replies-gone not present in metadata"
+                + " after 15000 ms.)");
     assertThat(failures.take("t-replies-gone", "r1")).as("taken once").isEmpty();
   }
 
@@ -84,19 +100,34 @@ class DeadLetterProductionHandlerTest {
   void failuresOfTheClusterFailTheStageAndAreNotNoted() {
     DeadLetterProductionHandler handler = handler(StreamsConfig.AT_LEAST_ONCE);
 
-    assertThat(handler.handleError(StreamsErrorContext.ofTask("t-requests", 0, 1), record("t-decisions", 10),
-        new NotEnoughReplicasException("2 < 3")).result()).isEqualTo(Result.FAIL);
-    assertThat(handler.handleError(StreamsErrorContext.ofTask("t-requests", 0, 1), record("t-decisions", 10),
-        new TimeoutException("Expiring 3 record(s) for t-decisions-0: 120000 ms has passed")).result())
+    assertThat(
+            handler
+                .handleError(
+                    StreamsErrorContext.ofTask("t-requests", 0, 1),
+                    record("t-decisions", 10),
+                    new NotEnoughReplicasException("2 < 3"))
+                .result())
+        .isEqualTo(Result.FAIL);
+    assertThat(
+            handler
+                .handleError(
+                    StreamsErrorContext.ofTask("t-requests", 0, 1),
+                    record("t-decisions", 10),
+                    new TimeoutException(
+                        "Expiring 3 record(s) for t-decisions-0: 120000 ms has passed"))
+                .result())
         .isEqualTo(Result.FAIL);
     assertThat(failures.take("t-decisions", "r1")).isEmpty();
   }
 
   @Test
   void aDeadLetterThatCannotBeWrittenIsNotDeadLetteredAgain() {
-    Response response = handler(StreamsConfig.AT_LEAST_ONCE).handleError(
-        StreamsErrorContext.ofTask("t-requests", 0, 1), record("t-dead-letters", 50_000),
-        new RecordTooLargeException("too large"));
+    Response response =
+        handler(StreamsConfig.AT_LEAST_ONCE)
+            .handleError(
+                StreamsErrorContext.ofTask("t-requests", 0, 1),
+                record("t-dead-letters", 50_000),
+                new RecordTooLargeException("too large"));
 
     assertThat(response.result()).isEqualTo(Result.RESUME);
     assertThat(response.deadLetterQueueRecords()).isEmpty();

@@ -16,28 +16,39 @@ import org.junit.jupiter.api.Test;
 
 class KafkaClientsTest {
 
-  private static KafkaClients clients(Map<String, String> settings, Map<String, String> environment) {
+  private static KafkaClients clients(
+      Map<String, String> settings, Map<String, String> environment) {
     GatestreamConfig config = new ConfigLoader(environment).load(null, settings);
     return new KafkaClients(config, "broker:9092");
   }
 
   @Test
   void passThroughReachesEveryKindAndTheNarrowedOneWins() {
-    KafkaClients clients = clients(Map.of(
-        "kafka.security.protocol", "SASL_SSL",
-        "kafka.linger.ms", "20",
-        "kafka.producer.linger.ms", "50",
-        "kafka.streams.num.standby.replicas", "1"), Map.of());
+    KafkaClients clients =
+        clients(
+            Map.of(
+                "kafka.security.protocol", "SASL_SSL",
+                "kafka.linger.ms", "20",
+                "kafka.producer.linger.ms", "50",
+                "kafka.streams.num.standby.replicas", "1"),
+            Map.of());
 
     Properties producer = clients.producerProperties("p", Map.of("linger.ms", 1));
-    assertThat(producer).containsEntry("security.protocol", "SASL_SSL").containsEntry("linger.ms", "50")
-        .doesNotContainKey("producer.linger.ms").doesNotContainKey("streams.num.standby.replicas");
-    assertThat(clients.consumerProperties("c", "g", Map.of())).containsEntry("security.protocol", "SASL_SSL")
-        .containsEntry("linger.ms", "20").containsEntry("group.id", "g");
+    assertThat(producer)
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("linger.ms", "50")
+        .doesNotContainKey("producer.linger.ms")
+        .doesNotContainKey("streams.num.standby.replicas");
+    assertThat(clients.consumerProperties("c", "g", Map.of()))
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("linger.ms", "20")
+        .containsEntry("group.id", "g");
     assertThat(clients.adminProperties("a")).containsEntry("security.protocol", "SASL_SSL");
     assertThat(clients.streamsProperties("app", Path.of("/state")))
-        .containsEntry("security.protocol", "SASL_SSL").containsEntry("num.standby.replicas", "1")
-        .containsEntry("processing.guarantee", "exactly_once_v2").containsEntry("application.id", "app");
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("num.standby.replicas", "1")
+        .containsEntry("processing.guarantee", "exactly_once_v2")
+        .containsEntry("application.id", "app");
   }
 
   @Test
@@ -47,16 +58,20 @@ class KafkaClientsTest {
     Properties router = clients.streamsProperties("t-router", Path.of("/state"));
     Properties fusion = clients.streamsProperties("t-fusion", Path.of("/state"));
 
-    assertThat(router).containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "t-dead-letters")
-        .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+    assertThat(router)
+        .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "t-dead-letters")
+        .containsEntry(
+            StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
             DeadLetterProductionHandler.class.getName())
-        .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        .containsEntry(
+            StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
             DeadLetterDeserializationHandler.class.getName());
     WriteFailures routerFailures = WriteFailures.in(toMap(router)).orElseThrow();
     assertThat(WriteFailures.in(toMap(fusion))).get().isNotSameAs(routerFailures);
     // Kafka Streams hands the same instance to the handlers it makes.
     ProductionExceptionHandler handler = new StreamsConfig(router).productionExceptionHandler();
-    handler.handleError(StreamsErrorContext.ofTask("t-requests", 0, 1),
+    handler.handleError(
+        StreamsErrorContext.ofTask("t-requests", 0, 1),
         new ProducerRecord<>("t-decisions", "r1".getBytes(StandardCharsets.UTF_8), new byte[10]),
         new RecordTooLargeException("too large"));
     assertThat(routerFailures.take("t-decisions", "r1")).isPresent();
@@ -70,24 +85,44 @@ class KafkaClientsTest {
 
   @Test
   void callerTuningWinsOverDefaultsAndIdentityOverThePassThrough() {
-    KafkaClients clients = clients(Map.of("kafka.client.id", "mine", "kafka.bootstrap.servers", "elsewhere:1",
-        "kafka.consumer.group.id", "theirs"), Map.of());
+    KafkaClients clients =
+        clients(
+            Map.of(
+                "kafka.client.id",
+                "mine",
+                "kafka.bootstrap.servers",
+                "elsewhere:1",
+                "kafka.consumer.group.id",
+                "theirs"),
+            Map.of());
 
-    Properties consumer = clients.consumerProperties("reader", "ours", Map.of("auto.offset.reset", "latest"));
+    Properties consumer =
+        clients.consumerProperties("reader", "ours", Map.of("auto.offset.reset", "latest"));
 
-    assertThat(consumer).containsEntry("auto.offset.reset", "latest").containsEntry("client.id", "reader")
-        .containsEntry("bootstrap.servers", "broker:9092").containsEntry("group.id", "ours")
+    assertThat(consumer)
+        .containsEntry("auto.offset.reset", "latest")
+        .containsEntry("client.id", "reader")
+        .containsEntry("bootstrap.servers", "broker:9092")
+        .containsEntry("group.id", "ours")
         .containsEntry("isolation.level", "read_committed");
   }
 
   @Test
   void environmentVariablesPassThroughAsKafkaSettings() {
-    KafkaClients clients = clients(Map.of(), Map.of("GATESTREAM_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
-        "GATESTREAM_KAFKA_PRODUCER_COMPRESSION_TYPE", "lz4"));
+    KafkaClients clients =
+        clients(
+            Map.of(),
+            Map.of(
+                "GATESTREAM_KAFKA_SASL_MECHANISM",
+                "SCRAM-SHA-512",
+                "GATESTREAM_KAFKA_PRODUCER_COMPRESSION_TYPE",
+                "lz4"));
 
-    assertThat(clients.producerProperties("p", Map.of())).containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+    assertThat(clients.producerProperties("p", Map.of()))
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
         .containsEntry("compression.type", "lz4");
-    assertThat(clients.consumerProperties("c", null, Map.of())).doesNotContainKey("compression.type")
+    assertThat(clients.consumerProperties("c", null, Map.of()))
+        .doesNotContainKey("compression.type")
         .doesNotContainKey("group.id");
   }
 
@@ -98,7 +133,8 @@ class KafkaClientsTest {
     assertThat(ids.router()).isEqualTo("team-a-router");
     assertThat(ids.fusion()).isEqualTo("team-a-fusion");
     assertThat(ids.adaptation()).isEqualTo("team-a-adaptation");
-    assertThat(ids.expert("meta/llama-2-70b-chat")).isEqualTo("team-a-expert-meta_2Fllama-2-70b-chat");
+    assertThat(ids.expert("meta/llama-2-70b-chat"))
+        .isEqualTo("team-a-expert-meta_2Fllama-2-70b-chat");
     assertThat(ids.job("score", "r1")).isEqualTo("team-a-score-r1");
   }
 }

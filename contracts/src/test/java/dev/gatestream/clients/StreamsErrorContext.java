@@ -6,7 +6,8 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.processor.TaskId;
 
 /** The context Kafka Streams gives its exception handlers: the source record of a task, or none. */
-record StreamsErrorContext(String topic, int partition, long offset, TaskId taskId) implements ErrorHandlerContext {
+record StreamsErrorContext(String topic, int partition, long offset, TaskId taskId)
+    implements ErrorHandlerContext {
 
   static StreamsErrorContext ofTask(String topic, int partition, long offset) {
     return new StreamsErrorContext(topic, partition, offset, new TaskId(0, partition));

@@ -19,8 +19,9 @@ class ConfigLoaderTest {
   void flagsOverrideEnvironmentWhichOverridesTheFile() throws IOException {
     Path file = dir.resolve("gatestream.properties");
     Files.writeString(file, "topic.prefix=file-\ntopic.partitions=2\nstack.broker.port=1111\n");
-    ConfigLoader loader = new ConfigLoader(Map.of(
-        "GATESTREAM_TOPIC_PREFIX", "env-", "GATESTREAM_STACK_BROKER_PORT", "2222"));
+    ConfigLoader loader =
+        new ConfigLoader(
+            Map.of("GATESTREAM_TOPIC_PREFIX", "env-", "GATESTREAM_STACK_BROKER_PORT", "2222"));
 
     GatestreamConfig config = loader.load(file, Map.of("stack.broker.port", "3333"));
 
@@ -39,8 +40,8 @@ class ConfigLoaderTest {
 
   @Test
   void bootstrapFromEnvironmentSelectsAnExternalCluster() {
-    GatestreamConfig config = new ConfigLoader(Map.of("GATESTREAM_BOOTSTRAP", "kafka:9092"))
-        .load(null, Map.of());
+    GatestreamConfig config =
+        new ConfigLoader(Map.of("GATESTREAM_BOOTSTRAP", "kafka:9092")).load(null, Map.of());
     assertThat(config.usesExternalCluster()).isTrue();
     assertThat(GatestreamConfig.environmentVariable(GatestreamConfig.REGISTRY_URL))
         .isEqualTo("GATESTREAM_REGISTRY_URL");
@@ -50,10 +51,13 @@ class ConfigLoaderTest {
   void badValuesAndUnknownKeysAreErrorsNamingTheKey() {
     ConfigLoader loader = new ConfigLoader(Map.of());
     assertThatThrownBy(() -> loader.load(null, Map.of("stack.broker.port", "99999")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("stack.broker.port");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("stack.broker.port");
     assertThatThrownBy(() -> loader.load(null, Map.of("topic.partitons", "3")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting 'topic.partitons'");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown setting 'topic.partitons'");
     assertThatThrownBy(() -> loader.load(dir.resolve("missing.properties"), Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("does not exist");
   }
 }

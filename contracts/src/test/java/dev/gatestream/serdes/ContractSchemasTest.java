@@ -9,30 +9,39 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.junit.jupiter.api.Test;
 
-/** The contracts stay documented and evolvable: every field has a doc, every optional field a default. */
+/**
+ * The contracts stay documented and evolvable: every field has a doc, every optional field a
+ * default.
+ */
 class ContractSchemasTest {
 
   @Test
   void everyRecordAndFieldIsDocumented() {
     List<String> undocumented = new ArrayList<>();
-    forEachRecord(schema -> {
-      if (schema.getDoc() == null || schema.getDoc().isBlank()) {
-        undocumented.add(schema.getFullName());
-      }
-      schema.getFields().stream()
-          .filter(field -> field.doc() == null || field.doc().isBlank())
-          .forEach(field -> undocumented.add(schema.getName() + "." + field.name()));
-    });
+    forEachRecord(
+        schema -> {
+          if (schema.getDoc() == null || schema.getDoc().isBlank()) {
+            undocumented.add(schema.getFullName());
+          }
+          schema.getFields().stream()
+              .filter(field -> field.doc() == null || field.doc().isBlank())
+              .forEach(field -> undocumented.add(schema.getName() + "." + field.name()));
+        });
     assertThat(undocumented).isEmpty();
   }
 
   @Test
   void everyOptionalFieldDefaultsToNull() {
     List<String> withoutDefault = new ArrayList<>();
-    forEachRecord(schema -> schema.getFields().stream()
-        .filter(field -> field.schema().isNullable())
-        .filter(field -> !field.hasDefaultValue() || field.defaultVal() != org.apache.avro.JsonProperties.NULL_VALUE)
-        .forEach(field -> withoutDefault.add(schema.getName() + "." + field.name())));
+    forEachRecord(
+        schema ->
+            schema.getFields().stream()
+                .filter(field -> field.schema().isNullable())
+                .filter(
+                    field ->
+                        !field.hasDefaultValue()
+                            || field.defaultVal() != org.apache.avro.JsonProperties.NULL_VALUE)
+                .forEach(field -> withoutDefault.add(schema.getName() + "." + field.name())));
     assertThat(withoutDefault).isEmpty();
   }
 
@@ -63,9 +72,11 @@ class ContractSchemasTest {
 
   static Schema withAddedOptionalField(Schema schema) {
     String json = schema.toString();
-    String added = "{\"name\":\"addedLater\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"new\"}";
+    String added =
+        "{\"name\":\"addedLater\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"new\"}";
     int fieldsStart = json.indexOf("\"fields\":[") + "\"fields\":[".length();
-    return new Schema.Parser().parse(json.substring(0, fieldsStart) + added + "," + json.substring(fieldsStart));
+    return new Schema.Parser()
+        .parse(json.substring(0, fieldsStart) + added + "," + json.substring(fieldsStart));
   }
 
   private static void forEachRecord(java.util.function.Consumer<Schema> check) {
@@ -84,7 +95,7 @@ class ContractSchemasTest {
         case UNION -> pending.addAll(schema.getTypes());
         case ARRAY -> pending.add(schema.getElementType());
         case MAP -> pending.add(schema.getValueType());
-        default -> { }
+        default -> {}
       }
     }
   }

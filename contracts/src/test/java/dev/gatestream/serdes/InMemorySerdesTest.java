@@ -17,8 +17,14 @@ class InMemorySerdesTest {
 
   @Test
   void writesTheConfluentWireFormatAndReadsItBack() {
-    InferenceRequest request = InferenceRequest.newBuilder().setId("r1").setCreatedAtMs(1)
-        .setDeadlineMs(2).setText("hello").setAttributes(Map.of("k", "v")).build();
+    InferenceRequest request =
+        InferenceRequest.newBuilder()
+            .setId("r1")
+            .setCreatedAtMs(1)
+            .setDeadlineMs(2)
+            .setText("hello")
+            .setAttributes(Map.of("k", "v"))
+            .build();
     Serde<InferenceRequest> serde = serdes.valueSerde(new Topics("t-", 1, (short) 1).requests());
 
     byte[] bytes = serde.serializer().serialize("t-requests", request);
@@ -31,8 +37,10 @@ class InMemorySerdesTest {
   void garbageIsASerializationErrorNotACrash() {
     Serde<Feedback> serde = serdes.avro(Feedback.class, false);
     assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {1, 2, 3}))
-        .isInstanceOf(SerializationException.class).hasMessageContaining("magic byte");
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("magic byte");
     assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[] {0, 0, 0, 0, 99, 1}))
-        .isInstanceOf(SerializationException.class).hasMessageContaining("unknown schema id 99");
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("unknown schema id 99");
   }
 }

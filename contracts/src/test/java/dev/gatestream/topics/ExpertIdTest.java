@@ -21,8 +21,17 @@ class ExpertIdTest {
 
   @Test
   void mappingIsReversibleAndInjectiveEvenForEscapeLookalikes() {
-    List<String> names = List.of("meta/llama-2-70b-chat", "a_2Fb", "a/b", "a.b", "a_b", "Qwen2.5-7B",
-        "ünïcødé/模型", "with space", "gpt-4o");
+    List<String> names =
+        List.of(
+            "meta/llama-2-70b-chat",
+            "a_2Fb",
+            "a/b",
+            "a.b",
+            "a_b",
+            "Qwen2.5-7B",
+            "ünïcødé/模型",
+            "with space",
+            "gpt-4o");
     for (String name : names) {
       String id = ExpertId.of(name);
       assertThat(LEGAL_TOPIC_CHARS.matcher(id).matches()).as(id).isTrue();

@@ -14,7 +14,8 @@ class TopicsTest {
   @Test
   void namesCarryThePrefixAndAreUnique() {
     List<TopicSpec<?, ?>> all = topics.all(List.of("meta/llama-2-70b-chat", "gpt-4-1106-preview"));
-    assertThat(all).extracting(TopicSpec::name)
+    assertThat(all)
+        .extracting(TopicSpec::name)
         .allMatch(name -> name.startsWith("gs-"))
         .doesNotHaveDuplicates()
         .contains("gs-requests", "gs-expert-tasks-meta_2Fllama-2-70b-chat", "gs-routing-weights");

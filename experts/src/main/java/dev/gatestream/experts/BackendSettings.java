@@ -20,7 +20,8 @@ public sealed interface BackendSettings {
    * @param answer what the answer is: the logged quality as a Score, or the logged response text
    * @param latencyScale how long to really wait, as a fraction of the logged latency; 0 = no wait
    */
-  record Replay(List<Path> logs, ReplayAnswer answer, double latencyScale) implements BackendSettings {
+  record Replay(List<Path> logs, ReplayAnswer answer, double latencyScale)
+      implements BackendSettings {
     public static final String KIND = "replay";
 
     public Replay {
@@ -53,8 +54,9 @@ public sealed interface BackendSettings {
    * @param labels class labels for a [batch, C] output; empty = "0".."C-1"
    * @param threads intra-op threads of each inference
    */
-  record Onnx(Path model, Optional<String> input, Optional<String> output, List<String> labels,
-      int threads) implements BackendSettings {
+  record Onnx(
+      Path model, Optional<String> input, Optional<String> output, List<String> labels, int threads)
+      implements BackendSettings {
     public static final String KIND = "onnx";
 
     public Onnx {
@@ -75,8 +77,13 @@ public sealed interface BackendSettings {
    * @param apiKeyEnv name of the environment variable holding the API key (keys stay out of files)
    * @param pricePer1kTokens price of 1000 tokens (prompt + completion), USD; empty = price per call
    */
-  record OpenAiChat(URI baseUrl, String model, int maxTokens, Optional<String> apiKeyEnv,
-      OptionalDouble pricePer1kTokens) implements BackendSettings {
+  record OpenAiChat(
+      URI baseUrl,
+      String model,
+      int maxTokens,
+      Optional<String> apiKeyEnv,
+      OptionalDouble pricePer1kTokens)
+      implements BackendSettings {
     public static final String KIND = "http-openai";
 
     public OpenAiChat {
@@ -98,8 +105,9 @@ public sealed interface BackendSettings {
    * @param output name of the output read; empty = the first output of the response
    * @param labels class labels for a [batch, C] output; empty = "0".."C-1"
    */
-  record KServeV2(URI baseUrl, String model, String input, Optional<String> output,
-      List<String> labels) implements BackendSettings {
+  record KServeV2(
+      URI baseUrl, String model, String input, Optional<String> output, List<String> labels)
+      implements BackendSettings {
     public static final String KIND = "http-kserve";
 
     public KServeV2 {

@@ -36,7 +36,9 @@ final class Batcher {
   private volatile int buffered;
   private volatile boolean paused;
 
-  /** @param clock the current time in milliseconds */
+  /**
+   * @param clock the current time in milliseconds
+   */
   Batcher(int batchSize, long lingerMs, int concurrency, LongSupplier clock) {
     this.batchSize = batchSize;
     this.lingerMs = lingerMs;
@@ -67,7 +69,8 @@ final class Batcher {
    */
   List<List<Pending>> take() {
     List<List<Pending>> batches = new ArrayList<>();
-    while (!buffer.isEmpty() && inFlight.get() < concurrency
+    while (!buffer.isEmpty()
+        && inFlight.get() < concurrency
         && (buffer.size() >= batchSize || clock.getAsLong() >= lingerEndsAt())) {
       List<Pending> batch = new ArrayList<>(Math.min(buffer.size(), batchSize));
       while (batch.size() < batchSize && !buffer.isEmpty()) {
@@ -108,7 +111,9 @@ final class Batcher {
     paused = full;
   }
 
-  /** Drops the buffered tasks of partitions this worker no longer owns: their new owner reads them. */
+  /**
+   * Drops the buffered tasks of partitions this worker no longer owns: their new owner reads them.
+   */
   void drop(Collection<TopicPartition> partitions) {
     buffer.removeIf(p -> partitions.contains(p.position().partition()));
     buffered = buffer.size();

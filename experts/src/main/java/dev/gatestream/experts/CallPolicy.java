@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a worker calls its backend for one batch: tasks past their deadline expire without a call,
- * transient failures are retried with exponential backoff while the deadline and {@code
- * maxRetries} allow, and the circuit breaker rejects tasks while the backend is unwell. Every task
- * of the batch ends in exactly one call of {@link Results}. Time comes from the injected clock and
- * the backoff is waited out by the injected {@link Sleeper}, so tests drive both.
+ * transient failures are retried with exponential backoff while the deadline and {@code maxRetries}
+ * allow, and the circuit breaker rejects tasks while the backend is unwell. Every task of the batch
+ * ends in exactly one call of {@link Results}. Time comes from the injected clock and the backoff
+ * is waited out by the injected {@link Sleeper}, so tests drive both.
  *
  * <p>Thread-safe: batches are answered concurrently, sharing the breaker.
  */
@@ -30,7 +30,9 @@ final class CallPolicy {
 
     void answered(Pending task, Outcome.Answer answer, long callMs);
 
-    /** @param latencyMs from the start of the batch to the giving up */
+    /**
+     * @param latencyMs from the start of the batch to the giving up
+     */
     void failed(Pending task, ResultStatus status, String message, long latencyMs);
   }
 
@@ -48,8 +50,14 @@ final class CallPolicy {
   private final Clock clock;
   private final Sleeper sleeper;
 
-  CallPolicy(ExpertSpec spec, ExpertBackend backend, CircuitBreaker breaker, ExpertMeters meters,
-      Results results, Clock clock, Sleeper sleeper) {
+  CallPolicy(
+      ExpertSpec spec,
+      ExpertBackend backend,
+      CircuitBreaker breaker,
+      ExpertMeters meters,
+      Results results,
+      Clock clock,
+      Sleeper sleeper) {
     this.spec = spec;
     this.backend = backend;
     this.breaker = breaker;
@@ -85,15 +93,19 @@ final class CallPolicy {
       throws InterruptedException {
     if (!breaker.tryAcquire()) {
       for (Pending p : todo) {
-        results.failed(p, ResultStatus.REJECTED, "circuit open: " + breaker.lastError(),
+        results.failed(
+            p,
+            ResultStatus.REJECTED,
+            "circuit open: " + breaker.lastError(),
             clock.millis() - startedAt);
       }
       return List.of();
     }
     Instant callStart = clock.instant();
     long latestDeadline = todo.stream().mapToLong(Pending::deadlineMs).max().orElseThrow();
-    Duration timeout = Duration.ofMillis(
-        Math.max(1, Math.min(spec.timeoutMs(), latestDeadline - callStart.toEpochMilli())));
+    Duration timeout =
+        Duration.ofMillis(
+            Math.max(1, Math.min(spec.timeoutMs(), latestDeadline - callStart.toEpochMilli())));
     List<Outcome> outcomes = call(todo, timeout);
     Duration took = Duration.between(callStart, clock.instant());
     meters.called(took);
@@ -109,7 +121,10 @@ final class CallPolicy {
         again.add(p);
         lastTransient = f.message();
       } else {
-        results.failed(p, ResultStatus.ERROR, ((Outcome.Failure) outcome).message(),
+        results.failed(
+            p,
+            ResultStatus.ERROR,
+            ((Outcome.Failure) outcome).message(),
             clock.millis() - startedAt);
       }
     }
@@ -126,13 +141,17 @@ final class CallPolicy {
     long retryAt = clock.millis() + backoff;
     List<Pending> retry = new ArrayList<>(again.size());
     for (Pending p : again) {
-      String why = attempt > spec.maxRetries() ? "gave up after " + attempt + " attempts"
-          : p.deadlineMs() <= retryAt ? "deadline reached after " + attempt + " attempts" : null;
+      String why =
+          attempt > spec.maxRetries()
+              ? "gave up after " + attempt + " attempts"
+              : p.deadlineMs() <= retryAt
+                  ? "deadline reached after " + attempt + " attempts"
+                  : null;
       if (why == null) {
         retry.add(p);
       } else {
-        results.failed(p, ResultStatus.ERROR, lastTransient + " (" + why + ")",
-            clock.millis() - startedAt);
+        results.failed(
+            p, ResultStatus.ERROR, lastTransient + " (" + why + ")", clock.millis() - startedAt);
       }
     }
     if (!retry.isEmpty()) {
@@ -147,13 +166,14 @@ final class CallPolicy {
     try {
       List<Outcome> outcomes = backend.answer(tasks, timeout);
       if (outcomes.size() != todo.size()) {
-        return Collections.nCopies(todo.size(), Outcome.permanent(
-            "backend returned " + outcomes.size() + " outcomes for " + todo.size() + " tasks"));
+        return Collections.nCopies(
+            todo.size(),
+            Outcome.permanent(
+                "backend returned " + outcomes.size() + " outcomes for " + todo.size() + " tasks"));
       }
       return outcomes;
     } catch (BackendException e) {
-      return Collections.nCopies(todo.size(),
-          new Outcome.Failure(e.getMessage(), e.isTransient()));
+      return Collections.nCopies(todo.size(), new Outcome.Failure(e.getMessage(), e.isTransient()));
     } catch (RuntimeException e) {
       // A bug in the backend: retrying would only repeat it.
       LOG.warn("expert {}: backend failed", spec.name(), e);

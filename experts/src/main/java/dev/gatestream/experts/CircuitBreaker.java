@@ -24,7 +24,9 @@ public final class CircuitBreaker {
   private boolean probeInFlight;
   private String lastError = "";
 
-  /** @param clock the current time in milliseconds */
+  /**
+   * @param clock the current time in milliseconds
+   */
   public CircuitBreaker(ExpertSpec.CircuitBreakerSettings settings, LongSupplier clock) {
     this.settings = settings;
     this.clock = clock;

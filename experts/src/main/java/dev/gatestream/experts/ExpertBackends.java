@@ -30,7 +30,9 @@ public final class ExpertBackends {
     this(System::getenv);
   }
 
-  /** @param environment where API keys named by {@code apiKeyEnv} are looked up */
+  /**
+   * @param environment where API keys named by {@code apiKeyEnv} are looked up
+   */
   public ExpertBackends(Function<String, String> environment) {
     this.environment = environment;
   }
@@ -64,13 +66,16 @@ public final class ExpertBackends {
   /** The routing logs at these paths, read once however many experts replay them. */
   public ReplayLog replayLog(List<Path> files) {
     List<Path> normalized = files.stream().map(file -> file.toAbsolutePath().normalize()).toList();
-    return replayLogs.computeIfAbsent(normalized, f -> {
-      try {
-        return ReplayLog.load(f);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read replay log " + f + ": " + e.getMessage(), e);
-      }
-    });
+    return replayLogs.computeIfAbsent(
+        normalized,
+        f -> {
+          try {
+            return ReplayLog.load(f);
+          } catch (IOException e) {
+            throw new UncheckedIOException(
+                "cannot read replay log " + f + ": " + e.getMessage(), e);
+          }
+        });
   }
 
   private Optional<String> apiKey(String where, BackendSettings.OpenAiChat settings) {
@@ -79,8 +84,11 @@ public final class ExpertBackends {
     }
     String key = environment.apply(settings.apiKeyEnv().get());
     if (key == null || key.isBlank()) {
-      throw new ConfigException(where + "environment variable " + settings.apiKeyEnv().get()
-          + " (settings.apiKeyEnv) is not set");
+      throw new ConfigException(
+          where
+              + "environment variable "
+              + settings.apiKeyEnv().get()
+              + " (settings.apiKeyEnv) is not set");
     }
     return Optional.of(key);
   }

@@ -49,37 +49,61 @@ final class ExpertMeters implements AutoCloseable {
    * @param inFlight batches at the backend now
    * @param buffered tasks taken in and not yet in a batch
    */
-  ExpertMeters(MeterRegistry registry, String expert, String clientId,
-      Supplier<CircuitBreaker.State> breaker, IntSupplier inFlight, IntSupplier buffered) {
+  ExpertMeters(
+      MeterRegistry registry,
+      String expert,
+      String clientId,
+      Supplier<CircuitBreaker.State> breaker,
+      IntSupplier inFlight,
+      IntSupplier buffered) {
     this.registry = registry;
     Tags tags = Tags.of(EXPERT_TAG, expert);
     for (ResultStatus status : ResultStatus.values()) {
       settled.put(status, tasks(tags, status.name().toLowerCase(Locale.ROOT)));
     }
     this.deadLetters = tasks(tags, DEAD_LETTER);
-    this.received = Counter.builder(RECEIVED).tags(tags)
-        .description("Task records taken in (dead letters not included)").register(registry);
-    this.batches = Counter.builder(BATCHES).tags(tags)
-        .description("Batches started at the backend").register(registry);
-    this.retries = Counter.builder(RETRIES).tags(tags)
-        .description("Task retries after transient failures").register(registry);
-    this.latency = Timer.builder(LATENCY).tags(tags)
-        .description("Backend call latency, per batch call")
-        .publishPercentileHistogram()
-        .register(registry);
+    this.received =
+        Counter.builder(RECEIVED)
+            .tags(tags)
+            .description("Task records taken in (dead letters not included)")
+            .register(registry);
+    this.batches =
+        Counter.builder(BATCHES)
+            .tags(tags)
+            .description("Batches started at the backend")
+            .register(registry);
+    this.retries =
+        Counter.builder(RETRIES)
+            .tags(tags)
+            .description("Task retries after transient failures")
+            .register(registry);
+    this.latency =
+        Timer.builder(LATENCY)
+            .tags(tags)
+            .description("Backend call latency, per batch call")
+            .publishPercentileHistogram()
+            .register(registry);
     Tags worker = tags.and(CLIENT_ID_TAG, clientId);
-    this.gauges = List.of(
-        Gauge.builder(BREAKER_STATE, () -> level(breaker.get())).tags(worker)
-            .description("The worker's circuit breaker: 0 closed, 1 half-open, 2 open")
-            .register(registry),
-        Gauge.builder(INFLIGHT, inFlight::getAsInt).tags(worker)
-            .description("Batches at the backend now").register(registry),
-        Gauge.builder(BUFFERED, buffered::getAsInt).tags(worker)
-            .description("Tasks taken in and not yet in a batch").register(registry));
+    this.gauges =
+        List.of(
+            Gauge.builder(BREAKER_STATE, () -> level(breaker.get()))
+                .tags(worker)
+                .description("The worker's circuit breaker: 0 closed, 1 half-open, 2 open")
+                .register(registry),
+            Gauge.builder(INFLIGHT, inFlight::getAsInt)
+                .tags(worker)
+                .description("Batches at the backend now")
+                .register(registry),
+            Gauge.builder(BUFFERED, buffered::getAsInt)
+                .tags(worker)
+                .description("Tasks taken in and not yet in a batch")
+                .register(registry));
   }
 
   private Counter tasks(Tags tags, String outcome) {
-    return Counter.builder(TASKS).tags(tags).tag(OUTCOME_TAG, outcome)
+    return Counter.builder(TASKS)
+        .tags(tags)
+        .tag(OUTCOME_TAG, outcome)
         .description("Task records settled, by how: a result of that status, or a dead letter")
         .register(registry);
   }

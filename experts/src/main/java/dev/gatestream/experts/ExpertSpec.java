@@ -76,8 +76,12 @@ public record ExpertSpec(
 
     public CircuitBreakerSettings {
       if (failureThreshold < 1 || openMs < 0) {
-        throw new IllegalArgumentException("circuit breaker needs failureThreshold >= 1 and"
-            + " openMs >= 0, got " + failureThreshold + " and " + openMs);
+        throw new IllegalArgumentException(
+            "circuit breaker needs failureThreshold >= 1 and"
+                + " openMs >= 0, got "
+                + failureThreshold
+                + " and "
+                + openMs);
       }
     }
   }
@@ -86,27 +90,50 @@ public record ExpertSpec(
     ExpertId.of(name);
     Objects.requireNonNull(backend, "backend");
     Objects.requireNonNull(circuitBreaker, "circuitBreaker");
-    if (pricePerCall < 0 || concurrency < 1 || batchSize < 1 || batchLingerMs < 0 || timeoutMs < 1
-        || maxRetries < 0 || retryBackoffMs < 0) {
-      throw new IllegalArgumentException("expert '" + name + "': price >= 0, concurrency >= 1,"
-          + " batchSize >= 1, batchLingerMs >= 0, timeoutMs >= 1, maxRetries >= 0 and"
-          + " retryBackoffMs >= 0 are required");
+    if (pricePerCall < 0
+        || concurrency < 1
+        || batchSize < 1
+        || batchLingerMs < 0
+        || timeoutMs < 1
+        || maxRetries < 0
+        || retryBackoffMs < 0) {
+      throw new IllegalArgumentException(
+          "expert '"
+              + name
+              + "': price >= 0, concurrency >= 1,"
+              + " batchSize >= 1, batchLingerMs >= 0, timeoutMs >= 1, maxRetries >= 0 and"
+              + " retryBackoffMs >= 0 are required");
     }
   }
 
   /** An expert that replays its logged scores, with every other setting at its default. */
   public static ExpertSpec replayDefaults(String name, List<Path> logs) {
-    return new ExpertSpec(name,
+    return new ExpertSpec(
+        name,
         new BackendSettings.Replay(logs, BackendSettings.ReplayAnswer.SCORE, 0.0),
-        DEFAULT_PRICE, DEFAULT_CONCURRENCY, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_LINGER_MS,
-        DEFAULT_TIMEOUT_MS, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BACKOFF_MS,
+        DEFAULT_PRICE,
+        DEFAULT_CONCURRENCY,
+        DEFAULT_BATCH_SIZE,
+        DEFAULT_BATCH_LINGER_MS,
+        DEFAULT_TIMEOUT_MS,
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_RETRY_BACKOFF_MS,
         CircuitBreakerSettings.DEFAULTS);
   }
 
   /** This expert at another price per call. */
   public ExpertSpec withPrice(double price) {
-    return new ExpertSpec(name, backend, price, concurrency, batchSize, batchLingerMs, timeoutMs, maxRetries,
-        retryBackoffMs, circuitBreaker);
+    return new ExpertSpec(
+        name,
+        backend,
+        price,
+        concurrency,
+        batchSize,
+        batchLingerMs,
+        timeoutMs,
+        maxRetries,
+        retryBackoffMs,
+        circuitBreaker);
   }
 
   /** Reads an experts file; every problem is a {@link ConfigException} naming expert and field. */
@@ -132,12 +159,21 @@ public record ExpertSpec(
   }
 
   private static final class Parser {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-        .build();
-    private static final Set<String> FIELDS = Set.of("name", "backend", "price", "concurrency",
-        "batchSize", "batchLingerMs", "timeoutMs", "maxRetries", "retryBackoffMs",
-        "circuitBreaker", "settings");
+    private static final ObjectMapper JSON =
+        JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private static final Set<String> FIELDS =
+        Set.of(
+            "name",
+            "backend",
+            "price",
+            "concurrency",
+            "batchSize",
+            "batchLingerMs",
+            "timeoutMs",
+            "maxRetries",
+            "retryBackoffMs",
+            "circuitBreaker",
+            "settings");
 
     private final String source;
     private final Path baseDir;
@@ -152,8 +188,12 @@ public record ExpertSpec(
       try {
         root = JSON.readTree(json);
       } catch (JsonProcessingException e) {
-        throw new ConfigException(source + ": not valid JSON at line "
-            + e.getLocation().getLineNr() + ": " + e.getOriginalMessage());
+        throw new ConfigException(
+            source
+                + ": not valid JSON at line "
+                + e.getLocation().getLineNr()
+                + ": "
+                + e.getOriginalMessage());
       }
       if (root == null || !root.isArray()) {
         throw new ConfigException(source + ": expected a JSON array of experts");
@@ -164,8 +204,16 @@ public record ExpertSpec(
         ExpertSpec spec = parseOne(root.get(i), i + 1);
         Integer earlier = seen.putIfAbsent(spec.name(), i + 1);
         if (earlier != null) {
-          throw new ConfigException(source + ": expert '" + spec.name() + "' is configured twice"
-              + " (entries " + earlier + " and " + (i + 1) + ")");
+          throw new ConfigException(
+              source
+                  + ": expert '"
+                  + spec.name()
+                  + "' is configured twice"
+                  + " (entries "
+                  + earlier
+                  + " and "
+                  + (i + 1)
+                  + ")");
         }
         specs.add(spec);
       }
@@ -178,8 +226,12 @@ public record ExpertSpec(
       }
       JsonNode nameNode = node.get("name");
       if (nameNode == null || !nameNode.isTextual() || nameNode.asText().isBlank()) {
-        throw new ConfigException(source + ": entry " + entry + ": field 'name' is required and"
-            + " must be a non-empty string");
+        throw new ConfigException(
+            source
+                + ": entry "
+                + entry
+                + ": field 'name' is required and"
+                + " must be a non-empty string");
       }
       String name = nameNode.asText();
       Fields f = new Fields(source + ": expert '" + name + "'", node, FIELDS);
@@ -193,17 +245,32 @@ public record ExpertSpec(
       if (settingsNode != null && !settingsNode.isObject()) {
         throw f.problem("settings", "must be an object");
       }
-      Fields settings = new Fields(f.where + ": settings", settingsNode == null
-          ? JSON.createObjectNode() : settingsNode, null);
-      BackendSettings backend = switch (kind) {
-        case BackendSettings.Replay.KIND -> replay(settings);
-        case BackendSettings.Onnx.KIND -> onnx(settings);
-        case BackendSettings.OpenAiChat.KIND -> openAi(settings);
-        case BackendSettings.KServeV2.KIND -> kserve(settings);
-        default -> throw f.problem("backend", "unknown kind '" + kind + "' (expected "
-            + BackendSettings.Replay.KIND + ", " + BackendSettings.Onnx.KIND + ", "
-            + BackendSettings.OpenAiChat.KIND + " or " + BackendSettings.KServeV2.KIND + ")");
-      };
+      Fields settings =
+          new Fields(
+              f.where + ": settings",
+              settingsNode == null ? JSON.createObjectNode() : settingsNode,
+              null);
+      BackendSettings backend =
+          switch (kind) {
+            case BackendSettings.Replay.KIND -> replay(settings);
+            case BackendSettings.Onnx.KIND -> onnx(settings);
+            case BackendSettings.OpenAiChat.KIND -> openAi(settings);
+            case BackendSettings.KServeV2.KIND -> kserve(settings);
+            default ->
+                throw f.problem(
+                    "backend",
+                    "unknown kind '"
+                        + kind
+                        + "' (expected "
+                        + BackendSettings.Replay.KIND
+                        + ", "
+                        + BackendSettings.Onnx.KIND
+                        + ", "
+                        + BackendSettings.OpenAiChat.KIND
+                        + " or "
+                        + BackendSettings.KServeV2.KIND
+                        + ")");
+          };
       settings.rejectUnknown();
       CircuitBreakerSettings breaker = CircuitBreakerSettings.DEFAULTS;
       JsonNode breakerNode = node.get("circuitBreaker");
@@ -211,14 +278,18 @@ public record ExpertSpec(
         if (!breakerNode.isObject()) {
           throw f.problem("circuitBreaker", "must be an object");
         }
-        Fields b = new Fields(f.where + ": circuitBreaker", breakerNode,
-            Set.of("failureThreshold", "openMs"));
-        breaker = new CircuitBreakerSettings(
-            (int) b.integer("failureThreshold", breaker.failureThreshold(), 1),
-            b.integer("openMs", breaker.openMs(), 0));
+        Fields b =
+            new Fields(
+                f.where + ": circuitBreaker", breakerNode, Set.of("failureThreshold", "openMs"));
+        breaker =
+            new CircuitBreakerSettings(
+                (int) b.integer("failureThreshold", breaker.failureThreshold(), 1),
+                b.integer("openMs", breaker.openMs(), 0));
       }
       f.rejectUnknown();
-      return new ExpertSpec(name, backend,
+      return new ExpertSpec(
+          name,
+          backend,
           f.number("price", DEFAULT_PRICE),
           (int) f.integer("concurrency", DEFAULT_CONCURRENCY, 1),
           (int) f.integer("batchSize", DEFAULT_BATCH_SIZE, 1),
@@ -231,31 +302,47 @@ public record ExpertSpec(
 
     private BackendSettings replay(Fields s) {
       String answer = s.optionalString("answer").orElse("score");
-      BackendSettings.ReplayAnswer mode = switch (answer) {
-        case "score" -> BackendSettings.ReplayAnswer.SCORE;
-        case "response" -> BackendSettings.ReplayAnswer.RESPONSE;
-        default -> throw s.problem("answer", "must be \"score\" or \"response\", got \"" + answer
-            + "\"");
-      };
-      return new BackendSettings.Replay(List.of(path(s, "log")), mode, s.number("latencyScale", 0.0));
+      BackendSettings.ReplayAnswer mode =
+          switch (answer) {
+            case "score" -> BackendSettings.ReplayAnswer.SCORE;
+            case "response" -> BackendSettings.ReplayAnswer.RESPONSE;
+            default ->
+                throw s.problem(
+                    "answer", "must be \"score\" or \"response\", got \"" + answer + "\"");
+          };
+      return new BackendSettings.Replay(
+          List.of(path(s, "log")), mode, s.number("latencyScale", 0.0));
     }
 
     private BackendSettings onnx(Fields s) {
-      return new BackendSettings.Onnx(path(s, "model"), s.optionalString("input"),
-          s.optionalString("output"), s.strings("labels"), (int) s.integer("threads", 1, 1));
+      return new BackendSettings.Onnx(
+          path(s, "model"),
+          s.optionalString("input"),
+          s.optionalString("output"),
+          s.strings("labels"),
+          (int) s.integer("threads", 1, 1));
     }
 
     private BackendSettings openAi(Fields s) {
-      OptionalDouble price = s.node.has("pricePer1kTokens")
-          ? OptionalDouble.of(s.number("pricePer1kTokens", 0)) : OptionalDouble.empty();
+      OptionalDouble price =
+          s.node.has("pricePer1kTokens")
+              ? OptionalDouble.of(s.number("pricePer1kTokens", 0))
+              : OptionalDouble.empty();
       Optional<String> keyEnv = s.optionalString("apiKeyEnv");
-      return new BackendSettings.OpenAiChat(url(s, "baseUrl"), s.requiredString("model"),
-          (int) s.integer("maxTokens", 256, 1), keyEnv, price);
+      return new BackendSettings.OpenAiChat(
+          url(s, "baseUrl"),
+          s.requiredString("model"),
+          (int) s.integer("maxTokens", 256, 1),
+          keyEnv,
+          price);
     }
 
     private BackendSettings kserve(Fields s) {
-      return new BackendSettings.KServeV2(url(s, "baseUrl"), s.requiredString("model"),
-          s.optionalString("input").orElse("input"), s.optionalString("output"),
+      return new BackendSettings.KServeV2(
+          url(s, "baseUrl"),
+          s.requiredString("model"),
+          s.optionalString("input").orElse("input"),
+          s.optionalString("output"),
           s.strings("labels"));
     }
 
@@ -286,7 +373,9 @@ public record ExpertSpec(
     private final Set<String> known;
     private final List<String> read = new ArrayList<>();
 
-    /** @param known the allowed field names, or null to allow exactly those that were read */
+    /**
+     * @param known the allowed field names, or null to allow exactly those that were read
+     */
     Fields(String where, JsonNode node, Set<String> known) {
       this.where = where;
       this.node = node;
@@ -319,7 +408,9 @@ public record ExpertSpec(
       if (value == null || value.isNull()) {
         return fallback;
       }
-      if (!value.canConvertToExactIntegral() || !value.canConvertToLong() || value.asLong() < min
+      if (!value.canConvertToExactIntegral()
+          || !value.canConvertToLong()
+          || value.asLong() < min
           || value.asLong() > Integer.MAX_VALUE) {
         throw problem(field, "must be a whole number >= " + min + ", got " + value);
       }
@@ -362,8 +453,13 @@ public record ExpertSpec(
         String name = names.next();
         boolean allowed = known == null ? read.contains(name) : known.contains(name);
         if (!allowed) {
-          throw new ConfigException(where + ": unknown field '" + name + "' (known: "
-              + String.join(", ", known == null ? read : known.stream().sorted().toList()) + ")");
+          throw new ConfigException(
+              where
+                  + ": unknown field '"
+                  + name
+                  + "' (known: "
+                  + String.join(", ", known == null ? read : known.stream().sorted().toList())
+                  + ")");
         }
       }
     }

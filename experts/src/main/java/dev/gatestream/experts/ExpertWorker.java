@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  * are, the worker pauses its partitions (it keeps polling, so it stays in the group) instead of
  * buffering more. Records that are not task records go to the dead-letter topic, bytes unchanged.
  *
- * <p>Each worker has its own circuit breaker, so one sick instance does not silence the others.
- * Its meters ({@link ExpertMeters}, and the consumer's own through Micrometer's Kafka binder, lag
+ * <p>Each worker has its own circuit breaker, so one sick instance does not silence the others. Its
+ * meters ({@link ExpertMeters}, and the consumer's own through Micrometer's Kafka binder, lag
  * included) go on the registry it is given.
  *
  * <p>{@link #run()} is the polling loop, to be run on a thread of its own; {@link #close()} stops
@@ -101,17 +101,42 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
    *
    * @param clientId the clients' {@code client.id}, which tags this worker's gauges
    */
-  public ExpertWorker(String clientId, Consumer<byte[], byte[]> consumer,
-      Producer<byte[], byte[]> producer, Topics topics, GatestreamSerdes serdes, ExpertSpec spec,
-      ExpertBackend backend, MeterRegistry registry) {
-    this(clientId, consumer, producer, topics, serdes, spec, backend, registry, Clock.systemUTC(),
+  public ExpertWorker(
+      String clientId,
+      Consumer<byte[], byte[]> consumer,
+      Producer<byte[], byte[]> producer,
+      Topics topics,
+      GatestreamSerdes serdes,
+      ExpertSpec spec,
+      ExpertBackend backend,
+      MeterRegistry registry) {
+    this(
+        clientId,
+        consumer,
+        producer,
+        topics,
+        serdes,
+        spec,
+        backend,
+        registry,
+        Clock.systemUTC(),
         Thread::sleep);
   }
 
-  /** @param sleeper waits out the backoff before a retry */
-  ExpertWorker(String clientId, Consumer<byte[], byte[]> consumer,
-      Producer<byte[], byte[]> producer, Topics topics, GatestreamSerdes serdes, ExpertSpec spec,
-      ExpertBackend backend, MeterRegistry registry, Clock clock, CallPolicy.Sleeper sleeper) {
+  /**
+   * @param sleeper waits out the backoff before a retry
+   */
+  ExpertWorker(
+      String clientId,
+      Consumer<byte[], byte[]> consumer,
+      Producer<byte[], byte[]> producer,
+      Topics topics,
+      GatestreamSerdes serdes,
+      ExpertSpec spec,
+      ExpertBackend backend,
+      MeterRegistry registry,
+      Clock clock,
+      CallPolicy.Sleeper sleeper) {
     this.consumer = consumer;
     this.producer = producer;
     this.spec = spec;
@@ -120,23 +145,35 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
     this.taskDeserializer = serdes.valueSerde(topics.expertTasks(spec.name())).deserializer();
     this.breaker = new CircuitBreaker(spec.circuitBreaker(), clock::millis);
     this.offsets = new OffsetTracker(consumer, spec.name());
-    this.batcher = new Batcher(spec.batchSize(), spec.batchLingerMs(), spec.concurrency(),
-        clock::millis);
-    this.meters = new ExpertMeters(registry, spec.name(), clientId, breaker::state,
-        batcher::inFlight, batcher::buffered);
-    // Tagged like the Streams stages' client meters (stage only): Prometheus wants one tag set per name.
-    this.consumerMeters = new KafkaClientMetrics(consumer, Tags.of("stage", "expert-" + spec.name()));
+    this.batcher =
+        new Batcher(spec.batchSize(), spec.batchLingerMs(), spec.concurrency(), clock::millis);
+    this.meters =
+        new ExpertMeters(
+            registry, spec.name(), clientId, breaker::state, batcher::inFlight, batcher::buffered);
+    // Tagged like the Streams stages' client meters (stage only): Prometheus wants one tag set per
+    // name.
+    this.consumerMeters =
+        new KafkaClientMetrics(consumer, Tags.of("stage", "expert-" + spec.name()));
     consumerMeters.bindTo(registry);
-    this.publisher = new ResultPublisher(producer, topics, serdes, spec, offsets, meters,
-        clock::millis, e -> fatal.compareAndSet(null, e));
+    this.publisher =
+        new ResultPublisher(
+            producer,
+            topics,
+            serdes,
+            spec,
+            offsets,
+            meters,
+            clock::millis,
+            e -> fatal.compareAndSet(null, e));
     this.policy = new CallPolicy(spec, backend, breaker, meters, publisher, clock, sleeper);
     String id = ExpertId.of(spec.name());
     AtomicInteger threads = new AtomicInteger();
-    ThreadFactory factory = r -> {
-      Thread t = new Thread(r, "expert-" + id + "-call-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    ThreadFactory factory =
+        r -> {
+          Thread t = new Thread(r, "expert-" + id + "-call-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        };
     this.pool = Executors.newFixedThreadPool(spec.concurrency(), factory);
   }
 
@@ -147,22 +184,32 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
    * @param config the topic prefix, partitions and replication come from here
    * @param registry where the worker's meters go
    */
-  public static ExpertWorker create(KafkaClients clients, GatestreamConfig config,
-      GatestreamSerdes serdes, ExpertSpec spec, ExpertBackend backend, MeterRegistry registry) {
+  public static ExpertWorker create(
+      KafkaClients clients,
+      GatestreamConfig config,
+      GatestreamSerdes serdes,
+      ExpertSpec spec,
+      ExpertBackend backend,
+      MeterRegistry registry) {
     String group = clients.ids().expert(spec.name());
     String clientId = group + "-" + INSTANCES.incrementAndGet();
     List<AutoCloseable> made = new ArrayList<>(List.of(backend));
     try {
       // What one poll may add to the buffer: about what the batches in flight hold.
-      KafkaConsumer<byte[], byte[]> consumer = clients.consumer(clientId, group,
-          Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, spec.batchSize() * spec.concurrency()),
-          new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      KafkaConsumer<byte[], byte[]> consumer =
+          clients.consumer(
+              clientId,
+              group,
+              Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, spec.batchSize() * spec.concurrency()),
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer());
       made.add(consumer);
-      KafkaProducer<byte[], byte[]> producer = clients.producer(clientId, Map.of(),
-          new ByteArraySerializer(), new ByteArraySerializer());
+      KafkaProducer<byte[], byte[]> producer =
+          clients.producer(
+              clientId, Map.of(), new ByteArraySerializer(), new ByteArraySerializer());
       made.add(producer);
-      return new ExpertWorker(clientId, consumer, producer, Topics.from(config), serdes, spec,
-          backend, registry);
+      return new ExpertWorker(
+          clientId, consumer, producer, Topics.from(config), serdes, spec, backend, registry);
     } catch (RuntimeException e) {
       made.forEach(c -> closeQuietly(spec, c));
       throw e;
@@ -224,11 +271,19 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
    * current load.
    */
   public Metrics metrics() {
-    return new Metrics(meters.receivedCount(), meters.settledCount(ResultStatus.OK),
-        meters.settledCount(ResultStatus.ERROR), meters.settledCount(ResultStatus.EXPIRED),
-        meters.settledCount(ResultStatus.REJECTED), meters.deadLetterCount(),
-        meters.batchCount(), meters.retryCount(), batcher.inFlight(), batcher.buffered(),
-        batcher.paused(), breaker.state());
+    return new Metrics(
+        meters.receivedCount(),
+        meters.settledCount(ResultStatus.OK),
+        meters.settledCount(ResultStatus.ERROR),
+        meters.settledCount(ResultStatus.EXPIRED),
+        meters.settledCount(ResultStatus.REJECTED),
+        meters.deadLetterCount(),
+        meters.batchCount(),
+        meters.retryCount(),
+        batcher.inFlight(),
+        batcher.buffered(),
+        batcher.paused(),
+        breaker.state());
   }
 
   /**
@@ -241,29 +296,41 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
    * @param buffered tasks received and not yet in a batch
    * @param paused whether the partitions are paused for back-pressure
    */
-  public record Metrics(long tasks, long ok, long errors, long expired, long rejected,
-      long deadLetters, long batches, long retries, int inFlight, int buffered, boolean paused,
+  public record Metrics(
+      long tasks,
+      long ok,
+      long errors,
+      long expired,
+      long rejected,
+      long deadLetters,
+      long batches,
+      long retries,
+      int inFlight,
+      int buffered,
+      boolean paused,
       CircuitBreaker.State circuit) {}
 
   void subscribe() {
-    consumer.subscribe(List.of(taskTopic), new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        offsets.commitRevoked(partitions);
-        batcher.drop(partitions);
-      }
+    consumer.subscribe(
+        List.of(taskTopic),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            offsets.commitRevoked(partitions);
+            batcher.drop(partitions);
+          }
 
-      @Override
-      public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        offsets.forget(partitions);
-        batcher.drop(partitions);
-      }
+          @Override
+          public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            offsets.forget(partitions);
+            batcher.drop(partitions);
+          }
 
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        // Progress starts with the first record seen; nothing to set up.
-      }
-    });
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // Progress starts with the first record seen; nothing to set up.
+          }
+        });
   }
 
   /** One round of the loop: take in records, start batches, apply back-pressure, commit. */
@@ -296,8 +363,10 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
     OffsetTracker.Position position = offsets.track(record);
     ExpertTask task;
     try {
-      task = record.value() == null ? null
-          : taskDeserializer.deserialize(record.topic(), record.headers(), record.value());
+      task =
+          record.value() == null
+              ? null
+              : taskDeserializer.deserialize(record.topic(), record.headers(), record.value());
     } catch (RuntimeException e) {
       publisher.deadLetter(record, position, "not an ExpertTask: " + e.getMessage());
       return;
@@ -305,8 +374,14 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
     if (task == null) {
       publisher.deadLetter(record, position, "empty task record");
     } else if (!spec.name().equals(task.getExpert())) {
-      publisher.deadLetter(record, position, "a task for expert '" + task.getExpert()
-          + "' on the task topic of '" + spec.name() + "'");
+      publisher.deadLetter(
+          record,
+          position,
+          "a task for expert '"
+              + task.getExpert()
+              + "' on the task topic of '"
+              + spec.name()
+              + "'");
     } else {
       meters.received();
       batcher.add(task, position);
@@ -351,7 +426,9 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
       publisher.flush();
       offsets.commitAll();
     } catch (KafkaException e) {
-      LOG.warn("expert {}: final commit failed; uncommitted tasks will be redone: {}", spec.name(),
+      LOG.warn(
+          "expert {}: final commit failed; uncommitted tasks will be redone: {}",
+          spec.name(),
           e.toString());
     } finally {
       // The binder reads the consumer's metrics, so it goes first.
@@ -364,7 +441,10 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
     try {
       closeable.close();
     } catch (Exception e) {
-      LOG.warn("expert {}: cannot close {}: {}", spec.name(), closeable.getClass().getSimpleName(),
+      LOG.warn(
+          "expert {}: cannot close {}: {}",
+          spec.name(),
+          closeable.getClass().getSimpleName(),
           e.toString());
     }
   }

@@ -64,12 +64,14 @@ final class OffsetTracker {
     }
     Map<TopicPartition, PartitionProgress> committedFor = new HashMap<>();
     offsets.keySet().forEach(tp -> committedFor.put(tp, progress.get(tp)));
-    consumer.commitAsync(offsets, (done, e) -> {
-      if (e != null) {
-        LOG.warn("expert {}: offset commit failed, will retry: {}", expert, e.toString());
-        offsets.forEach((tp, o) -> committedFor.get(tp).commitFailed(o.offset()));
-      }
-    });
+    consumer.commitAsync(
+        offsets,
+        (done, e) -> {
+          if (e != null) {
+            LOG.warn("expert {}: offset commit failed, will retry: {}", expert, e.toString());
+            offsets.forEach((tp, o) -> committedFor.get(tp).commitFailed(o.offset()));
+          }
+        });
   }
 
   /**

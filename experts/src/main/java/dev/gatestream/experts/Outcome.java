@@ -20,10 +20,13 @@ public sealed interface Outcome {
   record Answer(Object output, OptionalDouble cost, OptionalLong latencyMs) implements Outcome {
     public Answer {
       Objects.requireNonNull(output, "output");
-      if (!(output instanceof ClassProbabilities || output instanceof Score
+      if (!(output instanceof ClassProbabilities
+          || output instanceof Score
           || output instanceof TextAnswer)) {
-        throw new IllegalArgumentException("an expert's output is ClassProbabilities, Score or"
-            + " TextAnswer, not " + output.getClass().getName());
+        throw new IllegalArgumentException(
+            "an expert's output is ClassProbabilities, Score or"
+                + " TextAnswer, not "
+                + output.getClass().getName());
       }
     }
   }

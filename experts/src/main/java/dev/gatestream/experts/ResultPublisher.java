@@ -38,9 +38,17 @@ final class ResultPublisher implements CallPolicy.Results {
   private final LongSupplier clock;
   private final Consumer<KafkaException> onFailure;
 
-  /** @param clock the current time in milliseconds, for completion and dead-letter timestamps */
-  ResultPublisher(Producer<byte[], byte[]> producer, Topics topics, GatestreamSerdes serdes,
-      ExpertSpec spec, OffsetTracker offsets, ExpertMeters meters, LongSupplier clock,
+  /**
+   * @param clock the current time in milliseconds, for completion and dead-letter timestamps
+   */
+  ResultPublisher(
+      Producer<byte[], byte[]> producer,
+      Topics topics,
+      GatestreamSerdes serdes,
+      ExpertSpec spec,
+      OffsetTracker offsets,
+      ExpertMeters meters,
+      LongSupplier clock,
       Consumer<KafkaException> onFailure) {
     this.producer = producer;
     this.expert = spec.name();
@@ -57,41 +65,50 @@ final class ResultPublisher implements CallPolicy.Results {
   @Override
   public void answered(Pending task, Outcome.Answer answer, long callMs) {
     meters.settled(ResultStatus.OK);
-    send(task, ExpertResult.newBuilder()
-        .setRequestId(task.requestId())
-        .setExpert(expert)
-        .setStatus(ResultStatus.OK)
-        .setOutput(answer.output())
-        .setLatencyMs(answer.latencyMs().orElse(callMs))
-        .setCost(answer.cost().orElse(pricePerCall))
-        .setErrorMessage(null)
-        .setCompletedAtMs(clock.getAsLong())
-        .setDeadlineMs(task.deadlineMs())
-        .build());
+    send(
+        task,
+        ExpertResult.newBuilder()
+            .setRequestId(task.requestId())
+            .setExpert(expert)
+            .setStatus(ResultStatus.OK)
+            .setOutput(answer.output())
+            .setLatencyMs(answer.latencyMs().orElse(callMs))
+            .setCost(answer.cost().orElse(pricePerCall))
+            .setErrorMessage(null)
+            .setCompletedAtMs(clock.getAsLong())
+            .setDeadlineMs(task.deadlineMs())
+            .build());
   }
 
   @Override
   public void failed(Pending task, ResultStatus status, String message, long latencyMs) {
     meters.settled(status);
-    send(task, ExpertResult.newBuilder()
-        .setRequestId(task.requestId())
-        .setExpert(expert)
-        .setStatus(status)
-        .setOutput(null)
-        .setLatencyMs(latencyMs)
-        .setCost(0.0)
-        .setErrorMessage(message)
-        .setCompletedAtMs(clock.getAsLong())
-        .setDeadlineMs(task.deadlineMs())
-        .build());
+    send(
+        task,
+        ExpertResult.newBuilder()
+            .setRequestId(task.requestId())
+            .setExpert(expert)
+            .setStatus(status)
+            .setOutput(null)
+            .setLatencyMs(latencyMs)
+            .setCost(0.0)
+            .setErrorMessage(message)
+            .setCompletedAtMs(clock.getAsLong())
+            .setDeadlineMs(task.deadlineMs())
+            .build());
   }
 
   /** Moves a record that is not a task of this expert to the dead-letter topic, saying why. */
-  void deadLetter(ConsumerRecord<byte[], byte[]> record, OffsetTracker.Position position,
-      String reason) {
+  void deadLetter(
+      ConsumerRecord<byte[], byte[]> record, OffsetTracker.Position position, String reason) {
     meters.deadLettered();
-    LOG.warn("expert {}: dead-lettering {}-{}@{}: {}", expert, record.topic(), record.partition(),
-        record.offset(), reason);
+    LOG.warn(
+        "expert {}: dead-lettering {}-{}@{}: {}",
+        expert,
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        reason);
     ProducerRecord<byte[], byte[]> letter =
         new ProducerRecord<>(deadLetterTopic, record.key(), record.value());
     Headers headers = letter.headers();
@@ -101,15 +118,23 @@ final class ResultPublisher implements CallPolicy.Results {
     header(headers, GatestreamHeaders.DLQ_SOURCE_PARTITION, String.valueOf(record.partition()));
     header(headers, GatestreamHeaders.DLQ_SOURCE_OFFSET, String.valueOf(record.offset()));
     header(headers, GatestreamHeaders.DLQ_TIMESTAMP, String.valueOf(clock.getAsLong()));
-    producer.send(letter, (metadata, e) -> {
-      if (e == null) {
-        offsets.acknowledge(position);
-      } else {
-        onFailure.accept(new KafkaException("expert " + expert
-            + ": cannot write to the dead-letter topic " + deadLetterTopic + ": " + e.getMessage(),
-            e));
-      }
-    });
+    producer.send(
+        letter,
+        (metadata, e) -> {
+          if (e == null) {
+            offsets.acknowledge(position);
+          } else {
+            onFailure.accept(
+                new KafkaException(
+                    "expert "
+                        + expert
+                        + ": cannot write to the dead-letter topic "
+                        + deadLetterTopic
+                        + ": "
+                        + e.getMessage(),
+                    e));
+          }
+        });
   }
 
   /** Waits until every write so far is acknowledged or failed. */
@@ -120,15 +145,25 @@ final class ResultPublisher implements CallPolicy.Results {
   private void send(Pending task, ExpertResult result) {
     byte[] key = task.requestId().getBytes(StandardCharsets.UTF_8);
     byte[] value = resultSerializer.serialize(resultTopic, result);
-    producer.send(new ProducerRecord<>(resultTopic, key, value), (metadata, e) -> {
-      if (e == null) {
-        offsets.acknowledge(task.position());
-      } else {
-        onFailure.accept(new KafkaException("expert " + expert
-            + ": cannot write the result of request " + task.requestId() + " to " + resultTopic
-            + ": " + e.getMessage(), e));
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(resultTopic, key, value),
+        (metadata, e) -> {
+          if (e == null) {
+            offsets.acknowledge(task.position());
+          } else {
+            onFailure.accept(
+                new KafkaException(
+                    "expert "
+                        + expert
+                        + ": cannot write the result of request "
+                        + task.requestId()
+                        + " to "
+                        + resultTopic
+                        + ": "
+                        + e.getMessage(),
+                    e));
+          }
+        });
   }
 
   private static void header(Headers headers, String name, String value) {

@@ -23,7 +23,8 @@ class BatcherTest {
 
   private void add(Batcher batcher, TopicPartition partition, String... ids) {
     for (String id : ids) {
-      batcher.add(task(id, "x", farFuture()),
+      batcher.add(
+          task(id, "x", farFuture()),
           new OffsetTracker.Position(partition, progress, nextOffset++));
     }
   }

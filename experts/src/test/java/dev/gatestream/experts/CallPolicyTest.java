@@ -36,43 +36,65 @@ class CallPolicyTest {
   private Function<ExpertTask, Outcome> script = t -> Outcome.answer(new Score(0.5));
   private long callTakesMs;
   // The gauges are not under test here.
-  private final ExpertMeters meters = new ExpertMeters(registry, EXPERT, "c1",
-      () -> CircuitBreaker.State.CLOSED, () -> 0, () -> 0);
+  private final ExpertMeters meters =
+      new ExpertMeters(registry, EXPERT, "c1", () -> CircuitBreaker.State.CLOSED, () -> 0, () -> 0);
   private CircuitBreaker breaker;
   private long nextOffset;
 
   /** Records each task's end as "STATUS: message". */
-  private final CallPolicy.Results results = new CallPolicy.Results() {
-    @Override
-    public void answered(Pending task, Outcome.Answer answer, long callMs) {
-      ends.put(task.requestId(), "OK: " + answer.output());
-      latencies.put(task.requestId(), callMs);
-    }
+  private final CallPolicy.Results results =
+      new CallPolicy.Results() {
+        @Override
+        public void answered(Pending task, Outcome.Answer answer, long callMs) {
+          ends.put(task.requestId(), "OK: " + answer.output());
+          latencies.put(task.requestId(), callMs);
+        }
 
-    @Override
-    public void failed(Pending task, ResultStatus status, String message, long latencyMs) {
-      ends.put(task.requestId(), status + ": " + message);
-      latencies.put(task.requestId(), latencyMs);
-    }
-  };
+        @Override
+        public void failed(Pending task, ResultStatus status, String message, long latencyMs) {
+          ends.put(task.requestId(), status + ": " + message);
+          latencies.put(task.requestId(), latencyMs);
+        }
+      };
 
-  private final ExpertBackend backend = (tasks, timeout) -> {
-    calls.add(tasks.stream().map(ExpertTask::getRequestId).toList());
-    timeouts.add(timeout);
-    clock.advance(callTakesMs);
-    return tasks.stream().map(script).toList();
-  };
+  private final ExpertBackend backend =
+      (tasks, timeout) -> {
+        calls.add(tasks.stream().map(ExpertTask::getRequestId).toList());
+        timeouts.add(timeout);
+        clock.advance(callTakesMs);
+        return tasks.stream().map(script).toList();
+      };
 
-  private CallPolicy policy(int maxRetries, long backoffMs,
-      ExpertSpec.CircuitBreakerSettings breakerSettings, ExpertBackend backend) {
-    ExpertSpec spec = new ExpertSpec(EXPERT, new BackendSettings.Replay(
-        List.of(Path.of("unused.csv")), BackendSettings.ReplayAnswer.SCORE, 0), 0.02, 1, 8, 0,
-        5_000, maxRetries, backoffMs, breakerSettings);
+  private CallPolicy policy(
+      int maxRetries,
+      long backoffMs,
+      ExpertSpec.CircuitBreakerSettings breakerSettings,
+      ExpertBackend backend) {
+    ExpertSpec spec =
+        new ExpertSpec(
+            EXPERT,
+            new BackendSettings.Replay(
+                List.of(Path.of("unused.csv")), BackendSettings.ReplayAnswer.SCORE, 0),
+            0.02,
+            1,
+            8,
+            0,
+            5_000,
+            maxRetries,
+            backoffMs,
+            breakerSettings);
     breaker = new CircuitBreaker(breakerSettings, clock::millis);
-    return new CallPolicy(spec, backend, breaker, meters, results, clock, ms -> {
-      sleeps.add(ms);
-      clock.advance(ms);
-    });
+    return new CallPolicy(
+        spec,
+        backend,
+        breaker,
+        meters,
+        results,
+        clock,
+        ms -> {
+          sleeps.add(ms);
+          clock.advance(ms);
+        });
   }
 
   private CallPolicy policy(int maxRetries, long backoffMs) {
@@ -80,9 +102,11 @@ class CallPolicyTest {
   }
 
   private Pending pending(String requestId, long deadlineMs) {
-    return new Pending(task(requestId, EXPERT, deadlineMs),
-        new OffsetTracker.Position(new TopicPartition("t", 0), new PartitionProgress(),
-            nextOffset++), clock.millis());
+    return new Pending(
+        task(requestId, EXPERT, deadlineMs),
+        new OffsetTracker.Position(
+            new TopicPartition("t", 0), new PartitionProgress(), nextOffset++),
+        clock.millis());
   }
 
   private Pending pending(String requestId) {
@@ -100,8 +124,9 @@ class CallPolicyTest {
     policy(0, 0).answer(List.of(pending("a"), pending("b")));
 
     assertThat(calls).containsExactly(List.of("a", "b"));
-    assertThat(ends).containsExactly(Map.entry("a", "OK: {\"value\": 0.5}"),
-        Map.entry("b", "OK: {\"value\": 0.5}"));
+    assertThat(ends)
+        .containsExactly(
+            Map.entry("a", "OK: {\"value\": 0.5}"), Map.entry("b", "OK: {\"value\": 0.5}"));
     assertThat(latencies).containsValues(7L, 7L);
     Timer latency = registry.get(ExpertMeters.LATENCY).tag(ExpertMeters.EXPERT_TAG, EXPERT).timer();
     assertThat(latency.count()).as("one call").isEqualTo(1);
@@ -112,7 +137,8 @@ class CallPolicyTest {
   void tasksPastTheirDeadlineExpireWithoutABackendCall() throws Exception {
     policy(0, 0).answer(List.of(pending("late", NOW), pending("fine")));
 
-    assertThat(ends).containsEntry("late", "EXPIRED: deadline passed before work began")
+    assertThat(ends)
+        .containsEntry("late", "EXPIRED: deadline passed before work began")
         .containsEntry("fine", "OK: {\"value\": 0.5}");
     assertThat(latencies.get("late")).isZero();
     assertThat(calls).containsExactly(List.of("fine"));
@@ -129,14 +155,17 @@ class CallPolicyTest {
   @Test
   void retriesTransientFailuresWithDoublingBackoffUntilTheySucceed() throws Exception {
     AtomicInteger attempts = new AtomicInteger();
-    script = t -> t.getRequestId().equals("flaky") && attempts.incrementAndGet() <= 2
-        ? Outcome.transientFailure("HTTP 503") : Outcome.answer(new Score(1.0));
+    script =
+        t ->
+            t.getRequestId().equals("flaky") && attempts.incrementAndGet() <= 2
+                ? Outcome.transientFailure("HTTP 503")
+                : Outcome.answer(new Score(1.0));
 
     policy(3, 20).answer(List.of(pending("flaky"), pending("steady")));
 
     assertThat(ends).containsEntry("flaky", "OK: {\"value\": 1.0}");
-    assertThat(calls).containsExactly(List.of("flaky", "steady"), List.of("flaky"),
-        List.of("flaky"));
+    assertThat(calls)
+        .containsExactly(List.of("flaky", "steady"), List.of("flaky"), List.of("flaky"));
     assertThat(sleeps).containsExactly(20L, 40L);
     assertThat(retries()).isEqualTo(2);
   }
@@ -144,19 +173,25 @@ class CallPolicyTest {
   @Test
   void givesUpAfterMaxRetriesAndWhenTheDeadlineWouldPassAndNeverRetriesPermanentFailures()
       throws Exception {
-    script = t -> t.getRequestId().equals("bad")
-        ? Outcome.permanent("request bad is not in the replay log")
-        : Outcome.transientFailure("HTTP 503");
+    script =
+        t ->
+            t.getRequestId().equals("bad")
+                ? Outcome.permanent("request bad is not in the replay log")
+                : Outcome.transientFailure("HTTP 503");
 
     // Retried once after 200 ms; the next retry, 400 ms later, would come after its deadline.
-    policy(2, 200).answer(List.of(pending("bad"), pending("patient"),
-        pending("hurried", NOW + 500)));
+    policy(2, 200)
+        .answer(List.of(pending("bad"), pending("patient"), pending("hurried", NOW + 500)));
 
-    assertThat(ends).containsEntry("bad", "ERROR: request bad is not in the replay log")
+    assertThat(ends)
+        .containsEntry("bad", "ERROR: request bad is not in the replay log")
         .containsEntry("patient", "ERROR: HTTP 503 (gave up after 3 attempts)")
         .containsEntry("hurried", "ERROR: HTTP 503 (deadline reached after 2 attempts)");
-    assertThat(calls).containsExactly(List.of("bad", "patient", "hurried"),
-        List.of("patient", "hurried"), List.of("patient"));
+    assertThat(calls)
+        .containsExactly(
+            List.of("bad", "patient", "hurried"),
+            List.of("patient", "hurried"),
+            List.of("patient"));
     assertThat(sleeps).containsExactly(200L, 400L);
     assertThat(latencies.get("patient")).as("from the start of the batch").isEqualTo(600);
     assertThat(retries()).isEqualTo(3);
@@ -190,15 +225,19 @@ class CallPolicyTest {
     clock.advance(1);
     policy.answer(List.of(pending("e")));
 
-    assertThat(ends).containsEntry("d", "REJECTED: circuit open: HTTP 503 from http://llm")
+    assertThat(ends)
+        .containsEntry("d", "REJECTED: circuit open: HTTP 503 from http://llm")
         .containsEntry("e", "OK: {\"value\": 1.0}");
     assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
 
   @Test
   void aCallWithSomeAnswersKeepsTheCircuitClosed() throws Exception {
-    script = t -> t.getRequestId().startsWith("ok") ? Outcome.answer(new Score(1.0))
-        : Outcome.transientFailure("HTTP 429");
+    script =
+        t ->
+            t.getRequestId().startsWith("ok")
+                ? Outcome.answer(new Score(1.0))
+                : Outcome.transientFailure("HTTP 429");
     CallPolicy policy = policy(0, 0, new ExpertSpec.CircuitBreakerSettings(1, 300), backend);
 
     policy.answer(List.of(pending("ok1"), pending("busy1")));
@@ -209,33 +248,35 @@ class CallPolicyTest {
   @Test
   void backendExceptionsFailTheWholeBatchAndOnlyTransientOnesAreRetried() throws Exception {
     AtomicInteger call = new AtomicInteger();
-    ExpertBackend failing = (tasks, timeout) -> {
-      calls.add(tasks.stream().map(ExpertTask::getRequestId).toList());
-      throw new BackendException("call " + call.incrementAndGet() + " failed",
-          call.get() == 1);
-    };
+    ExpertBackend failing =
+        (tasks, timeout) -> {
+          calls.add(tasks.stream().map(ExpertTask::getRequestId).toList());
+          throw new BackendException("call " + call.incrementAndGet() + " failed", call.get() == 1);
+        };
 
     policy(3, 10, ExpertSpec.CircuitBreakerSettings.DEFAULTS, failing)
         .answer(List.of(pending("a"), pending("b")));
 
     assertThat(calls).hasSize(2);
-    assertThat(ends).containsEntry("a", "ERROR: call 2 failed")
+    assertThat(ends)
+        .containsEntry("a", "ERROR: call 2 failed")
         .containsEntry("b", "ERROR: call 2 failed");
   }
 
   @Test
   void aBackendBugOrAWrongNumberOfOutcomesIsAPermanentError() throws Exception {
-    ExpertBackend buggy = (tasks, timeout) -> {
-      throw new IllegalStateException("oops");
-    };
+    ExpertBackend buggy =
+        (tasks, timeout) -> {
+          throw new IllegalStateException("oops");
+        };
     ExpertBackend short1 = (tasks, timeout) -> List.of(Outcome.answer(new Score(1.0)));
 
-    policy(3, 10, ExpertSpec.CircuitBreakerSettings.DEFAULTS, buggy)
-        .answer(List.of(pending("a")));
+    policy(3, 10, ExpertSpec.CircuitBreakerSettings.DEFAULTS, buggy).answer(List.of(pending("a")));
     policy(3, 10, ExpertSpec.CircuitBreakerSettings.DEFAULTS, short1)
         .answer(List.of(pending("b"), pending("c")));
 
-    assertThat(ends).containsEntry("a", "ERROR: backend failed: java.lang.IllegalStateException: oops")
+    assertThat(ends)
+        .containsEntry("a", "ERROR: backend failed: java.lang.IllegalStateException: oops")
         .containsEntry("b", "ERROR: backend returned 1 outcomes for 2 tasks")
         .containsEntry("c", "ERROR: backend returned 1 outcomes for 2 tasks");
     assertThat(sleeps).isEmpty();

@@ -30,8 +30,12 @@ class ExpertBackendsTest {
   @TempDir Path dir;
 
   private static Path fixture() throws URISyntaxException {
-    return Path.of(Objects.requireNonNull(ExpertBackendsTest.class.getClassLoader()
-        .getResource("routing/routellm-gsm8k-60.csv")).toURI());
+    return Path.of(
+        Objects.requireNonNull(
+                ExpertBackendsTest.class
+                    .getClassLoader()
+                    .getResource("routing/routellm-gsm8k-60.csv"))
+            .toURI());
   }
 
   @Test
@@ -40,30 +44,35 @@ class ExpertBackendsTest {
     Path log = fixture();
 
     ExpertBackend gpt4 = backends.create(ExpertSpec.replayDefaults(GPT4, List.of(log)));
-    ExpertBackend mixtral = backends.create(
-        ExpertSpec.replayDefaults("mistralai/Mixtral-8x7B-Instruct-v0.1", List.of(log)));
+    ExpertBackend mixtral =
+        backends.create(
+            ExpertSpec.replayDefaults("mistralai/Mixtral-8x7B-Instruct-v0.1", List.of(log)));
 
     assertThat(gpt4).isInstanceOf(ReplayBackend.class);
     assertThat(mixtral).isInstanceOf(ReplayBackend.class);
-    assertThat(backends.replayLog(List.of(log))).isSameAs(backends.replayLog(List.of(log.getParent()
-        .resolve("../routing/routellm-gsm8k-60.csv"))));
+    assertThat(backends.replayLog(List.of(log)))
+        .isSameAs(
+            backends.replayLog(
+                List.of(log.getParent().resolve("../routing/routellm-gsm8k-60.csv"))));
     assertThat(gpt4.answer(List.of(task("gsm8k.2", GPT4, farFuture())), Duration.ofSeconds(1)))
         .extracting(o -> ((Outcome.Answer) o).output())
         .containsExactly(new Score(0.0));
   }
 
   private static ExpertSpec spec(String name, BackendSettings backend) {
-    return new ExpertSpec(name, backend, 0.01, 1, 8, 5, 1_000, 0, 10,
-        ExpertSpec.CircuitBreakerSettings.DEFAULTS);
+    return new ExpertSpec(
+        name, backend, 0.01, 1, 8, 5, 1_000, 0, 10, ExpertSpec.CircuitBreakerSettings.DEFAULTS);
   }
 
   @Test
   void makesHttpBackendsWithTheApiKeyFromTheEnvironment() {
     ExpertBackends backends = new ExpertBackends(Map.of("LLM_KEY", "sk-1")::get);
-    BackendSettings.OpenAiChat chat = new BackendSettings.OpenAiChat(URI.create("http://llm"), "m",
-        16, Optional.of("LLM_KEY"), OptionalDouble.empty());
-    BackendSettings.KServeV2 kserve = new BackendSettings.KServeV2(URI.create("http://kserve"),
-        "fraud", "input", Optional.empty(), List.of());
+    BackendSettings.OpenAiChat chat =
+        new BackendSettings.OpenAiChat(
+            URI.create("http://llm"), "m", 16, Optional.of("LLM_KEY"), OptionalDouble.empty());
+    BackendSettings.KServeV2 kserve =
+        new BackendSettings.KServeV2(
+            URI.create("http://kserve"), "fraud", "input", Optional.empty(), List.of());
 
     assertThat(backends.create(spec("chat", chat))).isInstanceOf(OpenAiChatBackend.class);
     assertThat(backends.create(spec("fraud", kserve))).isInstanceOf(KServeV2Backend.class);
@@ -74,19 +83,36 @@ class ExpertBackendsTest {
     ExpertBackends backends = new ExpertBackends(Map.<String, String>of()::get);
     Path notAModel = Files.writeString(dir.resolve("model.onnx"), "not a model");
 
-    assertThatThrownBy(() -> backends.create(spec("chat", new BackendSettings.OpenAiChat(
-        URI.create("http://llm"), "m", 16, Optional.of("LLM_KEY"), OptionalDouble.empty()))))
+    assertThatThrownBy(
+            () ->
+                backends.create(
+                    spec(
+                        "chat",
+                        new BackendSettings.OpenAiChat(
+                            URI.create("http://llm"),
+                            "m",
+                            16,
+                            Optional.of("LLM_KEY"),
+                            OptionalDouble.empty()))))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("expert 'chat' (http-openai): environment variable LLM_KEY"
-            + " (settings.apiKeyEnv) is not set");
-    assertThatThrownBy(() -> backends.create(ExpertSpec.replayDefaults("x", List.of(dir.resolve("no.csv")))))
+        .hasMessage(
+            "expert 'chat' (http-openai): environment variable LLM_KEY"
+                + " (settings.apiKeyEnv) is not set");
+    assertThatThrownBy(
+            () -> backends.create(ExpertSpec.replayDefaults("x", List.of(dir.resolve("no.csv")))))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("expert 'x' (replay): cannot read replay log");
-    assertThatThrownBy(() -> backends.create(ExpertSpec.replayDefaults("gpt-5", List.of(fixture()))))
+    assertThatThrownBy(
+            () -> backends.create(ExpertSpec.replayDefaults("gpt-5", List.of(fixture()))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("has no expert 'gpt-5'");
-    assertThatThrownBy(() -> backends.create(spec("m", new BackendSettings.Onnx(notAModel,
-        Optional.empty(), Optional.empty(), List.of(), 1))))
+    assertThatThrownBy(
+            () ->
+                backends.create(
+                    spec(
+                        "m",
+                        new BackendSettings.Onnx(
+                            notAModel, Optional.empty(), Optional.empty(), List.of(), 1))))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("expert 'm' (onnx): cannot load the ONNX model:");
   }

@@ -23,8 +23,8 @@ class ExpertMetersTest {
     final Map<String, Boolean> percentileHistogram = new HashMap<>();
 
     @Override
-    protected Timer newTimer(Meter.Id id, DistributionStatisticConfig config,
-        PauseDetector pauseDetector) {
+    protected Timer newTimer(
+        Meter.Id id, DistributionStatisticConfig config, PauseDetector pauseDetector) {
       percentileHistogram.put(id.getName(), config.isPercentileHistogram());
       return super.newTimer(id, config, pauseDetector);
     }
@@ -41,8 +41,12 @@ class ExpertMetersTest {
   }
 
   private double tasks(String expert, String outcome) {
-    return registry.get(ExpertMeters.TASKS).tag(ExpertMeters.EXPERT_TAG, expert)
-        .tag(ExpertMeters.OUTCOME_TAG, outcome).counter().count();
+    return registry
+        .get(ExpertMeters.TASKS)
+        .tag(ExpertMeters.EXPERT_TAG, expert)
+        .tag(ExpertMeters.OUTCOME_TAG, outcome)
+        .counter()
+        .count();
   }
 
   private double gauge(String name, String clientId) {
@@ -130,8 +134,10 @@ class ExpertMetersTest {
     assertThat(first.settledCount(ResultStatus.OK)).isEqualTo(2);
     assertThat(registry.find(ExpertMeters.INFLIGHT).tag(ExpertMeters.CLIENT_ID_TAG, "c1").gauge())
         .isNull();
-    assertThat(registry.find(ExpertMeters.INFLIGHT).gauges()).extracting(Meter::getId)
-        .extracting(id -> id.getTag(ExpertMeters.CLIENT_ID_TAG)).containsExactly("c2");
+    assertThat(registry.find(ExpertMeters.INFLIGHT).gauges())
+        .extracting(Meter::getId)
+        .extracting(id -> id.getTag(ExpertMeters.CLIENT_ID_TAG))
+        .containsExactly("c2");
     assertThat(registry.find(ExpertMeters.TASKS).tag(ExpertMeters.OUTCOME_TAG, "ok").counter())
         .isNotNull();
   }

@@ -24,7 +24,9 @@ class ExpertSpecTest {
   @Test
   void loadsEveryBackendKindWithDefaultsAndRelativePaths() throws Exception {
     Path file = dir.resolve("experts.json");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         [
           {"name": "gpt-4-1106-preview", "backend": "replay", "price": 0.03,
            "settings": {"log": "logs/gsm8k.csv"}},
@@ -48,71 +50,104 @@ class ExpertSpecTest {
     assertThat(specs).hasSize(5);
     ExpertSpec gpt4 = specs.get(0);
     assertThat(gpt4.pricePerCall()).isEqualTo(0.03);
-    assertThat(gpt4).usingRecursiveComparison().ignoringFields("pricePerCall")
-        .isEqualTo(ExpertSpec.replayDefaults("gpt-4-1106-preview", List.of(dir.resolve("logs/gsm8k.csv"))));
+    assertThat(gpt4)
+        .usingRecursiveComparison()
+        .ignoringFields("pricePerCall")
+        .isEqualTo(
+            ExpertSpec.replayDefaults(
+                "gpt-4-1106-preview", List.of(dir.resolve("logs/gsm8k.csv"))));
     ExpertSpec mixtral = specs.get(1);
-    assertThat(mixtral.backend()).isEqualTo(new BackendSettings.Replay(List.of(Path.of("/data/x.csv")),
-        BackendSettings.ReplayAnswer.RESPONSE, 0.5));
+    assertThat(mixtral.backend())
+        .isEqualTo(
+            new BackendSettings.Replay(
+                List.of(Path.of("/data/x.csv")), BackendSettings.ReplayAnswer.RESPONSE, 0.5));
     assertThat(List.of(mixtral.concurrency(), mixtral.batchSize(), mixtral.maxRetries()))
         .containsExactly(4, 32, 0);
     assertThat(List.of(mixtral.batchLingerMs(), mixtral.timeoutMs(), mixtral.retryBackoffMs()))
         .containsExactly(0L, 2000L, 50L);
     assertThat(mixtral.circuitBreaker()).isEqualTo(new ExpertSpec.CircuitBreakerSettings(3, 500));
-    assertThat(specs.get(2).backend()).isEqualTo(new BackendSettings.Onnx(dir.resolve("iris.onnx"),
-        Optional.empty(), Optional.empty(), List.of("setosa", "versicolor", "virginica"), 1));
-    assertThat(specs.get(3).backend()).isEqualTo(new BackendSettings.OpenAiChat(
-        URI.create("http://vllm:8000"), "meta-llama/Llama-3-8B", 64, Optional.of("LLAMA_KEY"),
-        OptionalDouble.of(0.0002)));
-    assertThat(specs.get(4).backend()).isEqualTo(new BackendSettings.KServeV2(
-        URI.create("https://kserve.local"), "fraud-v2", "x", Optional.empty(), List.of()));
+    assertThat(specs.get(2).backend())
+        .isEqualTo(
+            new BackendSettings.Onnx(
+                dir.resolve("iris.onnx"),
+                Optional.empty(),
+                Optional.empty(),
+                List.of("setosa", "versicolor", "virginica"),
+                1));
+    assertThat(specs.get(3).backend())
+        .isEqualTo(
+            new BackendSettings.OpenAiChat(
+                URI.create("http://vllm:8000"),
+                "meta-llama/Llama-3-8B",
+                64,
+                Optional.of("LLAMA_KEY"),
+                OptionalDouble.of(0.0002)));
+    assertThat(specs.get(4).backend())
+        .isEqualTo(
+            new BackendSettings.KServeV2(
+                URI.create("https://kserve.local"), "fraud-v2", "x", Optional.empty(), List.of()));
   }
 
   static Stream<Arguments> badFiles() {
     return Stream.of(
         Arguments.of("{}", "experts.json: expected a JSON array of experts"),
         Arguments.of("[{\"name\": \"a\",]", "experts.json: not valid JSON at line 1:"),
-        Arguments.of("[{\"backend\": \"replay\"}]",
+        Arguments.of(
+            "[{\"backend\": \"replay\"}]",
             "experts.json: entry 1: field 'name' is required and must be a non-empty string"),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"grpc\"}]",
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"grpc\"}]",
             "experts.json: expert 'a': field 'backend' unknown kind 'grpc' (expected replay, onnx,"
                 + " http-openai or http-kserve)"),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"replay\", \"settings\": {}}]",
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"replay\", \"settings\": {}}]",
             "experts.json: expert 'a': settings: field 'log' is required"),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"replay\", \"batchSize\": 0,"
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"replay\", \"batchSize\": 0,"
                 + " \"settings\": {\"log\": \"x\"}}]",
             "experts.json: expert 'a': field 'batchSize' must be a whole number >= 1, got 0"),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"replay\", \"timeoutMs\": \"fast\","
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"replay\", \"timeoutMs\": \"fast\","
                 + " \"settings\": {\"log\": \"x\"}}]",
             "experts.json: expert 'a': field 'timeoutMs' must be a whole number >= 1,"
                 + " got \"fast\""),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"replay\", \"price\": -1,"
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"replay\", \"price\": -1,"
                 + " \"settings\": {\"log\": \"x\"}}]",
             "experts.json: expert 'a': field 'price' must be a number >= 0, got -1"),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"replay\", \"batchsize\": 4,"
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"replay\", \"batchsize\": 4,"
                 + " \"settings\": {\"log\": \"x\"}}]",
             "experts.json: expert 'a': unknown field 'batchsize' (known: backend, batchLingerMs,"),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"replay\","
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"replay\","
                 + " \"settings\": {\"log\": \"x\", \"model\": \"m\"}}]",
             "experts.json: expert 'a': settings: unknown field 'model' (known: answer, log,"
                 + " latencyScale)"),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"replay\","
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"replay\","
                 + " \"settings\": {\"log\": \"x\", \"answer\": \"text\"}}]",
             "experts.json: expert 'a': settings: field 'answer' must be \"score\" or \"response\""),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"http-openai\","
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"http-openai\","
                 + " \"settings\": {\"baseUrl\": \"vllm:8000\", \"model\": \"m\"}}]",
             "experts.json: expert 'a': settings: field 'baseUrl' must be an http(s) URL"),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"onnx\","
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"onnx\","
                 + " \"settings\": {\"model\": \"m.onnx\", \"labels\": [1, 2]}}]",
             "experts.json: expert 'a': settings: field 'labels' must be an array of strings"),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"replay\","
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"replay\","
                 + " \"circuitBreaker\": {\"failureThreshold\": 0},"
                 + " \"settings\": {\"log\": \"x\"}}]",
             "experts.json: expert 'a': circuitBreaker: field 'failureThreshold' must be a whole"
                 + " number >= 1"),
-        Arguments.of("[{\"name\": \"a\", \"backend\": \"replay\", \"settings\": {\"log\": \"x\"}},"
+        Arguments.of(
+            "[{\"name\": \"a\", \"backend\": \"replay\", \"settings\": {\"log\": \"x\"}},"
                 + " {\"name\": \"a\", \"backend\": \"replay\", \"settings\": {\"log\": \"y\"}}]",
             "experts.json: expert 'a' is configured twice (entries 1 and 2)"),
-        Arguments.of("[{\"name\": \"a\", \"name\": \"b\"}]",
+        Arguments.of(
+            "[{\"name\": \"a\", \"name\": \"b\"}]",
             "experts.json: not valid JSON at line 1: Duplicate field 'name'"));
   }
 

@@ -81,8 +81,12 @@ class ExpertWorkerTest {
 
     MeteredConsumer() {
       super("earliest");
-      MetricName lag = kafkaMetrics.metricName("records-lag-max", "consumer-fetch-manager-metrics",
-          "", Map.of("client-id", CLIENT_ID));
+      MetricName lag =
+          kafkaMetrics.metricName(
+              "records-lag-max",
+              "consumer-fetch-manager-metrics",
+              "",
+              Map.of("client-id", CLIENT_ID));
       kafkaMetrics.addMetric(lag, (Measurable) (config, now) -> 42);
     }
 
@@ -92,8 +96,8 @@ class ExpertWorkerTest {
     }
 
     @Override
-    public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
-        OffsetCommitCallback callback) {
+    public synchronized void commitAsync(
+        Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
       super.commitAsync(offsets, callback);
       commits.release();
     }
@@ -134,17 +138,40 @@ class ExpertWorkerTest {
     return new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  private static ExpertSpec spec(int concurrency, int batchSize, long lingerMs, int maxRetries,
-      long backoffMs, ExpertSpec.CircuitBreakerSettings breaker) {
-    return new ExpertSpec(EXPERT, new BackendSettings.Replay(List.of(Path.of("unused.csv")),
-        BackendSettings.ReplayAnswer.SCORE, 0), 0.02, concurrency, batchSize, lingerMs, 5_000,
-        maxRetries, backoffMs, breaker);
+  private static ExpertSpec spec(
+      int concurrency,
+      int batchSize,
+      long lingerMs,
+      int maxRetries,
+      long backoffMs,
+      ExpertSpec.CircuitBreakerSettings breaker) {
+    return new ExpertSpec(
+        EXPERT,
+        new BackendSettings.Replay(
+            List.of(Path.of("unused.csv")), BackendSettings.ReplayAnswer.SCORE, 0),
+        0.02,
+        concurrency,
+        batchSize,
+        lingerMs,
+        5_000,
+        maxRetries,
+        backoffMs,
+        breaker);
   }
 
   private ExpertWorker worker(ExpertSpec spec) {
     // Backoffs pass on the manual clock at once.
-    return new ExpertWorker(CLIENT_ID, consumer, producer, topics, serdes, spec, backend, registry,
-        clock, ms -> {
+    return new ExpertWorker(
+        CLIENT_ID,
+        consumer,
+        producer,
+        topics,
+        serdes,
+        spec,
+        backend,
+        registry,
+        clock,
+        ms -> {
           backoffs.add(ms);
           clock.advance(ms);
         });
@@ -170,8 +197,13 @@ class ExpertWorkerTest {
   }
 
   private void send(int partition, String key, byte[] value) {
-    consumer.addRecord(new ConsumerRecord<>(taskTopic, partition, nextOffset[partition]++,
-        key.getBytes(StandardCharsets.UTF_8), value));
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            taskTopic,
+            partition,
+            nextOffset[partition]++,
+            key.getBytes(StandardCharsets.UTF_8),
+            value));
   }
 
   private void pollUntil(String what, BooleanSupplier condition) {
@@ -190,7 +222,9 @@ class ExpertWorkerTest {
   }
 
   private ExpertResult result(String requestId) {
-    return results().stream().filter(r -> r.getRequestId().equals(requestId)).findFirst()
+    return results().stream()
+        .filter(r -> r.getRequestId().equals(requestId))
+        .findFirst()
         .orElseThrow();
   }
 
@@ -207,9 +241,11 @@ class ExpertWorkerTest {
     }
 
     pollUntil("five results", () -> results().size() == 5);
-    pollUntil("commits", () -> Long.valueOf(3).equals(committed(p0))
-        && Long.valueOf(2).equals(committed(p1)));
-    // A pool thread counts its batch done just after sending its results, which the commits may overtake.
+    pollUntil(
+        "commits",
+        () -> Long.valueOf(3).equals(committed(p0)) && Long.valueOf(2).equals(committed(p1)));
+    // A pool thread counts its batch done just after sending its results, which the commits may
+    // overtake.
     pollUntil("no batch in flight", () -> worker.metrics().inFlight() == 0);
 
     ExpertResult r0 = result("r0");
@@ -218,15 +254,17 @@ class ExpertWorkerTest {
     assertThat(r0.getOutput()).isEqualTo(new Score(0.5));
     assertThat(r0.getCost()).as("the price per call").isEqualTo(0.02);
     assertThat(r0.getErrorMessage()).isNull();
-    assertThat(producer.history()).allSatisfy(r ->
-        assertThat(r.topic()).isEqualTo("gs-expert-results"));
+    assertThat(producer.history())
+        .allSatisfy(r -> assertThat(r.topic()).isEqualTo("gs-expert-results"));
     assertThat(producer.history().stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)))
         .containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4");
-    assertThat(worker.metrics()).satisfies(m -> {
-      assertThat(m.tasks()).isEqualTo(5);
-      assertThat(m.ok()).isEqualTo(5);
-      assertThat(m.inFlight()).isZero();
-    });
+    assertThat(worker.metrics())
+        .satisfies(
+            m -> {
+              assertThat(m.tasks()).isEqualTo(5);
+              assertThat(m.ok()).isEqualTo(5);
+              assertThat(m.inFlight()).isZero();
+            });
   }
 
   @Test
@@ -317,8 +355,8 @@ class ExpertWorkerTest {
     pollUntil("a commit past all three", () -> Long.valueOf(3).equals(committed(p0)));
 
     // The letters' headers are ResultPublisherTest's; here, why each record is one.
-    List<ProducerRecord<byte[], byte[]>> letters = producer.history().stream()
-        .filter(r -> r.topic().equals("gs-dead-letters")).toList();
+    List<ProducerRecord<byte[], byte[]>> letters =
+        producer.history().stream().filter(r -> r.topic().equals("gs-dead-letters")).toList();
     assertThat(letters).hasSize(2);
     assertThat(letters.get(0).value()).isEqualTo(garbage);
     assertThat(header(letters.get(0), GatestreamHeaders.DLQ_REASON))
@@ -339,16 +377,17 @@ class ExpertWorkerTest {
     producer = manualProducer();
     start(spec(2, 1, 0, 0, 0, ExpertSpec.CircuitBreakerSettings.DEFAULTS));
     CountDownLatch slowGate = new CountDownLatch(1);
-    backend.script = t -> {
-      if (t.getRequestId().equals("slow")) {
-        try {
-          slowGate.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return Outcome.answer(new Score(1.0));
-    };
+    backend.script =
+        t -> {
+          if (t.getRequestId().equals("slow")) {
+            try {
+              slowGate.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return Outcome.answer(new Score(1.0));
+        };
     send(0, task("slow", EXPERT, farFuture()));
     send(0, task("fast", EXPERT, farFuture()));
 
@@ -391,8 +430,9 @@ class ExpertWorkerTest {
     backend.gate = new CountDownLatch(1);
     send(0, task("a", EXPERT, farFuture()));
     send(1, task("b", EXPERT, farFuture()));
-    pollUntil("one at the backend, one buffered", () -> backend.calls() == 2
-        && worker.metrics().buffered() == 1);
+    pollUntil(
+        "one at the backend, one buffered",
+        () -> backend.calls() == 2 && worker.metrics().buffered() == 1);
     boolean aIsBusy = backend.batches.get(1).equals(List.of("a"));
     TopicPartition kept = aIsBusy ? p0 : p1;
 
@@ -403,7 +443,8 @@ class ExpertWorkerTest {
     pollUntil("the busy task's result", () -> results().size() == 2);
     pollUntil("its commit", () -> Long.valueOf(kept == p0 ? 2 : 1).equals(committed(kept)));
     // The buffered task of the revoked partition is left to its next owner.
-    assertThat(results()).extracting(ExpertResult::getRequestId)
+    assertThat(results())
+        .extracting(ExpertResult::getRequestId)
         .containsExactly("done", aIsBusy ? "a" : "b");
   }
 
@@ -411,17 +452,19 @@ class ExpertWorkerTest {
   void runsUntilClosedThenCommitsAndClosesItsClients() throws Exception {
     ExpertSpec spec = spec(2, 4, 5, 0, 0, ExpertSpec.CircuitBreakerSettings.DEFAULTS);
     worker = worker(spec);
-    consumer.schedulePollTask(() -> {
-      consumer.rebalance(List.of(p0, p1));
-      consumer.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));
-      for (int i = 0; i < 20; i++) {
-        send(i % 2, task("r" + i, EXPERT, farFuture()));
-      }
-    });
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(p0, p1));
+          consumer.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));
+          for (int i = 0; i < 20; i++) {
+            send(i % 2, task("r" + i, EXPERT, farFuture()));
+          }
+        });
     Thread runner = new Thread(worker, "worker-under-test");
     runner.start();
     while (!(Long.valueOf(10).equals(committed(p0)) && Long.valueOf(10).equals(committed(p1)))) {
-      assertThat(consumer.commits.tryAcquire(10, TimeUnit.SECONDS)).as("waiting for commits")
+      assertThat(consumer.commits.tryAcquire(10, TimeUnit.SECONDS))
+          .as("waiting for commits")
           .isTrue();
     }
 
@@ -468,8 +511,11 @@ class ExpertWorkerTest {
   void itsMetersAreOnTheRegistryTaggedWithTheExpertAndGoWhenItCloses() {
     start(spec(1, 2, 0, 1, 10, ExpertSpec.CircuitBreakerSettings.DEFAULTS));
     AtomicInteger attempts = new AtomicInteger();
-    backend.script = t -> t.getRequestId().equals("flaky") && attempts.incrementAndGet() == 1
-        ? Outcome.transientFailure("HTTP 503") : Outcome.answer(new Score(1.0));
+    backend.script =
+        t ->
+            t.getRequestId().equals("flaky") && attempts.incrementAndGet() == 1
+                ? Outcome.transientFailure("HTTP 503")
+                : Outcome.answer(new Score(1.0));
     send(0, task("flaky", EXPERT, farFuture()));
     send(0, task("ok", EXPERT, farFuture()));
     send(0, task("late", EXPERT, clock.millis() - 1));
@@ -482,25 +528,39 @@ class ExpertWorkerTest {
     assertThat(tasks("dead_letter")).isEqualTo(1);
     assertThat(tasks("error")).isZero();
     assertThat(backoffs).as("one retry, after the backoff").containsExactly(10L);
-    assertThat(registry.get(ExpertMeters.RETRIES).tag(ExpertMeters.EXPERT_TAG, EXPERT).counter()
-        .count()).isEqualTo(1);
-    assertThat(registry.get(ExpertMeters.LATENCY).tag(ExpertMeters.EXPERT_TAG, EXPERT).timer()
-        .count()).as("two backend calls: the batch and the retry").isEqualTo(2);
+    assertThat(
+            registry
+                .get(ExpertMeters.RETRIES)
+                .tag(ExpertMeters.EXPERT_TAG, EXPERT)
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            registry.get(ExpertMeters.LATENCY).tag(ExpertMeters.EXPERT_TAG, EXPERT).timer().count())
+        .as("two backend calls: the batch and the retry")
+        .isEqualTo(2);
     assertThat(gauge(ExpertMeters.INFLIGHT)).isZero();
     assertThat(gauge(ExpertMeters.BUFFERED)).isZero();
     assertThat(gauge(ExpertMeters.BREAKER_STATE)).isZero();
     // The consumer's own metrics, lag included, through Micrometer's Kafka binder.
-    assertThat(registry.get("kafka.consumer.fetch.manager.records.lag.max")
-        .tag("stage", "expert-" + EXPERT).tag("client.id", CLIENT_ID).gauge().value())
+    assertThat(
+            registry
+                .get("kafka.consumer.fetch.manager.records.lag.max")
+                .tag("stage", "expert-" + EXPERT)
+                .tag("client.id", CLIENT_ID)
+                .gauge()
+                .value())
         .isEqualTo(42);
-    assertThat(worker.metrics()).satisfies(m -> {
-      assertThat(m.tasks()).isEqualTo(3);
-      assertThat(m.ok()).isEqualTo(2);
-      assertThat(m.expired()).isEqualTo(1);
-      assertThat(m.deadLetters()).isEqualTo(1);
-      assertThat(m.retries()).isEqualTo(1);
-      assertThat(m.batches()).isEqualTo(2);
-    });
+    assertThat(worker.metrics())
+        .satisfies(
+            m -> {
+              assertThat(m.tasks()).isEqualTo(3);
+              assertThat(m.ok()).isEqualTo(2);
+              assertThat(m.expired()).isEqualTo(1);
+              assertThat(m.deadLetters()).isEqualTo(1);
+              assertThat(m.retries()).isEqualTo(1);
+              assertThat(m.batches()).isEqualTo(2);
+            });
 
     worker.close();
 
@@ -510,12 +570,20 @@ class ExpertWorkerTest {
   }
 
   private double tasks(String outcome) {
-    return registry.get(ExpertMeters.TASKS).tag(ExpertMeters.EXPERT_TAG, EXPERT)
-        .tag(ExpertMeters.OUTCOME_TAG, outcome).counter().count();
+    return registry
+        .get(ExpertMeters.TASKS)
+        .tag(ExpertMeters.EXPERT_TAG, EXPERT)
+        .tag(ExpertMeters.OUTCOME_TAG, outcome)
+        .counter()
+        .count();
   }
 
   private double gauge(String name) {
-    return registry.get(name).tag(ExpertMeters.EXPERT_TAG, EXPERT)
-        .tag(ExpertMeters.CLIENT_ID_TAG, CLIENT_ID).gauge().value();
+    return registry
+        .get(name)
+        .tag(ExpertMeters.EXPERT_TAG, EXPERT)
+        .tag(ExpertMeters.CLIENT_ID_TAG, CLIENT_ID)
+        .gauge()
+        .value();
   }
 }

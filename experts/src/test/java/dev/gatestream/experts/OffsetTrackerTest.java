@@ -28,8 +28,8 @@ class OffsetTrackerTest {
     }
 
     @Override
-    public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
-        OffsetCommitCallback callback) {
+    public synchronized void commitAsync(
+        Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
       commits.add(offsets);
       if (failCommits) {
         callback.onComplete(offsets, new KafkaException("coordinator moved"));

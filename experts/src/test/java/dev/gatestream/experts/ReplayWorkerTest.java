@@ -47,23 +47,37 @@ class ReplayWorkerTest {
     MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
     MockProducer<byte[], byte[]> producer =
         new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    Path log = Path.of(Objects.requireNonNull(getClass().getClassLoader()
-        .getResource("routing/routellm-gsm8k-60.csv")).toURI());
+    Path log =
+        Path.of(
+            Objects.requireNonNull(
+                    getClass().getClassLoader().getResource("routing/routellm-gsm8k-60.csv"))
+                .toURI());
     ExpertSpec spec = ExpertSpec.replayDefaults(GPT4, List.of(log));
     ExpertBackend backend = new ExpertBackends().create(spec);
     TopicPartition partition = new TopicPartition(taskTopic, 0);
 
     try (ExpertWorker worker =
-        new ExpertWorker("replay-1", consumer, producer, topics, serdes, spec, backend,
+        new ExpertWorker(
+            "replay-1",
+            consumer,
+            producer,
+            topics,
+            serdes,
+            spec,
+            backend,
             new SimpleMeterRegistry())) {
       worker.subscribe();
       consumer.rebalance(List.of(partition));
       consumer.updateBeginningOffsets(Map.of(partition, 0L));
       List<String> ids = List.of("gsm8k.4", "gsm8k.5", "gsm8k.8", "not-logged");
       for (int i = 0; i < ids.size(); i++) {
-        consumer.addRecord(new ConsumerRecord<>(taskTopic, 0, i,
-            ids.get(i).getBytes(StandardCharsets.UTF_8),
-            tasks.serialize(taskTopic, task(ids.get(i), GPT4, farFuture()))));
+        consumer.addRecord(
+            new ConsumerRecord<>(
+                taskTopic,
+                0,
+                i,
+                ids.get(i).getBytes(StandardCharsets.UTF_8),
+                tasks.serialize(taskTopic, task(ids.get(i), GPT4, farFuture()))));
       }
       long deadline = System.currentTimeMillis() + 10_000;
       while (producer.history().size() < ids.size() && System.currentTimeMillis() < deadline) {
@@ -72,8 +86,13 @@ class ReplayWorkerTest {
     }
 
     Map<String, ExpertResult> byId = new HashMap<>();
-    producer.history().forEach(r -> byId.put(new String(r.key(), StandardCharsets.UTF_8),
-        results.deserialize(r.topic(), r.value())));
+    producer
+        .history()
+        .forEach(
+            r ->
+                byId.put(
+                    new String(r.key(), StandardCharsets.UTF_8),
+                    results.deserialize(r.topic(), r.value())));
     assertThat(byId.get("gsm8k.4").getOutput()).isEqualTo(new Score(1.0));
     assertThat(byId.get("gsm8k.5").getOutput()).isEqualTo(new Score(0.0));
     assertThat(byId.get("gsm8k.8").getOutput()).isEqualTo(new Score(0.0));
@@ -105,8 +124,9 @@ class ReplayWorkerTest {
     ExpertSpec spec = ExpertSpec.replayDefaults(GPT4, List.of(Path.of("unused.csv")));
     Closable backend = new Closable();
 
-    ExpertWorker worker = ExpertWorker.create(kafka, config, GatestreamSerdes.inMemory(), spec,
-        backend, new SimpleMeterRegistry());
+    ExpertWorker worker =
+        ExpertWorker.create(
+            kafka, config, GatestreamSerdes.inMemory(), spec, backend, new SimpleMeterRegistry());
 
     assertThat(worker.spec()).isEqualTo(spec);
     assertThat(backend.closed).isFalse();
@@ -121,8 +141,16 @@ class ReplayWorkerTest {
     ExpertSpec spec = ExpertSpec.replayDefaults(GPT4, List.of(Path.of("unused.csv")));
     Closable backend = new Closable();
 
-    assertThatThrownBy(() -> ExpertWorker.create(kafka, config, GatestreamSerdes.inMemory(), spec,
-        backend, new SimpleMeterRegistry())).isInstanceOf(KafkaException.class);
+    assertThatThrownBy(
+            () ->
+                ExpertWorker.create(
+                    kafka,
+                    config,
+                    GatestreamSerdes.inMemory(),
+                    spec,
+                    backend,
+                    new SimpleMeterRegistry()))
+        .isInstanceOf(KafkaException.class);
     assertThat(backend.closed).isTrue();
   }
 }

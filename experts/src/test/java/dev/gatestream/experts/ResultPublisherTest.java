@@ -52,18 +52,30 @@ class ResultPublisherTest {
 
   ResultPublisherTest() {
     consumer.assign(List.of(partition));
-    ExpertSpec spec = new ExpertSpec(EXPERT, new BackendSettings.Replay(
-        List.of(Path.of("unused.csv")), BackendSettings.ReplayAnswer.SCORE, 0), 0.02, 1, 8, 0,
-        5_000, 0, 0, ExpertSpec.CircuitBreakerSettings.DEFAULTS);
-    ExpertMeters meters = new ExpertMeters(registry, EXPERT, "c1",
-        () -> CircuitBreaker.State.CLOSED, () -> 0, () -> 0);
-    publisher = new ResultPublisher(producer, topics, serdes, spec, offsets, meters, clock::millis,
-        failures::add);
+    ExpertSpec spec =
+        new ExpertSpec(
+            EXPERT,
+            new BackendSettings.Replay(
+                List.of(Path.of("unused.csv")), BackendSettings.ReplayAnswer.SCORE, 0),
+            0.02,
+            1,
+            8,
+            0,
+            5_000,
+            0,
+            0,
+            ExpertSpec.CircuitBreakerSettings.DEFAULTS);
+    ExpertMeters meters =
+        new ExpertMeters(
+            registry, EXPERT, "c1", () -> CircuitBreaker.State.CLOSED, () -> 0, () -> 0);
+    publisher =
+        new ResultPublisher(
+            producer, topics, serdes, spec, offsets, meters, clock::millis, failures::add);
   }
 
   private ConsumerRecord<byte[], byte[]> record(String key, byte[] value) {
-    return new ConsumerRecord<>(taskTopic, 0, nextOffset++, key.getBytes(StandardCharsets.UTF_8),
-        value);
+    return new ConsumerRecord<>(
+        taskTopic, 0, nextOffset++, key.getBytes(StandardCharsets.UTF_8), value);
   }
 
   private Pending pending(String requestId) {
@@ -84,19 +96,23 @@ class ResultPublisherTest {
   }
 
   private double tasks(String outcome) {
-    return registry.get(ExpertMeters.TASKS).tag(ExpertMeters.OUTCOME_TAG, outcome).counter()
+    return registry
+        .get(ExpertMeters.TASKS)
+        .tag(ExpertMeters.OUTCOME_TAG, outcome)
+        .counter()
         .count();
   }
 
   @Test
   void writesAnAnswerKeyedByRequestIdWithThePricePerCallUnlessTheBackendKnowsBetter() {
     publisher.answered(pending("r0"), Outcome.answer(new Score(0.5)), 12);
-    publisher.answered(pending("r1"),
-        new Outcome.Answer(new Score(0.7), OptionalDouble.of(0.5), OptionalLong.of(3)), 12);
+    publisher.answered(
+        pending("r1"),
+        new Outcome.Answer(new Score(0.7), OptionalDouble.of(0.5), OptionalLong.of(3)),
+        12);
 
     ExpertResult r0 = result(0);
-    assertThat(new String(producer.history().get(0).key(), StandardCharsets.UTF_8))
-        .isEqualTo("r0");
+    assertThat(new String(producer.history().get(0).key(), StandardCharsets.UTF_8)).isEqualTo("r0");
     assertThat(r0.getStatus()).isEqualTo(ResultStatus.OK);
     assertThat(r0.getExpert()).isEqualTo(EXPERT);
     assertThat(r0.getOutput()).isEqualTo(new Score(0.5));
@@ -143,9 +159,13 @@ class ResultPublisherTest {
 
     producer.errorNext(new KafkaException("broker gone"));
 
-    assertThat(failures).singleElement().satisfies(e -> assertThat(e.getMessage())
-        .contains("cannot write the result of request r to gs-expert-results")
-        .contains("broker gone"));
+    assertThat(failures)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .contains("cannot write the result of request r to gs-expert-results")
+                    .contains("broker gone"));
     assertThat(committed()).isNull();
   }
 
@@ -180,8 +200,12 @@ class ResultPublisherTest {
 
     producer.errorNext(new KafkaException("topic gone"));
 
-    assertThat(failures).singleElement().satisfies(e -> assertThat(e.getMessage())
-        .contains("cannot write to the dead-letter topic gs-dead-letters: topic gone"));
+    assertThat(failures)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .contains("cannot write to the dead-letter topic gs-dead-letters: topic gone"));
   }
 
   private static String header(ProducerRecord<byte[], byte[]> record, String name) {

@@ -31,19 +31,20 @@ public final class TestTasks {
     return System.currentTimeMillis() + 600_000;
   }
 
-  private static ExpertTask task(String requestId, String expert, long deadlineMs,
-      List<Float> features, String text) {
-    InferenceRequest request = InferenceRequest.newBuilder()
-        .setId(requestId)
-        .setCreatedAtMs(System.currentTimeMillis())
-        .setTask(null)
-        .setText(text)
-        .setFeatures(features)
-        .setAttributes(Map.of())
-        .setDeadlineMs(deadlineMs)
-        .setCostBudget(null)
-        .setReplyTo(null)
-        .build();
+  private static ExpertTask task(
+      String requestId, String expert, long deadlineMs, List<Float> features, String text) {
+    InferenceRequest request =
+        InferenceRequest.newBuilder()
+            .setId(requestId)
+            .setCreatedAtMs(System.currentTimeMillis())
+            .setTask(null)
+            .setText(text)
+            .setFeatures(features)
+            .setAttributes(Map.of())
+            .setDeadlineMs(deadlineMs)
+            .setCostBudget(null)
+            .setReplyTo(null)
+            .build();
     return ExpertTask.newBuilder()
         .setRequestId(requestId)
         .setExpert(expert)

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Synchronous HTTP in front of the asynchronous pipeline: {@code POST /v1/infer} produces an
- * {@link InferenceRequest} whose replyTo is this instance's own reply topic and answers with the
- * {@link FusedResult} fusion writes there ({@link GatewayHttp} serves, {@link KafkaInference} sends and
+ * Synchronous HTTP in front of the asynchronous pipeline: {@code POST /v1/infer} produces an {@link
+ * InferenceRequest} whose replyTo is this instance's own reply topic and answers with the {@link
+ * FusedResult} fusion writes there ({@link GatewayHttp} serves, {@link KafkaInference} sends and
  * reads). Each instance reads only its reply topic, so any number of them can run without shared
  * correlation state.
  */
@@ -35,30 +35,47 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * Creates this instance's reply topic, starts reading it, then serves HTTP on
-   * {@code gateway.host:gateway.port}; returns once requests can be answered.
+   * Creates this instance's reply topic, starts reading it, then serves HTTP on {@code
+   * gateway.host:gateway.port}; returns once requests can be answered.
    */
   public static Gateway start(GatestreamConfig config, String bootstrapServers, String registryUrl)
       throws IOException {
     String configuredId = config.getString(GatestreamConfig.GATEWAY_INSTANCE_ID);
     boolean randomId = configuredId.isBlank();
-    String instanceId = randomId ? "gw-" + UUID.randomUUID().toString().substring(0, 8) : configuredId;
+    String instanceId =
+        randomId ? "gw-" + UUID.randomUUID().toString().substring(0, 8) : configuredId;
     if (!INSTANCE_ID.matcher(instanceId).matches()) {
-      throw new IllegalArgumentException(GatestreamConfig.GATEWAY_INSTANCE_ID + " '" + instanceId
-          + "' must be 1-100 characters of [A-Za-z0-9._-]");
+      throw new IllegalArgumentException(
+          GatestreamConfig.GATEWAY_INSTANCE_ID
+              + " '"
+              + instanceId
+              + "' must be 1-100 characters of [A-Za-z0-9._-]");
     }
     Gateway gateway = new Gateway(instanceId);
     try {
-      gateway.inference = KafkaInference.open(config, new KafkaClients(config, bootstrapServers), registryUrl,
-          instanceId, randomId, Clock.systemUTC());
-      gateway.http = new GatewayHttp(new GatewayHttp.Settings(config.getString(GatestreamConfig.GATEWAY_HOST),
-          config.getInt(GatestreamConfig.GATEWAY_PORT), config.getInt(GatestreamConfig.GATEWAY_MAX_CONCURRENT),
-          config.getLong(GatestreamConfig.GATEWAY_DEFAULT_DEADLINE_MS)), gateway.inference, gateway.metrics);
+      gateway.inference =
+          KafkaInference.open(
+              config,
+              new KafkaClients(config, bootstrapServers),
+              registryUrl,
+              instanceId,
+              randomId,
+              Clock.systemUTC());
+      gateway.http =
+          new GatewayHttp(
+              new GatewayHttp.Settings(
+                  config.getString(GatestreamConfig.GATEWAY_HOST),
+                  config.getInt(GatestreamConfig.GATEWAY_PORT),
+                  config.getInt(GatestreamConfig.GATEWAY_MAX_CONCURRENT),
+                  config.getLong(GatestreamConfig.GATEWAY_DEFAULT_DEADLINE_MS)),
+              gateway.inference,
+              gateway.metrics);
     } catch (IOException | RuntimeException e) {
       gateway.close();
       throw e;
     }
-    LOG.info("gateway {} serving on {}, replies on {}", instanceId, gateway.uri(), gateway.replyTopic());
+    LOG.info(
+        "gateway {} serving on {}, replies on {}", instanceId, gateway.uri(), gateway.replyTopic());
     return gateway;
   }
 

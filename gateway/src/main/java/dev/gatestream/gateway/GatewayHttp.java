@@ -27,8 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's HTTP side: {@code POST /v1/infer} hands the parsed body to the {@link Inference} and
- * answers with its result, {@code GET /v1/health} and {@code GET /metrics}.
+ * The gateway's HTTP side: {@code POST /v1/infer} hands the parsed body to the {@link Inference}
+ * and answers with its result, {@code GET /v1/health} and {@code GET /metrics}.
  *
  * <p>Waiting callers hold no thread: their answer is written when the result comes or there will be
  * none. At most {@code maxConcurrent} calls are in flight; more are refused at once with 503.
@@ -68,11 +68,14 @@ final class GatewayHttp implements AutoCloseable {
     this.defaultDeadlineMs = settings.defaultDeadlineMs();
     this.permits = new Semaphore(settings.maxConcurrent());
     AtomicInteger threadNumber = new AtomicInteger();
-    httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, task -> {
-      Thread thread = new Thread(task, "gateway-http-" + threadNumber.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    httpThreads =
+        Executors.newFixedThreadPool(
+            HTTP_THREADS,
+            task -> {
+              Thread thread = new Thread(task, "gateway-http-" + threadNumber.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     try {
       server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
     } catch (IOException | RuntimeException e) {
@@ -80,8 +83,10 @@ final class GatewayHttp implements AutoCloseable {
       throw e;
     }
     server.setExecutor(httpThreads);
-    server.createContext("/v1/infer", exchange -> route(exchange, "/v1/infer", "POST", this::infer));
-    server.createContext("/v1/health", exchange -> route(exchange, "/v1/health", "GET", this::health));
+    server.createContext(
+        "/v1/infer", exchange -> route(exchange, "/v1/infer", "POST", this::infer));
+    server.createContext(
+        "/v1/health", exchange -> route(exchange, "/v1/health", "GET", this::health));
     server.createContext("/metrics", exchange -> route(exchange, "/metrics", "GET", this::metrics));
     server.start();
   }
@@ -96,7 +101,8 @@ final class GatewayHttp implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private void route(HttpExchange exchange, String path, String method, Handler handler) throws IOException {
+  private void route(HttpExchange exchange, String path, String method, Handler handler)
+      throws IOException {
     if (!exchange.getRequestURI().getPath().equals(path)) {
       write(exchange, 404, ResultMapping.error(json, "no such resource"));
     } else if (!exchange.getRequestMethod().equals(method)) {
@@ -110,8 +116,12 @@ final class GatewayHttp implements AutoCloseable {
   private void infer(HttpExchange exchange) {
     long started = System.nanoTime();
     if (!permits.tryAcquire()) {
-      answer(exchange, started, new Reply(ResultMapping.SERVICE_UNAVAILABLE,
-          ResultMapping.error(json, "too many requests in flight")));
+      answer(
+          exchange,
+          started,
+          new Reply(
+              ResultMapping.SERVICE_UNAVAILABLE,
+              ResultMapping.error(json, "too many requests in flight")));
       return;
     }
     metrics.inFlight().incrementAndGet();
@@ -121,18 +131,23 @@ final class GatewayHttp implements AutoCloseable {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    reply.whenCompleteAsync((done, failure) -> {
-      permits.release();
-      metrics.inFlight().decrementAndGet();
-      if (failure != null) {
-        LOG.error("inference request failed", failure);
-        done = new Reply(500, ResultMapping.error(json, "internal error"));
-      }
-      answer(exchange, started, done);
-    }, httpThreads);
+    reply.whenCompleteAsync(
+        (done, failure) -> {
+          permits.release();
+          metrics.inFlight().decrementAndGet();
+          if (failure != null) {
+            LOG.error("inference request failed", failure);
+            done = new Reply(500, ResultMapping.error(json, "internal error"));
+          }
+          answer(exchange, started, done);
+        },
+        httpThreads);
   }
 
-  /** Sends the request; the future completes with the answer, never exceptionally for expected failures. */
+  /**
+   * Sends the request; the future completes with the answer, never exceptionally for expected
+   * failures.
+   */
   private CompletableFuture<Reply> submit(HttpExchange exchange) {
     GatewayRequest request;
     try {
@@ -140,21 +155,26 @@ final class GatewayHttp implements AutoCloseable {
     } catch (BadRequestException e) {
       return answered(ResultMapping.BAD_REQUEST, ResultMapping.error(json, e.getMessage()));
     } catch (BodyTooLargeException e) {
-      return answered(ResultMapping.PAYLOAD_TOO_LARGE,
+      return answered(
+          ResultMapping.PAYLOAD_TOO_LARGE,
           ResultMapping.error(json, "body larger than " + MAX_BODY_BYTES + " bytes"));
     } catch (IOException e) {
-      return answered(ResultMapping.BAD_REQUEST, ResultMapping.error(json, "unreadable body: " + e.getMessage()));
+      return answered(
+          ResultMapping.BAD_REQUEST,
+          ResultMapping.error(json, "unreadable body: " + e.getMessage()));
     }
     String id = request.id() != null ? request.id() : UUID.randomUUID().toString();
     CompletableFuture<FusedResult> result;
     try {
-      result = inference.infer(request.toRequest(id), request.effectiveDeadlineMs(defaultDeadlineMs));
+      result =
+          inference.infer(request.toRequest(id), request.effectiveDeadlineMs(defaultDeadlineMs));
     } catch (DuplicateRequestException e) {
       return answered(ResultMapping.CONFLICT, ResultMapping.error(json, e.getMessage()));
     } catch (ClientClosedException e) {
       return CompletableFuture.completedFuture(noResult(id, e));
     }
-    return result.handle((fused, failure) -> failure == null ? result(fused) : noResult(id, failure));
+    return result.handle(
+        (fused, failure) -> failure == null ? result(fused) : noResult(id, failure));
   }
 
   private Reply result(FusedResult fused) {
@@ -163,7 +183,10 @@ final class GatewayHttp implements AutoCloseable {
   }
 
   private Reply noResult(String id, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (cause instanceof TimeoutException) {
       return new Reply(ResultMapping.GATEWAY_TIMEOUT, ResultMapping.noResult(json, id));
     }
@@ -172,11 +195,13 @@ final class GatewayHttp implements AutoCloseable {
       return new Reply(ResultMapping.GATEWAY_TIMEOUT, ResultMapping.noResult(json, id));
     }
     if (cause instanceof ClientClosedException) {
-      return new Reply(ResultMapping.SERVICE_UNAVAILABLE, ResultMapping.error(json, "not reading results: "
-          + cause.getMessage()));
+      return new Reply(
+          ResultMapping.SERVICE_UNAVAILABLE,
+          ResultMapping.error(json, "not reading results: " + cause.getMessage()));
     }
     LOG.warn("cannot send request {}", id, cause);
-    return new Reply(ResultMapping.SERVICE_UNAVAILABLE,
+    return new Reply(
+        ResultMapping.SERVICE_UNAVAILABLE,
         ResultMapping.error(json, "cannot send the request: " + cause.getMessage()));
   }
 
@@ -186,12 +211,17 @@ final class GatewayHttp implements AutoCloseable {
 
   private void health(HttpExchange exchange) {
     boolean up = inference.healthy();
-    write(exchange, up ? ResultMapping.OK : ResultMapping.SERVICE_UNAVAILABLE,
+    write(
+        exchange,
+        up ? ResultMapping.OK : ResultMapping.SERVICE_UNAVAILABLE,
         json.createObjectNode().put("status", up ? "UP" : "DOWN"));
   }
 
   private void metrics(HttpExchange exchange) {
-    write(exchange, ResultMapping.OK, "text/plain; version=0.0.4; charset=utf-8",
+    write(
+        exchange,
+        ResultMapping.OK,
+        "text/plain; version=0.0.4; charset=utf-8",
         metrics.scrape().getBytes(StandardCharsets.UTF_8));
   }
 
@@ -211,7 +241,8 @@ final class GatewayHttp implements AutoCloseable {
   }
 
   private static void write(HttpExchange exchange, int status, String contentType, byte[] body) {
-    try (exchange; OutputStream out = exchange.getResponseBody()) {
+    try (exchange;
+        OutputStream out = exchange.getResponseBody()) {
       exchange.getResponseHeaders().set("Content-Type", contentType);
       exchange.sendResponseHeaders(status, body.length);
       out.write(body);
@@ -235,7 +266,10 @@ final class GatewayHttp implements AutoCloseable {
     }
   }
 
-  /** Stops taking calls, giving answers being written a second; calls waiting for results can still be answered. */
+  /**
+   * Stops taking calls, giving answers being written a second; calls waiting for results can still
+   * be answered.
+   */
   void stopAccepting() {
     if (!stopped) {
       stopped = true;

@@ -11,17 +11,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The gateway's meters, scraped in Prometheus text format from {@code GET /metrics}. */
 public final class GatewayMetrics implements AutoCloseable {
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger inFlight;
   private final Timer latency;
 
   public GatewayMetrics(String instanceId) {
     registry.config().commonTags("instance_id", instanceId);
     inFlight = registry.gauge("gatestream.gateway.in.flight", new AtomicInteger());
-    latency = Timer.builder("gatestream.gateway.request.latency")
-        .description("Time from receiving an inference request to answering it")
-        .publishPercentileHistogram()
-        .register(registry);
+    latency =
+        Timer.builder("gatestream.gateway.request.latency")
+            .description("Time from receiving an inference request to answering it")
+            .publishPercentileHistogram()
+            .register(registry);
   }
 
   AtomicInteger inFlight() {

@@ -14,18 +14,25 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The body of {@code POST /v1/infer}, validated: every field optional, unknown fields refused (a typo
- * would otherwise silently drop a setting).
+ * The body of {@code POST /v1/infer}, validated: every field optional, unknown fields refused (a
+ * typo would otherwise silently drop a setting).
  *
  * @param id request id, or null to let the gateway choose one
  * @param deadlineMs deadline relative to arrival, or null for the gateway's default
  * @param budget cost cap in USD, or null for none
  */
-public record GatewayRequest(String id, String text, String task, List<Float> features,
-    Map<String, String> attributes, Long deadlineMs, Double budget) {
+public record GatewayRequest(
+    String id,
+    String text,
+    String task,
+    List<Float> features,
+    Map<String, String> attributes,
+    Long deadlineMs,
+    Double budget) {
 
   /** Longest deadline a client may ask for: beyond it a waiting HTTP call is no longer sensible. */
   static final long MAX_DEADLINE_MS = 10 * 60 * 1000L;
+
   static final int MAX_ID_LENGTH = 256;
 
   private static final Set<String> FIELDS =
@@ -52,35 +59,53 @@ public record GatewayRequest(String id, String text, String task, List<Float> fe
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FIELDS.contains(name)) {
-        throw new BadRequestException("unknown field '" + name + "'; known: " + String.join(", ",
-            FIELDS.stream().sorted().toList()));
+        throw new BadRequestException(
+            "unknown field '"
+                + name
+                + "'; known: "
+                + String.join(", ", FIELDS.stream().sorted().toList()));
       }
     }
     String id = optionalString(root, "id");
     if (id != null && (id.isBlank() || id.length() > MAX_ID_LENGTH)) {
-      throw new BadRequestException("'id' must be non-blank and at most " + MAX_ID_LENGTH + " characters");
+      throw new BadRequestException(
+          "'id' must be non-blank and at most " + MAX_ID_LENGTH + " characters");
     }
     Long deadlineMs = null;
     JsonNode deadline = present(root, "deadlineMs");
     if (deadline != null) {
-      if (!deadline.canConvertToExactIntegral() || deadline.asLong() < 1 || deadline.asLong() > MAX_DEADLINE_MS) {
-        throw new BadRequestException("'deadlineMs' must be an integer from 1 to " + MAX_DEADLINE_MS);
+      if (!deadline.canConvertToExactIntegral()
+          || deadline.asLong() < 1
+          || deadline.asLong() > MAX_DEADLINE_MS) {
+        throw new BadRequestException(
+            "'deadlineMs' must be an integer from 1 to " + MAX_DEADLINE_MS);
       }
       deadlineMs = deadline.asLong();
     }
     Double budget = null;
     JsonNode budgetNode = present(root, "budget");
     if (budgetNode != null) {
-      if (!budgetNode.isNumber() || !Double.isFinite(budgetNode.asDouble()) || budgetNode.asDouble() < 0) {
+      if (!budgetNode.isNumber()
+          || !Double.isFinite(budgetNode.asDouble())
+          || budgetNode.asDouble() < 0) {
         throw new BadRequestException("'budget' must be a non-negative number");
       }
       budget = budgetNode.asDouble();
     }
-    return new GatewayRequest(id, optionalString(root, "text"), optionalString(root, "task"),
-        features(root), attributes(root), deadlineMs, budget);
+    return new GatewayRequest(
+        id,
+        optionalString(root, "text"),
+        optionalString(root, "task"),
+        features(root),
+        attributes(root),
+        deadlineMs,
+        budget);
   }
 
-  /** The request to send under {@code requestId}, but for its creation time and deadline, set as it is sent. */
+  /**
+   * The request to send under {@code requestId}, but for its creation time and deadline, set as it
+   * is sent.
+   */
   public InferenceRequest.Builder toRequest(String requestId) {
     return InferenceRequest.newBuilder()
         .setId(requestId)

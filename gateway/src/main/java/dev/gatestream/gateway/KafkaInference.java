@@ -25,14 +25,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's Kafka side: this instance's reply topic, made at start (and deleted at close when the
- * instance id was random, so never reused), and a request/reply client that sends to the requests topic
- * and reads the replies there. Each instance reads only its own reply topic, from its end, since
- * earlier replies belong to callers that are gone: instances share no correlation state.
+ * The gateway's Kafka side: this instance's reply topic, made at start (and deleted at close when
+ * the instance id was random, so never reused), and a request/reply client that sends to the
+ * requests topic and reads the replies there. Each instance reads only its own reply topic, from
+ * its end, since earlier replies belong to callers that are gone: instances share no correlation
+ * state.
  */
 final class KafkaInference implements Inference, AutoCloseable {
 
-  /** Fusion emits at the deadline; this leaves time for its commit and the hop to the reply topic. */
+  /**
+   * Fusion emits at the deadline; this leaves time for its commit and the hop to the reply topic.
+   */
   static final Duration REPLY_MARGIN = Duration.ofSeconds(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaInference.class);
@@ -45,7 +48,11 @@ final class KafkaInference implements Inference, AutoCloseable {
   private RegistrySerdes serdes;
   private AsyncRequestReplyClient client;
 
-  private KafkaInference(KafkaClients clients, String instanceId, String replyTopic, boolean ownsReplyTopic,
+  private KafkaInference(
+      KafkaClients clients,
+      String instanceId,
+      String replyTopic,
+      boolean ownsReplyTopic,
       Duration timeout) {
     this.clients = clients;
     this.clientId = clients.ids().gateway(instanceId);
@@ -59,11 +66,21 @@ final class KafkaInference implements Inference, AutoCloseable {
    *
    * @param ownsReplyTopic delete the reply topic at close
    */
-  static KafkaInference open(GatestreamConfig config, KafkaClients clients, String registryUrl, String instanceId,
-      boolean ownsReplyTopic, Clock clock) {
+  static KafkaInference open(
+      GatestreamConfig config,
+      KafkaClients clients,
+      String registryUrl,
+      String instanceId,
+      boolean ownsReplyTopic,
+      Clock clock) {
     Topics topics = Topics.from(config);
-    KafkaInference inference = new KafkaInference(clients, instanceId, topics.replies(instanceId).name(),
-        ownsReplyTopic, Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)));
+    KafkaInference inference =
+        new KafkaInference(
+            clients,
+            instanceId,
+            topics.replies(instanceId).name(),
+            ownsReplyTopic,
+            Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)));
     try {
       inference.connect(config, topics, registryUrl, instanceId, clock);
       return inference;
@@ -73,18 +90,26 @@ final class KafkaInference implements Inference, AutoCloseable {
     }
   }
 
-  private void connect(GatestreamConfig config, Topics topics, String registryUrl, String instanceId, Clock clock) {
+  private void connect(
+      GatestreamConfig config, Topics topics, String registryUrl, String instanceId, Clock clock) {
     try (Admin admin = clients.admin(clientId + "-admin")) {
-      for (TopicApplier.Report report : new TopicApplier(admin, timeout).apply(List.of(topics.replies(instanceId)))) {
+      for (TopicApplier.Report report :
+          new TopicApplier(admin, timeout).apply(List.of(topics.replies(instanceId)))) {
         if (report.outcome() == TopicApplier.Outcome.DRIFTED) {
           LOG.warn("reply topic {} differs from the catalogue: {}", report.topic(), report.drift());
         }
       }
     }
-    serdes = new RegistrySerdes(registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
-    RequestReplyClient.Settings settings = new RequestReplyClient.Settings(clientId, ReplyRoute.to(replyTopic),
-        config.getInt(GatestreamConfig.GATEWAY_MAX_CONCURRENT), REPLY_MARGIN,
-        Map.of(ProducerConfig.LINGER_MS_CONFIG, 1), Map.of());
+    serdes =
+        new RegistrySerdes(registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
+    RequestReplyClient.Settings settings =
+        new RequestReplyClient.Settings(
+            clientId,
+            ReplyRoute.to(replyTopic),
+            config.getInt(GatestreamConfig.GATEWAY_MAX_CONCURRENT),
+            REPLY_MARGIN,
+            Map.of(ProducerConfig.LINGER_MS_CONFIG, 1),
+            Map.of());
     client = AsyncRequestReplyClient.open(clients, serdes, topics, settings, clock, instanceId);
   }
 

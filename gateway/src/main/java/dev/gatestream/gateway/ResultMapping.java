@@ -53,7 +53,9 @@ public final class ResultMapping {
     return json.createObjectNode().put("error", message);
   }
 
-  /** The output as {"type": "probabilities"|"score"|"text", ...}, or JSON null when there is none. */
+  /**
+   * The output as {"type": "probabilities"|"score"|"text", ...}, or JSON null when there is none.
+   */
   static ObjectNode output(ObjectMapper json, Object output) {
     if (output == null) {
       return null;

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class GatewayHttpTest {
 
-  private record Call(InferenceRequest.Builder request, long deadlineMs, CompletableFuture<FusedResult> result) {}
+  private record Call(
+      InferenceRequest.Builder request, long deadlineMs, CompletableFuture<FusedResult> result) {}
 
   /** Hands each request to the test, which completes its future as the pipeline would. */
   private static final class PlayedInference implements Inference {
@@ -67,7 +68,9 @@ class GatewayHttpTest {
   private GatewayHttp gateway;
 
   private GatewayHttp start(int maxConcurrent) throws Exception {
-    gateway = new GatewayHttp(new GatewayHttp.Settings("127.0.0.1", 0, maxConcurrent, 5_000), inference, metrics);
+    gateway =
+        new GatewayHttp(
+            new GatewayHttp.Settings("127.0.0.1", 0, maxConcurrent, 5_000), inference, metrics);
     return gateway;
   }
 
@@ -80,19 +83,31 @@ class GatewayHttpTest {
   }
 
   private static FusedResult fused(String id, Completeness completeness) {
-    return FusedResult.newBuilder().setRequestId(id).setOutput(new Score(0.75)).setStrategy("mean")
-        .setContributors(List.of("a")).setExpected(List.of("a", "b"))
-        .setExpertErrors(completeness == Completeness.COMPLETE ? Map.of() : Map.of("b", "no answer"))
-        .setCompleteness(completeness).setLatencyMs(12).setEmittedAtMs(1).build();
+    return FusedResult.newBuilder()
+        .setRequestId(id)
+        .setOutput(new Score(0.75))
+        .setStrategy("mean")
+        .setContributors(List.of("a"))
+        .setExpected(List.of("a", "b"))
+        .setExpertErrors(
+            completeness == Completeness.COMPLETE ? Map.of() : Map.of("b", "no answer"))
+        .setCompleteness(completeness)
+        .setLatencyMs(12)
+        .setEmittedAtMs(1)
+        .build();
   }
 
   private CompletableFuture<HttpResponse<String>> post(String body) {
-    return http.sendAsync(HttpRequest.newBuilder(gateway.uri().resolve("/v1/infer"))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.sendAsync(
+        HttpRequest.newBuilder(gateway.uri().resolve("/v1/infer"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(gateway.uri().resolve(path)).GET().build(),
+    return http.send(
+        HttpRequest.newBuilder(gateway.uri().resolve(path)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -103,8 +118,9 @@ class GatewayHttpTest {
   @Test
   void aCompleteResultIs200WithTheResultAsJson() throws Exception {
     start(10);
-    CompletableFuture<HttpResponse<String>> response = post(
-        "{\"id\": \"r1\", \"text\": \"hello\", \"deadlineMs\": 300, \"attributes\": {\"tenant\": \"t\"}}");
+    CompletableFuture<HttpResponse<String>> response =
+        post(
+            "{\"id\": \"r1\", \"text\": \"hello\", \"deadlineMs\": 300, \"attributes\": {\"tenant\": \"t\"}}");
 
     Call call = inference.next();
     assertThat(call.request().getId()).isEqualTo("r1");
@@ -164,7 +180,8 @@ class GatewayHttpTest {
 
     HttpResponse<String> answer = response.get(30, TimeUnit.SECONDS);
     assertThat(answer.statusCode()).isEqualTo(503);
-    assertThat(body(answer).get("error").asText()).isEqualTo("cannot send the request: broker down");
+    assertThat(body(answer).get("error").asText())
+        .isEqualTo("cannot send the request: broker down");
   }
 
   @Test
@@ -185,8 +202,9 @@ class GatewayHttpTest {
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(body(malformed).get("error").asText()).startsWith("malformed JSON");
 
-    HttpResponse<String> large = post("{\"text\": \"" + "x".repeat(GatewayHttp.MAX_BODY_BYTES) + "\"}")
-        .get(30, TimeUnit.SECONDS);
+    HttpResponse<String> large =
+        post("{\"text\": \"" + "x".repeat(GatewayHttp.MAX_BODY_BYTES) + "\"}")
+            .get(30, TimeUnit.SECONDS);
     assertThat(large.statusCode()).isEqualTo(413);
     assertThat(inference.calls).isEmpty();
   }
@@ -226,7 +244,10 @@ class GatewayHttpTest {
     post("{\"deadlineMs\": -1}").get(30, TimeUnit.SECONDS);
     HttpResponse<String> scrape = get("/metrics");
     assertThat(scrape.statusCode()).isEqualTo(200);
-    assertThat(scrape.body()).contains("gatestream_gateway_requests_total{").contains("status=\"400\"")
-        .contains("gatestream_gateway_in_flight").contains("gatestream_gateway_request_latency_seconds_bucket");
+    assertThat(scrape.body())
+        .contains("gatestream_gateway_requests_total{")
+        .contains("status=\"400\"")
+        .contains("gatestream_gateway_in_flight")
+        .contains("gatestream_gateway_request_latency_seconds_bucket");
   }
 }

@@ -22,23 +22,32 @@ class GatewayRequestTest {
 
   @Test
   void readsEveryField() throws Exception {
-    GatewayRequest request = parse("""
+    GatewayRequest request =
+        parse(
+            """
         {"id": "r1", "text": "hello", "task": "qa", "features": [1, 2.5],
          "attributes": {"tenant": "t1"}, "deadlineMs": 800, "budget": 0.01}""");
-    assertThat(request).isEqualTo(new GatewayRequest("r1", "hello", "qa", List.of(1f, 2.5f),
-        Map.of("tenant", "t1"), 800L, 0.01));
+    assertThat(request)
+        .isEqualTo(
+            new GatewayRequest(
+                "r1", "hello", "qa", List.of(1f, 2.5f), Map.of("tenant", "t1"), 800L, 0.01));
   }
 
   @Test
   void everyFieldIsOptional() throws Exception {
-    assertThat(parse("{}")).isEqualTo(new GatewayRequest(null, null, null, null, Map.of(), null, null));
+    assertThat(parse("{}"))
+        .isEqualTo(new GatewayRequest(null, null, null, null, Map.of(), null, null));
     assertThat(parse("{\"id\": null, \"deadlineMs\": null}").id()).isNull();
   }
 
   @Test
   void becomesAnInferenceRequestUnderTheIdGiven() throws Exception {
-    InferenceRequest record = parse("{\"text\": \"hi\", \"task\": \"qa\", \"attributes\": {\"tenant\": \"t1\"}}")
-        .toRequest("r9").setCreatedAtMs(1_000).setDeadlineMs(1_300).build();
+    InferenceRequest record =
+        parse("{\"text\": \"hi\", \"task\": \"qa\", \"attributes\": {\"tenant\": \"t1\"}}")
+            .toRequest("r9")
+            .setCreatedAtMs(1_000)
+            .setDeadlineMs(1_300)
+            .build();
     assertThat(record.getId()).isEqualTo("r9");
     assertThat(record.getText()).isEqualTo("hi");
     assertThat(record.getTask()).isEqualTo("qa");
@@ -55,27 +64,29 @@ class GatewayRequestTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "{\"id\": |malformed JSON",
-      "not json|malformed JSON",
-      "[1, 2]|body must be a JSON object",
-      "''|body must be a JSON object",
-      "{\"prompt\": \"x\"}|unknown field 'prompt'",
-      "{\"id\": 7}|'id' must be a string",
-      "{\"id\": \" \"}|'id' must be non-blank",
-      "{\"text\": [\"a\"]}|'text' must be a string",
-      "{\"features\": \"1,2\"}|'features' must be an array",
-      "{\"features\": [1, \"x\"]}|'features' must be an array of finite numbers",
-      "{\"features\": [1e300]}|'features' must be an array of finite numbers",
-      "{\"attributes\": {\"a\": 1}}|attribute 'a' must be a string",
-      "{\"attributes\": []}|'attributes' must be an object",
-      "{\"deadlineMs\": 0}|'deadlineMs' must be an integer from 1",
-      "{\"deadlineMs\": 1.5}|'deadlineMs' must be an integer from 1",
-      "{\"deadlineMs\": \"100\"}|'deadlineMs' must be an integer from 1",
-      "{\"deadlineMs\": 600001}|'deadlineMs' must be an integer from 1",
-      "{\"budget\": -1}|'budget' must be a non-negative number",
-      "{\"budget\": \"1\"}|'budget' must be a non-negative number",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"id\": |malformed JSON",
+        "not json|malformed JSON",
+        "[1, 2]|body must be a JSON object",
+        "''|body must be a JSON object",
+        "{\"prompt\": \"x\"}|unknown field 'prompt'",
+        "{\"id\": 7}|'id' must be a string",
+        "{\"id\": \" \"}|'id' must be non-blank",
+        "{\"text\": [\"a\"]}|'text' must be a string",
+        "{\"features\": \"1,2\"}|'features' must be an array",
+        "{\"features\": [1, \"x\"]}|'features' must be an array of finite numbers",
+        "{\"features\": [1e300]}|'features' must be an array of finite numbers",
+        "{\"attributes\": {\"a\": 1}}|attribute 'a' must be a string",
+        "{\"attributes\": []}|'attributes' must be an object",
+        "{\"deadlineMs\": 0}|'deadlineMs' must be an integer from 1",
+        "{\"deadlineMs\": 1.5}|'deadlineMs' must be an integer from 1",
+        "{\"deadlineMs\": \"100\"}|'deadlineMs' must be an integer from 1",
+        "{\"deadlineMs\": 600001}|'deadlineMs' must be an integer from 1",
+        "{\"budget\": -1}|'budget' must be a non-negative number",
+        "{\"budget\": \"1\"}|'budget' must be a non-negative number",
+      })
   void refusesInvalidBodiesWithOneLine(String body, String reason) {
     assertThatThrownBy(() -> parse(body))
         .isInstanceOf(BadRequestException.class)

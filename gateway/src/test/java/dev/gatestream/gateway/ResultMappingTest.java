@@ -24,7 +24,10 @@ class ResultMappingTest {
         .setStrategy("weighted-mean")
         .setContributors(List.of("a"))
         .setExpected(List.of("a", "b"))
-        .setExpertErrors(completeness == Completeness.COMPLETE ? Map.of() : Map.of("b", "no answer by the deadline"))
+        .setExpertErrors(
+            completeness == Completeness.COMPLETE
+                ? Map.of()
+                : Map.of("b", "no answer by the deadline"))
         .setCompleteness(completeness)
         .setTotalCost(0.25)
         .setLatencyMs(42)
@@ -51,7 +54,8 @@ class ResultMappingTest {
 
   @Test
   void anyIncompleteResultIs504WithTheResultAsBody() {
-    for (Completeness incomplete : List.of(Completeness.PARTIAL, Completeness.TIMEOUT, Completeness.FAILED)) {
+    for (Completeness incomplete :
+        List.of(Completeness.PARTIAL, Completeness.TIMEOUT, Completeness.FAILED)) {
       FusedResult result = result(incomplete, null);
       assertThat(ResultMapping.status(result)).as(incomplete.name()).isEqualTo(504);
       JsonNode body = ResultMapping.body(json, result);
@@ -63,11 +67,13 @@ class ResultMappingTest {
 
   @Test
   void outputsAreTaggedByType() {
-    JsonNode probabilities = ResultMapping.output(json,
-        new ClassProbabilities(List.of("A", "B"), List.of(0.9, 0.1)));
+    JsonNode probabilities =
+        ResultMapping.output(json, new ClassProbabilities(List.of("A", "B"), List.of(0.9, 0.1)));
     assertThat(probabilities.get("type").asText()).isEqualTo("probabilities");
     assertThat(probabilities.get("labels")).extracting(JsonNode::asText).containsExactly("A", "B");
-    assertThat(probabilities.get("probabilities")).extracting(JsonNode::asDouble).containsExactly(0.9, 0.1);
+    assertThat(probabilities.get("probabilities"))
+        .extracting(JsonNode::asDouble)
+        .containsExactly(0.9, 0.1);
 
     JsonNode text = ResultMapping.output(json, new TextAnswer("42"));
     assertThat(text.get("type").asText()).isEqualTo("text");

@@ -35,9 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole loop on real Kafka and the embedded Flink job: logged traffic of seven real 7-8B models
- * (RouterDC's model7 training split) replayed through router, replay experts and fusion, feedback from
- * the logged scores, the adaptation job learning from it and the router hot-swapping what it learns,
- * starting from uniform weights.
+ * (RouterDC's model7 training split) replayed through router, replay experts and fusion, feedback
+ * from the logged scores, the adaptation job learning from it and the router hot-swapping what it
+ * learns, starting from uniform weights.
  */
 @ExtendWith(GatestreamStackExtension.class)
 class AdaptationLoopIT {
@@ -52,25 +52,35 @@ class AdaptationLoopIT {
 
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
-  void routedQualityOfTheSecondHalfBeatsUniformAndApproachesTheBestExpert(@TempDir Path dir) throws Exception {
+  void routedQualityOfTheSecondHalfBeatsUniformAndApproachesTheBestExpert(@TempDir Path dir)
+      throws Exception {
     SharedRoutingLog log = SharedRoutingLog.model7Train(42);
     List<WideRoutingLog.Row> rows = log.rows();
     List<String> experts = log.experts();
 
-    GatestreamConfig config = new ConfigLoader(Map.of()).load(null, Map.ofEntries(
-        Map.entry(GatestreamConfig.TOPIC_PREFIX, TestNames.unique("loop") + "-"),
-        Map.entry(GatestreamConfig.EXPERTS, String.join(",", experts)),
-        Map.entry(GatestreamConfig.EXPERTS_REPLAY_LOG, SharedRoutingLog.MODEL7_TRAIN.toString()),
-        Map.entry(GatestreamConfig.STREAMS_STATE_DIR, dir.resolve("state").toString()),
-        Map.entry(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, dir.resolve("checkpoints").toString()),
-        Map.entry(GatestreamConfig.ROUTER_GATE, "softmax-top-k"),
-        Map.entry(GatestreamConfig.ROUTER_GATE_K, "1"),
-        // Softmax sampling: uniform while the weights are zero, sharper as the learned scores separate.
-        Map.entry(GatestreamConfig.ROUTER_EXPLORATION, "temperature"),
-        Map.entry(GatestreamConfig.ROUTER_EXPLORATION_TEMPERATURE, "0.25"),
-        Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES, "100"),
-        Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000"),
-        Map.entry(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000")));
+    GatestreamConfig config =
+        new ConfigLoader(Map.of())
+            .load(
+                null,
+                Map.ofEntries(
+                    Map.entry(GatestreamConfig.TOPIC_PREFIX, TestNames.unique("loop") + "-"),
+                    Map.entry(GatestreamConfig.EXPERTS, String.join(",", experts)),
+                    Map.entry(
+                        GatestreamConfig.EXPERTS_REPLAY_LOG,
+                        SharedRoutingLog.MODEL7_TRAIN.toString()),
+                    Map.entry(GatestreamConfig.STREAMS_STATE_DIR, dir.resolve("state").toString()),
+                    Map.entry(
+                        GatestreamConfig.ADAPTATION_CHECKPOINT_DIR,
+                        dir.resolve("checkpoints").toString()),
+                    Map.entry(GatestreamConfig.ROUTER_GATE, "softmax-top-k"),
+                    Map.entry(GatestreamConfig.ROUTER_GATE_K, "1"),
+                    // Softmax sampling: uniform while the weights are zero, sharper as the learned
+                    // scores separate.
+                    Map.entry(GatestreamConfig.ROUTER_EXPLORATION, "temperature"),
+                    Map.entry(GatestreamConfig.ROUTER_EXPLORATION_TEMPERATURE, "0.25"),
+                    Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES, "100"),
+                    Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000"),
+                    Map.entry(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000")));
     Topics topics = Topics.from(config);
     KafkaClients clients = new KafkaClients(config, stack.bootstrapServers());
     try (Admin admin = clients.admin(clients.ids().job("loop-it", "admin"))) {
@@ -81,31 +91,67 @@ class AdaptationLoopIT {
     RoutingWeights beforeRestart;
     LogBaselines baselines = new LogBaselines(experts, Map.of());
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true)) {
-      try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
-              ExpertCatalog.load(config, dir), dir);
-           ReplayDriver driver = replayDriver(config, topics, serdes)) {
+      try (Pipeline pipeline =
+              Pipeline.startAll(
+                  config,
+                  stack.bootstrapServers(),
+                  stack.registryUrl(),
+                  ExpertCatalog.load(config, dir),
+                  dir);
+          ReplayDriver driver = replayDriver(config, topics, serdes)) {
         List<WideRoutingLog.Row> learning = rows.subList(0, REQUESTS);
-        segment = driver.replay("model7-train", SharedRoutingLog.items(learning), baselines.of(learning),
-            bucket -> System.out.printf("requests %5d-%5d quality %.3f weights v%d share %s%n",
-                bucket.fromRequest(), bucket.fromRequest() + bucket.requests(), bucket.quality(),
-                bucket.policyVersion(), bucket.share().entrySet().stream().map(e -> String.format("%s=%.2f",
-                    e.getKey().substring(e.getKey().indexOf('/') + 1), e.getValue()))
-                    .collect(Collectors.joining(" "))));
+        segment =
+            driver.replay(
+                "model7-train",
+                SharedRoutingLog.items(learning),
+                baselines.of(learning),
+                bucket ->
+                    System.out.printf(
+                        "requests %5d-%5d quality %.3f weights v%d share %s%n",
+                        bucket.fromRequest(),
+                        bucket.fromRequest() + bucket.requests(),
+                        bucket.quality(),
+                        bucket.policyVersion(),
+                        bucket.share().entrySet().stream()
+                            .map(
+                                e ->
+                                    String.format(
+                                        "%s=%.2f",
+                                        e.getKey().substring(e.getKey().indexOf('/') + 1),
+                                        e.getValue()))
+                            .collect(Collectors.joining(" "))));
         beforeRestart = RoutingWeightsTopic.latest(stack.bootstrapServers(), topics, serdes);
       }
 
-      // Restart everything from the adaptation job's last checkpoint and go on: learning carries over.
-      try (Pipeline pipeline = Pipeline.startAll(config, stack.bootstrapServers(), stack.registryUrl(),
-              ExpertCatalog.load(config, dir), dir);
-           ReplayDriver driver = replayDriver(config, topics, serdes)) {
-        driver.replay("after restart", SharedRoutingLog.items(rows.subList(REQUESTS, REQUESTS + 300)),
-            baselines.of(rows.subList(REQUESTS, REQUESTS + 300)), bucket -> { });
+      // Restart everything from the adaptation job's last checkpoint and go on: learning carries
+      // over.
+      try (Pipeline pipeline =
+              Pipeline.startAll(
+                  config,
+                  stack.bootstrapServers(),
+                  stack.registryUrl(),
+                  ExpertCatalog.load(config, dir),
+                  dir);
+          ReplayDriver driver = replayDriver(config, topics, serdes)) {
+        driver.replay(
+            "after restart",
+            SharedRoutingLog.items(rows.subList(REQUESTS, REQUESTS + 300)),
+            baselines.of(rows.subList(REQUESTS, REQUESTS + 300)),
+            bucket -> {});
         long versionBefore = beforeRestart.getVersion();
-        RoutingWeights afterRestart = Await.until("weights published after the restart", Duration.ofSeconds(60),
-            () -> Optional.of(RoutingWeightsTopic.latest(stack.bootstrapServers(), topics, serdes))
-                .filter(weights -> weights.getVersion() > versionBefore));
-        System.out.printf("before restart v%d from %d examples; after v%d from %d examples%n",
-            beforeRestart.getVersion(), beforeRestart.getExamples(), afterRestart.getVersion(),
+        RoutingWeights afterRestart =
+            Await.until(
+                "weights published after the restart",
+                Duration.ofSeconds(60),
+                () ->
+                    Optional.of(
+                            RoutingWeightsTopic.latest(stack.bootstrapServers(), topics, serdes))
+                        .filter(weights -> weights.getVersion() > versionBefore));
+        System.out.printf(
+            "before restart v%d from %d examples; after v%d from %d examples%n",
+            beforeRestart.getVersion(),
+            beforeRestart.getExamples(),
+            afterRestart.getVersion(),
             afterRestart.getExamples());
         assertThat(afterRestart.getExamples()).isGreaterThan(beforeRestart.getExamples());
       }
@@ -113,25 +159,34 @@ class AdaptationLoopIT {
 
     List<ReplayReport.Bucket> buckets = segment.buckets();
     List<ReplayReport.Bucket> secondHalf = buckets.subList(buckets.size() / 2, buckets.size());
-    double secondHalfQuality = secondHalf.stream()
-        .mapToDouble(bucket -> bucket.quality() * bucket.requests()).sum()
-        / secondHalf.stream().mapToInt(ReplayReport.Bucket::requests).sum();
+    double secondHalfQuality =
+        secondHalf.stream().mapToDouble(bucket -> bucket.quality() * bucket.requests()).sum()
+            / secondHalf.stream().mapToInt(ReplayReport.Bucket::requests).sum();
     double bestSingle = segment.baselines().bestSingleExpert().quality();
     double uniform = segment.baselines().uniformRandom().quality();
-    System.out.printf("second half %.3f, uniform %.3f, best single %.3f, oracle %.3f%n", secondHalfQuality,
-        uniform, bestSingle, segment.baselines().oracle().quality());
+    System.out.printf(
+        "second half %.3f, uniform %.3f, best single %.3f, oracle %.3f%n",
+        secondHalfQuality, uniform, bestSingle, segment.baselines().oracle().quality());
 
-    assertThat(secondHalf.get(secondHalf.size() - 1).policyVersion()).as("weights were learned and used")
+    assertThat(secondHalf.get(secondHalf.size() - 1).policyVersion())
+        .as("weights were learned and used")
         .isPositive();
     assertThat(secondHalfQuality).isGreaterThan(uniform + 0.025);
     assertThat(secondHalfQuality).isGreaterThan(bestSingle - 0.03);
-    // No collapse onto one expert while learning: the first bucket after cold start spreads traffic.
-    assertThat(buckets.get(0).share().values()).allSatisfy(share -> assertThat(share).isLessThan(0.5));
+    // No collapse onto one expert while learning: the first bucket after cold start spreads
+    // traffic.
+    assertThat(buckets.get(0).share().values())
+        .allSatisfy(share -> assertThat(share).isLessThan(0.5));
   }
 
   private ReplayDriver replayDriver(GatestreamConfig config, Topics topics, RegistrySerdes serdes) {
-    return new ReplayDriver(topics, serdes, new KafkaClients(config, stack.bootstrapServers()),
-        ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1), 500, TestNames.unique("loop-replay"),
+    return new ReplayDriver(
+        topics,
+        serdes,
+        new KafkaClients(config, stack.bootstrapServers()),
+        ReplayOptions.unpaced(50, Duration.ofSeconds(30), Duration.ZERO, 0.0, 1),
+        500,
+        TestNames.unique("loop-replay"),
         "default");
   }
 }

@@ -55,29 +55,36 @@ class ContractsRoundTripIT {
 
   @Test
   void samplesCoverEveryContract() {
-    assertThat(SampleRecords.everyType("req-1")).extracting(Object::getClass)
+    assertThat(SampleRecords.everyType("req-1"))
+        .extracting(Object::getClass)
         .containsAll(Contracts.RECORD_TYPES);
   }
 
-  /** One topic per sample: a topic's subject holds one record type, as in Gatestream's catalogue. */
+  /**
+   * One topic per sample: a topic's subject holds one record type, as in Gatestream's catalogue.
+   */
   @ParameterizedTest(name = "{index}: {0}")
   @MethodSource("samples")
   void roundTripsThroughARealTopicAndRegistry(SpecificRecord record) throws Exception {
     String topic = TestNames.unique("round-trip-" + record.getClass().getSimpleName());
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     sendAndReceive(GatestreamSerdes.registry(stack.registryUrl(), true), topic, record);
   }
 
   @SuppressWarnings("unchecked")
   private void sendAndReceive(GatestreamSerdes serdes, String typeTopic, SpecificRecord record) {
-    Serde<SpecificRecord> serde = (Serde<SpecificRecord>) (Serde<?>) serdes.avro(record.getClass(), false);
+    Serde<SpecificRecord> serde =
+        (Serde<SpecificRecord>) (Serde<?>) serdes.avro(record.getClass(), false);
     Properties producerProps = new Properties();
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TestNames.unique("round-trip-tx"));
     try (KafkaProducer<String, SpecificRecord> producer =
-             new KafkaProducer<>(producerProps, new StringSerializer(), serde.serializer())) {
+        new KafkaProducer<>(producerProps, new StringSerializer(), serde.serializer())) {
       producer.initTransactions();
       producer.beginTransaction();
       producer.send(new ProducerRecord<>(typeTopic, "key", record));
@@ -88,7 +95,8 @@ class ContractsRoundTripIT {
     // Confluent wire format: magic byte 0, then the 4-byte schema id the ccompat API knows.
     assertThat(payload[0]).isEqualTo((byte) 0);
     int schemaId = ByteBuffer.wrap(payload, 1, 4).getInt();
-    SchemaRegistryAdmin registry = new SchemaRegistryAdmin(stack.registryUrl(), Duration.ofSeconds(10));
+    SchemaRegistryAdmin registry =
+        new SchemaRegistryAdmin(stack.registryUrl(), Duration.ofSeconds(10));
     assertThat(registry.schemaById(schemaId)).isEqualTo(Contracts.schemaOf(record.getClass()));
     assertThat(registry.subjects()).contains(typeTopic + "-value");
 
@@ -103,7 +111,7 @@ class ContractsRoundTripIT {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     try (KafkaConsumer<String, byte[]> consumer =
-             new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(Set.of(fromTopic));
       List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
       while (received.isEmpty()) {

@@ -32,14 +32,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The README's embedding example, as it is printed there: the data plane of examples/gsm8k.properties
- * started from plain Java, and one request answered through the request/reply client.
+ * The README's embedding example, as it is printed there: the data plane of
+ * examples/gsm8k.properties started from plain Java, and one request answered through the
+ * request/reply client.
  */
 @ExtendWith(GatestreamStackExtension.class)
 class EmbeddingIT {
 
-  private static final Path HOME = Path.of(System.getProperty("gatestream.home", "..")).toAbsolutePath();
-  private static final Path SOURCE = HOME.resolve("integration-tests/src/test/java/dev/gatestream/it/EmbeddingIT.java");
+  private static final Path HOME =
+      Path.of(System.getProperty("gatestream.home", "..")).toAbsolutePath();
+  private static final Path SOURCE =
+      HOME.resolve("integration-tests/src/test/java/dev/gatestream/it/EmbeddingIT.java");
 
   private final StackEndpoints stack;
 
@@ -56,20 +59,46 @@ class EmbeddingIT {
     Path home = HOME;
     FusedResult answer;
     // readme:begin
-    GatestreamConfig config = new ConfigLoader(Map.of()).load(home.resolve("examples/gsm8k.properties"), Map.of(
-        GatestreamConfig.BOOTSTRAP, bootstrap, GatestreamConfig.REGISTRY_URL, registryUrl,
-        GatestreamConfig.TOPIC_PREFIX, prefix, GatestreamConfig.METRICS_PORT, "0"));
+    GatestreamConfig config =
+        new ConfigLoader(Map.of())
+            .load(
+                home.resolve("examples/gsm8k.properties"),
+                Map.of(
+                    GatestreamConfig.BOOTSTRAP,
+                    bootstrap,
+                    GatestreamConfig.REGISTRY_URL,
+                    registryUrl,
+                    GatestreamConfig.TOPIC_PREFIX,
+                    prefix,
+                    GatestreamConfig.METRICS_PORT,
+                    "0"));
     Provisioning provisioning = new Provisioning(new Deployment(config, home), home);
     provisioning.applyTopics(null); // the catalogue's topics and schemas
-    try (Provisioning.Served stages = provisioning.startStages(provisioning.experts(),
-            EnumSet.of(Pipeline.Stage.ROUTER, Pipeline.Stage.EXPERTS, Pipeline.Stage.FUSION), "my-service");
-         RegistrySerdes serdes = new RegistrySerdes(registryUrl, false);
-         AsyncRequestReplyClient client = AsyncRequestReplyClient.open(new KafkaClients(config, bootstrap), serdes,
-             Topics.from(config), new RequestReplyClient.Settings("my-service", ReplyRoute.sharedResults(), 64,
-                 Duration.ofSeconds(5)), Clock.systemUTC(), "my-service")) {
-      answer = client.request(InferenceRequest.newBuilder().setId("gsm8k.7").setTask("gsm8k")
-          .setText("Carla is downloading a 200 GB file..."), System.currentTimeMillis() + 30_000)
-          .result().get(30, TimeUnit.SECONDS);
+    try (Provisioning.Served stages =
+            provisioning.startStages(
+                provisioning.experts(),
+                EnumSet.of(Pipeline.Stage.ROUTER, Pipeline.Stage.EXPERTS, Pipeline.Stage.FUSION),
+                "my-service");
+        RegistrySerdes serdes = new RegistrySerdes(registryUrl, false);
+        AsyncRequestReplyClient client =
+            AsyncRequestReplyClient.open(
+                new KafkaClients(config, bootstrap),
+                serdes,
+                Topics.from(config),
+                new RequestReplyClient.Settings(
+                    "my-service", ReplyRoute.sharedResults(), 64, Duration.ofSeconds(5)),
+                Clock.systemUTC(),
+                "my-service")) {
+      answer =
+          client
+              .request(
+                  InferenceRequest.newBuilder()
+                      .setId("gsm8k.7")
+                      .setTask("gsm8k")
+                      .setText("Carla is downloading a 200 GB file..."),
+                  System.currentTimeMillis() + 30_000)
+              .result()
+              .get(30, TimeUnit.SECONDS);
     }
     // readme:end
     assertThat(answer.getRequestId()).isEqualTo("gsm8k.7");
@@ -77,15 +106,21 @@ class EmbeddingIT {
     assertThat(answer.getContributors()).isNotEmpty();
 
     String readme = Files.readString(HOME.resolve("README.md"));
-    assertThat(readme).as("README.md shows this test's example as it runs here").contains(example());
+    assertThat(readme)
+        .as("README.md shows this test's example as it runs here")
+        .contains(example());
   }
 
   /** The lines between the markers, as the README prints them (indented by two fewer levels). */
   private static String example() throws Exception {
     String source = Files.readString(SOURCE);
-    String marked = source.substring(source.indexOf("// readme:begin\n") + "// readme:begin\n".length(),
-        source.indexOf("    // readme:end"));
-    return marked.lines().map(line -> line.length() >= 4 ? line.substring(4) : line)
+    String marked =
+        source.substring(
+            source.indexOf("// readme:begin\n") + "// readme:begin\n".length(),
+            source.indexOf("    // readme:end"));
+    return marked
+        .lines()
+        .map(line -> line.length() >= 4 ? line.substring(4) : line)
         .collect(Collectors.joining("\n", "", "\n"));
   }
 }

@@ -43,9 +43,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The HTTP gateway in front of a real pipeline (router, two replay experts, fusion) on a real broker
- * and registry. One pipeline for the class; the tests after the one that stops an expert rely on it
- * being stopped.
+ * The HTTP gateway in front of a real pipeline (router, two replay experts, fusion) on a real
+ * broker and registry. One pipeline for the class; the tests after the one that stops an expert
+ * rely on it being stopped.
  */
 @ExtendWith(GatestreamStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,7 +55,8 @@ class GatewayIT {
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(60);
 
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private PipelineFixture fixture;
   private Gateway gateway;
 
@@ -66,7 +67,8 @@ class GatewayIT {
     fixture = new PipelineFixture(stack, dir, 2, 100, Map.of());
     Map<String, Object> values = new HashMap<>(fixture.config.originals());
     values.put(GatestreamConfig.GATEWAY_PORT, "0");
-    gateway = Gateway.start(new GatestreamConfig(values), stack.bootstrapServers(), stack.registryUrl());
+    gateway =
+        Gateway.start(new GatestreamConfig(values), stack.bootstrapServers(), stack.registryUrl());
   }
 
   @AfterAll
@@ -85,9 +87,11 @@ class GatewayIT {
   void aRequestInTheLogIsAnsweredCompletely() throws Exception {
     assertThat(gateway.replyTopic()).isEqualTo(fixture.topics.replies(gateway.instanceId()).name());
 
-    HttpResponse<String> response = post("/v1/infer",
-        "{\"id\": \"r1\", \"text\": \"question number 1\", \"task\": \"task-1\", \"deadlineMs\": 30000,"
-            + " \"attributes\": {\"tenant\": \"it\"}}");
+    HttpResponse<String> response =
+        post(
+            "/v1/infer",
+            "{\"id\": \"r1\", \"text\": \"question number 1\", \"task\": \"task-1\", \"deadlineMs\": 30000,"
+                + " \"attributes\": {\"tenant\": \"it\"}}");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
@@ -96,7 +100,8 @@ class GatewayIT {
     assertThat(body.get("completeness").asText()).isEqualTo("COMPLETE");
     assertThat(body.get("output").get("type").asText()).isEqualTo("score");
     assertThat(body.get("output").get("value").isNumber()).isTrue();
-    assertThat(body.get("contributors")).extracting(JsonNode::asText)
+    assertThat(body.get("contributors"))
+        .extracting(JsonNode::asText)
         .containsExactlyInAnyOrderElementsOf(fixture.experts);
   }
 
@@ -106,18 +111,28 @@ class GatewayIT {
   void aKafkaClientGetsTheResultOnTheReplyTopicItNames(StackEndpoints stack) throws Exception {
     KafkaClients clients = new KafkaClients(fixture.config, stack.bootstrapServers());
     // Named as the router allows by default (router.reply.to.pattern): the prefix, then reply-.
-    String replyTopic = fixture.config.getString(GatestreamConfig.TOPIC_PREFIX) + TestNames.unique("reply-client");
+    String replyTopic =
+        fixture.config.getString(GatestreamConfig.TOPIC_PREFIX) + TestNames.unique("reply-client");
     try (Admin admin = clients.admin("gateway-it-admin")) {
-      admin.createTopics(List.of(new NewTopic(replyTopic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(replyTopic, 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     // What 'gatestream request --reply-to' does, as any Kafka-native client would.
-    RequestReplyClient.Settings settings = new RequestReplyClient.Settings(clients.ids().job("request", "it"),
-        ReplyRoute.to(replyTopic), 1, Duration.ofMillis(fixture.config.getLong(GatestreamConfig.FUSION_GRACE_MS)));
+    RequestReplyClient.Settings settings =
+        new RequestReplyClient.Settings(
+            clients.ids().job("request", "it"),
+            ReplyRoute.to(replyTopic),
+            1,
+            Duration.ofMillis(fixture.config.getLong(GatestreamConfig.FUSION_GRACE_MS)));
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
-         AsyncRequestReplyClient client = AsyncRequestReplyClient.open(clients, serdes, fixture.topics, settings,
-             Clock.systemUTC(), "gateway-it")) {
-      AsyncRequestReplyClient.Call call = client.request(
-          InferenceRequest.newBuilder().setId("r7").setText("question number 7"), 30_000);
+        AsyncRequestReplyClient client =
+            AsyncRequestReplyClient.open(
+                clients, serdes, fixture.topics, settings, Clock.systemUTC(), "gateway-it")) {
+      AsyncRequestReplyClient.Call call =
+          client.request(
+              InferenceRequest.newBuilder().setId("r7").setText("question number 7"), 30_000);
       assertThat(call.request().getReplyTo()).isEqualTo(replyTopic);
 
       FusedResult result = call.result().get(90, TimeUnit.SECONDS);
@@ -164,14 +179,18 @@ class GatewayIT {
     String victim = fixture.experts.get(1);
     fixture.pipeline.stopExpert(victim);
 
-    HttpResponse<String> response = post("/v1/infer",
-        "{\"id\": \"r3\", \"text\": \"question number 3\", \"task\": \"task-3\", \"deadlineMs\": 2000}");
+    HttpResponse<String> response =
+        post(
+            "/v1/infer",
+            "{\"id\": \"r3\", \"text\": \"question number 3\", \"task\": \"task-3\", \"deadlineMs\": 2000}");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(504);
     JsonNode body = json.readTree(response.body());
     assertThat(body.get("requestId").asText()).isEqualTo("r3");
     assertThat(body.get("completeness").asText()).isEqualTo("PARTIAL");
-    assertThat(body.get("contributors")).extracting(JsonNode::asText).containsExactly(fixture.experts.get(0));
+    assertThat(body.get("contributors"))
+        .extracting(JsonNode::asText)
+        .containsExactly(fixture.experts.get(0));
     assertThat(body.get("expertErrors").has(victim)).isTrue();
   }
 
@@ -182,19 +201,37 @@ class GatewayIT {
     Map<String, Object> values = new HashMap<>(fixture.config.originals());
     values.put(GatestreamConfig.GATEWAY_PORT, "0");
     values.put(GatestreamConfig.GATEWAY_MAX_CONCURRENT, "1");
-    try (Gateway single = Gateway.start(new GatestreamConfig(values), stack.bootstrapServers(),
-        stack.registryUrl())) {
+    try (Gateway single =
+        Gateway.start(
+            new GatestreamConfig(values), stack.bootstrapServers(), stack.registryUrl())) {
       // Routed to the stopped expert too, so it stays in flight until its deadline.
-      CompletableFuture<HttpResponse<String>> held = http.sendAsync(request(single, "/v1/infer")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"r4\", \"deadlineMs\": 5000}")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      Await.untilTrue("one request in flight", Duration.ofSeconds(30), () -> http.send(
-          request(single, "/metrics").GET().build(), HttpResponse.BodyHandlers.ofString()).body()
-          .lines().anyMatch(line -> line.startsWith("gatestream_gateway_in_flight") && line.endsWith(" 1.0")));
+      CompletableFuture<HttpResponse<String>> held =
+          http.sendAsync(
+              request(single, "/v1/infer")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString("{\"id\": \"r4\", \"deadlineMs\": 5000}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Await.untilTrue(
+          "one request in flight",
+          Duration.ofSeconds(30),
+          () ->
+              http.send(
+                      request(single, "/metrics").GET().build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body()
+                  .lines()
+                  .anyMatch(
+                      line ->
+                          line.startsWith("gatestream_gateway_in_flight")
+                              && line.endsWith(" 1.0")));
 
-      HttpResponse<String> refused = http.send(request(single, "/v1/infer")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"r5\"}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> refused =
+          http.send(
+              request(single, "/v1/infer")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"r5\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
 
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(held.get().statusCode()).isEqualTo(504);
@@ -202,8 +239,12 @@ class GatewayIT {
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(request(gateway, path).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        request(gateway, path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path) throws Exception {

@@ -54,9 +54,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The adaptation job's guards on real Kafka and the embedded Flink job: a result whose cost is NaN is
- * counted and publishes nothing non-finite, and a job restarted without its checkpoints resumes each
- * policy from its newest published snapshot instead of the prior.
+ * The adaptation job's guards on real Kafka and the embedded Flink job: a result whose cost is NaN
+ * is counted and publishes nothing non-finite, and a job restarted without its checkpoints resumes
+ * each policy from its newest published snapshot instead of the prior.
  */
 @ExtendWith(GatestreamStackExtension.class)
 class LearningGuardIT {
@@ -75,20 +75,27 @@ class LearningGuardIT {
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void aNanCostPublishesNothingNonFiniteAndARestartWithoutCheckpointsContinuesFromThePublishedWeights(
-      @TempDir Path dir) throws Exception {
+  void
+      aNanCostPublishesNothingNonFiniteAndARestartWithoutCheckpointsContinuesFromThePublishedWeights(
+          @TempDir Path dir) throws Exception {
     int metricsPort;
     try (ServerSocket free = new ServerSocket(0)) {
       metricsPort = free.getLocalPort();
     }
-    GatestreamConfig config = new ConfigLoader(Map.of()).load(null, Map.ofEntries(
-        Map.entry(GatestreamConfig.TOPIC_PREFIX, TestNames.unique("guard") + "-"),
-        Map.entry(GatestreamConfig.EXPERTS, String.join(",", EXPERTS)),
-        // The default bandit gate, so the ridge learner, whose snapshot carries its variances and counts.
-        Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES, "20"),
-        Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "500"),
-        Map.entry(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "500"),
-        Map.entry(GatestreamConfig.METRICS_ADAPTATION_PORT, String.valueOf(metricsPort))));
+    GatestreamConfig config =
+        new ConfigLoader(Map.of())
+            .load(
+                null,
+                Map.ofEntries(
+                    Map.entry(GatestreamConfig.TOPIC_PREFIX, TestNames.unique("guard") + "-"),
+                    Map.entry(GatestreamConfig.EXPERTS, String.join(",", EXPERTS)),
+                    // The default bandit gate, so the ridge learner, whose snapshot carries its
+                    // variances and counts.
+                    Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES, "20"),
+                    Map.entry(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "500"),
+                    Map.entry(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "500"),
+                    Map.entry(
+                        GatestreamConfig.METRICS_ADAPTATION_PORT, String.valueOf(metricsPort))));
     Topics topics = Topics.from(config);
     KafkaClients clients = new KafkaClients(config, stack.bootstrapServers());
     try (Admin admin = clients.admin(TestNames.unique("guard-admin"))) {
@@ -98,56 +105,93 @@ class LearningGuardIT {
 
     RoutingWeights before;
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
-         Traffic traffic = new Traffic(clients, topics, serdes)) {
-      try (AdaptationRunner job = AdaptationRunner.start(config, stack.bootstrapServers(), stack.registryUrl(),
-          checkpoints)) {
+        Traffic traffic = new Traffic(clients, topics, serdes)) {
+      try (AdaptationRunner job =
+          AdaptationRunner.start(
+              config, stack.bootstrapServers(), stack.registryUrl(), checkpoints)) {
         // alpha is good and beta poor; one of alpha's calls reports a NaN cost.
         for (int i = 0; i < BEFORE; i++) {
           traffic.request("before-" + i, 0.9, 0.2, i == BEFORE / 2 ? Double.NaN : 0.001);
         }
-        before = Await.until("weights learned from all " + BEFORE + " requests", WAIT,
-            () -> newest(clients, topics, serdes).filter(weights -> weights.getExamples() == BEFORE));
-        double rejected = Await.until("the NaN cost counted", WAIT, () -> Optional.of(
-            scrape(metricsPort, "flink_taskmanager_job_task_operator_gatestream_reason_outcomesRejected",
-                "reason=\"nonFiniteCost\"")).filter(count -> count >= 1));
+        before =
+            Await.until(
+                "weights learned from all " + BEFORE + " requests",
+                WAIT,
+                () ->
+                    newest(clients, topics, serdes)
+                        .filter(weights -> weights.getExamples() == BEFORE));
+        double rejected =
+            Await.until(
+                "the NaN cost counted",
+                WAIT,
+                () ->
+                    Optional.of(
+                            scrape(
+                                metricsPort,
+                                "flink_taskmanager_job_task_operator_gatestream_reason_outcomesRejected",
+                                "reason=\"nonFiniteCost\""))
+                        .filter(count -> count >= 1));
         assertThat(rejected).isEqualTo(1);
-        // The next run must not re-read what this one learned: wait until its offsets are committed.
-        Await.untilTrue("the job's offsets committed to the end of its inputs", WAIT,
+        // The next run must not re-read what this one learned: wait until its offsets are
+        // committed.
+        Await.untilTrue(
+            "the job's offsets committed to the end of its inputs",
+            WAIT,
             () -> committedToTheEnd(clients, topics));
       }
       List<RoutingWeights> published = all(clients, topics, serdes);
-      assertThat(published).as("snapshots before the restart").hasSizeGreaterThanOrEqualTo(BEFORE / 20);
+      assertThat(published)
+          .as("snapshots before the restart")
+          .hasSizeGreaterThanOrEqualTo(BEFORE / 20);
       assertThat(published).allSatisfy(LearningGuardIT::assertFinite);
       double[] biasBefore = bias(before);
       assertThat(biasBefore[0]).as("alpha's level").isCloseTo(0.9, within(0.02));
       assertThat(biasBefore[1]).as("beta's level").isCloseTo(0.2, within(0.02));
 
       Path namespace = checkpoints.resolve(clients.ids().adaptation());
-      assertThat(checkpointsUnder(namespace)).as("checkpoints in the deployment's own directory").isNotEmpty();
+      assertThat(checkpointsUnder(namespace))
+          .as("checkpoints in the deployment's own directory")
+          .isNotEmpty();
       deleteRecursively(checkpoints);
 
-      try (AdaptationRunner job = AdaptationRunner.start(config, stack.bootstrapServers(), stack.registryUrl(),
-          checkpoints)) {
+      try (AdaptationRunner job =
+          AdaptationRunner.start(
+              config, stack.bootstrapServers(), stack.registryUrl(), checkpoints)) {
         // The experts swap places: a learner that started over would follow at once.
         for (int i = 0; i < AFTER; i++) {
           traffic.request("after-" + i, 0.1, 0.8, 0.001);
         }
         long versionBefore = before.getVersion();
-        RoutingWeights after = Await.until("weights published after the restart", WAIT,
-            () -> all(clients, topics, serdes).stream().filter(weights -> weights.getVersion() > versionBefore)
-                .min(Comparator.comparingLong(RoutingWeights::getVersion)));
+        RoutingWeights after =
+            Await.until(
+                "weights published after the restart",
+                WAIT,
+                () ->
+                    all(clients, topics, serdes).stream()
+                        .filter(weights -> weights.getVersion() > versionBefore)
+                        .min(Comparator.comparingLong(RoutingWeights::getVersion)));
         double[] biasAfter = bias(after);
-        System.out.printf("before v%d from %d examples, bias %.3f %.3f; first after restart v%d from %d examples,"
-            + " bias %.3f %.3f%n", before.getVersion(), before.getExamples(), biasBefore[0], biasBefore[1],
-            after.getVersion(), after.getExamples(), biasAfter[0], biasAfter[1]);
+        System.out.printf(
+            "before v%d from %d examples, bias %.3f %.3f; first after restart v%d from %d examples,"
+                + " bias %.3f %.3f%n",
+            before.getVersion(),
+            before.getExamples(),
+            biasBefore[0],
+            biasBefore[1],
+            after.getVersion(),
+            after.getExamples(),
+            biasAfter[0],
+            biasAfter[1]);
 
         assertThat(after.getExamples()).isGreaterThan(BEFORE).isLessThanOrEqualTo(BEFORE + AFTER);
         assertFinite(after);
-        // Against 200 examples' worth of evidence, ten new ones move the levels by about 0.05; a learner
+        // Against 200 examples' worth of evidence, ten new ones move the levels by about 0.05; a
+        // learner
         // that started from the prior would be near 0.15 and 0.75.
         assertThat(biasAfter[0]).isCloseTo(biasBefore[0], within(0.1)).isGreaterThan(0.7);
         assertThat(biasAfter[1]).isCloseTo(biasBefore[1], within(0.1)).isLessThan(0.4);
-        assertThat(after.getParameters().get("n")).allSatisfy(n -> assertThat(n).isGreaterThan(BEFORE - 2.0));
+        assertThat(after.getParameters().get("n"))
+            .allSatisfy(n -> assertThat(n).isGreaterThan(BEFORE - 2.0));
       }
     }
   }
@@ -166,32 +210,67 @@ class LearningGuardIT {
       this.feedback = producer(clients, serdes, topics.feedback());
     }
 
-    private static <V> KafkaProducer<String, V> producer(KafkaClients clients, RegistrySerdes serdes,
-        TopicSpec<String, V> topic) {
-      return clients.producer(TestNames.unique("guard-" + topic.name()), Map.of(),
-          serdes.keySerde(topic).serializer(), serdes.valueSerde(topic).serializer());
+    private static <V> KafkaProducer<String, V> producer(
+        KafkaClients clients, RegistrySerdes serdes, TopicSpec<String, V> topic) {
+      return clients.producer(
+          TestNames.unique("guard-" + topic.name()),
+          Map.of(),
+          serdes.keySerde(topic).serializer(),
+          serdes.valueSerde(topic).serializer());
     }
 
-    void request(String id, double alphaReward, double betaReward, double alphaCost) throws Exception {
+    void request(String id, double alphaReward, double betaReward, double alphaCost)
+        throws Exception {
       long now = System.currentTimeMillis();
-      send(decisions, topics.decisions(), id, RoutingDecision.newBuilder().setRequestId(id).setPolicy(POLICY)
-          .setPolicyVersion(0)
-          .setChosen(EXPERTS.stream().map(expert -> ChosenExpert.newBuilder().setExpert(expert).setGateWeight(0.5)
-              .setPropensity(0.5).build()).toList())
-          .setDeadlineMs(now + 60_000).setRequestCreatedAtMs(now).setDecidedAtMs(now).build());
+      send(
+          decisions,
+          topics.decisions(),
+          id,
+          RoutingDecision.newBuilder()
+              .setRequestId(id)
+              .setPolicy(POLICY)
+              .setPolicyVersion(0)
+              .setChosen(
+                  EXPERTS.stream()
+                      .map(
+                          expert ->
+                              ChosenExpert.newBuilder()
+                                  .setExpert(expert)
+                                  .setGateWeight(0.5)
+                                  .setPropensity(0.5)
+                                  .build())
+                      .toList())
+              .setDeadlineMs(now + 60_000)
+              .setRequestCreatedAtMs(now)
+              .setDecidedAtMs(now)
+              .build());
       send(results, topics.expertResults(), id, result(id, "alpha", alphaCost, now));
       send(results, topics.expertResults(), id, result(id, "beta", 0.002, now));
-      send(feedback, topics.feedback(), id, Feedback.newBuilder().setRequestId(id)
-          .setExpertRewards(Map.of("alpha", alphaReward, "beta", betaReward)).setObservedAtMs(now + 2).build());
+      send(
+          feedback,
+          topics.feedback(),
+          id,
+          Feedback.newBuilder()
+              .setRequestId(id)
+              .setExpertRewards(Map.of("alpha", alphaReward, "beta", betaReward))
+              .setObservedAtMs(now + 2)
+              .build());
     }
 
     private static ExpertResult result(String id, String expert, double cost, long now) {
-      return ExpertResult.newBuilder().setRequestId(id).setExpert(expert).setStatus(ResultStatus.OK)
-          .setOutput(TextAnswer.newBuilder().setText("answer").build()).setLatencyMs(1).setCost(cost)
-          .setCompletedAtMs(now + 1).build();
+      return ExpertResult.newBuilder()
+          .setRequestId(id)
+          .setExpert(expert)
+          .setStatus(ResultStatus.OK)
+          .setOutput(TextAnswer.newBuilder().setText("answer").build())
+          .setLatencyMs(1)
+          .setCost(cost)
+          .setCompletedAtMs(now + 1)
+          .build();
     }
 
-    private static <V> void send(KafkaProducer<String, V> producer, TopicSpec<String, V> topic, String key, V value)
+    private static <V> void send(
+        KafkaProducer<String, V> producer, TopicSpec<String, V> topic, String key, V value)
         throws Exception {
       producer.send(new ProducerRecord<>(topic.name(), key, value)).get(10, TimeUnit.SECONDS);
     }
@@ -210,27 +289,43 @@ class LearningGuardIT {
   }
 
   private static void assertFinite(RoutingWeights weights) {
-    weights.getParameters().forEach((name, values) -> assertThat(values).as("v%d %s", weights.getVersion(), name)
-        .allSatisfy(value -> assertThat(value).isFinite()));
+    weights
+        .getParameters()
+        .forEach(
+            (name, values) ->
+                assertThat(values)
+                    .as("v%d %s", weights.getVersion(), name)
+                    .allSatisfy(value -> assertThat(value).isFinite()));
   }
 
-  private static Optional<RoutingWeights> newest(KafkaClients clients, Topics topics, RegistrySerdes serdes) {
-    return all(clients, topics, serdes).stream().max(Comparator.comparingLong(RoutingWeights::getVersion));
+  private static Optional<RoutingWeights> newest(
+      KafkaClients clients, Topics topics, RegistrySerdes serdes) {
+    return all(clients, topics, serdes).stream()
+        .max(Comparator.comparingLong(RoutingWeights::getVersion));
   }
 
   /** Every committed snapshot on the routing-weights topic, in offset order. */
-  private static List<RoutingWeights> all(KafkaClients clients, Topics topics, RegistrySerdes serdes) {
+  private static List<RoutingWeights> all(
+      KafkaClients clients, Topics topics, RegistrySerdes serdes) {
     List<RoutingWeights> snapshots = new ArrayList<>();
-    try (KafkaConsumer<String, RoutingWeights> consumer = clients.consumer(TestNames.unique("guard-weights"), null,
-        Map.of(), serdes.keySerde(topics.routingWeights()).deserializer(),
-        serdes.valueSerde(topics.routingWeights()).deserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topics.routingWeights().name()).stream()
-          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+    try (KafkaConsumer<String, RoutingWeights> consumer =
+        clients.consumer(
+            TestNames.unique("guard-weights"),
+            null,
+            Map.of(),
+            serdes.keySerde(topics.routingWeights()).deserializer(),
+            serdes.valueSerde(topics.routingWeights()).deserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topics.routingWeights().name()).stream()
+              .map(info -> new TopicPartition(info.topic(), info.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-        for (ConsumerRecord<String, RoutingWeights> record : consumer.poll(Duration.ofMillis(200))) {
+      while (partitions.stream()
+          .anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+        for (ConsumerRecord<String, RoutingWeights> record :
+            consumer.poll(Duration.ofMillis(200))) {
           snapshots.add(record.value());
         }
       }
@@ -238,20 +333,39 @@ class LearningGuardIT {
     return snapshots;
   }
 
-  /** Whether the job's consumer group has committed every partition of its three inputs to its end. */
+  /**
+   * Whether the job's consumer group has committed every partition of its three inputs to its end.
+   */
   private static boolean committedToTheEnd(KafkaClients clients, Topics topics) throws Exception {
     try (Admin admin = clients.admin(TestNames.unique("guard-offsets"))) {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin
-          .listConsumerGroupOffsets(clients.ids().adaptation()).partitionsToOffsetAndMetadata().get();
-      List<String> inputs = List.of(topics.decisions().name(), topics.expertResults().name(), topics.feedback().name());
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(clients.ids().adaptation())
+              .partitionsToOffsetAndMetadata()
+              .get();
+      List<String> inputs =
+          List.of(
+              topics.decisions().name(), topics.expertResults().name(), topics.feedback().name());
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (String topic : inputs) {
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-            .forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get()
+            .get(topic)
+            .partitions()
+            .forEach(
+                partition ->
+                    latest.put(
+                        new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
       }
       var ends = admin.listOffsets(latest).all().get();
-      return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0
-          || committed.containsKey(end.getKey()) && committed.get(end.getKey()).offset() == end.getValue().offset());
+      return ends.entrySet().stream()
+          .allMatch(
+              end ->
+                  end.getValue().offset() == 0
+                      || committed.containsKey(end.getKey())
+                          && committed.get(end.getKey()).offset() == end.getValue().offset());
     }
   }
 
@@ -274,11 +388,15 @@ class LearningGuardIT {
 
   /** The first sample of metric whose labels contain label, or -1 when there is none. */
   private static double scrape(int port, String metric, String label) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-        .timeout(Duration.ofSeconds(5)).build();
-    String body = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
-    Matcher sample = Pattern.compile("^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE)
-        .matcher(body);
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    String body =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+    Matcher sample =
+        Pattern.compile("^" + Pattern.quote(metric) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE)
+            .matcher(body);
     while (sample.find()) {
       if (sample.group(1).contains(label)) {
         return Double.parseDouble(sample.group(2));

@@ -52,17 +52,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The data plane as {@code gatestream up} runs it (every stage in one process, provisioned by the app
- * library) serves /metrics and /health, the adaptation job serves its Flink metrics, and every series the
- * Grafana dashboard queries exists in those scrapes once traffic, feedback and a dead letter have flowed.
+ * The data plane as {@code gatestream up} runs it (every stage in one process, provisioned by the
+ * app library) serves /metrics and /health, the adaptation job serves its Flink metrics, and every
+ * series the Grafana dashboard queries exists in those scrapes once traffic, feedback and a dead
+ * letter have flowed.
  */
 @ExtendWith(GatestreamStackExtension.class)
 class ObservabilityIT {
 
-  private static final Path DASHBOARD = Path.of(System.getProperty("gatestream.home", ".."))
-      .resolve("deploy/grafana/gatestream.json");
+  private static final Path DASHBOARD =
+      Path.of(System.getProperty("gatestream.home", ".."))
+          .resolve("deploy/grafana/gatestream.json");
+
   /** Series names in PromQL: ours, the Kafka clients' and Flink's. */
-  private static final Pattern SERIES = Pattern.compile("\\b((?:gatestream|kafka|flink)_[A-Za-z0-9_]+)");
+  private static final Pattern SERIES =
+      Pattern.compile("\\b((?:gatestream|kafka|flink)_[A-Za-z0-9_]+)");
+
   private static final int REQUESTS = 40;
 
   private final StackEndpoints stack;
@@ -74,7 +79,8 @@ class ObservabilityIT {
 
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
-  void everyStageIsScrapedAndTheDashboardQueriesOnlySeriesThatExist(@TempDir Path dir) throws Exception {
+  void everyStageIsScrapedAndTheDashboardQueriesOnlySeriesThatExist(@TempDir Path dir)
+      throws Exception {
     List<String> experts = List.of("org0/model-0.5b", "org1/model-1.5b");
     Path log = dir.resolve("replay.csv");
     SyntheticRoutingLog.write(log, experts, 100, "r", 7);
@@ -99,52 +105,96 @@ class ObservabilityIT {
     Set<String> queried = dashboardSeries();
 
     KafkaClients clients = new KafkaClients(config, stack.bootstrapServers());
-    try (Provisioning.Served served = provisioning.startStages(provisioning.experts(), EnumSet.allOf(Stage.class),
-            "up");
-         RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
-         KafkaProducer<String, InferenceRequest> requests = clients.producer("observe-requests", Map.of(),
-             new StringSerializer(), serdes.valueSerde(topics.requests()).serializer());
-         KafkaProducer<String, Feedback> feedback = clients.producer("observe-feedback", Map.of(),
-             new StringSerializer(), serdes.valueSerde(topics.feedback()).serializer());
-         KafkaProducer<String, byte[]> raw = clients.producer("observe-raw", Map.of(), new StringSerializer(),
-             new ByteArraySerializer());
-         KafkaConsumer<String, FusedResult> results = clients.consumer("observe-results",
-             TestNames.unique("observe-results"), Map.of(), new StringDeserializer(),
-             serdes.valueSerde(topics.fusedResults()).deserializer())) {
+    try (Provisioning.Served served =
+            provisioning.startStages(provisioning.experts(), EnumSet.allOf(Stage.class), "up");
+        RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
+        KafkaProducer<String, InferenceRequest> requests =
+            clients.producer(
+                "observe-requests",
+                Map.of(),
+                new StringSerializer(),
+                serdes.valueSerde(topics.requests()).serializer());
+        KafkaProducer<String, Feedback> feedback =
+            clients.producer(
+                "observe-feedback",
+                Map.of(),
+                new StringSerializer(),
+                serdes.valueSerde(topics.feedback()).serializer());
+        KafkaProducer<String, byte[]> raw =
+            clients.producer(
+                "observe-raw", Map.of(), new StringSerializer(), new ByteArraySerializer());
+        KafkaConsumer<String, FusedResult> results =
+            clients.consumer(
+                "observe-results",
+                TestNames.unique("observe-results"),
+                Map.of(),
+                new StringDeserializer(),
+                serdes.valueSerde(topics.fusedResults()).deserializer())) {
       assertThat(served.metricsPort()).contains(metricsPort);
       results.subscribe(List.of(topics.fusedResults().name()));
-      raw.send(new ProducerRecord<>(topics.requests().name(), "poison", "not avro".getBytes(StandardCharsets.UTF_8)));
+      raw.send(
+          new ProducerRecord<>(
+              topics.requests().name(), "poison", "not avro".getBytes(StandardCharsets.UTF_8)));
       long now = System.currentTimeMillis();
       for (int i = 0; i < REQUESTS; i++) {
         String id = "r" + i;
-        requests.send(new ProducerRecord<>(topics.requests().name(), id, InferenceRequest.newBuilder().setId(id)
-            .setCreatedAtMs(now).setTask("task-" + (i % 5)).setText("question number " + i)
-            .setDeadlineMs(now + 60_000).build()));
+        requests.send(
+            new ProducerRecord<>(
+                topics.requests().name(),
+                id,
+                InferenceRequest.newBuilder()
+                    .setId(id)
+                    .setCreatedAtMs(now)
+                    .setTask("task-" + (i % 5))
+                    .setText("question number " + i)
+                    .setDeadlineMs(now + 60_000)
+                    .build()));
       }
       requests.flush();
       Set<String> fused = new TreeSet<>();
-      Await.untilTrue("every request fused", Duration.ofMinutes(2), () -> {
-        for (ConsumerRecord<String, FusedResult> record : results.poll(Duration.ofMillis(200))) {
-          if (fused.add(record.key())) {
-            feedback.send(new ProducerRecord<>(topics.feedback().name(), record.key(), Feedback.newBuilder()
-                .setRequestId(record.key()).setReward(0.5).setObservedAtMs(System.currentTimeMillis()).build()));
-          }
-        }
-        return fused.size() == REQUESTS;
-      });
+      Await.untilTrue(
+          "every request fused",
+          Duration.ofMinutes(2),
+          () -> {
+            for (ConsumerRecord<String, FusedResult> record :
+                results.poll(Duration.ofMillis(200))) {
+              if (fused.add(record.key())) {
+                feedback.send(
+                    new ProducerRecord<>(
+                        topics.feedback().name(),
+                        record.key(),
+                        Feedback.newBuilder()
+                            .setRequestId(record.key())
+                            .setReward(0.5)
+                            .setObservedAtMs(System.currentTimeMillis())
+                            .build()));
+              }
+            }
+            return fused.size() == REQUESTS;
+          });
       feedback.flush();
 
-      // The binders refresh the Kafka clients' meters once a minute, and the job learns at its checkpoints.
-      Await.untilTrue("every series the dashboard queries", Duration.ofMinutes(3), () -> {
-        String scraped = get(metricsPort, "/metrics").body() + get(flinkPort, "/metrics").body();
-        assertThat(queried).as("series the dashboard queries, absent from the scrapes")
-            .allSatisfy(series -> assertThat(scraped).containsPattern("(?m)^" + series + "[{ ]"));
-        return true;
-      });
+      // The binders refresh the Kafka clients' meters once a minute, and the job learns at its
+      // checkpoints.
+      Await.untilTrue(
+          "every series the dashboard queries",
+          Duration.ofMinutes(3),
+          () -> {
+            String scraped =
+                get(metricsPort, "/metrics").body() + get(flinkPort, "/metrics").body();
+            assertThat(queried)
+                .as("series the dashboard queries, absent from the scrapes")
+                .allSatisfy(
+                    series -> assertThat(scraped).containsPattern("(?m)^" + series + "[{ ]"));
+            return true;
+          });
 
       String scraped = get(metricsPort, "/metrics").body();
-      assertThat(scraped).contains("gatestream_dlq_total{reason=\"unreadable\",service=\"up\",stage=\"router\"} 1.0");
-      assertThat(scraped).containsPattern("gatestream_router_requests_total\\{[^}]*\\} " + REQUESTS + "\\.0");
+      assertThat(scraped)
+          .contains(
+              "gatestream_dlq_total{reason=\"unreadable\",service=\"up\",stage=\"router\"} 1.0");
+      assertThat(scraped)
+          .containsPattern("gatestream_router_requests_total\\{[^}]*\\} " + REQUESTS + "\\.0");
       HttpResponse<String> health = get(metricsPort, "/health");
       assertThat(health.statusCode()).isEqualTo(200);
       JsonNode stages = new ObjectMapper().readTree(health.body()).get("stages");
@@ -155,7 +205,9 @@ class ObservabilityIT {
     }
   }
 
-  /** Every series name the dashboard's queries use, from a dashboard that is valid JSON with panels. */
+  /**
+   * Every series name the dashboard's queries use, from a dashboard that is valid JSON with panels.
+   */
   private static Set<String> dashboardSeries() throws IOException {
     JsonNode dashboard = new ObjectMapper().readTree(Files.readString(DASHBOARD));
     assertThat(dashboard.get("panels")).isNotEmpty();
@@ -174,8 +226,11 @@ class ObservabilityIT {
   }
 
   private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static int freePort() throws IOException {

@@ -38,8 +38,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A whole data plane for one test: its own topic prefix (so its own topics, application ids and
- * consumer groups), a generated replay log, the pipeline, a producer of requests and a reader of fused
- * results.
+ * consumer groups), a generated replay log, the pipeline, a producer of requests and a reader of
+ * fused results.
  */
 final class PipelineFixture implements AutoCloseable {
 
@@ -52,13 +52,30 @@ final class PipelineFixture implements AutoCloseable {
   private final KafkaProducer<String, InferenceRequest> producer;
   private final KafkaConsumer<String, FusedResult> results;
 
-  PipelineFixture(StackEndpoints stack, Path workDir, int expertCount, int logRows, Map<String, String> settings)
+  PipelineFixture(
+      StackEndpoints stack,
+      Path workDir,
+      int expertCount,
+      int logRows,
+      Map<String, String> settings)
       throws IOException {
-    this(stack, workDir, expertCount, logRows, settings, EnumSet.of(Stage.ROUTER, Stage.FUSION, Stage.EXPERTS));
+    this(
+        stack,
+        workDir,
+        expertCount,
+        logRows,
+        settings,
+        EnumSet.of(Stage.ROUTER, Stage.FUSION, Stage.EXPERTS));
   }
 
-  PipelineFixture(StackEndpoints stack, Path workDir, int expertCount, int logRows, Map<String, String> settings,
-      Set<Stage> stages) throws IOException {
+  PipelineFixture(
+      StackEndpoints stack,
+      Path workDir,
+      int expertCount,
+      int logRows,
+      Map<String, String> settings,
+      Set<Stage> stages)
+      throws IOException {
     this.stack = stack;
     experts = new ArrayList<>();
     for (int i = 0; i < expertCount; i++) {
@@ -66,18 +83,21 @@ final class PipelineFixture implements AutoCloseable {
     }
     Path log = workDir.resolve("replay.csv");
     SyntheticRoutingLog.write(log, experts, logRows, "r", 7);
-    Map<String, String> values = new HashMap<>(Map.of(
-        GatestreamConfig.TOPIC_PREFIX, TestNames.unique("pipe") + "-",
-        GatestreamConfig.TOPIC_PARTITIONS, "4",
-        GatestreamConfig.EXPERTS, String.join(",", experts),
-        GatestreamConfig.EXPERTS_REPLAY_LOG, log.toString(),
-        GatestreamConfig.STREAMS_STATE_DIR, workDir.resolve("state").toString(),
-        GatestreamConfig.ROUTER_FEATURES, "hashed",
-        GatestreamConfig.ROUTER_FEATURE_DIMENSION, "64",
-        // Top-2 of a softmax whose zero initial weights make every expert equally likely: the load spreads.
-        GatestreamConfig.ROUTER_GATE, "softmax-top-k",
-        GatestreamConfig.ROUTER_GATE_K, "2",
-        GatestreamConfig.ROUTER_EXPLORATION, "temperature"));
+    Map<String, String> values =
+        new HashMap<>(
+            Map.of(
+                GatestreamConfig.TOPIC_PREFIX, TestNames.unique("pipe") + "-",
+                GatestreamConfig.TOPIC_PARTITIONS, "4",
+                GatestreamConfig.EXPERTS, String.join(",", experts),
+                GatestreamConfig.EXPERTS_REPLAY_LOG, log.toString(),
+                GatestreamConfig.STREAMS_STATE_DIR, workDir.resolve("state").toString(),
+                GatestreamConfig.ROUTER_FEATURES, "hashed",
+                GatestreamConfig.ROUTER_FEATURE_DIMENSION, "64",
+                // Top-2 of a softmax whose zero initial weights make every expert equally likely:
+                // the load spreads.
+                GatestreamConfig.ROUTER_GATE, "softmax-top-k",
+                GatestreamConfig.ROUTER_GATE_K, "2",
+                GatestreamConfig.ROUTER_EXPLORATION, "temperature"));
     values.putAll(settings);
     config = new ConfigLoader(Map.of()).load(null, values);
     topics = Topics.from(config);
@@ -86,21 +106,29 @@ final class PipelineFixture implements AutoCloseable {
     }
     serdes = GatestreamSerdes.registry(stack.registryUrl(), true);
     List<ExpertSpec> specs = ExpertCatalog.load(config, workDir);
-    pipeline = Pipeline.start(config, stack.bootstrapServers(), stack.registryUrl(), specs, stages, workDir);
+    pipeline =
+        Pipeline.start(
+            config, stack.bootstrapServers(), stack.registryUrl(), specs, stages, workDir);
 
     Properties producerProps = new Properties();
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    producer = new KafkaProducer<>(producerProps, new StringSerializer(),
-        serdes.valueSerde(topics.requests()).serializer());
+    producer =
+        new KafkaProducer<>(
+            producerProps,
+            new StringSerializer(),
+            serdes.valueSerde(topics.requests()).serializer());
 
     Properties consumerProps = new Properties();
     consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
     consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, TestNames.unique("results-reader"));
     consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    results = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
-        serdes.valueSerde(topics.fusedResults()).deserializer());
+    results =
+        new KafkaConsumer<>(
+            consumerProps,
+            new StringDeserializer(),
+            serdes.valueSerde(topics.fusedResults()).deserializer());
     results.subscribe(Set.of(topics.fusedResults().name()));
   }
 
@@ -109,9 +137,17 @@ final class PipelineFixture implements AutoCloseable {
     long now = System.currentTimeMillis();
     for (int i = from; i < to; i++) {
       String id = "r" + i;
-      producer.send(new ProducerRecord<>(topics.requests().name(), id, InferenceRequest.newBuilder()
-          .setId(id).setCreatedAtMs(now).setTask("task-" + (i % 5)).setText("question number " + i)
-          .setDeadlineMs(now + deadlineIn.toMillis()).build()));
+      producer.send(
+          new ProducerRecord<>(
+              topics.requests().name(),
+              id,
+              InferenceRequest.newBuilder()
+                  .setId(id)
+                  .setCreatedAtMs(now)
+                  .setTask("task-" + (i % 5))
+                  .setText("question number " + i)
+                  .setDeadlineMs(now + deadlineIn.toMillis())
+                  .build()));
     }
     producer.flush();
   }
@@ -120,8 +156,8 @@ final class PipelineFixture implements AutoCloseable {
   void sendRaw(String key, byte[] value) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(props, new StringSerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> raw =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       raw.send(new ProducerRecord<>(topics.requests().name(), key, value));
     }
   }
@@ -142,7 +178,8 @@ final class PipelineFixture implements AutoCloseable {
       return false;
     }
     Map<TopicPartition, Long> end = results.endOffsets(assigned);
-    return assigned.stream().allMatch(partition -> results.position(partition) >= end.get(partition));
+    return assigned.stream()
+        .allMatch(partition -> results.position(partition) >= end.get(partition));
   }
 
   @Override

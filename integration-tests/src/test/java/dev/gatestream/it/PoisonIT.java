@@ -47,10 +47,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each record that used to wedge the router or fusion on a real broker and registry, then good requests:
- * every poison is dead-lettered (or, where that is the rule, clamped or skipped and counted), every good
- * request is fused, both stages stay RUNNING, and a restart over the poison left on the compacted
- * routing-weights topic comes back RUNNING and answers.
+ * Each record that used to wedge the router or fusion on a real broker and registry, then good
+ * requests: every poison is dead-lettered (or, where that is the rule, clamped or skipped and
+ * counted), every good request is fused, both stages stay RUNNING, and a restart over the poison
+ * left on the compacted routing-weights topic comes back RUNNING and answers.
  */
 @ExtendWith(GatestreamStackExtension.class)
 class PoisonIT {
@@ -73,35 +73,72 @@ class PoisonIT {
       GatestreamSerdes serdes = GatestreamSerdes.registry(stack.registryUrl(), true);
       String clientReplies = prefix + "reply-poison-it";
       try (Admin admin = clients.admin("poison-it-admin")) {
-        TopicSpec<?, ?> replies = new TopicSpec<>(clientReplies, String.class, FusedResult.class, 1, (short) 1,
-            CleanupPolicy.DELETE, Map.of());
+        TopicSpec<?, ?> replies =
+            new TopicSpec<>(
+                clientReplies,
+                String.class,
+                FusedResult.class,
+                1,
+                (short) 1,
+                CleanupPolicy.DELETE,
+                Map.of());
         new TopicApplier(admin, Duration.ofSeconds(30)).apply(List.of(replies));
       }
 
-      try (KafkaProducer<String, InferenceRequest> requests = clients.producer("poison-it-requests", Map.of(),
-              new StringSerializer(), serdes.valueSerde(fixture.topics.requests()).serializer());
-          KafkaProducer<String, ExpertResult> results = clients.producer("poison-it-results", Map.of(),
-              new StringSerializer(), serdes.valueSerde(fixture.topics.expertResults()).serializer());
-          KafkaProducer<String, byte[]> raw = clients.producer("poison-it-raw", Map.of(), new StringSerializer(),
-              new ByteArraySerializer())) {
+      try (KafkaProducer<String, InferenceRequest> requests =
+              clients.producer(
+                  "poison-it-requests",
+                  Map.of(),
+                  new StringSerializer(),
+                  serdes.valueSerde(fixture.topics.requests()).serializer());
+          KafkaProducer<String, ExpertResult> results =
+              clients.producer(
+                  "poison-it-results",
+                  Map.of(),
+                  new StringSerializer(),
+                  serdes.valueSerde(fixture.topics.expertResults()).serializer());
+          KafkaProducer<String, byte[]> raw =
+              clients.producer(
+                  "poison-it-raw", Map.of(), new StringSerializer(), new ByteArraySerializer())) {
         // (4) 200 garbage bytes on the compacted weights topic, under the policy's own key.
         byte[] garbage = new byte[200];
         new Random(4).nextBytes(garbage);
-        raw.send(new ProducerRecord<>(fixture.topics.routingWeights().name(),
-            fixture.config.getString(GatestreamConfig.ROUTER_POLICY), garbage)).get();
+        raw.send(
+                new ProducerRecord<>(
+                    fixture.topics.routingWeights().name(),
+                    fixture.config.getString(GatestreamConfig.ROUTER_POLICY),
+                    garbage))
+            .get();
         // (1) A valid request whose attributes bring it to ~1 MB.
-        send(requests, fixture, request("r90").setAttributes(Map.of("blob", "x".repeat(1_000_000))).build());
+        send(
+            requests,
+            fixture,
+            request("r90").setAttributes(Map.of("blob", "x".repeat(1_000_000))).build());
         // (2) A reply-to topic that does not exist.
         send(requests, fixture, request("r91").setReplyTo(prefix + "reply-missing").build());
         // (3) A reply-to topic that is one of our own.
-        send(requests, fixture, request("r92").setReplyTo(fixture.topics.routingWeights().name()).build());
+        send(
+            requests,
+            fixture,
+            request("r92").setReplyTo(fixture.topics.routingWeights().name()).build());
         // A deadline in year 9999: clamped to router.max.deadline.ms, then answered as usual.
         send(requests, fixture, request("r93").setDeadlineMs(253_402_300_799_000L).build());
         // A result from an expert no decision chose.
         send(requests, fixture, request("r94").build());
-        results.send(new ProducerRecord<>(fixture.topics.expertResults().name(), "r94", ExpertResult.newBuilder()
-            .setRequestId("r94").setExpert("made-up/expert").setStatus(ResultStatus.OK).setOutput(new Score(1.0))
-            .setLatencyMs(1).setCompletedAtMs(System.currentTimeMillis()).build())).get();
+        results
+            .send(
+                new ProducerRecord<>(
+                    fixture.topics.expertResults().name(),
+                    "r94",
+                    ExpertResult.newBuilder()
+                        .setRequestId("r94")
+                        .setExpert("made-up/expert")
+                        .setStatus(ResultStatus.OK)
+                        .setOutput(new Score(1.0))
+                        .setLatencyMs(1)
+                        .setCompletedAtMs(System.currentTimeMillis())
+                        .build()))
+            .get();
         // A reply-to topic created after fusion started: the result gets there.
         send(requests, fixture, request("r95").setReplyTo(clientReplies).build());
       }
@@ -110,17 +147,27 @@ class PoisonIT {
       List<String> answered = new ArrayList<>(List.of("r93", "r94", "r95"));
       answered.addAll(ids(0, 20));
       Map<String, FusedResult> fused = awaitFused(fixture, answered);
-      assertThat(fused.values()).allSatisfy(result ->
-          assertThat(result.getCompleteness()).as(result.getRequestId()).isEqualTo(Completeness.COMPLETE));
+      assertThat(fused.values())
+          .allSatisfy(
+              result ->
+                  assertThat(result.getCompleteness())
+                      .as(result.getRequestId())
+                      .isEqualTo(Completeness.COMPLETE));
 
       Map<String, String> reasons = deadLetterReasons(fixture, 4);
-      assertThat(reasons.get("r90")).matches("request of 1000\\d{3} bytes exceeds router.max.request.bytes"
-          + " \\(524288\\)");
-      assertThat(reasons.get("r91")).isEqualTo("replyTo '" + prefix + "reply-missing' does not exist");
-      assertThat(reasons.get("r92")).isEqualTo("replyTo '" + fixture.topics.routingWeights().name()
-          + "' is one of Gatestream's own topics");
-      assertThat(reasons.get("r94")).isEqualTo("result of expert 'made-up/expert', which the routing decision"
-          + " did not choose");
+      assertThat(reasons.get("r90"))
+          .matches(
+              "request of 1000\\d{3} bytes exceeds router.max.request.bytes" + " \\(524288\\)");
+      assertThat(reasons.get("r91"))
+          .isEqualTo("replyTo '" + prefix + "reply-missing' does not exist");
+      assertThat(reasons.get("r92"))
+          .isEqualTo(
+              "replyTo '"
+                  + fixture.topics.routingWeights().name()
+                  + "' is one of Gatestream's own topics");
+      assertThat(reasons.get("r94"))
+          .isEqualTo(
+              "result of expert 'made-up/expert', which the routing decision" + " did not choose");
 
       Pipeline pipeline = fixture.pipeline;
       assertThat(pipeline.routerMetrics().clampedDeadlines()).isEqualTo(1);
@@ -138,21 +185,31 @@ class PoisonIT {
       assertThat(restarted.pipeline.fusionMetrics().unreadableWeights()).isEqualTo(1);
       restarted.sendRequests(20, 40, DEADLINE);
       Map<String, FusedResult> fused = awaitFused(restarted, ids(20, 40));
-      assertThat(fused.values()).allSatisfy(result ->
-          assertThat(result.getCompleteness()).isEqualTo(Completeness.COMPLETE));
+      assertThat(fused.values())
+          .allSatisfy(
+              result -> assertThat(result.getCompleteness()).isEqualTo(Completeness.COMPLETE));
       assertRunning(restarted.pipeline);
     }
   }
 
   private static InferenceRequest.Builder request(String id) {
     long now = System.currentTimeMillis();
-    return InferenceRequest.newBuilder().setId(id).setCreatedAtMs(now).setTask("task-1")
-        .setText("question number " + id.substring(1)).setDeadlineMs(now + DEADLINE.toMillis());
+    return InferenceRequest.newBuilder()
+        .setId(id)
+        .setCreatedAtMs(now)
+        .setTask("task-1")
+        .setText("question number " + id.substring(1))
+        .setDeadlineMs(now + DEADLINE.toMillis());
   }
 
-  private static void send(KafkaProducer<String, InferenceRequest> producer, PipelineFixture fixture,
-      InferenceRequest request) throws Exception {
-    producer.send(new ProducerRecord<>(fixture.topics.requests().name(), request.getId(), request)).get();
+  private static void send(
+      KafkaProducer<String, InferenceRequest> producer,
+      PipelineFixture fixture,
+      InferenceRequest request)
+      throws Exception {
+    producer
+        .send(new ProducerRecord<>(fixture.topics.requests().name(), request.getId(), request))
+        .get();
   }
 
   private static List<String> ids(int from, int to) {
@@ -162,49 +219,75 @@ class PoisonIT {
   private static Map<String, FusedResult> awaitFused(PipelineFixture fixture, List<String> ids) {
     Set<String> wanted = Set.copyOf(ids);
     Map<String, FusedResult> fused = new HashMap<>();
-    Await.untilTrue(wanted.size() + " fused results", Duration.ofMinutes(2), () -> {
-      fixture.pollResults().stream().filter(result -> wanted.contains(result.getRequestId()))
-          .forEach(result -> fused.put(result.getRequestId(), result));
-      return fused.keySet().containsAll(wanted);
-    });
+    Await.untilTrue(
+        wanted.size() + " fused results",
+        Duration.ofMinutes(2),
+        () -> {
+          fixture.pollResults().stream()
+              .filter(result -> wanted.contains(result.getRequestId()))
+              .forEach(result -> fused.put(result.getRequestId(), result));
+          return fused.keySet().containsAll(wanted);
+        });
     return fused;
   }
 
   /** The dead letters' reasons by key, once there are {@code count} of them. */
   private Map<String, String> deadLetterReasons(PipelineFixture fixture, int count) {
     KafkaClients clients = new KafkaClients(fixture.config, stack.bootstrapServers());
-    try (KafkaConsumer<byte[], byte[]> dlq = clients.consumer("poison-it-dlq", null, Map.of(),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = dlq.partitionsFor(fixture.topics.deadLetters().name()).stream()
-          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> dlq =
+        clients.consumer(
+            "poison-it-dlq",
+            null,
+            Map.of(),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          dlq.partitionsFor(fixture.topics.deadLetters().name()).stream()
+              .map(info -> new TopicPartition(info.topic(), info.partition()))
+              .toList();
       dlq.assign(partitions);
       dlq.seekToBeginning(partitions);
       Map<String, String> reasons = new HashMap<>();
-      return Await.until(count + " dead letters", Duration.ofMinutes(1), () -> {
-        for (ConsumerRecord<byte[], byte[]> record : dlq.poll(Duration.ofMillis(200))) {
-          reasons.put(new String(record.key(), StandardCharsets.UTF_8),
-              new String(record.headers().lastHeader(GatestreamHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8));
-        }
-        return reasons.size() >= count ? Optional.of(reasons) : Optional.empty();
-      });
+      return Await.until(
+          count + " dead letters",
+          Duration.ofMinutes(1),
+          () -> {
+            for (ConsumerRecord<byte[], byte[]> record : dlq.poll(Duration.ofMillis(200))) {
+              reasons.put(
+                  new String(record.key(), StandardCharsets.UTF_8),
+                  new String(
+                      record.headers().lastHeader(GatestreamHeaders.DLQ_REASON).value(),
+                      StandardCharsets.UTF_8));
+            }
+            return reasons.size() >= count ? Optional.of(reasons) : Optional.empty();
+          });
     }
   }
 
   private FusedResult readReply(PipelineFixture fixture, String topic) {
     KafkaClients clients = new KafkaClients(fixture.config, stack.bootstrapServers());
-    try (KafkaConsumer<String, FusedResult> replies = clients.consumer("poison-it-replies", null, Map.of(),
-        new StringDeserializer(),
-        GatestreamSerdes.registry(stack.registryUrl(), true).valueSerde(fixture.topics.fusedResults())
-            .deserializer())) {
+    try (KafkaConsumer<String, FusedResult> replies =
+        clients.consumer(
+            "poison-it-replies",
+            null,
+            Map.of(),
+            new StringDeserializer(),
+            GatestreamSerdes.registry(stack.registryUrl(), true)
+                .valueSerde(fixture.topics.fusedResults())
+                .deserializer())) {
       TopicPartition partition = new TopicPartition(topic, 0);
       replies.assign(List.of(partition));
       replies.seekToBeginning(List.of(partition));
-      return Await.until("the reply on " + topic, Duration.ofSeconds(30), () -> {
-        for (ConsumerRecord<String, FusedResult> record : replies.poll(Duration.ofMillis(200))) {
-          return Optional.of(record.value());
-        }
-        return Optional.empty();
-      });
+      return Await.until(
+          "the reply on " + topic,
+          Duration.ofSeconds(30),
+          () -> {
+            for (ConsumerRecord<String, FusedResult> record :
+                replies.poll(Duration.ofMillis(200))) {
+              return Optional.of(record.value());
+            }
+            return Optional.empty();
+          });
     }
   }
 

@@ -12,14 +12,19 @@ final class PrintedProgress implements ReplayListener {
 
   @Override
   public void topicsReady(TopicsReady topics) {
-    System.out.printf("replaying %d sources, %d experts, on topics %s*%n", topics.sources(), topics.experts(),
-        topics.topicPrefix());
+    System.out.printf(
+        "replaying %d sources, %d experts, on topics %s*%n",
+        topics.sources(), topics.experts(), topics.topicPrefix());
   }
 
   @Override
   public void bucketCompleted(BucketCompleted completed) {
-    System.out.printf("%s: %d requests, quality %.3f, cost %.5f, weights v%d%n", completed.segment(),
-        completed.done(), completed.bucket().quality(), completed.bucket().cost(),
+    System.out.printf(
+        "%s: %d requests, quality %.3f, cost %.5f, weights v%d%n",
+        completed.segment(),
+        completed.done(),
+        completed.bucket().quality(),
+        completed.bucket().cost(),
         completed.bucket().policyVersion());
   }
 }

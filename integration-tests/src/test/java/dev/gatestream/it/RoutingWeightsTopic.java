@@ -19,20 +19,26 @@ final class RoutingWeightsTopic {
 
   private RoutingWeightsTopic() {}
 
-  /** The newest snapshot on the compacted routing-weights topic; fails the test when there is none. */
+  /**
+   * The newest snapshot on the compacted routing-weights topic; fails the test when there is none.
+   */
   static RoutingWeights latest(String bootstrapServers, Topics topics, GatestreamSerdes serdes) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, RoutingWeights> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        serdes.valueSerde(topics.routingWeights()).deserializer())) {
+    try (KafkaConsumer<String, RoutingWeights> consumer =
+        new KafkaConsumer<>(
+            props,
+            new StringDeserializer(),
+            serdes.valueSerde(topics.routingWeights()).deserializer())) {
       TopicPartition partition = new TopicPartition(topics.routingWeights().name(), 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
       long end = consumer.endOffsets(List.of(partition)).get(partition);
       RoutingWeights latest = null;
       while (consumer.position(partition) < end) {
-        for (ConsumerRecord<String, RoutingWeights> record : consumer.poll(Duration.ofMillis(200))) {
+        for (ConsumerRecord<String, RoutingWeights> record :
+            consumer.poll(Duration.ofMillis(200))) {
           if (latest == null || record.value().getVersion() > latest.getVersion()) {
             latest = record.value();
           }

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
-/** One fully populated instance of every contract, optional fields and every output variant included. */
+/**
+ * One fully populated instance of every contract, optional fields and every output variant
+ * included.
+ */
 final class SampleRecords {
 
   private SampleRecords() {}
@@ -40,41 +43,101 @@ final class SampleRecords {
     InferenceRequest request = request(id);
     return List.of(
         request,
-        ExpertTask.newBuilder().setRequestId(id).setExpert("meta/llama-2-70b-chat").setRequest(request)
-            .setGateWeight(0.7).setPolicyVersion(3).setIssuedAtMs(1_700_000_000_010L).build(),
-        ExpertResult.newBuilder().setRequestId(id).setExpert("meta/llama-2-70b-chat")
+        ExpertTask.newBuilder()
+            .setRequestId(id)
+            .setExpert("meta/llama-2-70b-chat")
+            .setRequest(request)
+            .setGateWeight(0.7)
+            .setPolicyVersion(3)
+            .setIssuedAtMs(1_700_000_000_010L)
+            .build(),
+        ExpertResult.newBuilder()
+            .setRequestId(id)
+            .setExpert("meta/llama-2-70b-chat")
             .setStatus(ResultStatus.OK)
-            .setOutput(ClassProbabilities.newBuilder().setLabels(List.of("A", "B"))
-                .setProbabilities(List.of(0.1, 0.9)).build())
-            .setLatencyMs(412).setCost(0.0009).setCompletedAtMs(1_700_000_000_500L).build(),
-        ExpertResult.newBuilder().setRequestId(id).setExpert("gpt-4-1106-preview")
-            .setStatus(ResultStatus.ERROR).setLatencyMs(30).setErrorMessage("HTTP 503")
-            .setCompletedAtMs(1_700_000_000_600L).build(),
-        RoutingDecision.newBuilder().setRequestId(id).setPolicy("top-p").setPolicyVersion(3)
-            .setChosen(List.of(ChosenExpert.newBuilder().setExpert("meta/llama-2-70b-chat")
-                .setGateWeight(0.7).setPropensity(0.85).build()))
-            .setCandidatePropensities(Map.of("meta/llama-2-70b-chat", 0.85, "gpt-4-1106-preview", 0.15))
-            .setFeaturizer("hashed-text").setFeatures(List.of(1f, 0f, 2f)).setTask("mmlu")
-            .setDeadlineMs(1_700_000_002_000L).setRequestCreatedAtMs(1_700_000_000_000L)
-            .setReplyTo("replies-acme").setDecidedAtMs(1_700_000_000_005L).build(),
-        FusedResult.newBuilder().setRequestId(id).setOutput(Score.newBuilder().setValue(0.42).build())
-            .setStrategy("weighted-mean").setContributors(List.of("meta/llama-2-70b-chat"))
+            .setOutput(
+                ClassProbabilities.newBuilder()
+                    .setLabels(List.of("A", "B"))
+                    .setProbabilities(List.of(0.1, 0.9))
+                    .build())
+            .setLatencyMs(412)
+            .setCost(0.0009)
+            .setCompletedAtMs(1_700_000_000_500L)
+            .build(),
+        ExpertResult.newBuilder()
+            .setRequestId(id)
+            .setExpert("gpt-4-1106-preview")
+            .setStatus(ResultStatus.ERROR)
+            .setLatencyMs(30)
+            .setErrorMessage("HTTP 503")
+            .setCompletedAtMs(1_700_000_000_600L)
+            .build(),
+        RoutingDecision.newBuilder()
+            .setRequestId(id)
+            .setPolicy("top-p")
+            .setPolicyVersion(3)
+            .setChosen(
+                List.of(
+                    ChosenExpert.newBuilder()
+                        .setExpert("meta/llama-2-70b-chat")
+                        .setGateWeight(0.7)
+                        .setPropensity(0.85)
+                        .build()))
+            .setCandidatePropensities(
+                Map.of("meta/llama-2-70b-chat", 0.85, "gpt-4-1106-preview", 0.15))
+            .setFeaturizer("hashed-text")
+            .setFeatures(List.of(1f, 0f, 2f))
+            .setTask("mmlu")
+            .setDeadlineMs(1_700_000_002_000L)
+            .setRequestCreatedAtMs(1_700_000_000_000L)
+            .setReplyTo("replies-acme")
+            .setDecidedAtMs(1_700_000_000_005L)
+            .build(),
+        FusedResult.newBuilder()
+            .setRequestId(id)
+            .setOutput(Score.newBuilder().setValue(0.42).build())
+            .setStrategy("weighted-mean")
+            .setContributors(List.of("meta/llama-2-70b-chat"))
             .setExpected(List.of("meta/llama-2-70b-chat", "gpt-4-1106-preview"))
             .setExpertErrors(Map.of("gpt-4-1106-preview", "ERROR: HTTP 503"))
-            .setCompleteness(Completeness.PARTIAL).setTotalCost(0.0009).setLatencyMs(700)
-            .setPolicyVersion(3).setAttributes(Map.of("tenant", "acme")).setEmittedAtMs(1_700_000_000_700L)
+            .setCompleteness(Completeness.PARTIAL)
+            .setTotalCost(0.0009)
+            .setLatencyMs(700)
+            .setPolicyVersion(3)
+            .setAttributes(Map.of("tenant", "acme"))
+            .setEmittedAtMs(1_700_000_000_700L)
             .build(),
-        FusedResult.newBuilder().setRequestId(id).setOutput(TextAnswer.newBuilder().setText("B").build())
-            .setStrategy("first-successful").setContributors(List.of("gpt-4-1106-preview"))
-            .setCompleteness(Completeness.COMPLETE).setLatencyMs(900).setEmittedAtMs(1_700_000_000_900L)
+        FusedResult.newBuilder()
+            .setRequestId(id)
+            .setOutput(TextAnswer.newBuilder().setText("B").build())
+            .setStrategy("first-successful")
+            .setContributors(List.of("gpt-4-1106-preview"))
+            .setCompleteness(Completeness.COMPLETE)
+            .setLatencyMs(900)
+            .setEmittedAtMs(1_700_000_000_900L)
             .build(),
-        Feedback.newBuilder().setRequestId(id).setReward(1.0).setLabel("B")
+        Feedback.newBuilder()
+            .setRequestId(id)
+            .setReward(1.0)
+            .setLabel("B")
             .setExpertRewards(Map.of("meta/llama-2-70b-chat", 1.0, "gpt-4-1106-preview", 0.0))
-            .setObservedAtMs(1_700_000_060_000L).build(),
-        RoutingWeights.newBuilder().setPolicy("top-p").setVersion(4)
-            .setExperts(List.of("meta/llama-2-70b-chat", "gpt-4-1106-preview")).setFeatureDimension(3)
-            .setParameters(Map.of("w:meta/llama-2-70b-chat", List.of(0.1, 0.2, 0.3),
-                "w:gpt-4-1106-preview", List.of(-0.1, 0.0, 0.5), "bias", List.of(0.0, 0.1)))
-            .setExamples(1200).setPublishedAtMs(1_700_000_100_000L).build());
+            .setObservedAtMs(1_700_000_060_000L)
+            .build(),
+        RoutingWeights.newBuilder()
+            .setPolicy("top-p")
+            .setVersion(4)
+            .setExperts(List.of("meta/llama-2-70b-chat", "gpt-4-1106-preview"))
+            .setFeatureDimension(3)
+            .setParameters(
+                Map.of(
+                    "w:meta/llama-2-70b-chat",
+                    List.of(0.1, 0.2, 0.3),
+                    "w:gpt-4-1106-preview",
+                    List.of(-0.1, 0.0, 0.5),
+                    "bias",
+                    List.of(0.0, 0.1)))
+            .setExamples(1200)
+            .setPublishedAtMs(1_700_000_100_000L)
+            .build());
   }
 }

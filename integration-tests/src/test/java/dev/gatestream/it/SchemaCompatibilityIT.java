@@ -38,15 +38,17 @@ class SchemaCompatibilityIT {
     int v1Id = registry.register(subject, v1);
     registry.setCompatibility(subject, "BACKWARD");
 
-    Schema requiredFieldAdded = withField(v1,
-        "{\"name\":\"priority\",\"type\":\"int\",\"doc\":\"required, no default\"}");
+    Schema requiredFieldAdded =
+        withField(v1, "{\"name\":\"priority\",\"type\":\"int\",\"doc\":\"required, no default\"}");
     assertThatThrownBy(() -> registry.register(subject, requiredFieldAdded))
         .isInstanceOf(IncompatibleSchemaException.class)
         .hasMessageStartingWith("schema for subject '" + subject + "' is incompatible")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
 
-    Schema optionalFieldAdded = withField(v1,
-        "{\"name\":\"priority\",\"type\":[\"null\",\"int\"],\"default\":null,\"doc\":\"optional\"}");
+    Schema optionalFieldAdded =
+        withField(
+            v1,
+            "{\"name\":\"priority\",\"type\":[\"null\",\"int\"],\"default\":null,\"doc\":\"optional\"}");
     int v2Id = registry.register(subject, optionalFieldAdded);
     assertThat(v2Id).isNotEqualTo(v1Id);
     assertThat(registry.schemaById(v2Id)).isEqualTo(optionalFieldAdded);
@@ -60,15 +62,18 @@ class SchemaCompatibilityIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    SchemaRegistryAdmin down = new SchemaRegistryAdmin("http://127.0.0.1:" + closedPort, Duration.ofSeconds(2));
+    SchemaRegistryAdmin down =
+        new SchemaRegistryAdmin("http://127.0.0.1:" + closedPort, Duration.ofSeconds(2));
     assertThatThrownBy(down::subjects)
         .isInstanceOf(RegistryException.class)
-        .hasMessageStartingWith("schema registry at http://127.0.0.1:" + closedPort + " is not reachable");
+        .hasMessageStartingWith(
+            "schema registry at http://127.0.0.1:" + closedPort + " is not reachable");
   }
 
   private static Schema withField(Schema schema, String fieldJson) {
     String json = schema.toString();
     int fieldsStart = json.indexOf("\"fields\":[") + "\"fields\":[".length();
-    return new Schema.Parser().parse(json.substring(0, fieldsStart) + fieldJson + "," + json.substring(fieldsStart));
+    return new Schema.Parser()
+        .parse(json.substring(0, fieldsStart) + fieldJson + "," + json.substring(fieldsStart));
   }
 }

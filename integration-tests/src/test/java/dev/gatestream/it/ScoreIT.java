@@ -44,13 +44,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The batch-scoring job ({@link ScoreRun}) against a live pipeline of replay experts on the real broker
- * and registry. What the {@code score} command adds (arguments, messages, exit codes) is the CLI's.
+ * The batch-scoring job ({@link ScoreRun}) against a live pipeline of replay experts on the real
+ * broker and registry. What the {@code score} command adds (arguments, messages, exit codes) is the
+ * CLI's.
  */
 @ExtendWith(GatestreamStackExtension.class)
 class ScoreIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The router's limit on text (the featurizer's default): longer requests are dead-lettered. */
   private static final int MAX_TEXT_CHARS = 100_000;
 
@@ -62,7 +64,8 @@ class ScoreIT {
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void everyValidRowIsScoredOnceAndEveryOtherIsRejectedWithItsLine(@TempDir Path dir) throws Exception {
+  void everyValidRowIsScoredOnceAndEveryOtherIsRejectedWithItsLine(@TempDir Path dir)
+      throws Exception {
     try (PipelineFixture fixture = fixture(dir, 3_000)) {
       Path input = dir.resolve("in.csv");
       Map<Long, String> expectedRejects = new TreeMap<>();
@@ -70,44 +73,65 @@ class ScoreIT {
       Path output = dir.resolve("out.csv");
       ScoreRun.Settings settings = settings(fixture, input, output, RowFormat.CSV, 500, 30_000);
 
-      ScoreReport report = score(fixture, ScoreRun.open(settings, fixture.topics, Clock.systemUTC()), event -> { });
+      ScoreReport report =
+          score(fixture, ScoreRun.open(settings, fixture.topics, Clock.systemUTC()), event -> {});
 
       assertThat(report.complete()).as("%s", report).isTrue();
       List<InputRow> scored = readAll(output, RowFormat.CSV);
-      Map<String, Long> perId = scored.stream()
-          .collect(Collectors.groupingBy(row -> row.fields().get("id").asText(), Collectors.counting()));
+      Map<String, Long> perId =
+          scored.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      row -> row.fields().get("id").asText(), Collectors.counting()));
       assertThat(perId.keySet()).containsExactlyInAnyOrderElementsOf(validIds);
       assertThat(perId.values()).allMatch(count -> count == 1);
-      assertThat(scored).allSatisfy(row -> {
-        ObjectNode fields = row.fields();
-        assertThat(fields.get("request_id").asText()).isEqualTo(fields.get("id").asText());
-        assertThat(Double.parseDouble(fields.get("fused_output").asText())).isBetween(0.0, 1.0);
-        assertThat(fields.get("experts").asText().split(";")).hasSize(2)
-            .allSatisfy(expert -> assertThat(fixture.experts).contains(expert));
-        assertThat(fields.get("completeness").asText()).isEqualTo("COMPLETE");
-        assertThat(Double.parseDouble(fields.get("cost").asText())).isGreaterThanOrEqualTo(0);
-        assertThat(Long.parseLong(fields.get("latency_ms").asText())).isGreaterThanOrEqualTo(0);
-        assertThat(fields.get("policy_version").asText()).isEqualTo("0");
-        assertThat(fields.get("tenant").asText()).startsWith("tenant-");
-      });
+      assertThat(scored)
+          .allSatisfy(
+              row -> {
+                ObjectNode fields = row.fields();
+                assertThat(fields.get("request_id").asText()).isEqualTo(fields.get("id").asText());
+                assertThat(Double.parseDouble(fields.get("fused_output").asText()))
+                    .isBetween(0.0, 1.0);
+                assertThat(fields.get("experts").asText().split(";"))
+                    .hasSize(2)
+                    .allSatisfy(expert -> assertThat(fixture.experts).contains(expert));
+                assertThat(fields.get("completeness").asText()).isEqualTo("COMPLETE");
+                assertThat(Double.parseDouble(fields.get("cost").asText()))
+                    .isGreaterThanOrEqualTo(0);
+                assertThat(Long.parseLong(fields.get("latency_ms").asText()))
+                    .isGreaterThanOrEqualTo(0);
+                assertThat(fields.get("policy_version").asText()).isEqualTo("0");
+                assertThat(fields.get("tenant").asText()).startsWith("tenant-");
+              });
       // The multi-line prompts came through whole.
-      assertThat(scored).filteredOn(row -> row.fields().get("prompt").asText().contains("\nsecond line"))
-          .hasSize((int) validIds.stream().filter(id -> Integer.parseInt(id.substring(1)) % 7 == 0).count());
+      assertThat(scored)
+          .filteredOn(row -> row.fields().get("prompt").asText().contains("\nsecond line"))
+          .hasSize(
+              (int)
+                  validIds.stream()
+                      .filter(id -> Integer.parseInt(id.substring(1)) % 7 == 0)
+                      .count());
 
       Map<Long, String> rejects = new TreeMap<>();
       for (InputRow reject : readAll(ScoreRun.rejectsOf(output), RowFormat.CSV)) {
-        rejects.put(Long.parseLong(reject.fields().get("line").asText()), reject.fields().get("reason").asText());
+        rejects.put(
+            Long.parseLong(reject.fields().get("line").asText()),
+            reject.fields().get("reason").asText());
       }
       assertThat(rejects.keySet()).containsExactlyElementsOf(expectedRejects.keySet());
-      expectedRejects.forEach((line, reason) -> assertThat(rejects.get(line)).as("line %d", line).startsWith(reason));
+      expectedRejects.forEach(
+          (line, reason) -> assertThat(rejects.get(line)).as("line %d", line).startsWith(reason));
       assertThat(report.scored()).isEqualTo(validIds.size());
       assertThat(report.rejected()).isEqualTo(expectedRejects.size());
       assertThat(report.total()).isEqualTo(validIds.size() + expectedRejects.size());
 
       // The run is complete: its reply topic is gone, and running it again has nothing to do.
       try (Admin admin = clients(fixture).admin("score-it-admin")) {
-        assertThat(admin.listTopics().names().get()).noneMatch(topic -> topic.startsWith(
-            fixture.config.getString(GatestreamConfig.TOPIC_PREFIX) + "score-"));
+        assertThat(admin.listTopics().names().get())
+            .noneMatch(
+                topic ->
+                    topic.startsWith(
+                        fixture.config.getString(GatestreamConfig.TOPIC_PREFIX) + "score-"));
       }
       ScoreRun again = ScoreRun.open(settings, fixture.topics, Clock.systemUTC());
       assertThat(again.complete()).isTrue();
@@ -118,14 +142,17 @@ class ScoreIT {
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void anInterruptedRunResumesWithoutScoringOrSendingAnyRowTwice(@TempDir Path dir) throws Exception {
+  void anInterruptedRunResumesWithoutScoringOrSendingAnyRowTwice(@TempDir Path dir)
+      throws Exception {
     int rows = 2_000;
     try (PipelineFixture fixture = fixture(dir, rows)) {
       Path input = dir.resolve("in.jsonl");
       try (Writer writer = Files.newBufferedWriter(input)) {
         for (int i = 0; i < rows; i++) {
-          writer.write(JSON.writeValueAsString(Map.of("id", "r" + i, "text", "question " + i, "task", "task-" + (i % 5)))
-              + "\n");
+          writer.write(
+              JSON.writeValueAsString(
+                      Map.of("id", "r" + i, "text", "question " + i, "task", "task-" + (i % 5)))
+                  + "\n");
         }
       }
       Path output = dir.resolve("out.jsonl");
@@ -134,13 +161,22 @@ class ScoreIT {
       // First run: stopped once 600 rows are written while others are in flight.
       ScoreRun first = ScoreRun.open(settings, fixture.topics, Clock.systemUTC());
       AtomicReference<Long> stoppedAt = new AtomicReference<>();
-      ScoreReport partial = CompletableFuture.supplyAsync(() -> score(fixture, first, event -> {
-        if (event instanceof ScoreListener.Progress progress && progress.done() >= 600 && progress.inFlight() > 0
-            && stoppedAt.get() == null) {
-          stoppedAt.set(progress.done());
-          first.stop();
-        }
-      })).get(2, TimeUnit.MINUTES);
+      ScoreReport partial =
+          CompletableFuture.supplyAsync(
+                  () ->
+                      score(
+                          fixture,
+                          first,
+                          event -> {
+                            if (event instanceof ScoreListener.Progress progress
+                                && progress.done() >= 600
+                                && progress.inFlight() > 0
+                                && stoppedAt.get() == null) {
+                              stoppedAt.set(progress.done());
+                              first.stop();
+                            }
+                          }))
+              .get(2, TimeUnit.MINUTES);
       assertThat(partial.complete()).isFalse();
       assertThat(partial.scored()).isLessThan(rows);
       assertThat(Files.readAllLines(output)).hasSize((int) partial.scored());
@@ -152,7 +188,7 @@ class ScoreIT {
       assertThat(resumed.doneBefore()).isEqualTo(partial.scored());
       assertThat(resumed.awaitedFromBefore()).isPositive();
 
-      ScoreReport report = score(fixture, resumed, event -> { });
+      ScoreReport report = score(fixture, resumed, event -> {});
       assertThat(report.complete()).as("%s", report).isTrue();
       assertThat(report.scored()).isEqualTo(rows);
       assertThat(report.scoredNow()).isEqualTo(rows - partial.scored());
@@ -164,12 +200,16 @@ class ScoreIT {
         scoredIds.add(row.get("id").asText());
       }
       assertThat(scoredIds).hasSize(rows).doesNotHaveDuplicates();
-      assertThat(Files.exists(ScoreRun.rejectsOf(output)) ? Files.readAllLines(ScoreRun.rejectsOf(output)) : List.of())
+      assertThat(
+              Files.exists(ScoreRun.rejectsOf(output))
+                  ? Files.readAllLines(ScoreRun.rejectsOf(output))
+                  : List.of())
           .isEmpty();
 
       Map<String, Long> produced = requestsProduced(fixture);
       assertThat(produced).hasSize(rows);
-      assertThat(produced).allSatisfy((id, count) -> assertThat(count).as("requests of %s", id).isEqualTo(1));
+      assertThat(produced)
+          .allSatisfy((id, count) -> assertThat(count).as("requests of %s", id).isEqualTo(1));
     }
   }
 
@@ -178,10 +218,12 @@ class ScoreIT {
   }
 
   /**
-   * Rows r0..r{n-1} (ids of the replay log), every 7th with a prompt over two lines, and between them
-   * rows that must be rejected; returns the valid ids and fills the line and reason of each reject.
+   * Rows r0..r{n-1} (ids of the replay log), every 7th with a prompt over two lines, and between
+   * them rows that must be rejected; returns the valid ids and fills the line and reason of each
+   * reject.
    */
-  private static List<String> writeCsv(Path file, int rows, Map<Long, String> rejects) throws IOException {
+  private static List<String> writeCsv(Path file, int rows, Map<Long, String> rejects)
+      throws IOException {
     List<String> valid = new ArrayList<>();
     long line = 1;
     try (Writer writer = Files.newBufferedWriter(file)) {
@@ -189,7 +231,15 @@ class ScoreIT {
       for (int i = 0; i < rows; i++) {
         String id = "r" + i;
         if (i % 7 == 0) {
-          writer.write(id + ",\"question " + i + ",\nsecond line\",task-" + (i % 5) + ",tenant-" + i % 3 + ",\n");
+          writer.write(
+              id
+                  + ",\"question "
+                  + i
+                  + ",\nsecond line\",task-"
+                  + (i % 5)
+                  + ",tenant-"
+                  + i % 3
+                  + ",\n");
           line += 2;
         } else {
           writer.write(id + ",question " + i + ",task-" + (i % 5) + ",tenant-" + i % 3 + ",\n");
@@ -215,9 +265,20 @@ class ScoreIT {
   }
 
   /** As the {@code score} command sets a run up: its deadline, and fusion's grace. */
-  private static ScoreRun.Settings settings(PipelineFixture fixture, Path input, Path output, RowFormat format,
-      int window, long deadlineMs) {
-    return new ScoreRun.Settings(input, output, ScoreRun.rejectsOf(output), format, window, deadlineMs,
+  private static ScoreRun.Settings settings(
+      PipelineFixture fixture,
+      Path input,
+      Path output,
+      RowFormat format,
+      int window,
+      long deadlineMs) {
+    return new ScoreRun.Settings(
+        input,
+        output,
+        ScoreRun.rejectsOf(output),
+        format,
+        window,
+        deadlineMs,
         fixture.config.getLong(GatestreamConfig.FUSION_GRACE_MS));
   }
 
@@ -247,19 +308,29 @@ class ScoreIT {
   /** How many records each key has on the requests topic, read to its end. */
   private Map<String, Long> requestsProduced(PipelineFixture fixture) {
     List<String> keys = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = clients(fixture).consumer("score-it-requests", null, Map.of(),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(fixture.topics.requests().name()).stream()
-          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+    try (KafkaConsumer<String, byte[]> consumer =
+        clients(fixture)
+            .consumer(
+                "score-it-requests",
+                null,
+                Map.of(),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(fixture.topics.requests().name()).stream()
+              .map(info -> new TopicPartition(info.topic(), info.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+      while (partitions.stream()
+          .anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           keys.add(record.key());
         }
       }
     }
-    return keys.stream().collect(Collectors.groupingBy(Function.identity(), HashMap::new, Collectors.counting()));
+    return keys.stream()
+        .collect(Collectors.groupingBy(Function.identity(), HashMap::new, Collectors.counting()));
   }
 }

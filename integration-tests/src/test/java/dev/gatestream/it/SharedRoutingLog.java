@@ -10,15 +10,21 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-/** The shared model7 train log beside the project, for the tests that learn from real logged traffic. */
+/**
+ * The shared model7 train log beside the project, for the tests that learn from real logged
+ * traffic.
+ */
 record SharedRoutingLog(List<String> experts, List<WideRoutingLog.Row> rows) {
 
-  static final Path MODEL7_TRAIN = Path.of(System.getProperty("gatestream.home", "."))
-      .resolve("../shared/data/routing/model7-train.csv").normalize();
+  static final Path MODEL7_TRAIN =
+      Path.of(System.getProperty("gatestream.home", "."))
+          .resolve("../shared/data/routing/model7-train.csv")
+          .normalize();
 
   /**
-   * Its rows shuffled with this seed: the log is sorted by task, a live stream mixes them. When the shared
-   * data is not there, fails the calling test on CI and skips it elsewhere ({@link SharedData}).
+   * Its rows shuffled with this seed: the log is sorted by task, a live stream mixes them. When the
+   * shared data is not there, fails the calling test on CI and skips it elsewhere ({@link
+   * SharedData}).
    */
   static SharedRoutingLog model7Train(long seed) throws IOException {
     try (WideRoutingLog log = WideRoutingLog.open(SharedData.require(MODEL7_TRAIN))) {

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The test stack as the app's jobs take a deployment: its bootstrap and registry, plus a test's settings. */
+/**
+ * The test stack as the app's jobs take a deployment: its bootstrap and registry, plus a test's
+ * settings.
+ */
 final class StackDeployment {
 
   private StackDeployment() {}
@@ -20,7 +23,9 @@ final class StackDeployment {
     return new ConfigLoader(Map.of()).load(null, values);
   }
 
-  /** @param home directory that relative paths of the settings resolve against */
+  /**
+   * @param home directory that relative paths of the settings resolve against
+   */
   static Deployment of(StackEndpoints stack, Map<String, String> settings, Path home) {
     return new Deployment(config(stack, settings), home);
   }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TopicsApplyIT {
 
-  private static final List<String> EXPERTS = List.of("meta/llama-2-70b-chat", "gpt-4-1106-preview");
+  private static final List<String> EXPERTS =
+      List.of("meta/llama-2-70b-chat", "gpt-4-1106-preview");
   private final StackEndpoints stack;
 
   TopicsApplyIT(StackEndpoints stack) {
@@ -42,13 +43,23 @@ class TopicsApplyIT {
     List<TopicSpec<?, ?>> catalogue = topics.all(EXPERTS);
     try (Admin admin = admin()) {
       TopicApplier applier = new TopicApplier(admin, Duration.ofSeconds(30));
-      assertThat(applier.apply(catalogue)).extracting(Report::outcome).containsOnly(Outcome.CREATED)
+      assertThat(applier.apply(catalogue))
+          .extracting(Report::outcome)
+          .containsOnly(Outcome.CREATED)
           .hasSize(catalogue.size());
-      assertThat(applier.apply(catalogue)).extracting(Report::outcome).containsOnly(Outcome.UNCHANGED);
+      assertThat(applier.apply(catalogue))
+          .extracting(Report::outcome)
+          .containsOnly(Outcome.UNCHANGED);
 
-      ConfigResource weights = new ConfigResource(ConfigResource.Type.TOPIC, topics.routingWeights().name());
-      ConfigEntry cleanup = admin.describeConfigs(List.of(weights)).all().get(30, TimeUnit.SECONDS)
-          .get(weights).get("cleanup.policy");
+      ConfigResource weights =
+          new ConfigResource(ConfigResource.Type.TOPIC, topics.routingWeights().name());
+      ConfigEntry cleanup =
+          admin
+              .describeConfigs(List.of(weights))
+              .all()
+              .get(30, TimeUnit.SECONDS)
+              .get(weights)
+              .get("cleanup.policy");
       assertThat(cleanup.value()).isEqualTo("compact");
       assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
           .contains(topics.expertTasks("meta/llama-2-70b-chat").name());
@@ -63,32 +74,43 @@ class TopicsApplyIT {
       applier.apply(new Topics(prefix, 2, (short) 1).core());
 
       List<Report> reports = applier.apply(new Topics(prefix, 4, (short) 1).core());
-      Report requests = reports.stream()
-          .filter(r -> r.topic().equals(prefix + "requests")).findFirst().orElseThrow();
+      Report requests =
+          reports.stream()
+              .filter(r -> r.topic().equals(prefix + "requests"))
+              .findFirst()
+              .orElseThrow();
       assertThat(requests.outcome()).isEqualTo(Outcome.DRIFTED);
       assertThat(requests.drift()).containsExactly("partitions: expected 4, found 2");
       // The routing-weights topic has one partition whatever the setting, so it has not drifted.
-      assertThat(reports).filteredOn(r -> r.topic().equals(prefix + "routing-weights"))
-          .extracting(Report::outcome).containsExactly(Outcome.UNCHANGED);
-      assertThat(TopicApplier.summary(reports)).isEqualTo("7 topics: 0 created, 1 unchanged, 6 drifted");
+      assertThat(reports)
+          .filteredOn(r -> r.topic().equals(prefix + "routing-weights"))
+          .extracting(Report::outcome)
+          .containsExactly(Outcome.UNCHANGED);
+      assertThat(TopicApplier.summary(reports))
+          .isEqualTo("7 topics: 0 created, 1 unchanged, 6 drifted");
     }
   }
 
   @Test
   void registersEveryValueSchemaUnderBackwardCompatibility() {
     Topics topics = new Topics(TestNames.unique("schemas") + "-", 1, (short) 1);
-    SchemaRegistryAdmin registry = new SchemaRegistryAdmin(stack.registryUrl(), Duration.ofSeconds(10));
+    SchemaRegistryAdmin registry =
+        new SchemaRegistryAdmin(stack.registryUrl(), Duration.ofSeconds(10));
     RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
     List<SchemaApplier.Registration> first =
         new SchemaApplier(registry, serdes, "BACKWARD").apply(topics.all(EXPERTS));
     // Every topic but the dead letters (raw bytes) has an Avro value schema.
     assertThat(first).hasSize(topics.all(EXPERTS).size() - 1);
-    assertThat(registry.subjects()).contains(topics.requests().valueSubject(),
-        topics.routingWeights().valueSubject());
-    assertThat(new SchemaApplier(registry, serdes, "BACKWARD").apply(topics.all(EXPERTS))).isEqualTo(first);
+    assertThat(registry.subjects())
+        .contains(topics.requests().valueSubject(), topics.routingWeights().valueSubject());
+    assertThat(new SchemaApplier(registry, serdes, "BACKWARD").apply(topics.all(EXPERTS)))
+        .isEqualTo(first);
     // What a producer's serializer then finds is that same registration.
-    byte[] produced = serdes.valueSerde(topics.requests()).serializer()
-        .serialize(topics.requests().name(), SampleRecords.request("r1"));
+    byte[] produced =
+        serdes
+            .valueSerde(topics.requests())
+            .serializer()
+            .serialize(topics.requests().name(), SampleRecords.request("r1"));
     assertThat(java.nio.ByteBuffer.wrap(produced, 1, 4).getInt()).isEqualTo(first.get(0).id());
     serdes.close();
   }

@@ -39,10 +39,16 @@ class WeightsHotSwapIT {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void newVersionsArePickedUpWithinTwoSecondsAndNeverMixed(@TempDir Path dir) throws Exception {
-    Map<String, String> greedyTopOne = Map.of(GatestreamConfig.ROUTER_EXPLORATION, "none",
-        GatestreamConfig.ROUTER_GATE_K, "1", GatestreamConfig.ROUTER_POLICY, "swap-test");
+    Map<String, String> greedyTopOne =
+        Map.of(
+            GatestreamConfig.ROUTER_EXPLORATION,
+            "none",
+            GatestreamConfig.ROUTER_GATE_K,
+            "1",
+            GatestreamConfig.ROUTER_POLICY,
+            "swap-test");
     try (PipelineFixture fixture = new PipelineFixture(stack, dir, 3, 2_000, greedyTopOne);
-         KafkaProducer<String, RoutingWeights> publisher = publisher(fixture)) {
+        KafkaProducer<String, RoutingWeights> publisher = publisher(fixture)) {
       List<String> experts = fixture.experts;
       List<Long> pickupMs = new ArrayList<>();
       List<FusedResult> results = new ArrayList<>();
@@ -50,27 +56,43 @@ class WeightsHotSwapIT {
       for (int version = 1; version <= 3; version++) {
         String favourite = experts.get(version % experts.size());
         long publishedAt = System.currentTimeMillis();
-        publisher.send(new ProducerRecord<>(fixture.topics.routingWeights().name(), "swap-test",
-            weights(version, experts, favourite, publishedAt))).get(10, TimeUnit.SECONDS);
+        publisher
+            .send(
+                new ProducerRecord<>(
+                    fixture.topics.routingWeights().name(),
+                    "swap-test",
+                    weights(version, experts, favourite, publishedAt)))
+            .get(10, TimeUnit.SECONDS);
         long expected = version;
-        ActivePolicy.Swap swap = Await.until("weights v" + version + " in the router", Duration.ofSeconds(10),
-            () -> java.util.Optional.ofNullable(fixture.pipeline.activePolicy())
-                .filter(active -> active.gate().version() == expected));
+        ActivePolicy.Swap swap =
+            Await.until(
+                "weights v" + version + " in the router",
+                Duration.ofSeconds(10),
+                () ->
+                    java.util.Optional.ofNullable(fixture.pipeline.activePolicy())
+                        .filter(active -> active.gate().version() == expected));
         pickupMs.add(swap.swappedAtMs() - publishedAt);
 
         fixture.sendRequests(sent, sent + 100, Duration.ofSeconds(30));
         sent += 100;
         int target = sent;
-        Await.untilTrue(target + " fused results", Duration.ofSeconds(60), () -> {
-          results.addAll(fixture.pollResults());
-          return results.size() >= target;
-        });
+        Await.untilTrue(
+            target + " fused results",
+            Duration.ofSeconds(60),
+            () -> {
+              results.addAll(fixture.pollResults());
+              return results.size() >= target;
+            });
       }
 
       assertThat(pickupMs).allSatisfy(ms -> assertThat(ms).isLessThan(2_000));
       // Every decision was made by exactly one version, and routed as that version says.
-      assertThat(results).allSatisfy(result -> assertThat(result.getExpected())
-          .containsExactly(experts.get((int) (result.getPolicyVersion() % experts.size()))));
+      assertThat(results)
+          .allSatisfy(
+              result ->
+                  assertThat(result.getExpected())
+                      .containsExactly(
+                          experts.get((int) (result.getPolicyVersion() % experts.size()))));
       assertThat(results).extracting(FusedResult::getPolicyVersion).containsOnly(1L, 2L, 3L);
       System.out.println("weights pickup after publication, ms: " + pickupMs);
     }
@@ -79,14 +101,26 @@ class WeightsHotSwapIT {
   private KafkaProducer<String, RoutingWeights> publisher(PipelineFixture fixture) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    return new KafkaProducer<>(props, new StringSerializer(),
-        GatestreamSerdes.registry(stack.registryUrl(), true).valueSerde(fixture.topics.routingWeights()).serializer());
+    return new KafkaProducer<>(
+        props,
+        new StringSerializer(),
+        GatestreamSerdes.registry(stack.registryUrl(), true)
+            .valueSerde(fixture.topics.routingWeights())
+            .serializer());
   }
 
   /** Weights whose biases make one expert the clear favourite of a greedy top-1 gate. */
-  private static RoutingWeights weights(long version, List<String> experts, String favourite, long publishedAt) {
-    List<Double> biases = experts.stream().map(expert -> expert.equals(favourite) ? 5.0 : 0.0).toList();
-    return RoutingWeights.newBuilder().setPolicy("swap-test").setVersion(version).setExperts(experts)
-        .setFeatureDimension(64).setParameters(Map.of("b", biases)).setPublishedAtMs(publishedAt).build();
+  private static RoutingWeights weights(
+      long version, List<String> experts, String favourite, long publishedAt) {
+    List<Double> biases =
+        experts.stream().map(expert -> expert.equals(favourite) ? 5.0 : 0.0).toList();
+    return RoutingWeights.newBuilder()
+        .setPolicy("swap-test")
+        .setVersion(version)
+        .setExperts(experts)
+        .setFeatureDimension(64)
+        .setParameters(Map.of("b", biases))
+        .setPublishedAtMs(publishedAt)
+        .build();
   }
 }

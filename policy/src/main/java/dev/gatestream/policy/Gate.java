@@ -3,8 +3,8 @@ package dev.gatestream.policy;
 import java.util.random.RandomGenerator;
 
 /**
- * Turns a request's features into a selection of experts. Immutable: a gate holds one version of its
- * weights, so one decision never mixes two versions; new weights make a new gate.
+ * Turns a request's features into a selection of experts. Immutable: a gate holds one version of
+ * its weights, so one decision never mixes two versions; new weights make a new gate.
  */
 public interface Gate {
 

@@ -8,4 +8,5 @@ package dev.gatestream.policy;
  * @param features optional numeric features, may be null
  * @param costBudget optional cap on the routed experts' total price, USD; null for none
  */
-public record RoutingInput(String requestId, String task, String text, float[] features, Double costBudget) {}
+public record RoutingInput(
+    String requestId, String task, String text, float[] features, Double costBudget) {}

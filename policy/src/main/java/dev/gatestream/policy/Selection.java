@@ -10,4 +10,5 @@ import java.util.Map;
  * @param candidatePropensities probability of selection of every candidate expert, chosen or not
  * @param scores the gate's raw score per candidate expert
  */
-public record Selection(List<Choice> chosen, Map<String, Double> candidatePropensities, Map<String, Double> scores) {}
+public record Selection(
+    List<Choice> chosen, Map<String, Double> candidatePropensities, Map<String, Double> scores) {}

@@ -7,7 +7,8 @@ public final class Vectors {
 
   /** a[aOffset, aOffset + length) · b[bOffset, bOffset + length). */
   public static float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
-    // Eight accumulators: independent additions pipeline, a single running sum would serialize them on
+    // Eight accumulators: independent additions pipeline, a single running sum would serialize them
+    // on
     // the adder's latency (C2 does not vectorize floating-point reductions).
     float s0 = 0;
     float s1 = 0;

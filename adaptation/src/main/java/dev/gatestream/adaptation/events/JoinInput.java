@@ -4,8 +4,11 @@ import dev.gatestream.policy.learning.DecisionEvent;
 import dev.gatestream.policy.learning.FeedbackEvent;
 import dev.gatestream.policy.learning.ResultEvent;
 
-/** One record on its way into the request join: exactly one of decision, result and feedback is set. */
-public record JoinInput(String requestId, DecisionEvent decision, ResultEvent result, FeedbackEvent feedback) {
+/**
+ * One record on its way into the request join: exactly one of decision, result and feedback is set.
+ */
+public record JoinInput(
+    String requestId, DecisionEvent decision, ResultEvent result, FeedbackEvent feedback) {
 
   public static JoinInput of(DecisionEvent decision) {
     return new JoinInput(decision.requestId(), decision, null, null);

@@ -1,13 +1,21 @@
 package dev.gatestream.adaptation.events;
 
 /**
- * One routing-weights snapshot as the learner emits it; the Kafka sink turns it into a RoutingWeights
- * record. Parameter blocks as parallel arrays, so the record stays a Flink POJO.
+ * One routing-weights snapshot as the learner emits it; the Kafka sink turns it into a
+ * RoutingWeights record. Parameter blocks as parallel arrays, so the record stays a Flink POJO.
  *
  * @param oldestFeedbackAtMs event time of the oldest feedback first published in this version
  */
-public record PublishedWeights(String policy, long version, String[] experts, int featureDimension,
-    String[] blockNames, double[][] blocks, long examples, long publishedAtMs, long oldestFeedbackAtMs) {
+public record PublishedWeights(
+    String policy,
+    long version,
+    String[] experts,
+    int featureDimension,
+    String[] blockNames,
+    double[][] blocks,
+    long examples,
+    long publishedAtMs,
+    long oldestFeedbackAtMs) {
 
   /** One named parameter block, or null. */
   public double[] block(String name) {

@@ -8,5 +8,9 @@ import dev.gatestream.policy.learning.ExpertFeedback;
  *
  * @param feedbackAtMs the feedback's event time, for the feedback-to-publication latency
  */
-public record TrainingExample(String requestId, String policy, float[] features, ExpertFeedback[] experts,
+public record TrainingExample(
+    String requestId,
+    String policy,
+    float[] features,
+    ExpertFeedback[] experts,
     long feedbackAtMs) {}

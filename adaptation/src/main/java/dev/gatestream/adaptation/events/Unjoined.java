@@ -1,6 +1,9 @@
 package dev.gatestream.adaptation.events;
 
-/** A request the join gave up on: a decision that never got feedback, or feedback without a decision. */
+/**
+ * A request the join gave up on: a decision that never got feedback, or feedback without a
+ * decision.
+ */
 public record Unjoined(String requestId, Reason reason, long eventTimeMs) {
 
   /** Why nothing was learned from it. */

@@ -1,8 +1,8 @@
 package dev.gatestream.app.bench;
 
 /**
- * What the bench tells while it runs, per system measured: its topics are created, its results come in
- * phase by phase, and it is measured. Every method does nothing unless overridden.
+ * What the bench tells while it runs, per system measured: its topics are created, its results come
+ * in phase by phase, and it is measured. Every method does nothing unless overridden.
  */
 public interface BenchListener {
 
@@ -15,6 +15,9 @@ public interface BenchListener {
   /** A system's topics are being created under this prefix. */
   record TopicsCreating(String system, int topics, String topicPrefix) {}
 
-  /** A phase waits for its results: so many of so many are in (said every few seconds while it waits). */
+  /**
+   * A phase waits for its results: so many of so many are in (said every few seconds while it
+   * waits).
+   */
   record Awaiting(String phase, long received, long expected) {}
 }

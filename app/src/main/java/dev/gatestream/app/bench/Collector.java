@@ -1,9 +1,9 @@
 package dev.gatestream.app.bench;
 
 import dev.gatestream.clients.KafkaClients;
-import java.util.Map;
 import dev.gatestream.contracts.FusedResult;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,9 +27,15 @@ final class Collector implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
-  Collector(KafkaClients clients, String topic, Deserializer<FusedResult> deserializer, String group) {
-    consumer = clients.consumer(group, group, Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
-        new StringDeserializer(), deserializer);
+  Collector(
+      KafkaClients clients, String topic, Deserializer<FusedResult> deserializer, String group) {
+    consumer =
+        clients.consumer(
+            group,
+            group,
+            Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
+            new StringDeserializer(),
+            deserializer);
     consumer.subscribe(Set.of(topic));
     thread = new Thread(this::poll, "gatestream-bench-collector");
     thread.start();
@@ -53,7 +59,8 @@ final class Collector implements AutoCloseable {
   }
 
   /** Waits until {@code count} results arrived; false when the timeout came first. */
-  boolean awaitReceived(long count, Duration timeout, Runnable onProgress) throws InterruptedException {
+  boolean awaitReceived(long count, Duration timeout, Runnable onProgress)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (received.get() < count) {
       if (System.nanoTime() > end) {

@@ -26,19 +26,21 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * The end-to-end benchmark: the full pipeline (router, replay experts, fusion) against a pass-through
- * chain with the same hops, serdes and partitions, both measured in the same run on the same cluster.
- * Each gets fresh topics, a warm-up, a burst (throughput), and a steady rate (latency percentiles).
+ * The end-to-end benchmark: the full pipeline (router, replay experts, fusion) against a
+ * pass-through chain with the same hops, serdes and partitions, both measured in the same run on
+ * the same cluster. Each gets fresh topics, a warm-up, a burst (throughput), and a steady rate
+ * (latency percentiles).
  */
 public final class EndToEndBench {
 
   /**
    * The bench's knobs.
    *
-   * @param scratch where the bench's work directory (the generated log, state stores) goes; it is deleted
-   *     when the bench ends
+   * @param scratch where the bench's work directory (the generated log, state stores) goes; it is
+   *     deleted when the bench ends
    */
-  public record Options(int experts, int warmup, int burst, int ratePerSecond, Duration steady, Path scratch) {}
+  public record Options(
+      int experts, int warmup, int burst, int ratePerSecond, Duration steady, Path scratch) {}
 
   private static final int K = 2;
   private static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -50,7 +52,11 @@ public final class EndToEndBench {
   private final Options options;
   private final BenchListener listener;
 
-  public EndToEndBench(GatestreamConfig base, String bootstrapServers, String registryUrl, Options options,
+  public EndToEndBench(
+      GatestreamConfig base,
+      String bootstrapServers,
+      String registryUrl,
+      Options options,
       BenchListener listener) {
     this.base = base;
     this.bootstrapServers = bootstrapServers;
@@ -65,18 +71,35 @@ public final class EndToEndBench {
       for (int i = 0; i < options.experts(); i++) {
         experts.add("bench/expert-" + i);
       }
-      int steadyRequests = (int) (options.ratePerSecond() * options.steady().toSeconds() * 1.1) + 100;
+      int steadyRequests =
+          (int) (options.ratePerSecond() * options.steady().toSeconds() * 1.1) + 100;
       int rows = options.warmup() + options.burst() + steadyRequests;
       Path log = work.path().resolve("bench-log.csv");
       SyntheticRoutingLog.write(log, experts, rows, "b", 11);
 
       String run = Long.toString(System.currentTimeMillis(), 36);
-      BenchReport.SystemResult passThrough = measure("pass-through",
-          config("bench-" + run + "-pass-", experts, log, work.path()), experts, true, work.path());
-      BenchReport.SystemResult pipeline = measure("pipeline",
-          config("bench-" + run + "-pipe-", experts, log, work.path()), experts, false, work.path());
-      return new BenchReport(base.getInt(GatestreamConfig.TOPIC_PARTITIONS), options.experts(), K, options.burst(),
-          options.ratePerSecond(), (int) options.steady().toSeconds(), List.of(passThrough, pipeline),
+      BenchReport.SystemResult passThrough =
+          measure(
+              "pass-through",
+              config("bench-" + run + "-pass-", experts, log, work.path()),
+              experts,
+              true,
+              work.path());
+      BenchReport.SystemResult pipeline =
+          measure(
+              "pipeline",
+              config("bench-" + run + "-pipe-", experts, log, work.path()),
+              experts,
+              false,
+              work.path());
+      return new BenchReport(
+          base.getInt(GatestreamConfig.TOPIC_PARTITIONS),
+          options.experts(),
+          K,
+          options.burst(),
+          options.ratePerSecond(),
+          (int) options.steady().toSeconds(),
+          List.of(passThrough, pipeline),
           pipeline.throughputPerSecond() / passThrough.throughputPerSecond());
     }
   }
@@ -97,21 +120,37 @@ public final class EndToEndBench {
     return new ConfigLoader(Map.of()).load(null, values);
   }
 
-  private BenchReport.SystemResult measure(String system, GatestreamConfig config, List<String> experts,
-      boolean passThrough, Path workDir) throws InterruptedException {
+  private BenchReport.SystemResult measure(
+      String system,
+      GatestreamConfig config,
+      List<String> experts,
+      boolean passThrough,
+      Path workDir)
+      throws InterruptedException {
     Topics topics = Topics.from(config);
     List<TopicSpec<?, ?>> catalogue = topics.all(experts);
-    listener.topicsCreating(new BenchListener.TopicsCreating(system, catalogue.size(),
-        config.getString(GatestreamConfig.TOPIC_PREFIX)));
+    listener.topicsCreating(
+        new BenchListener.TopicsCreating(
+            system, catalogue.size(), config.getString(GatestreamConfig.TOPIC_PREFIX)));
     KafkaClients clients = new KafkaClients(config, bootstrapServers);
     try (Admin admin = clients.admin(clients.ids().job("bench", "admin"))) {
-      new TopicApplier(admin, Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS))).apply(catalogue);
+      new TopicApplier(admin, Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)))
+          .apply(catalogue);
       try (RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
-           AutoCloseable running = start(config, topics, experts, serdes, passThrough, workDir);
-           Load load = new Load(clients, clients.ids().job("bench", "load"), topics,
-               serdes.valueSerde(topics.requests()).serializer(), DEADLINE);
-           Collector collector = new Collector(clients, topics.fusedResults().name(),
-               serdes.valueSerde(topics.fusedResults()).deserializer(), clients.ids().job("bench", "collector"))) {
+          AutoCloseable running = start(config, topics, experts, serdes, passThrough, workDir);
+          Load load =
+              new Load(
+                  clients,
+                  clients.ids().job("bench", "load"),
+                  topics,
+                  serdes.valueSerde(topics.requests()).serializer(),
+                  DEADLINE);
+          Collector collector =
+              new Collector(
+                  clients,
+                  topics.fusedResults().name(),
+                  serdes.valueSerde(topics.fusedResults()).deserializer(),
+                  clients.ids().job("bench", "collector"))) {
         int warmup = options.warmup();
         load.burst("b", 0, warmup);
         await(collector, warmup, system + " warm-up");
@@ -129,8 +168,9 @@ public final class EndToEndBench {
         double steadySeconds = (System.nanoTime() - steadyStart) / 1e9;
         await(collector, from + sent, system + " steady rate");
         Histogram latencies = collector.takeLatencies();
-        BenchReport.SystemResult result = BenchReport.SystemResult.of(system, options.burst(), burstSeconds, sent,
-            steadySeconds, latencies);
+        BenchReport.SystemResult result =
+            BenchReport.SystemResult.of(
+                system, options.burst(), burstSeconds, sent, steadySeconds, latencies);
         listener.measured(result);
         return result;
       } catch (InterruptedException | RuntimeException e) {
@@ -143,27 +183,43 @@ public final class EndToEndBench {
     }
   }
 
-  private AutoCloseable start(GatestreamConfig config, Topics topics, List<String> experts, GatestreamSerdes serdes,
-      boolean passThrough, Path workDir) {
+  private AutoCloseable start(
+      GatestreamConfig config,
+      Topics topics,
+      List<String> experts,
+      GatestreamSerdes serdes,
+      boolean passThrough,
+      Path workDir) {
     if (passThrough) {
-      return new PassThroughChain(config, topics, experts.get(0), serdes, bootstrapServers, workDir.resolve("state"));
+      return new PassThroughChain(
+          config, topics, experts.get(0), serdes, bootstrapServers, workDir.resolve("state"));
     }
-    // The data plane only: the adaptation job learns from feedback, which the bench does not produce.
-    return Pipeline.start(config, bootstrapServers, registryUrl, ExpertCatalog.load(config, workDir),
-        EnumSet.of(Stage.ROUTER, Stage.FUSION, Stage.EXPERTS), workDir);
+    // The data plane only: the adaptation job learns from feedback, which the bench does not
+    // produce.
+    return Pipeline.start(
+        config,
+        bootstrapServers,
+        registryUrl,
+        ExpertCatalog.load(config, workDir),
+        EnumSet.of(Stage.ROUTER, Stage.FUSION, Stage.EXPERTS),
+        workDir);
   }
 
   private void await(Collector collector, long count, String phase) throws InterruptedException {
     long[] lastTold = {System.nanoTime()};
-    boolean done = collector.awaitReceived(count, Duration.ofMinutes(5), () -> {
-      if (System.nanoTime() - lastTold[0] > PROGRESS_EVERY.toNanos()) {
-        listener.awaiting(new BenchListener.Awaiting(phase, collector.received(), count));
-        lastTold[0] = System.nanoTime();
-      }
-    });
+    boolean done =
+        collector.awaitReceived(
+            count,
+            Duration.ofMinutes(5),
+            () -> {
+              if (System.nanoTime() - lastTold[0] > PROGRESS_EVERY.toNanos()) {
+                listener.awaiting(new BenchListener.Awaiting(phase, collector.received(), count));
+                lastTold[0] = System.nanoTime();
+              }
+            });
     if (!done) {
-      throw new KafkaException(phase + ": only " + collector.received() + " of " + count
-          + " results within 5 minutes");
+      throw new KafkaException(
+          phase + ": only " + collector.received() + " of " + count + " results within 5 minutes");
     }
   }
 }

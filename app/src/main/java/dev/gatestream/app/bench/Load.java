@@ -1,10 +1,10 @@
 package dev.gatestream.app.bench;
 
 import dev.gatestream.clients.KafkaClients;
-import java.util.Map;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.topics.Topics;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,10 +19,18 @@ final class Load implements AutoCloseable {
   private final String topic;
   private final Duration deadline;
 
-  Load(KafkaClients clients, String clientId, Topics topics, Serializer<InferenceRequest> serializer,
+  Load(
+      KafkaClients clients,
+      String clientId,
+      Topics topics,
+      Serializer<InferenceRequest> serializer,
       Duration deadline) {
-    this.producer = clients.producer(clientId, Map.of(ProducerConfig.LINGER_MS_CONFIG, 2), new StringSerializer(),
-        serializer);
+    this.producer =
+        clients.producer(
+            clientId,
+            Map.of(ProducerConfig.LINGER_MS_CONFIG, 2),
+            new StringSerializer(),
+            serializer);
     this.topic = topics.requests().name();
     this.deadline = deadline;
   }
@@ -59,9 +67,17 @@ final class Load implements AutoCloseable {
 
   private void send(String id, int index) {
     long now = System.currentTimeMillis();
-    producer.send(new ProducerRecord<>(topic, id, InferenceRequest.newBuilder().setId(id).setCreatedAtMs(now)
-        .setTask("task-" + (index % 5)).setText("question number " + index + " about topic " + (index % 97))
-        .setDeadlineMs(now + deadline.toMillis()).build()));
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            id,
+            InferenceRequest.newBuilder()
+                .setId(id)
+                .setCreatedAtMs(now)
+                .setTask("task-" + (index % 5))
+                .setText("question number " + index + " about topic " + (index % 97))
+                .setDeadlineMs(now + deadline.toMillis())
+                .build()));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.gatestream.app.bench;
 
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.Completeness;
 import dev.gatestream.contracts.ExpertResult;
@@ -8,10 +9,9 @@ import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.streams.common.StreamsStage;
 import dev.gatestream.topics.TopicSpec;
 import dev.gatestream.topics.Topics;
-import dev.gatestream.clients.KafkaClients;
-import dev.gatestream.streams.common.StreamsStage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,46 +26,107 @@ import org.apache.kafka.streams.kstream.ValueMapper;
 
 /**
  * The bench's baseline: the same three hops as the pipeline (requests → tasks → results → fused
- * results), the same serdes, partitions and exactly-once settings, but each hop only converts one record
- * into the next: no routing, no fan-out, no join. What the pipeline adds over this is the cost of
- * Gatestream's own work.
+ * results), the same serdes, partitions and exactly-once settings, but each hop only converts one
+ * record into the next: no routing, no fan-out, no join. What the pipeline adds over this is the
+ * cost of Gatestream's own work.
  */
 final class PassThroughChain implements AutoCloseable {
 
   private final List<StreamsStage> stages = new ArrayList<>();
 
-  PassThroughChain(GatestreamConfig config, Topics topics, String expert, GatestreamSerdes serdes,
-      String bootstrapServers, Path stateDir) {
+  PassThroughChain(
+      GatestreamConfig config,
+      Topics topics,
+      String expert,
+      GatestreamSerdes serdes,
+      String bootstrapServers,
+      Path stateDir) {
     String prefix = config.getString(GatestreamConfig.TOPIC_PREFIX);
     TopicSpec<String, ExpertTask> tasks = topics.expertTasks(expert);
-    add("pass-router", hop(topics.requests(), tasks, serdes,
-        request -> ExpertTask.newBuilder().setRequestId(request.getId()).setExpert(expert).setRequest(request)
-            .setGateWeight(1.0).setPolicyVersion(0).setIssuedAtMs(System.currentTimeMillis()).build()),
-        config, bootstrapServers, prefix, stateDir);
-    add("pass-expert", hop(tasks, topics.expertResults(), serdes,
-        task -> ExpertResult.newBuilder().setRequestId(task.getRequestId()).setExpert(expert)
-            .setStatus(ResultStatus.OK).setOutput(new Score(1.0)).setLatencyMs(0)
-            // carries the request's creation time on, for the latency of the last hop
-            .setCompletedAtMs(task.getRequest().getCreatedAtMs()).build()),
-        config, bootstrapServers, prefix, stateDir);
-    add("pass-fusion", hop(topics.expertResults(), topics.fusedResults(), serdes, result -> {
-      long now = System.currentTimeMillis();
-      return FusedResult.newBuilder().setRequestId(result.getRequestId()).setOutput(result.getOutput())
-          .setStrategy("pass-through").setContributors(List.of(expert)).setCompleteness(Completeness.COMPLETE)
-          .setLatencyMs(now - result.getCompletedAtMs()).setEmittedAtMs(now).build();
-    }), config, bootstrapServers, prefix, stateDir);
+    add(
+        "pass-router",
+        hop(
+            topics.requests(),
+            tasks,
+            serdes,
+            request ->
+                ExpertTask.newBuilder()
+                    .setRequestId(request.getId())
+                    .setExpert(expert)
+                    .setRequest(request)
+                    .setGateWeight(1.0)
+                    .setPolicyVersion(0)
+                    .setIssuedAtMs(System.currentTimeMillis())
+                    .build()),
+        config,
+        bootstrapServers,
+        prefix,
+        stateDir);
+    add(
+        "pass-expert",
+        hop(
+            tasks,
+            topics.expertResults(),
+            serdes,
+            task ->
+                ExpertResult.newBuilder()
+                    .setRequestId(task.getRequestId())
+                    .setExpert(expert)
+                    .setStatus(ResultStatus.OK)
+                    .setOutput(new Score(1.0))
+                    .setLatencyMs(0)
+                    // carries the request's creation time on, for the latency of the last hop
+                    .setCompletedAtMs(task.getRequest().getCreatedAtMs())
+                    .build()),
+        config,
+        bootstrapServers,
+        prefix,
+        stateDir);
+    add(
+        "pass-fusion",
+        hop(
+            topics.expertResults(),
+            topics.fusedResults(),
+            serdes,
+            result -> {
+              long now = System.currentTimeMillis();
+              return FusedResult.newBuilder()
+                  .setRequestId(result.getRequestId())
+                  .setOutput(result.getOutput())
+                  .setStrategy("pass-through")
+                  .setContributors(List.of(expert))
+                  .setCompleteness(Completeness.COMPLETE)
+                  .setLatencyMs(now - result.getCompletedAtMs())
+                  .setEmittedAtMs(now)
+                  .build();
+            }),
+        config,
+        bootstrapServers,
+        prefix,
+        stateDir);
   }
 
-  private void add(String name, Topology topology, GatestreamConfig config, String bootstrapServers,
-      String prefix, Path stateDir) {
-    StreamsStage stage = new StreamsStage(name, topology,
-        new KafkaClients(config, bootstrapServers).streamsProperties(prefix + name, stateDir));
+  private void add(
+      String name,
+      Topology topology,
+      GatestreamConfig config,
+      String bootstrapServers,
+      String prefix,
+      Path stateDir) {
+    StreamsStage stage =
+        new StreamsStage(
+            name,
+            topology,
+            new KafkaClients(config, bootstrapServers).streamsProperties(prefix + name, stateDir));
     stages.add(stage);
     stage.start(Duration.ofSeconds(60));
   }
 
-  private static <A, B> Topology hop(TopicSpec<String, A> from, TopicSpec<String, B> to,
-      GatestreamSerdes serdes, ValueMapper<A, B> convert) {
+  private static <A, B> Topology hop(
+      TopicSpec<String, A> from,
+      TopicSpec<String, B> to,
+      GatestreamSerdes serdes,
+      ValueMapper<A, B> convert) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(from.name(), Consumed.with(Serdes.String(), serdes.valueSerde(from)))
         .mapValues(convert, Named.as("convert"))

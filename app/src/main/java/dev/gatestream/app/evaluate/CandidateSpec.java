@@ -6,10 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The candidate policy as {@code --policy} writes it: {@code uniform}, {@code always:EXPERT}, or a gate,
- * {@code KIND[:KEY=VALUE,...]}, where KIND is a {@code router.gate} kind and each KEY a router setting
- * without its {@code router.gate.} or {@code router.} prefix ({@code softmax-top-k:k=1,exploration=none}).
- * A gate candidate is the router as the configuration plus these settings would build it.
+ * The candidate policy as {@code --policy} writes it: {@code uniform}, {@code always:EXPERT}, or a
+ * gate, {@code KIND[:KEY=VALUE,...]}, where KIND is a {@code router.gate} kind and each KEY a
+ * router setting without its {@code router.gate.} or {@code router.} prefix ({@code
+ * softmax-top-k:k=1,exploration=none}). A gate candidate is the router as the configuration plus
+ * these settings would build it.
  */
 public sealed interface CandidateSpec {
 
@@ -19,7 +20,9 @@ public sealed interface CandidateSpec {
   /** One expert uniformly at random among each request's candidates. */
   record Uniform() implements CandidateSpec {}
 
-  /** @param settings full configuration keys and values, router.gate among them */
+  /**
+   * @param settings full configuration keys and values, router.gate among them
+   */
   record Gate(Map<String, String> settings) implements CandidateSpec {}
 
   public static CandidateSpec parse(String text) {
@@ -30,7 +33,8 @@ public sealed interface CandidateSpec {
     if (spec.startsWith("always:")) {
       String expert = spec.substring("always:".length()).strip();
       if (expert.isEmpty()) {
-        throw new IllegalArgumentException("--policy always: needs an expert, e.g. always:gpt-4-1106-preview");
+        throw new IllegalArgumentException(
+            "--policy always: needs an expert, e.g. always:gpt-4-1106-preview");
       }
       return new Always(expert);
     }
@@ -39,9 +43,12 @@ public sealed interface CandidateSpec {
     try {
       GateSpec.Kind.fromId(kind);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--policy '" + spec + "': expected uniform, always:EXPERT or a gate kind"
-          + " (bandit, knn, task-rules, softmax-top-k, top-p, sigmoid, success-predictor) with optional"
-          + " :KEY=VALUE,...");
+      throw new IllegalArgumentException(
+          "--policy '"
+              + spec
+              + "': expected uniform, always:EXPERT or a gate kind"
+              + " (bandit, knn, task-rules, softmax-top-k, top-p, sigmoid, success-predictor) with optional"
+              + " :KEY=VALUE,...");
     }
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put(GatestreamConfig.ROUTER_GATE, kind);
@@ -49,9 +56,12 @@ public sealed interface CandidateSpec {
       for (String pair : spec.substring(colon + 1).split(",")) {
         int equals = pair.indexOf('=');
         if (equals <= 0) {
-          throw new IllegalArgumentException("--policy '" + spec + "': '" + pair.strip() + "' is not KEY=VALUE");
+          throw new IllegalArgumentException(
+              "--policy '" + spec + "': '" + pair.strip() + "' is not KEY=VALUE");
         }
-        settings.put(settingKey(pair.substring(0, equals).strip(), spec), pair.substring(equals + 1).strip());
+        settings.put(
+            settingKey(pair.substring(0, equals).strip(), spec),
+            pair.substring(equals + 1).strip());
       }
     }
     return new Gate(settings);
@@ -63,7 +73,12 @@ public sealed interface CandidateSpec {
         return prefix + key;
       }
     }
-    throw new IllegalArgumentException("--policy '" + spec + "': '" + key + "' is not a router setting (a"
-        + " router.gate.* or router.* key without that prefix, e.g. k, margin, exploration, exploration.temperature)");
+    throw new IllegalArgumentException(
+        "--policy '"
+            + spec
+            + "': '"
+            + key
+            + "' is not a router setting (a"
+            + " router.gate.* or router.* key without that prefix, e.g. k, margin, exploration, exploration.temperature)");
   }
 }

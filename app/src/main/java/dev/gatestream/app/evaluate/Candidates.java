@@ -39,7 +39,11 @@ final class Candidates {
 
   /** A RoutingWeights record as JSON; its bookkeeping fields are accepted and not needed. */
   @JsonIgnoreProperties({"examples", "publishedAtMs"})
-  record WeightsFile(String policy, long version, List<String> experts, int featureDimension,
+  record WeightsFile(
+      String policy,
+      long version,
+      List<String> experts,
+      int featureDimension,
       Map<String, double[]> parameters) {}
 
   private final GatestreamConfig config;
@@ -56,13 +60,17 @@ final class Candidates {
     this.deployment = deployment;
   }
 
-  /** @param weights the gate's weights (see {@link EvaluateSettings#weights()}), null for its initial ones */
+  /**
+   * @param weights the gate's weights (see {@link EvaluateSettings#weights()}), null for its
+   *     initial ones
+   */
   Built build(CandidateSpec candidate, List<LogEntry> entries, String weights) {
     if (candidate instanceof CandidateSpec.Always always) {
       return new Built(CandidatePolicy.always(always.expert()), "always " + always.expert());
     }
     if (candidate instanceof CandidateSpec.Uniform) {
-      return new Built(CandidatePolicy.uniform(), "uniform random (one expert among each request's candidates)");
+      return new Built(
+          CandidatePolicy.uniform(), "uniform random (one expert among each request's candidates)");
     }
     GateSpec gateSpec = RoutingComponents.gateSpec(config);
     int dimension = 0;
@@ -74,30 +82,50 @@ final class Candidates {
     }
     List<Expert> experts = experts(entries);
     WeightsSnapshot snapshot = weights == null ? null : weights(weights);
-    String description = config.getString(GatestreamConfig.ROUTER_POLICY) + ": " + describe(gateSpec)
-        + (snapshot == null ? ", initial weights" : ", weights v" + snapshot.version() + " from " + weights)
-        + ", " + experts.size() + " experts";
-    return new Built(CandidatePolicy.of(Gates.create(gateSpec, experts, dimension, snapshot)), description);
+    String description =
+        config.getString(GatestreamConfig.ROUTER_POLICY)
+            + ": "
+            + describe(gateSpec)
+            + (snapshot == null
+                ? ", initial weights"
+                : ", weights v" + snapshot.version() + " from " + weights)
+            + ", "
+            + experts.size()
+            + " experts";
+    return new Built(
+        CandidatePolicy.of(Gates.create(gateSpec, experts, dimension, snapshot)), description);
   }
 
   private static String describe(GateSpec gate) {
-    String kind = gate.kind().id() + switch (gate.kind()) {
-      case BANDIT -> " k=" + gate.k() + " optimism=" + gate.optimism() + " lambda=" + gate.lambda();
-      case KNN -> " k=" + gate.k() + " neighbours=" + gate.neighbours() + " optimism=" + gate.optimism()
-          + " lambda=" + gate.lambda();
-      case SOFTMAX_TOP_K, SIGMOID -> " k=" + gate.k();
-      case TOP_P -> " p=" + gate.p() + " max k=" + gate.maxK();
-      case SUCCESS_PREDICTOR -> " " + gate.mode() + " threshold=" + gate.threshold() + " lambda=" + gate.lambda();
-      case TASK_RULES -> " " + gate.taskRules();
-    };
+    String kind =
+        gate.kind().id()
+            + switch (gate.kind()) {
+              case BANDIT ->
+                  " k=" + gate.k() + " optimism=" + gate.optimism() + " lambda=" + gate.lambda();
+              case KNN ->
+                  " k="
+                      + gate.k()
+                      + " neighbours="
+                      + gate.neighbours()
+                      + " optimism="
+                      + gate.optimism()
+                      + " lambda="
+                      + gate.lambda();
+              case SOFTMAX_TOP_K, SIGMOID -> " k=" + gate.k();
+              case TOP_P -> " p=" + gate.p() + " max k=" + gate.maxK();
+              case SUCCESS_PREDICTOR ->
+                  " " + gate.mode() + " threshold=" + gate.threshold() + " lambda=" + gate.lambda();
+              case TASK_RULES -> " " + gate.taskRules();
+            };
     if (gate.margin() > 0) {
       kind += " margin=" + gate.margin();
     }
-    return kind + switch (gate.exploration()) {
-      case NONE -> ", no exploration";
-      case EPSILON -> ", epsilon-greedy " + gate.epsilon();
-      case TEMPERATURE -> ", temperature sampling T=" + gate.temperature();
-    };
+    return kind
+        + switch (gate.exploration()) {
+          case NONE -> ", no exploration";
+          case EPSILON -> ", epsilon-greedy " + gate.epsilon();
+          case TEMPERATURE -> ", temperature sampling T=" + gate.temperature();
+        };
   }
 
   /** A gate scores the logged features: they must be what its featurizer would have made. */
@@ -105,20 +133,31 @@ final class Candidates {
     Map<String, Integer> seen = new TreeMap<>();
     for (LogEntry entry : entries) {
       float[] features = entry.decision().features();
-      String made = (entry.featurizer() == null ? "unnamed featurizer" : entry.featurizer()) + " ("
-          + (features == null ? "no" : Integer.toString(features.length)) + " features)";
-      boolean fits = features != null && features.length == featurizer.dimension()
-          && (entry.featurizer() == null || entry.featurizer().equals(featurizer.name()));
+      String made =
+          (entry.featurizer() == null ? "unnamed featurizer" : entry.featurizer())
+              + " ("
+              + (features == null ? "no" : Integer.toString(features.length))
+              + " features)";
+      boolean fits =
+          features != null
+              && features.length == featurizer.dimension()
+              && (entry.featurizer() == null || entry.featurizer().equals(featurizer.name()));
       if (!fits) {
         seen.merge(made, 1, Integer::sum);
       }
     }
     if (!seen.isEmpty()) {
       Map.Entry<String, Integer> first = seen.entrySet().iterator().next();
-      throw new UserError(String.format(Locale.ROOT, "%,d logged decisions have features of %s but the candidate's"
-          + " featurizer is %s (%d features): set router.features, router.feature.dimension and"
-          + " router.projection.dimension as the logging router had them", seen.values().stream()
-              .mapToInt(Integer::intValue).sum(), first.getKey(), featurizer.name(), featurizer.dimension()));
+      throw new UserError(
+          String.format(
+              Locale.ROOT,
+              "%,d logged decisions have features of %s but the candidate's"
+                  + " featurizer is %s (%d features): set router.features, router.feature.dimension and"
+                  + " router.projection.dimension as the logging router had them",
+              seen.values().stream().mapToInt(Integer::intValue).sum(),
+              first.getKey(),
+              featurizer.name(),
+              featurizer.dimension()));
     }
   }
 
@@ -140,23 +179,36 @@ final class Candidates {
       return weightsFile(Path.of(weights), policyName);
     }
     Deployment where = deployment != null ? deployment : new Deployment(config, home);
-    String topic = weights.equals("kafka") ? Topics.from(config).routingWeights().name()
-        : weights.substring(TopicRange.SCHEME.length());
+    String topic =
+        weights.equals("kafka")
+            ? Topics.from(config).routingWeights().name()
+            : weights.substring(TopicRange.SCHEME.length());
     Map<String, RoutingWeights> newest = new LinkedHashMap<>();
     try (RegistrySerdes serdes = new RegistrySerdes(where.registryUrl(), false)) {
-      TopicRangeReader.read(where.clients(), new StringDeserializer(),
-          serdes.avro(RoutingWeights.class, false).deserializer(), TopicRange.whole(topic), where.clientTimeout(),
+      TopicRangeReader.read(
+          where.clients(),
+          new StringDeserializer(),
+          serdes.avro(RoutingWeights.class, false).deserializer(),
+          TopicRange.whole(topic),
+          where.clientTimeout(),
           record -> {
             RoutingWeights value = record.value();
             if (value != null) {
-              newest.merge(value.getPolicy(), value, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
+              newest.merge(
+                  value.getPolicy(), value, (a, b) -> b.getVersion() > a.getVersion() ? b : a);
             }
           });
     }
     RoutingWeights found = newest.get(policyName);
     if (found == null) {
-      throw new UserError("no weights of policy " + policyName + " on " + topic
-          + (newest.isEmpty() ? "" : " (it has " + String.join(", ", newest.keySet()) + "; set router.policy)"));
+      throw new UserError(
+          "no weights of policy "
+              + policyName
+              + " on "
+              + topic
+              + (newest.isEmpty()
+                  ? ""
+                  : " (it has " + String.join(", ", newest.keySet()) + "; set router.policy)"));
     }
     return ActivePolicy.toSnapshot(found);
   }
@@ -174,10 +226,16 @@ final class Candidates {
       throw new UserError("cannot read weights file " + file + ": " + e.getMessage());
     }
     if (read.policy() != null && !read.policy().equals(policyName)) {
-      throw new UserError("weights file " + file + " is for policy " + read.policy() + ", the candidate's"
-          + " router.policy is " + policyName);
+      throw new UserError(
+          "weights file "
+              + file
+              + " is for policy "
+              + read.policy()
+              + ", the candidate's"
+              + " router.policy is "
+              + policyName);
     }
-    return new WeightsSnapshot(policyName, read.version(), read.experts(), read.featureDimension(),
-        read.parameters());
+    return new WeightsSnapshot(
+        policyName, read.version(), read.experts(), read.featureDimension(), read.parameters());
   }
 }

@@ -19,17 +19,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Joins routing decisions with the chosen experts' results and the feedback by request id into logged
- * decisions, each chosen expert judged as the adaptation job judges it ({@link Rewards}): several
- * feedback records of a request merge ({@link FeedbackMerge}), an expert's first result counts. Feedback
- * may be missing (the decision stays, without quality, and the evaluator skips it) or late. The first
- * decision of a request id counts; repeats are counted, not used.
+ * Joins routing decisions with the chosen experts' results and the feedback by request id into
+ * logged decisions, each chosen expert judged as the adaptation job judges it ({@link Rewards}):
+ * several feedback records of a request merge ({@link FeedbackMerge}), an expert's first result
+ * counts. Feedback may be missing (the decision stays, without quality, and the evaluator skips it)
+ * or late. The first decision of a request id counts; repeats are counted, not used.
  */
 public final class DecisionFeedbackJoin {
 
   /** What the join made of its input. */
-  public record Result(List<LogEntry> entries, int decisions, int duplicates, int invalid,
-      Optional<String> firstInvalid, int withFeedback, int feedbackRecords, int feedbackWithoutDecision) {}
+  public record Result(
+      List<LogEntry> entries,
+      int decisions,
+      int duplicates,
+      int invalid,
+      Optional<String> firstInvalid,
+      int withFeedback,
+      int feedbackRecords,
+      int feedbackWithoutDecision) {}
 
   private final Map<String, RoutingDecision> decisions = new LinkedHashMap<>();
   private final Map<String, Map<String, ResultEvent>> results = new HashMap<>();
@@ -46,13 +53,16 @@ public final class DecisionFeedbackJoin {
   }
 
   public void addResult(ExpertResult record) {
-    results.computeIfAbsent(record.getRequestId(), id -> new HashMap<>())
+    results
+        .computeIfAbsent(record.getRequestId(), id -> new HashMap<>())
         .putIfAbsent(record.getExpert(), Conversions.result(record));
   }
 
   public void addFeedback(Feedback record) {
     feedbackRecords++;
-    feedback.computeIfAbsent(record.getRequestId(), id -> new ArrayList<>()).add(Conversions.feedback(record));
+    feedback
+        .computeIfAbsent(record.getRequestId(), id -> new ArrayList<>())
+        .add(Conversions.feedback(record));
   }
 
   public Result result() {
@@ -66,8 +76,13 @@ public final class DecisionFeedbackJoin {
         withFeedback++;
       }
       try {
-        entries.add(new LogEntry(toLogged(decision, results.getOrDefault(decision.getRequestId(), Map.of()),
-            about == null ? null : FeedbackMerge.merge(about)), decision.getFeaturizer()));
+        entries.add(
+            new LogEntry(
+                toLogged(
+                    decision,
+                    results.getOrDefault(decision.getRequestId(), Map.of()),
+                    about == null ? null : FeedbackMerge.merge(about)),
+                decision.getFeaturizer()));
       } catch (IllegalArgumentException e) {
         invalid++;
         if (firstInvalid == null) {
@@ -76,16 +91,23 @@ public final class DecisionFeedbackJoin {
       }
     }
     int orphans = (int) feedback.keySet().stream().filter(id -> !decisions.containsKey(id)).count();
-    return new Result(entries, decisionRecords, duplicates, invalid, Optional.ofNullable(firstInvalid),
-        withFeedback, feedbackRecords, orphans);
+    return new Result(
+        entries,
+        decisionRecords,
+        duplicates,
+        invalid,
+        Optional.ofNullable(firstInvalid),
+        withFeedback,
+        feedbackRecords,
+        orphans);
   }
 
   /**
    * @param results the request's results by expert
    * @throws IllegalArgumentException when the decision's propensities are not usable
    */
-  static LoggedDecision toLogged(RoutingDecision decision, Map<String, ResultEvent> results,
-      FeedbackEvent feedbackOrNull) {
+  static LoggedDecision toLogged(
+      RoutingDecision decision, Map<String, ResultEvent> results, FeedbackEvent feedbackOrNull) {
     List<Choice> chosen = new ArrayList<>(decision.getChosen().size());
     for (ChosenExpert expert : decision.getChosen()) {
       chosen.add(new Choice(expert.getExpert(), expert.getGateWeight(), expert.getPropensity()));
@@ -100,13 +122,23 @@ public final class DecisionFeedbackJoin {
     Map<String, Double> quality = new HashMap<>();
     Map<String, Double> cost = new HashMap<>();
     if (feedbackOrNull != null) {
-      for (Rewards.Outcome one : Rewards.outcomes(Conversions.decision(decision), results, feedbackOrNull)) {
+      for (Rewards.Outcome one :
+          Rewards.outcomes(Conversions.decision(decision), results, feedbackOrNull)) {
         quality.put(one.expert(), one.quality());
         cost.put(one.expert(), one.cost());
       }
     }
-    // The decision does not carry the request's text or cost budget: candidates decide on the features.
-    return new LoggedDecision(decision.getRequestId(), decision.getTask(), null, features, null, chosen,
-        decision.getCandidatePropensities(), quality, cost);
+    // The decision does not carry the request's text or cost budget: candidates decide on the
+    // features.
+    return new LoggedDecision(
+        decision.getRequestId(),
+        decision.getTask(),
+        null,
+        features,
+        null,
+        chosen,
+        decision.getCandidatePropensities(),
+        quality,
+        cost);
   }
 }

@@ -19,13 +19,15 @@ import java.util.Set;
 
 /**
  * Logged decisions as JSON Lines, one decision per line, so an evaluation can be repeated offline:
+ *
  * <pre>{@code
  * {"requestId":"r1","task":"gsm8k","featurizer":"hashed","features":[0.1,...],"costBudget":null,
  *  "chosen":[{"expert":"a","gateWeight":1.0,"propensity":0.4}],"loggingPropensities":{"a":0.4,"b":0.6},
  *  "quality":{"a":1.0},"cost":{"a":0.002}}
  * }</pre>
- * Only {@code chosen} is required; an absent gateWeight is an equal share of the chosen, an absent cost 0.
- * The reward is not written: evaluate prices the cost at its own router.gate.lambda.
+ *
+ * Only {@code chosen} is required; an absent gateWeight is an equal share of the chosen, an absent
+ * cost 0. The reward is not written: evaluate prices the cost at its own router.gate.lambda.
  */
 public final class DecisionLines {
 
@@ -37,16 +39,24 @@ public final class DecisionLines {
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Line(String requestId, String task, String text, String featurizer, float[] features, Double costBudget,
-      List<ChoiceLine> chosen, Map<String, Double> loggingPropensities, Map<String, Double> quality,
+  record Line(
+      String requestId,
+      String task,
+      String text,
+      String featurizer,
+      float[] features,
+      Double costBudget,
+      List<ChoiceLine> chosen,
+      Map<String, Double> loggingPropensities,
+      Map<String, Double> quality,
       Map<String, Double> cost) {}
 
   record ChoiceLine(String expert, Double gateWeight, double propensity) {}
 
   private static final Set<String> EARLIER_FORMAT = Set.of("rewards", "requestReward");
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   private DecisionLines() {}
 
@@ -59,7 +69,9 @@ public final class DecisionLines {
     }
   }
 
-  /** @throws MalformedLineException at the first line that is not a valid logged decision */
+  /**
+   * @throws MalformedLineException at the first line that is not a valid logged decision
+   */
   public static List<LogEntry> read(Path file) throws IOException {
     List<LogEntry> entries = new ArrayList<>();
     try (BufferedReader reader = Files.newBufferedReader(file)) {
@@ -78,7 +90,8 @@ public final class DecisionLines {
         } catch (IllegalArgumentException e) {
           throw new MalformedLineException(file + ":" + number + ": " + e.getMessage());
         } catch (NullPointerException e) {
-          throw new MalformedLineException(file + ":" + number + ": null where a value is expected");
+          throw new MalformedLineException(
+              file + ":" + number + ": null where a value is expected");
         }
       }
     }
@@ -86,18 +99,33 @@ public final class DecisionLines {
   }
 
   private static String unrecognized(UnrecognizedPropertyException e) {
-    // Earlier exports carried the feedback's rewards, without the results that judge the experts now.
+    // Earlier exports carried the feedback's rewards, without the results that judge the experts
+    // now.
     return EARLIER_FORMAT.contains(e.getPropertyName())
-        ? "\"" + e.getPropertyName() + "\" is the format of an earlier --export; export the decisions again"
+        ? "\""
+            + e.getPropertyName()
+            + "\" is the format of an earlier --export; export the decisions again"
         : e.getOriginalMessage();
   }
 
   private static Line toLine(LogEntry entry) {
     LoggedDecision decision = entry.decision();
-    List<ChoiceLine> chosen = decision.chosen().stream()
-        .map(choice -> new ChoiceLine(choice.expert(), choice.gateWeight(), choice.propensity())).toList();
-    return new Line(decision.requestId(), decision.task(), decision.text(), entry.featurizer(), decision.features(),
-        decision.costBudget(), chosen, decision.loggingPropensities(), decision.quality(), decision.cost());
+    List<ChoiceLine> chosen =
+        decision.chosen().stream()
+            .map(
+                choice -> new ChoiceLine(choice.expert(), choice.gateWeight(), choice.propensity()))
+            .toList();
+    return new Line(
+        decision.requestId(),
+        decision.task(),
+        decision.text(),
+        entry.featurizer(),
+        decision.features(),
+        decision.costBudget(),
+        chosen,
+        decision.loggingPropensities(),
+        decision.quality(),
+        decision.cost());
   }
 
   private static LogEntry fromLine(Line line) {
@@ -109,11 +137,21 @@ public final class DecisionLines {
       if (choice.expert() == null) {
         throw new IllegalArgumentException("a chosen expert without \"expert\"");
       }
-      double gateWeight = choice.gateWeight() == null ? 1.0 / line.chosen().size() : choice.gateWeight();
+      double gateWeight =
+          choice.gateWeight() == null ? 1.0 / line.chosen().size() : choice.gateWeight();
       chosen.add(new Choice(choice.expert(), gateWeight, choice.propensity()));
     }
-    return new LogEntry(new LoggedDecision(line.requestId(), line.task(), line.text(), line.features(),
-        line.costBudget(), chosen, line.loggingPropensities(), line.quality(), line.cost()),
+    return new LogEntry(
+        new LoggedDecision(
+            line.requestId(),
+            line.task(),
+            line.text(),
+            line.features(),
+            line.costBudget(),
+            chosen,
+            line.loggingPropensities(),
+            line.quality(),
+            line.cost()),
         line.featurizer());
   }
 }

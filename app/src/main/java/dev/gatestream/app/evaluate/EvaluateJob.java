@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Off-policy evaluation: what a candidate routing policy would have scored on logged decisions and their
- * feedback, estimated from those alone.
+ * Off-policy evaluation: what a candidate routing policy would have scored on logged decisions and
+ * their feedback, estimated from those alone.
  */
 public final class EvaluateJob {
 
@@ -36,25 +36,30 @@ public final class EvaluateJob {
 
   /**
    * @throws UserError when there is nothing to evaluate on, or the settings do not fit the logs
-   * @throws dev.gatestream.policy.evaluation.UnsupportedCandidateException when the candidate selects
-   *     experts the logging policy could not have chosen
+   * @throws dev.gatestream.policy.evaluation.UnsupportedCandidateException when the candidate
+   *     selects experts the logging policy could not have chosen
    */
   public EvaluateReport run(EvaluateSettings settings) throws IOException {
     long start = System.nanoTime();
     EvaluationSettings evaluation = evaluationSettings(settings);
-    GatestreamConfig config = settings.candidate() instanceof CandidateSpec.Gate gate
-        ? withSettings(base, gate.settings()) : base;
+    GatestreamConfig config =
+        settings.candidate() instanceof CandidateSpec.Gate gate
+            ? withSettings(base, gate.settings())
+            : base;
 
     Deployment deployment = null;
     LoggedDecisions.Read read;
     if (TopicRange.isTopicSpec(settings.decisions())) {
       deployment = new Deployment(config, home);
-      read = LoggedDecisions.fromKafka(deployment, settings.decisions(), settings.results(), settings.feedback(),
-          listener);
+      read =
+          LoggedDecisions.fromKafka(
+              deployment, settings.decisions(), settings.results(), settings.feedback(), listener);
     } else {
       if (settings.feedback() != null || settings.results() != null) {
-        throw new UserError((settings.feedback() != null ? "--feedback" : "--results") + " goes with --decisions"
-            + " kafka:...; a decisions file carries what each chosen expert earned");
+        throw new UserError(
+            (settings.feedback() != null ? "--feedback" : "--results")
+                + " goes with --decisions"
+                + " kafka:...; a decisions file carries what each chosen expert earned");
       }
       read = LoggedDecisions.fromFile(settings.decisions());
     }
@@ -68,18 +73,28 @@ public final class EvaluateJob {
       throw new UserError("no decisions to evaluate on in " + settings.decisions());
     }
 
-    Candidates.Built candidate = new Candidates(config, home, deployment)
-        .build(settings.candidate(), entries, settings.weights());
-    Evaluation estimates = new OffPolicyEvaluator(evaluation).evaluate(
-        entries.stream().map(LogEntry::decision).toList(), candidate.policy());
-    return new EvaluateReport(read.source(), candidate.description(), settings.confidence(), estimates,
+    Candidates.Built candidate =
+        new Candidates(config, home, deployment)
+            .build(settings.candidate(), entries, settings.weights());
+    Evaluation estimates =
+        new OffPolicyEvaluator(evaluation)
+            .evaluate(entries.stream().map(LogEntry::decision).toList(), candidate.policy());
+    return new EvaluateReport(
+        read.source(),
+        candidate.description(),
+        settings.confidence(),
+        estimates,
         (System.nanoTime() - start) / 1e9);
   }
 
-  /** The reward prices cost as the deployment's router and adaptation job do, not as a candidate gate might. */
+  /**
+   * The reward prices cost as the deployment's router and adaptation job do, not as a candidate
+   * gate might.
+   */
   private EvaluationSettings evaluationSettings(EvaluateSettings settings) {
     try {
-      return EvaluationSettings.defaults().withEstimand(settings.estimand())
+      return EvaluationSettings.defaults()
+          .withEstimand(settings.estimand())
           .withLambda(base.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
           .withBootstrap(settings.bootstrapSamples(), settings.confidence(), settings.seed())
           .withSupportTolerance(settings.supportTolerance());
@@ -88,7 +103,8 @@ public final class EvaluateJob {
     }
   }
 
-  private static GatestreamConfig withSettings(GatestreamConfig base, Map<String, String> settings) {
+  private static GatestreamConfig withSettings(
+      GatestreamConfig base, Map<String, String> settings) {
     Map<String, String> values = new HashMap<>();
     base.originals().forEach((key, value) -> values.put(key, String.valueOf(value)));
     values.putAll(settings);

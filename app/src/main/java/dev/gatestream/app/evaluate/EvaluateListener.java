@@ -4,14 +4,17 @@ import java.nio.file.Path;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What an evaluation tells before it estimates: records of the results and feedback it could not read,
- * then the decisions read, then the export. Every method does nothing unless overridden.
+ * What an evaluation tells before it estimates: records of the results and feedback it could not
+ * read, then the decisions read, then the export. Every method does nothing unless overridden.
  */
 public interface EvaluateListener {
 
   EvaluateListener NONE = new EvaluateListener() {};
 
-  /** Unreadable results and feedback leave their decisions without rewards: said rather than lost quietly. */
+  /**
+   * Unreadable results and feedback leave their decisions without rewards: said rather than lost
+   * quietly.
+   */
   default void unreadableSkipped(UnreadableSkipped skipped) {}
 
   default void decisionsRead(EvaluateReport.Source source) {}

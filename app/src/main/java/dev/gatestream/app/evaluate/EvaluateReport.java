@@ -9,8 +9,8 @@ import dev.gatestream.policy.evaluation.Evaluation;
  * @param confidence the level of the evaluation's intervals
  * @param seconds how long the evaluation took, reading included
  */
-public record EvaluateReport(Source source, String candidate, double confidence, Evaluation evaluation,
-    double seconds) {
+public record EvaluateReport(
+    Source source, String candidate, double confidence, Evaluation evaluation, double seconds) {
 
   /**
    * What was read and how much of it is usable.
@@ -23,6 +23,13 @@ public record EvaluateReport(Source source, String candidate, double confidence,
    * @param duplicates decisions skipped because an earlier one had their request id
    * @param withFeedback decisions whose feedback was found
    */
-  public record Source(String decisions, String results, String feedback, int decisionRecords, int unreadable,
-      String firstUnreadable, int duplicates, int withFeedback) {}
+  public record Source(
+      String decisions,
+      String results,
+      String feedback,
+      int decisionRecords,
+      int unreadable,
+      String firstUnreadable,
+      int duplicates,
+      int withFeedback) {}
 }

@@ -7,10 +7,11 @@ import java.util.Objects;
 /**
  * What to evaluate, on what, and how.
  *
- * @param decisions {@code kafka:TOPIC[@FROM..TO]} (a decisions topic), or a JSON Lines file written by an
- *     earlier evaluation's export
- * @param results where the chosen experts' results are ({@code kafka:TOPIC[@FROM..TO]}); null for the
- *     configured expert-results topic from shortly before the first decision read. Only with a topic.
+ * @param decisions {@code kafka:TOPIC[@FROM..TO]} (a decisions topic), or a JSON Lines file written
+ *     by an earlier evaluation's export
+ * @param results where the chosen experts' results are ({@code kafka:TOPIC[@FROM..TO]}); null for
+ *     the configured expert-results topic from shortly before the first decision read. Only with a
+ *     topic.
  * @param feedback where the decisions' feedback is, alike
  * @param candidate the policy to estimate
  * @param weights a gate candidate's weights: {@code kafka} (the configured routing-weights topic),
@@ -18,12 +19,22 @@ import java.util.Objects;
  * @param bootstrapSamples resamples per confidence interval
  * @param confidence the intervals' level
  * @param seed of the folds and resamples
- * @param supportTolerance the largest share of the candidate's selection mass allowed on experts the
- *     logging policy could not choose
- * @param export also write the decisions read, joined with their feedback, to this file; null for none
+ * @param supportTolerance the largest share of the candidate's selection mass allowed on experts
+ *     the logging policy could not choose
+ * @param export also write the decisions read, joined with their feedback, to this file; null for
+ *     none
  */
-public record EvaluateSettings(String decisions, String results, String feedback, CandidateSpec candidate,
-    String weights, Estimand estimand, int bootstrapSamples, double confidence, long seed, double supportTolerance,
+public record EvaluateSettings(
+    String decisions,
+    String results,
+    String feedback,
+    CandidateSpec candidate,
+    String weights,
+    Estimand estimand,
+    int bootstrapSamples,
+    double confidence,
+    long seed,
+    double supportTolerance,
     Path export) {
 
   public static final int DEFAULT_BOOTSTRAP_SAMPLES = 1000;
@@ -39,17 +50,47 @@ public record EvaluateSettings(String decisions, String results, String feedback
 
   /** The candidate on these decisions, with the default intervals and nothing else. */
   public static EvaluateSettings of(String decisions, CandidateSpec candidate) {
-    return new EvaluateSettings(decisions, null, null, candidate, null, Estimand.TOTAL_REWARD,
-        DEFAULT_BOOTSTRAP_SAMPLES, DEFAULT_CONFIDENCE, DEFAULT_SEED, DEFAULT_SUPPORT_TOLERANCE, null);
+    return new EvaluateSettings(
+        decisions,
+        null,
+        null,
+        candidate,
+        null,
+        Estimand.TOTAL_REWARD,
+        DEFAULT_BOOTSTRAP_SAMPLES,
+        DEFAULT_CONFIDENCE,
+        DEFAULT_SEED,
+        DEFAULT_SUPPORT_TOLERANCE,
+        null);
   }
 
   public EvaluateSettings withWeights(String weights) {
-    return new EvaluateSettings(decisions, results, feedback, candidate, weights, estimand, bootstrapSamples,
-        confidence, seed, supportTolerance, export);
+    return new EvaluateSettings(
+        decisions,
+        results,
+        feedback,
+        candidate,
+        weights,
+        estimand,
+        bootstrapSamples,
+        confidence,
+        seed,
+        supportTolerance,
+        export);
   }
 
   public EvaluateSettings withExport(Path export) {
-    return new EvaluateSettings(decisions, results, feedback, candidate, weights, estimand, bootstrapSamples,
-        confidence, seed, supportTolerance, export);
+    return new EvaluateSettings(
+        decisions,
+        results,
+        feedback,
+        candidate,
+        weights,
+        estimand,
+        bootstrapSamples,
+        confidence,
+        seed,
+        supportTolerance,
+        export);
   }
 }

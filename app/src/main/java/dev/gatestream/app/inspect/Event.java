@@ -6,25 +6,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One thing that happened to a request, as one record on one topic shows it. Each kind keeps the facts
- * an operator asks about first; the record's position says where to look for the rest.
+ * One thing that happened to a request, as one record on one topic shows it. Each kind keeps the
+ * facts an operator asks about first; the record's position says where to look for the rest.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind")
 @JsonSubTypes({
-    @JsonSubTypes.Type(value = Event.Request.class, name = "request"),
-    @JsonSubTypes.Type(value = Event.Decision.class, name = "decision"),
-    @JsonSubTypes.Type(value = Event.Task.class, name = "task"),
-    @JsonSubTypes.Type(value = Event.Result.class, name = "result"),
-    @JsonSubTypes.Type(value = Event.Fused.class, name = "fused"),
-    @JsonSubTypes.Type(value = Event.Feedback.class, name = "feedback"),
-    @JsonSubTypes.Type(value = Event.DeadLetter.class, name = "dead-letter"),
-    @JsonSubTypes.Type(value = Event.Problem.class, name = "problem")})
+  @JsonSubTypes.Type(value = Event.Request.class, name = "request"),
+  @JsonSubTypes.Type(value = Event.Decision.class, name = "decision"),
+  @JsonSubTypes.Type(value = Event.Task.class, name = "task"),
+  @JsonSubTypes.Type(value = Event.Result.class, name = "result"),
+  @JsonSubTypes.Type(value = Event.Fused.class, name = "fused"),
+  @JsonSubTypes.Type(value = Event.Feedback.class, name = "feedback"),
+  @JsonSubTypes.Type(value = Event.DeadLetter.class, name = "dead-letter"),
+  @JsonSubTypes.Type(value = Event.Problem.class, name = "problem")
+})
 public sealed interface Event {
 
   /** Where the record is and its timestamp. */
   RecordAt at();
 
-  /** When it happened, for the timeline's order: the record's timestamp unless the kind knows better. */
+  /**
+   * When it happened, for the timeline's order: the record's timestamp unless the kind knows
+   * better.
+   */
   default long timeMs() {
     return at().timestampMs();
   }
@@ -38,10 +42,22 @@ public sealed interface Event {
    * @param deadlineMs absolute, epoch ms
    * @param featureCount how many numeric features it carried (0 for none)
    */
-  record Request(RecordAt at, String id, long createdAtMs, String task, String text, int featureCount,
-      Map<String, String> attributes, long deadlineMs, Double costBudget, String replyTo) implements Event {}
+  record Request(
+      RecordAt at,
+      String id,
+      long createdAtMs,
+      String task,
+      String text,
+      int featureCount,
+      Map<String, String> attributes,
+      long deadlineMs,
+      Double costBudget,
+      String replyTo)
+      implements Event {}
 
-  /** One expert the router chose, with its gate weight and the probability the policy chose it with. */
+  /**
+   * One expert the router chose, with its gate weight and the probability the policy chose it with.
+   */
   record Chosen(String expert, double gateWeight, double propensity) {}
 
   /**
@@ -49,12 +65,20 @@ public sealed interface Event {
    *
    * @param featurizer the feature space's name, e.g. {@code task32+hashed32+length1}
    * @param featureDimension the length of the feature vector the gate saw
-   * @param explored whether the chosen experts are not the most probable ones (an exploration draw);
-   *     null when the decision logged no candidate propensities to tell
+   * @param explored whether the chosen experts are not the most probable ones (an exploration
+   *     draw); null when the decision logged no candidate propensities to tell
    */
-  record Decision(RecordAt at, String policy, long policyVersion, List<Chosen> chosen,
-      Map<String, Double> candidatePropensities, String featurizer, int featureDimension, Boolean explored,
-      long decidedAtMs) implements Event {}
+  record Decision(
+      RecordAt at,
+      String policy,
+      long policyVersion,
+      List<Chosen> chosen,
+      Map<String, Double> candidatePropensities,
+      String featurizer,
+      int featureDimension,
+      Boolean explored,
+      long decidedAtMs)
+      implements Event {}
 
   /** One task the router wrote to an expert's task topic. */
   record Task(RecordAt at, String expert, double gateWeight, long policyVersion, long issuedAtMs)
@@ -64,10 +88,19 @@ public sealed interface Event {
    * One expert's answer, or why there is none.
    *
    * @param status OK, ERROR, EXPIRED or REJECTED
-   * @param answer the output in short (the text, the likeliest classes, the score), null without one
+   * @param answer the output in short (the text, the likeliest classes, the score), null without
+   *     one
    */
-  record Result(RecordAt at, String expert, String status, long latencyMs, double cost, String error,
-      String answer, long completedAtMs) implements Event {}
+  record Result(
+      RecordAt at,
+      String expert,
+      String status,
+      long latencyMs,
+      double cost,
+      String error,
+      String answer,
+      long completedAtMs)
+      implements Event {}
 
   /**
    * The fused answer, on the fused-results topic or, for a request that named one, its reply topic.
@@ -75,22 +108,47 @@ public sealed interface Event {
    * @param reply whether this record is the copy on the request's reply topic
    * @param latencyMs end to end, from the request's creation
    */
-  record Fused(RecordAt at, boolean reply, String strategy, String completeness, List<String> expected,
-      List<String> contributors, Map<String, String> expertErrors, double totalCost, long latencyMs,
-      long policyVersion, String answer, long emittedAtMs) implements Event {}
+  record Fused(
+      RecordAt at,
+      boolean reply,
+      String strategy,
+      String completeness,
+      List<String> expected,
+      List<String> contributors,
+      Map<String, String> expertErrors,
+      double totalCost,
+      long latencyMs,
+      long policyVersion,
+      String answer,
+      long emittedAtMs)
+      implements Event {}
 
   /** What was learned about the request afterwards. */
-  record Feedback(RecordAt at, Double reward, String label, Map<String, Double> expertRewards,
-      long observedAtMs) implements Event {}
+  record Feedback(
+      RecordAt at,
+      Double reward,
+      String label,
+      Map<String, Double> expertRewards,
+      long observedAtMs)
+      implements Event {}
 
   /**
    * A record a stage could not process, with the reason it gave.
    *
-   * @param deadLetteredAtMs when the stage gave up on it, from its header; 0 when the header is missing
+   * @param deadLetteredAtMs when the stage gave up on it, from its header; 0 when the header is
+   *     missing
    * @param matchedByValue whether the id was found in the record's value rather than its key
    */
-  record DeadLetter(RecordAt at, String stage, String reason, String sourceTopic, Integer sourcePartition,
-      Long sourceOffset, long deadLetteredAtMs, boolean matchedByValue) implements Event {
+  record DeadLetter(
+      RecordAt at,
+      String stage,
+      String reason,
+      String sourceTopic,
+      Integer sourcePartition,
+      Long sourceOffset,
+      long deadLetteredAtMs,
+      boolean matchedByValue)
+      implements Event {
 
     // A router's dead letter keeps the timestamp of the request it refuses: the header says when.
     @Override

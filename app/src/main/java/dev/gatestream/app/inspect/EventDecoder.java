@@ -26,14 +26,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 
-/** Reads the records of the topics a request passes through and turns each into its {@link Event}. */
+/**
+ * Reads the records of the topics a request passes through and turns each into its {@link Event}.
+ */
 final class EventDecoder {
 
   /** How many classes a classifier's answer shows, likeliest first. */
   private static final int CLASSES_SHOWN = 3;
 
   private final Topics topics;
-  private final Map<TopicRole, Deserializer<? extends SpecificRecord>> values = new LinkedHashMap<>();
+  private final Map<TopicRole, Deserializer<? extends SpecificRecord>> values =
+      new LinkedHashMap<>();
 
   EventDecoder(Topics topics, GatestreamSerdes serdes) {
     this.topics = topics;
@@ -67,7 +70,8 @@ final class EventDecoder {
       return Optional.empty();
     }
     try {
-      return Optional.of(values.get(role.get()).deserialize(source, deadLetter.headers(), deadLetter.value()));
+      return Optional.of(
+          values.get(role.get()).deserialize(source, deadLetter.headers(), deadLetter.value()));
     } catch (RuntimeException e) {
       return Optional.empty(); // the very bytes that could not be read: nothing to tell by value
     }
@@ -88,7 +92,8 @@ final class EventDecoder {
     } else if (value instanceof Feedback feedback) {
       return feedback.getRequestId();
     }
-    throw new IllegalArgumentException("not a record of a request's topics: " + value.getClass().getName());
+    throw new IllegalArgumentException(
+        "not a record of a request's topics: " + value.getClass().getName());
   }
 
   /** The event a readable record of a data topic stands for. */
@@ -99,36 +104,57 @@ final class EventDecoder {
       case DECISIONS -> decision(at, (RoutingDecision) value);
       case TASKS -> {
         ExpertTask task = (ExpertTask) value;
-        yield new Event.Task(at, task.getExpert(), task.getGateWeight(), task.getPolicyVersion(),
+        yield new Event.Task(
+            at,
+            task.getExpert(),
+            task.getGateWeight(),
+            task.getPolicyVersion(),
             task.getIssuedAtMs());
       }
       case RESULTS -> {
         ExpertResult result = (ExpertResult) value;
-        yield new Event.Result(at, result.getExpert(), result.getStatus().name(), result.getLatencyMs(),
-            result.getCost(), result.getErrorMessage(), answer(result.getOutput()), result.getCompletedAtMs());
+        yield new Event.Result(
+            at,
+            result.getExpert(),
+            result.getStatus().name(),
+            result.getLatencyMs(),
+            result.getCost(),
+            result.getErrorMessage(),
+            answer(result.getOutput()),
+            result.getCompletedAtMs());
       }
       case FUSED, REPLIES -> fused(at, role == TopicRole.REPLIES, (FusedResult) value);
       case FEEDBACK -> {
         Feedback feedback = (Feedback) value;
-        yield new Event.Feedback(at, feedback.getReward(), feedback.getLabel(),
-            Map.copyOf(feedback.getExpertRewards()), feedback.getObservedAtMs());
+        yield new Event.Feedback(
+            at,
+            feedback.getReward(),
+            feedback.getLabel(),
+            Map.copyOf(feedback.getExpertRewards()),
+            feedback.getObservedAtMs());
       }
-      case DEAD_LETTERS -> throw new IllegalArgumentException("dead letters are read by deadLetter()");
+      case DEAD_LETTERS ->
+          throw new IllegalArgumentException("dead letters are read by deadLetter()");
     };
   }
 
   /** A dead letter, from the headers the stage that wrote it set. */
   Event.DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, boolean matchedByValue) {
     Long deadLetteredAt = parseLong(header(record, GatestreamHeaders.DLQ_TIMESTAMP));
-    return new Event.DeadLetter(at(record), header(record, GatestreamHeaders.DLQ_STAGE),
-        header(record, GatestreamHeaders.DLQ_REASON), header(record, GatestreamHeaders.DLQ_SOURCE_TOPIC),
+    return new Event.DeadLetter(
+        at(record),
+        header(record, GatestreamHeaders.DLQ_STAGE),
+        header(record, GatestreamHeaders.DLQ_REASON),
+        header(record, GatestreamHeaders.DLQ_SOURCE_TOPIC),
         parseInt(header(record, GatestreamHeaders.DLQ_SOURCE_PARTITION)),
         parseLong(header(record, GatestreamHeaders.DLQ_SOURCE_OFFSET)),
-        deadLetteredAt == null ? 0 : deadLetteredAt, matchedByValue);
+        deadLetteredAt == null ? 0 : deadLetteredAt,
+        matchedByValue);
   }
 
   static Event.RecordAt at(ConsumerRecord<?, ?> record) {
-    return new Event.RecordAt(record.topic(), record.partition(), record.offset(), record.timestamp());
+    return new Event.RecordAt(
+        record.topic(), record.partition(), record.offset(), record.timestamp());
   }
 
   private Optional<TopicRole> roleOf(String topic) {
@@ -147,20 +173,36 @@ final class EventDecoder {
   }
 
   private static Event.Request request(Event.RecordAt at, InferenceRequest request) {
-    return new Event.Request(at, request.getId(), request.getCreatedAtMs(), request.getTask(), request.getText(),
-        request.getFeatures() == null ? 0 : request.getFeatures().size(), Map.copyOf(request.getAttributes()),
-        request.getDeadlineMs(), request.getCostBudget(), request.getReplyTo());
+    return new Event.Request(
+        at,
+        request.getId(),
+        request.getCreatedAtMs(),
+        request.getTask(),
+        request.getText(),
+        request.getFeatures() == null ? 0 : request.getFeatures().size(),
+        Map.copyOf(request.getAttributes()),
+        request.getDeadlineMs(),
+        request.getCostBudget(),
+        request.getReplyTo());
   }
 
   private static Event.Decision decision(Event.RecordAt at, RoutingDecision decision) {
     List<Event.Chosen> chosen = new ArrayList<>();
     for (ChosenExpert expert : decision.getChosen()) {
-      chosen.add(new Event.Chosen(expert.getExpert(), expert.getGateWeight(), expert.getPropensity()));
+      chosen.add(
+          new Event.Chosen(expert.getExpert(), expert.getGateWeight(), expert.getPropensity()));
     }
     Map<String, Double> candidates = Map.copyOf(decision.getCandidatePropensities());
-    return new Event.Decision(at, decision.getPolicy(), decision.getPolicyVersion(), List.copyOf(chosen),
-        candidates, decision.getFeaturizer(), decision.getFeatures() == null ? 0 : decision.getFeatures().size(),
-        explored(chosen, candidates), decision.getDecidedAtMs());
+    return new Event.Decision(
+        at,
+        decision.getPolicy(),
+        decision.getPolicyVersion(),
+        List.copyOf(chosen),
+        candidates,
+        decision.getFeaturizer(),
+        decision.getFeatures() == null ? 0 : decision.getFeatures().size(),
+        explored(chosen, candidates),
+        decision.getDecidedAtMs());
   }
 
   /**
@@ -171,19 +213,35 @@ final class EventDecoder {
     if (candidatePropensities.isEmpty() || chosen.isEmpty()) {
       return null;
     }
-    double leastChosen = chosen.stream()
-        .mapToDouble(c -> candidatePropensities.getOrDefault(c.expert(), c.propensity())).min().orElseThrow();
+    double leastChosen =
+        chosen.stream()
+            .mapToDouble(c -> candidatePropensities.getOrDefault(c.expert(), c.propensity()))
+            .min()
+            .orElseThrow();
     List<String> names = chosen.stream().map(Event.Chosen::expert).toList();
-    double likeliestLeftOut = candidatePropensities.entrySet().stream()
-        .filter(e -> !names.contains(e.getKey())).mapToDouble(Map.Entry::getValue).max().orElse(0);
+    double likeliestLeftOut =
+        candidatePropensities.entrySet().stream()
+            .filter(e -> !names.contains(e.getKey()))
+            .mapToDouble(Map.Entry::getValue)
+            .max()
+            .orElse(0);
     // Propensities are computed in floating point: equal odds must not read as a draw against them.
     return likeliestLeftOut > leastChosen + 1e-9;
   }
 
   private static Event.Fused fused(Event.RecordAt at, boolean reply, FusedResult fused) {
-    return new Event.Fused(at, reply, fused.getStrategy(), fused.getCompleteness().name(),
-        List.copyOf(fused.getExpected()), List.copyOf(fused.getContributors()), Map.copyOf(fused.getExpertErrors()),
-        fused.getTotalCost(), fused.getLatencyMs(), fused.getPolicyVersion(), answer(fused.getOutput()),
+    return new Event.Fused(
+        at,
+        reply,
+        fused.getStrategy(),
+        fused.getCompleteness().name(),
+        List.copyOf(fused.getExpected()),
+        List.copyOf(fused.getContributors()),
+        Map.copyOf(fused.getExpertErrors()),
+        fused.getTotalCost(),
+        fused.getLatencyMs(),
+        fused.getPolicyVersion(),
+        answer(fused.getOutput()),
         fused.getEmittedAtMs());
   }
 
@@ -195,13 +253,20 @@ final class EventDecoder {
       return String.format(Locale.ROOT, "%.4g", score.getValue());
     } else if (output instanceof ClassProbabilities classes) {
       List<Integer> order = new ArrayList<>();
-      for (int i = 0; i < Math.min(classes.getLabels().size(), classes.getProbabilities().size()); i++) {
+      for (int i = 0;
+          i < Math.min(classes.getLabels().size(), classes.getProbabilities().size());
+          i++) {
         order.add(i);
       }
       order.sort(Comparator.comparingDouble(i -> -classes.getProbabilities().get(i)));
       List<String> shown = new ArrayList<>();
       for (int i : order.subList(0, Math.min(CLASSES_SHOWN, order.size()))) {
-        shown.add(String.format(Locale.ROOT, "%s %.2f", classes.getLabels().get(i), classes.getProbabilities().get(i)));
+        shown.add(
+            String.format(
+                Locale.ROOT,
+                "%s %.2f",
+                classes.getLabels().get(i),
+                classes.getProbabilities().get(i)));
       }
       return String.join(", ", shown);
     }
@@ -210,7 +275,9 @@ final class EventDecoder {
 
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
     Header header = record.headers().lastHeader(name);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private static Integer parseInt(String text) {

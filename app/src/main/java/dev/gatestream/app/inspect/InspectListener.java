@@ -9,7 +9,8 @@ public interface InspectListener {
   InspectListener NONE = new InspectListener() {};
 
   /** A topic's read begins: these of its partitions. */
-  default void reading(String topic, TopicRole role, List<Integer> partitions, int partitionCount) {}
+  default void reading(
+      String topic, TopicRole role, List<Integer> partitions, int partitionCount) {}
 
   /** A topic has been read, or found missing. */
   default void read(TopicRead read) {}

@@ -12,8 +12,11 @@ import java.util.List;
  * @param since where the reads began, null for the topics' beginnings; ISO-8601 in JSON
  * @param events in time order (the record timestamps; a dead letter's, when the stage wrote it)
  */
-public record InspectReport(String requestId, @JsonSerialize(using = ToStringSerializer.class) Instant since,
-    List<Event> events, List<TopicRead> reads) {
+public record InspectReport(
+    String requestId,
+    @JsonSerialize(using = ToStringSerializer.class) Instant since,
+    List<Event> events,
+    List<TopicRead> reads) {
 
   public InspectReport {
     events = List.copyOf(events);
@@ -30,9 +33,13 @@ public record InspectReport(String requestId, @JsonSerialize(using = ToStringSer
     return events.isEmpty() ? 0 : events.get(0).timeMs();
   }
 
-  /** Whether some topic had several partitions and every such topic was narrowed to the request's one. */
+  /**
+   * Whether some topic had several partitions and every such topic was narrowed to the request's
+   * one.
+   */
   public boolean readByKey() {
-    List<TopicRead> partitioned = reads.stream().filter(read -> read.exists() && read.partitionCount() > 1).toList();
+    List<TopicRead> partitioned =
+        reads.stream().filter(read -> read.exists() && read.partitionCount() > 1).toList();
     return !partitioned.isEmpty() && partitioned.stream().allMatch(TopicRead::byKey);
   }
 }

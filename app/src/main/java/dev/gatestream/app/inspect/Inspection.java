@@ -23,14 +23,14 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Finds everything a deployment's topics hold about one request: the request, the router's decision, the
- * tasks and the experts' results, the fused result (and its copy on the request's reply topic), the
- * feedback and any dead letter, as one timeline.
+ * Finds everything a deployment's topics hold about one request: the request, the router's
+ * decision, the tasks and the experts' results, the fused result (and its copy on the request's
+ * reply topic), the feedback and any dead letter, as one timeline.
  *
  * <p>Each topic is read once, from its beginning or a given time to its end as of the read, with
  * read-committed consumers. Every record of a request is keyed by its id, so where the deployment's
- * producers place records by the default partitioner and a topic still has the partition count of the
- * catalogue, only the partition the id hashes to is read; otherwise all of them.
+ * producers place records by the default partitioner and a topic still has the partition count of
+ * the catalogue, only the partition the id hashes to is read; otherwise all of them.
  */
 public final class Inspection {
 
@@ -41,7 +41,8 @@ public final class Inspection {
    * @param experts experts whose task topics to read besides those the request's decision chose
    * @param stallTimeout how long one read may go without progress before it fails
    */
-  public record Settings(Instant since, boolean allPartitions, List<String> experts, Duration stallTimeout) {
+  public record Settings(
+      Instant since, boolean allPartitions, List<String> experts, Duration stallTimeout) {
 
     public Settings {
       experts = List.copyOf(experts);
@@ -54,7 +55,12 @@ public final class Inspection {
   private final Settings settings;
   private final Clock clock;
 
-  public Inspection(KafkaClients clients, Topics topics, GatestreamSerdes serdes, Settings settings, Clock clock) {
+  public Inspection(
+      KafkaClients clients,
+      Topics topics,
+      GatestreamSerdes serdes,
+      Settings settings,
+      Clock clock) {
     this.clients = clients;
     this.topics = topics;
     this.serdes = serdes;
@@ -71,19 +77,26 @@ public final class Inspection {
       throw new UserError("a request id cannot be blank");
     }
     TimelineBuilder timeline = new TimelineBuilder(requestId, topics, serdes);
-    String notByKey = settings.allPartitions() ? "as asked"
-        : KeyPartitions.byDefaultPartitioner(clients) ? null
-        : "the deployment's producers set a partitioner of their own";
+    String notByKey =
+        settings.allPartitions()
+            ? "as asked"
+            : KeyPartitions.byDefaultPartitioner(clients)
+                ? null
+                : "the deployment's producers set a partitioner of their own";
     List<TopicRead> reads = new ArrayList<>();
     // Never creates a topic by asking about it, whatever the broker allows.
-    try (KafkaConsumer<byte[], byte[]> metadata = clients.consumer(
-        clients.ids().job("inspect", Long.toString(ProcessHandle.current().pid())), null,
-        Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> metadata =
+        clients.consumer(
+            clients.ids().job("inspect", Long.toString(ProcessHandle.current().pid())),
+            null,
+            Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       Reader reader = new Reader(metadata, timeline, notByKey, listener, reads);
       reader.read(topics.requests(), TopicRole.REQUESTS);
       reader.read(topics.decisions(), TopicRole.DECISIONS);
-      Set<String> experts = new LinkedHashSet<>(timeline.chosenExperts().stream().sorted().toList());
+      Set<String> experts =
+          new LinkedHashSet<>(timeline.chosenExperts().stream().sorted().toList());
       experts.addAll(settings.experts());
       for (String expert : experts) {
         reader.read(topics.expertTasks(expert), TopicRole.TASKS);
@@ -109,8 +122,12 @@ public final class Inspection {
     private final InspectListener listener;
     private final List<TopicRead> reads;
 
-    Reader(KafkaConsumer<byte[], byte[]> metadata, TimelineBuilder timeline, String notByKey,
-        InspectListener listener, List<TopicRead> reads) {
+    Reader(
+        KafkaConsumer<byte[], byte[]> metadata,
+        TimelineBuilder timeline,
+        String notByKey,
+        InspectListener listener,
+        List<TopicRead> reads) {
       this.metadata = metadata;
       this.timeline = timeline;
       this.notByKey = notByKey;
@@ -122,7 +139,10 @@ public final class Inspection {
       read(spec.name(), role, spec.partitions());
     }
 
-    /** @param cataloguePartitions the partition count the catalogue gives the topic, null if it has none */
+    /**
+     * @param cataloguePartitions the partition count the catalogue gives the topic, null if it has
+     *     none
+     */
     void read(String topic, TopicRole role, Integer cataloguePartitions) {
       List<PartitionInfo> infos = metadata.partitionsFor(topic, settings.stallTimeout());
       if (infos == null || infos.isEmpty()) {
@@ -132,30 +152,58 @@ public final class Inspection {
         return;
       }
       int count = infos.size();
-      String allBecause = count == 1 ? null
-          : notByKey != null ? notByKey
-          : cataloguePartitions == null ? "not a catalogue topic"
-          : cataloguePartitions != count ? "it has " + count + " partitions where the catalogue says "
-              + cataloguePartitions + ", so older records may sit elsewhere"
-          : null;
+      String allBecause =
+          count == 1
+              ? null
+              : notByKey != null
+                  ? notByKey
+                  : cataloguePartitions == null
+                      ? "not a catalogue topic"
+                      : cataloguePartitions != count
+                          ? "it has "
+                              + count
+                              + " partitions where the catalogue says "
+                              + cataloguePartitions
+                              + ", so older records may sit elsewhere"
+                          : null;
       boolean byKey = count > 1 && allBecause == null;
       int keyPartition = KeyPartitions.of(timeline.key(), count);
       IntPredicate partitions = byKey ? partition -> partition == keyPartition : partition -> true;
-      List<Integer> chosen = infos.stream().map(PartitionInfo::partition).sorted()
-          .filter(partitions::test).toList();
+      List<Integer> chosen =
+          infos.stream().map(PartitionInfo::partition).sorted().filter(partitions::test).toList();
       listener.reading(topic, role, chosen, count);
 
       long started = clock.millis();
       AtomicLong matched = new AtomicLong();
-      TopicRange range = settings.since() == null ? TopicRange.whole(topic) : TopicRange.since(topic, settings.since());
-      TopicRangeReader.Result result = TopicRangeReader.read(clients, new ByteArrayDeserializer(),
-          new ByteArrayDeserializer(), range, partitions, settings.stallTimeout(), record -> {
-            if (timeline.offer(role, record)) {
-              matched.incrementAndGet();
-            }
-          });
-      TopicRead read = new TopicRead(topic, role, true, chosen, count, byKey, allBecause, result.records(),
-          matched.get(), clock.millis() - started);
+      TopicRange range =
+          settings.since() == null
+              ? TopicRange.whole(topic)
+              : TopicRange.since(topic, settings.since());
+      TopicRangeReader.Result result =
+          TopicRangeReader.read(
+              clients,
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer(),
+              range,
+              partitions,
+              settings.stallTimeout(),
+              record -> {
+                if (timeline.offer(role, record)) {
+                  matched.incrementAndGet();
+                }
+              });
+      TopicRead read =
+          new TopicRead(
+              topic,
+              role,
+              true,
+              chosen,
+              count,
+              byKey,
+              allBecause,
+              result.records(),
+              matched.get(),
+              clock.millis() - started);
       reads.add(read);
       listener.read(read);
     }

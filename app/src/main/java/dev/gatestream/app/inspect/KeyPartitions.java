@@ -18,9 +18,9 @@ final class KeyPartitions {
   }
 
   /**
-   * Whether the deployment's producers and Kafka Streams stages place records by the hash of their key:
-   * no {@code partitioner.class} and no {@code partitioner.ignore.keys=true} in their pass-through
-   * settings (a Streams stage's {@code producer.} ones included).
+   * Whether the deployment's producers and Kafka Streams stages place records by the hash of their
+   * key: no {@code partitioner.class} and no {@code partitioner.ignore.keys=true} in their
+   * pass-through settings (a Streams stage's {@code producer.} ones included).
    */
   static boolean byDefaultPartitioner(KafkaClients clients) {
     return hashesKeys(clients.producerProperties("inspect", Map.of()))
@@ -32,7 +32,7 @@ final class KeyPartitions {
       String name = String.valueOf(setting.getKey());
       if (name.endsWith(ProducerConfig.PARTITIONER_CLASS_CONFIG)
           || name.endsWith(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG)
-          && Boolean.parseBoolean(String.valueOf(setting.getValue()))) {
+              && Boolean.parseBoolean(String.valueOf(setting.getValue()))) {
         return false;
       }
     }

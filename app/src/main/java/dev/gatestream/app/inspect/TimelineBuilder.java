@@ -16,23 +16,27 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Assembles the timeline of one request from the records of the topics it passed through, offered one
- * by one in any order: keeps those about the request, by key or, for a record keyed otherwise, by the
- * request id in its value, and orders them by time.
+ * Assembles the timeline of one request from the records of the topics it passed through, offered
+ * one by one in any order: keeps those about the request, by key or, for a record keyed otherwise,
+ * by the request id in its value, and orders them by time.
  *
- * <p>Only records whose key is the id, or whose value bytes contain it (Avro writes strings as they are),
- * are decoded at all: scanning a big topic costs a byte comparison per record.
+ * <p>Only records whose key is the id, or whose value bytes contain it (Avro writes strings as they
+ * are), are decoded at all: scanning a big topic costs a byte comparison per record.
  */
 public final class TimelineBuilder {
 
   private record Entry(TopicRole role, Event event) {}
 
-  /** Same instant: the flow's order, then where the records are, so the order never depends on reading. */
-  private static final Comparator<Entry> ORDER = Comparator.<Entry>comparingLong(entry -> entry.event().timeMs())
-      .thenComparing(Entry::role)
-      .thenComparing(entry -> entry.event().at().topic())
-      .thenComparingInt(entry -> entry.event().at().partition())
-      .thenComparingLong(entry -> entry.event().at().offset());
+  /**
+   * Same instant: the flow's order, then where the records are, so the order never depends on
+   * reading.
+   */
+  private static final Comparator<Entry> ORDER =
+      Comparator.<Entry>comparingLong(entry -> entry.event().timeMs())
+          .thenComparing(Entry::role)
+          .thenComparing(entry -> entry.event().at().topic())
+          .thenComparingInt(entry -> entry.event().at().partition())
+          .thenComparingLong(entry -> entry.event().at().offset());
 
   private final String requestId;
   private final byte[] key;
@@ -43,7 +47,8 @@ public final class TimelineBuilder {
 
   public TimelineBuilder(String requestId, Topics topics, GatestreamSerdes serdes) {
     this.requestId = requestId;
-    // Every stage writes the id with the string serializer: these are the key's bytes on every topic.
+    // Every stage writes the id with the string serializer: these are the key's bytes on every
+    // topic.
     this.key = requestId.getBytes(StandardCharsets.UTF_8);
     this.decoder = new EventDecoder(topics, serdes);
   }
@@ -73,7 +78,9 @@ public final class TimelineBuilder {
     Event.RecordAt at = EventDecoder.at(record);
     if (record.value() == null) {
       if (keyed) {
-        add(role, new Event.Problem(at, "a record with no value (a tombstone) on " + record.topic()));
+        add(
+            role,
+            new Event.Problem(at, "a record with no value (a tombstone) on " + record.topic()));
       }
       return keyed;
     }
@@ -82,7 +89,10 @@ public final class TimelineBuilder {
       value = decoder.value(role, record);
     } catch (RuntimeException e) {
       if (keyed) {
-        add(role, new Event.Problem(at, "cannot be read as a record of " + record.topic() + ": " + e.getMessage()));
+        add(
+            role,
+            new Event.Problem(
+                at, "cannot be read as a record of " + record.topic() + ": " + e.getMessage()));
       }
       return keyed;
     }
@@ -94,10 +104,18 @@ public final class TimelineBuilder {
     add(role, event);
     remember(value);
     if (!keyed) {
-      add(role, new Event.Problem(at, "about this request but keyed " + describe(record.key())
-          + ": stages that join by key miss it"));
+      add(
+          role,
+          new Event.Problem(
+              at,
+              "about this request but keyed "
+                  + describe(record.key())
+                  + ": stages that join by key miss it"));
     } else if (!requestId.equals(valueId)) {
-      add(role, new Event.Problem(at, "keyed by this request but its value is about request '" + valueId + "'"));
+      add(
+          role,
+          new Event.Problem(
+              at, "keyed by this request but its value is about request '" + valueId + "'"));
     }
     return true;
   }
@@ -154,7 +172,8 @@ public final class TimelineBuilder {
     }
     byte first = needle[0];
     for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
-      if (haystack[i] == first && Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+      if (haystack[i] == first
+          && Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
         return true;
       }
     }

@@ -17,8 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * A process's observability endpoint: {@code GET /metrics} (Prometheus text format of every meter of the
- * process) and {@code GET /health} (each stage's state as JSON; 200 when all are healthy, else 503).
+ * A process's observability endpoint: {@code GET /metrics} (Prometheus text format of every meter
+ * of the process) and {@code GET /health} (each stage's state as JSON; 200 when all are healthy,
+ * else 503).
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
@@ -37,27 +38,40 @@ public final class MetricsEndpoint implements AutoCloseable {
    *
    * @param health the state of each stage, e.g. {@code router -> RUNNING}, read on every request
    */
-  public static MetricsEndpoint start(String host, int port, PrometheusMeterRegistry registry,
-      Supplier<StageHealth> health) {
+  public static MetricsEndpoint start(
+      String host, int port, PrometheusMeterRegistry registry, Supplier<StageHealth> health) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
     }
-    // One scrape at a time is what Prometheus does; a second thread keeps /health answering meanwhile.
-    ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "gatestream-metrics-endpoint");
-      thread.setDaemon(true);
-      return thread;
-    });
+    // One scrape at a time is what Prometheus does; a second thread keeps /health answering
+    // meanwhile.
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            2,
+            runnable -> {
+              Thread thread = new Thread(runnable, "gatestream-metrics-endpoint");
+              thread.setDaemon(true);
+              return thread;
+            });
     server.setExecutor(executor);
-    server.createContext("/metrics", exchange -> answer(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-        registry.scrape()));
-    server.createContext("/health", exchange -> {
-      StageHealth now = health.get();
-      answer(exchange, now.healthy() ? 200 : 503, "application/json", JSON.writeValueAsString(now));
-    });
+    server.createContext(
+        "/metrics",
+        exchange ->
+            answer(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    server.createContext(
+        "/health",
+        exchange -> {
+          StageHealth now = health.get();
+          answer(
+              exchange,
+              now.healthy() ? 200 : 503,
+              "application/json",
+              JSON.writeValueAsString(now));
+        });
     server.start();
     return new MetricsEndpoint(server, executor);
   }
@@ -67,7 +81,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void answer(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  private static void answer(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     try (exchange) {
       if (!exchange.getRequestMethod().equals("GET")) {
         exchange.sendResponseHeaders(405, -1);
@@ -100,7 +115,8 @@ public final class MetricsEndpoint implements AutoCloseable {
     public static StageHealth of(Map<String, Pipeline.StageState> states) {
       Map<String, String> stages = new LinkedHashMap<>();
       states.forEach((stage, state) -> stages.put(stage, state.state()));
-      return new StageHealth(stages, states.values().stream().allMatch(Pipeline.StageState::healthy));
+      return new StageHealth(
+          stages, states.values().stream().allMatch(Pipeline.StageState::healthy));
     }
   }
 }

@@ -23,12 +23,20 @@ public final class Observability implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private MetricsEndpoint endpoint;
 
-  /** @param service names the process in every series ({@code service="up"}, {@code service="router"}) */
+  /**
+   * @param service names the process in every series ({@code service="up"}, {@code
+   *     service="router"})
+   */
   public Observability(String service) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("service", service);
-    for (MeterBinder binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ProcessorMetrics(),
-        new UptimeMetrics())) {
+    for (MeterBinder binder :
+        List.of(
+            new JvmMemoryMetrics(),
+            gc,
+            new JvmThreadMetrics(),
+            new ProcessorMetrics(),
+            new UptimeMetrics())) {
       binder.bindTo(registry);
     }
   }
@@ -38,10 +46,13 @@ public final class Observability implements AutoCloseable {
   }
 
   /** Starts serving /metrics and /health as configured; nothing when {@code metrics.port} is -1. */
-  public Optional<MetricsEndpoint> serve(GatestreamConfig config, Supplier<MetricsEndpoint.StageHealth> health) {
+  public Optional<MetricsEndpoint> serve(
+      GatestreamConfig config, Supplier<MetricsEndpoint.StageHealth> health) {
     int port = config.getInt(GatestreamConfig.METRICS_PORT);
     if (port >= 0 && endpoint == null) {
-      endpoint = MetricsEndpoint.start(config.getString(GatestreamConfig.METRICS_HOST), port, registry, health);
+      endpoint =
+          MetricsEndpoint.start(
+              config.getString(GatestreamConfig.METRICS_HOST), port, registry, health);
     }
     return Optional.ofNullable(endpoint);
   }

@@ -13,21 +13,24 @@ import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The deployment's experts: those of the experts file, plus every name in 'experts' that the file does
- * not describe, which replays its outcomes from the configured replay log.
+ * The deployment's experts: those of the experts file, plus every name in 'experts' that the file
+ * does not describe, which replays its outcomes from the configured replay log.
  */
 public final class ExpertCatalog {
 
   private ExpertCatalog() {}
 
-  /** @param home directory that relative paths in the configuration are resolved against */
+  /**
+   * @param home directory that relative paths in the configuration are resolved against
+   */
   public static List<ExpertSpec> load(GatestreamConfig config, Path home) {
     Map<String, ExpertSpec> specs = new LinkedHashMap<>();
     String file = config.getString(GatestreamConfig.EXPERTS_FILE);
     if (!file.isBlank()) {
       ExpertSpec.load(home.resolve(file)).forEach(spec -> specs.put(spec.name(), spec));
     }
-    List<Path> replayLogs = config.getList(GatestreamConfig.EXPERTS_REPLAY_LOG).stream().map(home::resolve).toList();
+    List<Path> replayLogs =
+        config.getList(GatestreamConfig.EXPERTS_REPLAY_LOG).stream().map(home::resolve).toList();
     Map<String, Double> prices = prices(config.getList(GatestreamConfig.EXPERTS_PRICES));
     Set<String> replayed = new HashSet<>();
     for (String name : config.getList(GatestreamConfig.EXPERTS)) {
@@ -35,20 +38,38 @@ public final class ExpertCatalog {
         continue;
       }
       if (replayLogs.isEmpty()) {
-        throw new ConfigException("expert '" + name + "' is not in the experts file and no "
-            + GatestreamConfig.EXPERTS_REPLAY_LOG + " is set for it to replay from");
+        throw new ConfigException(
+            "expert '"
+                + name
+                + "' is not in the experts file and no "
+                + GatestreamConfig.EXPERTS_REPLAY_LOG
+                + " is set for it to replay from");
       }
-      specs.put(name, ExpertSpec.replayDefaults(name, replayLogs)
-          .withPrice(prices.getOrDefault(name, ExpertSpec.DEFAULT_PRICE)));
+      specs.put(
+          name,
+          ExpertSpec.replayDefaults(name, replayLogs)
+              .withPrice(prices.getOrDefault(name, ExpertSpec.DEFAULT_PRICE)));
       replayed.add(name);
     }
-    prices.keySet().stream().filter(name -> !replayed.contains(name)).findFirst().ifPresent(name -> {
-      throw new ConfigException(GatestreamConfig.EXPERTS_PRICES + " names '" + name + "', which is not a"
-          + " replayed expert (experts in the experts file take their price from there)");
-    });
+    prices.keySet().stream()
+        .filter(name -> !replayed.contains(name))
+        .findFirst()
+        .ifPresent(
+            name -> {
+              throw new ConfigException(
+                  GatestreamConfig.EXPERTS_PRICES
+                      + " names '"
+                      + name
+                      + "', which is not a"
+                      + " replayed expert (experts in the experts file take their price from there)");
+            });
     if (specs.isEmpty()) {
-      throw new ConfigException("no experts configured: set 'experts' (with '"
-          + GatestreamConfig.EXPERTS_REPLAY_LOG + "') or '" + GatestreamConfig.EXPERTS_FILE + "'");
+      throw new ConfigException(
+          "no experts configured: set 'experts' (with '"
+              + GatestreamConfig.EXPERTS_REPLAY_LOG
+              + "') or '"
+              + GatestreamConfig.EXPERTS_FILE
+              + "'");
     }
     return new ArrayList<>(specs.values());
   }
@@ -64,8 +85,11 @@ public final class ExpertCatalog {
         price = Double.NaN;
       }
       if (!(price >= 0)) {
-        throw new ConfigException(GatestreamConfig.EXPERTS_PRICES + ": '" + entry
-            + "' is not 'expert=price' with a price in USD >= 0");
+        throw new ConfigException(
+            GatestreamConfig.EXPERTS_PRICES
+                + ": '"
+                + entry
+                + "' is not 'expert=price' with a price in USD >= 0");
       }
       prices.put(entry.substring(0, split).trim(), price);
     }

@@ -9,7 +9,6 @@ import dev.gatestream.experts.ExpertWorker;
 import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.serdes.RegistrySerdes;
-import dev.gatestream.topics.Topics;
 import dev.gatestream.streams.common.AdminTopicDirectory;
 import dev.gatestream.streams.common.ReplyTopics;
 import dev.gatestream.streams.common.StreamsStage;
@@ -23,11 +22,10 @@ import dev.gatestream.streams.router.ActivePolicy;
 import dev.gatestream.streams.router.RouterLimits;
 import dev.gatestream.streams.router.RouterMetrics;
 import dev.gatestream.streams.router.RouterTopology;
+import dev.gatestream.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.kafka.streams.KafkaStreams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -35,14 +33,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gatestream in one JVM: any of router, fusion, expert workers and the adaptation job (in an embedded
- * Flink MiniCluster), wired from configuration.
- * {@code gatestream up} runs all of them; {@code gatestream run STAGE} one; tests and the bench use
- * the same assembly.
+ * Gatestream in one JVM: any of router, fusion, expert workers and the adaptation job (in an
+ * embedded Flink MiniCluster), wired from configuration. {@code gatestream up} runs all of them;
+ * {@code gatestream run STAGE} one; tests and the bench use the same assembly.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -50,7 +49,12 @@ public final class Pipeline implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   /** The deployable stages. */
-  public enum Stage { ROUTER, FUSION, EXPERTS, ADAPTATION }
+  public enum Stage {
+    ROUTER,
+    FUSION,
+    EXPERTS,
+    ADAPTATION
+  }
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final Map<String, List<ExpertWorker>> workers = new LinkedHashMap<>();
@@ -74,17 +78,29 @@ public final class Pipeline implements AutoCloseable {
    * @param experts the experts to run workers for (EXPERTS) and to route to (ROUTER)
    * @param home directory of the stages' local state
    */
-  public static Pipeline start(GatestreamConfig config, String bootstrapServers, String registryUrl,
-      List<ExpertSpec> experts, Set<Stage> stages, Path home) {
-    return start(config, bootstrapServers, registryUrl, experts, stages, home, new SimpleMeterRegistry());
+  public static Pipeline start(
+      GatestreamConfig config,
+      String bootstrapServers,
+      String registryUrl,
+      List<ExpertSpec> experts,
+      Set<Stage> stages,
+      Path home) {
+    return start(
+        config, bootstrapServers, registryUrl, experts, stages, home, new SimpleMeterRegistry());
   }
 
   /**
-   * Starts the given stages with their meters on {@code meters} (e.g. the embedding service's registry,
-   * or the Prometheus registry that {@code gatestream up} serves on /metrics).
+   * Starts the given stages with their meters on {@code meters} (e.g. the embedding service's
+   * registry, or the Prometheus registry that {@code gatestream up} serves on /metrics).
    */
-  public static Pipeline start(GatestreamConfig config, String bootstrapServers, String registryUrl,
-      List<ExpertSpec> experts, Set<Stage> stages, Path home, MeterRegistry meters) {
+  public static Pipeline start(
+      GatestreamConfig config,
+      String bootstrapServers,
+      String registryUrl,
+      List<ExpertSpec> experts,
+      Set<Stage> stages,
+      Path home,
+      MeterRegistry meters) {
     Pipeline pipeline = new Pipeline(meters);
     try {
       pipeline.startStages(config, bootstrapServers, registryUrl, experts, stages, home);
@@ -95,16 +111,25 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  public static Pipeline startAll(GatestreamConfig config, String bootstrapServers, String registryUrl,
-      List<ExpertSpec> experts, Path home) {
+  public static Pipeline startAll(
+      GatestreamConfig config,
+      String bootstrapServers,
+      String registryUrl,
+      List<ExpertSpec> experts,
+      Path home) {
     return start(config, bootstrapServers, registryUrl, experts, EnumSet.allOf(Stage.class), home);
   }
 
-  private void startStages(GatestreamConfig config, String bootstrapServers, String registryUrl,
-      List<ExpertSpec> experts, Set<Stage> stages, Path home) {
+  private void startStages(
+      GatestreamConfig config,
+      String bootstrapServers,
+      String registryUrl,
+      List<ExpertSpec> experts,
+      Set<Stage> stages,
+      Path home) {
     Topics topics = Topics.from(config);
-    RegistrySerdes serdes = new RegistrySerdes(registryUrl,
-        config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
+    RegistrySerdes serdes =
+        new RegistrySerdes(registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
     closeables.add(serdes);
     Path stateDir = home.resolve(config.getString(GatestreamConfig.STREAMS_STATE_DIR));
     KafkaClients clients = new KafkaClients(config, bootstrapServers);
@@ -113,17 +138,29 @@ public final class Pipeline implements AutoCloseable {
       startExperts(config, clients, serdes, experts);
     }
     if (stages.contains(Stage.ADAPTATION)) {
-      startAdaptation(config, bootstrapServers, registryUrl,
+      startAdaptation(
+          config,
+          bootstrapServers,
+          registryUrl,
           home.resolve(config.getString(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR)));
     }
     if (stages.contains(Stage.FUSION)) {
       fusionMetrics = new FusionMetrics(meters);
       closeables.add(fusionMetrics);
-      StreamsStage fusion = new StreamsStage("fusion",
-          FusionTopology.build(topics, serdes, FusionSettings.from(config), FusionLimits.from(config),
-              new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)), fusionMetrics,
-              replyTopics(config, clients, clients.ids().fusion())),
-          clients.streamsProperties(clients.ids().fusion(), stateDir), meters, ThreadReplacements.from(config));
+      StreamsStage fusion =
+          new StreamsStage(
+              "fusion",
+              FusionTopology.build(
+                  topics,
+                  serdes,
+                  FusionSettings.from(config),
+                  FusionLimits.from(config),
+                  new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)),
+                  fusionMetrics,
+                  replyTopics(config, clients, clients.ids().fusion())),
+              clients.streamsProperties(clients.ids().fusion(), stateDir),
+              meters,
+              ThreadReplacements.from(config));
       closeables.add(fusion);
       streamsStages.put("fusion", fusion);
       fusion.start(START_TIMEOUT);
@@ -131,23 +168,40 @@ public final class Pipeline implements AutoCloseable {
     if (stages.contains(Stage.ROUTER)) {
       Featurizer featurizer = RoutingComponents.featurizer(config);
       closeables.add(featurizer);
-      policy = new ActivePolicy(config.getString(GatestreamConfig.ROUTER_POLICY),
-          RoutingComponents.gateFactory(RoutingComponents.gateSpec(config), ExpertCatalog.forGates(experts),
-              featurizer.dimension()),
-          System::currentTimeMillis);
+      policy =
+          new ActivePolicy(
+              config.getString(GatestreamConfig.ROUTER_POLICY),
+              RoutingComponents.gateFactory(
+                  RoutingComponents.gateSpec(config),
+                  ExpertCatalog.forGates(experts),
+                  featurizer.dimension()),
+              System::currentTimeMillis);
       routerMetrics = new RouterMetrics(meters, policy);
       closeables.add(routerMetrics);
-      StreamsStage router = new StreamsStage("router",
-          RouterTopology.build(topics, serdes, featurizer, policy, routerMetrics, RouterLimits.from(config),
-              replyTopics(config, clients, clients.ids().router())),
-          clients.streamsProperties(clients.ids().router(), stateDir), meters, ThreadReplacements.from(config));
+      StreamsStage router =
+          new StreamsStage(
+              "router",
+              RouterTopology.build(
+                  topics,
+                  serdes,
+                  featurizer,
+                  policy,
+                  routerMetrics,
+                  RouterLimits.from(config),
+                  replyTopics(config, clients, clients.ids().router())),
+              clients.streamsProperties(clients.ids().router(), stateDir),
+              meters,
+              ThreadReplacements.from(config));
       closeables.add(router);
       streamsStages.put("router", router);
       router.start(START_TIMEOUT);
     }
   }
 
-  /** What requests' reply-to topics are checked against, one topic directory for the stages run here. */
+  /**
+   * What requests' reply-to topics are checked against, one topic directory for the stages run
+   * here.
+   */
   private ReplyTopics replyTopics(GatestreamConfig config, KafkaClients clients, String clientId) {
     if (replyTopics == null) {
       AdminTopicDirectory directory = AdminTopicDirectory.start(clients.admin(clientId), config);
@@ -157,7 +211,10 @@ public final class Pipeline implements AutoCloseable {
     return replyTopics;
   }
 
-  private void startExperts(GatestreamConfig config, KafkaClients clients, GatestreamSerdes serdes,
+  private void startExperts(
+      GatestreamConfig config,
+      KafkaClients clients,
+      GatestreamSerdes serdes,
       List<ExpertSpec> experts) {
     ExpertBackends backends = new ExpertBackends();
     int instances = config.getInt(GatestreamConfig.EXPERT_INSTANCES);
@@ -167,7 +224,8 @@ public final class Pipeline implements AutoCloseable {
         ExpertWorker worker =
             ExpertWorker.create(clients, config, serdes, spec, backends.create(spec), meters);
         Thread thread = new Thread(worker, "expert-" + spec.name() + "-" + i);
-        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("expert worker {} stopped", t.getName(), e));
+        thread.setUncaughtExceptionHandler(
+            (t, e) -> LOG.error("expert worker {} stopped", t.getName(), e));
         thread.start();
         workers.computeIfAbsent(spec.name(), name -> new ArrayList<>()).add(worker);
         workerThreads.computeIfAbsent(spec.name(), name -> new ArrayList<>()).add(thread);
@@ -176,8 +234,8 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  private void startAdaptation(GatestreamConfig config, String bootstrapServers, String registryUrl,
-      Path checkpointDir) {
+  private void startAdaptation(
+      GatestreamConfig config, String bootstrapServers, String registryUrl, Path checkpointDir) {
     try {
       adaptation = AdaptationRunner.start(config, bootstrapServers, registryUrl, checkpointDir);
       closeables.add(adaptation);
@@ -197,21 +255,28 @@ public final class Pipeline implements AutoCloseable {
   }
 
   /**
-   * The state of each stage this pipeline runs, e.g. {@code router -> RUNNING},
-   * {@code expert gpt-4 -> 2 of 2 workers alive}, {@code adaptation -> RUNNING}.
+   * The state of each stage this pipeline runs, e.g. {@code router -> RUNNING}, {@code expert gpt-4
+   * -> 2 of 2 workers alive}, {@code adaptation -> RUNNING}.
    */
   public Map<String, StageState> stageStates() {
     Map<String, StageState> states = new LinkedHashMap<>();
-    streamsStages.forEach((name, stage) -> {
-      KafkaStreams.State state = stage.state();
-      states.put(name, new StageState(state.name(),
-          state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING));
-    });
-    workerThreads.forEach((name, threads) -> {
-      long alive = threads.stream().filter(Thread::isAlive).count();
-      states.put("expert " + name, new StageState(alive + " of " + threads.size() + " workers alive",
-          alive == threads.size()));
-    });
+    streamsStages.forEach(
+        (name, stage) -> {
+          KafkaStreams.State state = stage.state();
+          states.put(
+              name,
+              new StageState(
+                  state.name(),
+                  state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING));
+        });
+    workerThreads.forEach(
+        (name, threads) -> {
+          long alive = threads.stream().filter(Thread::isAlive).count();
+          states.put(
+              "expert " + name,
+              new StageState(
+                  alive + " of " + threads.size() + " workers alive", alive == threads.size()));
+        });
     if (adaptation != null) {
       states.put("adaptation", adaptationState());
     }
@@ -265,12 +330,25 @@ public final class Pipeline implements AutoCloseable {
   public String status() {
     StringBuilder line = new StringBuilder();
     if (policy != null) {
-      line.append("router: ").append(routerMetrics).append(", policy ").append(policy.policy())
-          .append(" v").append(policy.version()).append("; ");
+      line.append("router: ")
+          .append(routerMetrics)
+          .append(", policy ")
+          .append(policy.policy())
+          .append(" v")
+          .append(policy.version())
+          .append("; ");
     }
     line.append("fusion: ").append(fusionMetrics == null ? "not run here" : fusionMetrics);
-    expertMetrics().forEach((name, m) -> line.append("; ").append(name).append(": ").append(m.ok())
-        .append(" ok/").append(m.tasks()).append(" tasks"));
+    expertMetrics()
+        .forEach(
+            (name, m) ->
+                line.append("; ")
+                    .append(name)
+                    .append(": ")
+                    .append(m.ok())
+                    .append(" ok/")
+                    .append(m.tasks())
+                    .append(" tasks"));
     return line.toString();
   }
 

@@ -2,8 +2,8 @@ package dev.gatestream.app.pipeline;
 
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.policy.Expert;
-import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.policy.features.FeatureSpec;
+import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.policy.features.Featurizers;
 import dev.gatestream.policy.gates.GateSpec;
 import dev.gatestream.policy.gates.Gates;
@@ -24,7 +24,8 @@ public final class RoutingComponents {
   /** The layout of the router's features, which the learner and evaluate share. */
   public static FeatureSpec featureSpec(GatestreamConfig config) {
     try {
-      return FeatureSpec.of(config.getList(GatestreamConfig.ROUTER_FEATURES),
+      return FeatureSpec.of(
+          config.getList(GatestreamConfig.ROUTER_FEATURES),
           config.getInt(GatestreamConfig.ROUTER_FEATURES_TASK_DIMENSION),
           config.getInt(GatestreamConfig.ROUTER_FEATURE_DIMENSION),
           config.getInt(GatestreamConfig.ROUTER_PROJECTION_DIMENSION));
@@ -34,54 +35,78 @@ public final class RoutingComponents {
   }
 
   public static Featurizer featurizer(GatestreamConfig config) {
-    return Featurizers.create(featureSpec(config), config.getInt(GatestreamConfig.ROUTER_MAX_TEXT_CHARS));
+    return Featurizers.create(
+        featureSpec(config), config.getInt(GatestreamConfig.ROUTER_MAX_TEXT_CHARS));
   }
 
   public static GateSpec gateSpec(GatestreamConfig config) {
-    GateSpec spec = switch (GateSpec.Kind.fromId(config.getString(GatestreamConfig.ROUTER_GATE))) {
-      case BANDIT -> GateSpec.bandit(config.getInt(GatestreamConfig.ROUTER_GATE_K),
-          config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM),
-          config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
-          .withSpendTarget(config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET),
-              config.getDouble(GatestreamConfig.ROUTER_SPEND_STEP));
-      case KNN -> GateSpec.knn(config.getInt(GatestreamConfig.ROUTER_GATE_K),
-          config.getInt(GatestreamConfig.ROUTER_GATE_NEIGHBOURS),
-          config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM),
-          config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
-          .withSpendTarget(config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET),
-              config.getDouble(GatestreamConfig.ROUTER_SPEND_STEP));
-      case TASK_RULES -> GateSpec.taskRules(taskRules(config.getString(GatestreamConfig.ROUTER_TASK_RULES)),
-          config.getList(GatestreamConfig.ROUTER_DEFAULT_EXPERTS));
-      case SOFTMAX_TOP_K -> GateSpec.softmaxTopK(config.getInt(GatestreamConfig.ROUTER_GATE_K));
-      case TOP_P -> GateSpec.topP(config.getDouble(GatestreamConfig.ROUTER_GATE_P),
-          config.getInt(GatestreamConfig.ROUTER_GATE_MAX_K));
-      case SIGMOID -> GateSpec.sigmoid(config.getInt(GatestreamConfig.ROUTER_GATE_K),
-          config.getList(GatestreamConfig.ROUTER_GATE_SHARED_EXPERTS));
-      case SUCCESS_PREDICTOR -> GateSpec.successPredictor(
-          "cheapest-above-threshold".equals(config.getString(GatestreamConfig.ROUTER_GATE_MODE))
-              ? SuccessPredictorGate.Mode.CHEAPEST_ABOVE_THRESHOLD : SuccessPredictorGate.Mode.NET_UTILITY,
-          config.getDouble(GatestreamConfig.ROUTER_GATE_THRESHOLD),
-          config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA));
-    };
+    GateSpec spec =
+        switch (GateSpec.Kind.fromId(config.getString(GatestreamConfig.ROUTER_GATE))) {
+          case BANDIT ->
+              GateSpec.bandit(
+                      config.getInt(GatestreamConfig.ROUTER_GATE_K),
+                      config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM),
+                      config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
+                  .withSpendTarget(
+                      config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET),
+                      config.getDouble(GatestreamConfig.ROUTER_SPEND_STEP));
+          case KNN ->
+              GateSpec.knn(
+                      config.getInt(GatestreamConfig.ROUTER_GATE_K),
+                      config.getInt(GatestreamConfig.ROUTER_GATE_NEIGHBOURS),
+                      config.getDouble(GatestreamConfig.ROUTER_GATE_OPTIMISM),
+                      config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
+                  .withSpendTarget(
+                      config.getDouble(GatestreamConfig.ROUTER_SPEND_TARGET),
+                      config.getDouble(GatestreamConfig.ROUTER_SPEND_STEP));
+          case TASK_RULES ->
+              GateSpec.taskRules(
+                  taskRules(config.getString(GatestreamConfig.ROUTER_TASK_RULES)),
+                  config.getList(GatestreamConfig.ROUTER_DEFAULT_EXPERTS));
+          case SOFTMAX_TOP_K -> GateSpec.softmaxTopK(config.getInt(GatestreamConfig.ROUTER_GATE_K));
+          case TOP_P ->
+              GateSpec.topP(
+                  config.getDouble(GatestreamConfig.ROUTER_GATE_P),
+                  config.getInt(GatestreamConfig.ROUTER_GATE_MAX_K));
+          case SIGMOID ->
+              GateSpec.sigmoid(
+                  config.getInt(GatestreamConfig.ROUTER_GATE_K),
+                  config.getList(GatestreamConfig.ROUTER_GATE_SHARED_EXPERTS));
+          case SUCCESS_PREDICTOR ->
+              GateSpec.successPredictor(
+                  "cheapest-above-threshold"
+                          .equals(config.getString(GatestreamConfig.ROUTER_GATE_MODE))
+                      ? SuccessPredictorGate.Mode.CHEAPEST_ABOVE_THRESHOLD
+                      : SuccessPredictorGate.Mode.NET_UTILITY,
+                  config.getDouble(GatestreamConfig.ROUTER_GATE_THRESHOLD),
+                  config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA));
+        };
     double margin = config.getDouble(GatestreamConfig.ROUTER_GATE_MARGIN);
     if (margin > 0) {
       spec = spec.withBroadcast(margin, config.getInt(GatestreamConfig.ROUTER_GATE_MAX_K));
     }
     return switch (config.getString(GatestreamConfig.ROUTER_EXPLORATION)) {
-      case "epsilon" -> spec.withEpsilonGreedy(config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_EPSILON))
-          .withExplorationDecay(config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_DECAY),
-              config.getInt(GatestreamConfig.ROUTER_EXPLORATION_MIN_OUTCOMES));
-      case "temperature" -> spec.withTemperatureSampling(
-          config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_TEMPERATURE));
+      case "epsilon" ->
+          spec.withEpsilonGreedy(config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_EPSILON))
+              .withExplorationDecay(
+                  config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_DECAY),
+                  config.getInt(GatestreamConfig.ROUTER_EXPLORATION_MIN_OUTCOMES));
+      case "temperature" ->
+          spec.withTemperatureSampling(
+              config.getDouble(GatestreamConfig.ROUTER_EXPLORATION_TEMPERATURE));
       default -> spec;
     };
   }
 
-  /** The gate factory: the configured gate over these experts, with the given weights or the prior. */
+  /**
+   * The gate factory: the configured gate over these experts, with the given weights or the prior.
+   */
   public static GateFactory gateFactory(GateSpec spec, List<Expert> experts, int featureDimension) {
     // One spend controller for every version: the price of cost it learned survives weight swaps.
-    SpendController spend = new SpendController(spec.lambda(), spec.spendTarget(), spec.spendStep());
-    // Built once up front so that a configuration error surfaces at start, not at the first request.
+    SpendController spend =
+        new SpendController(spec.lambda(), spec.spendTarget(), spec.spendStep());
+    // Built once up front so that a configuration error surfaces at start, not at the first
+    // request.
     Gates.create(spec, experts, featureDimension, null, spend);
     return weights -> Gates.create(spec, experts, featureDimension, weights, spend);
   }
@@ -95,10 +120,14 @@ public final class RoutingComponents {
     for (String rule : rules.split(";")) {
       int equals = rule.indexOf('=');
       if (equals <= 0 || equals == rule.length() - 1) {
-        throw new ConfigException(GatestreamConfig.ROUTER_TASK_RULES + ": rule '" + rule.strip()
-            + "' is not task=expert|expert");
+        throw new ConfigException(
+            GatestreamConfig.ROUTER_TASK_RULES
+                + ": rule '"
+                + rule.strip()
+                + "' is not task=expert|expert");
       }
-      parsed.put(rule.substring(0, equals).strip(),
+      parsed.put(
+          rule.substring(0, equals).strip(),
           Arrays.stream(rule.substring(equals + 1).split("\\|")).map(String::strip).toList());
     }
     return parsed;

@@ -12,7 +12,9 @@ public final class LogBaselines {
   private final List<String> experts;
   private final LoggedOutcomes outcomes;
 
-  /** @param prices price per call of each expert, for rows without a logged cost; absent = 0 */
+  /**
+   * @param prices price per call of each expert, for rows without a logged cost; absent = 0
+   */
   public LogBaselines(List<String> experts, Map<String, Double> prices) {
     this.experts = List.copyOf(experts);
     this.outcomes = new LoggedOutcomes(prices);
@@ -40,7 +42,8 @@ public final class LogBaselines {
 
   /** Choosing one expert at random averages the single experts. */
   private static Baseline uniformRandom(Map<String, Baseline> single) {
-    return new Baseline(single.values().stream().mapToDouble(Baseline::quality).average().orElse(0),
+    return new Baseline(
+        single.values().stream().mapToDouble(Baseline::quality).average().orElse(0),
         single.values().stream().mapToDouble(Baseline::cost).average().orElse(0));
   }
 

@@ -9,17 +9,25 @@ import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
 
 /**
- * Routers fitted offline on an earlier segment with every expert's logged outcome (full information),
- * judged on a segment: what a router could reach, for comparison with one that learns online from the
- * chosen experts' outcomes only. The first segment has no earlier one: they are fitted in-sample, the
- * kNN leaving each row out.
+ * Routers fitted offline on an earlier segment with every expert's logged outcome (full
+ * information), judged on a segment: what a router could reach, for comparison with one that learns
+ * online from the chosen experts' outcomes only. The first segment has no earlier one: they are
+ * fitted in-sample, the kNN leaving each row out.
  */
 public final class OfflineReferences {
 
-  /** The cost-aware lookup takes the cheapest expert within this much mean quality of the task's best. */
+  /**
+   * The cost-aware lookup takes the cheapest expert within this much mean quality of the task's
+   * best.
+   */
   static final double COST_AWARE_TOLERANCE = 0.01;
+
   static final int NEIGHBOURS = 50;
-  /** Bounds the kNN's time and memory: a longer earlier segment is fitted on its last this many rows. */
+
+  /**
+   * Bounds the kNN's time and memory: a longer earlier segment is fitted on its last this many
+   * rows.
+   */
   static final int MAX_FIT_ROWS = 20_000;
 
   /** A segment's rows and the router's features of each, or null features when there are none. */
@@ -28,23 +36,34 @@ public final class OfflineReferences {
   private final List<String> experts;
   private final LoggedOutcomes outcomes;
 
-  /** @param prices price per call of each expert, for rows without a logged cost */
+  /**
+   * @param prices price per call of each expert, for rows without a logged cost
+   */
   public OfflineReferences(List<String> experts, Map<String, Double> prices) {
     this.experts = List.copyOf(experts);
     this.outcomes = new LoggedOutcomes(prices);
   }
 
-  /** @param earlier the segment to fit on, null to fit in-sample */
+  /**
+   * @param earlier the segment to fit on, null to fit in-sample
+   */
   public ReplayReport.Offline of(Sample earlier, Sample segment) {
     Sample fit = earlier == null ? segment : earlier;
     TaskMeans means = new TaskMeans(fit.rows());
-    return new ReplayReport.Offline(fit.name(), earlier == null,
+    return new ReplayReport.Offline(
+        fit.name(),
+        earlier == null,
         judge(segment.rows(), r -> means.best(segment.rows().get(r).task())),
         judge(segment.rows(), r -> means.cheapestNearBest(segment.rows().get(r).task())),
-        segment.features() == null || fit.features() == null ? null : knn(fit, segment, earlier == null));
+        segment.features() == null || fit.features() == null
+            ? null
+            : knn(fit, segment, earlier == null));
   }
 
-  /** The mean quality and cost on the rows of choosing, for the row of each index, the expert of that index. */
+  /**
+   * The mean quality and cost on the rows of choosing, for the row of each index, the expert of
+   * that index.
+   */
   private Baseline judge(List<Row> rows, IntUnaryOperator choice) {
     double quality = 0;
     double cost = 0;
@@ -54,7 +73,9 @@ public final class OfflineReferences {
       quality += LoggedOutcomes.quality(row, expert);
       cost += outcomes.cost(row, expert);
     }
-    return rows.isEmpty() ? new Baseline(0, 0) : new Baseline(quality / rows.size(), cost / rows.size());
+    return rows.isEmpty()
+        ? new Baseline(0, 0)
+        : new Baseline(quality / rows.size(), cost / rows.size());
   }
 
   /** Each expert's mean quality and cost per task label and overall. */
@@ -103,8 +124,10 @@ public final class OfflineReferences {
       double best = means[0][best(task)];
       int cheapest = -1;
       for (int e = 0; e < experts.size(); e++) {
-        if (means[0][e] >= best - COST_AWARE_TOLERANCE && (cheapest < 0 || means[1][e] < means[1][cheapest]
-            || (means[1][e] == means[1][cheapest] && means[0][e] > means[0][cheapest]))) {
+        if (means[0][e] >= best - COST_AWARE_TOLERANCE
+            && (cheapest < 0
+                || means[1][e] < means[1][cheapest]
+                || (means[1][e] == means[1][cheapest] && means[0][e] > means[0][cheapest]))) {
           cheapest = e;
         }
       }
@@ -124,14 +147,16 @@ public final class OfflineReferences {
   }
 
   /**
-   * Per row, the expert of the best mean quality over its nearest rows of the fit by cosine similarity.
-   * In-sample, a row is not its own neighbour.
+   * Per row, the expert of the best mean quality over its nearest rows of the fit by cosine
+   * similarity. In-sample, a row is not its own neighbour.
    */
   private Baseline knn(Sample fit, Sample segment, boolean inSample) {
     int from = Math.max(0, fit.rows().size() - MAX_FIT_ROWS);
     List<Row> fitRows = fit.rows().subList(from, fit.rows().size());
-    float[][] fitFeatures = fit.features().subList(from, fit.features().size()).stream()
-        .map(OfflineReferences::unit).toArray(float[][]::new);
+    float[][] fitFeatures =
+        fit.features().subList(from, fit.features().size()).stream()
+            .map(OfflineReferences::unit)
+            .toArray(float[][]::new);
     double[][] fitQuality = new double[fitRows.size()][];
     double[][] fitCost = new double[fitRows.size()][];
     for (int i = 0; i < fitRows.size(); i++) {
@@ -142,23 +167,30 @@ public final class OfflineReferences {
         fitCost[i][e] = outcomes.cost(fitRows.get(i), experts.get(e));
       }
     }
-    int[] chosen = IntStream.range(0, segment.rows().size()).parallel().map(r -> {
-      int self = inSample ? r - from : -1;
-      int[] neighbours = nearest(unit(segment.features().get(r)), fitFeatures, self);
-      double[] quality = new double[experts.size()];
-      double[] cost = new double[experts.size()];
-      for (int n : neighbours) {
-        for (int e = 0; e < experts.size(); e++) {
-          quality[e] += fitQuality[n][e];
-          cost[e] += fitCost[n][e];
-        }
-      }
-      return best(quality, cost);
-    }).toArray();
+    int[] chosen =
+        IntStream.range(0, segment.rows().size())
+            .parallel()
+            .map(
+                r -> {
+                  int self = inSample ? r - from : -1;
+                  int[] neighbours = nearest(unit(segment.features().get(r)), fitFeatures, self);
+                  double[] quality = new double[experts.size()];
+                  double[] cost = new double[experts.size()];
+                  for (int n : neighbours) {
+                    for (int e = 0; e < experts.size(); e++) {
+                      quality[e] += fitQuality[n][e];
+                      cost[e] += fitCost[n][e];
+                    }
+                  }
+                  return best(quality, cost);
+                })
+            .toArray();
     return judge(segment.rows(), r -> chosen[r]);
   }
 
-  /** The indices of the {@link #NEIGHBOURS} rows most similar to the query, all but {@code self}. */
+  /**
+   * The indices of the {@link #NEIGHBOURS} rows most similar to the query, all but {@code self}.
+   */
   private static int[] nearest(float[] query, float[][] rows, int self) {
     int k = Math.min(NEIGHBOURS, rows.length - (self >= 0 && self < rows.length ? 1 : 0));
     // A min-heap of the k best so far: its root is the one to beat.

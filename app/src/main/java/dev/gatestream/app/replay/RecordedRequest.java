@@ -10,12 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A request recorded on a deployment's requests topic, with the feedback recorded for it (null if none).
- * Its quality under the replayed routing is what the recorded feedback can tell: the fused score when the
- * experts answer with scores; else whether the answer matches the recorded label; else the recorded
- * rewards of the experts that answered, when the feedback has them all.
+ * A request recorded on a deployment's requests topic, with the feedback recorded for it (null if
+ * none). Its quality under the replayed routing is what the recorded feedback can tell: the fused
+ * score when the experts answer with scores; else whether the answer matches the recorded label;
+ * else the recorded rewards of the experts that answered, when the feedback has them all.
  */
-public record RecordedRequest(InferenceRequest original, long originalOffsetMs, Feedback recorded) implements ReplayItem {
+public record RecordedRequest(InferenceRequest original, long originalOffsetMs, Feedback recorded)
+    implements ReplayItem {
 
   @Override
   public String id() {
@@ -35,10 +36,13 @@ public record RecordedRequest(InferenceRequest original, long originalOffsetMs, 
     }
     if (recorded.getLabel() != null) {
       String answer = answerOf(result);
-      return answer == null ? 0 : normalized(answer).equals(normalized(recorded.getLabel())) ? 1 : 0;
+      return answer == null
+          ? 0
+          : normalized(answer).equals(normalized(recorded.getLabel())) ? 1 : 0;
     }
     Map<String, Double> rewards = recorded.getExpertRewards();
-    if (result.getContributors().isEmpty() || !rewards.keySet().containsAll(result.getContributors())) {
+    if (result.getContributors().isEmpty()
+        || !rewards.keySet().containsAll(result.getContributors())) {
       return Double.NaN;
     }
     return result.getContributors().stream().mapToDouble(rewards::get).average().orElse(Double.NaN);
@@ -55,7 +59,8 @@ public record RecordedRequest(InferenceRequest original, long originalOffsetMs, 
     if (output instanceof TextAnswer text) {
       return text.getText();
     }
-    if (output instanceof ClassProbabilities probabilities && !probabilities.getLabels().isEmpty()) {
+    if (output instanceof ClassProbabilities probabilities
+        && !probabilities.getLabels().isEmpty()) {
       int best = 0;
       for (int i = 1; i < probabilities.getProbabilities().size(); i++) {
         if (probabilities.getProbabilities().get(i) > probabilities.getProbabilities().get(best)) {

@@ -1,8 +1,8 @@
 package dev.gatestream.app.replay;
 
-import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.app.source.TopicRange;
 import dev.gatestream.app.source.TopicRangeReader;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.InferenceRequest;
 import java.time.Duration;
@@ -28,25 +28,43 @@ public final class RecordedTraffic {
    *     feedback of a request counts
    * @throws IllegalArgumentException when a range holds a record that cannot be read, or no request
    */
-  public static ReplayRun.Recorded read(KafkaClients clients, TopicRange requests, Deserializer<InferenceRequest> requestValues,
-      TopicRange feedback, Deserializer<Feedback> feedbackValues) {
+  public static ReplayRun.Recorded read(
+      KafkaClients clients,
+      TopicRange requests,
+      Deserializer<InferenceRequest> requestValues,
+      TopicRange feedback,
+      Deserializer<Feedback> feedbackValues) {
     List<ConsumerRecord<String, InferenceRequest>> recorded = new ArrayList<>();
-    check(TopicRangeReader.read(clients, new StringDeserializer(), requestValues, requests, STALL_TIMEOUT,
-        record -> {
-          if (record.value() != null) {
-            recorded.add(record);
-          }
-        }), requests);
+    check(
+        TopicRangeReader.read(
+            clients,
+            new StringDeserializer(),
+            requestValues,
+            requests,
+            STALL_TIMEOUT,
+            record -> {
+              if (record.value() != null) {
+                recorded.add(record);
+              }
+            }),
+        requests);
     if (recorded.isEmpty()) {
       throw new IllegalArgumentException(requests + " holds no request");
     }
     Map<String, Feedback> feedbackById = new HashMap<>();
-    check(TopicRangeReader.read(clients, new StringDeserializer(), feedbackValues, feedback, STALL_TIMEOUT,
-        record -> {
-          if (record.value() != null) {
-            feedbackById.put(record.value().getRequestId(), record.value());
-          }
-        }), feedback);
+    check(
+        TopicRangeReader.read(
+            clients,
+            new StringDeserializer(),
+            feedbackValues,
+            feedback,
+            STALL_TIMEOUT,
+            record -> {
+              if (record.value() != null) {
+                feedbackById.put(record.value().getRequestId(), record.value());
+              }
+            }),
+        feedback);
 
     // Partitions interleave: the original order is that of the record timestamps.
     recorded.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
@@ -62,14 +80,24 @@ public final class RecordedTraffic {
         rewarded++;
       }
     }
-    ReplayReport.Baseline deployment = rewarded == 0 ? null : new ReplayReport.Baseline(rewardSum / rewarded, Double.NaN);
+    ReplayReport.Baseline deployment =
+        rewarded == 0 ? null : new ReplayReport.Baseline(rewardSum / rewarded, Double.NaN);
     return new ReplayRun.Recorded(requests.toString(), items, deployment);
   }
 
   private static void check(TopicRangeReader.Result result, TopicRange range) {
-    result.firstMalformed().ifPresent(malformed -> {
-      throw new IllegalArgumentException(String.format("%s: %d records cannot be read, the first at %s offset %d:"
-          + " %s", range, result.malformed(), malformed.partition(), malformed.offset(), malformed.reason()));
-    });
+    result
+        .firstMalformed()
+        .ifPresent(
+            malformed -> {
+              throw new IllegalArgumentException(
+                  String.format(
+                      "%s: %d records cannot be read, the first at %s offset %d:" + " %s",
+                      range,
+                      result.malformed(),
+                      malformed.partition(),
+                      malformed.offset(),
+                      malformed.reason()));
+            });
   }
 }

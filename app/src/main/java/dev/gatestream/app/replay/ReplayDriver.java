@@ -28,10 +28,10 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Replays traffic through a live pipeline: sends each item as a request (paced by a window of requests
- * in flight, and by a rate or the original timing), reads its fused result, and produces the feedback
- * known for it (after a delay, or never for a share of them), so the adaptation job learns as it would
- * from real users. Measures the routed quality against the baselines.
+ * Replays traffic through a live pipeline: sends each item as a request (paced by a window of
+ * requests in flight, and by a rate or the original timing), reads its fused result, and produces
+ * the feedback known for it (after a delay, or never for a share of them), so the adaptation job
+ * learns as it would from real users. Measures the routed quality against the baselines.
  */
 public final class ReplayDriver implements AutoCloseable {
 
@@ -43,46 +43,75 @@ public final class ReplayDriver implements AutoCloseable {
   private final int bucketSize;
   private final RequestReplyClient<ReplayItem> requests;
   private final KafkaProducer<String, Feedback> feedback;
-  private final ScheduledExecutorService feedbackTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "gatestream-replay-feedback");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService feedbackTimer =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "gatestream-replay-feedback");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final SplittableRandom random;
   private final LearnedExamples learned;
   private final AtomicLong feedbackSent = new AtomicLong();
   private long learnedSoFar;
   private long learnedChangedAtNanos = System.nanoTime();
 
-  /** @param policy whose published weights tell how far learning has come (with a max learning lag) */
-  public ReplayDriver(Topics topics, GatestreamSerdes serdes, KafkaClients clients, ReplayOptions options,
-      int bucketSize, String runId, String policy) {
+  /**
+   * @param policy whose published weights tell how far learning has come (with a max learning lag)
+   */
+  public ReplayDriver(
+      Topics topics,
+      GatestreamSerdes serdes,
+      KafkaClients clients,
+      ReplayOptions options,
+      int bucketSize,
+      String runId,
+      String policy) {
     this.topics = topics;
     this.options = options;
     this.bucketSize = bucketSize;
     this.random = new SplittableRandom(options.seed());
     String clientId = clients.ids().job("replay", runId);
     Map<String, Object> lowLatency = Map.of(ProducerConfig.LINGER_MS_CONFIG, 2);
-    // No replyTo: the results are read on the shared topic, where the adaptation job reads them too.
+    // No replyTo: the results are read on the shared topic, where the adaptation job reads them
+    // too.
     // Requests are never given up on one by one: a replay that gets no results stops as stalled.
-    requests = RequestReplyClient.open(clients, serdes, topics, new RequestReplyClient.Settings(clientId + "-requests",
-        ReplyRoute.sharedResults(), options.window(), LOST_AFTER, lowLatency,
-        Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20)), Clock.systemUTC());
+    requests =
+        RequestReplyClient.open(
+            clients,
+            serdes,
+            topics,
+            new RequestReplyClient.Settings(
+                clientId + "-requests",
+                ReplyRoute.sharedResults(),
+                options.window(),
+                LOST_AFTER,
+                lowLatency,
+                Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20)),
+            Clock.systemUTC());
     KafkaProducer<String, Feedback> feedbackProducer;
     try {
-      feedbackProducer = clients.producer(clientId + "-feedback", lowLatency, new StringSerializer(),
-          serdes.valueSerde(topics.feedback()).serializer());
+      feedbackProducer =
+          clients.producer(
+              clientId + "-feedback",
+              lowLatency,
+              new StringSerializer(),
+              serdes.valueSerde(topics.feedback()).serializer());
     } catch (RuntimeException e) {
       requests.close();
       throw e;
     }
     feedback = feedbackProducer;
-    learned = options.maxLearningLag() > 0 ? new LearnedExamples(topics, serdes, clients, runId, policy) : null;
+    learned =
+        options.maxLearningLag() > 0
+            ? new LearnedExamples(topics, serdes, clients, runId, policy)
+            : null;
   }
 
   /**
-   * Whether the learner is close enough behind the feedback for another request to go. A learner that
-   * stopped learning (nothing new published for LEARNER_SILENT) does not hold the replay forever.
+   * Whether the learner is close enough behind the feedback for another request to go. A learner
+   * that stopped learning (nothing new published for LEARNER_SILENT) does not hold the replay
+   * forever.
    */
   private boolean learningKeepsUp() {
     if (learned == null) {
@@ -103,7 +132,10 @@ public final class ReplayDriver implements AutoCloseable {
    * @param baselines what the segment's simple policies score, for the report
    * @param onBucket called with each completed bucket of {@code bucketSize} results
    */
-  public ReplayReport.Segment replay(String name, List<? extends ReplayItem> items, ReplayReport.Baselines baselines,
+  public ReplayReport.Segment replay(
+      String name,
+      List<? extends ReplayItem> items,
+      ReplayReport.Baselines baselines,
       Consumer<ReplayReport.Bucket> onBucket) {
     Tally total = new Tally();
     Tally bucket = new Tally();
@@ -115,13 +147,17 @@ public final class ReplayDriver implements AutoCloseable {
     int next = 0;
     int done = 0;
     while (done < items.size()) {
-      while (next < items.size() && requests.hasRoom() && due(items.get(next), next, start) && learningKeepsUp()) {
+      while (next < items.size()
+          && requests.hasRoom()
+          && due(items.get(next), next, start)
+          && learningKeepsUp()) {
         ReplayItem item = items.get(next++);
         requests.send(item.request(), options.deadline().toMillis(), item);
       }
       for (Outcome<ReplayItem> outcome : requests.poll(Duration.ofMillis(10))) {
         if (!(outcome instanceof Outcome.Answered<ReplayItem> answered)) {
-          throw new KafkaException("replay of " + name + " lost request " + outcome.requestId() + ": " + lost(outcome));
+          throw new KafkaException(
+              "replay of " + name + " lost request " + outcome.requestId() + ": " + lost(outcome));
         }
         ReplayItem item = answered.tag();
         FusedResult result = answered.result();
@@ -136,23 +172,43 @@ public final class ReplayDriver implements AutoCloseable {
         done++;
         lastProgress = System.nanoTime();
         if (bucket.requests == bucketSize || done == items.size()) {
-          ReplayReport.Bucket completed = bucket.toBucket(done - bucket.requests, result.getPolicyVersion());
+          ReplayReport.Bucket completed =
+              bucket.toBucket(done - bucket.requests, result.getPolicyVersion());
           buckets.add(completed);
           onBucket.accept(completed);
           bucket = new Tally();
         }
       }
-      if (System.nanoTime() - lastProgress > options.deadline().plus(LOST_AFTER).toNanos() && requests.inFlight() > 0) {
-        throw new KafkaException("replay of " + name + " stalled: " + requests.inFlight() + " requests without a"
-            + " fused result after " + options.deadline().plus(LOST_AFTER).toSeconds() + "s (is the pipeline running?)");
+      if (System.nanoTime() - lastProgress > options.deadline().plus(LOST_AFTER).toNanos()
+          && requests.inFlight() > 0) {
+        throw new KafkaException(
+            "replay of "
+                + name
+                + " stalled: "
+                + requests.inFlight()
+                + " requests without a"
+                + " fused result after "
+                + options.deadline().plus(LOST_AFTER).toSeconds()
+                + "s (is the pipeline running?)");
       }
     }
     requests.flush();
-    return new ReplayReport.Segment(name, items.size(), total.rated, total.quality(), total.cost(), secondHalf.cost(),
-        total.share(), baselines, buckets, completeness);
+    return new ReplayReport.Segment(
+        name,
+        items.size(),
+        total.rated,
+        total.quality(),
+        total.cost(),
+        secondHalf.cost(),
+        total.share(),
+        baselines,
+        buckets,
+        completeness);
   }
 
-  /** Why a request has no result: only sends and reading fail here, nothing is refused or given up. */
+  /**
+   * Why a request has no result: only sends and reading fail here, nothing is refused or given up.
+   */
   private static String lost(Outcome<ReplayItem> outcome) {
     if (outcome instanceof Outcome.NotSent<ReplayItem> notSent) {
       return "cannot send it: " + notSent.error().getMessage();
@@ -176,10 +232,15 @@ public final class ReplayDriver implements AutoCloseable {
     if (random.nextDouble() < options.feedbackLoss()) {
       return;
     }
-    Runnable send = () -> item.feedback(result, quality, System.currentTimeMillis()).ifPresent(record -> {
-      feedback.send(new ProducerRecord<>(topics.feedback().name(), item.id(), record));
-      feedbackSent.incrementAndGet();
-    });
+    Runnable send =
+        () ->
+            item.feedback(result, quality, System.currentTimeMillis())
+                .ifPresent(
+                    record -> {
+                      feedback.send(
+                          new ProducerRecord<>(topics.feedback().name(), item.id(), record));
+                      feedbackSent.incrementAndGet();
+                    });
     if (options.feedbackDelay().isZero()) {
       send.run();
     } else {
@@ -191,7 +252,8 @@ public final class ReplayDriver implements AutoCloseable {
   public void close() {
     feedbackTimer.shutdown();
     try {
-      feedbackTimer.awaitTermination(options.feedbackDelay().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      feedbackTimer.awaitTermination(
+          options.feedbackDelay().toMillis() + 5_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -202,7 +264,10 @@ public final class ReplayDriver implements AutoCloseable {
     }
   }
 
-  /** Running sums of quality, cost and expert share; quality over the results whose quality is known. */
+  /**
+   * Running sums of quality, cost and expert share; quality over the results whose quality is
+   * known.
+   */
   private static final class Tally {
     int requests;
     int rated;
@@ -230,12 +295,14 @@ public final class ReplayDriver implements AutoCloseable {
 
     Map<String, Double> share() {
       Map<String, Double> share = new TreeMap<>();
-      chosen.forEach((expert, count) -> share.put(expert, requests == 0 ? 0 : (double) count / requests));
+      chosen.forEach(
+          (expert, count) -> share.put(expert, requests == 0 ? 0 : (double) count / requests));
       return share;
     }
 
     ReplayReport.Bucket toBucket(int from, long policyVersion) {
-      return new ReplayReport.Bucket(from, requests, rated, quality(), cost(), share(), policyVersion);
+      return new ReplayReport.Bucket(
+          from, requests, rated, quality(), cost(), share(), policyVersion);
     }
   }
 }

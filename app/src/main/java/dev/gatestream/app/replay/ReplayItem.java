@@ -18,7 +18,9 @@ public interface ReplayItem {
   /** The request to send, but for its creation time and deadline, which the replay sets. */
   InferenceRequest.Builder request();
 
-  /** When it originally came, milliseconds after the first request of its segment; 0 when unknown. */
+  /**
+   * When it originally came, milliseconds after the first request of its segment; 0 when unknown.
+   */
   long originalOffsetMs();
 
   /** The quality of the fused result, NaN when nothing tells. */
@@ -32,16 +34,19 @@ public interface ReplayItem {
     return result.getOutput() instanceof Score score ? score.getValue() : Double.NaN;
   }
 
-  /** A row of a wide routing log, sent under its logged id: every expert's logged outcome is known. */
+  /**
+   * A row of a wide routing log, sent under its logged id: every expert's logged outcome is known.
+   */
   static ReplayItem of(Row row) {
     return of(row, row.id(), null);
   }
 
   /**
-   * A row of a wide routing log sent under an id of its own, naming the row for the replay experts, so
-   * that a run may replay rows of several logs that share ids.
+   * A row of a wide routing log sent under an id of its own, naming the row for the replay experts,
+   * so that a run may replay rows of several logs that share ids.
    *
-   * @param log the path of the row's log, as the replay experts read it; null to name only the logged id
+   * @param log the path of the row's log, as the replay experts read it; null to name only the
+   *     logged id
    */
   static ReplayItem of(Row row, String requestId, String log) {
     Map<String, String> replays = new LinkedHashMap<>();
@@ -57,7 +62,10 @@ public interface ReplayItem {
 
       @Override
       public InferenceRequest.Builder request() {
-        return InferenceRequest.newBuilder().setId(requestId).setTask(row.task()).setText(row.prompt())
+        return InferenceRequest.newBuilder()
+            .setId(requestId)
+            .setTask(row.task())
+            .setText(row.prompt())
             .setAttributes(replays);
       }
 
@@ -69,7 +77,9 @@ public interface ReplayItem {
       @Override
       public double quality(FusedResult result) {
         double score = scoreOf(result);
-        return Double.isNaN(score) ? 0 : score; // a replay expert that did not answer scored nothing
+        return Double.isNaN(score)
+            ? 0
+            : score; // a replay expert that did not answer scored nothing
       }
 
       @Override
@@ -81,8 +91,13 @@ public interface ReplayItem {
             rewards.put(expert, logged); // only what the chosen experts did is observable
           }
         }
-        return Optional.of(Feedback.newBuilder().setRequestId(requestId).setReward(quality)
-            .setExpertRewards(rewards).setObservedAtMs(nowMs).build());
+        return Optional.of(
+            Feedback.newBuilder()
+                .setRequestId(requestId)
+                .setReward(quality)
+                .setExpertRewards(rewards)
+                .setObservedAtMs(nowMs)
+                .build());
       }
     };
   }

@@ -3,10 +3,10 @@ package dev.gatestream.app.replay;
 import java.time.Duration;
 
 /**
- * What a replay tells while it runs, in this order per run: the run starts; each log is featurized for
- * its kNN reference (or the reference skipped); the run's topics are ready; each segment starts, completes
- * bucket after bucket, and finishes; the topics are kept if asked. Every method does nothing unless
- * overridden.
+ * What a replay tells while it runs, in this order per run: the run starts; each log is featurized
+ * for its kNN reference (or the reference skipped); the run's topics are ready; each segment
+ * starts, completes bucket after bucket, and finishes; the topics are kept if asked. Every method
+ * does nothing unless overridden.
  */
 public interface ReplayListener {
 
@@ -40,7 +40,8 @@ public interface ReplayListener {
   }
 
   /** How far the featurizer got with a log's rows, for the kNN reference. */
-  record ReferenceFeaturized(String log, int featurized, int rows, String featurizer, Duration elapsed) {}
+  record ReferenceFeaturized(
+      String log, int featurized, int rows, String featurizer, Duration elapsed) {}
 
   /** A log has no kNN reference: the featurizer refuses its rows. */
   record ReferenceSkipped(String log, String featurizer, String reason) {}

@@ -6,45 +6,59 @@ import java.time.Duration;
  * How a log is replayed.
  *
  * @param ratePerSecond requests per second; 0 for as fast as the window allows
- * @param originalTiming send each request at its original time relative to the first (the window still
- *     bounds what is in flight)
+ * @param originalTiming send each request at its original time relative to the first (the window
+ *     still bounds what is in flight)
  * @param speedup divides the original gaps between requests
- * @param window most requests in flight (sent, no fused result yet): paces the replay to the pipeline
- *     so that learning has a chance to act between decisions
+ * @param window most requests in flight (sent, no fused result yet): paces the replay to the
+ *     pipeline so that learning has a chance to act between decisions
  * @param deadline each request's deadline, from its sending
  * @param feedbackDelay how long after a request's fused result its feedback is produced
  * @param feedbackLoss fraction of requests whose feedback never comes
  * @param seed of the feedback loss draws
- * @param maxLearningLag hold new requests while the published weights have learned this many fewer examples
- *     than the feedback produced (0 = never hold): online learning on weights staler than that is not what
- *     a deployment at the same traffic, with its learner keeping up, would see
+ * @param maxLearningLag hold new requests while the published weights have learned this many fewer
+ *     examples than the feedback produced (0 = never hold): online learning on weights staler than
+ *     that is not what a deployment at the same traffic, with its learner keeping up, would see
  */
-public record ReplayOptions(int ratePerSecond, boolean originalTiming, double speedup, int window, Duration deadline,
-    Duration feedbackDelay, double feedbackLoss, long seed, int maxLearningLag) {
+public record ReplayOptions(
+    int ratePerSecond,
+    boolean originalTiming,
+    double speedup,
+    int window,
+    Duration deadline,
+    Duration feedbackDelay,
+    double feedbackLoss,
+    long seed,
+    int maxLearningLag) {
 
   public static final int DEFAULT_WINDOW = 50;
   public static final int DEFAULT_MAX_LEARNING_LAG = 100;
   public static final Duration DEADLINE = Duration.ofSeconds(30);
 
   public ReplayOptions {
-    if (ratePerSecond < 0 || !(speedup > 0) || window < 1 || feedbackLoss < 0 || feedbackLoss > 1
+    if (ratePerSecond < 0
+        || !(speedup > 0)
+        || window < 1
+        || feedbackLoss < 0
+        || feedbackLoss > 1
         || maxLearningLag < 0) {
-      throw new IllegalArgumentException("rate >= 0, speedup > 0, window >= 1, 0 <= feedback loss <= 1 and"
-          + " max learning lag >= 0 required");
+      throw new IllegalArgumentException(
+          "rate >= 0, speedup > 0, window >= 1, 0 <= feedback loss <= 1 and"
+              + " max learning lag >= 0 required");
     }
   }
 
   /**
-   * A replay's defaults: as fast as a window of 50 requests in flight allows, immediate and complete
-   * feedback, held while learning lags 100 examples behind.
+   * A replay's defaults: as fast as a window of 50 requests in flight allows, immediate and
+   * complete feedback, held while learning lags 100 examples behind.
    */
   public static ReplayOptions defaults(long seed) {
-    return new ReplayOptions(0, false, 1, DEFAULT_WINDOW, DEADLINE, Duration.ZERO, 0, seed, DEFAULT_MAX_LEARNING_LAG);
+    return new ReplayOptions(
+        0, false, 1, DEFAULT_WINDOW, DEADLINE, Duration.ZERO, 0, seed, DEFAULT_MAX_LEARNING_LAG);
   }
 
   /** As fast as the window allows. */
-  public static ReplayOptions unpaced(int window, Duration deadline, Duration feedbackDelay, double feedbackLoss,
-      long seed) {
+  public static ReplayOptions unpaced(
+      int window, Duration deadline, Duration feedbackDelay, double feedbackLoss, long seed) {
     return new ReplayOptions(0, false, 1, window, deadline, feedbackDelay, feedbackLoss, seed, 0);
   }
 }

@@ -17,19 +17,24 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-/** Reads what a replay replays: wide routing logs from files, recorded requests from a deployment's topics. */
+/**
+ * Reads what a replay replays: wide routing logs from files, recorded requests from a deployment's
+ * topics.
+ */
 public final class ReplaySources {
 
   private ReplaySources() {}
 
   /**
-   * A log as one segment of a replay, each id once: the replay experts answer an id from its first row.
+   * A log as one segment of a replay, each id once: the replay experts answer an id from its first
+   * row.
    *
    * @param shuffleSeed shuffles the rows when not null
    * @param limit keeps the first this many rows when not null
    * @param onRepeat what to do with a row whose id an earlier row has
    */
-  public static ReplayRun.Log log(Path file, String name, Long shuffleSeed, Integer limit, OnRepeat onRepeat)
+  public static ReplayRun.Log log(
+      Path file, String name, Long shuffleSeed, Integer limit, OnRepeat onRepeat)
       throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new UserError("no such log: " + file);
@@ -40,8 +45,12 @@ public final class ReplaySources {
       if (shuffleSeed != null) {
         Collections.shuffle(rows, new Random(shuffleSeed));
       }
-      return new ReplayRun.Log(name, file, routingLog.experts(),
-          limit == null ? rows : rows.subList(0, Math.min(limit, rows.size())), distinct.skipped());
+      return new ReplayRun.Log(
+          name,
+          file,
+          routingLog.experts(),
+          limit == null ? rows : rows.subList(0, Math.min(limit, rows.size())),
+          distinct.skipped());
     } catch (RoutingLogFormatException e) {
       throw new UserError(e.getMessage());
     }
@@ -52,20 +61,28 @@ public final class ReplaySources {
    * recorded feedback.
    *
    * @param requests {@code kafka:TOPIC[@FROM..TO]}
-   * @param feedback the range of the feedback topic to find their feedback in; null for the deployment's
-   *     feedback topic from the requests' FROM time on
+   * @param feedback the range of the feedback topic to find their feedback in; null for the
+   *     deployment's feedback topic from the requests' FROM time on
    */
-  public static ReplayRun.Recorded recorded(Deployment deployment, String requests, String feedback) {
+  public static ReplayRun.Recorded recorded(
+      Deployment deployment, String requests, String feedback) {
     try {
       Topics topics = Topics.from(deployment.config());
       TopicRange requestRange = TopicRange.parse(requests);
       String feedbackTopic = topics.feedback().name();
-      TopicRange feedbackRange = feedback != null ? TopicRange.parse(feedback)
-          : requestRange.fromTime().map(from -> TopicRange.since(feedbackTopic, from))
-              .orElseGet(() -> TopicRange.whole(feedbackTopic));
+      TopicRange feedbackRange =
+          feedback != null
+              ? TopicRange.parse(feedback)
+              : requestRange
+                  .fromTime()
+                  .map(from -> TopicRange.since(feedbackTopic, from))
+                  .orElseGet(() -> TopicRange.whole(feedbackTopic));
       try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), false)) {
-        return RecordedTraffic.read(deployment.clients(), requestRange,
-            serdes.valueSerde(topics.requests()).deserializer(), feedbackRange,
+        return RecordedTraffic.read(
+            deployment.clients(),
+            requestRange,
+            serdes.valueSerde(topics.requests()).deserializer(),
+            feedbackRange,
             serdes.valueSerde(topics.feedback()).deserializer());
       }
     } catch (IllegalArgumentException e) {

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A file written at its end only, that knows its committed length: a resumed run cuts it back to the
- * length its journal recorded, dropping what was written after the last checkpoint.
+ * A file written at its end only, that knows its committed length: a resumed run cuts it back to
+ * the length its journal recorded, dropping what was written after the last checkpoint.
  */
 final class AppendFile implements Closeable {
 
@@ -24,8 +24,14 @@ final class AppendFile implements Closeable {
     channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     if (channel.size() < keep) {
       channel.close();
-      throw new IllegalStateException(file + " is shorter (" + file.toFile().length() + " bytes) than its journal"
-          + " recorded (" + keep + "): it was changed outside this run");
+      throw new IllegalStateException(
+          file
+              + " is shorter ("
+              + file.toFile().length()
+              + " bytes) than its journal"
+              + " recorded ("
+              + keep
+              + "): it was changed outside this run");
     }
     channel.truncate(keep);
     channel.position(keep);

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * @param line the physical line the record starts on (1 is a CSV file's header)
  * @param fields the record's fields by column name; null when the record could not be read
- * @param raw the record as text, for the rejects file: a JSON line as it was, a CSV record re-quoted
+ * @param raw the record as text, for the rejects file: a JSON line as it was, a CSV record
+ *     re-quoted
  * @param unreadable why the record could not be read, or null
  */
 public record InputRow(long line, ObjectNode fields, String raw, String unreadable) {

@@ -20,13 +20,13 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The progress journal of a scoring run, beside its output: JSON lines, appended only. First the run
- * (id, input fingerprint, reply topic); then, before each batch of requests is produced, the lines
- * sent (write-ahead: a row once sent is never sent again, whatever happens next); and every second a
- * checkpoint: the committed lengths of output and rejects, the reader's positions on the reply and
- * dead-letter topics, and the lines finished since the previous checkpoint. A resumed run cuts the files
- * back to the last checkpoint and reads the topics again from its positions, so each row is written
- * once; a torn last line (a kill in mid-write) is ignored.
+ * The progress journal of a scoring run, beside its output: JSON lines, appended only. First the
+ * run (id, input fingerprint, reply topic); then, before each batch of requests is produced, the
+ * lines sent (write-ahead: a row once sent is never sent again, whatever happens next); and every
+ * second a checkpoint: the committed lengths of output and rejects, the reader's positions on the
+ * reply and dead-letter topics, and the lines finished since the previous checkpoint. A resumed run
+ * cuts the files back to the last checkpoint and reads the topics again from its positions, so each
+ * row is written once; a torn last line (a kill in mid-write) is ignored.
  */
 final class Journal implements Closeable {
 
@@ -37,8 +37,10 @@ final class Journal implements Closeable {
   static final class State {
     Run run;
     final BitSet done = new BitSet();
+
     /** Lines sent and not done, with when to give up waiting for their result. */
     final Map<Long, Long> pending = new HashMap<>();
+
     long outputLength;
     long rejectsLength;
     final Map<TopicPartition, Long> positions = new LinkedHashMap<>();
@@ -61,15 +63,20 @@ final class Journal implements Closeable {
   static Journal create(Path file, Run run) throws IOException {
     Journal journal = new Journal(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
     ObjectNode header = RowReader.JSON.createObjectNode();
-    header.put("run", run.runId()).put("input", run.input()).put("fingerprint", run.fingerprint())
-        .put("format", run.format().name()).put("replyTopic", run.replyTopic());
+    header
+        .put("run", run.runId())
+        .put("input", run.input())
+        .put("fingerprint", run.fingerprint())
+        .put("format", run.format().name())
+        .put("replyTopic", run.replyTopic());
     journal.append(header);
     return journal;
   }
 
   /** Appends to an existing journal. */
   static Journal reopen(Path file) throws IOException {
-    return new Journal(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
+    return new Journal(
+        Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
   }
 
   static State load(Path file) throws IOException {
@@ -83,13 +90,21 @@ final class Journal implements Closeable {
         if (i == lines.size() - 1) {
           break; // torn by a kill in mid-write: that entry never took effect
         }
-        throw new IllegalArgumentException("journal " + file + " is damaged at line " + (i + 1)
-            + ": use --restart to discard the partial run");
+        throw new IllegalArgumentException(
+            "journal "
+                + file
+                + " is damaged at line "
+                + (i + 1)
+                + ": use --restart to discard the partial run");
       }
       if (i == 0) {
-        state.run = new Run(entry.path("run").asText(), entry.path("input").asText(),
-            entry.path("fingerprint").asText(), RowFormat.valueOf(entry.path("format").asText()),
-            entry.path("replyTopic").asText());
+        state.run =
+            new Run(
+                entry.path("run").asText(),
+                entry.path("input").asText(),
+                entry.path("fingerprint").asText(),
+                RowFormat.valueOf(entry.path("format").asText()),
+                entry.path("replyTopic").asText());
       } else if (entry.has("sent")) {
         long giveUpAt = entry.path("giveUpAtMs").asLong();
         entry.get("sent").forEach(line -> state.pending.put(line.asLong(), giveUpAt));
@@ -99,18 +114,27 @@ final class Journal implements Closeable {
         state.rejectsLength = checkpoint.path("rejects").asLong();
         state.scored = checkpoint.path("scored").asLong();
         state.rejected = checkpoint.path("rejected").asLong();
-        checkpoint.path("positions").properties()
-            .forEach(position -> state.positions.put(partition(position.getKey()), position.getValue().asLong()));
-        checkpoint.path("done").forEach(line -> {
-          state.done.set(Math.toIntExact(line.asLong()));
-          state.pending.remove(line.asLong());
-        });
+        checkpoint
+            .path("positions")
+            .properties()
+            .forEach(
+                position ->
+                    state.positions.put(
+                        partition(position.getKey()), position.getValue().asLong()));
+        checkpoint
+            .path("done")
+            .forEach(
+                line -> {
+                  state.done.set(Math.toIntExact(line.asLong()));
+                  state.pending.remove(line.asLong());
+                });
       } else if (entry.has("complete")) {
         state.complete = true;
       }
     }
     if (state.run == null) {
-      throw new IllegalArgumentException("journal " + file + " is empty: use --restart to discard the partial run");
+      throw new IllegalArgumentException(
+          "journal " + file + " is empty: use --restart to discard the partial run");
     }
     return state;
   }
@@ -124,12 +148,24 @@ final class Journal implements Closeable {
     append(entry);
   }
 
-  /** Records what output, rejects and topic positions hold, and which lines got done since the last one. */
-  void checkpoint(long outputLength, long rejectsLength, Map<TopicPartition, Long> positions, Collection<Long> done,
-      long scored, long rejected) throws IOException {
+  /**
+   * Records what output, rejects and topic positions hold, and which lines got done since the last
+   * one.
+   */
+  void checkpoint(
+      long outputLength,
+      long rejectsLength,
+      Map<TopicPartition, Long> positions,
+      Collection<Long> done,
+      long scored,
+      long rejected)
+      throws IOException {
     ObjectNode entry = RowReader.JSON.createObjectNode();
     ObjectNode checkpoint = entry.putObject("checkpoint");
-    checkpoint.put("output", outputLength).put("rejects", rejectsLength).put("scored", scored)
+    checkpoint
+        .put("output", outputLength)
+        .put("rejects", rejectsLength)
+        .put("scored", scored)
         .put("rejected", rejected);
     ObjectNode at = checkpoint.putObject("positions");
     positions.forEach((partition, position) -> at.put(partition.toString(), position));
@@ -138,7 +174,10 @@ final class Journal implements Closeable {
     append(entry);
   }
 
-  /** The partition a checkpoint names as {@code topic-partition} ({@link TopicPartition#toString()}). */
+  /**
+   * The partition a checkpoint names as {@code topic-partition} ({@link
+   * TopicPartition#toString()}).
+   */
   private static TopicPartition partition(String name) {
     int dash = name.lastIndexOf('-');
     return new TopicPartition(name.substring(0, dash), Integer.parseInt(name.substring(dash + 1)));

@@ -4,7 +4,10 @@ import dev.gatestream.gateway.client.Outcome;
 import java.io.IOException;
 import java.util.List;
 
-/** Writes what became of each request: its row with the fused result, or to the rejects with why not. */
+/**
+ * Writes what became of each request: its row with the fused result, or to the rejects with why
+ * not.
+ */
 final class ResultCollector {
 
   private final ScoreOutputs outputs;
@@ -13,7 +16,9 @@ final class ResultCollector {
     this.outputs = outputs;
   }
 
-  /** @return how many of the outcomes came from the pipeline, as results or refusals */
+  /**
+   * @return how many of the outcomes came from the pipeline, as results or refusals
+   */
   int collect(List<Outcome<ScoreRow>> outcomes) throws IOException {
     int arrived = 0;
     for (Outcome<ScoreRow> outcome : outcomes) {

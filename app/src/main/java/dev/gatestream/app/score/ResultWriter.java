@@ -19,9 +19,9 @@ import java.util.List;
 
 /**
  * Writes scored rows in the input's format: the input record's fields, then {@code request_id},
- * {@code fused_output} (a score's value, an answer's text, or class probabilities as a JSON object),
- * {@code experts} (the contributors; separated by ';' in CSV), {@code completeness}, {@code cost},
- * {@code latency_ms} (request creation to fused result) and {@code policy_version}.
+ * {@code fused_output} (a score's value, an answer's text, or class probabilities as a JSON
+ * object), {@code experts} (the contributors; separated by ';' in CSV), {@code completeness},
+ * {@code cost}, {@code latency_ms} (request creation to fused result) and {@code policy_version}.
  */
 final class ResultWriter implements Closeable {
 
@@ -35,7 +35,8 @@ final class ResultWriter implements Closeable {
    * @param inputColumns the CSV header (unused for JSON Lines)
    * @param keep bytes of an earlier run to keep; the CSV header is written when there are none
    */
-  ResultWriter(Path path, RowFormat format, List<String> inputColumns, long keep) throws IOException {
+  ResultWriter(Path path, RowFormat format, List<String> inputColumns, long keep)
+      throws IOException {
     this.format = format;
     this.inputColumns = inputColumns;
     this.file = new AppendFile(path, keep);

@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Where a run starts: a new run's identity, or the state the journal of the interrupted run writing the
- * same output left, checked against the input; and, from one pass over the input, its row count and
- * the rows that run sent but did not write, whose results are waited for rather than asked for again.
+ * Where a run starts: a new run's identity, or the state the journal of the interrupted run writing
+ * the same output left, checked against the input; and, from one pass over the input, its row count
+ * and the rows that run sent but did not write, whose results are waited for rather than asked for
+ * again.
  */
 final class ResumePoint {
 
@@ -37,14 +38,19 @@ final class ResumePoint {
   }
 
   /**
-   * Where the run reads its replies: its own reply topic from the start, and the dead letters from their
-   * end, or both from where the journal's last checkpoint left them.
+   * Where the run reads its replies: its own reply topic from the start, and the dead letters from
+   * their end, or both from where the journal's last checkpoint left them.
    */
   ReplyRoute replies() {
-    return ReplyRoute.to(state.run.replyTopic()).readFromBeginning().withDeadLetters().resumingAt(state.positions);
+    return ReplyRoute.to(state.run.replyTopic())
+        .readFromBeginning()
+        .withDeadLetters()
+        .resumingAt(state.positions);
   }
 
-  /** @throws IllegalArgumentException for an input or output that cannot be used, in one line */
+  /**
+   * @throws IllegalArgumentException for an input or output that cannot be used, in one line
+   */
   static ResumePoint of(ScoreRun.Settings settings, Topics topics, Clock clock) throws IOException {
     Path input = settings.input();
     if (!Files.isRegularFile(input)) {
@@ -60,25 +66,46 @@ final class ResumePoint {
     if (resumed) {
       state = Journal.load(journalFile);
       if (!state.run.fingerprint().equals(fingerprint)) {
-        throw new IllegalArgumentException(input + " is not the input the partial run in " + journalFile
-            + " was scoring (" + state.run.input() + ", changed since?): use --restart to discard that run");
+        throw new IllegalArgumentException(
+            input
+                + " is not the input the partial run in "
+                + journalFile
+                + " was scoring ("
+                + state.run.input()
+                + ", changed since?): use --restart to discard that run");
       }
       if (state.run.format() != settings.format()) {
-        throw new IllegalArgumentException("the partial run in " + journalFile + " reads " + state.run.format()
-            + ", not " + settings.format() + ": use the same --format, or --restart");
+        throw new IllegalArgumentException(
+            "the partial run in "
+                + journalFile
+                + " reads "
+                + state.run.format()
+                + ", not "
+                + settings.format()
+                + ": use the same --format, or --restart");
       }
     } else {
       for (Path existing : List.of(settings.output(), settings.rejects())) {
         if (Files.exists(existing)) {
-          throw new IllegalArgumentException(existing + " exists and no journal " + journalFile + " says which"
-              + " run wrote it: remove it or choose another output");
+          throw new IllegalArgumentException(
+              existing
+                  + " exists and no journal "
+                  + journalFile
+                  + " says which"
+                  + " run wrote it: remove it or choose another output");
         }
       }
       state = new Journal.State();
-      String runId = Long.toString(clock.millis(), 36)
-          + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
-      state.run = new Journal.Run(runId, input.toAbsolutePath().toString(), fingerprint, settings.format(),
-          topics.scoreReplies(runId).name());
+      String runId =
+          Long.toString(clock.millis(), 36)
+              + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+      state.run =
+          new Journal.Run(
+              runId,
+              input.toAbsolutePath().toString(),
+              fingerprint,
+              settings.format(),
+              topics.scoreReplies(runId).name());
     }
 
     // One pass: count the rows and read again those sent before the interruption.

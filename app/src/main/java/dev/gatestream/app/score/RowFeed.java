@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The input's rows in order, each to send, to refuse, or to skip: done by an earlier run, or sent by it
- * and awaited. Every row is validated, done or not, so that duplicate ids are found the same way on
- * every resume.
+ * The input's rows in order, each to send, to refuse, or to skip: done by an earlier run, or sent
+ * by it and awaited. Every row is validated, done or not, so that duplicate ids are found the same
+ * way on every resume.
  */
 final class RowFeed implements Closeable {
 
@@ -33,7 +33,10 @@ final class RowFeed implements Closeable {
     return exhausted;
   }
 
-  /** Up to {@code max} rows to send; the invalid rows met on the way, not done before, go to the rejects. */
+  /**
+   * Up to {@code max} rows to send; the invalid rows met on the way, not done before, go to the
+   * rejects.
+   */
   List<ScoreRow> next(int max, ScoreOutputs outputs) throws IOException {
     List<ScoreRow> rows = new ArrayList<>();
     while (rows.size() < max) {

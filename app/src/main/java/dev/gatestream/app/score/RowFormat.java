@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /** The file formats batch scoring reads and writes: the output has the input's format. */
 public enum RowFormat {
-  CSV, JSONL;
+  CSV,
+  JSONL;
 
   /**
    * The format named by {@code override} (csv, jsonl, ndjson), else by the file's extension.
@@ -14,14 +15,22 @@ public enum RowFormat {
    */
   public static RowFormat of(Path file, String override) {
     if (override != null) {
-      return named(override).orElseThrow(() -> new IllegalArgumentException(
-          "unknown format '" + override + "': use csv, jsonl or ndjson"));
+      return named(override)
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "unknown format '" + override + "': use csv, jsonl or ndjson"));
     }
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    return named(dot < 0 ? "" : name.substring(dot + 1)).orElseThrow(() -> new IllegalArgumentException(
-        "cannot tell the format of " + file + " from its extension: name it .csv, .jsonl or .ndjson,"
-            + " or pass --format"));
+    return named(dot < 0 ? "" : name.substring(dot + 1))
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "cannot tell the format of "
+                        + file
+                        + " from its extension: name it .csv, .jsonl or .ndjson,"
+                        + " or pass --format"));
   }
 
   private static java.util.Optional<RowFormat> named(String name) {

@@ -31,8 +31,11 @@ import java.util.Set;
 public abstract sealed class RowReader implements Closeable {
 
   /** Strict: a line with anything after its object is not read as that object. */
-  static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
-  private static final CsvFactory CSV = CsvFactory.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+  static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+  private static final CsvFactory CSV =
+      CsvFactory.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
   private static final CsvMapper CSV_WRITER = new CsvMapper();
 
   /** Opens the file and, for CSV, reads its header. */
@@ -61,14 +64,18 @@ public abstract sealed class RowReader implements Closeable {
       parser = CSV.createParser(reader);
       List<String> header = record();
       if (header == null) {
-        throw new IllegalArgumentException(file + " is empty: a CSV input starts with a header line");
+        throw new IllegalArgumentException(
+            file + " is empty: a CSV input starts with a header line");
       }
       columns = header.stream().map(String::strip).toList();
       Set<String> seen = new HashSet<>();
       for (String column : columns) {
         if (column.isEmpty() || !seen.add(column)) {
-          throw new IllegalArgumentException("the header of " + file + " has "
-              + (column.isEmpty() ? "an empty column name" : "column '" + column + "' twice"));
+          throw new IllegalArgumentException(
+              "the header of "
+                  + file
+                  + " has "
+                  + (column.isEmpty() ? "an empty column name" : "column '" + column + "' twice"));
         }
       }
     }
@@ -94,15 +101,22 @@ public abstract sealed class RowReader implements Closeable {
         line = parser.currentLocation().getLineNr();
         fields = rest(token);
       } catch (JsonProcessingException e) {
-        // The parser goes on after the bad field: the rest of this record is skipped on the next call.
+        // The parser goes on after the bad field: the rest of this record is skipped on the next
+        // call.
         broken = true;
         long at = line > 0 ? line : e.getLocation() == null ? 0 : e.getLocation().getLineNr();
         return InputRow.unreadable(at, "", "unreadable CSV: " + e.getOriginalMessage());
       }
-      String raw = CSV_WRITER.writer(CsvSchema.emptySchema()).writeValueAsString(fields).stripTrailing();
+      String raw =
+          CSV_WRITER.writer(CsvSchema.emptySchema()).writeValueAsString(fields).stripTrailing();
       if (fields.size() != columns.size()) {
-        return InputRow.unreadable(line, raw, fields.size() + " fields where the header has " + columns.size()
-            + " (an unquoted comma, or a quote left open?)");
+        return InputRow.unreadable(
+            line,
+            raw,
+            fields.size()
+                + " fields where the header has "
+                + columns.size()
+                + " (an unquoted comma, or a quote left open?)");
       }
       ObjectNode row = JsonNodeFactory.instance.objectNode();
       for (int i = 0; i < columns.size(); i++) {
@@ -113,7 +127,8 @@ public abstract sealed class RowReader implements Closeable {
 
     private void skipRestOfRecord() throws IOException {
       broken = false;
-      for (JsonToken token = parser.nextToken(); token != null && token != JsonToken.END_ARRAY;
+      for (JsonToken token = parser.nextToken();
+          token != null && token != JsonToken.END_ARRAY;
           token = parser.nextToken()) {
         // the remains of a record already reported as unreadable
       }
@@ -129,7 +144,9 @@ public abstract sealed class RowReader implements Closeable {
         throw new IllegalStateException("unexpected CSV token " + start);
       }
       List<String> fields = new ArrayList<>();
-      for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+      for (JsonToken token = parser.nextToken();
+          token != JsonToken.END_ARRAY;
+          token = parser.nextToken()) {
         if (token == null) {
           break; // the file ends in this record: the field count tells
         }

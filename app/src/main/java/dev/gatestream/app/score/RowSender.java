@@ -19,8 +19,14 @@ final class RowSender {
   private final long graceMs;
   private long longestDeadlineMs;
 
-  /** @param graceMs how long after its deadline a row's result is waited for */
-  RowSender(RequestReplyClient<ScoreRow> client, ScoreOutputs outputs, Clock clock, ScoreRun.Settings settings,
+  /**
+   * @param graceMs how long after its deadline a row's result is waited for
+   */
+  RowSender(
+      RequestReplyClient<ScoreRow> client,
+      ScoreOutputs outputs,
+      Clock clock,
+      ScoreRun.Settings settings,
       long graceMs) {
     this.client = client;
     this.outputs = outputs;
@@ -37,10 +43,13 @@ final class RowSender {
     if (batch.isEmpty()) {
       return;
     }
-    long latestDeadline = batch.stream().mapToLong(row -> row.deadlineMs(defaultDeadlineMs)).max().orElseThrow();
+    long latestDeadline =
+        batch.stream().mapToLong(row -> row.deadlineMs(defaultDeadlineMs)).max().orElseThrow();
     longestDeadlineMs = Math.max(longestDeadlineMs, latestDeadline);
-    // Write-ahead: once recorded as sent, a row is never sent again, even if this process dies mid-batch.
-    outputs.sent(batch.stream().map(ScoreRow::line).toList(), clock.millis() + latestDeadline + graceMs);
+    // Write-ahead: once recorded as sent, a row is never sent again, even if this process dies
+    // mid-batch.
+    outputs.sent(
+        batch.stream().map(ScoreRow::line).toList(), clock.millis() + latestDeadline + graceMs);
     for (ScoreRow row : batch) {
       client.send(row.request(), row.deadlineMs(defaultDeadlineMs), row);
     }

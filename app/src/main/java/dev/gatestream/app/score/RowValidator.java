@@ -12,26 +12,36 @@ import java.util.regex.Pattern;
 
 /**
  * Turns input records into requests: {@code id} (else {@code <run>-<line>}), {@code text} (or
- * {@code prompt}), {@code task}, {@code features} (a JSON array, or in CSV also numbers separated by
- * spaces, semicolons or commas), {@code cost_budget}, {@code deadline_ms}; every other field becomes a
- * request attribute. Records that cannot become a valid request are refused with the reason. One
- * validator sees a file's records in order, so the second record with an id already seen is refused.
+ * {@code prompt}), {@code task}, {@code features} (a JSON array, or in CSV also numbers separated
+ * by spaces, semicolons or commas), {@code cost_budget}, {@code deadline_ms}; every other field
+ * becomes a request attribute. Records that cannot become a valid request are refused with the
+ * reason. One validator sees a file's records in order, so the second record with an id already
+ * seen is refused.
  */
 public final class RowValidator {
 
   /** Fields batch scoring adds to each output row; an input may not use them. */
-  public static final List<String> OUTPUT_FIELDS = List.of("request_id", "fused_output", "experts",
-      "completeness", "cost", "latency_ms", "policy_version");
+  public static final List<String> OUTPUT_FIELDS =
+      List.of(
+          "request_id",
+          "fused_output",
+          "experts",
+          "completeness",
+          "cost",
+          "latency_ms",
+          "policy_version");
 
   static final String ID = "id";
-  private static final Set<String> REQUEST_FIELDS = Set.of(ID, "text", "prompt", "task", "features", "cost_budget",
-      "deadline_ms");
+  private static final Set<String> REQUEST_FIELDS =
+      Set.of(ID, "text", "prompt", "task", "features", "cost_budget", "deadline_ms");
   private static final Pattern SEPARATORS = Pattern.compile("[\\s;,]+");
 
   private final String runId;
   private final Set<String> ids = new HashSet<>();
 
-  /** @param runId prefix of the ids derived for records without one; stable across resumes of a run */
+  /**
+   * @param runId prefix of the ids derived for records without one; stable across resumes of a run
+   */
   public RowValidator(String runId) {
     this.runId = runId;
   }
@@ -41,7 +51,9 @@ public final class RowValidator {
     return runId + "-" + line;
   }
 
-  /** @throws InvalidRowException with the reason the record cannot be scored */
+  /**
+   * @throws InvalidRowException with the reason the record cannot be scored
+   */
   public ScoreRow validate(InputRow row) {
     if (row.unreadable() != null) {
       throw new InvalidRowException(row.unreadable());
@@ -75,23 +87,39 @@ public final class RowValidator {
     }
     Double deadline = number(fields, "deadline_ms");
     if (deadline != null && (deadline <= 0 || deadline != Math.rint(deadline))) {
-      throw new InvalidRowException("deadline_ms must be a positive whole number of milliseconds, not "
-          + fields.get("deadline_ms").asText());
+      throw new InvalidRowException(
+          "deadline_ms must be a positive whole number of milliseconds, not "
+              + fields.get("deadline_ms").asText());
     }
     Map<String, String> attributes = new LinkedHashMap<>();
-    fields.properties().forEach(field -> {
-      if (!REQUEST_FIELDS.contains(field.getKey()) && !field.getValue().isNull()) {
-        String value = field.getValue().isTextual() ? field.getValue().asText() : field.getValue().toString();
-        if (!value.isEmpty()) {
-          attributes.put(field.getKey(), value);
-        }
-      }
-    });
+    fields
+        .properties()
+        .forEach(
+            field -> {
+              if (!REQUEST_FIELDS.contains(field.getKey()) && !field.getValue().isNull()) {
+                String value =
+                    field.getValue().isTextual()
+                        ? field.getValue().asText()
+                        : field.getValue().toString();
+                if (!value.isEmpty()) {
+                  attributes.put(field.getKey(), value);
+                }
+              }
+            });
     if (!ids.add(id)) {
       throw new InvalidRowException("duplicate id '" + id + "' (an earlier record has it)");
     }
-    return new ScoreRow(row.line(), id, fields, row.raw(), string(fields, "task"), text, features, budget,
-        deadline == null ? null : deadline.longValue(), attributes);
+    return new ScoreRow(
+        row.line(),
+        id,
+        fields,
+        row.raw(),
+        string(fields, "task"),
+        text,
+        features,
+        budget,
+        deadline == null ? null : deadline.longValue(),
+        attributes);
   }
 
   /** A field's text, or null when it is absent, null or blank. */

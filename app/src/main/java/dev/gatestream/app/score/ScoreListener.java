@@ -1,8 +1,8 @@
 package dev.gatestream.app.score;
 
 /**
- * Told what a {@link ScoreRun} does as it does it, on the scoring thread: must be quick, and may call
- * {@link ScoreRun#stop()}.
+ * Told what a {@link ScoreRun} does as it does it, on the scoring thread: must be quick, and may
+ * call {@link ScoreRun#stop()}.
  */
 @FunctionalInterface
 public interface ScoreListener {

@@ -7,13 +7,14 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * The loop of one run: sends rows while the window has room, collects what becomes of them, gives up
- * on those past their deadline and grace, and checkpoints every second, until every row is done or a
- * stop is asked for.
+ * The loop of one run: sends rows while the window has room, collects what becomes of them, gives
+ * up on those past their deadline and grace, and checkpoints every second, until every row is done
+ * or a stop is asked for.
  */
 final class ScoreLoop {
 
   private static final long CHECKPOINT_EVERY_MS = 1_000;
+
   /** How long a poll waits when there is nothing to send meanwhile. */
   private static final Duration WAIT = Duration.ofMillis(50);
 
@@ -26,8 +27,15 @@ final class ScoreLoop {
   private long reportedDone = -1;
   private int reportedInFlight = -1;
 
-  /** @param graceMs how long after its deadline a row's result is waited for */
-  ScoreLoop(ScoreRun.Settings settings, ResumePoint start, Clock clock, long graceMs, BooleanSupplier stopRequested,
+  /**
+   * @param graceMs how long after its deadline a row's result is waited for
+   */
+  ScoreLoop(
+      ScoreRun.Settings settings,
+      ResumePoint start,
+      Clock clock,
+      long graceMs,
+      BooleanSupplier stopRequested,
       ScoreListener listener) {
     this.settings = settings;
     this.start = start;
@@ -47,7 +55,7 @@ final class ScoreLoop {
       client.await(awaited.row().id(), awaited.giveUpAtMs(), awaited.row());
     }
     try (RowFeed feed = new RowFeed(settings, start.state);
-         ScoreOutputs outputs = ScoreOutputs.open(settings, start, feed.columns(), listener)) {
+        ScoreOutputs outputs = ScoreOutputs.open(settings, start, feed.columns(), listener)) {
       RowSender sender = new RowSender(client, outputs, clock, settings, graceMs);
       ResultCollector collector = new ResultCollector(outputs);
       outputs.checkpoint(client.positions());
@@ -66,14 +74,20 @@ final class ScoreLoop {
             lastArrival = now;
           }
           if (now - lastCheckpoint >= CHECKPOINT_EVERY_MS) {
-            // Until the backlog of a resumed run is read, its results may be in it: no silence means anything.
+            // Until the backlog of a resumed run is read, its results may be in it: no silence
+            // means anything.
             if (client.caughtUp() && client.inFlight() > 0) {
-              // A pipeline that answers nothing at all is down, not slow: stop, resumable, rather than refuse
+              // A pipeline that answers nothing at all is down, not slow: stop, resumable, rather
+              // than refuse
               // every row as timed out.
               if (now - lastArrival > sender.longestDeadlineMs() + graceMs) {
-                throw new ScoreRun.StalledException("no result for " + (now - lastArrival) / 1000 + " s with "
-                    + client.inFlight() + " requests in flight: is the pipeline running? (./gatestream up, or"
-                    + " score --with-pipeline); run the same command again to resume");
+                throw new ScoreRun.StalledException(
+                    "no result for "
+                        + (now - lastArrival) / 1000
+                        + " s with "
+                        + client.inFlight()
+                        + " requests in flight: is the pipeline running? (./gatestream up, or"
+                        + " score --with-pipeline); run the same command again to resume");
               }
               collector.collect(client.expire());
             }

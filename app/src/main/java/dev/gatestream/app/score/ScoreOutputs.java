@@ -12,9 +12,9 @@ import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What a run writes: each row's result or why it has none, and the journal that says how much of that is
- * committed. A row written after the last checkpoint is cut off again by a resumed run, which gets its
- * result anew from the reply topic: so each row is in the output once.
+ * What a run writes: each row's result or why it has none, and the journal that says how much of
+ * that is committed. A row written after the last checkpoint is cut off again by a resumed run,
+ * which gets its result anew from the reply topic: so each row is in the output once.
  */
 final class ScoreOutputs implements Closeable {
 
@@ -29,7 +29,11 @@ final class ScoreOutputs implements Closeable {
   private long scoredNow;
   private long rejectedNow;
 
-  private ScoreOutputs(Journal journal, ResultWriter results, RejectWriter rejects, Journal.State state,
+  private ScoreOutputs(
+      Journal journal,
+      ResultWriter results,
+      RejectWriter rejects,
+      Journal.State state,
       ScoreListener listener) {
     this.journal = journal;
     this.results = results;
@@ -40,21 +44,25 @@ final class ScoreOutputs implements Closeable {
   }
 
   /**
-   * Starts the journal of a new run, or reopens the interrupted run's and cuts output and rejects back to
-   * its last checkpoint.
+   * Starts the journal of a new run, or reopens the interrupted run's and cuts output and rejects
+   * back to its last checkpoint.
    *
    * @param columns the input's CSV header
    */
-  static ScoreOutputs open(ScoreRun.Settings settings, ResumePoint start, List<String> columns,
-      ScoreListener listener) throws IOException {
+  static ScoreOutputs open(
+      ScoreRun.Settings settings, ResumePoint start, List<String> columns, ScoreListener listener)
+      throws IOException {
     Path journalFile = ScoreRun.journalOf(settings.output());
     Journal.State state = start.state;
-    // The journal before the output, so an output never exists without the journal that explains it.
-    Journal journal = start.resumed ? Journal.reopen(journalFile) : Journal.create(journalFile, state.run);
+    // The journal before the output, so an output never exists without the journal that explains
+    // it.
+    Journal journal =
+        start.resumed ? Journal.reopen(journalFile) : Journal.create(journalFile, state.run);
     ResultWriter results = null;
     try {
       results = new ResultWriter(settings.output(), settings.format(), columns, state.outputLength);
-      RejectWriter rejects = new RejectWriter(settings.rejects(), settings.format(), state.rejectsLength);
+      RejectWriter rejects =
+          new RejectWriter(settings.rejects(), settings.format(), state.rejectsLength);
       return new ScoreOutputs(journal, results, rejects, state, listener);
     } catch (IOException | RuntimeException e) {
       if (results != null) {
@@ -65,7 +73,9 @@ final class ScoreOutputs implements Closeable {
     }
   }
 
-  /** Records, before they are produced, that these lines are being sent: they are never sent again. */
+  /**
+   * Records, before they are produced, that these lines are being sent: they are never sent again.
+   */
   void sent(Collection<Long> lines, long giveUpAtMs) throws IOException {
     journal.sent(lines, giveUpAtMs);
   }
@@ -90,9 +100,13 @@ final class ScoreOutputs implements Closeable {
     listener.on(new ScoreListener.Rejected(line, reason));
   }
 
-  /** Commits what is written so far, with where reading the replies stands: a resumed run starts here. */
+  /**
+   * Commits what is written so far, with where reading the replies stands: a resumed run starts
+   * here.
+   */
   void checkpoint(Map<TopicPartition, Long> positions) throws IOException {
-    journal.checkpoint(results.flush(), rejects.flush(), positions, doneSinceCheckpoint, scored, rejected);
+    journal.checkpoint(
+        results.flush(), rejects.flush(), positions, doneSinceCheckpoint, scored, rejected);
     doneSinceCheckpoint.clear();
   }
 
@@ -107,12 +121,15 @@ final class ScoreOutputs implements Closeable {
   }
 
   ScoreReport report(long totalRows, double seconds, boolean complete) {
-    return new ScoreReport(totalRows, scored, rejected, scoredNow, rejectedNow, seconds, completeness, complete);
+    return new ScoreReport(
+        totalRows, scored, rejected, scoredNow, rejectedNow, seconds, completeness, complete);
   }
 
   @Override
   public void close() throws IOException {
-    try (journal; results; rejects) {
+    try (journal;
+        results;
+        rejects) {
       // closes rejects, results, then the journal that explains them, each even if another fails
     }
   }

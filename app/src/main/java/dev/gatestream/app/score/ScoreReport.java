@@ -8,8 +8,15 @@ import java.util.Map;
  * @param completeness this process's results by completeness
  * @param complete every row is done: the output is final
  */
-public record ScoreReport(long total, long scored, long rejected, long scoredNow, long rejectedNow, double seconds,
-    Map<String, Long> completeness, boolean complete) {
+public record ScoreReport(
+    long total,
+    long scored,
+    long rejected,
+    long scoredNow,
+    long rejectedNow,
+    double seconds,
+    Map<String, Long> completeness,
+    boolean complete) {
 
   public ScoreReport {
     completeness = Map.copyOf(completeness);

@@ -5,7 +5,8 @@ public record OffsetSpan(long start, long end) {
 
   public OffsetSpan {
     if (start < 0 || end < start) {
-      throw new IllegalArgumentException("offset span needs 0 <= start <= end, got [" + start + ", " + end + ")");
+      throw new IllegalArgumentException(
+          "offset span needs 0 <= start <= end, got [" + start + ", " + end + ")");
     }
   }
 

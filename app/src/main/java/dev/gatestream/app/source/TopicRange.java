@@ -20,17 +20,19 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * A part of a Kafka topic to read once: {@code kafka:TOPIC} (all of it as of now) or
- * {@code kafka:TOPIC@FROM..TO}, FROM inclusive and TO exclusive, each empty (open), an offset (in every
- * partition), or an ISO-8601 instant ({@code 2026-11-25T08:00:00Z}; a date-time or date without zone is
- * UTC) compared with the records' timestamps. Resolved once to fixed offsets, so reading a live topic ends.
+ * A part of a Kafka topic to read once: {@code kafka:TOPIC} (all of it as of now) or {@code
+ * kafka:TOPIC@FROM..TO}, FROM inclusive and TO exclusive, each empty (open), an offset (in every
+ * partition), or an ISO-8601 instant ({@code 2026-11-25T08:00:00Z}; a date-time or date without
+ * zone is UTC) compared with the records' timestamps. Resolved once to fixed offsets, so reading a
+ * live topic ends.
  */
 public record TopicRange(String topic, Bound from, Bound to) {
 
   /** What a spec starts with when it names a topic rather than a file. */
   public static final String SCHEME = "kafka:";
 
-  // Kafka's legal topic characters; '@' and ".." cannot occur in a name, which keeps parsing unambiguous.
+  // Kafka's legal topic characters; '@' and ".." cannot occur in a name, which keeps parsing
+  // unambiguous.
   private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
   /** One end of a range. */
@@ -52,12 +54,17 @@ public record TopicRange(String topic, Bound from, Bound to) {
       throw new IllegalArgumentException("'" + topic + "' is not a Kafka topic name");
     }
     if (from instanceof AtOffset f && to instanceof AtOffset t && f.offset() > t.offset()) {
-      throw new IllegalArgumentException("range of " + topic + " starts at offset " + f.offset()
-          + ", after its end " + t.offset());
+      throw new IllegalArgumentException(
+          "range of "
+              + topic
+              + " starts at offset "
+              + f.offset()
+              + ", after its end "
+              + t.offset());
     }
     if (from instanceof AtTime f && to instanceof AtTime t && f.instant().isAfter(t.instant())) {
-      throw new IllegalArgumentException("range of " + topic + " starts at " + f.instant() + ", after its end "
-          + t.instant());
+      throw new IllegalArgumentException(
+          "range of " + topic + " starts at " + f.instant() + ", after its end " + t.instant());
     }
   }
 
@@ -75,11 +82,13 @@ public record TopicRange(String topic, Bound from, Bound to) {
     return spec != null && spec.startsWith(SCHEME);
   }
 
-  /** @throws IllegalArgumentException with a one-line message saying what is wrong */
+  /**
+   * @throws IllegalArgumentException with a one-line message saying what is wrong
+   */
   public static TopicRange parse(String spec) {
     if (!isTopicSpec(spec)) {
-      throw new IllegalArgumentException("'" + spec + "' is not a topic range: expected kafka:TOPIC or"
-          + " kafka:TOPIC@FROM..TO");
+      throw new IllegalArgumentException(
+          "'" + spec + "' is not a topic range: expected kafka:TOPIC or" + " kafka:TOPIC@FROM..TO");
     }
     String rest = spec.substring(SCHEME.length());
     int at = rest.indexOf('@');
@@ -90,15 +99,22 @@ public record TopicRange(String topic, Bound from, Bound to) {
     String range = rest.substring(at + 1);
     int dots = range.indexOf("..");
     if (dots < 0) {
-      throw new IllegalArgumentException("range '" + range + "' in " + spec + " is not FROM..TO (either may be"
-          + " empty: FROM.. or ..TO)");
+      throw new IllegalArgumentException(
+          "range '"
+              + range
+              + "' in "
+              + spec
+              + " is not FROM..TO (either may be"
+              + " empty: FROM.. or ..TO)");
     }
-    return new TopicRange(topic, bound(range.substring(0, dots), spec), bound(range.substring(dots + 2), spec));
+    return new TopicRange(
+        topic, bound(range.substring(0, dots), spec), bound(range.substring(dots + 2), spec));
   }
 
   private static String checkedTopic(String topic, String spec) {
     if (!TOPIC_NAME.matcher(topic).matches()) {
-      throw new IllegalArgumentException("'" + topic + "' in " + spec + " is not a Kafka topic name");
+      throw new IllegalArgumentException(
+          "'" + topic + "' in " + spec + " is not a Kafka topic name");
     }
     return topic;
   }
@@ -115,17 +131,26 @@ public record TopicRange(String topic, Bound from, Bound to) {
         throw new IllegalArgumentException("offset " + value + " in " + spec + " is too large");
       }
     }
-    return new AtTime(instant(value).orElseThrow(() -> new IllegalArgumentException("'" + value + "' in " + spec
-        + " is neither an offset nor an ISO-8601 time like 2026-11-25T08:00:00Z")));
+    return new AtTime(
+        instant(value)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "'"
+                            + value
+                            + "' in "
+                            + spec
+                            + " is neither an offset nor an ISO-8601 time like 2026-11-25T08:00:00Z")));
   }
 
   /** An ISO-8601 instant, date-time or date as FROM and TO take them (UTC without a zone). */
   public static Optional<Instant> instant(String value) {
-    List<java.util.function.Function<String, Instant>> formats = List.of(
-        Instant::parse,
-        text -> OffsetDateTime.parse(text).toInstant(),
-        text -> LocalDateTime.parse(text).toInstant(ZoneOffset.UTC),
-        text -> LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant());
+    List<java.util.function.Function<String, Instant>> formats =
+        List.of(
+            Instant::parse,
+            text -> OffsetDateTime.parse(text).toInstant(),
+            text -> LocalDateTime.parse(text).toInstant(ZoneOffset.UTC),
+            text -> LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant());
     for (var format : formats) {
       try {
         return Optional.of(format.apply(value));
@@ -142,8 +167,8 @@ public record TopicRange(String topic, Bound from, Bound to) {
   }
 
   /**
-   * Fixes the range to offsets as of now. The consumer's isolation level decides where a partition ends:
-   * with read_committed, at its last stable offset.
+   * Fixes the range to offsets as of now. The consumer's isolation level decides where a partition
+   * ends: with read_committed, at its last stable offset.
    *
    * @return every partition of the topic, in partition order, with its span (possibly empty)
    * @throws IllegalArgumentException when the topic does not exist
@@ -154,24 +179,34 @@ public record TopicRange(String topic, Bound from, Bound to) {
       throw new IllegalArgumentException("unknown topic " + topic);
     }
     List<TopicPartition> partitions = new ArrayList<>();
-    infos.stream().mapToInt(PartitionInfo::partition).sorted()
+    infos.stream()
+        .mapToInt(PartitionInfo::partition)
+        .sorted()
         .forEach(partition -> partitions.add(new TopicPartition(topic, partition)));
     Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, timeout);
     Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-    Map<TopicPartition, Long> starts = offsets(consumer, from, partitions, beginnings, beginnings, ends, timeout);
-    Map<TopicPartition, Long> stops = offsets(consumer, to, partitions, ends, beginnings, ends, timeout);
+    Map<TopicPartition, Long> starts =
+        offsets(consumer, from, partitions, beginnings, beginnings, ends, timeout);
+    Map<TopicPartition, Long> stops =
+        offsets(consumer, to, partitions, ends, beginnings, ends, timeout);
     Map<TopicPartition, OffsetSpan> spans = new LinkedHashMap<>();
     for (TopicPartition partition : partitions) {
       long start = starts.get(partition);
-      // A FROM time after a TO offset (or the reverse) makes an empty span, not an error per partition.
+      // A FROM time after a TO offset (or the reverse) makes an empty span, not an error per
+      // partition.
       spans.put(partition, new OffsetSpan(start, Math.max(start, stops.get(partition))));
     }
     return spans;
   }
 
   /** Each partition's offset for a bound, within [beginning, end]. */
-  private static Map<TopicPartition, Long> offsets(Consumer<?, ?> consumer, Bound bound, List<TopicPartition> partitions,
-      Map<TopicPartition, Long> open, Map<TopicPartition, Long> beginnings, Map<TopicPartition, Long> ends,
+  private static Map<TopicPartition, Long> offsets(
+      Consumer<?, ?> consumer,
+      Bound bound,
+      List<TopicPartition> partitions,
+      Map<TopicPartition, Long> open,
+      Map<TopicPartition, Long> beginnings,
+      Map<TopicPartition, Long> ends,
       Duration timeout) {
     Map<TopicPartition, Long> offsets = new HashMap<>();
     if (bound instanceof AtTime time) {
@@ -185,11 +220,13 @@ public record TopicRange(String topic, Bound from, Bound to) {
       }
     } else {
       for (TopicPartition partition : partitions) {
-        offsets.put(partition, bound instanceof AtOffset offset ? offset.offset() : open.get(partition));
+        offsets.put(
+            partition, bound instanceof AtOffset offset ? offset.offset() : open.get(partition));
       }
     }
-    offsets.replaceAll((partition, offset) ->
-        Math.min(Math.max(offset, beginnings.get(partition)), ends.get(partition)));
+    offsets.replaceAll(
+        (partition, offset) ->
+            Math.min(Math.max(offset, beginnings.get(partition)), ends.get(partition)));
     return offsets;
   }
 

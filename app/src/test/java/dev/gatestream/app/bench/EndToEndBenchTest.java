@@ -23,29 +23,46 @@ class EndToEndBenchTest {
   @Test
   @Timeout(60)
   void aBenchThatFailsLeavesNoWorkDirectoryBehind(@TempDir Path dir) throws Exception {
-    // Nothing listens on the bootstrap: the bench writes its log, then fails creating its first topics.
+    // Nothing listens on the bootstrap: the bench writes its log, then fails creating its first
+    // topics.
     String bootstrap = "127.0.0.1:" + closedPort();
-    GatestreamConfig config = new ConfigLoader(Map.of()).load(null, Map.of(
-        GatestreamConfig.BOOTSTRAP, bootstrap, GatestreamConfig.CLIENT_TIMEOUT_MS, "1000"));
+    GatestreamConfig config =
+        new ConfigLoader(Map.of())
+            .load(
+                null,
+                Map.of(
+                    GatestreamConfig.BOOTSTRAP,
+                    bootstrap,
+                    GatestreamConfig.CLIENT_TIMEOUT_MS,
+                    "1000"));
     Path scratch = Files.createDirectory(dir.resolve("scratch"));
     List<BenchListener.TopicsCreating> told = new ArrayList<>();
-    BenchListener listener = new BenchListener() {
-      @Override
-      public void topicsCreating(TopicsCreating topics) {
-        told.add(topics);
-        assertThat(scratch).isNotEmptyDirectory();
-      }
-    };
-    EndToEndBench bench = new EndToEndBench(config, bootstrap, "http://127.0.0.1:" + closedPort(),
-        new EndToEndBench.Options(2, 10, 10, 10, Duration.ofSeconds(1), scratch), listener);
+    BenchListener listener =
+        new BenchListener() {
+          @Override
+          public void topicsCreating(TopicsCreating topics) {
+            told.add(topics);
+            assertThat(scratch).isNotEmptyDirectory();
+          }
+        };
+    EndToEndBench bench =
+        new EndToEndBench(
+            config,
+            bootstrap,
+            "http://127.0.0.1:" + closedPort(),
+            new EndToEndBench.Options(2, 10, 10, 10, Duration.ofSeconds(1), scratch),
+            listener);
 
     assertThatThrownBy(bench::run).isInstanceOf(KafkaException.class);
 
     assertThat(scratch).isEmptyDirectory();
-    assertThat(told).singleElement().satisfies(topics -> {
-      assertThat(topics.system()).isEqualTo("pass-through");
-      assertThat(topics.topicPrefix()).startsWith("bench-").endsWith("-pass-");
-    });
+    assertThat(told)
+        .singleElement()
+        .satisfies(
+            topics -> {
+              assertThat(topics.system()).isEqualTo("pass-through");
+              assertThat(topics.topicPrefix()).startsWith("bench-").endsWith("-pass-");
+            });
   }
 
   private static int closedPort() throws IOException {

@@ -22,21 +22,41 @@ import org.junit.jupiter.api.io.TempDir;
 class DecisionFeedbackJoinTest {
 
   static RoutingDecision decision(String id, String expert, double propensity) {
-    return RoutingDecision.newBuilder().setRequestId(id).setPolicy("default").setPolicyVersion(3)
+    return RoutingDecision.newBuilder()
+        .setRequestId(id)
+        .setPolicy("default")
+        .setPolicyVersion(3)
         .setChosen(List.of(new ChosenExpert(expert, 1.0, propensity)))
-        .setCandidatePropensities(Map.of("a", 0.25, "b", 0.75)).setFeaturizer("hashed")
-        .setFeatures(List.of(0.5f, -1f)).setTask("gsm8k").setDeadlineMs(2).setRequestCreatedAtMs(1)
-        .setDecidedAtMs(1).build();
+        .setCandidatePropensities(Map.of("a", 0.25, "b", 0.75))
+        .setFeaturizer("hashed")
+        .setFeatures(List.of(0.5f, -1f))
+        .setTask("gsm8k")
+        .setDeadlineMs(2)
+        .setRequestCreatedAtMs(1)
+        .setDecidedAtMs(1)
+        .build();
   }
 
-  static Feedback feedback(String id, Double reward, Map<String, Double> expertRewards, long observedAtMs) {
-    return Feedback.newBuilder().setRequestId(id).setReward(reward).setExpertRewards(expertRewards)
-        .setObservedAtMs(observedAtMs).build();
+  static Feedback feedback(
+      String id, Double reward, Map<String, Double> expertRewards, long observedAtMs) {
+    return Feedback.newBuilder()
+        .setRequestId(id)
+        .setReward(reward)
+        .setExpertRewards(expertRewards)
+        .setObservedAtMs(observedAtMs)
+        .build();
   }
 
   static ExpertResult result(String id, String expert, String text, double cost) {
-    return ExpertResult.newBuilder().setRequestId(id).setExpert(expert).setStatus(ResultStatus.OK)
-        .setOutput(new TextAnswer(text)).setLatencyMs(5).setCost(cost).setCompletedAtMs(2).build();
+    return ExpertResult.newBuilder()
+        .setRequestId(id)
+        .setExpert(expert)
+        .setStatus(ResultStatus.OK)
+        .setOutput(new TextAnswer(text))
+        .setLatencyMs(5)
+        .setCost(cost)
+        .setCompletedAtMs(2)
+        .build();
   }
 
   @Test
@@ -88,8 +108,10 @@ class DecisionFeedbackJoinTest {
     join.addDecision(decision("r2", "b", 0.75));
     join.addResult(result("r2", "b", "yes", 0.01));
     join.addResult(result("r2", "b", "no", 0.02));
-    join.addFeedback(Feedback.newBuilder(feedback("r1", null, Map.of(), 10)).setLabel("Yes").build());
-    join.addFeedback(Feedback.newBuilder(feedback("r2", null, Map.of(), 10)).setLabel("Yes").build());
+    join.addFeedback(
+        Feedback.newBuilder(feedback("r1", null, Map.of(), 10)).setLabel("Yes").build());
+    join.addFeedback(
+        Feedback.newBuilder(feedback("r2", null, Map.of(), 10)).setLabel("Yes").build());
 
     List<LogEntry> entries = join.result().entries();
 
@@ -107,11 +129,14 @@ class DecisionFeedbackJoinTest {
 
     DecisionFeedbackJoin.Result result = join.result();
 
-    assertThat(result.entries()).extracting(entry -> entry.decision().requestId()).containsExactly("r1");
+    assertThat(result.entries())
+        .extracting(entry -> entry.decision().requestId())
+        .containsExactly("r1");
     assertThat(result.entries().get(0).decision().chosen().get(0).expert()).isEqualTo("b");
     assertThat(result.duplicates()).isEqualTo(1);
     assertThat(result.invalid()).isEqualTo(1);
-    assertThat(result.firstInvalid()).contains("logged decision r2: chosen expert b has propensity 0.0, expected (0, 1]");
+    assertThat(result.firstInvalid())
+        .contains("logged decision r2: chosen expert b has propensity 0.0, expected (0, 1]");
   }
 
   @Test
@@ -140,7 +165,8 @@ class DecisionFeedbackJoinTest {
   @Test
   void aMinimalLineNeedsOnlyItsChoices(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("min.jsonl");
-    Files.writeString(file, "{\"chosen\":[{\"expert\":\"a\",\"propensity\":0.5}],\"quality\":{\"a\":1}}\n\n");
+    Files.writeString(
+        file, "{\"chosen\":[{\"expert\":\"a\",\"propensity\":0.5}],\"quality\":{\"a\":1}}\n\n");
 
     List<LogEntry> read = DecisionLines.read(file);
 
@@ -155,23 +181,35 @@ class DecisionFeedbackJoinTest {
   void malformedLinesAreNamedByNumber(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("bad.jsonl");
     String good = "{\"requestId\":\"r1\",\"chosen\":[{\"expert\":\"a\",\"propensity\":0.5}]}";
-    Files.writeString(file, good + "\n" + "{\"requestId\":\"r2\",\"chosen\":[{\"expert\":\"a\",\"propensity\":1.5}]}\n");
-    assertThatThrownBy(() -> DecisionLines.read(file)).isInstanceOf(DecisionLines.MalformedLineException.class)
-        .hasMessage(file + ":2: logged decision r2: chosen expert a has propensity 1.5, expected (0, 1]");
+    Files.writeString(
+        file,
+        good
+            + "\n"
+            + "{\"requestId\":\"r2\",\"chosen\":[{\"expert\":\"a\",\"propensity\":1.5}]}\n");
+    assertThatThrownBy(() -> DecisionLines.read(file))
+        .isInstanceOf(DecisionLines.MalformedLineException.class)
+        .hasMessage(
+            file + ":2: logged decision r2: chosen expert a has propensity 1.5, expected (0, 1]");
 
     Files.writeString(file, good + "\n\n{\"requestId\": \"r3\", \"chosn\": []}\n");
-    assertThatThrownBy(() -> DecisionLines.read(file)).hasMessageStartingWith(file + ":3: Unrecognized field \"chosn\"")
+    assertThatThrownBy(() -> DecisionLines.read(file))
+        .hasMessageStartingWith(file + ":3: Unrecognized field \"chosn\"")
         .hasMessageNotContaining("\n");
 
     Files.writeString(file, "{not json\n");
-    assertThatThrownBy(() -> DecisionLines.read(file)).hasMessageStartingWith(file + ":1: ")
+    assertThatThrownBy(() -> DecisionLines.read(file))
+        .hasMessageStartingWith(file + ":1: ")
         .hasMessageNotContaining("\n");
 
-    Files.writeString(file, "{\"chosen\":[{\"expert\":\"a\",\"propensity\":0.5}],\"rewards\":{\"a\":1}}\n");
+    Files.writeString(
+        file, "{\"chosen\":[{\"expert\":\"a\",\"propensity\":0.5}],\"rewards\":{\"a\":1}}\n");
     assertThatThrownBy(() -> DecisionLines.read(file))
-        .hasMessage(file + ":1: \"rewards\" is the format of an earlier --export; export the decisions again");
+        .hasMessage(
+            file
+                + ":1: \"rewards\" is the format of an earlier --export; export the decisions again");
 
     Files.writeString(file, "{\"requestId\":\"r4\"}\n");
-    assertThatThrownBy(() -> DecisionLines.read(file)).hasMessage(file + ":1: no \"chosen\" experts");
+    assertThatThrownBy(() -> DecisionLines.read(file))
+        .hasMessage(file + ":1: no \"chosen\" experts");
   }
 }

@@ -31,8 +31,19 @@ class EvaluateJobTest {
     List<LogEntry> entries = new ArrayList<>();
     for (int i = 0; i < DECISIONS; i++) {
       String expert = random.nextBoolean() ? "a" : "b";
-      entries.add(new LogEntry(new LoggedDecision("r" + i, "t", null, null, null, List.of(new Choice(expert, 1, 0.5)),
-          Map.of("a", 0.5, "b", 0.5), Map.of(expert, expert.equals("a") ? 0.8 : 0.2), null), null));
+      entries.add(
+          new LogEntry(
+              new LoggedDecision(
+                  "r" + i,
+                  "t",
+                  null,
+                  null,
+                  null,
+                  List.of(new Choice(expert, 1, 0.5)),
+                  Map.of("a", 0.5, "b", 0.5),
+                  Map.of(expert, expert.equals("a") ? 0.8 : 0.2),
+                  null),
+              null));
     }
     Path file = dir.resolve("decisions.jsonl");
     DecisionLines.write(file, entries);
@@ -44,23 +55,27 @@ class EvaluateJobTest {
     Path log = uniformLog(dir);
     Path export = dir.resolve("export.jsonl");
     List<Object> told = new ArrayList<>();
-    EvaluateListener listener = new EvaluateListener() {
-      @Override
-      public void decisionsRead(EvaluateReport.Source source) {
-        told.add(source);
-      }
+    EvaluateListener listener =
+        new EvaluateListener() {
+          @Override
+          public void decisionsRead(EvaluateReport.Source source) {
+            told.add(source);
+          }
 
-      @Override
-      public void exported(Exported exported) {
-        told.add(exported);
-      }
-    };
+          @Override
+          public void exported(Exported exported) {
+            told.add(exported);
+          }
+        };
 
-    EvaluateReport report = new EvaluateJob(CONFIG, dir, listener)
-        .run(EvaluateSettings.of(log.toString(), new CandidateSpec.Always("a")).withExport(export));
+    EvaluateReport report =
+        new EvaluateJob(CONFIG, dir, listener)
+            .run(
+                EvaluateSettings.of(log.toString(), new CandidateSpec.Always("a"))
+                    .withExport(export));
 
-    EvaluateReport.Source source = new EvaluateReport.Source(log.toString(), null, null, DECISIONS, 0, null, 0,
-        DECISIONS);
+    EvaluateReport.Source source =
+        new EvaluateReport.Source(log.toString(), null, null, DECISIONS, 0, null, 0, DECISIONS);
     assertThat(report.source()).isEqualTo(source);
     assertThat(report.candidate()).isEqualTo("always a");
     assertThat(report.confidence()).isEqualTo(0.95);
@@ -76,8 +91,10 @@ class EvaluateJobTest {
   void aCandidateTheLogsCannotSupportIsRefused(@TempDir Path dir) throws Exception {
     Path log = uniformLog(dir);
 
-    assertThatThrownBy(() -> new EvaluateJob(CONFIG, dir, EvaluateListener.NONE)
-        .run(EvaluateSettings.of(log.toString(), new CandidateSpec.Always("c"))))
+    assertThatThrownBy(
+            () ->
+                new EvaluateJob(CONFIG, dir, EvaluateListener.NONE)
+                    .run(EvaluateSettings.of(log.toString(), new CandidateSpec.Always("c"))))
         .isInstanceOf(UnsupportedCandidateException.class)
         .hasMessageStartingWith("candidate selects expert c");
   }
@@ -86,11 +103,16 @@ class EvaluateJobTest {
   void aGateNeedsTheFeaturesItsFeaturizerMakes(@TempDir Path dir) throws Exception {
     Path log = uniformLog(dir);
 
-    assertThatThrownBy(() -> new EvaluateJob(CONFIG, dir, EvaluateListener.NONE)
-        .run(EvaluateSettings.of(log.toString(), CandidateSpec.parse("softmax-top-k:k=1"))))
+    assertThatThrownBy(
+            () ->
+                new EvaluateJob(CONFIG, dir, EvaluateListener.NONE)
+                    .run(
+                        EvaluateSettings.of(
+                            log.toString(), CandidateSpec.parse("softmax-top-k:k=1"))))
         .isInstanceOf(UserError.class)
-        .hasMessageStartingWith("400 logged decisions have features of unnamed featurizer (no features) but the"
-            + " candidate's featurizer is");
+        .hasMessageStartingWith(
+            "400 logged decisions have features of unnamed featurizer (no features) but the"
+                + " candidate's featurizer is");
   }
 
   @Test
@@ -99,15 +121,31 @@ class EvaluateJobTest {
     Path empty = Files.createFile(dir.resolve("empty.jsonl"));
     EvaluateJob job = new EvaluateJob(CONFIG, dir, EvaluateListener.NONE);
     CandidateSpec always = new CandidateSpec.Always("a");
-    EvaluateSettings withResults = new EvaluateSettings(log.toString(), "kafka:results", null, always, null,
-        EvaluateSettings.of(log.toString(), always).estimand(), 10, 0.9, 1, 0.001, null);
+    EvaluateSettings withResults =
+        new EvaluateSettings(
+            log.toString(),
+            "kafka:results",
+            null,
+            always,
+            null,
+            EvaluateSettings.of(log.toString(), always).estimand(),
+            10,
+            0.9,
+            1,
+            0.001,
+            null);
 
-    assertThatThrownBy(() -> job.run(withResults)).isInstanceOf(UserError.class)
-        .hasMessage("--results goes with --decisions kafka:...; a decisions file carries what each chosen expert"
-            + " earned");
-    assertThatThrownBy(() -> job.run(EvaluateSettings.of(dir.resolve("none.jsonl").toString(), always)))
-        .isInstanceOf(UserError.class).hasMessageStartingWith("no such decisions file: ");
+    assertThatThrownBy(() -> job.run(withResults))
+        .isInstanceOf(UserError.class)
+        .hasMessage(
+            "--results goes with --decisions kafka:...; a decisions file carries what each chosen expert"
+                + " earned");
+    assertThatThrownBy(
+            () -> job.run(EvaluateSettings.of(dir.resolve("none.jsonl").toString(), always)))
+        .isInstanceOf(UserError.class)
+        .hasMessageStartingWith("no such decisions file: ");
     assertThatThrownBy(() -> job.run(EvaluateSettings.of(empty.toString(), always)))
-        .isInstanceOf(UserError.class).hasMessage("no decisions to evaluate on in " + empty);
+        .isInstanceOf(UserError.class)
+        .hasMessage("no decisions to evaluate on in " + empty);
   }
 }

@@ -31,10 +31,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The adaptation job's request join and evaluate's join, fed the same decisions, results and feedback,
- * give every chosen expert the same reward: the one rule of {@link Rewards}. The records come in the
- * order listed, as on one partition; feedback that would change a reward the job already learned from is
- * left out on purpose (the job counts it instead, see {@link RequestJoinFunction}).
+ * The adaptation job's request join and evaluate's join, fed the same decisions, results and
+ * feedback, give every chosen expert the same reward: the one rule of {@link Rewards}. The records
+ * come in the order listed, as on one partition; feedback that would change a reward the job
+ * already learned from is left out on purpose (the job counts it instead, see {@link
+ * RequestJoinFunction}).
  */
 class RewardParityTest {
 
@@ -50,14 +51,28 @@ class RewardParityTest {
     for (String expert : experts) {
       chosen.add(new ChosenExpert(expert, 1.0 / experts.length, 0.5));
     }
-    RECORDS.add(RoutingDecision.newBuilder().setRequestId(id).setPolicy("default").setPolicyVersion(1)
-        .setChosen(chosen).setCandidatePropensities(propensities).setFeatures(List.of(1f, 0f))
-        .setDeadlineMs(10_000).setRequestCreatedAtMs(at).setDecidedAtMs(at).build());
+    RECORDS.add(
+        RoutingDecision.newBuilder()
+            .setRequestId(id)
+            .setPolicy("default")
+            .setPolicyVersion(1)
+            .setChosen(chosen)
+            .setCandidatePropensities(propensities)
+            .setFeatures(List.of(1f, 0f))
+            .setDeadlineMs(10_000)
+            .setRequestCreatedAtMs(at)
+            .setDecidedAtMs(at)
+            .build());
   }
 
   private static ExpertResult.Builder result(String id, String expert, double cost, long at) {
-    return ExpertResult.newBuilder().setRequestId(id).setExpert(expert).setStatus(ResultStatus.OK).setLatencyMs(5)
-        .setCost(cost).setCompletedAtMs(at);
+    return ExpertResult.newBuilder()
+        .setRequestId(id)
+        .setExpert(expert)
+        .setStatus(ResultStatus.OK)
+        .setLatencyMs(5)
+        .setCost(cost)
+        .setCompletedAtMs(at);
   }
 
   private static void text(String id, String expert, String answer, double cost, long at) {
@@ -74,7 +89,8 @@ class RewardParityTest {
 
   @BeforeAll
   static void judgeBothWays() throws Exception {
-    // Several records merged before the join: a's own reward (older), the label (b), a request reward
+    // Several records merged before the join: a's own reward (older), the label (b), a request
+    // reward
     // the label outranks.
     decision("multi", 100, "a", "b");
     add(feedback("multi", 300).setLabel("paris"));
@@ -114,24 +130,33 @@ class RewardParityTest {
   private static Map<String, Double> judgedByTheJob() throws Exception {
     List<JoinInput> inputs = new ArrayList<>();
     for (SpecificRecord record : RECORDS) {
-      inputs.add(record instanceof RoutingDecision d ? JoinInput.of(Conversions.decision(d))
-          : record instanceof ExpertResult r ? JoinInput.of(Conversions.result(r))
-          : JoinInput.of(Conversions.feedback((Feedback) record)));
+      inputs.add(
+          record instanceof RoutingDecision d
+              ? JoinInput.of(Conversions.decision(d))
+              : record instanceof ExpertResult r
+                  ? JoinInput.of(Conversions.result(r))
+                  : JoinInput.of(Conversions.feedback((Feedback) record)));
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     Map<String, Double> rewards = new TreeMap<>();
-    try (var examples = env.fromData(inputs, TypeInformation.of(JoinInput.class))
-        .assignTimestampsAndWatermarks(WatermarkStrategy.<JoinInput>forMonotonousTimestamps()
-            .withTimestampAssigner((input, previous) -> input.eventTimeMs()))
-        .keyBy(JoinInput::requestId, Types.STRING)
-        .process(new RequestJoinFunction(60_000, LAMBDA), TypeInformation.of(TrainingExample.class))
-        .executeAndCollect()) {
-      examples.forEachRemaining(example -> {
-        for (ExpertFeedback one : example.experts()) {
-          assertThat(rewards.put(example.requestId() + "/" + one.expert(), one.reward())).as("learned twice").isNull();
-        }
-      });
+    try (var examples =
+        env.fromData(inputs, TypeInformation.of(JoinInput.class))
+            .assignTimestampsAndWatermarks(
+                WatermarkStrategy.<JoinInput>forMonotonousTimestamps()
+                    .withTimestampAssigner((input, previous) -> input.eventTimeMs()))
+            .keyBy(JoinInput::requestId, Types.STRING)
+            .process(
+                new RequestJoinFunction(60_000, LAMBDA), TypeInformation.of(TrainingExample.class))
+            .executeAndCollect()) {
+      examples.forEachRemaining(
+          example -> {
+            for (ExpertFeedback one : example.experts()) {
+              assertThat(rewards.put(example.requestId() + "/" + one.expert(), one.reward()))
+                  .as("learned twice")
+                  .isNull();
+            }
+          });
     }
     return rewards;
   }

@@ -16,17 +16,31 @@ class KeyPartitionsTest {
   @Test
   void theDefaultsHashKeys() {
     assertThat(KeyPartitions.byDefaultPartitioner(clients(Map.of()))).isTrue();
-    assertThat(KeyPartitions.byDefaultPartitioner(clients(Map.of("kafka.partitioner.ignore.keys", "false"))))
+    assertThat(
+            KeyPartitions.byDefaultPartitioner(
+                clients(Map.of("kafka.partitioner.ignore.keys", "false"))))
         .isTrue();
   }
 
   @Test
   void aPartitionerOfTheirOwnOrIgnoredKeysMeanTheKeyTellsNothing() {
-    assertThat(KeyPartitions.byDefaultPartitioner(clients(Map.of("kafka.producer.partitioner.class",
-        "org.apache.kafka.clients.producer.RoundRobinPartitioner")))).isFalse();
-    assertThat(KeyPartitions.byDefaultPartitioner(clients(Map.of("kafka.streams.producer.partitioner.class",
-        "org.apache.kafka.clients.producer.RoundRobinPartitioner")))).isFalse();
-    assertThat(KeyPartitions.byDefaultPartitioner(clients(Map.of("kafka.partitioner.ignore.keys", "true"))))
+    assertThat(
+            KeyPartitions.byDefaultPartitioner(
+                clients(
+                    Map.of(
+                        "kafka.producer.partitioner.class",
+                        "org.apache.kafka.clients.producer.RoundRobinPartitioner"))))
+        .isFalse();
+    assertThat(
+            KeyPartitions.byDefaultPartitioner(
+                clients(
+                    Map.of(
+                        "kafka.streams.producer.partitioner.class",
+                        "org.apache.kafka.clients.producer.RoundRobinPartitioner"))))
+        .isFalse();
+    assertThat(
+            KeyPartitions.byDefaultPartitioner(
+                clients(Map.of("kafka.partitioner.ignore.keys", "true"))))
         .isFalse();
   }
 

@@ -30,16 +30,20 @@ class SinceTest {
 
   @Test
   void aTimeIsTakenAsTopicRangesTakeIt() {
-    assertThat(Since.parse("2026-11-25T07:00:00Z", clock)).isEqualTo(Instant.parse("2026-11-25T07:00:00Z"));
-    assertThat(Since.parse("2026-11-25T07:00:00+01:00", clock)).isEqualTo(Instant.parse("2026-11-25T06:00:00Z"));
+    assertThat(Since.parse("2026-11-25T07:00:00Z", clock))
+        .isEqualTo(Instant.parse("2026-11-25T07:00:00Z"));
+    assertThat(Since.parse("2026-11-25T07:00:00+01:00", clock))
+        .isEqualTo(Instant.parse("2026-11-25T06:00:00Z"));
     assertThat(Since.parse("2026-11-25", clock)).isEqualTo(Instant.parse("2026-11-25T00:00:00Z"));
   }
 
   @Test
   void anythingElseIsOneLineNamingTheForms() {
-    assertThatThrownBy(() -> Since.parse("yesterday", clock)).isInstanceOf(UserError.class)
-        .hasMessage("'yesterday' is neither an ISO-8601 time like 2026-11-25T08:00:00Z nor a span back from now"
-            + " like 15m, 2h or 1d");
+    assertThatThrownBy(() -> Since.parse("yesterday", clock))
+        .isInstanceOf(UserError.class)
+        .hasMessage(
+            "'yesterday' is neither an ISO-8601 time like 2026-11-25T08:00:00Z nor a span back from now"
+                + " like 15m, 2h or 1d");
     assertThatThrownBy(() -> Since.parse("-5m", clock)).isInstanceOf(UserError.class);
   }
 }

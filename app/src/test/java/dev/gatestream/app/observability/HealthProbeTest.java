@@ -19,8 +19,12 @@ class HealthProbeTest {
     Map<String, String> stages = new LinkedHashMap<>();
     stages.put("router", "RUNNING");
     stages.put("expert gpt-4", "1 of 2 workers alive");
-    try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> new MetricsEndpoint.StageHealth(stages, false))) {
+    try (MetricsEndpoint endpoint =
+        MetricsEndpoint.start(
+            "127.0.0.1",
+            0,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            () -> new MetricsEndpoint.StageHealth(stages, false))) {
       HealthProbe.Answer answer = probe.probe("127.0.0.1", endpoint.port());
 
       assertThat(answer.problem()).isNull();

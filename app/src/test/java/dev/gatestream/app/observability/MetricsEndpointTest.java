@@ -18,7 +18,8 @@ class MetricsEndpointTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private HttpResponse<String> get(MetricsEndpoint endpoint, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -27,9 +28,14 @@ class MetricsEndpointTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Counter.builder("gatestream.router.requests").register(registry).increment(3);
     AtomicBoolean routerUp = new AtomicBoolean(true);
-    try (MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, registry,
-        () -> new MetricsEndpoint.StageHealth(Map.of("router", routerUp.get() ? "RUNNING" : "ERROR"),
-            routerUp.get()))) {
+    try (MetricsEndpoint endpoint =
+        MetricsEndpoint.start(
+            "127.0.0.1",
+            0,
+            registry,
+            () ->
+                new MetricsEndpoint.StageHealth(
+                    Map.of("router", routerUp.get() ? "RUNNING" : "ERROR"), routerUp.get()))) {
       HttpResponse<String> metrics = get(endpoint, "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("gatestream_router_requests_total 3.0");

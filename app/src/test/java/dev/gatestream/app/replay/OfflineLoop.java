@@ -1,5 +1,6 @@
 package dev.gatestream.app.replay;
 
+import dev.gatestream.adaptation.AdaptationSettings;
 import dev.gatestream.app.pipeline.RoutingComponents;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
@@ -13,7 +14,6 @@ import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.policy.gates.GateSpec;
 import dev.gatestream.policy.learning.ExpertFeedback;
 import dev.gatestream.policy.learning.PolicyLearner;
-import dev.gatestream.adaptation.AdaptationSettings;
 import dev.gatestream.streams.router.GateFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +25,9 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
- * The router's gate and the adaptation job's learner in a closed loop over logged rows, without Kafka:
- * for tuning defaults before a live replay measures them. Args: settings as key=value, then logs.
+ * The router's gate and the adaptation job's learner in a closed loop over logged rows, without
+ * Kafka: for tuning defaults before a live replay measures them. Args: settings as key=value, then
+ * logs.
  */
 public final class OfflineLoop {
 
@@ -64,9 +65,12 @@ public final class OfflineLoop {
     GateSpec spec = RoutingComponents.gateSpec(config);
     Map<String, Double> prices = new HashMap<>();
     for (String price : config.getList(GatestreamConfig.EXPERTS_PRICES)) {
-      prices.put(price.substring(0, price.lastIndexOf('=')), Double.parseDouble(price.substring(price.lastIndexOf('=') + 1)));
+      prices.put(
+          price.substring(0, price.lastIndexOf('=')),
+          Double.parseDouble(price.substring(price.lastIndexOf('=') + 1)));
     }
-    List<Expert> pool = experts.stream().map(name -> new Expert(name, prices.getOrDefault(name, 0.0))).toList();
+    List<Expert> pool =
+        experts.stream().map(name -> new Expert(name, prices.getOrDefault(name, 0.0))).toList();
     GateFactory factory = RoutingComponents.gateFactory(spec, pool, featurizer.dimension());
     AdaptationSettings settings = AdaptationSettings.from(config);
     PolicyLearner learner = new PolicyLearner(settings.learner(), experts);
@@ -79,13 +83,17 @@ public final class OfflineLoop {
       double cost = 0;
       double secondHalfCost = 0;
       Map<String, Integer> share = new HashMap<>();
-      List<float[]> features = featurizer.featurizeAll(rows.stream()
-          .map(row -> new RoutingInput(row.id(), row.task(), row.prompt(), null, null)).toList());
+      List<float[]> features =
+          featurizer.featurizeAll(
+              rows.stream()
+                  .map(row -> new RoutingInput(row.id(), row.task(), row.prompt(), null, null))
+                  .toList());
       for (int i = 0; i < rows.size(); i++) {
         WideRoutingLog.Row row = rows.get(i);
         float[] x = features.get(i);
-        List<Choice> chosen = gate.select(new RoutingInput(row.id(), row.task(), row.prompt(), null, null), x, random)
-            .chosen();
+        List<Choice> chosen =
+            gate.select(new RoutingInput(row.id(), row.task(), row.prompt(), null, null), x, random)
+                .chosen();
         List<ExpertFeedback> feedback = new ArrayList<>();
         double q = 0;
         for (Choice choice : chosen) {
@@ -104,14 +112,31 @@ public final class OfflineLoop {
         learner.update(x, feedback);
         if (++step % publishEvery == 0) {
           version++;
-          gate = factory.create(new WeightsSnapshot("p", version, learner.experts(), featurizer.dimension(),
-              learner.parameters(version)));
+          gate =
+              factory.create(
+                  new WeightsSnapshot(
+                      "p",
+                      version,
+                      learner.experts(),
+                      featurizer.dimension(),
+                      learner.parameters(version)));
         }
       }
-      String top = share.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(3)
-          .map(e -> e.getKey() + "=" + Math.round(100.0 * e.getValue() / rows.size()) + "%").toList().toString();
-      System.out.printf("seed %d: %d rows quality %.4f cost %.6f (2nd half %.6f) %s%n", seed, rows.size(),
-          quality / rows.size(), cost / rows.size(), secondHalfCost / (rows.size() - rows.size() / 2), top);
+      String top =
+          share.entrySet().stream()
+              .sorted((a, b) -> b.getValue() - a.getValue())
+              .limit(3)
+              .map(e -> e.getKey() + "=" + Math.round(100.0 * e.getValue() / rows.size()) + "%")
+              .toList()
+              .toString();
+      System.out.printf(
+          "seed %d: %d rows quality %.4f cost %.6f (2nd half %.6f) %s%n",
+          seed,
+          rows.size(),
+          quality / rows.size(),
+          cost / rows.size(),
+          secondHalfCost / (rows.size() - rows.size() / 2),
+          top);
     }
     featurizer.close();
   }

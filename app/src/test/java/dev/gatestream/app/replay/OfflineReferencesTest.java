@@ -15,9 +15,12 @@ import org.junit.jupiter.api.Test;
 
 class OfflineReferencesTest {
 
-  private static final OfflineReferences REFERENCES = new OfflineReferences(List.of("a", "b"), Map.of("b", 0.002));
+  private static final OfflineReferences REFERENCES =
+      new OfflineReferences(List.of("a", "b"), Map.of("b", 0.002));
 
-  /** Rows of "task,quality of a,quality of b,cost of a" (b has no cost column: it costs its price). */
+  /**
+   * Rows of "task,quality of a,quality of b,cost of a" (b has no cost column: it costs its price).
+   */
   private static List<Row> rows(String... rows) throws IOException {
     StringBuilder csv = new StringBuilder("id,prompt,task,a,b,a|cost\n");
     for (int i = 0; i < rows.length; i++) {
@@ -29,11 +32,21 @@ class OfflineReferencesTest {
   }
 
   @Test
-  void theLookupTakesEachTasksBestExpertOnTheEarlierSegmentAndTheBestOverallForAnUnseenTask() throws IOException {
+  void theLookupTakesEachTasksBestExpertOnTheEarlierSegmentAndTheBestOverallForAnUnseenTask()
+      throws IOException {
     // On the earlier segment: a is best at math, b at chat, b overall.
-    Sample earlier = new Sample("train", rows("math,1,0,0.01", "math,1,0,0.01", "chat,0,1,0.01", "chat,0,1,0.01",
-        "chat,0,1,0.01"), null);
-    Sample segment = new Sample("test", rows("math,0,1,0.02", "chat,0,1,0.02", "poetry,0,1,0.02"), null);
+    Sample earlier =
+        new Sample(
+            "train",
+            rows(
+                "math,1,0,0.01",
+                "math,1,0,0.01",
+                "chat,0,1,0.01",
+                "chat,0,1,0.01",
+                "chat,0,1,0.01"),
+            null);
+    Sample segment =
+        new Sample("test", rows("math,0,1,0.02", "chat,0,1,0.02", "poetry,0,1,0.02"), null);
 
     ReplayReport.Offline offline = REFERENCES.of(earlier, segment);
 
@@ -62,7 +75,8 @@ class OfflineReferencesTest {
 
   @Test
   void theKnnChoosesTheBestExpertOfTheNearestRowsOfTheEarlierSegment() throws IOException {
-    // Two clusters of one task: a is right near (1, 0), b near (0, 1); a task lookup can only pick one.
+    // Two clusters of one task: a is right near (1, 0), b near (0, 1); a task lookup can only pick
+    // one.
     List<String> train = new ArrayList<>();
     List<float[]> trainFeatures = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
@@ -79,9 +93,10 @@ class OfflineReferencesTest {
       test.add("t,0,1,0");
       testFeatures.add(new float[] {0.1f, 1});
     }
-    ReplayReport.Offline offline = REFERENCES.of(
-        new Sample("train", rows(train.toArray(String[]::new)), trainFeatures),
-        new Sample("test", rows(test.toArray(String[]::new)), testFeatures));
+    ReplayReport.Offline offline =
+        REFERENCES.of(
+            new Sample("train", rows(train.toArray(String[]::new)), trainFeatures),
+            new Sample("test", rows(test.toArray(String[]::new)), testFeatures));
 
     assertThat(offline.knn().quality()).isEqualTo(1.0);
     assertThat(offline.perTaskLookup().quality()).isEqualTo(0.5);
@@ -90,7 +105,9 @@ class OfflineReferencesTest {
   @Test
   void inSampleTheKnnLeavesEachRowOut() throws IOException {
     // Each row's only neighbour is the other, whose best expert is wrong for it.
-    Sample sample = new Sample("log", rows("t,1,0,0", "t,0,1,0"), List.of(new float[] {1, 0}, new float[] {1, 0}));
+    Sample sample =
+        new Sample(
+            "log", rows("t,1,0,0", "t,0,1,0"), List.of(new float[] {1, 0}, new float[] {1, 0}));
 
     assertThat(REFERENCES.of(null, sample).knn().quality()).isEqualTo(0.0);
   }

@@ -27,30 +27,44 @@ class ReplaySourcesTest {
 
     assertThat(all.name()).isEqualTo("log");
     assertThat(all.experts()).containsExactly("a", "b");
-    assertThat(all.rows()).hasSize(20).extracting(WideRoutingLog.Row::id).startsWith("q0", "q1", "q2");
+    assertThat(all.rows())
+        .hasSize(20)
+        .extracting(WideRoutingLog.Row::id)
+        .startsWith("q0", "q1", "q2");
     assertThat(all.duplicatesSkipped()).isEqualTo(1);
-    assertThat(some.rows()).hasSize(8).extracting(WideRoutingLog.Row::id).doesNotHaveDuplicates()
+    assertThat(some.rows())
+        .hasSize(8)
+        .extracting(WideRoutingLog.Row::id)
+        .doesNotHaveDuplicates()
         .isNotEqualTo(all.rows().subList(0, 8).stream().map(WideRoutingLog.Row::id).toList());
-    assertThat(ReplaySources.log(file, "again", 5L, 8, OnRepeat.SKIP).rows()).extracting(WideRoutingLog.Row::id)
+    assertThat(ReplaySources.log(file, "again", 5L, 8, OnRepeat.SKIP).rows())
+        .extracting(WideRoutingLog.Row::id)
         .isEqualTo(some.rows().stream().map(WideRoutingLog.Row::id).toList());
   }
 
   @Test
   void aRepeatedIdIsRefusedWhenAskedNamingBothLines(@TempDir Path dir) throws Exception {
-    Path file = Files.writeString(dir.resolve("log.csv"), "id,prompt,task,a,b\nq0,x,t,1,1\nq1,y,t,1,1\nq0,x,t,0,0\n");
+    Path file =
+        Files.writeString(
+            dir.resolve("log.csv"), "id,prompt,task,a,b\nq0,x,t,1,1\nq1,y,t,1,1\nq0,x,t,0,0\n");
 
     assertThatThrownBy(() -> ReplaySources.log(file, "log", null, null, OnRepeat.FAIL))
-        .isInstanceOf(UserError.class).hasMessage(file + " line 4: id 'q0' again (first on line 2)");
+        .isInstanceOf(UserError.class)
+        .hasMessage(file + " line 4: id 'q0' again (first on line 2)");
   }
 
   @Test
   void aMissingOrMalformedLogIsAUserError(@TempDir Path dir) throws Exception {
-    Path broken = Files.writeString(dir.resolve("broken.csv"),
-        "id,prompt,task,a,b\nq1,hello,t,1,0\nq2,world,t,1,high\n");
+    Path broken =
+        Files.writeString(
+            dir.resolve("broken.csv"), "id,prompt,task,a,b\nq1,hello,t,1,0\nq2,world,t,1,high\n");
 
-    assertThatThrownBy(() -> ReplaySources.log(dir.resolve("none.csv"), "none", null, null, OnRepeat.SKIP))
-        .isInstanceOf(UserError.class).hasMessage("no such log: " + dir.resolve("none.csv"));
+    assertThatThrownBy(
+            () -> ReplaySources.log(dir.resolve("none.csv"), "none", null, null, OnRepeat.SKIP))
+        .isInstanceOf(UserError.class)
+        .hasMessage("no such log: " + dir.resolve("none.csv"));
     assertThatThrownBy(() -> ReplaySources.log(broken, "broken", null, null, OnRepeat.SKIP))
-        .isInstanceOf(UserError.class).hasMessageContaining("line 3");
+        .isInstanceOf(UserError.class)
+        .hasMessageContaining("line 3");
   }
 }

@@ -18,11 +18,14 @@ class SweepTest {
 
   @Test
   void anUnknownSettingOrNoValuesIsRefused() {
-    assertThatThrownBy(() -> ReplaySettings.Sweep.parse("router.gate.lamda=1")).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> ReplaySettings.Sweep.parse("router.gate.lamda=1"))
+        .isInstanceOf(UserError.class)
         .hasMessage("--sweep: unknown setting 'router.gate.lamda'");
-    assertThatThrownBy(() -> ReplaySettings.Sweep.parse("router.gate.lambda=")).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> ReplaySettings.Sweep.parse("router.gate.lambda="))
+        .isInstanceOf(UserError.class)
         .hasMessageStartingWith("--sweep 'router.gate.lambda=' is not SETTING=V1,V2,...");
-    assertThatThrownBy(() -> ReplaySettings.Sweep.parse("=1,2")).isInstanceOf(UserError.class)
+    assertThatThrownBy(() -> ReplaySettings.Sweep.parse("=1,2"))
+        .isInstanceOf(UserError.class)
         .hasMessageStartingWith("--sweep '=1,2' is not SETTING=V1,V2,...");
   }
 }

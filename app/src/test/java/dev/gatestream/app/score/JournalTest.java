@@ -21,7 +21,8 @@ class JournalTest {
 
   @TempDir Path dir;
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
   private static final TopicPartition REPLIES = new TopicPartition("t-score-r1", 0);
   private static final TopicPartition DEAD_LETTERS = new TopicPartition("t-dead-letters", 0);
 
@@ -30,13 +31,16 @@ class JournalTest {
   @Test
   void aLoadedJournalKnowsWhatIsDoneWhatIsAwaitedAndWhereToReadFrom() throws IOException {
     Path file = dir.resolve("out.csv.progress");
-    try (Journal journal = Journal.create(file, new Journal.Run("r1", "/in.csv", "abc", RowFormat.CSV, "t-score-r1"))) {
+    try (Journal journal =
+        Journal.create(
+            file, new Journal.Run("r1", "/in.csv", "abc", RowFormat.CSV, "t-score-r1"))) {
       journal.checkpoint(10, 5, Map.of(REPLIES, 0L), List.of(), 0, 0);
       journal.sent(List.of(2L, 3L, 4L), 1_000);
       journal.checkpoint(120, 40, Map.of(REPLIES, 2L, DEAD_LETTERS, 7L), List.of(2L, 4L), 1, 1);
       journal.sent(List.of(5L), 2_000);
     }
-    Files.writeString(file, "{\"checkpoint\": {\"output\": 9", StandardOpenOption.APPEND); // torn by a kill
+    Files.writeString(
+        file, "{\"checkpoint\": {\"output\": 9", StandardOpenOption.APPEND); // torn by a kill
 
     Journal.State state = Journal.load(file);
     assertThat(state.run.runId()).isEqualTo("r1");
@@ -54,7 +58,10 @@ class JournalTest {
 
   @Test
   void aDamagedJournalIsRefused() throws IOException {
-    Path file = Files.writeString(dir.resolve("j"), "{\"run\": \"r\", \"format\": \"CSV\"}\nnot json\n{\"complete\": true}\n");
+    Path file =
+        Files.writeString(
+            dir.resolve("j"),
+            "{\"run\": \"r\", \"format\": \"CSV\"}\nnot json\n{\"complete\": true}\n");
     assertThatThrownBy(() -> Journal.load(file)).hasMessageContaining("damaged at line 2");
   }
 
@@ -63,7 +70,8 @@ class JournalTest {
     Path input = Files.writeString(dir.resolve("in.csv"), "text\nhello\n");
     Path output = Files.writeString(dir.resolve("out.csv"), "precious\n");
     assertThatThrownBy(() -> ScoreRun.open(settings(input, output), topics, CLOCK))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exists and no journal");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("exists and no journal");
     assertThat(Files.readString(output)).isEqualTo("precious\n");
   }
 
@@ -71,8 +79,15 @@ class JournalTest {
   void aResumedRunMustReadTheSameInput() throws IOException {
     Path input = Files.writeString(dir.resolve("in.csv"), "text\nhello\nworld\n");
     Path output = dir.resolve("out.csv");
-    try (Journal journal = Journal.create(ScoreRun.journalOf(output),
-        new Journal.Run("r1", input.toString(), ResumePoint.fingerprint(input), RowFormat.CSV, "t-score-r1"))) {
+    try (Journal journal =
+        Journal.create(
+            ScoreRun.journalOf(output),
+            new Journal.Run(
+                "r1",
+                input.toString(),
+                ResumePoint.fingerprint(input),
+                RowFormat.CSV,
+                "t-score-r1"))) {
       journal.sent(List.of(2L), Long.MAX_VALUE);
     }
 
@@ -84,14 +99,26 @@ class JournalTest {
 
     Files.writeString(input, "text\nhello\nchanged\n");
     assertThatThrownBy(() -> ScoreRun.open(settings(input, output), topics, CLOCK))
-        .hasMessageContaining("is not the input the partial run").hasMessageContaining("--restart");
+        .hasMessageContaining("is not the input the partial run")
+        .hasMessageContaining("--restart");
   }
 
   @Test
   void aNewRunGetsItsOwnIdAndReplyTopic() throws IOException {
-    Path input = Files.writeString(dir.resolve("in.jsonl"), "{\"text\": \"a\"}\n{\"text\": \"b\"}\n");
-    ScoreRun run = ScoreRun.open(new ScoreRun.Settings(input, dir.resolve("out.jsonl"), dir.resolve("out.jsonl.rejects"),
-        RowFormat.JSONL, 10, 1_000, 1_000), topics, CLOCK);
+    Path input =
+        Files.writeString(dir.resolve("in.jsonl"), "{\"text\": \"a\"}\n{\"text\": \"b\"}\n");
+    ScoreRun run =
+        ScoreRun.open(
+            new ScoreRun.Settings(
+                input,
+                dir.resolve("out.jsonl"),
+                dir.resolve("out.jsonl.rejects"),
+                RowFormat.JSONL,
+                10,
+                1_000,
+                1_000),
+            topics,
+            CLOCK);
     assertThat(run.resumed()).isFalse();
     assertThat(run.totalRows()).isEqualTo(2);
     assertThat(run.replyTopic()).isEqualTo("t-score-" + run.runId());
@@ -99,6 +126,7 @@ class JournalTest {
   }
 
   private ScoreRun.Settings settings(Path input, Path output) {
-    return new ScoreRun.Settings(input, output, ScoreRun.rejectsOf(output), RowFormat.CSV, 10, 1_000, 1_000);
+    return new ScoreRun.Settings(
+        input, output, ScoreRun.rejectsOf(output), RowFormat.CSV, 10, 1_000, 1_000);
   }
 }

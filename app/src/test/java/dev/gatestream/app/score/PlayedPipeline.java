@@ -34,10 +34,10 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The pipeline as a scoring run sees it, played in memory: fusion answers each request at once on its
- * replyTo, but for those the test holds back; the router refuses texts starting with "refuse"; fusion's
- * answer to "garble" cannot be read. The reply topic outlives one "process", so a resumed run can read
- * it again from where its journal says.
+ * The pipeline as a scoring run sees it, played in memory: fusion answers each request at once on
+ * its replyTo, but for those the test holds back; the router refuses texts starting with "refuse";
+ * fusion's answer to "garble" cannot be read. The reply topic outlives one "process", so a resumed
+ * run can read it again from where its journal says.
  */
 final class PlayedPipeline {
 
@@ -47,8 +47,10 @@ final class PlayedPipeline {
   private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
   private final Set<String> held = new HashSet<>();
   private final List<InferenceRequest> heldBack = new ArrayList<>();
+
   /** The reply topic's records, by offset. */
   private final List<ConsumerRecord<String, byte[]>> replies = new ArrayList<>();
+
   private final List<InferenceRequest> requests = new ArrayList<>();
   private String replyTopic;
   private MockConsumer<String, byte[]> consumer;
@@ -72,42 +74,61 @@ final class PlayedPipeline {
   }
 
   /**
-   * A client of one process of the run, over a fresh MockProducer and MockConsumer: the consumer sees
-   * the reply topic as the earlier processes left it.
+   * A client of one process of the run, over a fresh MockProducer and MockConsumer: the consumer
+   * sees the reply topic as the earlier processes left it.
    */
   RequestReplyClient<ScoreRow> client(ResumePoint start, int window, long graceMs, Clock clock) {
     replyTopic = start.state.run.replyTopic();
     String requestsTopic = TOPICS.requests().name();
-    Cluster cluster = new Cluster("c", List.of(NODE), List.of(new PartitionInfo(requestsTopic, 0, NODE, null, null)),
-        Set.of(), Set.of());
-    MockProducer<String, InferenceRequest> producer = new MockProducer<>(cluster, true, null, new StringSerializer(),
-        serdes.valueSerde(TOPICS.requests()).serializer()) {
-      @Override
-      public synchronized Future<RecordMetadata> send(ProducerRecord<String, InferenceRequest> record,
-          Callback callback) {
-        Future<RecordMetadata> sent = super.send(record, callback);
-        requests.add(record.value());
-        if (held.contains(record.key())) {
-          heldBack.add(record.value());
-        } else {
-          answer(record.value());
-        }
-        return sent;
-      }
-    };
+    Cluster cluster =
+        new Cluster(
+            "c",
+            List.of(NODE),
+            List.of(new PartitionInfo(requestsTopic, 0, NODE, null, null)),
+            Set.of(),
+            Set.of());
+    MockProducer<String, InferenceRequest> producer =
+        new MockProducer<>(
+            cluster,
+            true,
+            null,
+            new StringSerializer(),
+            serdes.valueSerde(TOPICS.requests()).serializer()) {
+          @Override
+          public synchronized Future<RecordMetadata> send(
+              ProducerRecord<String, InferenceRequest> record, Callback callback) {
+            Future<RecordMetadata> sent = super.send(record, callback);
+            requests.add(record.value());
+            if (held.contains(record.key())) {
+              heldBack.add(record.value());
+            } else {
+              answer(record.value());
+            }
+            return sent;
+          }
+        };
     consumer = new MockConsumer<>("earliest");
     topic(replyTopic, 1, replies.size());
     topic(TOPICS.deadLetters().name(), 2, deadLetterOffset);
-    RequestReplyClient<ScoreRow> client = new RequestReplyClient<>(producer, consumer,
-        serdes.valueSerde(TOPICS.fusedResults()).deserializer(), TOPICS,
-        new RequestReplyClient.Settings("score-test", start.replies(), window, Duration.ofMillis(graceMs)), clock);
+    RequestReplyClient<ScoreRow> client =
+        new RequestReplyClient<>(
+            producer,
+            consumer,
+            serdes.valueSerde(TOPICS.fusedResults()).deserializer(),
+            TOPICS,
+            new RequestReplyClient.Settings(
+                "score-test", start.replies(), window, Duration.ofMillis(graceMs)),
+            clock);
     replies.forEach(consumer::addRecord); // once assigned: the client assigns the partitions itself
     return client;
   }
 
   private void topic(String name, int partitions, long end) {
-    consumer.updatePartitions(name, IntStream.range(0, partitions)
-        .mapToObj(p -> new PartitionInfo(name, p, NODE, null, null)).toList());
+    consumer.updatePartitions(
+        name,
+        IntStream.range(0, partitions)
+            .mapToObj(p -> new PartitionInfo(name, p, NODE, null, null))
+            .toList());
     for (int p = 0; p < partitions; p++) {
       consumer.updateBeginningOffsets(Map.of(new TopicPartition(name, p), 0L));
       consumer.updateEndOffsets(Map.of(new TopicPartition(name, p), end));
@@ -119,19 +140,45 @@ final class PlayedPipeline {
     String text = request.getText() == null ? "" : request.getText().toString();
     if (text.startsWith("refuse")) {
       RecordHeaders headers = new RecordHeaders();
-      headers.add(GatestreamHeaders.DLQ_SOURCE_TOPIC, TOPICS.requests().name().getBytes(StandardCharsets.UTF_8));
+      headers.add(
+          GatestreamHeaders.DLQ_SOURCE_TOPIC,
+          TOPICS.requests().name().getBytes(StandardCharsets.UTF_8));
       headers.add(GatestreamHeaders.DLQ_STAGE, "router".getBytes(StandardCharsets.UTF_8));
       headers.add(GatestreamHeaders.DLQ_REASON, "text refused".getBytes(StandardCharsets.UTF_8));
-      deliver(new ConsumerRecord<>(TOPICS.deadLetters().name(), 0, deadLetterOffset++, 0L,
-          TimestampType.CREATE_TIME, -1, -1, id, new byte[] {0}, headers, Optional.empty()));
+      deliver(
+          new ConsumerRecord<>(
+              TOPICS.deadLetters().name(),
+              0,
+              deadLetterOffset++,
+              0L,
+              TimestampType.CREATE_TIME,
+              -1,
+              -1,
+              id,
+              new byte[] {0},
+              headers,
+              Optional.empty()));
       return;
     }
-    byte[] value = text.equals("garble") ? new byte[] {7, 7, 7} : serdes.valueSerde(TOPICS.fusedResults()).serializer()
-        .serialize(replyTopic, FusedResult.newBuilder().setRequestId(id).setOutput(new Score(0.25)).setStrategy("mean")
-            .setContributors(List.of("a", "b")).setCompleteness(Completeness.COMPLETE).setLatencyMs(3)
-            .setEmittedAtMs(0).build());
-    ConsumerRecord<String, byte[]> reply = new ConsumerRecord<>(request.getReplyTo().toString(), 0, replies.size(), id,
-        value);
+    byte[] value =
+        text.equals("garble")
+            ? new byte[] {7, 7, 7}
+            : serdes
+                .valueSerde(TOPICS.fusedResults())
+                .serializer()
+                .serialize(
+                    replyTopic,
+                    FusedResult.newBuilder()
+                        .setRequestId(id)
+                        .setOutput(new Score(0.25))
+                        .setStrategy("mean")
+                        .setContributors(List.of("a", "b"))
+                        .setCompleteness(Completeness.COMPLETE)
+                        .setLatencyMs(3)
+                        .setEmittedAtMs(0)
+                        .build());
+    ConsumerRecord<String, byte[]> reply =
+        new ConsumerRecord<>(request.getReplyTo().toString(), 0, replies.size(), id, value);
     replies.add(reply);
     deliver(reply);
   }

@@ -22,10 +22,13 @@ class ResultWriterTest {
 
   @Test
   void csvOutputIsTheInputRowPlusTheResultAndMultiLineFieldsSurvive() throws IOException {
-    Path input = Files.writeString(dir.resolve("in.csv"), "id,prompt,tenant\nq1,\"two\nlines\",acme\n");
-    ScoreRow row = new RowValidator("run").validate(RowReaderTest.readAll(input, RowFormat.CSV).get(0));
+    Path input =
+        Files.writeString(dir.resolve("in.csv"), "id,prompt,tenant\nq1,\"two\nlines\",acme\n");
+    ScoreRow row =
+        new RowValidator("run").validate(RowReaderTest.readAll(input, RowFormat.CSV).get(0));
     Path output = dir.resolve("out.csv");
-    try (ResultWriter writer = new ResultWriter(output, RowFormat.CSV, List.of("id", "prompt", "tenant"), 0)) {
+    try (ResultWriter writer =
+        new ResultWriter(output, RowFormat.CSV, List.of("id", "prompt", "tenant"), 0)) {
       writer.write(row, result(new TextAnswer("a \"quoted\",\nanswer"), 0.0123));
     }
 
@@ -46,7 +49,8 @@ class ResultWriterTest {
   @Test
   void jsonLinesOutputKeepsTheInputFieldsAndTypesTheResult() throws IOException {
     Path input = Files.writeString(dir.resolve("in.jsonl"), "{\"text\": \"hi\", \"rank\": 3}\n");
-    ScoreRow row = new RowValidator("run").validate(RowReaderTest.readAll(input, RowFormat.JSONL).get(0));
+    ScoreRow row =
+        new RowValidator("run").validate(RowReaderTest.readAll(input, RowFormat.JSONL).get(0));
     Path output = dir.resolve("out.jsonl");
     try (ResultWriter writer = new ResultWriter(output, RowFormat.JSONL, List.of(), 0)) {
       writer.write(row, result(new Score(0.75), 0));
@@ -61,7 +65,8 @@ class ResultWriterTest {
     assertThat(scored.get("fused_output").asDouble()).isEqualTo(0.75);
     assertThat(scored.get("experts")).hasSize(2);
     assertThat(scored.get("latency_ms").asLong()).isEqualTo(87);
-    assertThat(RowReader.JSON.readTree(lines.get(1)).get("fused_output").toString()).isEqualTo("{\"A\":0.25,\"B\":0.75}");
+    assertThat(RowReader.JSON.readTree(lines.get(1)).get("fused_output").toString())
+        .isEqualTo("{\"A\":0.25,\"B\":0.75}");
     assertThat(RowReader.JSON.readTree(lines.get(2)).get("fused_output").isNull()).isTrue();
   }
 
@@ -79,7 +84,8 @@ class ResultWriterTest {
     try (RejectWriter rejects = new RejectWriter(jsonl, RowFormat.JSONL, 0)) {
       rejects.write(3, "not JSON", "{oops");
     }
-    assertThat(Files.readString(jsonl)).isEqualTo("{\"line\":3,\"reason\":\"not JSON\",\"raw\":\"{oops\"}\n");
+    assertThat(Files.readString(jsonl))
+        .isEqualTo("{\"line\":3,\"reason\":\"not JSON\",\"raw\":\"{oops\"}\n");
   }
 
   @Test
@@ -94,13 +100,22 @@ class ResultWriterTest {
     try (RejectWriter rejects = new RejectWriter(file, RowFormat.JSONL, committed)) {
       rejects.write(2, "again", "");
     }
-    assertThat(Files.readAllLines(file)).extracting(line -> RowReader.JSON.readTree(line).get("reason").asText())
+    assertThat(Files.readAllLines(file))
+        .extracting(line -> RowReader.JSON.readTree(line).get("reason").asText())
         .containsExactly("kept", "again");
   }
 
   private static FusedResult result(Object output, double cost) {
-    return FusedResult.newBuilder().setRequestId("q").setOutput(output).setStrategy("s")
-        .setContributors(List.of("org/a", "org/b")).setCompleteness(Completeness.PARTIAL).setTotalCost(cost)
-        .setLatencyMs(87).setPolicyVersion(4).setEmittedAtMs(1).build();
+    return FusedResult.newBuilder()
+        .setRequestId("q")
+        .setOutput(output)
+        .setStrategy("s")
+        .setContributors(List.of("org/a", "org/b"))
+        .setCompleteness(Completeness.PARTIAL)
+        .setTotalCost(cost)
+        .setLatencyMs(87)
+        .setPolicyVersion(4)
+        .setEmittedAtMs(1)
+        .build();
   }
 }

@@ -17,7 +17,10 @@ class RowReaderTest {
 
   @Test
   void csvRecordsCarryTheLineTheyStartOnAndQuotedFieldsSpanLines() throws IOException {
-    Path file = write("in.csv", """
+    Path file =
+        write(
+            "in.csv",
+            """
         id,prompt,task
         a,"first line
         second line, with a comma",gsm8k
@@ -29,9 +32,11 @@ class RowReaderTest {
     List<InputRow> rows = readAll(file, RowFormat.CSV);
 
     assertThat(rows).extracting(InputRow::line).containsExactly(2L, 5L, 6L, 7L);
-    assertThat(rows.get(0).fields().get("prompt").asText()).isEqualTo("first line\nsecond line, with a comma");
+    assertThat(rows.get(0).fields().get("prompt").asText())
+        .isEqualTo("first line\nsecond line, with a comma");
     assertThat(rows.get(1).fields().get("prompt").asText()).isEqualTo("say \"hi\"");
-    assertThat(rows.get(2).unreadable()).isEqualTo("4 fields where the header has 3 (an unquoted comma, or a quote left open?)");
+    assertThat(rows.get(2).unreadable())
+        .isEqualTo("4 fields where the header has 3 (an unquoted comma, or a quote left open?)");
     assertThat(rows.get(2).raw()).isEqualTo("c,too,many,fields");
     assertThat(rows.get(3).unreadable()).startsWith("2 fields where the header has 3");
   }
@@ -43,7 +48,8 @@ class RowReaderTest {
 
     assertThat(rows).hasSize(2);
     assertThat(rows.get(1).line()).isEqualTo(3);
-    assertThat(rows.get(1).unreadable()).isEqualTo("unreadable CSV: Missing closing quote for value");
+    assertThat(rows.get(1).unreadable())
+        .isEqualTo("unreadable CSV: Missing closing quote for value");
   }
 
   @Test
@@ -66,7 +72,10 @@ class RowReaderTest {
 
   @Test
   void jsonLinesAreReadLineByLineAndBadLinesAreReportedWithTheirNumber() throws IOException {
-    Path file = write("in.jsonl", """
+    Path file =
+        write(
+            "in.jsonl",
+            """
         {"id": "a", "text": "hello"}
 
         {"id": "b", "text": oops}
@@ -91,7 +100,8 @@ class RowReaderTest {
     assertThat(RowFormat.of(Path.of("a.ndjson"), null)).isEqualTo(RowFormat.JSONL);
     assertThat(RowFormat.of(Path.of("a.txt"), "jsonl")).isEqualTo(RowFormat.JSONL);
     assertThatThrownBy(() -> RowFormat.of(Path.of("a.txt"), null)).hasMessageContaining("--format");
-    assertThatThrownBy(() -> RowFormat.of(Path.of("a.csv"), "xml")).hasMessageContaining("unknown format 'xml'");
+    assertThatThrownBy(() -> RowFormat.of(Path.of("a.csv"), "xml"))
+        .hasMessageContaining("unknown format 'xml'");
   }
 
   private Path write(String name, String content) throws IOException {

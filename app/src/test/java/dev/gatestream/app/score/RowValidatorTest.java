@@ -14,7 +14,11 @@ class RowValidatorTest {
 
   @Test
   void aRowBecomesARequestAndOtherFieldsBecomeAttributes() throws Exception {
-    ScoreRow row = validator.validate(json(7, """
+    ScoreRow row =
+        validator.validate(
+            json(
+                7,
+                """
         {"id": "q1", "prompt": "2+2?", "task": "math", "features": "0.5; 1 2", "cost_budget": "0.01",
          "deadline_ms": 1500, "tenant": "acme", "rank": 3, "empty": ""}"""));
 
@@ -38,15 +42,19 @@ class RowValidatorTest {
 
   @Test
   void csvFeaturesMayBeAJsonArray() throws Exception {
-    assertThat(validator.validate(json(2, "{\"features\": \"[0.25, 3]\"}")).features()).containsExactly(0.25f, 3f);
+    assertThat(validator.validate(json(2, "{\"features\": \"[0.25, 3]\"}")).features())
+        .containsExactly(0.25f, 3f);
   }
 
   @Test
   void invalidRowsAreRefusedWithTheReason() throws Exception {
-    assertRefused("{\"id\": \"x\", \"task\": \"t\"}", "no text (or prompt) and no features to score");
-    assertRefused("{\"text\": \"t\", \"cost_budget\": \"cheap\"}", "bad number in cost_budget: 'cheap'");
+    assertRefused(
+        "{\"id\": \"x\", \"task\": \"t\"}", "no text (or prompt) and no features to score");
+    assertRefused(
+        "{\"text\": \"t\", \"cost_budget\": \"cheap\"}", "bad number in cost_budget: 'cheap'");
     assertRefused("{\"text\": \"t\", \"cost_budget\": -1}", "negative cost_budget -1.0");
-    assertRefused("{\"text\": \"t\", \"deadline_ms\": 1.5}", "deadline_ms must be a positive whole number");
+    assertRefused(
+        "{\"text\": \"t\", \"deadline_ms\": 1.5}", "deadline_ms must be a positive whole number");
     assertRefused("{\"features\": \"1 two 3\"}", "bad number in features: 'two'");
     assertRefused("{\"features\": [1, \"a\"]}", "features must be numbers");
     assertRefused("{\"features\": \"1 NaN\"}", "features must be finite numbers");
@@ -58,7 +66,8 @@ class RowValidatorTest {
   void theSecondRowWithAnIdIsADuplicate() throws Exception {
     validator.validate(json(2, "{\"id\": \"a\", \"text\": \"t\"}"));
     assertThatThrownBy(() -> validator.validate(json(3, "{\"id\": \"a\", \"text\": \"u\"}")))
-        .isInstanceOf(InvalidRowException.class).hasMessage("duplicate id 'a' (an earlier record has it)");
+        .isInstanceOf(InvalidRowException.class)
+        .hasMessage("duplicate id 'a' (an earlier record has it)");
   }
 
   @Test
@@ -68,12 +77,12 @@ class RowValidatorTest {
   }
 
   private void assertRefused(String row, String reason) throws Exception {
-    assertThatThrownBy(() -> validator.validate(json(2, row))).isInstanceOf(InvalidRowException.class)
+    assertThatThrownBy(() -> validator.validate(json(2, row)))
+        .isInstanceOf(InvalidRowException.class)
         .hasMessageStartingWith(reason);
   }
 
   private static InputRow json(long line, String text) throws Exception {
     return InputRow.read(line, (ObjectNode) RowReader.JSON.readTree(text), text);
   }
-
 }

@@ -35,12 +35,14 @@ class ScoreLoopTest {
 
   private ScoreRun.Settings settings(Path input, int window) {
     Path output = dir.resolve("out.jsonl");
-    return new ScoreRun.Settings(input, output, ScoreRun.rejectsOf(output), RowFormat.JSONL, window, 1_000, GRACE_MS);
+    return new ScoreRun.Settings(
+        input, output, ScoreRun.rejectsOf(output), RowFormat.JSONL, window, 1_000, GRACE_MS);
   }
 
   private ScoreReport run(ScoreRun.Settings settings, ScoreListener listener) throws IOException {
     ResumePoint start = ResumePoint.of(settings, TOPICS, clock);
-    try (RequestReplyClient<ScoreRow> client = pipeline.client(start, settings.window(), GRACE_MS, clock)) {
+    try (RequestReplyClient<ScoreRow> client =
+        pipeline.client(start, settings.window(), GRACE_MS, clock)) {
       return new ScoreLoop(settings, start, clock, GRACE_MS, stop::get, listener).run(client);
     }
   }
@@ -69,7 +71,8 @@ class ScoreLoopTest {
 
   private Map<Long, String> rejects(ScoreRun.Settings settings) throws IOException {
     Map<Long, String> rejects = new TreeMap<>();
-    lines(settings.rejects()).forEach(reject -> rejects.put(reject.get("line").asLong(), reject.get("reason").asText()));
+    lines(settings.rejects())
+        .forEach(reject -> rejects.put(reject.get("line").asLong(), reject.get("reason").asText()));
     return rejects;
   }
 
@@ -84,25 +87,38 @@ class ScoreLoopTest {
 
     ScoreReport report = run(settings, events::add);
 
-    assertThat(lines(settings.output())).extracting(row -> row.get("request_id").asText())
+    assertThat(lines(settings.output()))
+        .extracting(row -> row.get("request_id").asText())
         .containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4", "r5");
-    assertThat(lines(settings.output())).allSatisfy(row -> {
-      assertThat(row.get("completeness").asText()).isEqualTo("COMPLETE");
-      assertThat(row.get("fused_output").asDouble()).isEqualTo(0.25);
-    });
+    assertThat(lines(settings.output()))
+        .allSatisfy(
+            row -> {
+              assertThat(row.get("completeness").asText()).isEqualTo("COMPLETE");
+              assertThat(row.get("fused_output").asDouble()).isEqualTo(0.25);
+            });
     Map<Long, String> rejects = rejects(settings);
     assertThat(rejects.keySet()).containsExactly(7L, 8L, 9L, 10L);
     assertThat(rejects.get(7L)).startsWith("duplicate id 'r2'");
     assertThat(rejects.get(8L)).isEqualTo("refused by the router: text refused");
     assertThat(rejects.get(9L)).startsWith("cannot read its fused result: ");
     assertThat(rejects.get(10L)).startsWith("not JSON");
-    assertThat(report).isEqualTo(new ScoreReport(10, 6, 4, 6, 4, report.seconds(), Map.of("COMPLETE", 6L), true));
-    assertThat(pipeline.requests()).hasSize(8).allSatisfy(request ->
-        assertThat(request.getReplyTo()).isEqualTo(ResumePoint.of(settings, TOPICS, clock).state.run.replyTopic()));
-    assertThat(events).contains(new ScoreListener.Rejected(7, rejects.get(7L)))
-        .last().isEqualTo(new ScoreListener.Progress(10, 0));
-    assertThat(events).filteredOn(ScoreListener.Progress.class::isInstance)
-        .allSatisfy(event -> assertThat(((ScoreListener.Progress) event).inFlight()).isLessThanOrEqualTo(3));
+    assertThat(report)
+        .isEqualTo(new ScoreReport(10, 6, 4, 6, 4, report.seconds(), Map.of("COMPLETE", 6L), true));
+    assertThat(pipeline.requests())
+        .hasSize(8)
+        .allSatisfy(
+            request ->
+                assertThat(request.getReplyTo())
+                    .isEqualTo(ResumePoint.of(settings, TOPICS, clock).state.run.replyTopic()));
+    assertThat(events)
+        .contains(new ScoreListener.Rejected(7, rejects.get(7L)))
+        .last()
+        .isEqualTo(new ScoreListener.Progress(10, 0));
+    assertThat(events)
+        .filteredOn(ScoreListener.Progress.class::isInstance)
+        .allSatisfy(
+            event ->
+                assertThat(((ScoreListener.Progress) event).inFlight()).isLessThanOrEqualTo(3));
     assertThat(ResumePoint.of(settings, TOPICS, clock).state.complete).isTrue();
   }
 
@@ -117,7 +133,8 @@ class ScoreLoopTest {
 
     assertThat(report.complete()).isTrue();
     assertThat(report.scored()).isEqualTo(5);
-    assertThat(rejects(settings)).isEqualTo(Map.of(6L, "no fused result by the deadline + fusion grace"));
+    assertThat(rejects(settings))
+        .isEqualTo(Map.of(6L, "no fused result by the deadline + fusion grace"));
   }
 
   @Test
@@ -125,12 +142,16 @@ class ScoreLoopTest {
     ScoreRun.Settings settings = settings(input(rows(0, 4).toArray(String[]::new)), 10);
     pipeline.hold("r0", "r1", "r2", "r3");
 
-    assertThatThrownBy(() -> run(settings, events::add)).isInstanceOf(ScoreRun.StalledException.class)
-        .hasMessageContaining("4 requests in flight").hasMessageContaining("run the same command again to resume");
+    assertThatThrownBy(() -> run(settings, events::add))
+        .isInstanceOf(ScoreRun.StalledException.class)
+        .hasMessageContaining("4 requests in flight")
+        .hasMessageContaining("run the same command again to resume");
 
     ResumePoint resumed = ResumePoint.of(settings, TOPICS, clock);
     assertThat(resumed.resumed).isTrue();
-    assertThat(resumed.awaited).extracting(awaited -> awaited.row().id()).containsExactly("r0", "r1", "r2", "r3");
+    assertThat(resumed.awaited)
+        .extracting(awaited -> awaited.row().id())
+        .containsExactly("r0", "r1", "r2", "r3");
     assertThat(rejects(settings)).isEmpty();
   }
 
@@ -139,11 +160,14 @@ class ScoreLoopTest {
     ScoreRun.Settings settings = settings(input(rows(0, 10).toArray(String[]::new)), 10);
     pipeline.hold("r5", "r6", "r7", "r8", "r9");
 
-    ScoreReport first = run(settings, event -> {
-      if (event instanceof ScoreListener.Progress progress && progress.done() >= 5) {
-        stop.set(true);
-      }
-    });
+    ScoreReport first =
+        run(
+            settings,
+            event -> {
+              if (event instanceof ScoreListener.Progress progress && progress.done() >= 5) {
+                stop.set(true);
+              }
+            });
     assertThat(first.complete()).isFalse();
     assertThat(first.scored()).isEqualTo(5);
     assertThat(lines(settings.output())).hasSize(5);
@@ -157,9 +181,14 @@ class ScoreLoopTest {
     assertThat(second.complete()).isTrue();
     assertThat(second.scored()).isEqualTo(10);
     assertThat(second.scoredNow()).isEqualTo(5);
-    assertThat(pipeline.requests()).hasSize(sentBefore).extracting(InferenceRequest::getId)
-        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).mapToObj(i -> "r" + i).toList());
-    assertThat(lines(settings.output())).extracting(row -> row.get("request_id").asText()).hasSize(10)
+    assertThat(pipeline.requests())
+        .hasSize(sentBefore)
+        .extracting(InferenceRequest::getId)
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.range(0, 10).mapToObj(i -> "r" + i).toList());
+    assertThat(lines(settings.output()))
+        .extracting(row -> row.get("request_id").asText())
+        .hasSize(10)
         .doesNotHaveDuplicates();
   }
 }

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves on {@code tickMillis} each time it is read: time passes as the code works, the same on every run. */
+/**
+ * A clock that moves on {@code tickMillis} each time it is read: time passes as the code works, the
+ * same on every run.
+ */
 final class TickingClock extends Clock {
 
   private final long tickMillis;

@@ -15,7 +15,9 @@ public final class BenchProgress implements BenchListener {
 
   @Override
   public void topicsCreating(TopicsCreating topics) {
-    out.printf("%s: creating %d topics with prefix %s%n", topics.system(), topics.topics(), topics.topicPrefix());
+    out.printf(
+        "%s: creating %d topics with prefix %s%n",
+        topics.system(), topics.topics(), topics.topicPrefix());
     out.flush();
   }
 
@@ -27,8 +29,12 @@ public final class BenchProgress implements BenchListener {
 
   @Override
   public void measured(BenchReport.SystemResult result) {
-    out.printf("%s: %.0f requests/s in the burst; p99 %d ms at %.0f requests/s%n", result.system(),
-        result.throughputPerSecond(), result.p99Ms(), result.steadyAchievedPerSecond());
+    out.printf(
+        "%s: %.0f requests/s in the burst; p99 %d ms at %.0f requests/s%n",
+        result.system(),
+        result.throughputPerSecond(),
+        result.p99Ms(),
+        result.steadyAchievedPerSecond());
     out.flush();
   }
 }

@@ -16,29 +16,51 @@ public final class EvaluateProgress implements EvaluateListener {
 
   @Override
   public void unreadableSkipped(UnreadableSkipped skipped) {
-    out.printf(Locale.ROOT, "skipped %,d unreadable %s, the first at %s@%d%n", skipped.count(), skipped.what(),
-        skipped.partition(), skipped.offset());
+    out.printf(
+        Locale.ROOT,
+        "skipped %,d unreadable %s, the first at %s@%d%n",
+        skipped.count(),
+        skipped.what(),
+        skipped.partition(),
+        skipped.offset());
     out.flush();
   }
 
   @Override
   public void decisionsRead(EvaluateReport.Source source) {
-    out.printf(Locale.ROOT, "read %,d decisions from %s%s%n", source.decisionRecords(), source.decisions(),
-        source.feedback() == null ? "" : String.format(Locale.ROOT, ", %,d with feedback from %s, results from %s",
-            source.withFeedback(), source.feedback(), source.results()));
+    out.printf(
+        Locale.ROOT,
+        "read %,d decisions from %s%s%n",
+        source.decisionRecords(),
+        source.decisions(),
+        source.feedback() == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                ", %,d with feedback from %s, results from %s",
+                source.withFeedback(),
+                source.feedback(),
+                source.results()));
     if (source.unreadable() > 0) {
-      out.printf(Locale.ROOT, "skipped %,d unreadable decisions, the first: %s%n", source.unreadable(),
+      out.printf(
+          Locale.ROOT,
+          "skipped %,d unreadable decisions, the first: %s%n",
+          source.unreadable(),
           source.firstUnreadable());
     }
     if (source.duplicates() > 0) {
-      out.printf(Locale.ROOT, "skipped %,d repeated decisions of a request id already read%n", source.duplicates());
+      out.printf(
+          Locale.ROOT,
+          "skipped %,d repeated decisions of a request id already read%n",
+          source.duplicates());
     }
     out.flush();
   }
 
   @Override
   public void exported(Exported exported) {
-    out.printf(Locale.ROOT, "exported %,d decisions to %s%n", exported.decisions(), exported.file());
+    out.printf(
+        Locale.ROOT, "exported %,d decisions to %s%n", exported.decisions(), exported.file());
     out.flush();
   }
 }

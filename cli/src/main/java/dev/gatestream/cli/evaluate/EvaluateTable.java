@@ -16,22 +16,35 @@ public final class EvaluateTable {
     Evaluation evaluation = report.evaluation();
     out.println();
     out.println("candidate: " + report.candidate());
-    out.printf(Locale.ROOT, "estimand:  %s; %,d decisions, %,d used, %,d skipped (a chosen expert's reward unknown)%n",
-        evaluation.estimand() == Estimand.TOTAL_REWARD ? "total reward of the selected experts per request"
+    out.printf(
+        Locale.ROOT,
+        "estimand:  %s; %,d decisions, %,d used, %,d skipped (a chosen expert's reward unknown)%n",
+        evaluation.estimand() == Estimand.TOTAL_REWARD
+            ? "total reward of the selected experts per request"
             : "mean reward per selected expert",
-        evaluation.decisions(), evaluation.used(), evaluation.decisions() - evaluation.used());
+        evaluation.decisions(),
+        evaluation.used(),
+        evaluation.decisions() - evaluation.used());
     String level = String.format(Locale.ROOT, "%s%% interval", trim(100 * report.confidence()));
     out.printf(Locale.ROOT, "%n%-30s %8s   %-20s %9s%n", "estimator", "value", level, "std error");
     row(out, "IPS", evaluation.ips());
     row(out, "self-normalized IPS", evaluation.selfNormalizedIps());
     row(out, "doubly robust", evaluation.doublyRobust());
     row(out, "logging policy (on-policy)", evaluation.loggingPolicy());
-    out.printf(Locale.ROOT, "%nreward = quality - %s x cost (router.gate.lambda); by part:%n", trim(evaluation.lambda()));
+    out.printf(
+        Locale.ROOT,
+        "%nreward = quality - %s x cost (router.gate.lambda); by part:%n",
+        trim(evaluation.lambda()));
     parts(out, "quality", evaluation.quality());
     parts(out, "cost, USD", evaluation.cost());
-    out.printf(Locale.ROOT, "%neffective sample size %,.0f of %,d (%.0f%%), max importance weight %.3g,"
-        + " unsupported share %.2g%%%n", evaluation.effectiveSampleSize(), evaluation.used(),
-        100 * evaluation.effectiveSampleSize() / evaluation.used(), evaluation.maxWeight(),
+    out.printf(
+        Locale.ROOT,
+        "%neffective sample size %,.0f of %,d (%.0f%%), max importance weight %.3g,"
+            + " unsupported share %.2g%%%n",
+        evaluation.effectiveSampleSize(),
+        evaluation.used(),
+        100 * evaluation.effectiveSampleSize() / evaluation.used(),
+        evaluation.maxWeight(),
         100 * evaluation.unsupportedShare());
     evaluation.warnings().forEach(warning -> out.println("warning: " + warning));
     out.printf(Locale.ROOT, "(%.1f s)%n", report.seconds());
@@ -44,8 +57,14 @@ public final class EvaluateTable {
   }
 
   private static void row(PrintWriter out, String name, Estimate estimate) {
-    out.printf(Locale.ROOT, "%-30s %8.4f   [%.4f, %.4f]     %9.4f%n", name, estimate.value(), estimate.lower(),
-        estimate.upper(), estimate.standardError());
+    out.printf(
+        Locale.ROOT,
+        "%-30s %8.4f   [%.4f, %.4f]     %9.4f%n",
+        name,
+        estimate.value(),
+        estimate.lower(),
+        estimate.upper(),
+        estimate.standardError());
   }
 
   private static String trim(double value) {

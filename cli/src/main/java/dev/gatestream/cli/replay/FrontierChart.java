@@ -2,7 +2,6 @@ package dev.gatestream.cli.replay;
 
 import dev.gatestream.app.replay.CostQualityFrontier;
 import dev.gatestream.app.replay.ReplayReport;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.geom.Ellipse2D;
@@ -20,8 +19,9 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The sweep as a picture: per segment, quality against cost per request of every routed run (joined in
- * sweep order, labelled with the swept value) and of every single expert, the efficient ones ringed.
+ * The sweep as a picture: per segment, quality against cost per request of every routed run (joined
+ * in sweep order, labelled with the swept value) and of every single expert, the efficient ones
+ * ringed.
  */
 public final class FrontierChart {
 
@@ -37,8 +37,12 @@ public final class FrontierChart {
       plot.add(segmentPlot(frontier), 1);
     }
     String setting = report.sweep().isEmpty() ? "" : report.sweep().get(0).setting();
-    JFreeChart chart = new JFreeChart("Cost-quality frontier, sweeping " + setting,
-        JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    JFreeChart chart =
+        new JFreeChart(
+            "Cost-quality frontier, sweeping " + setting,
+            JFreeChart.DEFAULT_TITLE_FONT,
+            plot,
+            true);
     chart.setBackgroundPaint(Color.WHITE);
     ChartUtils.saveChartAsPNG(png.toFile(), chart, Math.max(900, 600 * frontiers.size()), 700);
   }
@@ -67,13 +71,17 @@ public final class FrontierChart {
     renderer.setSeriesPaint(2, new Color(0, 150, 0));
     renderer.setSeriesShape(2, new Ellipse2D.Double(-7, -7, 14, 14));
     renderer.setSeriesShapesFilled(2, false);
-    List<CostQualityFrontier.Point> routedPoints = points.stream().filter(CostQualityFrontier.Point::routed).toList();
-    List<CostQualityFrontier.Point> expertPoints = points.stream().filter(p -> !p.routed()).toList();
-    XYItemLabelGenerator labels = (dataset1, series, item) -> switch (series) {
-      case 0 -> routedPoints.get(item).label();
-      case 1 -> expertPoints.get(item).label();
-      default -> null;
-    };
+    List<CostQualityFrontier.Point> routedPoints =
+        points.stream().filter(CostQualityFrontier.Point::routed).toList();
+    List<CostQualityFrontier.Point> expertPoints =
+        points.stream().filter(p -> !p.routed()).toList();
+    XYItemLabelGenerator labels =
+        (dataset1, series, item) ->
+            switch (series) {
+              case 0 -> routedPoints.get(item).label();
+              case 1 -> expertPoints.get(item).label();
+              default -> null;
+            };
     renderer.setDefaultItemLabelGenerator(labels);
     renderer.setDefaultItemLabelsVisible(true);
     renderer.setSeriesItemLabelsVisible(2, false);

@@ -1,7 +1,6 @@
 package dev.gatestream.cli.replay;
 
 import dev.gatestream.app.replay.ReplayReport;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -23,15 +22,17 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The replay as a picture: the routed quality per bucket against the single best expert, uniform random
- * routing and the oracle (top), the routed cost per request per bucket against the spend target if any
- * (middle), and how the traffic was shared among the experts (bottom), over all segments in sequence.
+ * The replay as a picture: the routed quality per bucket against the single best expert, uniform
+ * random routing and the oracle (top), the routed cost per request per bucket against the spend
+ * target if any (middle), and how the traffic was shared among the experts (bottom), over all
+ * segments in sequence.
  */
 public final class ReplayChart {
 
   private static final int MIN_BUCKET = 10;
-  private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
-      new float[] {6, 4}, 0);
+  private static final BasicStroke DASHED =
+      new BasicStroke(
+          1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0);
 
   private ReplayChart() {}
 
@@ -54,7 +55,8 @@ public final class ReplayChart {
     for (ReplayReport.Segment segment : report.segments()) {
       for (ReplayReport.Bucket bucket : segment.buckets()) {
         if (bucket.requests() < MIN_BUCKET || Double.isNaN(bucket.quality())) {
-          continue; // a segment's last few requests, too few for a point worth drawing, or none rated
+          continue; // a segment's last few requests, too few for a point worth drawing, or none
+          // rated
         }
         double x = offset + bucket.fromRequest() + bucket.requests();
         routed.add(x, bucket.quality());
@@ -82,20 +84,22 @@ public final class ReplayChart {
     lines.setSeriesPaint(0, Color.RED);
     lines.setSeriesStroke(0, new BasicStroke(2f));
     qualities.addSeries(routed);
-    // Baselines the source cannot tell (no single experts for recorded traffic, no recording for logs) stay out.
+    // Baselines the source cannot tell (no single experts for recorded traffic, no recording for
+    // logs) stay out.
     Map<XYSeries, Color> baselines = new LinkedHashMap<>();
     baselines.put(bestSingle, new Color(0, 130, 0));
     baselines.put(uniform, Color.GRAY);
     baselines.put(oracle, Color.BLUE);
     baselines.put(recorded, Color.ORANGE);
-    baselines.forEach((series, color) -> {
-      if (series.getItemCount() > 0) {
-        int index = qualities.getSeriesCount();
-        qualities.addSeries(series);
-        lines.setSeriesPaint(index, color);
-        lines.setSeriesStroke(index, DASHED);
-      }
-    });
+    baselines.forEach(
+        (series, color) -> {
+          if (series.getItemCount() > 0) {
+            int index = qualities.getSeriesCount();
+            qualities.addSeries(series);
+            lines.setSeriesPaint(index, color);
+            lines.setSeriesStroke(index, DASHED);
+          }
+        });
     NumberAxis qualityAxis = new NumberAxis("quality");
     qualityAxis.setAutoRangeIncludesZero(false);
     XYPlot quality = new XYPlot(qualities, null, qualityAxis, lines);
@@ -118,13 +122,18 @@ public final class ReplayChart {
     plot.add(quality, 3);
     plot.add(cost, 2);
     plot.add(share, 2);
-    JFreeChart chart = new JFreeChart("Replay: routed quality, cost and expert share per bucket",
-        JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+    JFreeChart chart =
+        new JFreeChart(
+            "Replay: routed quality, cost and expert share per bucket",
+            JFreeChart.DEFAULT_TITLE_FONT,
+            plot,
+            true);
     chart.setBackgroundPaint(Color.WHITE);
     ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 900);
   }
 
-  private static void step(XYSeries series, double from, double to, ReplayReport.Baseline baseline) {
+  private static void step(
+      XYSeries series, double from, double to, ReplayReport.Baseline baseline) {
     if (baseline != null) {
       series.add(from, baseline.quality());
       series.add(to, baseline.quality());

@@ -22,21 +22,28 @@ public final class ReplayProgress implements ReplayListener {
 
   @Override
   public void referenceFeaturized(ReferenceFeaturized progress) {
-    print("%s%s: featurized %d of %d rows for the kNN reference (%s, %.0f/s)%n", label, progress.log(),
-        progress.featurized(), progress.rows(), progress.featurizer(), perSecond(progress.featurized(),
-            progress.elapsed()));
+    print(
+        "%s%s: featurized %d of %d rows for the kNN reference (%s, %.0f/s)%n",
+        label,
+        progress.log(),
+        progress.featurized(),
+        progress.rows(),
+        progress.featurizer(),
+        perSecond(progress.featurized(), progress.elapsed()));
   }
 
   @Override
   public void referenceSkipped(ReferenceSkipped skipped) {
-    print("%s%s: no kNN reference, the %s featurizer refuses its rows: %s%n", label, skipped.log(),
-        skipped.featurizer(), skipped.reason());
+    print(
+        "%s%s: no kNN reference, the %s featurizer refuses its rows: %s%n",
+        label, skipped.log(), skipped.featurizer(), skipped.reason());
   }
 
   @Override
   public void topicsReady(TopicsReady topics) {
-    print("%sreplaying %d sources, %d experts, on topics %s*%n", label, topics.sources(), topics.experts(),
-        topics.topicPrefix());
+    print(
+        "%sreplaying %d sources, %d experts, on topics %s*%n",
+        label, topics.sources(), topics.experts(), topics.topicPrefix());
   }
 
   /** Nothing: the segment's line of progress is its first bucket's. */
@@ -45,9 +52,15 @@ public final class ReplayProgress implements ReplayListener {
 
   @Override
   public void bucketCompleted(BucketCompleted completed) {
-    print("%s%s: %6d requests, %5.0f/s, quality %.3f, cost %.5f, weights v%d%n", label, completed.segment(),
-        completed.done(), perSecond(completed.done(), completed.elapsed()), completed.bucket().quality(),
-        completed.bucket().cost(), completed.bucket().policyVersion());
+    print(
+        "%s%s: %6d requests, %5.0f/s, quality %.3f, cost %.5f, weights v%d%n",
+        label,
+        completed.segment(),
+        completed.done(),
+        perSecond(completed.done(), completed.elapsed()),
+        completed.bucket().quality(),
+        completed.bucket().cost(),
+        completed.bucket().policyVersion());
   }
 
   /** Nothing: the report's tables show every segment at the end. */
@@ -56,8 +69,9 @@ public final class ReplayProgress implements ReplayListener {
 
   @Override
   public void topicsKept(TopicsKept topics) {
-    print("%skept the topics %s* (evaluate with --set %s=%s)%n", label, topics.topicPrefix(),
-        GatestreamConfig.TOPIC_PREFIX, topics.topicPrefix());
+    print(
+        "%skept the topics %s* (evaluate with --set %s=%s)%n",
+        label, topics.topicPrefix(), GatestreamConfig.TOPIC_PREFIX, topics.topicPrefix());
   }
 
   private void print(String format, Object... args) {

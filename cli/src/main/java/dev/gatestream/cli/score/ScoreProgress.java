@@ -27,25 +27,38 @@ public final class ScoreProgress implements ScoreListener, AutoCloseable {
    * @param plain where plain lines go when there is no terminal
    */
   public ScoreProgress(long total, long doneBefore, PrintWriter plain) {
-    ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName("scoring").setInitialMax(total)
-        .setStyle(ProgressBarStyle.ASCII).setUnit(" rows", 1).showSpeed().setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
-        .startsFrom(doneBefore, Duration.ZERO);
+    ProgressBarBuilder builder =
+        new ProgressBarBuilder()
+            .setTaskName("scoring")
+            .setInitialMax(total)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUnit(" rows", 1)
+            .showSpeed()
+            .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
+            .startsFrom(doneBefore, Duration.ZERO);
     if (interactive()) {
       builder.setUpdateIntervalMillis(500);
     } else {
-      builder.setUpdateIntervalMillis((int) PLAIN_EVERY.toMillis()).setConsumer(new DelegatingProgressBarConsumer(line -> {
-        // The bar renders once more when closed: the same line twice says nothing new.
-        if (!line.equals(lastPlainLine)) {
-          lastPlainLine = line;
-          plain.println(line.strip());
-          plain.flush();
-        }
-      }));
+      builder
+          .setUpdateIntervalMillis((int) PLAIN_EVERY.toMillis())
+          .setConsumer(
+              new DelegatingProgressBarConsumer(
+                  line -> {
+                    // The bar renders once more when closed: the same line twice says nothing new.
+                    if (!line.equals(lastPlainLine)) {
+                      lastPlainLine = line;
+                      plain.println(line.strip());
+                      plain.flush();
+                    }
+                  }));
     }
     bar = builder.build();
   }
 
-  /** A terminal on both ends and not CI: the only case where redrawing a line in place shows as such. */
+  /**
+   * A terminal on both ends and not CI: the only case where redrawing a line in place shows as
+   * such.
+   */
   static boolean interactive() {
     String ci = System.getenv("CI");
     return System.console() != null && (ci == null || ci.isBlank() || ci.equalsIgnoreCase("false"));

@@ -5,17 +5,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The files the broker is started with: server.properties for a single-node KRaft cluster in combined mode, sized to
- * run in a small heap, and a log4j2 configuration that writes to files only.
+ * The files the broker is started with: server.properties for a single-node KRaft cluster in
+ * combined mode, sized to run in a small heap, and a log4j2 configuration that writes to files
+ * only.
  */
 final class BrokerConfig {
 
   static final int NODE_ID = 1;
+
   /** Dedupe buffer of the log cleaner: the default (128 MB) alone would not fit a 256 MB heap. */
   static final long CLEANER_DEDUPE_BUFFER_BYTES = 8L * 1024 * 1024;
 
-  private BrokerConfig() {
-  }
+  private BrokerConfig() {}
 
   /** The broker's settings, in the order they are written. */
   static Map<String, String> serverProperties(StackSettings s, Path kafkaDataDir) {
@@ -55,16 +56,23 @@ final class BrokerConfig {
     return p;
   }
 
-  /** server.properties as text (values escaped so that {@link java.util.Properties#load} reads them back). */
+  /**
+   * server.properties as text (values escaped so that {@link java.util.Properties#load} reads them
+   * back).
+   */
   static String renderServerProperties(StackSettings s, Path kafkaDataDir) {
     StringBuilder out = new StringBuilder();
     out.append("# Written by gatestream-stack on every `stack up`; edits are overwritten.\n");
     out.append("# Single-node Kafka in KRaft combined mode (broker + controller).\n");
-    serverProperties(s, kafkaDataDir).forEach((k, v) -> out.append(k).append('=').append(escape(v)).append('\n'));
+    serverProperties(s, kafkaDataDir)
+        .forEach((k, v) -> out.append(k).append('=').append(escape(v)).append('\n'));
     return out.toString();
   }
 
-  /** log4j2 configuration of the broker: everything into files under {@code logDir}, nothing on the console. */
+  /**
+   * log4j2 configuration of the broker: everything into files under {@code logDir}, nothing on the
+   * console.
+   */
   static String renderLog4j2(Path logDir) {
     String dir = xml(logDir.toString());
     return """
@@ -94,7 +102,8 @@ final class BrokerConfig {
             <Logger name="org.apache.kafka.common.utils.AppInfoParser" level="WARN"/>
           </Loggers>
         </Configuration>
-        """.formatted(dir);
+        """
+        .formatted(dir);
   }
 
   private static String escape(String value) {
@@ -116,6 +125,9 @@ final class BrokerConfig {
   }
 
   private static String xml(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

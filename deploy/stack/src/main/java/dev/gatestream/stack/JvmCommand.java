@@ -8,15 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How to start one JVM: its heap, JVM options ({@code -D...}, {@code -XX:...}), what it runs (a main class
- * on a classpath, or a jar) with its arguments, and environment variables added to the inherited ones.
+ * How to start one JVM: its heap, JVM options ({@code -D...}, {@code -XX:...}), what it runs (a
+ * main class on a classpath, or a jar) with its arguments, and environment variables added to the
+ * inherited ones.
  *
  * @param heapMb -Xmx in MB
  * @param options JVM options, before the main class or jar
  * @param target {@code -cp CLASSPATH MAIN ARGS...} or {@code -jar JAR ARGS...}
  * @param environment variables set for the process, on top of the starting JVM's
  */
-record JvmCommand(int heapMb, List<String> options, List<String> target, Map<String, String> environment) {
+record JvmCommand(
+    int heapMb, List<String> options, List<String> target, Map<String, String> environment) {
 
   JvmCommand {
     if (heapMb < 1) {
@@ -27,7 +29,10 @@ record JvmCommand(int heapMb, List<String> options, List<String> target, Map<Str
     environment = Map.copyOf(environment);
   }
 
-  /** {@code mainClass} on {@code classpath} (entries separated as the platform does; {@code dir/*} for a dir of jars). */
+  /**
+   * {@code mainClass} on {@code classpath} (entries separated as the platform does; {@code dir/*}
+   * for a dir of jars).
+   */
   static JvmCommand mainClass(int heapMb, String classpath, String mainClass, String... args) {
     List<String> target = new ArrayList<>(List.of("-cp", classpath, mainClass));
     target.addAll(List.of(args));
@@ -59,7 +64,9 @@ record JvmCommand(int heapMb, List<String> options, List<String> target, Map<Str
     return new JvmCommand(heapMb, options, target, all);
   }
 
-  /** The command line: the java executable of the running JVM, -Xmx, the options, then the target. */
+  /**
+   * The command line: the java executable of the running JVM, -Xmx, the options, then the target.
+   */
   List<String> commandLine() {
     List<String> line = new ArrayList<>();
     line.add(javaExecutable());

@@ -20,9 +20,9 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 
 /**
- * The Kafka broker of the local stack: one node in KRaft combined mode, its storage formatted once with a
- * cluster id that is generated once and kept, its configuration rewritten on every start (see
- * {@link BrokerConfig}).
+ * The Kafka broker of the local stack: one node in KRaft combined mode, its storage formatted once
+ * with a cluster id that is generated once and kept, its configuration rewritten on every start
+ * (see {@link BrokerConfig}).
  */
 final class KafkaBroker implements StackComponent {
 
@@ -83,7 +83,10 @@ final class KafkaBroker implements StackComponent {
   @Override
   public void checkStartable() throws StackException {
     if (!libPresent()) {
-      throw StackComponent.notBuilt(settings, "kafka broker not built", settings.brokerLibDir(),
+      throw StackComponent.notBuilt(
+          settings,
+          "kafka broker not built",
+          settings.brokerLibDir(),
           "mvn -pl deploy/broker package");
     }
     Ports.requireFree(settings.host(), settings.brokerPort(), "kafka broker");
@@ -98,13 +101,15 @@ final class KafkaBroker implements StackComponent {
       Files.writeString(serverProperties, BrokerConfig.renderServerProperties(settings, kafkaDir));
       Files.writeString(log4j, BrokerConfig.renderLog4j2(logDir));
     } catch (IOException e) {
-      throw new StackException("cannot write broker configuration in " + configDir + ": " + e.getMessage(), e);
+      throw new StackException(
+          "cannot write broker configuration in " + configDir + ": " + e.getMessage(), e);
     }
     formatOnce(serverProperties, log4j);
-    return process.start(JvmCommand.mainClass(settings.brokerHeapMb(), classpath(), "kafka.Kafka",
-            serverProperties.toString())
-        .withSystemProperty("log4j2.configurationFile", log4j)
-        .withSystemProperty("kafka.logs.dir", logDir));
+    return process.start(
+        JvmCommand.mainClass(
+                settings.brokerHeapMb(), classpath(), "kafka.Kafka", serverProperties.toString())
+            .withSystemProperty("log4j2.configurationFile", log4j)
+            .withSystemProperty("kafka.logs.dir", logDir));
   }
 
   /** Listener open, then the broker answers describeCluster with at least one node. */
@@ -115,7 +120,8 @@ final class KafkaBroker implements StackComponent {
       return false;
     }
     long apiMillis = Math.max(500, Math.min(5000, budget.toMillis()));
-    // Not the project's client factory: this probes the PLAINTEXT listener the stack configured itself, which
+    // Not the project's client factory: this probes the PLAINTEXT listener the stack configured
+    // itself, which
     // a deployment's kafka.* settings (security, timeouts) must not reach.
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoint());
@@ -124,8 +130,11 @@ final class KafkaBroker implements StackComponent {
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) apiMillis);
     props.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
     try (Admin admin = Admin.create(props)) {
-      Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) apiMillis))
-          .nodes().get(apiMillis, TimeUnit.MILLISECONDS);
+      Collection<Node> nodes =
+          admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs((int) apiMillis))
+              .nodes()
+              .get(apiMillis, TimeUnit.MILLISECONDS);
       return !nodes.isEmpty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -140,10 +149,23 @@ final class KafkaBroker implements StackComponent {
     if (Files.isRegularFile(kafkaDir.resolve("meta.properties"))) {
       return;
     }
-    JvmCommand format = JvmCommand.mainClass(FORMAT_HEAP_MB, classpath(), "kafka.tools.StorageTool", "format",
-            "--cluster-id", clusterIdToFormatWith(), "--config", serverProperties.toString(), "--ignore-formatted")
-        .withSystemProperty("log4j2.configurationFile", log4j);
-    ProcessSupervisor.runToCompletion(format, settings.dataDir(), logDir.resolve("format.out"), FORMAT_TIMEOUT,
+    JvmCommand format =
+        JvmCommand.mainClass(
+                FORMAT_HEAP_MB,
+                classpath(),
+                "kafka.tools.StorageTool",
+                "format",
+                "--cluster-id",
+                clusterIdToFormatWith(),
+                "--config",
+                serverProperties.toString(),
+                "--ignore-formatted")
+            .withSystemProperty("log4j2.configurationFile", log4j);
+    ProcessSupervisor.runToCompletion(
+        format,
+        settings.dataDir(),
+        logDir.resolve("format.out"),
+        FORMAT_TIMEOUT,
         "formatting kafka storage");
   }
 

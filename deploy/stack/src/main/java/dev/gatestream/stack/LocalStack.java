@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The local stack: a single-node Kafka KRaft broker and a schema registry, each in its own JVM, started detached
- * (they outlive the JVM that started them) and tracked by pid files under {@code dataDir/run}.
+ * The local stack: a single-node Kafka KRaft broker and a schema registry, each in its own JVM,
+ * started detached (they outlive the JVM that started them) and tracked by pid files under {@code
+ * dataDir/run}.
  *
  * <p>Layout of {@code dataDir}: {@code kafka/} (broker data, formatted once), {@code cluster.id},
- * {@code config/} (server.properties and the broker's log4j2 configuration, rewritten on every {@code up}),
- * {@code logs/} (broker.log, registry.log and each child's console output in *.out) and {@code run/} (pid files).
+ * {@code config/} (server.properties and the broker's log4j2 configuration, rewritten on every
+ * {@code up}), {@code logs/} (broker.log, registry.log and each child's console output in *.out)
+ * and {@code run/} (pid files).
  */
 public final class LocalStack {
 
@@ -47,7 +49,10 @@ public final class LocalStack {
     return broker.endpoint();
   }
 
-  /** Base URL of the registry, e.g. {@code http://127.0.0.1:8085}; the Confluent-compatible API is under /apis/ccompat/v7. */
+  /**
+   * Base URL of the registry, e.g. {@code http://127.0.0.1:8085}; the Confluent-compatible API is
+   * under /apis/ccompat/v7.
+   */
   public String registryUrl() {
     return registry.endpoint();
   }
@@ -58,8 +63,9 @@ public final class LocalStack {
   }
 
   /**
-   * Starts whatever is not running yet (broker first, then registry) and waits until each is ready. Components
-   * already running from this data directory are left alone; stale pid files are removed.
+   * Starts whatever is not running yet (broker first, then registry) and waits until each is ready.
+   * Components already running from this data directory are left alone; stale pid files are
+   * removed.
    */
   public StackStatus up() throws StackException {
     createDirectories();
@@ -84,8 +90,9 @@ public final class LocalStack {
   }
 
   /**
-   * Stops the processes recorded in this stack's pid files (registry first): SIGTERM, up to 30 s for a clean
-   * shutdown, then a forced kill. Removes the pid files. Nothing running is not an error.
+   * Stops the processes recorded in this stack's pid files (registry first): SIGTERM, up to 30 s
+   * for a clean shutdown, then a forced kill. Removes the pid files. Nothing running is not an
+   * error.
    */
   public StackStatus down() throws StackException {
     List<String> failures = new ArrayList<>();
@@ -108,12 +115,16 @@ public final class LocalStack {
   public StackStatus status() {
     List<ComponentStatus> statuses = new ArrayList<>();
     for (StackComponent component : startOrder()) {
-      statuses.add(component.process().status(component.endpoint(), settings.host(), component.port()));
+      statuses.add(
+          component.process().status(component.endpoint(), settings.host(), component.port()));
     }
     return new StackStatus(statuses);
   }
 
-  /** Broker, then registry: the order of {@code up} and {@code status}; {@code down} goes the other way. */
+  /**
+   * Broker, then registry: the order of {@code up} and {@code status}; {@code down} goes the other
+   * way.
+   */
   private List<StackComponent> startOrder() {
     return List.of(broker, registry);
   }

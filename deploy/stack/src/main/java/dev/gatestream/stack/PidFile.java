@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A pid file of one stack component, plus the test that the pid in it still is that component: the process must be
- * alive AND its command line must carry every marker argument the stack put on it (guards against pid reuse).
+ * A pid file of one stack component, plus the test that the pid in it still is that component: the
+ * process must be alive AND its command line must carry every marker argument the stack put on it
+ * (guards against pid reuse).
  */
 final class PidFile {
 
@@ -50,9 +51,13 @@ final class PidFile {
     Files.deleteIfExists(path);
   }
 
-  /** The live process this file points at, if it is alive and its command line carries all {@code markers}. */
+  /**
+   * The live process this file points at, if it is alive and its command line carries all {@code
+   * markers}.
+   */
   Optional<ProcessHandle> live(List<String> markers) {
-    return read().flatMap(ProcessHandle::of)
+    return read()
+        .flatMap(ProcessHandle::of)
         .filter(ProcessHandle::isAlive)
         .filter(p -> Procs.arguments(p).map(args -> args.containsAll(markers)).orElse(false));
   }

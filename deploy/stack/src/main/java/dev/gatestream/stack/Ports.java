@@ -9,12 +9,12 @@ import java.net.Socket;
 /** Port checks done before starting a component, and the cheap "is something listening" probe. */
 final class Ports {
 
-  private Ports() {
-  }
+  private Ports() {}
 
   /**
-   * True when {@code host:port} can be bound right now, i.e. no other process listens on it (also not on the
-   * wildcard address). Uses the same SO_REUSEADDR default as the servers, so a port in TIME_WAIT counts as free.
+   * True when {@code host:port} can be bound right now, i.e. no other process listens on it (also
+   * not on the wildcard address). Uses the same SO_REUSEADDR default as the servers, so a port in
+   * TIME_WAIT counts as free.
    */
   static boolean isFree(String host, int port) {
     try (ServerSocket socket = new ServerSocket()) {
@@ -25,10 +25,14 @@ final class Ports {
     }
   }
 
-  /** Throws the one-line "port N (component) is already in use by another process" when it is not free. */
+  /**
+   * Throws the one-line "port N (component) is already in use by another process" when it is not
+   * free.
+   */
   static void requireFree(String host, int port, String component) throws StackException {
     if (!isFree(host, port)) {
-      throw new StackException("port " + port + " (" + component + ") is already in use by another process");
+      throw new StackException(
+          "port " + port + " (" + component + ") is already in use by another process");
     }
   }
 

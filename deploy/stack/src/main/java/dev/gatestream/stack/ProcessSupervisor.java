@@ -15,13 +15,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One detached JVM, tracked by a pid file: started so that it outlives the JVM that starts it, waited for
- * until a readiness probe answers, stopped with SIGTERM and, if it does not exit in time, killed. Nothing
- * here knows what the process is; a pid file counts only while its process carries this supervisor's
- * marker arguments, so a reused pid is never taken for it.
+ * One detached JVM, tracked by a pid file: started so that it outlives the JVM that starts it,
+ * waited for until a readiness probe answers, stopped with SIGTERM and, if it does not exit in
+ * time, killed. Nothing here knows what the process is; a pid file counts only while its process
+ * carries this supervisor's marker arguments, so a reused pid is never taken for it.
  *
- * <p>Files: {@code runDir/NAME.pid}, the process's own log {@code logDir/NAME.log} (where it writes it) and
- * its console output {@code logDir/NAME.out}, which every start appends to.
+ * <p>Files: {@code runDir/NAME.pid}, the process's own log {@code logDir/NAME.log} (where it writes
+ * it) and its console output {@code logDir/NAME.out}, which every start appends to.
  */
 final class ProcessSupervisor {
 
@@ -36,8 +36,11 @@ final class ProcessSupervisor {
 
   private static final String MARKER_COMPONENT = "-Dgatestream.stack.component=";
   private static final String MARKER_DATA_DIR = "-Dgatestream.stack.dataDir=";
+
   /** Options of every supervised JVM: die on OOM rather than limp on, and never open a display. */
-  private static final List<String> DAEMON_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true");
+  private static final List<String> DAEMON_OPTIONS =
+      List.of("-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true");
+
   private static final long POLL_MILLIS = 200;
 
   private final String name;
@@ -53,8 +56,8 @@ final class ProcessSupervisor {
   /**
    * @param name short name, also of its files ({@code broker})
    * @param label how messages name it ({@code kafka broker})
-   * @param workDir the process's working directory, which also tells its process apart from others of the
-   *     same name
+   * @param workDir the process's working directory, which also tells its process apart from others
+   *     of the same name
    */
   ProcessSupervisor(String name, String label, Path workDir, Path runDir, Path logDir) {
     this(name, label, workDir, runDir, logDir, DEFAULT_STOP_TIMEOUT, DEFAULT_KILL_TIMEOUT);
@@ -64,7 +67,13 @@ final class ProcessSupervisor {
    * @param stopTimeout how long {@link #stop()} waits after SIGTERM before it kills
    * @param killTimeout how long it then waits for the process to be gone
    */
-  ProcessSupervisor(String name, String label, Path workDir, Path runDir, Path logDir, Duration stopTimeout,
+  ProcessSupervisor(
+      String name,
+      String label,
+      Path workDir,
+      Path runDir,
+      Path logDir,
+      Duration stopTimeout,
       Duration killTimeout) {
     this.name = name;
     this.label = label;
@@ -109,21 +118,31 @@ final class ProcessSupervisor {
   }
 
   /**
-   * Starts {@code command} detached: in a session of its own where {@code setsid} exists (so a terminal's
-   * SIGINT or SIGHUP aimed at the starting command does not reach it), output appended to the console
-   * file, not a pipe, so it neither depends on nor dies with this JVM. Records its pid.
+   * Starts {@code command} detached: in a session of its own where {@code setsid} exists (so a
+   * terminal's SIGINT or SIGHUP aimed at the starting command does not reach it), output appended
+   * to the console file, not a pipe, so it neither depends on nor dies with this JVM. Records its
+   * pid.
    */
   ProcessHandle start(JvmCommand command) throws StackException {
     List<String> options = new ArrayList<>(DAEMON_OPTIONS);
     options.addAll(command.options());
     options.addAll(markers);
     List<String> line = new ArrayList<>(detachPrefix());
-    line.addAll(new JvmCommand(command.heapMb(), options, command.target(), command.environment()).commandLine());
+    line.addAll(
+        new JvmCommand(command.heapMb(), options, command.target(), command.environment())
+            .commandLine());
     try {
-      Files.writeString(out, "---- " + Instant.now() + " starting " + label + ": " + String.join(" ", line) + "\n",
-          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      ProcessBuilder builder = new ProcessBuilder(line).directory(workDir.toFile())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+      Files.writeString(
+          out,
+          "---- " + Instant.now() + " starting " + label + ": " + String.join(" ", line) + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      ProcessBuilder builder =
+          new ProcessBuilder(line)
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
       builder.environment().putAll(command.environment());
       Process process = builder.start();
       process.getOutputStream().close();
@@ -136,7 +155,8 @@ final class ProcessSupervisor {
 
   /**
    * Polls {@code probe} until it answers; fails fast when the process dies, and gives up after
-   * {@code timeout}, stopping the process if {@code startedNow} (one that ran before is left alone).
+   * {@code timeout}, stopping the process if {@code startedNow} (one that ran before is left
+   * alone).
    */
   void awaitReady(ProcessHandle process, boolean startedNow, ReadinessProbe probe, Duration timeout)
       throws StackException {
@@ -158,12 +178,16 @@ final class ProcessSupervisor {
             // the timeout is the problem to report
           }
         }
-        throw new StackException(label + " did not become ready within " + seconds(timeout) + "; see " + logHint());
+        throw new StackException(
+            label + " did not become ready within " + seconds(timeout) + "; see " + logHint());
       }
       try {
         // waits at most POLL_MILLIS, returns at once if the process dies meanwhile
-        process.onExit().get(Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
-            TimeUnit.MILLISECONDS);
+        process
+            .onExit()
+            .get(
+                Math.min(POLL_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
         // still alive: poll again
       } catch (InterruptedException e) {
@@ -173,7 +197,10 @@ final class ProcessSupervisor {
     }
   }
 
-  /** SIGTERM, then a kill if the process has not exited within the stop timeout; removes the pid file. */
+  /**
+   * SIGTERM, then a kill if the process has not exited within the stop timeout; removes the pid
+   * file.
+   */
   void stop() throws StackException {
     Optional<ProcessHandle> live = live();
     if (live.isPresent()) {
@@ -195,34 +222,48 @@ final class ProcessSupervisor {
     if (live.isPresent()) {
       long pid = live.get().pid();
       String listening = Ports.isListening(host, port, 500) ? "listening" : "not listening yet";
-      return new ComponentStatus(name, true, pid, endpoint, Procs.rssBytes(pid), listening + "; log " + log);
+      return new ComponentStatus(
+          name, true, pid, endpoint, Procs.rssBytes(pid), listening + "; log " + log);
     }
     Optional<Long> recorded = pidFile.read();
-    String detail = recorded.isPresent()
-        ? "not running (stale pid file " + pidFile.path() + ": pid " + recorded.get() + " is not this stack's "
-            + name + ")"
-        : "not running";
+    String detail =
+        recorded.isPresent()
+            ? "not running (stale pid file "
+                + pidFile.path()
+                + ": pid "
+                + recorded.get()
+                + " is not this stack's "
+                + name
+                + ")"
+            : "not running";
     return new ComponentStatus(name, false, -1, endpoint, -1, detail);
   }
 
   /**
-   * Runs {@code command} in the foreground to completion, its output appended to {@code output}; an exit
-   * code other than 0, or no exit within {@code timeout}, is an error naming {@code what} it was doing.
+   * Runs {@code command} in the foreground to completion, its output appended to {@code output}; an
+   * exit code other than 0, or no exit within {@code timeout}, is an error naming {@code what} it
+   * was doing.
    */
-  static void runToCompletion(JvmCommand command, Path workDir, Path output, Duration timeout, String what)
+  static void runToCompletion(
+      JvmCommand command, Path workDir, Path output, Duration timeout, String what)
       throws StackException {
     try {
-      ProcessBuilder builder = new ProcessBuilder(command.commandLine()).directory(workDir.toFile())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command.commandLine())
+              .directory(workDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
       builder.environment().putAll(command.environment());
       Process process = builder.start();
       process.getOutputStream().close();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new StackException(what + " did not finish within " + seconds(timeout) + "; see " + output);
+        throw new StackException(
+            what + " did not finish within " + seconds(timeout) + "; see " + output);
       }
       if (process.exitValue() != 0) {
-        throw new StackException(what + " failed (exit code " + process.exitValue() + "); see " + output);
+        throw new StackException(
+            what + " failed (exit code " + process.exitValue() + "); see " + output);
       }
     } catch (IOException e) {
       throw new StackException("cannot start " + what + ": " + e.getMessage(), e);
@@ -233,10 +274,13 @@ final class ProcessSupervisor {
   }
 
   static String seconds(Duration duration) {
-    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    return duration.toMillis() % 1000 == 0
+        ? duration.toSeconds() + "s"
+        : duration.toMillis() + "ms";
   }
 
-  private static boolean waitForExit(ProcessHandle process, Duration timeout) throws StackException {
+  private static boolean waitForExit(ProcessHandle process, Duration timeout)
+      throws StackException {
     try {
       process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
@@ -259,7 +303,8 @@ final class ProcessSupervisor {
     try {
       pidFile.delete();
     } catch (IOException e) {
-      throw new StackException("cannot remove pid file " + pidFile.path() + ": " + e.getMessage(), e);
+      throw new StackException(
+          "cannot remove pid file " + pidFile.path() + ": " + e.getMessage(), e);
     }
   }
 

@@ -12,10 +12,12 @@ import java.util.Optional;
 /** What the OS tells about a process: its full command line and its resident memory. */
 final class Procs {
 
-  private Procs() {
-  }
+  private Procs() {}
 
-  /** Every argument of the process's command line, the executable first; from /proc where there is one. */
+  /**
+   * Every argument of the process's command line, the executable first; from /proc where there is
+   * one.
+   */
   static Optional<List<String>> arguments(ProcessHandle process) {
     Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
     if (Files.isReadable(cmdline)) {
@@ -40,12 +42,14 @@ final class Procs {
       }
     }
     ProcessHandle.Info info = process.info();
-    return info.command().map(cmd -> {
-      List<String> args = new ArrayList<>();
-      args.add(cmd);
-      info.arguments().ifPresent(a -> args.addAll(Arrays.asList(a)));
-      return args;
-    });
+    return info.command()
+        .map(
+            cmd -> {
+              List<String> args = new ArrayList<>();
+              args.add(cmd);
+              info.arguments().ifPresent(a -> args.addAll(Arrays.asList(a)));
+              return args;
+            });
   }
 
   /** VmRSS of the process in bytes (from /proc/PID/status), -1 when unknown. */

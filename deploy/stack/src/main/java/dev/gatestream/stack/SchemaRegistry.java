@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The schema registry of the local stack: the Apicurio Quarkus app built by deploy/registry, in-memory storage. */
+/**
+ * The schema registry of the local stack: the Apicurio Quarkus app built by deploy/registry,
+ * in-memory storage.
+ */
 final class SchemaRegistry implements StackComponent {
 
   static final String NAME = "registry";
@@ -19,7 +22,8 @@ final class SchemaRegistry implements StackComponent {
 
   SchemaRegistry(StackSettings settings, Path runDir, Path logDir) {
     this.settings = settings;
-    this.process = new ProcessSupervisor(NAME, "schema registry", settings.dataDir(), runDir, logDir);
+    this.process =
+        new ProcessSupervisor(NAME, "schema registry", settings.dataDir(), runDir, logDir);
   }
 
   @Override
@@ -27,7 +31,10 @@ final class SchemaRegistry implements StackComponent {
     return process;
   }
 
-  /** Base URL, e.g. {@code http://127.0.0.1:8085}; the Confluent-compatible API is under /apis/ccompat/v7. */
+  /**
+   * Base URL, e.g. {@code http://127.0.0.1:8085}; the Confluent-compatible API is under
+   * /apis/ccompat/v7.
+   */
   @Override
   public String endpoint() {
     return "http://" + settings.host() + ":" + settings.registryPort();
@@ -41,7 +48,10 @@ final class SchemaRegistry implements StackComponent {
   @Override
   public void checkStartable() throws StackException {
     if (!Files.isRegularFile(settings.registryJar())) {
-      throw StackComponent.notBuilt(settings, "registry jar not built", settings.registryJar(),
+      throw StackComponent.notBuilt(
+          settings,
+          "registry jar not built",
+          settings.registryJar(),
           "mvn -pl deploy/registry package");
     }
     Ports.requireFree(settings.host(), settings.registryPort(), "schema registry");
@@ -49,11 +59,12 @@ final class SchemaRegistry implements StackComponent {
 
   @Override
   public ProcessHandle start() throws StackException {
-    return process.start(JvmCommand.jar(settings.registryHeapMb(), settings.registryJar())
-        .withSystemProperty("quarkus.http.host", settings.host())
-        .withSystemProperty("quarkus.http.port", settings.registryPort())
-        .withSystemProperty("quarkus.log.file.enable", true)
-        .withSystemProperty("quarkus.log.file.path", process.log()));
+    return process.start(
+        JvmCommand.jar(settings.registryHeapMb(), settings.registryJar())
+            .withSystemProperty("quarkus.http.host", settings.host())
+            .withSystemProperty("quarkus.http.port", settings.registryPort())
+            .withSystemProperty("quarkus.log.file.enable", true)
+            .withSystemProperty("quarkus.log.file.path", process.log()));
   }
 
   /** Quarkus' readiness endpoint answers 200. */
@@ -61,8 +72,11 @@ final class SchemaRegistry implements StackComponent {
   public boolean ready(Duration budget) {
     long millis = Math.max(200, Math.min(3000, budget.toMillis()));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(millis)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health/ready"))
-        .timeout(Duration.ofMillis(millis)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(endpoint() + "/health/ready"))
+            .timeout(Duration.ofMillis(millis))
+            .GET()
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (InterruptedException e) {

@@ -3,7 +3,10 @@ package dev.gatestream.stack;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** One process of the local stack: what it needs before it starts, how it starts, and when it is ready. */
+/**
+ * One process of the local stack: what it needs before it starts, how it starts, and when it is
+ * ready.
+ */
 interface StackComponent {
 
   /** The supervisor of its process (pid file, logs, start, stop). */
@@ -25,8 +28,10 @@ interface StackComponent {
   boolean ready(Duration budget);
 
   /** The one-line "not built" error, the artifact shown relative to the project root. */
-  static StackException notBuilt(StackSettings settings, String what, Path artifact, String howToBuild) {
-    Path shown = artifact.startsWith(settings.home()) ? settings.home().relativize(artifact) : artifact;
+  static StackException notBuilt(
+      StackSettings settings, String what, Path artifact, String howToBuild) {
+    Path shown =
+        artifact.startsWith(settings.home()) ? settings.home().relativize(artifact) : artifact;
     return new StackException(what + ": " + shown + " (run: " + howToBuild + ")");
   }
 }

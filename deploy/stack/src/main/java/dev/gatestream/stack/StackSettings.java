@@ -7,16 +7,17 @@ import java.util.Objects;
 /**
  * Where the local stack lives and how it is bound.
  *
- * @param home            project root: where {@code deploy/broker/target/lib} and
- *                        {@code deploy/registry/target/quarkus-app} are
- * @param dataDir         state of the stack (kafka data, configs, logs, pid files), e.g. {@code home/.gatestream}
- * @param host            address every component binds to, normally {@code 127.0.0.1}
- * @param brokerPort      PLAINTEXT listener of the broker (clients)
- * @param controllerPort  CONTROLLER listener of the KRaft controller
- * @param registryPort    HTTP port of the schema registry
- * @param brokerHeapMb    -Xmx of the broker JVM
- * @param registryHeapMb  -Xmx of the registry JVM
- * @param startTimeout    how long {@link LocalStack#up()} waits for each component to become ready
+ * @param home project root: where {@code deploy/broker/target/lib} and {@code
+ *     deploy/registry/target/quarkus-app} are
+ * @param dataDir state of the stack (kafka data, configs, logs, pid files), e.g. {@code
+ *     home/.gatestream}
+ * @param host address every component binds to, normally {@code 127.0.0.1}
+ * @param brokerPort PLAINTEXT listener of the broker (clients)
+ * @param controllerPort CONTROLLER listener of the KRaft controller
+ * @param registryPort HTTP port of the schema registry
+ * @param brokerHeapMb -Xmx of the broker JVM
+ * @param registryHeapMb -Xmx of the registry JVM
+ * @param startTimeout how long {@link LocalStack#up()} waits for each component to become ready
  */
 public record StackSettings(
     Path home,
@@ -46,9 +47,16 @@ public record StackSettings(
     checkPort("brokerPort", brokerPort);
     checkPort("controllerPort", controllerPort);
     checkPort("registryPort", registryPort);
-    if (brokerPort == controllerPort || brokerPort == registryPort || controllerPort == registryPort) {
-      throw new IllegalArgumentException("broker, controller and registry ports must differ: "
-          + brokerPort + ", " + controllerPort + ", " + registryPort);
+    if (brokerPort == controllerPort
+        || brokerPort == registryPort
+        || controllerPort == registryPort) {
+      throw new IllegalArgumentException(
+          "broker, controller and registry ports must differ: "
+              + brokerPort
+              + ", "
+              + controllerPort
+              + ", "
+              + registryPort);
     }
     if (brokerHeapMb < 64 || registryHeapMb < 64) {
       throw new IllegalArgumentException("heap sizes must be at least 64 MB");
@@ -58,26 +66,60 @@ public record StackSettings(
     }
   }
 
-  /** The defaults: data in {@code home/.gatestream}, 127.0.0.1, ports 9092/9093/8085, 256 MB heaps, 60 s. */
+  /**
+   * The defaults: data in {@code home/.gatestream}, 127.0.0.1, ports 9092/9093/8085, 256 MB heaps,
+   * 60 s.
+   */
   public static StackSettings defaults(Path home) {
-    return new StackSettings(home, home.resolve(".gatestream"), DEFAULT_HOST,
-        DEFAULT_BROKER_PORT, DEFAULT_CONTROLLER_PORT, DEFAULT_REGISTRY_PORT,
-        DEFAULT_HEAP_MB, DEFAULT_HEAP_MB, DEFAULT_START_TIMEOUT);
+    return new StackSettings(
+        home,
+        home.resolve(".gatestream"),
+        DEFAULT_HOST,
+        DEFAULT_BROKER_PORT,
+        DEFAULT_CONTROLLER_PORT,
+        DEFAULT_REGISTRY_PORT,
+        DEFAULT_HEAP_MB,
+        DEFAULT_HEAP_MB,
+        DEFAULT_START_TIMEOUT);
   }
 
   public StackSettings withDataDir(Path newDataDir) {
-    return new StackSettings(home, newDataDir, host, brokerPort, controllerPort, registryPort,
-        brokerHeapMb, registryHeapMb, startTimeout);
+    return new StackSettings(
+        home,
+        newDataDir,
+        host,
+        brokerPort,
+        controllerPort,
+        registryPort,
+        brokerHeapMb,
+        registryHeapMb,
+        startTimeout);
   }
 
   public StackSettings withPorts(int newBrokerPort, int newControllerPort, int newRegistryPort) {
-    return new StackSettings(home, dataDir, host, newBrokerPort, newControllerPort, newRegistryPort,
-        brokerHeapMb, registryHeapMb, startTimeout);
+    return new StackSettings(
+        home,
+        dataDir,
+        host,
+        newBrokerPort,
+        newControllerPort,
+        newRegistryPort,
+        brokerHeapMb,
+        registryHeapMb,
+        startTimeout);
   }
 
   public StackSettings withStartTimeout(Duration newStartTimeout) {
-    return new StackSettings(home, dataDir, host, brokerPort, controllerPort, registryPort,
-        brokerHeapMb, registryHeapMb, newStartTimeout);
+    return new StackSettings(
+        home,
+        dataDir,
+        host,
+        brokerPort,
+        controllerPort,
+        registryPort,
+        brokerHeapMb,
+        registryHeapMb,
+        newStartTimeout);
   }
 
   /** {@code deploy/broker/target/lib}: the broker's runtime classpath. */

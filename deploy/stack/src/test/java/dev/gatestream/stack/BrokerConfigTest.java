@@ -11,8 +11,17 @@ import org.junit.jupiter.api.Test;
 
 class BrokerConfigTest {
 
-  private final StackSettings settings = new StackSettings(Path.of("/opt/gs"), Path.of("/opt/gs/.gatestream"),
-      "127.0.0.1", 19092, 19093, 18085, 256, 256, Duration.ofSeconds(60));
+  private final StackSettings settings =
+      new StackSettings(
+          Path.of("/opt/gs"),
+          Path.of("/opt/gs/.gatestream"),
+          "127.0.0.1",
+          19092,
+          19093,
+          18085,
+          256,
+          256,
+          Duration.ofSeconds(60));
 
   private Properties rendered(StackSettings s, Path dataDir) throws IOException {
     Properties p = new Properties();
@@ -28,9 +37,11 @@ class BrokerConfigTest {
     assertThat(p.getProperty("node.id")).isEqualTo("1");
     assertThat(p.getProperty("controller.quorum.voters")).isEqualTo("1@127.0.0.1:19093");
     assertThat(p.getProperty("controller.listener.names")).isEqualTo("CONTROLLER");
-    assertThat(p.getProperty("listeners")).isEqualTo("PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093");
+    assertThat(p.getProperty("listeners"))
+        .isEqualTo("PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093");
     assertThat(p.getProperty("advertised.listeners")).isEqualTo("PLAINTEXT://127.0.0.1:19092");
-    assertThat(p.getProperty("listener.security.protocol.map")).contains("CONTROLLER:PLAINTEXT", "PLAINTEXT:PLAINTEXT");
+    assertThat(p.getProperty("listener.security.protocol.map"))
+        .contains("CONTROLLER:PLAINTEXT", "PLAINTEXT:PLAINTEXT");
     assertThat(p.getProperty("log.dirs")).isEqualTo("/opt/gs/.gatestream/kafka");
   }
 
@@ -56,8 +67,17 @@ class BrokerConfigTest {
 
   @Test
   void followsHostAndPortsOfTheSettings() throws IOException {
-    StackSettings other = new StackSettings(Path.of("/h"), Path.of("/h/d"), "127.0.0.2", 29092, 29093, 28085,
-        256, 256, Duration.ofSeconds(5));
+    StackSettings other =
+        new StackSettings(
+            Path.of("/h"),
+            Path.of("/h/d"),
+            "127.0.0.2",
+            29092,
+            29093,
+            28085,
+            256,
+            256,
+            Duration.ofSeconds(5));
     Properties p = rendered(other, Path.of("/h/d/kafka"));
 
     assertThat(p.getProperty("controller.quorum.voters")).isEqualTo("1@127.0.0.2:29093");
@@ -75,7 +95,8 @@ class BrokerConfigTest {
   void log4jConfigWritesFilesOnly() {
     String xml = BrokerConfig.renderLog4j2(Path.of("/d/logs & more"));
 
-    assertThat(xml).contains("fileName=\"/d/logs &amp; more/broker.log\"")
+    assertThat(xml)
+        .contains("fileName=\"/d/logs &amp; more/broker.log\"")
         .contains("filePattern=\"/d/logs &amp; more/broker.log.%i\"")
         .contains("<PatternLayout pattern=\"[%d] %p %m (%c)%n\"/>")
         .doesNotContain("<Console");

@@ -27,12 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Brings a real stack up and down on free ports in a temp dir. Needs deploy/broker and deploy/registry built. */
+/**
+ * Brings a real stack up and down on free ports in a temp dir. Needs deploy/broker and
+ * deploy/registry built.
+ */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class LocalStackIT {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private LocalStack stack;
   private final List<Long> seenPids = new ArrayList<>();
@@ -41,13 +43,27 @@ class LocalStackIT {
   void setUp() throws IOException {
     Path home = home();
     StackSettings defaults = StackSettings.defaults(home);
-    assumeTrue(Files.isDirectory(defaults.brokerLibDir()),
+    assumeTrue(
+        Files.isDirectory(defaults.brokerLibDir()),
         "broker not built: " + defaults.brokerLibDir() + " (run: mvn -pl deploy/broker package)");
-    assumeTrue(Files.isRegularFile(defaults.registryJar()),
-        "registry not built: " + defaults.registryJar() + " (run: mvn -pl deploy/registry package)");
+    assumeTrue(
+        Files.isRegularFile(defaults.registryJar()),
+        "registry not built: "
+            + defaults.registryJar()
+            + " (run: mvn -pl deploy/registry package)");
     int[] ports = freePorts(3);
-    stack = new LocalStack(new StackSettings(home, dataDir, "127.0.0.1", ports[0], ports[1], ports[2],
-        256, 256, Duration.ofSeconds(120)));
+    stack =
+        new LocalStack(
+            new StackSettings(
+                home,
+                dataDir,
+                "127.0.0.1",
+                ports[0],
+                ports[1],
+                ports[2],
+                256,
+                256,
+                Duration.ofSeconds(120)));
   }
 
   @AfterEach
@@ -70,20 +86,25 @@ class LocalStackIT {
     ComponentStatus registry = first.component(LocalStack.REGISTRY).orElseThrow();
     seenPids.add(broker.pid());
     seenPids.add(registry.pid());
-    System.out.printf("[LocalStackIT] first up (format + broker + registry) in %d ms; RSS broker %d MiB, registry %d MiB%n",
+    System.out.printf(
+        "[LocalStackIT] first up (format + broker + registry) in %d ms; RSS broker %d MiB, registry %d MiB%n",
         upMillis, broker.rssBytes() >> 20, registry.rssBytes() >> 20);
 
     // up again: harmless, same processes
     StackStatus again = up();
     assertThat(again.allRunning()).isTrue();
-    assertThat(again.components()).extracting(ComponentStatus::pid).containsExactly(broker.pid(), registry.pid());
+    assertThat(again.components())
+        .extracting(ComponentStatus::pid)
+        .containsExactly(broker.pid(), registry.pid());
 
     StackStatus status = stack.status();
     assertThat(status.allRunning()).isTrue();
-    assertThat(status.components()).allSatisfy(c -> {
-      assertThat(c.pid()).isPositive();
-      assertThat(c.rssBytes()).isPositive();
-    });
+    assertThat(status.components())
+        .allSatisfy(
+            c -> {
+              assertThat(c.pid()).isPositive();
+              assertThat(c.rssBytes()).isPositive();
+            });
     assertThat(broker.endpoint()).isEqualTo(stack.bootstrapServers());
     assertThat(registry.endpoint()).isEqualTo(stack.registryUrl());
     assertThat(dataDir.resolve("run/broker.pid")).exists();
@@ -93,7 +114,10 @@ class LocalStackIT {
     String clusterId;
     try (Admin admin = admin()) {
       clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-      admin.createTopics(List.of(new NewTopic("survives-restart", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic("survives-restart", 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     assertThat(stack.clusterId()).contains(clusterId);
     assertThat(registryGet("/apis/ccompat/v7/subjects")).isEqualTo(200);
@@ -105,11 +129,13 @@ class LocalStackIT {
 
     long t1 = System.nanoTime();
     StackStatus restarted = up();
-    System.out.printf("[LocalStackIT] restart (no format) in %d ms%n", (System.nanoTime() - t1) / 1_000_000);
+    System.out.printf(
+        "[LocalStackIT] restart (no format) in %d ms%n", (System.nanoTime() - t1) / 1_000_000);
     assertThat(restarted.allRunning()).isTrue();
     restarted.components().forEach(c -> seenPids.add(c.pid()));
     try (Admin admin = admin()) {
-      assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS)).isEqualTo(clusterId);
+      assertThat(admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS))
+          .isEqualTo(clusterId);
       Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       assertThat(topics).contains("survives-restart");
     }
@@ -119,15 +145,20 @@ class LocalStackIT {
   @Test
   void upFailsWithOneLineWhenAPortIsTaken() throws Exception {
     StackSettings s = stack.settings();
-    try (ServerSocket squatter = new ServerSocket(s.brokerPort(), 1, InetAddress.getByName(s.host()))) {
+    try (ServerSocket squatter =
+        new ServerSocket(s.brokerPort(), 1, InetAddress.getByName(s.host()))) {
       org.assertj.core.api.Assertions.assertThatThrownBy(stack::up)
           .isInstanceOf(StackException.class)
-          .hasMessage("port " + s.brokerPort() + " (kafka broker) is already in use by another process");
+          .hasMessage(
+              "port " + s.brokerPort() + " (kafka broker) is already in use by another process");
     }
     assertThat(stack.status().noneRunning()).isTrue();
   }
 
-  /** up(), and on failure the tails of the children's console output (the temp dir is gone afterwards). */
+  /**
+   * up(), and on failure the tails of the children's console output (the temp dir is gone
+   * afterwards).
+   */
   private StackStatus up() throws IOException {
     try {
       return stack.up();
@@ -137,8 +168,11 @@ class LocalStackIT {
         Path f = dataDir.resolve("logs").resolve(name);
         if (Files.isRegularFile(f)) {
           List<String> lines = Files.readAllLines(f);
-          msg.append("\n---- ").append(name).append(" (tail)\n")
-              .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+          msg.append("\n---- ")
+              .append(name)
+              .append(" (tail)\n")
+              .append(
+                  String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
         }
       }
       throw new AssertionError(msg.toString(), e);
@@ -150,9 +184,12 @@ class LocalStackIT {
       assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("pid %d", pid).isEmpty();
     }
     String marker = "-Dgatestream.stack.dataDir=" + stack.settings().dataDir();
-    assertThat(ProcessHandle.allProcesses()
-        .filter(p -> Procs.arguments(p).map(a -> a.contains(marker)).orElse(false))
-        .map(ProcessHandle::pid).toList()).isEmpty();
+    assertThat(
+            ProcessHandle.allProcesses()
+                .filter(p -> Procs.arguments(p).map(a -> a.contains(marker)).orElse(false))
+                .map(ProcessHandle::pid)
+                .toList())
+        .isEmpty();
     assertThat(dataDir.resolve("run/broker.pid")).doesNotExist();
     assertThat(dataDir.resolve("run/registry.pid")).doesNotExist();
     StackSettings s = stack.settings();
@@ -162,13 +199,17 @@ class LocalStackIT {
   }
 
   private Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
   }
 
   private int registryGet(String path) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest req = HttpRequest.newBuilder(URI.create(stack.registryUrl() + path))
-        .timeout(Duration.ofSeconds(10)).GET().build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(stack.registryUrl() + path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
     return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 

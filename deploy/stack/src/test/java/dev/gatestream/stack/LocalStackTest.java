@@ -15,12 +15,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** What LocalStack decides without starting anything. */
 class LocalStackTest {
 
-  @TempDir
-  Path home;
+  @TempDir Path home;
 
   private StackSettings settings(int broker, int controller, int registry) {
-    return new StackSettings(home, home.resolve(".gatestream"), "127.0.0.1", broker, controller, registry,
-        256, 256, Duration.ofSeconds(5));
+    return new StackSettings(
+        home,
+        home.resolve(".gatestream"),
+        "127.0.0.1",
+        broker,
+        controller,
+        registry,
+        256,
+        256,
+        Duration.ofSeconds(5));
   }
 
   private static int freePort() throws IOException {
@@ -44,13 +51,17 @@ class LocalStackTest {
 
     StackStatus status = stack.status();
 
-    assertThat(status.components()).extracting(ComponentStatus::name).containsExactly("broker", "registry");
+    assertThat(status.components())
+        .extracting(ComponentStatus::name)
+        .containsExactly("broker", "registry");
     assertThat(status.allRunning()).isFalse();
     assertThat(status.noneRunning()).isTrue();
-    assertThat(status.components()).allSatisfy(c -> {
-      assertThat(c.pid()).isEqualTo(-1);
-      assertThat(c.rssBytes()).isEqualTo(-1);
-    });
+    assertThat(status.components())
+        .allSatisfy(
+            c -> {
+              assertThat(c.pid()).isEqualTo(-1);
+              assertThat(c.rssBytes()).isEqualTo(-1);
+            });
   }
 
   @Test
@@ -60,7 +71,8 @@ class LocalStackTest {
     Files.createDirectories(run);
     Files.writeString(run.resolve("broker.pid"), Long.MAX_VALUE + "\n");
     LocalStack stack = new LocalStack(s);
-    assertThat(stack.status().component("broker").orElseThrow().detail()).contains("stale pid file");
+    assertThat(stack.status().component("broker").orElseThrow().detail())
+        .contains("stale pid file");
 
     StackStatus after = stack.down();
 
@@ -72,8 +84,10 @@ class LocalStackTest {
   void upRefusesWhenBrokerNotBuilt() throws IOException {
     LocalStack stack = new LocalStack(settings(freePort(), freePort(), freePort()));
 
-    assertThatThrownBy(stack::up).isInstanceOf(StackException.class)
-        .hasMessage("kafka broker not built: deploy/broker/target/lib (run: mvn -pl deploy/broker package)");
+    assertThatThrownBy(stack::up)
+        .isInstanceOf(StackException.class)
+        .hasMessage(
+            "kafka broker not built: deploy/broker/target/lib (run: mvn -pl deploy/broker package)");
   }
 
   @Test
@@ -83,9 +97,11 @@ class LocalStackTest {
     Files.createFile(lib.resolve("kafka_2.13-4.2.0.jar"));
     LocalStack stack = new LocalStack(settings(freePort(), freePort(), freePort()));
 
-    assertThatThrownBy(stack::up).isInstanceOf(StackException.class)
-        .hasMessage("registry jar not built: deploy/registry/target/quarkus-app/quarkus-run.jar"
-            + " (run: mvn -pl deploy/registry package)");
+    assertThatThrownBy(stack::up)
+        .isInstanceOf(StackException.class)
+        .hasMessage(
+            "registry jar not built: deploy/registry/target/quarkus-app/quarkus-run.jar"
+                + " (run: mvn -pl deploy/registry package)");
   }
 
   @Test
@@ -95,7 +111,8 @@ class LocalStackTest {
       int busy = taken.getLocalPort();
       LocalStack stack = new LocalStack(settings(freePort(), freePort(), busy));
 
-      assertThatThrownBy(stack::up).isInstanceOf(StackException.class)
+      assertThatThrownBy(stack::up)
+          .isInstanceOf(StackException.class)
           .hasMessage("port " + busy + " (schema registry) is already in use by another process");
       assertThat(home.resolve(".gatestream/run").toFile().list()).isEmpty();
       assertThat(home.resolve(".gatestream/kafka").toFile().list()).isEmpty();
@@ -104,7 +121,8 @@ class LocalStackTest {
       int busy = taken.getLocalPort();
       LocalStack stack = new LocalStack(settings(freePort(), busy, freePort()));
 
-      assertThatThrownBy(stack::up).isInstanceOf(StackException.class)
+      assertThatThrownBy(stack::up)
+          .isInstanceOf(StackException.class)
           .hasMessage("port " + busy + " (kafka controller) is already in use by another process");
     }
   }

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PidFileTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void absentFile() {
@@ -46,8 +45,11 @@ class PidFileTest {
 
   @Test
   void deadPidIsNotLive() throws Exception {
-    Process p = new ProcessBuilder(javaExe(), "-version").redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(javaExe(), "-version")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     PidFile f = new PidFile(dir.resolve("broker.pid"));
     f.write(p.pid());
@@ -62,9 +64,18 @@ class PidFileTest {
   @Test
   void liveProcessMatchesOnlyWithAllMarkers() throws Exception {
     String marker = "-Dgatestream.test.marker=" + dir.getFileName();
-    Process child = new ProcessBuilder(javaExe(), marker, "-cp", System.getProperty("java.class.path"),
-        SupervisedTestProcess.class.getName(), "ready", dir.resolve("ready").toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process child =
+        new ProcessBuilder(
+                javaExe(),
+                marker,
+                "-cp",
+                System.getProperty("java.class.path"),
+                SupervisedTestProcess.class.getName(),
+                "ready",
+                dir.resolve("ready").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     try {
       PidFile f = new PidFile(dir.resolve("broker.pid"));
       f.write(child.pid());

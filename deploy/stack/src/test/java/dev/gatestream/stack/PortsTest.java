@@ -43,6 +43,7 @@ class PortsTest {
     }
     assertThat(Ports.isFree(HOST, port)).isTrue();
     assertThat(Ports.isListening(HOST, port, 200)).isFalse();
-    assertThatCode(() -> Ports.requireFree(HOST, port, "schema registry")).doesNotThrowAnyException();
+    assertThatCode(() -> Ports.requireFree(HOST, port, "schema registry"))
+        .doesNotThrowAnyException();
   }
 }

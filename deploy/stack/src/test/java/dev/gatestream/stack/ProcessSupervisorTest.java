@@ -21,8 +21,7 @@ class ProcessSupervisorTest {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final List<ProcessHandle> started = new ArrayList<>();
 
@@ -32,7 +31,13 @@ class ProcessSupervisorTest {
   }
 
   private ProcessSupervisor supervisor(Duration stopTimeout) {
-    return new ProcessSupervisor("child", "test process", dir, dir.resolve("run"), dir.resolve("logs"), stopTimeout,
+    return new ProcessSupervisor(
+        "child",
+        "test process",
+        dir,
+        dir.resolve("run"),
+        dir.resolve("logs"),
+        stopTimeout,
         Duration.ofSeconds(30));
   }
 
@@ -44,8 +49,15 @@ class ProcessSupervisorTest {
   }
 
   private static JvmCommand child(String... args) throws URISyntaxException {
-    Path classes = Path.of(SupervisedTestProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    return JvmCommand.mainClass(32, classes.toString(), SupervisedTestProcess.class.getName(), args);
+    Path classes =
+        Path.of(
+            SupervisedTestProcess.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+    return JvmCommand.mainClass(
+        32, classes.toString(), SupervisedTestProcess.class.getName(), args);
   }
 
   @Test
@@ -57,9 +69,14 @@ class ProcessSupervisorTest {
     supervisor.awaitReady(process, true, budget -> Files.exists(ready), READY_TIMEOUT);
 
     assertThat(supervisor.live()).map(ProcessHandle::pid).contains(process.pid());
-    assertThat(Files.readString(supervisor.pidFilePath()).trim()).isEqualTo(Long.toString(process.pid()));
-    assertThat(Procs.arguments(process).orElseThrow()).contains("-XX:+ExitOnOutOfMemoryError", "-Xmx32m",
-        "-Dgatestream.stack.component=child", "-Dgatestream.stack.dataDir=" + dir);
+    assertThat(Files.readString(supervisor.pidFilePath()).trim())
+        .isEqualTo(Long.toString(process.pid()));
+    assertThat(Procs.arguments(process).orElseThrow())
+        .contains(
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Xmx32m",
+            "-Dgatestream.stack.component=child",
+            "-Dgatestream.stack.dataDir=" + dir);
     assertThat(Files.readString(dir.resolve("logs/child.out"))).contains("starting test process: ");
     ComponentStatus running = supervisor.status("here", "127.0.0.1", 1);
     assertThat(running.running()).isTrue();
@@ -79,8 +96,11 @@ class ProcessSupervisorTest {
     ProcessSupervisor supervisor = supervisor(ProcessSupervisor.DEFAULT_STOP_TIMEOUT);
     Path written = dir.resolve("env");
 
-    ProcessHandle process = start(supervisor,
-        child("env", "GATESTREAM_TEST_VALUE", written.toString()).withEnvironment("GATESTREAM_TEST_VALUE", "42"));
+    ProcessHandle process =
+        start(
+            supervisor,
+            child("env", "GATESTREAM_TEST_VALUE", written.toString())
+                .withEnvironment("GATESTREAM_TEST_VALUE", "42"));
     supervisor.awaitReady(process, true, budget -> Files.exists(written), READY_TIMEOUT);
     supervisor.stop();
 
@@ -106,9 +126,11 @@ class ProcessSupervisorTest {
     ProcessHandle process = start(supervisor, child("ready", ready.toString()));
     supervisor.awaitReady(process, false, budget -> Files.exists(ready), READY_TIMEOUT);
 
-    assertThatThrownBy(() -> supervisor.awaitReady(process, true, budget -> false, Duration.ofMillis(500)))
+    assertThatThrownBy(
+            () -> supervisor.awaitReady(process, true, budget -> false, Duration.ofMillis(500)))
         .isInstanceOf(StackException.class)
-        .hasMessage("test process did not become ready within 500ms; see " + dir.resolve("logs/child.out"));
+        .hasMessage(
+            "test process did not become ready within 500ms; see " + dir.resolve("logs/child.out"));
     assertThat(process.isAlive()).isFalse();
     assertThat(supervisor.pidFilePath()).doesNotExist();
   }
@@ -134,8 +156,12 @@ class ProcessSupervisorTest {
 
     assertThat(supervisor.live()).isEmpty();
     assertThat(supervisor.status("here", "127.0.0.1", 1).detail())
-        .isEqualTo("not running (stale pid file " + supervisor.pidFilePath() + ": pid " + self
-            + " is not this stack's child)");
+        .isEqualTo(
+            "not running (stale pid file "
+                + supervisor.pidFilePath()
+                + ": pid "
+                + self
+                + " is not this stack's child)");
     supervisor.stop(); // must not stop this JVM
     assertThat(supervisor.pidFilePath()).doesNotExist();
   }
@@ -144,10 +170,13 @@ class ProcessSupervisorTest {
   void runsAToolToCompletion() throws Exception {
     Path output = dir.resolve("tool.out");
 
-    ProcessSupervisor.runToCompletion(child("exit", "0"), dir, output, READY_TIMEOUT, "running the tool");
+    ProcessSupervisor.runToCompletion(
+        child("exit", "0"), dir, output, READY_TIMEOUT, "running the tool");
 
-    assertThatThrownBy(() -> ProcessSupervisor.runToCompletion(child("exit", "3"), dir, output, READY_TIMEOUT,
-        "running the tool"))
+    assertThatThrownBy(
+            () ->
+                ProcessSupervisor.runToCompletion(
+                    child("exit", "3"), dir, output, READY_TIMEOUT, "running the tool"))
         .isInstanceOf(StackException.class)
         .hasMessage("running the tool failed (exit code 3); see " + output);
   }

@@ -21,12 +21,14 @@ class StackSettingsTest {
     assertThat(s.brokerHeapMb()).isEqualTo(256);
     assertThat(s.registryHeapMb()).isEqualTo(256);
     assertThat(s.brokerLibDir()).isEqualTo(Path.of("/work/gs/deploy/broker/target/lib"));
-    assertThat(s.registryJar()).isEqualTo(Path.of("/work/gs/deploy/registry/target/quarkus-app/quarkus-run.jar"));
+    assertThat(s.registryJar())
+        .isEqualTo(Path.of("/work/gs/deploy/registry/target/quarkus-app/quarkus-run.jar"));
   }
 
   @Test
   void endpoints() {
-    LocalStack stack = new LocalStack(StackSettings.defaults(Path.of("/work/gs")).withPorts(1, 2, 3));
+    LocalStack stack =
+        new LocalStack(StackSettings.defaults(Path.of("/work/gs")).withPorts(1, 2, 3));
 
     assertThat(stack.bootstrapServers()).isEqualTo("127.0.0.1:1");
     assertThat(stack.registryUrl()).isEqualTo("http://127.0.0.1:3");

@@ -10,9 +10,9 @@ public final class SupervisedTestProcess {
   private SupervisedTestProcess() {}
 
   /**
-   * {@code ready FILE}: create FILE, then wait to be stopped. {@code stubborn FILE}: the same, but a shutdown
-   * hook that never returns makes SIGTERM useless. {@code env VARIABLE FILE}: write the variable's value to
-   * FILE, then wait. {@code exit CODE}: exit at once with CODE.
+   * {@code ready FILE}: create FILE, then wait to be stopped. {@code stubborn FILE}: the same, but
+   * a shutdown hook that never returns makes SIGTERM useless. {@code env VARIABLE FILE}: write the
+   * variable's value to FILE, then wait. {@code exit CODE}: exit at once with CODE.
    */
   public static void main(String[] args) throws Exception {
     switch (args[0]) {

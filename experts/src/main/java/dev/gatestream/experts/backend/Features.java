@@ -18,12 +18,18 @@ final class Features {
   static Optional<Outcome.Failure> problem(ExpertTask task, long dimension) {
     List<Float> features = task.getRequest().getFeatures();
     if (features == null || features.isEmpty()) {
-      return Optional.of(Outcome.permanent("request " + task.getRequestId()
-          + " has no numeric features"));
+      return Optional.of(
+          Outcome.permanent("request " + task.getRequestId() + " has no numeric features"));
     }
     if (dimension >= 0 && features.size() != dimension) {
-      return Optional.of(Outcome.permanent("request " + task.getRequestId() + " has "
-          + features.size() + " features, the model takes " + dimension));
+      return Optional.of(
+          Outcome.permanent(
+              "request "
+                  + task.getRequestId()
+                  + " has "
+                  + features.size()
+                  + " features, the model takes "
+                  + dimension));
     }
     return Optional.empty();
   }

@@ -23,17 +23,25 @@ final class HttpFailures {
   }
 
   static Outcome.Failure ofStatus(HttpResponse<String> response, ObjectMapper json) {
-    return new Outcome.Failure("HTTP " + response.statusCode() + " from " + response.uri() + ": "
-        + detail(response.body(), json), isTransient(response.statusCode()));
+    return new Outcome.Failure(
+        "HTTP "
+            + response.statusCode()
+            + " from "
+            + response.uri()
+            + ": "
+            + detail(response.body(), json),
+        isTransient(response.statusCode()));
   }
 
   /** A failure to exchange at all: timeouts and I/O errors are transient. */
   static Outcome.Failure ofThrowable(Throwable thrown, URI uri, Duration timeout) {
-    Throwable t = thrown instanceof CompletionException && thrown.getCause() != null
-        ? thrown.getCause() : thrown;
+    Throwable t =
+        thrown instanceof CompletionException && thrown.getCause() != null
+            ? thrown.getCause()
+            : thrown;
     if (t instanceof HttpTimeoutException) {
-      return Outcome.transientFailure("no answer from " + uri + " within " + timeout.toMillis()
-          + " ms");
+      return Outcome.transientFailure(
+          "no answer from " + uri + " within " + timeout.toMillis() + " ms");
     }
     if (t instanceof IOException) {
       return Outcome.transientFailure("cannot reach " + uri + ": " + oneLine(String.valueOf(t)));

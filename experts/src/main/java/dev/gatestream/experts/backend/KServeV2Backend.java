@@ -64,8 +64,9 @@ public final class KServeV2Backend implements ExpertBackend {
     long latencyMs = (System.nanoTime() - start) / 1_000_000;
     List<Object> predictions = predictions(answer, rows.size());
     for (int r = 0; r < rows.size(); r++) {
-      outcomes[rows.get(r)] = new Outcome.Answer(predictions.get(r), OptionalDouble.empty(),
-          OptionalLong.of(latencyMs));
+      outcomes[rows.get(r)] =
+          new Outcome.Answer(
+              predictions.get(r), OptionalDouble.empty(), OptionalLong.of(latencyMs));
     }
     return Arrays.asList(outcomes);
   }
@@ -85,11 +86,12 @@ public final class KServeV2Backend implements ExpertBackend {
   }
 
   private JsonNode infer(ObjectNode body, Duration timeout) throws BackendException {
-    HttpRequest request = HttpRequest.newBuilder(endpoint)
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -107,8 +109,8 @@ public final class KServeV2Backend implements ExpertBackend {
     try {
       return JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new BackendException("not JSON from " + endpoint + ": "
-          + HttpFailures.oneLine(response.body()), false);
+      throw new BackendException(
+          "not JSON from " + endpoint + ": " + HttpFailures.oneLine(response.body()), false);
     }
   }
 
@@ -122,8 +124,12 @@ public final class KServeV2Backend implements ExpertBackend {
       }
     }
     if (output == null) {
-      throw new BackendException("no output" + settings.output().map(n -> " '" + n + "'").orElse("")
-          + " in the answer of " + endpoint, false);
+      throw new BackendException(
+          "no output"
+              + settings.output().map(n -> " '" + n + "'").orElse("")
+              + " in the answer of "
+              + endpoint,
+          false);
     }
     long[] shape = new long[output.path("shape").size()];
     for (int i = 0; i < shape.length; i++) {
@@ -135,8 +141,14 @@ public final class KServeV2Backend implements ExpertBackend {
       double[] flat = values.stream().mapToDouble(Double::doubleValue).toArray();
       return Predictions.of(shape, flat, batch, settings.labels());
     } catch (IllegalArgumentException e) {
-      throw new BackendException("unexpected output '" + output.path("name").asText() + "' from "
-          + endpoint + ": " + e.getMessage(), false);
+      throw new BackendException(
+          "unexpected output '"
+              + output.path("name").asText()
+              + "' from "
+              + endpoint
+              + ": "
+              + e.getMessage(),
+          false);
     }
   }
 

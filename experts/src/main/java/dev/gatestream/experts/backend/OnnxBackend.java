@@ -67,27 +67,47 @@ public final class OnnxBackend implements ExpertBackend {
     }
   }
 
-  private String pick(String what, Optional<String> configured, Set<String> names,
-      boolean onlyOne) {
+  private String pick(
+      String what, Optional<String> configured, Set<String> names, boolean onlyOne) {
     if (configured.isPresent()) {
       if (!names.contains(configured.get())) {
-        throw new IllegalArgumentException("model " + settings.model() + " has no " + what + " '"
-            + configured.get() + "'; it has " + names);
+        throw new IllegalArgumentException(
+            "model "
+                + settings.model()
+                + " has no "
+                + what
+                + " '"
+                + configured.get()
+                + "'; it has "
+                + names);
       }
       return configured.get();
     }
     if (onlyOne && names.size() != 1) {
-      throw new IllegalArgumentException("model " + settings.model() + " has " + names.size()
-          + " inputs " + names + "; name the one for the features in settings." + what);
+      throw new IllegalArgumentException(
+          "model "
+              + settings.model()
+              + " has "
+              + names.size()
+              + " inputs "
+              + names
+              + "; name the one for the features in settings."
+              + what);
     }
     return names.iterator().next();
   }
 
   private long featureDimension(NodeInfo info) {
-    if (!(info.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT
+    if (!(info.getInfo() instanceof TensorInfo tensor)
+        || tensor.type != OnnxJavaType.FLOAT
         || tensor.getShape().length != 2) {
-      throw new IllegalArgumentException("model " + settings.model() + ": input '" + input
-          + "' must be a float tensor [batch, d], it is " + info.getInfo());
+      throw new IllegalArgumentException(
+          "model "
+              + settings.model()
+              + ": input '"
+              + input
+              + "' must be a float tensor [batch, d], it is "
+              + info.getInfo());
     }
     return tensor.getShape()[1];
   }
@@ -118,8 +138,9 @@ public final class OnnxBackend implements ExpertBackend {
     List<Object> predictions = run(features, rows.size(), width);
     long latencyMs = (System.nanoTime() - start) / 1_000_000;
     for (int r = 0; r < rows.size(); r++) {
-      outcomes[rows.get(r)] = new Outcome.Answer(predictions.get(r), OptionalDouble.empty(),
-          OptionalLong.of(latencyMs));
+      outcomes[rows.get(r)] =
+          new Outcome.Answer(
+              predictions.get(r), OptionalDouble.empty(), OptionalLong.of(latencyMs));
     }
     return Arrays.asList(outcomes);
   }
@@ -128,16 +149,15 @@ public final class OnnxBackend implements ExpertBackend {
     lifecycle.readLock().lock();
     try {
       if (closed) {
-        throw new BackendException("model " + settings.model().getFileName() + " is closed",
-            false);
+        throw new BackendException("model " + settings.model().getFileName() + " is closed", false);
       }
-      try (OnnxTensor tensor = OnnxTensor.createTensor(environment, features,
-              new long[] {batch, width});
+      try (OnnxTensor tensor =
+              OnnxTensor.createTensor(environment, features, new long[] {batch, width});
           OrtSession.Result result = session.run(Map.of(input, tensor), Set.of(output))) {
         return predictions(result.get(output).orElseThrow(), batch);
       } catch (OrtException e) {
-        throw new BackendException("model " + settings.model().getFileName() + " failed: "
-            + e.getMessage(), false, e);
+        throw new BackendException(
+            "model " + settings.model().getFileName() + " failed: " + e.getMessage(), false, e);
       }
     } finally {
       lifecycle.readLock().unlock();
@@ -148,8 +168,14 @@ public final class OnnxBackend implements ExpertBackend {
     if (!(value instanceof OnnxTensor tensor)
         || !(tensor.getInfo().type == OnnxJavaType.FLOAT
             || tensor.getInfo().type == OnnxJavaType.DOUBLE)) {
-      throw new BackendException("model " + settings.model().getFileName() + ": output '" + output
-          + "' is not a float or double tensor but " + value.getInfo(), false);
+      throw new BackendException(
+          "model "
+              + settings.model().getFileName()
+              + ": output '"
+              + output
+              + "' is not a float or double tensor but "
+              + value.getInfo(),
+          false);
     }
     double[] values;
     if (tensor.getInfo().type == OnnxJavaType.FLOAT) {
@@ -166,8 +192,14 @@ public final class OnnxBackend implements ExpertBackend {
     try {
       return Predictions.of(tensor.getInfo().getShape(), values, batch, settings.labels());
     } catch (IllegalArgumentException e) {
-      throw new BackendException("model " + settings.model().getFileName() + ": output '" + output
-          + "': " + e.getMessage(), false);
+      throw new BackendException(
+          "model "
+              + settings.model().getFileName()
+              + ": output '"
+              + output
+              + "': "
+              + e.getMessage(),
+          false);
     }
   }
 

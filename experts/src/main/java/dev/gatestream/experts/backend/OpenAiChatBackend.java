@@ -38,7 +38,9 @@ public final class OpenAiChatBackend implements ExpertBackend {
   private final URI endpoint;
   private final HttpClient http;
 
-  /** @param apiKey sent as a bearer token when present */
+  /**
+   * @param apiKey sent as a bearer token when present
+   */
   public OpenAiChatBackend(BackendSettings.OpenAiChat settings, Optional<String> apiKey) {
     this.settings = settings;
     this.apiKey = apiKey;
@@ -70,23 +72,28 @@ public final class OpenAiChatBackend implements ExpertBackend {
   private CompletableFuture<Outcome> call(ExpertTask task, Duration timeout) {
     String text = task.getRequest().getText();
     if (text == null || text.isBlank()) {
-      return CompletableFuture.completedFuture(Outcome.permanent("request " + task.getRequestId()
-          + " has no text to send to " + settings.model()));
+      return CompletableFuture.completedFuture(
+          Outcome.permanent(
+              "request " + task.getRequestId() + " has no text to send to " + settings.model()));
     }
-    ObjectNode body = JSON.createObjectNode()
-        .put("model", settings.model())
-        .put("max_tokens", settings.maxTokens());
+    ObjectNode body =
+        JSON.createObjectNode()
+            .put("model", settings.model())
+            .put("max_tokens", settings.maxTokens());
     body.putArray("messages").addObject().put("role", "user").put("content", text);
-    HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
     apiKey.ifPresent(key -> request.header("Authorization", "Bearer " + key));
     long start = System.nanoTime();
     return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
-        .handle((response, thrown) -> thrown != null
-            ? HttpFailures.ofThrowable(thrown, endpoint, timeout)
-            : outcome(response, (System.nanoTime() - start) / 1_000_000));
+        .handle(
+            (response, thrown) ->
+                thrown != null
+                    ? HttpFailures.ofThrowable(thrown, endpoint, timeout)
+                    : outcome(response, (System.nanoTime() - start) / 1_000_000));
   }
 
   private Outcome outcome(HttpResponse<String> response, long latencyMs) {
@@ -97,13 +104,16 @@ public final class OpenAiChatBackend implements ExpertBackend {
     try {
       root = JSON.readTree(response.body());
     } catch (IOException e) {
-      return Outcome.permanent("not JSON from " + endpoint + ": "
-          + HttpFailures.oneLine(response.body()));
+      return Outcome.permanent(
+          "not JSON from " + endpoint + ": " + HttpFailures.oneLine(response.body()));
     }
     JsonNode content = root.path("choices").path(0).path("message").path("content");
     if (!content.isTextual()) {
-      return Outcome.permanent("no choices[0].message.content in the answer of " + endpoint + ": "
-          + HttpFailures.oneLine(response.body()));
+      return Outcome.permanent(
+          "no choices[0].message.content in the answer of "
+              + endpoint
+              + ": "
+              + HttpFailures.oneLine(response.body()));
     }
     OptionalDouble cost = OptionalDouble.empty();
     JsonNode tokens = root.path("usage").path("total_tokens");

@@ -19,13 +19,26 @@ final class Predictions {
    */
   static List<Object> of(long[] shape, double[] values, int batch, List<String> labels) {
     if (shape.length == 0 || shape.length > 2 || shape[0] != batch) {
-      throw new IllegalArgumentException("output shape " + Arrays.toString(shape)
-          + " is neither [" + batch + "], [" + batch + ", 1] nor [" + batch + ", classes]");
+      throw new IllegalArgumentException(
+          "output shape "
+              + Arrays.toString(shape)
+              + " is neither ["
+              + batch
+              + "], ["
+              + batch
+              + ", 1] nor ["
+              + batch
+              + ", classes]");
     }
     int width = shape.length == 1 ? 1 : Math.toIntExact(shape[1]);
     if (values.length != batch * width) {
-      throw new IllegalArgumentException("output has " + values.length + " values, its shape "
-          + Arrays.toString(shape) + " says " + batch * width);
+      throw new IllegalArgumentException(
+          "output has "
+              + values.length
+              + " values, its shape "
+              + Arrays.toString(shape)
+              + " says "
+              + batch * width);
     }
     List<Object> answers = new ArrayList<>(batch);
     if (width == 1) {
@@ -41,8 +54,8 @@ final class Predictions {
         names.add(String.valueOf(c));
       }
     } else if (names.size() != width) {
-      throw new IllegalArgumentException("the model gives " + width + " classes but "
-          + names.size() + " labels are configured");
+      throw new IllegalArgumentException(
+          "the model gives " + width + " classes but " + names.size() + " labels are configured");
     }
     for (int row = 0; row < batch; row++) {
       List<Double> probabilities = new ArrayList<>(width);

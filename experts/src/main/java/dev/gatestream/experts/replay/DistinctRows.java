@@ -6,13 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A log's rows with each id once. Real logs repeat ids (an item scored twice, a join gone wrong): the
- * first row with an id is kept, and later ones are skipped and counted, or refused.
+ * A log's rows with each id once. Real logs repeat ids (an item scored twice, a join gone wrong):
+ * the first row with an id is kept, and later ones are skipped and counted, or refused.
  */
 public final class DistinctRows {
 
   /** What to do with a row whose id an earlier row of the same log has. */
-  public enum OnRepeat { SKIP, FAIL }
+  public enum OnRepeat {
+    SKIP,
+    FAIL
+  }
 
   private final List<WideRoutingLog.Row> rows;
   private final int skipped;
@@ -25,7 +28,8 @@ public final class DistinctRows {
   /**
    * Reads the whole log, which must not have been iterated yet.
    *
-   * @throws RoutingLogFormatException with {@link OnRepeat#FAIL}, at the first repeated id, naming its line
+   * @throws RoutingLogFormatException with {@link OnRepeat#FAIL}, at the first repeated id, naming
+   *     its line
    */
   public static DistinctRows read(WideRoutingLog log, OnRepeat onRepeat) {
     List<WideRoutingLog.Row> rows = new ArrayList<>();
@@ -36,8 +40,8 @@ public final class DistinctRows {
       if (first == null) {
         rows.add(row);
       } else if (onRepeat == OnRepeat.FAIL) {
-        throw new RoutingLogFormatException(log.source(), row.line(), "id '" + row.id() + "' again (first on line "
-            + first + ")");
+        throw new RoutingLogFormatException(
+            log.source(), row.line(), "id '" + row.id() + "' again (first on line " + first + ")");
       } else {
         skipped++;
       }

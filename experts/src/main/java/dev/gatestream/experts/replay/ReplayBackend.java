@@ -28,7 +28,11 @@ public final class ReplayBackend implements ExpertBackend {
 
   /** Request attribute: the log (its path) whose row the request replays. */
   public static final String LOG_ATTRIBUTE = "replay.log";
-  /** Request attribute: the logged id of the row the request replays, when it differs from the request's. */
+
+  /**
+   * Request attribute: the logged id of the row the request replays, when it differs from the
+   * request's.
+   */
   public static final String ID_ATTRIBUTE = "replay.id";
 
   private final String expert;
@@ -42,12 +46,22 @@ public final class ReplayBackend implements ExpertBackend {
    */
   public ReplayBackend(String expert, ReplayLog log, ReplayAnswer answer, double latencyScale) {
     if (!log.experts().contains(expert)) {
-      throw new IllegalArgumentException("replay log " + log.source() + " has no expert '" + expert
-          + "'; it has " + log.experts());
+      throw new IllegalArgumentException(
+          "replay log "
+              + log.source()
+              + " has no expert '"
+              + expert
+              + "'; it has "
+              + log.experts());
     }
     if (answer == ReplayAnswer.RESPONSE && !log.hasResponse(expert)) {
-      throw new IllegalArgumentException("replay log " + log.source() + " has no column '" + expert
-          + WideRoutingLog.RESPONSE_SUFFIX + "' to answer with");
+      throw new IllegalArgumentException(
+          "replay log "
+              + log.source()
+              + " has no column '"
+              + expert
+              + WideRoutingLog.RESPONSE_SUFFIX
+              + "' to answer with");
     }
     if (!(latencyScale >= 0)) {
       throw new IllegalArgumentException("latencyScale must be >= 0, got " + latencyScale);
@@ -73,8 +87,9 @@ public final class ReplayBackend implements ExpertBackend {
     if (wait > 0) {
       sleep(Math.min(wait, timeout.toMillis()));
       if (wait > timeout.toMillis()) {
-        throw new BackendException("timed out after " + timeout.toMillis() + " ms (replayed"
-            + " latency " + wait + " ms)", true);
+        throw new BackendException(
+            "timed out after " + timeout.toMillis() + " ms (replayed" + " latency " + wait + " ms)",
+            true);
       }
     }
     return outcomes;
@@ -86,10 +101,17 @@ public final class ReplayBackend implements ExpertBackend {
     String id = attributes.getOrDefault(ID_ATTRIBUTE, requestId);
     Optional<WideRoutingLog.Row> found = log.row(attributes.get(LOG_ATTRIBUTE), id);
     if (found.isEmpty()) {
-      return Outcome.permanent(log.logsWith(id) > 1
-          ? "request " + requestId + ": id '" + id + "' is in several replay logs and the request names none of"
-              + " them (attribute " + LOG_ATTRIBUTE + ")"
-          : "request " + requestId + " is not in the replay log");
+      return Outcome.permanent(
+          log.logsWith(id) > 1
+              ? "request "
+                  + requestId
+                  + ": id '"
+                  + id
+                  + "' is in several replay logs and the request names none of"
+                  + " them (attribute "
+                  + LOG_ATTRIBUTE
+                  + ")"
+              : "request " + requestId + " is not in the replay log");
     }
     WideRoutingLog.Row row = found.get();
     double quality = row.quality(expert);

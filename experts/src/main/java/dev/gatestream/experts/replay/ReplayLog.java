@@ -12,22 +12,26 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Wide routing logs read whole and indexed by request id, for replay experts to answer from; several
- * logs (a train and a test split, say) answer as one. Within a log an id's first row answers. Across
- * logs an id may repeat: a request then names its log, else only an id of one log is answered.
+ * Wide routing logs read whole and indexed by request id, for replay experts to answer from;
+ * several logs (a train and a test split, say) answer as one. Within a log an id's first row
+ * answers. Across logs an id may repeat: a request then names its log, else only an id of one log
+ * is answered.
  */
 public final class ReplayLog {
 
   private final String source;
   private final List<String> experts = new ArrayList<>();
   private final Map<String, Boolean> hasResponse = new HashMap<>();
+
   /** Each log under its normalized absolute path. */
   private final Map<String, Indexed> logs = new LinkedHashMap<>();
 
   /** A log's rows by id, and how it was named. */
   private record Indexed(String source, Map<String, WideRoutingLog.Row> rows) {}
 
-  /** @param onRepeat FAIL refuses any id seen before, in the same log or an earlier one */
+  /**
+   * @param onRepeat FAIL refuses any id seen before, in the same log or an earlier one
+   */
   private ReplayLog(List<WideRoutingLog> logs, OnRepeat onRepeat) {
     this.source = String.join(", ", logs.stream().map(WideRoutingLog::source).toList());
     for (WideRoutingLog log : logs) {
@@ -41,7 +45,9 @@ public final class ReplayLog {
       if (onRepeat == OnRepeat.FAIL) {
         distinct.forEach(row -> refuseRepeat(log, row));
       }
-      Indexed indexed = this.logs.computeIfAbsent(key(log.source()), k -> new Indexed(log.source(), new HashMap<>()));
+      Indexed indexed =
+          this.logs.computeIfAbsent(
+              key(log.source()), k -> new Indexed(log.source(), new HashMap<>()));
       distinct.forEach(row -> indexed.rows().putIfAbsent(row.id(), row));
     }
   }
@@ -50,8 +56,16 @@ public final class ReplayLog {
     for (Indexed earlier : logs.values()) {
       WideRoutingLog.Row first = earlier.rows().get(row.id());
       if (first != null) {
-        throw new RoutingLogFormatException(log.source(), row.line(), "id '" + row.id()
-            + "' again (first on line " + first.line() + " of " + earlier.source() + ")");
+        throw new RoutingLogFormatException(
+            log.source(),
+            row.line(),
+            "id '"
+                + row.id()
+                + "' again (first on line "
+                + first.line()
+                + " of "
+                + earlier.source()
+                + ")");
       }
     }
   }
@@ -65,7 +79,9 @@ public final class ReplayLog {
     return load(files, OnRepeat.SKIP);
   }
 
-  /** @param onRepeat FAIL for logs that must not repeat an id, within or across them */
+  /**
+   * @param onRepeat FAIL for logs that must not repeat an id, within or across them
+   */
   public static ReplayLog load(List<Path> files, OnRepeat onRepeat) throws IOException {
     List<WideRoutingLog> logs = new ArrayList<>();
     try {
@@ -103,16 +119,19 @@ public final class ReplayLog {
   }
 
   /**
-   * The row with this id in the named log when it is one of these (a path, relative or not); otherwise
-   * in the only log that has the id.
+   * The row with this id in the named log when it is one of these (a path, relative or not);
+   * otherwise in the only log that has the id.
    */
   public Optional<WideRoutingLog.Row> row(String log, String id) {
     Indexed named = log == null ? null : logs.get(key(log));
     if (named != null) {
       return Optional.ofNullable(named.rows().get(id));
     }
-    List<WideRoutingLog.Row> found = logs.values().stream().map(indexed -> indexed.rows().get(id))
-        .filter(row -> row != null).toList();
+    List<WideRoutingLog.Row> found =
+        logs.values().stream()
+            .map(indexed -> indexed.rows().get(id))
+            .filter(row -> row != null)
+            .toList();
     return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
   }
 

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Writes a wide routing log of made-up traffic, for benchmarks and tests that need many requests the
- * replay experts can answer: each expert's quality is a seeded coin flip per request.
+ * Writes a wide routing log of made-up traffic, for benchmarks and tests that need many requests
+ * the replay experts can answer: each expert's quality is a seeded coin flip per request.
  */
 public final class SyntheticRoutingLog {
 
@@ -24,7 +24,12 @@ public final class SyntheticRoutingLog {
       StringBuilder row = new StringBuilder();
       for (int i = 0; i < rows; i++) {
         row.setLength(0);
-        row.append(idPrefix).append(i).append(",\"question, number ").append(i).append("\",task-").append(i % 5);
+        row.append(idPrefix)
+            .append(i)
+            .append(",\"question, number ")
+            .append(i)
+            .append("\",task-")
+            .append(i % 5);
         for (int e = 0; e < experts.size(); e++) {
           row.append(',').append(random.nextInt(2));
         }

@@ -28,11 +28,10 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * Reader of a "wide routing log": RFC 4180 CSV with the header
- * {@code id,prompt,task,<expert>,...[,<expert>|cost,...][,<expert>|latency_ms,...]}
- * {@code [,<expert>|response,...]}.
- * Each {@code <expert>} column holds the quality in [0,1] of that expert's answer; the suffixed
- * columns are optional per expert. Empty values mean "not logged".
+ * Reader of a "wide routing log": RFC 4180 CSV with the header {@code
+ * id,prompt,task,<expert>,...[,<expert>|cost,...][,<expert>|latency_ms,...]} {@code
+ * [,<expert>|response,...]}. Each {@code <expert>} column holds the quality in [0,1] of that
+ * expert's answer; the suffixed columns are optional per expert. Empty values mean "not logged".
  *
  * <p>Rows stream: the file is read as it is iterated, once, so logs larger than memory are fine.
  * Every format problem is reported as a {@link RoutingLogFormatException} naming the line.
@@ -44,9 +43,8 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
   public static final String RESPONSE_SUFFIX = "|response";
 
   private static final List<String> FIXED_COLUMNS = List.of("id", "prompt", "task");
-  private static final CsvFactory CSV = CsvFactory.builder()
-      .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-      .build();
+  private static final CsvFactory CSV =
+      CsvFactory.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
 
   private final String source;
   private final CsvParser parser;
@@ -151,9 +149,13 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
       return null;
     }
     if (fields.size() != columns.width) {
-      throw new RoutingLogFormatException(source, recordLine, fields.size()
-          + " fields where the header has " + columns.width
-          + " (an unquoted comma, or a quote left open?)");
+      throw new RoutingLogFormatException(
+          source,
+          recordLine,
+          fields.size()
+              + " fields where the header has "
+              + columns.width
+              + " (an unquoted comma, or a quote left open?)");
     }
     return columns.row(source, recordLine, fields);
   }
@@ -179,9 +181,15 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
       }
       return fields;
     } catch (JsonProcessingException e) {
-      throw new RoutingLogFormatException(source, recordLine, "not valid CSV: "
-          + e.getOriginalMessage() + " (read up to line " + parser.currentLocation().getLineNr()
-          + ")", e);
+      throw new RoutingLogFormatException(
+          source,
+          recordLine,
+          "not valid CSV: "
+              + e.getOriginalMessage()
+              + " (read up to line "
+              + parser.currentLocation().getLineNr()
+              + ")",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
     }
@@ -217,9 +225,13 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
       }
       if (header.size() < FIXED_COLUMNS.size() + 1
           || !header.subList(0, FIXED_COLUMNS.size()).equals(FIXED_COLUMNS)) {
-        throw new RoutingLogFormatException(source, 1, "the header must start with "
-            + String.join(",", FIXED_COLUMNS) + " and name at least one expert, got "
-            + String.join(",", header.subList(0, Math.min(header.size(), 4))));
+        throw new RoutingLogFormatException(
+            source,
+            1,
+            "the header must start with "
+                + String.join(",", FIXED_COLUMNS)
+                + " and name at least one expert, got "
+                + String.join(",", header.subList(0, Math.min(header.size(), 4))));
       }
       Map<String, Integer> qualityColumns = new LinkedHashMap<>();
       for (int c = FIXED_COLUMNS.size(); c < header.size(); c++) {
@@ -247,20 +259,34 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
     private void addSuffixed(String source, int column, String expert, String suffix) {
       Integer e = index.get(expert);
       if (e == null) {
-        throw new RoutingLogFormatException(source, 1, "column '" + expert + suffix
-            + "' is about an expert with no quality column");
+        throw new RoutingLogFormatException(
+            source,
+            1,
+            "column '" + expert + suffix + "' is about an expert with no quality column");
       }
-      int[] target = switch (suffix) {
-        case COST_SUFFIX -> cost;
-        case LATENCY_SUFFIX -> latency;
-        case RESPONSE_SUFFIX -> response;
-        default -> throw new RoutingLogFormatException(source, 1, "column '" + expert + suffix
-            + "' has an unknown suffix (expected " + COST_SUFFIX + ", " + LATENCY_SUFFIX + " or "
-            + RESPONSE_SUFFIX + ")");
-      };
+      int[] target =
+          switch (suffix) {
+            case COST_SUFFIX -> cost;
+            case LATENCY_SUFFIX -> latency;
+            case RESPONSE_SUFFIX -> response;
+            default ->
+                throw new RoutingLogFormatException(
+                    source,
+                    1,
+                    "column '"
+                        + expert
+                        + suffix
+                        + "' has an unknown suffix (expected "
+                        + COST_SUFFIX
+                        + ", "
+                        + LATENCY_SUFFIX
+                        + " or "
+                        + RESPONSE_SUFFIX
+                        + ")");
+          };
       if (target[e] >= 0) {
-        throw new RoutingLogFormatException(source, 1, "column '" + expert + suffix
-            + "' appears twice");
+        throw new RoutingLogFormatException(
+            source, 1, "column '" + expert + suffix + "' appears twice");
       }
       target[e] = column;
     }
@@ -268,8 +294,8 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
     int indexOf(String expert) {
       Integer i = index.get(expert);
       if (i == null) {
-        throw new IllegalArgumentException("no expert '" + expert + "' in this log; it has "
-            + experts);
+        throw new IllegalArgumentException(
+            "no expert '" + expert + "' in this log; it has " + experts);
       }
       return i;
     }
@@ -294,8 +320,8 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
       return new Row(this, line, id, fields.get(1), fields.get(2), q, c, l, r);
     }
 
-    private double number(String source, long line, List<String> fields, int column, double min,
-        double max) {
+    private double number(
+        String source, long line, List<String> fields, int column, double min, double max) {
       if (column < 0 || fields.get(column).isBlank()) {
         return Double.NaN;
       }
@@ -307,8 +333,18 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
         value = Double.NaN;
       }
       if (!(value >= min && value <= max)) {
-        throw new RoutingLogFormatException(source, line, "column '" + columnName(column) + "': '"
-            + abbreviate(text) + "' is not a number in [" + min + ", " + max + "]");
+        throw new RoutingLogFormatException(
+            source,
+            line,
+            "column '"
+                + columnName(column)
+                + "': '"
+                + abbreviate(text)
+                + "' is not a number in ["
+                + min
+                + ", "
+                + max
+                + "]");
       }
       return value;
     }
@@ -350,8 +386,16 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
     private final double[] latency;
     private final String[] response;
 
-    private Row(Columns columns, long line, String id, String prompt, String task,
-        double[] quality, double[] cost, double[] latency, String[] response) {
+    private Row(
+        Columns columns,
+        long line,
+        String id,
+        String prompt,
+        String task,
+        double[] quality,
+        double[] cost,
+        double[] latency,
+        String[] response) {
       this.columns = columns;
       this.line = line;
       this.id = id;

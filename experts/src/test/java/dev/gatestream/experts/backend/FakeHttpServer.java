@@ -62,8 +62,11 @@ final class FakeHttpServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      Seen request = new Seen(exchange.getRequestURI().getPath(),
-          exchange.getRequestHeaders().getFirst("Authorization"), JSON.readTree(text));
+      Seen request =
+          new Seen(
+              exchange.getRequestURI().getPath(),
+              exchange.getRequestHeaders().getFirst("Authorization"),
+              JSON.readTree(text));
       seen.add(request);
       Reply reply = script.apply(request);
       if (reply.delayMs() > 0) {

@@ -44,8 +44,11 @@ class OnnxBackendTest {
     classes = new int[n];
     for (int i = 0; i < n; i++) {
       classes[i] = i % 3;
-      points[i] = new float[] {CENTRES[classes[i]][0] + (float) random.nextGaussian() * 0.5f,
-          CENTRES[classes[i]][1] + (float) random.nextGaussian() * 0.5f};
+      points[i] =
+          new float[] {
+            CENTRES[classes[i]][0] + (float) random.nextGaussian() * 0.5f,
+            CENTRES[classes[i]][1] + (float) random.nextGaussian() * 0.5f
+          };
     }
     weights = new float[2][3];
     bias = new float[3];
@@ -92,8 +95,8 @@ class OnnxBackendTest {
   private static OnnxBackend classifier(List<String> labels) throws Exception {
     Path model = dir.resolve("classifier.onnx");
     Files.write(model, OnnxModels.softmaxRegression(weights, bias));
-    return new OnnxBackend(new BackendSettings.Onnx(model, Optional.empty(), Optional.empty(),
-        labels, 1));
+    return new OnnxBackend(
+        new BackendSettings.Onnx(model, Optional.empty(), Optional.empty(), labels, 1));
   }
 
   @Test
@@ -127,8 +130,8 @@ class OnnxBackendTest {
   @Test
   void labelsDefaultToClassIndices() throws Exception {
     try (OnnxBackend backend = classifier(List.of())) {
-      Outcome.Answer answer = (Outcome.Answer) backend.answer(
-          List.of(withFeatures("a", "clf", 4, 0)), TIMEOUT).get(0);
+      Outcome.Answer answer =
+          (Outcome.Answer) backend.answer(List.of(withFeatures("a", "clf", 4, 0)), TIMEOUT).get(0);
       assertThat(((ClassProbabilities) answer.output()).getLabels()).containsExactly("0", "1", "2");
       assertThat(answer.latencyMs()).isPresent();
     }
@@ -137,17 +140,20 @@ class OnnxBackendTest {
   @Test
   void tasksWithoutUsableFeaturesFailAloneAndTheRestAreAnswered() throws Exception {
     try (OnnxBackend backend = classifier(List.of())) {
-      List<Outcome> outcomes = backend.answer(List.of(
-          withFeatures("ok1", "clf", 0, 0),
-          withFeatures("none", "clf"),
-          withFeatures("wide", "clf", 1, 2, 3),
-          withFeatures("ok2", "clf", 0, 4)), TIMEOUT);
+      List<Outcome> outcomes =
+          backend.answer(
+              List.of(
+                  withFeatures("ok1", "clf", 0, 0),
+                  withFeatures("none", "clf"),
+                  withFeatures("wide", "clf", 1, 2, 3),
+                  withFeatures("ok2", "clf", 0, 4)),
+              TIMEOUT);
 
       assertThat(outcomes.get(0)).isInstanceOf(Outcome.Answer.class);
       assertThat(outcomes.get(1))
           .isEqualTo(Outcome.permanent("request none has no numeric features"));
-      assertThat(outcomes.get(2)).isEqualTo(
-          Outcome.permanent("request wide has 3 features, the model takes 2"));
+      assertThat(outcomes.get(2))
+          .isEqualTo(Outcome.permanent("request wide has 3 features, the model takes 2"));
       assertThat(outcomes.get(3)).isInstanceOf(Outcome.Answer.class);
     }
   }
@@ -156,10 +162,13 @@ class OnnxBackendTest {
   void readsAVectorOutputAsScores() throws Exception {
     Path model = dir.resolve("score.onnx");
     Files.write(model, OnnxModels.linearScore(new float[] {0.5f, -1f, 2f}, 0.25f));
-    try (OnnxBackend backend = new OnnxBackend(new BackendSettings.Onnx(model, Optional.empty(),
-        Optional.of("score"), List.of(), 1))) {
-      List<Outcome> outcomes = backend.answer(List.of(
-          withFeatures("a", "s", 1, 1, 1), withFeatures("b", "s", 2, 0, -1)), TIMEOUT);
+    try (OnnxBackend backend =
+        new OnnxBackend(
+            new BackendSettings.Onnx(
+                model, Optional.empty(), Optional.of("score"), List.of(), 1))) {
+      List<Outcome> outcomes =
+          backend.answer(
+              List.of(withFeatures("a", "s", 1, 1, 1), withFeatures("b", "s", 2, 0, -1)), TIMEOUT);
 
       assertThat(((Outcome.Answer) outcomes.get(0)).output()).isEqualTo(new Score(1.75));
       assertThat(((Outcome.Answer) outcomes.get(1)).output()).isEqualTo(new Score(-0.75));
@@ -170,8 +179,8 @@ class OnnxBackendTest {
   void mismatchedLabelsFailTheBatchPermanently() throws Exception {
     try (OnnxBackend backend = classifier(List.of("yes", "no"))) {
       assertThatThrownBy(() -> backend.answer(List.of(withFeatures("a", "clf", 0, 0)), TIMEOUT))
-          .isInstanceOfSatisfying(BackendException.class,
-              e -> assertThat(e.isTransient()).isFalse())
+          .isInstanceOfSatisfying(
+              BackendException.class, e -> assertThat(e.isTransient()).isFalse())
           .hasMessageContaining("the model gives 3 classes but 2 labels are configured");
     }
   }
@@ -180,8 +189,11 @@ class OnnxBackendTest {
   void rejectsAnInputTheModelDoesNotHave() throws Exception {
     Path model = dir.resolve("named.onnx");
     Files.write(model, OnnxModels.softmaxRegression(weights, bias));
-    assertThatThrownBy(() -> new OnnxBackend(new BackendSettings.Onnx(model, Optional.of("pixels"),
-        Optional.empty(), List.of(), 1)))
+    assertThatThrownBy(
+            () ->
+                new OnnxBackend(
+                    new BackendSettings.Onnx(
+                        model, Optional.of("pixels"), Optional.empty(), List.of(), 1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has no input 'pixels'; it has [features]");
   }
@@ -198,11 +210,11 @@ class OnnxBackendTest {
     backend.close();
     backend.close();
 
-    assertThatThrownBy(session::getInputNames).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(session::getInputNames)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed OrtSession");
     assertThatThrownBy(() -> backend.answer(List.of(withFeatures("a", "clf", 0, 0)), TIMEOUT))
-        .isInstanceOfSatisfying(BackendException.class,
-            e -> assertThat(e.isTransient()).isFalse())
+        .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.isTransient()).isFalse())
         .hasMessage("model classifier.onnx is closed");
   }
 }

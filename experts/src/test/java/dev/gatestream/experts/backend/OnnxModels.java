@@ -21,28 +21,30 @@ final class OnnxModels {
     for (int i = 0; i < d; i++) {
       System.arraycopy(weights[i], 0, flat, i * c, c);
     }
-    Proto graph = new Proto()
-        .message(1, node("MatMul", "features", "W", "logits_raw"))
-        .message(1, node("Add", "logits_raw", "B", "logits"))
-        .message(1, node("Softmax", "logits", null, "probabilities"))
-        .string(2, "softmax_regression")
-        .message(5, tensor("W", new long[] {d, c}, flat))
-        .message(5, tensor("B", new long[] {c}, bias))
-        .message(11, valueInfo("features", new Object[] {"N", (long) d}))
-        .message(12, valueInfo("probabilities", new Object[] {"N", (long) c}));
+    Proto graph =
+        new Proto()
+            .message(1, node("MatMul", "features", "W", "logits_raw"))
+            .message(1, node("Add", "logits_raw", "B", "logits"))
+            .message(1, node("Softmax", "logits", null, "probabilities"))
+            .string(2, "softmax_regression")
+            .message(5, tensor("W", new long[] {d, c}, flat))
+            .message(5, tensor("B", new long[] {c}, bias))
+            .message(11, valueInfo("features", new Object[] {"N", (long) d}))
+            .message(12, valueInfo("probabilities", new Object[] {"N", (long) c}));
     return model(graph);
   }
 
   /** score = features · weights + bias: input "features" [N, d], output "score" [N]. */
   static byte[] linearScore(float[] weights, float bias) {
-    Proto graph = new Proto()
-        .message(1, node("MatMul", "features", "w", "raw"))
-        .message(1, node("Add", "raw", "b", "score"))
-        .string(2, "linear_score")
-        .message(5, tensor("w", new long[] {weights.length}, weights))
-        .message(5, tensor("b", new long[] {1}, new float[] {bias}))
-        .message(11, valueInfo("features", new Object[] {"N", (long) weights.length}))
-        .message(12, valueInfo("score", new Object[] {"N"}));
+    Proto graph =
+        new Proto()
+            .message(1, node("MatMul", "features", "w", "raw"))
+            .message(1, node("Add", "raw", "b", "score"))
+            .string(2, "linear_score")
+            .message(5, tensor("w", new long[] {weights.length}, weights))
+            .message(5, tensor("b", new long[] {1}, new float[] {bias}))
+            .message(11, valueInfo("features", new Object[] {"N", (long) weights.length}))
+            .message(12, valueInfo("score", new Object[] {"N"}));
     return model(graph);
   }
 
@@ -79,12 +81,17 @@ final class OnnxModels {
     return tensor.raw(4, packed.toByteArray()).string(8, name);
   }
 
-  /** @param dims each a Long (fixed size) or a String (symbolic, e.g. the batch) */
+  /**
+   * @param dims each a Long (fixed size) or a String (symbolic, e.g. the batch)
+   */
   private static Proto valueInfo(String name, Object[] dims) {
     Proto shape = new Proto();
     for (Object dim : dims) {
-      shape.message(1, dim instanceof Long size ? new Proto().varint(1, size)
-          : new Proto().string(2, (String) dim));
+      shape.message(
+          1,
+          dim instanceof Long size
+              ? new Proto().varint(1, size)
+              : new Proto().string(2, (String) dim));
     }
     Proto tensorType = new Proto().varint(1, FLOAT).message(2, shape);
     return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));

@@ -25,15 +25,19 @@ class OpenAiChatBackendTest {
   /** Answers like the chat completions API: an echo of the prompt, with token usage. */
   @BeforeEach
   void start() throws Exception {
-    server = new FakeHttpServer(request -> {
-      String prompt = request.body().path("messages").path(0).path("content").asText();
-      return Reply.ok("""
+    server =
+        new FakeHttpServer(
+            request -> {
+              String prompt = request.body().path("messages").path(0).path("content").asText();
+              return Reply.ok(
+                  """
           {"id": "chatcmpl-1", "object": "chat.completion", "model": "m",
            "choices": [{"index": 0, "finish_reason": "stop",
                         "message": {"role": "assistant", "content": "echo: %s"}}],
            "usage": {"prompt_tokens": 12, "completion_tokens": 8, "total_tokens": 20}}
-          """.formatted(prompt));
-    });
+          """
+                      .formatted(prompt));
+            });
   }
 
   @AfterEach
@@ -45,18 +49,21 @@ class OpenAiChatBackendTest {
     return backend(server.baseUrl(), pricePer1k, key);
   }
 
-  private static OpenAiChatBackend backend(URI baseUrl, OptionalDouble pricePer1k,
-      Optional<String> key) {
-    return new OpenAiChatBackend(new BackendSettings.OpenAiChat(baseUrl, "llama-3-8b", 64,
-        Optional.empty(), pricePer1k), key);
+  private static OpenAiChatBackend backend(
+      URI baseUrl, OptionalDouble pricePer1k, Optional<String> key) {
+    return new OpenAiChatBackend(
+        new BackendSettings.OpenAiChat(baseUrl, "llama-3-8b", 64, Optional.empty(), pricePer1k),
+        key);
   }
 
   @Test
   void sendsEachPromptAndReadsTheFirstChoice() throws Exception {
     OpenAiChatBackend backend = backend(OptionalDouble.of(0.5), Optional.of("sk-test"));
 
-    List<Outcome> outcomes = backend.answer(List.of(withText("r1", "llm", "What is 2+2?"),
-        withText("r2", "llm", "Name a colour.")), TIMEOUT);
+    List<Outcome> outcomes =
+        backend.answer(
+            List.of(withText("r1", "llm", "What is 2+2?"), withText("r2", "llm", "Name a colour.")),
+            TIMEOUT);
 
     Outcome.Answer first = (Outcome.Answer) outcomes.get(0);
     assertThat(first.output()).isEqualTo(new TextAnswer("echo: What is 2+2?"));
@@ -64,19 +71,26 @@ class OpenAiChatBackendTest {
     assertThat(first.latencyMs()).isPresent();
     assertThat(((Outcome.Answer) outcomes.get(1)).output())
         .isEqualTo(new TextAnswer("echo: Name a colour."));
-    assertThat(server.seen()).hasSize(2).allSatisfy(seen -> {
-      assertThat(seen.path()).isEqualTo("/v1/chat/completions");
-      assertThat(seen.authorization()).isEqualTo("Bearer sk-test");
-      assertThat(seen.body().path("model").asText()).isEqualTo("llama-3-8b");
-      assertThat(seen.body().path("max_tokens").asInt()).isEqualTo(64);
-      assertThat(seen.body().path("messages").path(0).path("role").asText()).isEqualTo("user");
-    });
+    assertThat(server.seen())
+        .hasSize(2)
+        .allSatisfy(
+            seen -> {
+              assertThat(seen.path()).isEqualTo("/v1/chat/completions");
+              assertThat(seen.authorization()).isEqualTo("Bearer sk-test");
+              assertThat(seen.body().path("model").asText()).isEqualTo("llama-3-8b");
+              assertThat(seen.body().path("max_tokens").asInt()).isEqualTo(64);
+              assertThat(seen.body().path("messages").path(0).path("role").asText())
+                  .isEqualTo("user");
+            });
   }
 
   @Test
   void leavesTheCostToThePricePerCallWhenNoTokenPriceIsSet() throws Exception {
-    Outcome.Answer answer = (Outcome.Answer) backend(OptionalDouble.empty(), Optional.empty())
-        .answer(List.of(withText("r1", "llm", "hi")), TIMEOUT).get(0);
+    Outcome.Answer answer =
+        (Outcome.Answer)
+            backend(OptionalDouble.empty(), Optional.empty())
+                .answer(List.of(withText("r1", "llm", "hi")), TIMEOUT)
+                .get(0);
 
     assertThat(answer.cost()).isEmpty();
     assertThat(server.seen().get(0).authorization()).isNull();
@@ -85,32 +99,45 @@ class OpenAiChatBackendTest {
   @Test
   void overloadAndServerErrorsAreTransientOtherClientErrorsPermanent() throws Exception {
     OpenAiChatBackend backend = backend(OptionalDouble.empty(), Optional.empty());
-    server.script(request -> switch (request.body().path("messages").path(0).path("content")
-        .asText()) {
-      case "busy" -> Reply.status(429, "{\"error\": {\"message\": \"Rate limit reached\"}}");
-      case "down" -> Reply.status(503, "upstream connect error");
-      default -> Reply.status(400, "{\"error\": {\"message\": \"model 'x' does not exist\"}}");
-    });
+    server.script(
+        request ->
+            switch (request.body().path("messages").path(0).path("content").asText()) {
+              case "busy" ->
+                  Reply.status(429, "{\"error\": {\"message\": \"Rate limit reached\"}}");
+              case "down" -> Reply.status(503, "upstream connect error");
+              default ->
+                  Reply.status(400, "{\"error\": {\"message\": \"model 'x' does not exist\"}}");
+            });
 
-    List<Outcome> outcomes = backend.answer(List.of(withText("a", "llm", "busy"),
-        withText("b", "llm", "down"), withText("c", "llm", "bad")), TIMEOUT);
+    List<Outcome> outcomes =
+        backend.answer(
+            List.of(
+                withText("a", "llm", "busy"),
+                withText("b", "llm", "down"),
+                withText("c", "llm", "bad")),
+            TIMEOUT);
 
     String endpoint = server.baseUrl() + "/v1/chat/completions";
-    assertThat(outcomes).containsExactly(
-        Outcome.transientFailure("HTTP 429 from " + endpoint + ": Rate limit reached"),
-        Outcome.transientFailure("HTTP 503 from " + endpoint + ": upstream connect error"),
-        Outcome.permanent("HTTP 400 from " + endpoint + ": model 'x' does not exist"));
+    assertThat(outcomes)
+        .containsExactly(
+            Outcome.transientFailure("HTTP 429 from " + endpoint + ": Rate limit reached"),
+            Outcome.transientFailure("HTTP 503 from " + endpoint + ": upstream connect error"),
+            Outcome.permanent("HTTP 400 from " + endpoint + ": model 'x' does not exist"));
   }
 
   @Test
   void aSlowAnswerTimesOutTransiently() throws Exception {
     server.script(request -> new Reply(200, "{}", 2_000));
 
-    Outcome outcome = backend(OptionalDouble.empty(), Optional.empty())
-        .answer(List.of(withText("a", "llm", "hi")), Duration.ofMillis(200)).get(0);
+    Outcome outcome =
+        backend(OptionalDouble.empty(), Optional.empty())
+            .answer(List.of(withText("a", "llm", "hi")), Duration.ofMillis(200))
+            .get(0);
 
-    assertThat(outcome).isEqualTo(Outcome.transientFailure("no answer from " + server.baseUrl()
-        + "/v1/chat/completions within 200 ms"));
+    assertThat(outcome)
+        .isEqualTo(
+            Outcome.transientFailure(
+                "no answer from " + server.baseUrl() + "/v1/chat/completions within 200 ms"));
   }
 
   @Test
@@ -118,21 +145,27 @@ class OpenAiChatBackendTest {
     URI gone = server.baseUrl();
     server.close();
 
-    Outcome outcome = backend(gone, OptionalDouble.empty(), Optional.empty())
-        .answer(List.of(withText("a", "llm", "hi")), TIMEOUT).get(0);
+    Outcome outcome =
+        backend(gone, OptionalDouble.empty(), Optional.empty())
+            .answer(List.of(withText("a", "llm", "hi")), TIMEOUT)
+            .get(0);
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, f -> {
-      assertThat(f.transientFailure()).isTrue();
-      assertThat(f.message()).startsWith("cannot reach " + gone + "/v1/chat/completions");
-    });
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Outcome.Failure.class,
+            f -> {
+              assertThat(f.transientFailure()).isTrue();
+              assertThat(f.message()).startsWith("cannot reach " + gone + "/v1/chat/completions");
+            });
   }
 
   @Test
   void requestsWithoutTextAndUnexpectedAnswersFailPermanently() throws Exception {
     server.script(request -> Reply.ok("{\"choices\": []}"));
 
-    List<Outcome> outcomes = backend(OptionalDouble.empty(), Optional.empty()).answer(List.of(
-        withText("a", "llm", null), withText("b", "llm", "hi")), TIMEOUT);
+    List<Outcome> outcomes =
+        backend(OptionalDouble.empty(), Optional.empty())
+            .answer(List.of(withText("a", "llm", null), withText("b", "llm", "hi")), TIMEOUT);
 
     assertThat(outcomes.get(0))
         .isEqualTo(Outcome.permanent("request a has no text to send to llama-3-8b"));

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class DistinctRowsTest {
 
-  private static final String REPEATS = "id,prompt,task,x\nq1,p,t,1\nq2,p,t,0\nq1,p,t,0\nq2,p,t,1\nq3,p,t,1\n";
+  private static final String REPEATS =
+      "id,prompt,task,x\nq1,p,t,1\nq2,p,t,0\nq1,p,t,0\nq2,p,t,1\nq3,p,t,1\n";
 
   @Test
   void keepsEachIdsFirstRowAndCountsTheRest() throws IOException {

@@ -48,12 +48,15 @@ class ReplayBackendTest {
   void answersWithTheLoggedQualityAsAScore() throws BackendException {
     ReplayBackend gpt4 = new ReplayBackend(GPT4, gsm8k, ReplayAnswer.SCORE, 0);
 
-    List<Outcome> outcomes = gpt4.answer(List.of(task("gsm8k.4", GPT4, farFuture()),
-        task("gsm8k.5", GPT4, farFuture())), TIMEOUT);
+    List<Outcome> outcomes =
+        gpt4.answer(
+            List.of(task("gsm8k.4", GPT4, farFuture()), task("gsm8k.5", GPT4, farFuture())),
+            TIMEOUT);
 
-    assertThat(outcomes).containsExactly(
-        new Outcome.Answer(new Score(1.0), OptionalDouble.empty(), OptionalLong.empty()),
-        new Outcome.Answer(new Score(0.0), OptionalDouble.empty(), OptionalLong.empty()));
+    assertThat(outcomes)
+        .containsExactly(
+            new Outcome.Answer(new Score(1.0), OptionalDouble.empty(), OptionalLong.empty()),
+            new Outcome.Answer(new Score(0.0), OptionalDouble.empty(), OptionalLong.empty()));
     assertThat(gsm8k.size()).isEqualTo(60);
   }
 
@@ -61,8 +64,9 @@ class ReplayBackendTest {
   void answersWithTheLoggedResponseWhenAsked() throws BackendException {
     ReplayBackend mixtral = new ReplayBackend(MIXTRAL, gsm8k, ReplayAnswer.RESPONSE, 0);
 
-    Outcome.Answer answer = (Outcome.Answer) mixtral.answer(
-        List.of(task("gsm8k.0", MIXTRAL, farFuture())), TIMEOUT).get(0);
+    Outcome.Answer answer =
+        (Outcome.Answer)
+            mixtral.answer(List.of(task("gsm8k.0", MIXTRAL, farFuture())), TIMEOUT).get(0);
 
     assertThat(((TextAnswer) answer.output()).getText()).endsWith("#### 18");
   }
@@ -77,17 +81,22 @@ class ReplayBackendTest {
 
   @Test
   void usesLoggedCostAndLatencyAndSaysWhenNothingWasLogged() throws Exception {
-    ReplayLog log = inline("id,prompt,task,a/b-1.0,a/b-1.0|cost,a/b-1.0|latency_ms\n"
-        + "q1,p,t,0.75,0.0125,80\n"
-        + "q2,p,t,,,\n");
+    ReplayLog log =
+        inline(
+            "id,prompt,task,a/b-1.0,a/b-1.0|cost,a/b-1.0|latency_ms\n"
+                + "q1,p,t,0.75,0.0125,80\n"
+                + "q2,p,t,,,\n");
     ReplayBackend backend = new ReplayBackend("a/b-1.0", log, ReplayAnswer.SCORE, 0);
 
-    List<Outcome> outcomes = backend.answer(List.of(task("q1", "a/b-1.0", farFuture()),
-        task("q2", "a/b-1.0", farFuture())), TIMEOUT);
+    List<Outcome> outcomes =
+        backend.answer(
+            List.of(task("q1", "a/b-1.0", farFuture()), task("q2", "a/b-1.0", farFuture())),
+            TIMEOUT);
 
-    assertThat(outcomes).containsExactly(
-        new Outcome.Answer(new Score(0.75), OptionalDouble.of(0.0125), OptionalLong.of(80)),
-        Outcome.permanent("request q2 has no logged answer from a/b-1.0"));
+    assertThat(outcomes)
+        .containsExactly(
+            new Outcome.Answer(new Score(0.75), OptionalDouble.of(0.0125), OptionalLong.of(80)),
+            Outcome.permanent("request q2 has no logged answer from a/b-1.0"));
   }
 
   @Test
@@ -99,8 +108,8 @@ class ReplayBackendTest {
     halfSpeed.answer(List.of(task("q1", "x", farFuture())), TIMEOUT);
 
     assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(100);
-    assertThatThrownBy(() -> halfSpeed.answer(List.of(task("q1", "x", farFuture())),
-        Duration.ofMillis(20)))
+    assertThatThrownBy(
+            () -> halfSpeed.answer(List.of(task("q1", "x", farFuture())), Duration.ofMillis(20)))
         .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.isTransient()).isTrue())
         .hasMessage("timed out after 20 ms (replayed latency 100 ms)");
   }
@@ -109,8 +118,10 @@ class ReplayBackendTest {
   void refusesExpertsAndColumnsTheLogLacks() {
     assertThatThrownBy(() -> new ReplayBackend("gpt-5", gsm8k, ReplayAnswer.SCORE, 0))
         .hasMessageContaining("has no expert 'gpt-5'");
-    assertThatThrownBy(() -> new ReplayBackend("x", inlineUnchecked("id,prompt,task,x\nq,p,t,1\n"),
-        ReplayAnswer.RESPONSE, 0))
+    assertThatThrownBy(
+            () ->
+                new ReplayBackend(
+                    "x", inlineUnchecked("id,prompt,task,x\nq,p,t,1\n"), ReplayAnswer.RESPONSE, 0))
         .hasMessageContaining("has no column 'x|response' to answer with");
   }
 
@@ -143,14 +154,20 @@ class ReplayBackendTest {
     Path test = dir.resolve("test.csv");
     Files.writeString(train, "id,prompt,task,b\nt1,p,x,0\n");
     Files.writeString(test, "id,prompt,task,b\nt1,p,y,1\n");
-    ReplayBackend b = new ReplayBackend("b", ReplayLog.load(List.of(train, test)), ReplayAnswer.SCORE, 0);
+    ReplayBackend b =
+        new ReplayBackend("b", ReplayLog.load(List.of(train, test)), ReplayAnswer.SCORE, 0);
 
     // Each request has an id of its own and names the log and logged id it replays.
-    List<Outcome> outcomes = b.answer(List.of(replaying("1:t1", train, "t1"),
-        replaying("2:t1", dir.resolve("../" + dir.getFileName() + "/test.csv"), "t1")), TIMEOUT);
+    List<Outcome> outcomes =
+        b.answer(
+            List.of(
+                replaying("1:t1", train, "t1"),
+                replaying("2:t1", dir.resolve("../" + dir.getFileName() + "/test.csv"), "t1")),
+            TIMEOUT);
     Outcome unnamed = b.answer(List.of(task("t1", "b", farFuture())), TIMEOUT).get(0);
 
-    assertThat(outcomes).extracting(outcome -> ((Outcome.Answer) outcome).output())
+    assertThat(outcomes)
+        .extracting(outcome -> ((Outcome.Answer) outcome).output())
         .containsExactly(new Score(0.0), new Score(1.0));
     assertThat(unnamed).isInstanceOf(Outcome.Failure.class);
     assertThat(unnamed.toString()).contains("id 't1' is in several replay logs");
@@ -161,8 +178,10 @@ class ReplayBackendTest {
 
   private static ExpertTask replaying(String requestId, Path log, String loggedId) {
     ExpertTask task = task(requestId, "b", farFuture());
-    task.getRequest().setAttributes(Map.of(ReplayBackend.LOG_ATTRIBUTE, log.toString(),
-        ReplayBackend.ID_ATTRIBUTE, loggedId));
+    task.getRequest()
+        .setAttributes(
+            Map.of(
+                ReplayBackend.LOG_ATTRIBUTE, log.toString(), ReplayBackend.ID_ATTRIBUTE, loggedId));
     return task;
   }
 

@@ -29,8 +29,9 @@ class WideRoutingLogTest {
 
   static Path fixture(String resource) {
     try {
-      return Path.of(Objects.requireNonNull(
-          WideRoutingLogTest.class.getClassLoader().getResource(resource)).toURI());
+      return Path.of(
+          Objects.requireNonNull(WideRoutingLogTest.class.getClassLoader().getResource(resource))
+              .toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -70,9 +71,10 @@ class WideRoutingLogTest {
 
   @Test
   void readsQuotedFieldsAndOptionalColumns() throws IOException {
-    String csv = "id,prompt,task,org/a-1.5,b,org/a-1.5|cost,b|latency_ms,b|response\n"
-        + "q1,\"Say \"\"hi\"\", then\nstop\",chat,0.25,,0.002,1500,\"hi, \"\"you\"\"\"\n"
-        + "q2,plain,chat,1,0.5,,,\n";
+    String csv =
+        "id,prompt,task,org/a-1.5,b,org/a-1.5|cost,b|latency_ms,b|response\n"
+            + "q1,\"Say \"\"hi\"\", then\nstop\",chat,0.25,,0.002,1500,\"hi, \"\"you\"\"\"\n"
+            + "q2,plain,chat,1,0.5,,,\n";
     try (WideRoutingLog log = parse(csv)) {
       assertThat(log.experts()).containsExactly("org/a-1.5", "b");
       assertThat(log.hasCost("org/a-1.5")).isTrue();
@@ -96,16 +98,21 @@ class WideRoutingLogTest {
 
   static Stream<Arguments> malformedRows() {
     return Stream.of(
-        Arguments.of("id,prompt,task,a\nq1,p,t,0.5\nq2,p,t,0.5,0.7\n",
+        Arguments.of(
+            "id,prompt,task,a\nq1,p,t,0.5\nq2,p,t,0.5,0.7\n",
             "test.csv line 3: 5 fields where the header has 4"),
-        Arguments.of("id,prompt,task,a\nq1,p,t,high\n",
+        Arguments.of(
+            "id,prompt,task,a\nq1,p,t,high\n",
             "test.csv line 2: column 'a': 'high' is not a number in [0.0, 1.0]"),
-        Arguments.of("id,prompt,task,a\n\nq1,p,t,1.5\n",
+        Arguments.of(
+            "id,prompt,task,a\n\nq1,p,t,1.5\n",
             "test.csv line 3: column 'a': '1.5' is not a number in [0.0, 1.0]"),
-        Arguments.of("id,prompt,task,a,a|cost\nq1,p,t,1,-2\n",
+        Arguments.of(
+            "id,prompt,task,a,a|cost\nq1,p,t,1,-2\n",
             "test.csv line 2: column 'a|cost': '-2' is not a number in [0.0, Infinity]"),
         Arguments.of("id,prompt,task,a\n,p,t,1\n", "test.csv line 2: empty id"),
-        Arguments.of("id,prompt,task,a\nq1,p,t,1\nq2,\"open,t,1\nq3,p,t,1\n",
+        Arguments.of(
+            "id,prompt,task,a\nq1,p,t,1\nq2,\"open,t,1\nq3,p,t,1\n",
             "test.csv line 3: not valid CSV: Missing closing quote"));
   }
 
@@ -122,11 +129,13 @@ class WideRoutingLogTest {
   static Stream<Arguments> badHeaders() {
     return Stream.of(
         Arguments.of("prompt,id,task,a", "the header must start with id,prompt,task"),
-        Arguments.of("id,prompt,task", "the header must start with id,prompt,task and name at"
-            + " least one expert"),
+        Arguments.of(
+            "id,prompt,task",
+            "the header must start with id,prompt,task and name at" + " least one expert"),
         Arguments.of("id,prompt,task,a,a", "expert 'a' has two columns"),
-        Arguments.of("id,prompt,task,a,b|cost", "column 'b|cost' is about an expert with no"
-            + " quality column"),
+        Arguments.of(
+            "id,prompt,task,a,b|cost",
+            "column 'b|cost' is about an expert with no" + " quality column"),
         Arguments.of("id,prompt,task,a,a|price", "column 'a|price' has an unknown suffix"),
         Arguments.of("id,prompt,task,a,a|cost,a|cost", "column 'a|cost' appears twice"));
   }
@@ -142,7 +151,8 @@ class WideRoutingLogTest {
   @Test
   void ignoresAByteOrderMark() throws IOException {
     try (WideRoutingLog log = parse("\uFEFFid,prompt,task,a\nq,p,t,1\n")) {
-      assertThat(log.rows().toList()).singleElement()
+      assertThat(log.rows().toList())
+          .singleElement()
           .satisfies(row -> assertThat(row.quality("a")).isEqualTo(1.0));
     }
   }
@@ -167,10 +177,10 @@ class WideRoutingLogTest {
   /** Every shared log parses whole, with the row counts its README gives. */
   @ParameterizedTest
   @CsvSource({
-      "routellm-mmlu.csv, 14042, 2",
-      "routellm-gsm8k.csv, 1319, 2",
-      "model7-train.csv, 7598, 7",
-      "model7-test.csv, 13002, 7",
+    "routellm-mmlu.csv, 14042, 2",
+    "routellm-gsm8k.csv, 1319, 2",
+    "model7-train.csv, 7598, 7",
+    "model7-test.csv, 13002, 7",
   })
   void readsTheSharedLogs(String file, long rows, int experts) throws IOException {
     Path path = SHARED.resolve(file);

@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request/response over Kafka for callers that each wait for their own result: {@link #request} gives a
- * future that completes with the fused result, or fails when there will be none (not sent, refused,
- * unreadable, or past the give-up time, as a {@link TimeoutException}). A thread of its own reads the
- * replies; any thread may call. Callers holding futures hold no thread.
+ * Request/response over Kafka for callers that each wait for their own result: {@link #request}
+ * gives a future that completes with the fused result, or fails when there will be none (not sent,
+ * refused, unreadable, or past the give-up time, as a {@link TimeoutException}). A thread of its
+ * own reads the replies; any thread may call. Callers holding futures hold no thread.
  */
 public final class AsyncRequestReplyClient implements AutoCloseable {
 
@@ -41,6 +41,7 @@ public final class AsyncRequestReplyClient implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(AsyncRequestReplyClient.class);
+
   /** Also how often give-up times are checked. */
   private static final Duration POLL = Duration.ofMillis(100);
 
@@ -53,13 +54,23 @@ public final class AsyncRequestReplyClient implements AutoCloseable {
    *
    * @param name names the reader thread
    */
-  public static AsyncRequestReplyClient open(KafkaClients clients, GatestreamSerdes serdes, Topics topics,
-      RequestReplyClient.Settings settings, Clock clock, String name) {
-    return new AsyncRequestReplyClient(RequestReplyClient.open(clients, serdes, topics, settings, clock), name);
+  public static AsyncRequestReplyClient open(
+      KafkaClients clients,
+      GatestreamSerdes serdes,
+      Topics topics,
+      RequestReplyClient.Settings settings,
+      Clock clock,
+      String name) {
+    return new AsyncRequestReplyClient(
+        RequestReplyClient.open(clients, serdes, topics, settings, clock), name);
   }
 
-  /** Takes over an open client, whose window bounds the calls in flight, and starts reading its replies. */
-  public AsyncRequestReplyClient(RequestReplyClient<CompletableFuture<FusedResult>> client, String name) {
+  /**
+   * Takes over an open client, whose window bounds the calls in flight, and starts reading its
+   * replies.
+   */
+  public AsyncRequestReplyClient(
+      RequestReplyClient<CompletableFuture<FusedResult>> client, String name) {
     this.client = client;
     this.reader = new Thread(this::read, "replies-" + name);
     reader.setDaemon(true);
@@ -122,14 +133,17 @@ public final class AsyncRequestReplyClient implements AutoCloseable {
     if (outcome instanceof Outcome.Answered<CompletableFuture<FusedResult>> answered) {
       future.complete(answered.result());
     } else if (outcome instanceof Outcome.TimedOut) {
-      future.completeExceptionally(new TimeoutException("no result for " + id + " by its deadline"));
+      future.completeExceptionally(
+          new TimeoutException("no result for " + id + " by its deadline"));
     } else if (outcome instanceof Outcome.NotSent<CompletableFuture<FusedResult>> notSent) {
       future.completeExceptionally(notSent.error());
     } else if (outcome instanceof Outcome.Refused<CompletableFuture<FusedResult>> refused) {
       future.completeExceptionally(
-          new NoResultException("refused by the " + refused.stage() + ": " + refused.reason(), null));
+          new NoResultException(
+              "refused by the " + refused.stage() + ": " + refused.reason(), null));
     } else if (outcome instanceof Outcome.Unreadable<CompletableFuture<FusedResult>> unreadable) {
-      future.completeExceptionally(new NoResultException("unreadable result for " + id, unreadable.error()));
+      future.completeExceptionally(
+          new NoResultException("unreadable result for " + id, unreadable.error()));
     }
   }
 

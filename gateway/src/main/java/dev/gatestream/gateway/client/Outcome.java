@@ -3,8 +3,8 @@ package dev.gatestream.gateway.client;
 import dev.gatestream.contracts.FusedResult;
 
 /**
- * What became of one request of a {@link RequestReplyClient}: its result, or why there is none. Each
- * request has exactly one outcome.
+ * What became of one request of a {@link RequestReplyClient}: its result, or why there is none.
+ * Each request has exactly one outcome.
  *
  * @param <T> what the caller attached to the request
  */

@@ -7,14 +7,20 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Where a {@link RequestReplyClient} asks for its requests' results and where it reads them.
  *
- * @param replyTopic the topic named as each request's replyTo, to which fusion also writes its result;
- *     null for none, reading the shared fused-results topic instead
- * @param fromBeginning where it has no resume position, read the reply topic from its beginning rather
- *     than its end: for a topic of the caller's own that may already hold results it waits for
- * @param deadLetters also read the dead letters, to learn at once of requests the router or fusion refused
- * @param resumeAt where to start reading these partitions, whatever the above say (a resumed run's positions)
+ * @param replyTopic the topic named as each request's replyTo, to which fusion also writes its
+ *     result; null for none, reading the shared fused-results topic instead
+ * @param fromBeginning where it has no resume position, read the reply topic from its beginning
+ *     rather than its end: for a topic of the caller's own that may already hold results it waits
+ *     for
+ * @param deadLetters also read the dead letters, to learn at once of requests the router or fusion
+ *     refused
+ * @param resumeAt where to start reading these partitions, whatever the above say (a resumed run's
+ *     positions)
  */
-public record ReplyRoute(String replyTopic, boolean fromBeginning, boolean deadLetters,
+public record ReplyRoute(
+    String replyTopic,
+    boolean fromBeginning,
+    boolean deadLetters,
     Map<TopicPartition, Long> resumeAt) {
 
   public ReplyRoute {

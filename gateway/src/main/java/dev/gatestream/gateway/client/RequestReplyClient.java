@@ -31,14 +31,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Request/response over Kafka for callers with many requests in flight: sends {@link InferenceRequest}s
- * to the requests topic (idempotent producer) asking for their results on a {@link ReplyRoute}, and reads
- * the route (read-committed consumer, no consumer group) to match each result to its request by id.
+ * Request/response over Kafka for callers with many requests in flight: sends {@link
+ * InferenceRequest}s to the requests topic (idempotent producer) asking for their results on a
+ * {@link ReplyRoute}, and reads the route (read-committed consumer, no consumer group) to match
+ * each result to its request by id.
  *
- * <p>The caller drives it: {@link #send} while {@link #hasRoom()} (at most {@code window} requests in
- * flight), {@link #poll} for the {@link Outcome}s of its requests, {@link #expire} those past their
- * give-up time. One thread polls, expires and asks for positions; any thread may send.
- * {@link AsyncRequestReplyClient} puts a future on each request instead.
+ * <p>The caller drives it: {@link #send} while {@link #hasRoom()} (at most {@code window} requests
+ * in flight), {@link #poll} for the {@link Outcome}s of its requests, {@link #expire} those past
+ * their give-up time. One thread polls, expires and asks for positions; any thread may send. {@link
+ * AsyncRequestReplyClient} puts a future on each request instead.
  *
  * @param <T> what the caller attaches to each request, and gets back with its outcome
  */
@@ -48,10 +49,16 @@ public final class RequestReplyClient<T> implements AutoCloseable {
    * @param clientId the Kafka client id of the producer; the consumer's adds {@code -replies}
    * @param window most requests in flight
    * @param grace how long after its deadline a request's result is still waited for
-   * @param producerTuning and {@code consumerTuning}: the caller's client settings (batching, fetching)
+   * @param producerTuning and {@code consumerTuning}: the caller's client settings (batching,
+   *     fetching)
    */
-  public record Settings(String clientId, ReplyRoute route, int window, Duration grace,
-      Map<String, Object> producerTuning, Map<String, Object> consumerTuning) {
+  public record Settings(
+      String clientId,
+      ReplyRoute route,
+      int window,
+      Duration grace,
+      Map<String, Object> producerTuning,
+      Map<String, Object> consumerTuning) {
 
     public Settings {
       if (window < 1) {
@@ -77,8 +84,13 @@ public final class RequestReplyClient<T> implements AutoCloseable {
   private final String requestsTopic;
   private final String replyTo;
   private final String deadLettersTopic;
-  /** Dead letters that mean "no result will come": the router's of a request, fusion's of a decision. */
+
+  /**
+   * Dead letters that mean "no result will come": the router's of a request, fusion's of a
+   * decision.
+   */
   private final Set<String> refusingSources;
+
   private final int window;
   private final long graceMs;
   private final Map<String, Pending<T>> pending = new ConcurrentHashMap<>();
@@ -91,30 +103,53 @@ public final class RequestReplyClient<T> implements AutoCloseable {
    *
    * @param serdes of the requests and results; stays the caller's to close
    */
-  public static <T> RequestReplyClient<T> open(KafkaClients clients, GatestreamSerdes serdes, Topics topics,
-      Settings settings, Clock clock) {
-    Producer<String, InferenceRequest> producer = clients.producer(settings.clientId(), settings.producerTuning(),
-        new StringSerializer(), serdes.valueSerde(topics.requests()).serializer());
+  public static <T> RequestReplyClient<T> open(
+      KafkaClients clients,
+      GatestreamSerdes serdes,
+      Topics topics,
+      Settings settings,
+      Clock clock) {
+    Producer<String, InferenceRequest> producer =
+        clients.producer(
+            settings.clientId(),
+            settings.producerTuning(),
+            new StringSerializer(),
+            serdes.valueSerde(topics.requests()).serializer());
     Consumer<String, byte[]> consumer;
     try {
-      consumer = clients.consumer(settings.clientId() + "-replies", null, settings.consumerTuning(),
-          new StringDeserializer(), new ByteArrayDeserializer());
+      consumer =
+          clients.consumer(
+              settings.clientId() + "-replies",
+              null,
+              settings.consumerTuning(),
+              new StringDeserializer(),
+              new ByteArrayDeserializer());
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
       throw e;
     }
-    return new RequestReplyClient<>(producer, consumer, serdes.valueSerde(topics.fusedResults()).deserializer(),
-        topics, settings, clock);
+    return new RequestReplyClient<>(
+        producer,
+        consumer,
+        serdes.valueSerde(topics.fusedResults()).deserializer(),
+        topics,
+        settings,
+        clock);
   }
 
   /**
-   * Takes over clients made elsewhere (in tests, a MockProducer and a MockConsumer), closing them when
-   * closed or when positioning fails.
+   * Takes over clients made elsewhere (in tests, a MockProducer and a MockConsumer), closing them
+   * when closed or when positioning fails.
    *
    * @throws KafkaException when the requests topic or a topic of the route does not exist
    */
-  public RequestReplyClient(Producer<String, InferenceRequest> producer, Consumer<String, byte[]> consumer,
-      Deserializer<FusedResult> results, Topics topics, Settings settings, Clock clock) {
+  public RequestReplyClient(
+      Producer<String, InferenceRequest> producer,
+      Consumer<String, byte[]> consumer,
+      Deserializer<FusedResult> results,
+      Topics topics,
+      Settings settings,
+      Clock clock) {
     this.producer = producer;
     this.consumer = consumer;
     this.results = results;
@@ -136,7 +171,8 @@ public final class RequestReplyClient<T> implements AutoCloseable {
   private void position(ReplyRoute route, String resultsTopic) {
     // Also fails now, rather than at the first send, when the requests topic is missing.
     if (producer.partitionsFor(requestsTopic).isEmpty()) {
-      throw new KafkaException("no topic " + requestsTopic + " to send requests to: is the pipeline deployed?");
+      throw new KafkaException(
+          "no topic " + requestsTopic + " to send requests to: is the pipeline deployed?");
     }
     List<TopicPartition> replies = partitions(resultsTopic);
     List<TopicPartition> all = new ArrayList<>(replies);
@@ -154,21 +190,26 @@ public final class RequestReplyClient<T> implements AutoCloseable {
         consumer.seekToEnd(List.of(partition)); // results of ours come only after this
       }
     }
-    // position() resolves the lazy seeks now, so no result of a request sent from here on slips past.
+    // position() resolves the lazy seeks now, so no result of a request sent from here on slips
+    // past.
     all.forEach(consumer::position);
     backlogEnd = consumer.endOffsets(all);
   }
 
   private List<TopicPartition> partitions(String topic) {
-    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-        .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(info -> new TopicPartition(info.topic(), info.partition()))
+            .toList();
     if (partitions.isEmpty()) {
       throw new KafkaException("no topic " + topic + " to read results from: create it first");
     }
     return partitions;
   }
 
-  /** The topic each request names as its replyTo; null when results are read on the shared topic. */
+  /**
+   * The topic each request names as its replyTo; null when results are read on the shared topic.
+   */
   public String replyTopic() {
     return replyTo;
   }
@@ -183,8 +224,9 @@ public final class RequestReplyClient<T> implements AutoCloseable {
   }
 
   /**
-   * Stamps the request (created now, its deadline {@code deadlineMs} from now, its replyTo the route's)
-   * and sends it. A failure to produce it comes back from {@link #poll} as {@link Outcome.NotSent}.
+   * Stamps the request (created now, its deadline {@code deadlineMs} from now, its replyTo the
+   * route's) and sends it. A failure to produce it comes back from {@link #poll} as {@link
+   * Outcome.NotSent}.
    *
    * @param tag given back with the request's outcome
    * @return the request as sent
@@ -193,24 +235,28 @@ public final class RequestReplyClient<T> implements AutoCloseable {
    */
   public InferenceRequest send(InferenceRequest.Builder request, long deadlineMs, T tag) {
     if (!hasRoom()) {
-      throw new IllegalStateException("already " + window + " requests in flight: poll before sending more");
+      throw new IllegalStateException(
+          "already " + window + " requests in flight: poll before sending more");
     }
     long now = clock.millis();
-    InferenceRequest stamped = request.setCreatedAtMs(now).setDeadlineMs(now + deadlineMs).setReplyTo(replyTo)
-        .build();
+    InferenceRequest stamped =
+        request.setCreatedAtMs(now).setDeadlineMs(now + deadlineMs).setReplyTo(replyTo).build();
     String id = stamped.getId();
     Pending<T> waiting = new Pending<>(tag, stamped.getDeadlineMs() + graceMs);
     if (pending.putIfAbsent(id, waiting) != null) {
       throw new DuplicateRequestException(id);
     }
     try {
-      producer.send(new ProducerRecord<>(requestsTopic, id, stamped), (metadata, error) -> {
-        if (error != null) {
-          notSent(id, waiting, error);
-        }
-      });
+      producer.send(
+          new ProducerRecord<>(requestsTopic, id, stamped),
+          (metadata, error) -> {
+            if (error != null) {
+              notSent(id, waiting, error);
+            }
+          });
     } catch (RuntimeException e) {
-      // Serialization, or a producer that is closed or cannot get metadata: this request fails alone.
+      // Serialization, or a producer that is closed or cannot get metadata: this request fails
+      // alone.
       notSent(id, waiting, e);
     }
     return stamped;
@@ -223,8 +269,8 @@ public final class RequestReplyClient<T> implements AutoCloseable {
   }
 
   /**
-   * Waits for the result of a request sent earlier (by a run that was interrupted) without sending it
-   * again; it counts as in flight.
+   * Waits for the result of a request sent earlier (by a run that was interrupted) without sending
+   * it again; it counts as in flight.
    *
    * @throws DuplicateRequestException when a request with this id is in flight
    */
@@ -236,8 +282,8 @@ public final class RequestReplyClient<T> implements AutoCloseable {
 
   /**
    * Reads the route for up to {@code timeout} and returns the outcomes of the requests in flight it
-   * learned of: results, refusals, unreadable results and failed sends. Results of other requests, or
-   * of ones already answered or given up, are skipped.
+   * learned of: results, refusals, unreadable results and failed sends. Results of other requests,
+   * or of ones already answered or given up, are skipped.
    */
   public List<Outcome<T>> poll(Duration timeout) {
     List<Outcome<T>> outcomes = new ArrayList<>();
@@ -259,7 +305,8 @@ public final class RequestReplyClient<T> implements AutoCloseable {
       return null;
     }
     boolean deadLetter = record.topic().equals(deadLettersTopic);
-    if (deadLetter && !refusingSources.contains(header(record, GatestreamHeaders.DLQ_SOURCE_TOPIC))) {
+    if (deadLetter
+        && !refusingSources.contains(header(record, GatestreamHeaders.DLQ_SOURCE_TOPIC))) {
       return null; // e.g. an unreadable expert result: fusion still answers at the deadline
     }
     Pending<T> waiting = pending.remove(id);
@@ -267,14 +314,22 @@ public final class RequestReplyClient<T> implements AutoCloseable {
       return null;
     }
     if (deadLetter) {
-      return new Outcome.Refused<>(id, waiting.tag(), header(record, GatestreamHeaders.DLQ_STAGE),
+      return new Outcome.Refused<>(
+          id,
+          waiting.tag(),
+          header(record, GatestreamHeaders.DLQ_STAGE),
           header(record, GatestreamHeaders.DLQ_REASON));
     }
     try {
       FusedResult result = results.deserialize(record.topic(), record.value());
       if (result == null) {
-        throw new KafkaException("empty result record at " + record.topic() + "-" + record.partition() + "@"
-            + record.offset());
+        throw new KafkaException(
+            "empty result record at "
+                + record.topic()
+                + "-"
+                + record.partition()
+                + "@"
+                + record.offset());
       }
       return new Outcome.Answered<>(id, waiting.tag(), result);
     } catch (RuntimeException e) {
@@ -286,32 +341,36 @@ public final class RequestReplyClient<T> implements AutoCloseable {
   public List<Outcome<T>> expire() {
     long now = clock.millis();
     List<Outcome<T>> expired = new ArrayList<>();
-    pending.forEach((id, waiting) -> {
-      if (now >= waiting.giveUpAtMs() && pending.remove(id, waiting)) {
-        expired.add(new Outcome.TimedOut<>(id, waiting.tag()));
-      }
-    });
+    pending.forEach(
+        (id, waiting) -> {
+          if (now >= waiting.giveUpAtMs() && pending.remove(id, waiting)) {
+            expired.add(new Outcome.TimedOut<>(id, waiting.tag()));
+          }
+        });
     return expired;
   }
 
   /** Forgets every request in flight, and returns what their callers attached. */
   public List<T> abandon() {
     List<T> abandoned = new ArrayList<>();
-    pending.forEach((id, waiting) -> {
-      if (pending.remove(id, waiting)) {
-        abandoned.add(waiting.tag());
-      }
-    });
+    pending.forEach(
+        (id, waiting) -> {
+          if (pending.remove(id, waiting)) {
+            abandoned.add(waiting.tag());
+          }
+        });
     return abandoned;
   }
 
   /**
-   * Whether what the route held when this client opened has been read: until then a result waited for
-   * may still be in that backlog, so no silence means anything.
+   * Whether what the route held when this client opened has been read: until then a result waited
+   * for may still be in that backlog, so no silence means anything.
    */
   public boolean caughtUp() {
     if (!caughtUp) {
-      caughtUp = backlogEnd.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+      caughtUp =
+          backlogEnd.entrySet().stream()
+              .allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
     }
     return caughtUp;
   }

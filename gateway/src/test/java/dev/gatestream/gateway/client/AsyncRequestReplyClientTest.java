@@ -23,7 +23,8 @@ class AsyncRequestReplyClientTest {
 
   private AsyncRequestReplyClient start(MockKafka kafka) {
     kafka.topic(REPLIES, 1, 0);
-    return new AsyncRequestReplyClient(kafka.client(ReplyRoute.to(REPLIES), 10, Duration.ofMillis(500), clock), "t");
+    return new AsyncRequestReplyClient(
+        kafka.client(ReplyRoute.to(REPLIES), 10, Duration.ofMillis(500), clock), "t");
   }
 
   @Test
@@ -51,8 +52,11 @@ class AsyncRequestReplyClientTest {
 
       clock.set(1_800);
 
-      assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(TimeoutException.class).hasMessageContaining("no result for a");
+      assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(TimeoutException.class)
+          .hasMessageContaining("no result for a");
     }
   }
 
@@ -73,7 +77,8 @@ class AsyncRequestReplyClientTest {
     MockKafka kafka = new MockKafka(true);
     try (AsyncRequestReplyClient client = start(kafka)) {
       client.request(request("a"), 300);
-      assertThatThrownBy(() -> client.request(request("a"), 300)).isInstanceOf(DuplicateRequestException.class);
+      assertThatThrownBy(() -> client.request(request("a"), 300))
+          .isInstanceOf(DuplicateRequestException.class);
     }
   }
 
@@ -85,7 +90,8 @@ class AsyncRequestReplyClientTest {
 
       kafka.consumer.setPollException(new KafkaException("fenced"));
 
-      assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).cause()
+      assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS))
+          .cause()
           .isInstanceOf(AsyncRequestReplyClient.ClientClosedException.class);
       assertThat(client.healthy()).isFalse();
       assertThatThrownBy(() -> client.request(request("b"), 300))

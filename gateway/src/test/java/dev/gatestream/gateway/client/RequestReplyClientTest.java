@@ -26,7 +26,8 @@ class RequestReplyClientTest {
   void sendsEachRequestStampedByTheClockAndAskingForTheReplyTopic() {
     MockKafka kafka = new MockKafka(true);
     kafka.topic(REPLIES, 1, 0);
-    try (RequestReplyClient<String> client = kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
+    try (RequestReplyClient<String> client =
+        kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
       InferenceRequest sent = client.send(request("a"), 300, "tag-a");
 
       assertThat(sent.getCreatedAtMs()).isEqualTo(1_000);
@@ -44,7 +45,8 @@ class RequestReplyClientTest {
   void eachRequestGetsItsOwnResultOnceAndOtherResultsAreSkipped() {
     MockKafka kafka = new MockKafka(true);
     kafka.topic(REPLIES, 1, 0);
-    try (RequestReplyClient<String> client = kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
+    try (RequestReplyClient<String> client =
+        kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
       client.send(request("a"), 300, "tag-a");
       client.send(request("b"), 300, "tag-b");
       kafka.result(REPLIES, 0, "someone-else");
@@ -54,10 +56,18 @@ class RequestReplyClientTest {
 
       List<Outcome<String>> outcomes = client.poll(Duration.ZERO);
 
-      assertThat(outcomes).extracting(Outcome::requestId, Outcome::tag)
+      assertThat(outcomes)
+          .extracting(Outcome::requestId, Outcome::tag)
           .containsExactly(tuple("b", "tag-b"), tuple("a", "tag-a"));
-      assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome).isInstanceOfSatisfying(Outcome.Answered.class,
-          answered -> assertThat(answered.result().getRequestId()).isEqualTo(answered.requestId())));
+      assertThat(outcomes)
+          .allSatisfy(
+              outcome ->
+                  assertThat(outcome)
+                      .isInstanceOfSatisfying(
+                          Outcome.Answered.class,
+                          answered ->
+                              assertThat(answered.result().getRequestId())
+                                  .isEqualTo(answered.requestId())));
       assertThat(client.inFlight()).isZero();
       assertThat(client.positions()).isEqualTo(Map.of(new TopicPartition(REPLIES, 0), 4L));
     }
@@ -68,15 +78,18 @@ class RequestReplyClientTest {
     MockKafka kafka = new MockKafka(true);
     kafka.topic(REPLIES, 1, 0);
     kafka.topic(TOPICS.deadLetters().name(), 2, 0);
-    try (RequestReplyClient<String> client = kafka.client(ReplyRoute.to(REPLIES).withDeadLetters(), 10, GRACE,
-        clock)) {
+    try (RequestReplyClient<String> client =
+        kafka.client(ReplyRoute.to(REPLIES).withDeadLetters(), 10, GRACE, clock)) {
       client.send(request("a"), 300, "tag-a");
       kafka.deadLetter(0, "a", TOPICS.expertResults().name(), "fusion", "unreadable expert result");
       assertThat(client.poll(Duration.ZERO)).isEmpty();
 
-      kafka.deadLetter(1, "a", TOPICS.requests().name(), "router", "text longer than 100000 characters");
-      assertThat(client.poll(Duration.ZERO)).singleElement().isEqualTo(
-          new Outcome.Refused<>("a", "tag-a", "router", "text longer than 100000 characters"));
+      kafka.deadLetter(
+          1, "a", TOPICS.requests().name(), "router", "text longer than 100000 characters");
+      assertThat(client.poll(Duration.ZERO))
+          .singleElement()
+          .isEqualTo(
+              new Outcome.Refused<>("a", "tag-a", "router", "text longer than 100000 characters"));
     }
   }
 
@@ -84,14 +97,16 @@ class RequestReplyClientTest {
   void anUnreadableResultIsAnOutcomeNotAnException() {
     MockKafka kafka = new MockKafka(true);
     kafka.topic(REPLIES, 1, 0);
-    try (RequestReplyClient<String> client = kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
+    try (RequestReplyClient<String> client =
+        kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
       client.send(request("a"), 300, "tag-a");
       client.send(request("b"), 300, "tag-b");
       kafka.raw(REPLIES, 0, "a", new byte[] {9, 9, 9});
       kafka.raw(REPLIES, 1, "b", null);
 
-      assertThat(client.poll(Duration.ZERO)).hasSize(2).allSatisfy(outcome ->
-          assertThat(outcome).isInstanceOf(Outcome.Unreadable.class));
+      assertThat(client.poll(Duration.ZERO))
+          .hasSize(2)
+          .allSatisfy(outcome -> assertThat(outcome).isInstanceOf(Outcome.Unreadable.class));
     }
   }
 
@@ -99,16 +114,20 @@ class RequestReplyClientTest {
   void theWindowBoundsRequestsInFlightAndAFailedSendFreesItsPlace() {
     MockKafka kafka = new MockKafka(false);
     kafka.topic(REPLIES, 1, 0);
-    try (RequestReplyClient<String> client = kafka.client(ReplyRoute.to(REPLIES), 1, GRACE, clock)) {
+    try (RequestReplyClient<String> client =
+        kafka.client(ReplyRoute.to(REPLIES), 1, GRACE, clock)) {
       client.send(request("a"), 300, "tag-a");
       assertThat(client.hasRoom()).isFalse();
-      assertThatThrownBy(() -> client.send(request("b"), 300, "tag-b")).isInstanceOf(IllegalStateException.class)
+      assertThatThrownBy(() -> client.send(request("b"), 300, "tag-b"))
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("1 requests in flight");
 
       KafkaException down = new KafkaException("broker down");
       kafka.producer.errorNext(down);
 
-      assertThat(client.poll(Duration.ZERO)).singleElement().isEqualTo(new Outcome.NotSent<>("a", "tag-a", down));
+      assertThat(client.poll(Duration.ZERO))
+          .singleElement()
+          .isEqualTo(new Outcome.NotSent<>("a", "tag-a", down));
       assertThat(client.hasRoom()).isTrue();
     }
   }
@@ -117,10 +136,12 @@ class RequestReplyClientTest {
   void aSecondRequestUnderAnIdInFlightIsRefused() {
     MockKafka kafka = new MockKafka(true);
     kafka.topic(REPLIES, 1, 0);
-    try (RequestReplyClient<String> client = kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
+    try (RequestReplyClient<String> client =
+        kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
       client.send(request("a"), 300, "first");
       assertThatThrownBy(() -> client.send(request("a"), 300, "second"))
-          .isInstanceOf(DuplicateRequestException.class).hasMessageContaining("'a' is already in flight");
+          .isInstanceOf(DuplicateRequestException.class)
+          .hasMessageContaining("'a' is already in flight");
       assertThat(kafka.producer.history()).hasSize(1);
     }
   }
@@ -129,7 +150,8 @@ class RequestReplyClientTest {
   void aRequestTimesOutByTheClientsClockAtItsDeadlinePlusTheGrace() {
     MockKafka kafka = new MockKafka(true);
     kafka.topic(REPLIES, 1, 0);
-    try (RequestReplyClient<String> client = kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
+    try (RequestReplyClient<String> client =
+        kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
       client.send(request("a"), 300, "tag-a");
 
       clock.set(1_799);
@@ -151,11 +173,15 @@ class RequestReplyClientTest {
     TopicPartition replies = new TopicPartition(scoreReplies, 0);
     TopicPartition deadLetters0 = new TopicPartition(TOPICS.deadLetters().name(), 0);
     TopicPartition deadLetters1 = new TopicPartition(TOPICS.deadLetters().name(), 1);
-    ReplyRoute route = ReplyRoute.to(scoreReplies).readFromBeginning().withDeadLetters()
-        .resumingAt(Map.of(replies, 3L, deadLetters0, 6L));
+    ReplyRoute route =
+        ReplyRoute.to(scoreReplies)
+            .readFromBeginning()
+            .withDeadLetters()
+            .resumingAt(Map.of(replies, 3L, deadLetters0, 6L));
     try (RequestReplyClient<String> client = kafka.client(route, 10, GRACE, clock)) {
       // Positions as resumed, the dead letters without one at their end.
-      assertThat(client.positions()).isEqualTo(Map.of(replies, 3L, deadLetters0, 6L, deadLetters1, 8L));
+      assertThat(client.positions())
+          .isEqualTo(Map.of(replies, 3L, deadLetters0, 6L, deadLetters1, 8L));
       client.await("a", 5_000, "tag-a");
       assertThat(client.inFlight()).isEqualTo(1);
       assertThat(client.caughtUp()).isFalse();
@@ -165,8 +191,11 @@ class RequestReplyClientTest {
       kafka.deadLetter(6, "y", TOPICS.requests().name(), "router", "bad");
       kafka.deadLetter(7, "x", TOPICS.requests().name(), "router", "bad");
 
-      assertThat(client.poll(Duration.ZERO)).singleElement().isInstanceOf(Outcome.Answered.class)
-          .extracting(Outcome::requestId).isEqualTo("a");
+      assertThat(client.poll(Duration.ZERO))
+          .singleElement()
+          .isInstanceOf(Outcome.Answered.class)
+          .extracting(Outcome::requestId)
+          .isEqualTo("a");
       assertThat(client.caughtUp()).isTrue();
       assertThat(client.send(request("b"), 300, "tag-b").getReplyTo()).isEqualTo(scoreReplies);
     }
@@ -177,14 +206,18 @@ class RequestReplyClientTest {
     MockKafka kafka = new MockKafka(true);
     String fused = TOPICS.fusedResults().name();
     kafka.topic(fused, 2, 7);
-    try (RequestReplyClient<String> client = kafka.client(ReplyRoute.sharedResults(), 10, GRACE, clock)) {
-      assertThat(client.positions()).isEqualTo(Map.of(new TopicPartition(fused, 0), 7L,
-          new TopicPartition(fused, 1), 7L));
+    try (RequestReplyClient<String> client =
+        kafka.client(ReplyRoute.sharedResults(), 10, GRACE, clock)) {
+      assertThat(client.positions())
+          .isEqualTo(Map.of(new TopicPartition(fused, 0), 7L, new TopicPartition(fused, 1), 7L));
       assertThat(client.caughtUp()).isTrue();
       assertThat(client.send(request("a"), 300, "tag-a").getReplyTo()).isNull();
 
       kafka.result(fused, 7, "a");
-      assertThat(client.poll(Duration.ZERO)).singleElement().extracting(Outcome::tag).isEqualTo("tag-a");
+      assertThat(client.poll(Duration.ZERO))
+          .singleElement()
+          .extracting(Outcome::tag)
+          .isEqualTo("tag-a");
     }
   }
 
@@ -192,7 +225,8 @@ class RequestReplyClientTest {
   void aMissingReplyTopicIsNamedAndTheClientsAreClosed() {
     MockKafka kafka = new MockKafka(true);
     assertThatThrownBy(() -> kafka.client(ReplyRoute.to("t-gone"), 10, GRACE, clock))
-        .isInstanceOf(KafkaException.class).hasMessage("no topic t-gone to read results from: create it first");
+        .isInstanceOf(KafkaException.class)
+        .hasMessage("no topic t-gone to read results from: create it first");
     assertThat(kafka.producer.closed()).isTrue();
     assertThat(kafka.consumer.closed()).isTrue();
   }
@@ -201,7 +235,8 @@ class RequestReplyClientTest {
   void abandoningForgetsEveryRequestInFlight() {
     MockKafka kafka = new MockKafka(true);
     kafka.topic(REPLIES, 1, 0);
-    try (RequestReplyClient<String> client = kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
+    try (RequestReplyClient<String> client =
+        kafka.client(ReplyRoute.to(REPLIES), 10, GRACE, clock)) {
       client.send(request("a"), 300, "tag-a");
       client.await("b", 9_000, "tag-b");
 

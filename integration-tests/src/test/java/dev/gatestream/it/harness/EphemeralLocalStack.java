@@ -1,5 +1,8 @@
 package dev.gatestream.it.harness;
 
+import dev.gatestream.stack.LocalStack;
+import dev.gatestream.stack.StackException;
+import dev.gatestream.stack.StackSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,167 +16,191 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import dev.gatestream.stack.LocalStack;
-import dev.gatestream.stack.StackException;
-import dev.gatestream.stack.StackSettings;
-
 /**
- * A LocalStack of its own (broker + registry processes) on free ports, with its data under
- * {@code integration-tests/target/}; stopped and deleted on close, or by a shutdown hook if the JVM goes first.
+ * A LocalStack of its own (broker + registry processes) on free ports, with its data under {@code
+ * integration-tests/target/}; stopped and deleted on close, or by a shutdown hook if the JVM goes
+ * first.
  */
 final class EphemeralLocalStack implements TestStack {
 
-    private static final String HOST = "127.0.0.1";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
-    private static final int ATTEMPTS = 2;
+  private static final String HOST = "127.0.0.1";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final int ATTEMPTS = 2;
 
-    private final LocalStack stack;
-    private final Path dataDir;
-    private final Thread shutdownHook;
-    private final long startMillis;
-    private boolean closed;
+  private final LocalStack stack;
+  private final Path dataDir;
+  private final Thread shutdownHook;
+  private final long startMillis;
+  private boolean closed;
 
-    private EphemeralLocalStack(LocalStack stack, Path dataDir, long startMillis) {
-        this.stack = stack;
-        this.dataDir = dataDir;
-        this.startMillis = startMillis;
-        this.shutdownHook = new Thread(this::stopQuietly, "gatestream-it-stack-shutdown");
+  private EphemeralLocalStack(LocalStack stack, Path dataDir, long startMillis) {
+    this.stack = stack;
+    this.dataDir = dataDir;
+    this.startMillis = startMillis;
+    this.shutdownHook = new Thread(this::stopQuietly, "gatestream-it-stack-shutdown");
+  }
+
+  static EphemeralLocalStack start() {
+    Path home = home();
+    StackException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      Path dataDir =
+          home.resolve(
+              "integration-tests/target/it-stack-"
+                  + ProcessHandle.current().pid()
+                  + "-"
+                  + UUID.randomUUID().toString().substring(0, 8));
+      int[] ports = freePorts(3);
+      StackSettings settings =
+          new StackSettings(
+              home,
+              dataDir,
+              HOST,
+              ports[0],
+              ports[1],
+              ports[2],
+              StackSettings.DEFAULT_HEAP_MB,
+              StackSettings.DEFAULT_HEAP_MB,
+              START_TIMEOUT);
+      LocalStack stack = new LocalStack(settings);
+      long t0 = System.nanoTime();
+      EphemeralLocalStack result = null;
+      try {
+        stack.up();
+        result = new EphemeralLocalStack(stack, dataDir, (System.nanoTime() - t0) / 1_000_000);
+        Runtime.getRuntime().addShutdownHook(result.shutdownHook);
+        return result;
+      } catch (StackException e) {
+        last = e;
+        // stop what did come up; keep the data dir (and its logs) of a failed attempt for diagnosis
+        try {
+          stack.down();
+        } catch (StackException ignored) {
+          // the start failure is what matters
+        }
+        boolean portRace = e.getMessage() != null && e.getMessage().contains("already in use");
+        if (!portRace) {
+          break;
+        }
+      }
     }
+    throw new IllegalStateException("local test stack did not start: " + last.getMessage(), last);
+  }
 
-    static EphemeralLocalStack start() {
-        Path home = home();
-        StackException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Path dataDir = home.resolve("integration-tests/target/it-stack-"
-                    + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8));
-            int[] ports = freePorts(3);
-            StackSettings settings = new StackSettings(home, dataDir, HOST, ports[0], ports[1], ports[2],
-                    StackSettings.DEFAULT_HEAP_MB, StackSettings.DEFAULT_HEAP_MB, START_TIMEOUT);
-            LocalStack stack = new LocalStack(settings);
-            long t0 = System.nanoTime();
-            EphemeralLocalStack result = null;
-            try {
-                stack.up();
-                result = new EphemeralLocalStack(stack, dataDir, (System.nanoTime() - t0) / 1_000_000);
-                Runtime.getRuntime().addShutdownHook(result.shutdownHook);
-                return result;
-            } catch (StackException e) {
-                last = e;
-                // stop what did come up; keep the data dir (and its logs) of a failed attempt for diagnosis
-                try {
-                    stack.down();
-                } catch (StackException ignored) {
-                    // the start failure is what matters
-                }
-                boolean portRace = e.getMessage() != null && e.getMessage().contains("already in use");
-                if (!portRace) {
-                    break;
-                }
+  @Override
+  public StackEndpoints endpoints() {
+    return new StackEndpoints(stack.bootstrapServers(), stack.registryUrl());
+  }
+
+  @Override
+  public String describe() {
+    return "ephemeral LocalStack (up in "
+        + startMillis
+        + " ms): bootstrap "
+        + stack.bootstrapServers()
+        + ", registry "
+        + stack.registryUrl()
+        + ", data "
+        + dataDir;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook runs anyway
+    }
+    try {
+      stack.down();
+    } catch (StackException e) {
+      throw new IllegalStateException("local test stack did not stop: " + e.getMessage(), e);
+    }
+    closed = true;
+    deleteRecursively(dataDir);
+  }
+
+  private synchronized void stopQuietly() {
+    if (closed) {
+      return;
+    }
+    try {
+      stack.down();
+      closed = true;
+    } catch (StackException | RuntimeException e) {
+      System.err.println("[gatestream-it] could not stop the local test stack: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The project root: system property gatestream.home (set by failsafe), else the nearest dir with
+   * deploy/broker.
+   */
+  static Path home() {
+    String prop = System.getProperty("gatestream.home");
+    if (prop != null && !prop.isBlank()) {
+      return Path.of(prop).toAbsolutePath().normalize();
+    }
+    Path cwd = Path.of("").toAbsolutePath();
+    for (Path d = cwd; d != null; d = d.getParent()) {
+      if (Files.isDirectory(d.resolve("deploy/broker"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException(
+        "cannot find the project root: set -Dgatestream.home=<dir with deploy/>");
+  }
+
+  private static int[] freePorts(int n) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+        sockets.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot find free ports on " + HOST + ": " + e.getMessage(), e);
+    } finally {
+      for (ServerSocket s : sockets) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing a probe socket
+        }
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
             }
-        }
-        throw new IllegalStateException("local test stack did not start: " + last.getMessage(), last);
-    }
 
-    @Override
-    public StackEndpoints endpoints() {
-        return new StackEndpoints(stack.bootstrapServers(), stack.registryUrl());
-    }
-
-    @Override
-    public String describe() {
-        return "ephemeral LocalStack (up in " + startMillis + " ms): bootstrap " + stack.bootstrapServers()
-                + ", registry " + stack.registryUrl() + ", data " + dataDir;
-    }
-
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook runs anyway
-        }
-        try {
-            stack.down();
-        } catch (StackException e) {
-            throw new IllegalStateException("local test stack did not stop: " + e.getMessage(), e);
-        }
-        closed = true;
-        deleteRecursively(dataDir);
-    }
-
-    private synchronized void stopQuietly() {
-        if (closed) {
-            return;
-        }
-        try {
-            stack.down();
-            closed = true;
-        } catch (StackException | RuntimeException e) {
-            System.err.println("[gatestream-it] could not stop the local test stack: " + e.getMessage());
-        }
-    }
-
-    /** The project root: system property gatestream.home (set by failsafe), else the nearest dir with deploy/broker. */
-    static Path home() {
-        String prop = System.getProperty("gatestream.home");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop).toAbsolutePath().normalize();
-        }
-        Path cwd = Path.of("").toAbsolutePath();
-        for (Path d = cwd; d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve("deploy/broker"))) {
-                return d;
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+              Files.delete(d);
+              return FileVisitResult.CONTINUE;
             }
-        }
-        throw new IllegalStateException("cannot find the project root: set -Dgatestream.home=<dir with deploy/>");
+          });
+    } catch (IOException e) {
+      System.err.println("[gatestream-it] could not delete " + dir + ": " + e.getMessage());
     }
-
-    private static int[] freePorts(int n) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot find free ports on " + HOST + ": " + e.getMessage(), e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // closing a probe socket
-                }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            System.err.println("[gatestream-it] could not delete " + dir + ": " + e.getMessage());
-        }
-    }
+  }
 }

@@ -18,87 +18,101 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
- * <p>The stack is chosen once per test JVM, started on first use and stopped when the JUnit run ends:
+ * <p>The stack is chosen once per test JVM, started on first use and stopped when the JUnit run
+ * ends:
+ *
  * <ol>
- *   <li>env {@code GATESTREAM_BOOTSTRAP} set: that external cluster, registry from {@code GATESTREAM_REGISTRY_URL}
- *       (then required);</li>
- *   <li>else a Docker engine reachable: Testcontainers with the images of {@link ContainerImages};</li>
- *   <li>else an ephemeral {@link dev.gatestream.stack.LocalStack} on free ports, data under
- *       {@code integration-tests/target/}, deleted at the end.</li>
+ *   <li>env {@code GATESTREAM_BOOTSTRAP} set: that external cluster, registry from {@code
+ *       GATESTREAM_REGISTRY_URL} (then required);
+ *   <li>else a Docker engine reachable: Testcontainers with the images of {@link ContainerImages};
+ *   <li>else an ephemeral {@link dev.gatestream.stack.LocalStack} on free ports, data under {@code
+ *       integration-tests/target/}, deleted at the end.
  * </ol>
- * Tests share the stack, so they must use {@link TestNames#unique} for topics, groups and application ids.
+ *
+ * Tests share the stack, so they must use {@link TestNames#unique} for topics, groups and
+ * application ids.
  */
 public final class GatestreamStackExtension implements BeforeAllCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(GatestreamStackExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(GatestreamStackExtension.class);
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        holder(context).stack();
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    holder(context).stack();
+  }
+
+  @Override
+  public boolean supportsParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return parameterContext.getParameter().getType() == StackEndpoints.class;
+  }
+
+  @Override
+  public Object resolveParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
+    try {
+      return holder(extensionContext).stack().endpoints();
+    } catch (RuntimeException e) {
+      throw new ParameterResolutionException("no test stack: " + e.getMessage(), e);
     }
+  }
 
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == StackEndpoints.class;
-    }
+  /**
+   * In the ROOT store: one per JUnit run (= per test JVM under failsafe), closed when the run ends.
+   */
+  private static StackHolder holder(ExtensionContext context) {
+    return context
+        .getRoot()
+        .getStore(NAMESPACE)
+        .getOrComputeIfAbsent(StackHolder.class, key -> new StackHolder(), StackHolder.class);
+  }
 
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+  /**
+   * Starts the stack at most once; remembers a failure so that later classes fail fast with the
+   * same message.
+   */
+  static final class StackHolder implements AutoCloseable {
+
+    private TestStack stack;
+    private RuntimeException failure;
+
+    synchronized TestStack stack() {
+      if (stack == null && failure == null) {
         try {
-            return holder(extensionContext).stack().endpoints();
+          stack = start();
+          System.out.println("[gatestream-it] test stack: " + stack.describe());
         } catch (RuntimeException e) {
-            throw new ParameterResolutionException("no test stack: " + e.getMessage(), e);
+          failure = e;
+          System.out.println("[gatestream-it] test stack failed to start: " + e.getMessage());
         }
+      }
+      if (failure != null) {
+        throw new IllegalStateException(failure.getMessage(), failure);
+      }
+      return stack;
     }
 
-    /** In the ROOT store: one per JUnit run (= per test JVM under failsafe), closed when the run ends. */
-    private static StackHolder holder(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(StackHolder.class, key -> new StackHolder(), StackHolder.class);
+    private static TestStack start() {
+      String bootstrap = System.getenv(ExternalStack.ENV_BOOTSTRAP);
+      if (bootstrap != null && !bootstrap.isBlank()) {
+        return ExternalStack.fromEnvironment(
+            bootstrap, System.getenv(ExternalStack.ENV_REGISTRY_URL));
+      }
+      if (ContainersStack.dockerAvailable()) {
+        return ContainersStack.start();
+      }
+      return EphemeralLocalStack.start();
     }
 
-    /** Starts the stack at most once; remembers a failure so that later classes fail fast with the same message. */
-    static final class StackHolder implements AutoCloseable {
-
-        private TestStack stack;
-        private RuntimeException failure;
-
-        synchronized TestStack stack() {
-            if (stack == null && failure == null) {
-                try {
-                    stack = start();
-                    System.out.println("[gatestream-it] test stack: " + stack.describe());
-                } catch (RuntimeException e) {
-                    failure = e;
-                    System.out.println("[gatestream-it] test stack failed to start: " + e.getMessage());
-                }
-            }
-            if (failure != null) {
-                throw new IllegalStateException(failure.getMessage(), failure);
-            }
-            return stack;
-        }
-
-        private static TestStack start() {
-            String bootstrap = System.getenv(ExternalStack.ENV_BOOTSTRAP);
-            if (bootstrap != null && !bootstrap.isBlank()) {
-                return ExternalStack.fromEnvironment(bootstrap, System.getenv(ExternalStack.ENV_REGISTRY_URL));
-            }
-            if (ContainersStack.dockerAvailable()) {
-                return ContainersStack.start();
-            }
-            return EphemeralLocalStack.start();
-        }
-
-        @Override
-        public synchronized void close() {
-            if (stack != null) {
-                TestStack s = stack;
-                stack = null;
-                s.close();
-                System.out.println("[gatestream-it] test stack stopped");
-            }
-        }
+    @Override
+    public synchronized void close() {
+      if (stack != null) {
+        TestStack s = stack;
+        stack = null;
+        s.close();
+        System.out.println("[gatestream-it] test stack stopped");
+      }
     }
+  }
 }

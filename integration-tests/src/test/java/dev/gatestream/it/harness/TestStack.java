@@ -3,12 +3,12 @@ package dev.gatestream.it.harness;
 /** A running stack for the tests of one JVM, whatever its kind. */
 interface TestStack extends AutoCloseable {
 
-    StackEndpoints endpoints();
+  StackEndpoints endpoints();
 
-    /** One line for the log: mode and where. */
-    String describe();
+  /** One line for the log: mode and where. */
+  String describe();
 
-    /** Stops what this JVM started (nothing for an external cluster). */
-    @Override
-    void close();
+  /** Stops what this JVM started (nothing for an external cluster). */
+  @Override
+  void close();
 }

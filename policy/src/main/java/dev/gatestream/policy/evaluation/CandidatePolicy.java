@@ -5,25 +5,31 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** The routing policy under evaluation, as the probability it would select each expert for a request. */
+/**
+ * The routing policy under evaluation, as the probability it would select each expert for a
+ * request.
+ */
 @FunctionalInterface
 public interface CandidatePolicy {
 
   /**
-   * @return the probability in [0, 1] of selecting each expert for this request (marginal, so they sum
-   *     to the expected number selected); experts absent are never selected
+   * @return the probability in [0, 1] of selecting each expert for this request (marginal, so they
+   *     sum to the expected number selected); experts absent are never selected
    */
   Map<String, Double> propensities(LoggedDecision decision);
 
   /**
-   * The policy of a gate deciding on the logged features. A gate's propensities do not depend on its
-   * random draw, so a fixed seed is as good as any.
+   * The policy of a gate deciding on the logged features. A gate's propensities do not depend on
+   * its random draw, so a fixed seed is as good as any.
    */
   static CandidatePolicy of(Gate gate) {
     float[] none = new float[0];
-    return decision -> gate.select(decision.toRoutingInput(),
-        decision.features() == null ? none : decision.features(), new SplittableRandom(0))
-        .candidatePropensities();
+    return decision ->
+        gate.select(
+                decision.toRoutingInput(),
+                decision.features() == null ? none : decision.features(),
+                new SplittableRandom(0))
+            .candidatePropensities();
   }
 
   /** Always selects this one expert, whatever the request. */

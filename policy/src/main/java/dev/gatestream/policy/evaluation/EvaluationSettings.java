@@ -8,71 +8,132 @@ import java.util.Objects;
  * {@code with...} methods.
  *
  * @param estimand what is estimated about the candidate
- * @param rewards the reward rule, with the router's price of cost (router.gate.lambda), as the adaptation
- *     job learns from it
+ * @param rewards the reward rule, with the router's price of cost (router.gate.lambda), as the
+ *     adaptation job learns from it
  * @param rewardModel the doubly robust estimator's reward regression, cross-fitted on two folds
  * @param bootstrapSamples resamples of the decisions behind each confidence interval
  * @param confidence the confidence intervals' level, e.g. 0.95
  * @param seed seeds the folds and the resampling, so an evaluation is reproducible
- * @param supportTolerance the largest share of the candidate's selection probability mass that may fall
- *     on experts the logging policy could not choose; that share is unobservable and is left out, so it
- *     bounds the bias (times the reward range). More is refused
+ * @param supportTolerance the largest share of the candidate's selection probability mass that may
+ *     fall on experts the logging policy could not choose; that share is unobservable and is left
+ *     out, so it bounds the bias (times the reward range). More is refused
  * @param warnMaxWeight warn when an importance ratio p(a|x)/p₀(a|x) exceeds this
- * @param warnEffectiveSampleSize warn when the importance weights' effective sample size is below this
+ * @param warnEffectiveSampleSize warn when the importance weights' effective sample size is below
+ *     this
  */
-public record EvaluationSettings(Estimand estimand, Rewards rewards, RewardModel rewardModel, int bootstrapSamples,
-    double confidence, long seed, double supportTolerance, double warnMaxWeight, double warnEffectiveSampleSize) {
+public record EvaluationSettings(
+    Estimand estimand,
+    Rewards rewards,
+    RewardModel rewardModel,
+    int bootstrapSamples,
+    double confidence,
+    long seed,
+    double supportTolerance,
+    double warnMaxWeight,
+    double warnEffectiveSampleSize) {
 
   public EvaluationSettings {
     Objects.requireNonNull(estimand, "estimand");
     Objects.requireNonNull(rewards, "rewards");
     Objects.requireNonNull(rewardModel, "rewardModel");
     if (bootstrapSamples < 2) {
-      throw new IllegalArgumentException("bootstrap needs at least 2 samples, got " + bootstrapSamples);
+      throw new IllegalArgumentException(
+          "bootstrap needs at least 2 samples, got " + bootstrapSamples);
     }
     if (!(confidence > 0 && confidence < 1)) {
       throw new IllegalArgumentException("confidence must be in (0, 1), got " + confidence);
     }
     if (!(supportTolerance >= 0 && supportTolerance < 1)) {
-      throw new IllegalArgumentException("support tolerance must be in [0, 1), got " + supportTolerance);
+      throw new IllegalArgumentException(
+          "support tolerance must be in [0, 1), got " + supportTolerance);
     }
   }
 
   /**
-   * Total reward at lambda 0, ridge (λ = 1) doubly robust, 1,000 bootstrap samples, 95% intervals, seed 1, 0.1% of
-   * unsupported mass tolerated, warnings above weight 100 or below 100 effective samples.
+   * Total reward at lambda 0, ridge (λ = 1) doubly robust, 1,000 bootstrap samples, 95% intervals,
+   * seed 1, 0.1% of unsupported mass tolerated, warnings above weight 100 or below 100 effective
+   * samples.
    */
   public static EvaluationSettings defaults() {
-    return new EvaluationSettings(Estimand.TOTAL_REWARD, new Rewards(0), RewardModel.ridge(1), 1000, 0.95, 1, 1e-3, 100, 100);
+    return new EvaluationSettings(
+        Estimand.TOTAL_REWARD, new Rewards(0), RewardModel.ridge(1), 1000, 0.95, 1, 1e-3, 100, 100);
   }
 
   public EvaluationSettings withEstimand(Estimand estimand) {
-    return new EvaluationSettings(estimand, rewards, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
-        warnMaxWeight, warnEffectiveSampleSize);
+    return new EvaluationSettings(
+        estimand,
+        rewards,
+        rewardModel,
+        bootstrapSamples,
+        confidence,
+        seed,
+        supportTolerance,
+        warnMaxWeight,
+        warnEffectiveSampleSize);
   }
 
   public EvaluationSettings withLambda(double lambda) {
-    return new EvaluationSettings(estimand, new Rewards(lambda), rewardModel, bootstrapSamples, confidence, seed,
-        supportTolerance, warnMaxWeight, warnEffectiveSampleSize);
+    return new EvaluationSettings(
+        estimand,
+        new Rewards(lambda),
+        rewardModel,
+        bootstrapSamples,
+        confidence,
+        seed,
+        supportTolerance,
+        warnMaxWeight,
+        warnEffectiveSampleSize);
   }
 
   public EvaluationSettings withRewardModel(RewardModel rewardModel) {
-    return new EvaluationSettings(estimand, rewards, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
-        warnMaxWeight, warnEffectiveSampleSize);
+    return new EvaluationSettings(
+        estimand,
+        rewards,
+        rewardModel,
+        bootstrapSamples,
+        confidence,
+        seed,
+        supportTolerance,
+        warnMaxWeight,
+        warnEffectiveSampleSize);
   }
 
   public EvaluationSettings withBootstrap(int samples, double confidence, long seed) {
-    return new EvaluationSettings(estimand, rewards, rewardModel, samples, confidence, seed, supportTolerance,
-        warnMaxWeight, warnEffectiveSampleSize);
+    return new EvaluationSettings(
+        estimand,
+        rewards,
+        rewardModel,
+        samples,
+        confidence,
+        seed,
+        supportTolerance,
+        warnMaxWeight,
+        warnEffectiveSampleSize);
   }
 
   public EvaluationSettings withSupportTolerance(double supportTolerance) {
-    return new EvaluationSettings(estimand, rewards, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
-        warnMaxWeight, warnEffectiveSampleSize);
+    return new EvaluationSettings(
+        estimand,
+        rewards,
+        rewardModel,
+        bootstrapSamples,
+        confidence,
+        seed,
+        supportTolerance,
+        warnMaxWeight,
+        warnEffectiveSampleSize);
   }
 
   public EvaluationSettings withWarnings(double maxWeight, double effectiveSampleSize) {
-    return new EvaluationSettings(estimand, rewards, rewardModel, bootstrapSamples, confidence, seed, supportTolerance,
-        maxWeight, effectiveSampleSize);
+    return new EvaluationSettings(
+        estimand,
+        rewards,
+        rewardModel,
+        bootstrapSamples,
+        confidence,
+        seed,
+        supportTolerance,
+        maxWeight,
+        effectiveSampleSize);
   }
 }

@@ -19,14 +19,23 @@ import java.util.Set;
  * @param costBudget the request's cost cap, USD, for cost-aware candidate gates; null for none
  * @param chosen the experts the logging policy chose, each with its marginal selection probability
  * @param loggingPropensities the logging policy's selection probability of every candidate expert;
- *     experts it lacks had probability 0, chosen experts it lacks are taken at their logged propensity
- * @param quality what each chosen expert's answer was worth, in [0,1], as {@link Rewards#outcomes} judges
- *     it from its result and the request's feedback; NaN or absent when unknown. Values of experts that
- *     were not chosen are ignored: the estimators use only what the logging policy's choice revealed
+ *     experts it lacks had probability 0, chosen experts it lacks are taken at their logged
+ *     propensity
+ * @param quality what each chosen expert's answer was worth, in [0,1], as {@link Rewards#outcomes}
+ *     judges it from its result and the request's feedback; NaN or absent when unknown. Values of
+ *     experts that were not chosen are ignored: the estimators use only what the logging policy's
+ *     choice revealed
  * @param cost what each chosen expert's call cost, USD; absent is 0
  */
-public record LoggedDecision(String requestId, String task, String text, float[] features, Double costBudget,
-    List<Choice> chosen, Map<String, Double> loggingPropensities, Map<String, Double> quality,
+public record LoggedDecision(
+    String requestId,
+    String task,
+    String text,
+    float[] features,
+    Double costBudget,
+    List<Choice> chosen,
+    Map<String, Double> loggingPropensities,
+    Map<String, Double> quality,
     Map<String, Double> cost) {
 
   /** Logged propensities pass through doubles and Avro; this absorbs rounding, not disagreement. */
@@ -37,42 +46,65 @@ public record LoggedDecision(String requestId, String task, String text, float[]
       throw new IllegalArgumentException(label(requestId) + " has no chosen expert");
     }
     chosen = List.copyOf(chosen);
-    Map<String, Double> logging = new HashMap<>(loggingPropensities == null ? Map.of() : loggingPropensities);
-    logging.forEach((expert, p) -> {
-      if (p == null || !(p >= 0 && p <= 1)) {
-        throw new IllegalArgumentException(label(requestId) + ": logging propensity of " + expert + " is " + p
-            + ", expected a probability");
-      }
-    });
+    Map<String, Double> logging =
+        new HashMap<>(loggingPropensities == null ? Map.of() : loggingPropensities);
+    logging.forEach(
+        (expert, p) -> {
+          if (p == null || !(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException(
+                label(requestId)
+                    + ": logging propensity of "
+                    + expert
+                    + " is "
+                    + p
+                    + ", expected a probability");
+          }
+        });
     Set<String> seen = new HashSet<>();
     for (Choice choice : chosen) {
       double p = choice.propensity();
       if (!(p > 0 && p <= 1)) {
-        throw new IllegalArgumentException(label(requestId) + ": chosen expert " + choice.expert()
-            + " has propensity " + p + ", expected (0, 1]");
+        throw new IllegalArgumentException(
+            label(requestId)
+                + ": chosen expert "
+                + choice.expert()
+                + " has propensity "
+                + p
+                + ", expected (0, 1]");
       }
       if (!seen.add(choice.expert())) {
-        throw new IllegalArgumentException(label(requestId) + " chose expert " + choice.expert() + " twice");
+        throw new IllegalArgumentException(
+            label(requestId) + " chose expert " + choice.expert() + " twice");
       }
       Double listed = logging.putIfAbsent(choice.expert(), p);
       if (listed != null && Math.abs(listed - p) > PROPENSITY_AGREEMENT) {
-        throw new IllegalArgumentException(label(requestId) + ": chosen expert " + choice.expert()
-            + " has propensity " + p + " but the logging propensities say " + listed);
+        throw new IllegalArgumentException(
+            label(requestId)
+                + ": chosen expert "
+                + choice.expert()
+                + " has propensity "
+                + p
+                + " but the logging propensities say "
+                + listed);
       }
     }
     loggingPropensities = Map.copyOf(logging);
     quality = Map.copyOf(quality == null ? Map.of() : quality);
-    quality.forEach((expert, q) -> {
-      if (Double.isInfinite(q)) {
-        throw new IllegalArgumentException(label(requestId) + ": quality of " + expert + " is " + q);
-      }
-    });
+    quality.forEach(
+        (expert, q) -> {
+          if (Double.isInfinite(q)) {
+            throw new IllegalArgumentException(
+                label(requestId) + ": quality of " + expert + " is " + q);
+          }
+        });
     cost = Map.copyOf(cost == null ? Map.of() : cost);
-    cost.forEach((expert, c) -> {
-      if (!Double.isFinite(c)) {
-        throw new IllegalArgumentException(label(requestId) + ": cost of " + expert + " is " + c);
-      }
-    });
+    cost.forEach(
+        (expert, c) -> {
+          if (!Double.isFinite(c)) {
+            throw new IllegalArgumentException(
+                label(requestId) + ": cost of " + expert + " is " + c);
+          }
+        });
   }
 
   private static String label(String requestId) {

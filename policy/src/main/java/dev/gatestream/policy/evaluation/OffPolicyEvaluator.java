@@ -15,21 +15,24 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Estimates what a candidate routing policy would have scored on logged decisions, from the logging
- * policy's marginal propensities (see {@link Estimand} for what is estimated and under which assumption).
+ * policy's marginal propensities (see {@link Estimand} for what is estimated and under which
+ * assumption).
  *
  * <p>Per decision i with chosen set S_i, candidate marginals p and logging marginals p₀, the target
- * weight of expert a is q(a) = p(a) (total) or p(a)/Σ_b p(b) (mean), and its importance weight
- * w(a) = q(a)/p₀(a). Then IPS = (1/n) Σ_i Σ_{a∈S_i} w(a) r_i(a); self-normalized IPS rescales IPS by
- * Σ_i Σ_{a: p₀(a)>0} q(a) / Σ_i Σ_{a∈S_i} w(a), the weights' expectation over their realized sum; doubly
- * robust = (1/n) Σ_i [Σ_a q(a) r̂(a, x_i) + Σ_{a∈S_i} w(a) (r_i(a) − r̂(a, x_i))], with r̂ fitted on the
- * other fold of a seeded 2-fold split so a decision's own reward never enters its prediction.
+ * weight of expert a is q(a) = p(a) (total) or p(a)/Σ_b p(b) (mean), and its importance weight w(a)
+ * = q(a)/p₀(a). Then IPS = (1/n) Σ_i Σ_{a∈S_i} w(a) r_i(a); self-normalized IPS rescales IPS by Σ_i
+ * Σ_{a: p₀(a)>0} q(a) / Σ_i Σ_{a∈S_i} w(a), the weights' expectation over their realized sum;
+ * doubly robust = (1/n) Σ_i [Σ_a q(a) r̂(a, x_i) + Σ_{a∈S_i} w(a) (r_i(a) − r̂(a, x_i))], with r̂
+ * fitted on the other fold of a seeded 2-fold split so a decision's own reward never enters its
+ * prediction.
  *
  * <p>r is the reward, quality − λ·cost ({@link EvaluationSettings#rewards()}); quality and cost are
- * estimated alike, on the same folds and resamples, and every estimator (the reward models included) is
- * linear in r, so the estimated values obey reward = quality − λ·cost too.
+ * estimated alike, on the same folds and resamples, and every estimator (the reward models
+ * included) is linear in r, so the estimated values obey reward = quality − λ·cost too.
  *
- * <p>Confidence intervals are percentile bootstrap over decisions, the cross-fitted predictions held
- * fixed (refitting per resample would multiply the cost by the resamples for a second-order effect).
+ * <p>Confidence intervals are percentile bootstrap over decisions, the cross-fitted predictions
+ * held fixed (refitting per resample would multiply the cost by the resamples for a second-order
+ * effect).
  */
 public final class OffPolicyEvaluator {
 
@@ -57,8 +60,10 @@ public final class OffPolicyEvaluator {
     }
     int n = used.size();
     if (n == 0) {
-      throw new IllegalArgumentException("none of the " + decisions.size()
-          + " logged decisions has the reward of every chosen expert");
+      throw new IllegalArgumentException(
+          "none of the "
+              + decisions.size()
+              + " logged decisions has the reward of every chosen expert");
     }
     List<Map<String, Double>> propensities = new ArrayList<>(n);
     for (LoggedDecision decision : used) {
@@ -69,9 +74,11 @@ public final class OffPolicyEvaluator {
     SplittableRandom root = new SplittableRandom(settings.seed());
     int[] fold = foldOf(n, root.split());
     // The reward, then its two parts.
-    List<ToDoubleBiFunction<LoggedDecision, String>> measures = List.of(
-        (decision, expert) -> decision.rewardOf(expert, settings.rewards()), LoggedDecision::qualityOf,
-        LoggedDecision::costOf);
+    List<ToDoubleBiFunction<LoggedDecision, String>> measures =
+        List.of(
+            (decision, expert) -> decision.rewardOf(expert, settings.rewards()),
+            LoggedDecision::qualityOf,
+            LoggedDecision::costOf);
     List<ToDoubleFunction<int[]>> estimators = new ArrayList<>();
     List<Terms> byMeasure = new ArrayList<>();
     for (ToDoubleBiFunction<LoggedDecision, String> measure : measures) {
@@ -85,21 +92,41 @@ public final class OffPolicyEvaluator {
     Estimate[] estimates = bootstrap(n, root.split(), estimators);
     Terms reward = byMeasure.get(0);
     double effectiveSampleSize = reward.effectiveSampleSize();
-    List<String> warnings = warnings(decisions.size(), n, unsupportedShare, reward.maxWeight, effectiveSampleSize,
-        estimates[1]);
-    return new Evaluation(settings.estimand(), settings.rewards().lambda(), decisions.size(), n, estimates[0],
-        estimates[1], estimates[2], estimates[3],
+    List<String> warnings =
+        warnings(
+            decisions.size(),
+            n,
+            unsupportedShare,
+            reward.maxWeight,
+            effectiveSampleSize,
+            estimates[1]);
+    return new Evaluation(
+        settings.estimand(),
+        settings.rewards().lambda(),
+        decisions.size(),
+        n,
+        estimates[0],
+        estimates[1],
+        estimates[2],
+        estimates[3],
         new Evaluation.Estimates(estimates[4], estimates[5], estimates[6], estimates[7]),
-        new Evaluation.Estimates(estimates[8], estimates[9], estimates[10], estimates[11]), effectiveSampleSize,
-        reward.maxWeight, unsupportedShare, warnings);
+        new Evaluation.Estimates(estimates[8], estimates[9], estimates[10], estimates[11]),
+        effectiveSampleSize,
+        reward.maxWeight,
+        unsupportedShare,
+        warnings);
   }
 
-  /** Each used decision's contribution to every estimator, and a summary of the importance ratios. */
+  /**
+   * Each used decision's contribution to every estimator, and a summary of the importance ratios.
+   */
   private static final class Terms {
     final double[] ips;
     final double[] weightSum;
+
     /** What weightSum averages to given the request: the candidate's supported selection mass. */
     final double[] weightExpectation;
+
     final double[] doublyRobust;
     final double[] logged;
     double ratioSum;
@@ -119,8 +146,12 @@ public final class OffPolicyEvaluator {
     }
   }
 
-  private Terms terms(List<LoggedDecision> used, List<Map<String, Double>> propensities, RewardModel.Fitted[] models,
-      int[] fold, ToDoubleBiFunction<LoggedDecision, String> measure) {
+  private Terms terms(
+      List<LoggedDecision> used,
+      List<Map<String, Double>> propensities,
+      RewardModel.Fitted[] models,
+      int[] fold,
+      ToDoubleBiFunction<LoggedDecision, String> measure) {
     boolean total = settings.estimand() == Estimand.TOTAL_REWARD;
     Terms terms = new Terms(used.size());
     for (int i = 0; i < used.size(); i++) {
@@ -170,24 +201,35 @@ public final class OffPolicyEvaluator {
     return true;
   }
 
-  private static Map<String, Double> checkedPropensities(LoggedDecision decision, Map<String, Double> p) {
+  private static Map<String, Double> checkedPropensities(
+      LoggedDecision decision, Map<String, Double> p) {
     if (p == null) {
-      throw new IllegalArgumentException("the candidate gave no propensities for " + name(decision));
+      throw new IllegalArgumentException(
+          "the candidate gave no propensities for " + name(decision));
     }
-    p.forEach((expert, probability) -> {
-      if (probability == null || !(probability >= 0 && probability <= 1 + PROBABILITY_SLACK)) {
-        throw new IllegalArgumentException("the candidate gives expert " + expert + " probability "
-            + probability + " for " + name(decision) + ", expected a value in [0, 1]");
-      }
-    });
+    p.forEach(
+        (expert, probability) -> {
+          if (probability == null || !(probability >= 0 && probability <= 1 + PROBABILITY_SLACK)) {
+            throw new IllegalArgumentException(
+                "the candidate gives expert "
+                    + expert
+                    + " probability "
+                    + probability
+                    + " for "
+                    + name(decision)
+                    + ", expected a value in [0, 1]");
+          }
+        });
     return p;
   }
 
   private static double selectionMass(Map<String, Double> p, LoggedDecision decision) {
     double mass = sum(p);
     if (!(mass > 0)) {
-      throw new IllegalArgumentException("the candidate selects no expert for " + name(decision)
-          + ", so its mean expert reward is undefined there; estimate the total reward instead");
+      throw new IllegalArgumentException(
+          "the candidate selects no expert for "
+              + name(decision)
+              + ", so its mean expert reward is undefined there; estimate the total reward instead");
     }
     return mass;
   }
@@ -211,7 +253,9 @@ public final class OffPolicyEvaluator {
     double mass;
   }
 
-  /** @return the share of the candidate's selection mass left unsupported, within the tolerance */
+  /**
+   * @return the share of the candidate's selection mass left unsupported, within the tolerance
+   */
   private double checkSupport(List<LoggedDecision> used, List<Map<String, Double>> propensities) {
     Map<String, Unsupported> byExpert = new HashMap<>();
     double total = 0;
@@ -232,14 +276,22 @@ public final class OffPolicyEvaluator {
     }
     double share = total == 0 ? 0 : unsupported / total;
     if (share > settings.supportTolerance()) {
-      Map.Entry<String, Unsupported> worst = byExpert.entrySet().stream()
-          .max((a, b) -> Double.compare(a.getValue().mass, b.getValue().mass)).orElseThrow();
-      throw new UnsupportedCandidateException(String.format(Locale.ROOT,
-          "candidate selects expert %s with probability up to %s on %,d of %,d logged requests where the"
-              + " logging policy's propensity was 0 (%s of its selection mass, %s tolerated): the logs cannot"
-              + " support this candidate",
-          worst.getKey(), significant(worst.getValue().maxProbability), worst.getValue().requests, used.size(),
-          percent(share), percent(settings.supportTolerance())));
+      Map.Entry<String, Unsupported> worst =
+          byExpert.entrySet().stream()
+              .max((a, b) -> Double.compare(a.getValue().mass, b.getValue().mass))
+              .orElseThrow();
+      throw new UnsupportedCandidateException(
+          String.format(
+              Locale.ROOT,
+              "candidate selects expert %s with probability up to %s on %,d of %,d logged requests where the"
+                  + " logging policy's propensity was 0 (%s of its selection mass, %s tolerated): the logs cannot"
+                  + " support this candidate",
+              worst.getKey(),
+              significant(worst.getValue().maxProbability),
+              worst.getValue().requests,
+              used.size(),
+              percent(share),
+              percent(settings.supportTolerance())));
     }
     return share;
   }
@@ -263,14 +315,16 @@ public final class OffPolicyEvaluator {
   }
 
   /** models[f] is fitted on fold f alone. */
-  private RewardModel.Fitted[] crossFit(List<LoggedDecision> used, int[] fold,
-      ToDoubleBiFunction<LoggedDecision, String> measure) {
+  private RewardModel.Fitted[] crossFit(
+      List<LoggedDecision> used, int[] fold, ToDoubleBiFunction<LoggedDecision, String> measure) {
     List<List<LoggedDecision>> folds = List.of(new ArrayList<>(), new ArrayList<>());
     for (int i = 0; i < used.size(); i++) {
       folds.get(fold[i]).add(used.get(i));
     }
     return new RewardModel.Fitted[] {
-        settings.rewardModel().fit(folds.get(0), measure), settings.rewardModel().fit(folds.get(1), measure)};
+      settings.rewardModel().fit(folds.get(0), measure),
+      settings.rewardModel().fit(folds.get(1), measure)
+    };
   }
 
   private static double mean(double[] values, int[] indices) {
@@ -293,29 +347,49 @@ public final class OffPolicyEvaluator {
     return realized == 0 ? Double.NaN : weighted / realized * expected / indices.length;
   }
 
-  private List<String> warnings(int given, int n, double unsupportedShare, double maxWeight,
-      double effectiveSampleSize, Estimate snips) {
+  private List<String> warnings(
+      int given,
+      int n,
+      double unsupportedShare,
+      double maxWeight,
+      double effectiveSampleSize,
+      Estimate snips) {
     List<String> warnings = new ArrayList<>();
     if (n < given) {
-      warnings.add(String.format(Locale.ROOT,
-          "skipped %,d of %,d logged decisions that lack the reward of a chosen expert", given - n, given));
+      warnings.add(
+          String.format(
+              Locale.ROOT,
+              "skipped %,d of %,d logged decisions that lack the reward of a chosen expert",
+              given - n,
+              given));
     }
     if (unsupportedShare > 0) {
-      warnings.add("left out " + percent(unsupportedShare) + " of the candidate's selection mass, on experts"
-          + " the logging policy could not choose");
+      warnings.add(
+          "left out "
+              + percent(unsupportedShare)
+              + " of the candidate's selection mass, on experts"
+              + " the logging policy could not choose");
     }
     if (maxWeight > settings.warnMaxWeight()) {
-      warnings.add("importance weights reach " + significant(maxWeight) + ": a few decisions dominate the"
-          + " estimates");
+      warnings.add(
+          "importance weights reach "
+              + significant(maxWeight)
+              + ": a few decisions dominate the"
+              + " estimates");
     }
     if (effectiveSampleSize < settings.warnEffectiveSampleSize()) {
-      warnings.add(String.format(Locale.ROOT, "the importance weights' effective sample size is %s of %,d"
-          + " decisions: the candidate is too far from the logging policy for these logs",
-          significant(effectiveSampleSize), n));
+      warnings.add(
+          String.format(
+              Locale.ROOT,
+              "the importance weights' effective sample size is %s of %,d"
+                  + " decisions: the candidate is too far from the logging policy for these logs",
+              significant(effectiveSampleSize),
+              n));
     }
     if (Double.isNaN(snips.value())) {
-      warnings.add("the candidate never selects an expert the logging policy chose: self-normalized IPS"
-          + " is undefined");
+      warnings.add(
+          "the candidate never selects an expert the logging policy chose: self-normalized IPS"
+              + " is undefined");
     }
     return warnings;
   }
@@ -329,10 +403,11 @@ public final class OffPolicyEvaluator {
   }
 
   /**
-   * Percentile bootstrap over decisions. Each resample feeds every estimator before the next is drawn:
-   * storing the resamples would take samples × n indices.
+   * Percentile bootstrap over decisions. Each resample feeds every estimator before the next is
+   * drawn: storing the resamples would take samples × n indices.
    */
-  private Estimate[] bootstrap(int n, SplittableRandom random, List<ToDoubleFunction<int[]>> estimators) {
+  private Estimate[] bootstrap(
+      int n, SplittableRandom random, List<ToDoubleFunction<int[]>> estimators) {
     int samples = settings.bootstrapSamples();
     double[][] replicates = new double[estimators.size()][samples];
     int[] indices = new int[n];
@@ -366,7 +441,10 @@ public final class OffPolicyEvaluator {
       squares += (replicate - mean) * (replicate - mean);
     }
     double alpha = 1 - settings.confidence();
-    return new Estimate(value, quantile(sorted, alpha / 2), quantile(sorted, 1 - alpha / 2),
+    return new Estimate(
+        value,
+        quantile(sorted, alpha / 2),
+        quantile(sorted, 1 - alpha / 2),
         Math.sqrt(squares / (sorted.length - 1)));
   }
 

@@ -25,9 +25,9 @@ public interface RewardModel {
   }
 
   /**
-   * Ridge regression per expert on (features, 1), the intercept unpenalized; falls back to
-   * {@link #taskMeans()} when the training decisions lack features or disagree on their length, and
-   * for a request whose features do not fit.
+   * Ridge regression per expert on (features, 1), the intercept unpenalized; falls back to {@link
+   * #taskMeans()} when the training decisions lack features or disagree on their length, and for a
+   * request whose features do not fit.
    *
    * @param lambda the L2 penalty on the feature weights, > 0
    */
@@ -39,8 +39,8 @@ public interface RewardModel {
   }
 
   /**
-   * The mean reward per expert and task, then per expert for tasks it has no reward for, then overall
-   * for experts without any (0 with no data at all).
+   * The mean reward per expert and task, then per expert for tasks it has no reward for, then
+   * overall for experts without any (0 with no data at all).
    */
   static RewardModel taskMeans() {
     return TaskMeansRewardModel::fit;

@@ -11,8 +11,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
  * Per-expert ridge regression θ = (ZᵀZ + λ·diag(1, …, 1, 0))⁻¹ Zᵀr over z = (features, 1). The
- * intercept goes unpenalized so rewards far from 0 are not shrunk towards it; with λ > 0 and at least one
- * sample the system is positive definite.
+ * intercept goes unpenalized so rewards far from 0 are not shrunk towards it; with λ > 0 and at
+ * least one sample the system is positive definite.
  */
 final class RidgeRewardModel implements RewardModel.Fitted {
 
@@ -20,13 +20,16 @@ final class RidgeRewardModel implements RewardModel.Fitted {
   private final Map<String, double[]> coefficients;
   private final TaskMeansRewardModel fallback;
 
-  private RidgeRewardModel(int dimension, Map<String, double[]> coefficients, TaskMeansRewardModel fallback) {
+  private RidgeRewardModel(
+      int dimension, Map<String, double[]> coefficients, TaskMeansRewardModel fallback) {
     this.dimension = dimension;
     this.coefficients = coefficients;
     this.fallback = fallback;
   }
 
-  static RewardModel.Fitted fit(List<LoggedDecision> training, ToDoubleBiFunction<LoggedDecision, String> measure,
+  static RewardModel.Fitted fit(
+      List<LoggedDecision> training,
+      ToDoubleBiFunction<LoggedDecision, String> measure,
       double lambda) {
     TaskMeansRewardModel fallback = TaskMeansRewardModel.fit(training, measure);
     int dimension = commonDimension(training);
@@ -59,12 +62,13 @@ final class RidgeRewardModel implements RewardModel.Fitted {
       }
     }
     Map<String, double[]> coefficients = new HashMap<>();
-    grams.forEach((expert, gram) -> {
-      for (int i = 0; i < dimension; i++) {
-        gram[i * size + i] += lambda;
-      }
-      coefficients.put(expert, solveLowerStored(gram, moments.get(expert), size));
-    });
+    grams.forEach(
+        (expert, gram) -> {
+          for (int i = 0; i < dimension; i++) {
+            gram[i * size + i] += lambda;
+          }
+          coefficients.put(expert, solveLowerStored(gram, moments.get(expert), size));
+        });
     return new RidgeRewardModel(dimension, coefficients, fallback);
   }
 
@@ -81,7 +85,10 @@ final class RidgeRewardModel implements RewardModel.Fitted {
     return Math.max(dimension, 0);
   }
 
-  /** A⁻¹b by Cholesky (EJML), for a symmetric positive definite A of which only the lower triangle is filled. */
+  /**
+   * A⁻¹b by Cholesky (EJML), for a symmetric positive definite A of which only the lower triangle
+   * is filled.
+   */
   private static double[] solveLowerStored(double[] a, double[] b, int n) {
     DMatrixRMaj matrix = DMatrixRMaj.wrap(n, n, a.clone());
     for (int i = 0; i < n; i++) {

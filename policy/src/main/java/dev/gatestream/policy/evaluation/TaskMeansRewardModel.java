@@ -30,7 +30,8 @@ final class TaskMeansRewardModel implements RewardModel.Fitted {
 
   private TaskMeansRewardModel() {}
 
-  static TaskMeansRewardModel fit(List<LoggedDecision> training, ToDoubleBiFunction<LoggedDecision, String> measure) {
+  static TaskMeansRewardModel fit(
+      List<LoggedDecision> training, ToDoubleBiFunction<LoggedDecision, String> measure) {
     TaskMeansRewardModel model = new TaskMeansRewardModel();
     for (LoggedDecision decision : training) {
       for (Choice choice : decision.chosen()) {
@@ -38,8 +39,11 @@ final class TaskMeansRewardModel implements RewardModel.Fitted {
         if (Double.isNaN(observed)) {
           continue;
         }
-        model.byExpertAndTask.computeIfAbsent(choice.expert(), e -> new HashMap<>())
-            .computeIfAbsent(decision.task(), t -> new Mean()).add(observed);
+        model
+            .byExpertAndTask
+            .computeIfAbsent(choice.expert(), e -> new HashMap<>())
+            .computeIfAbsent(decision.task(), t -> new Mean())
+            .add(observed);
         model.byExpert.computeIfAbsent(choice.expert(), e -> new Mean()).add(observed);
         model.overall.add(observed);
       }

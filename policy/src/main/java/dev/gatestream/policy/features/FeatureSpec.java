@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The router's feature vector: blocks concatenated in the configured order. The router, the learner and
- * {@code evaluate} all read the layout from here, so a weight at index i means the same thing to each of
- * them; {@link #name()} spells the layout out and travels on every routing decision.
+ * The router's feature vector: blocks concatenated in the configured order. The router, the learner
+ * and {@code evaluate} all read the layout from here, so a weight at index i means the same thing
+ * to each of them; {@link #name()} spells the layout out and travels on every routing decision.
  *
  * @param blocks the blocks in order, each at most once
  * @param taskDimension size of the task block: the task label's one-hot index is hashed into it
@@ -15,7 +15,11 @@ import java.util.Locale;
  * @param projectionDimension 0, or the size the MiniLM block is randomly projected to
  * @param projectionSeed seed of that projection
  */
-public record FeatureSpec(List<Block> blocks, int taskDimension, int vectorDimension, int projectionDimension,
+public record FeatureSpec(
+    List<Block> blocks,
+    int taskDimension,
+    int vectorDimension,
+    int projectionDimension,
     long projectionSeed) {
 
   /** The projection seed every component uses unless told otherwise, so their features agree. */
@@ -23,7 +27,10 @@ public record FeatureSpec(List<Block> blocks, int taskDimension, int vectorDimen
 
   /** One block of the layout, with its configuration id. */
   public enum Block {
-    /** One-hot of the hashed task label; all zeros without a label, so unknown tasks fall back to the rest. */
+    /**
+     * One-hot of the hashed task label; all zeros without a label, so unknown tasks fall back to
+     * the rest.
+     */
     TASK,
     /** Hashed word and character n-grams of the text, L2-normalized. */
     HASHED,
@@ -44,8 +51,10 @@ public record FeatureSpec(List<Block> blocks, int taskDimension, int vectorDimen
           return block;
         }
       }
-      throw new IllegalArgumentException("unknown feature block '" + id.strip()
-          + "', expected task, hashed, minilm, numeric or length");
+      throw new IllegalArgumentException(
+          "unknown feature block '"
+              + id.strip()
+              + "', expected task, hashed, minilm, numeric or length");
     }
   }
 
@@ -58,27 +67,38 @@ public record FeatureSpec(List<Block> blocks, int taskDimension, int vectorDimen
       throw new IllegalArgumentException("feature blocks " + ids(blocks) + " name a block twice");
     }
     if (taskDimension < 1 || vectorDimension < 1) {
-      throw new IllegalArgumentException("block dimensions must be positive, got task " + taskDimension
-          + " and vector " + vectorDimension);
+      throw new IllegalArgumentException(
+          "block dimensions must be positive, got task "
+              + taskDimension
+              + " and vector "
+              + vectorDimension);
     }
     if (projectionDimension < 0 || projectionDimension >= MiniLmFeaturizer.DIMENSION) {
-      throw new IllegalArgumentException("the MiniLM projection must be 0 (none) or below "
-          + MiniLmFeaturizer.DIMENSION + ", got " + projectionDimension);
+      throw new IllegalArgumentException(
+          "the MiniLM projection must be 0 (none) or below "
+              + MiniLmFeaturizer.DIMENSION
+              + ", got "
+              + projectionDimension);
     }
   }
 
   /** Parses block ids, e.g. {@code [task, hashed]}. */
-  public static FeatureSpec of(List<String> blockIds, int taskDimension, int vectorDimension,
-      int projectionDimension) {
+  public static FeatureSpec of(
+      List<String> blockIds, int taskDimension, int vectorDimension, int projectionDimension) {
     List<Block> parsed = new ArrayList<>();
     blockIds.forEach(id -> parsed.add(Block.fromId(id)));
-    return new FeatureSpec(parsed, taskDimension, vectorDimension, projectionDimension, DEFAULT_PROJECTION_SEED);
+    return new FeatureSpec(
+        parsed, taskDimension, vectorDimension, projectionDimension, DEFAULT_PROJECTION_SEED);
   }
 
   /** A single block of this size (tests, benchmarks). */
   public static FeatureSpec single(Block block, int dimension) {
-    return new FeatureSpec(List.of(block), block == Block.TASK ? dimension : 1,
-        block == Block.HASHED || block == Block.NUMERIC ? dimension : 1, 0, DEFAULT_PROJECTION_SEED);
+    return new FeatureSpec(
+        List.of(block),
+        block == Block.TASK ? dimension : 1,
+        block == Block.HASHED || block == Block.NUMERIC ? dimension : 1,
+        0,
+        DEFAULT_PROJECTION_SEED);
   }
 
   public int dimension(Block block) {

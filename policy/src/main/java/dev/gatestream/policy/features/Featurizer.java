@@ -12,7 +12,9 @@ public interface Featurizer extends AutoCloseable {
 
   int dimension();
 
-  /** @throws InvalidInputException when the input lacks what this featurizer needs, or is malformed */
+  /**
+   * @throws InvalidInputException when the input lacks what this featurizer needs, or is malformed
+   */
   float[] featurize(RoutingInput input);
 
   /** Many inputs at once; featurizers that run a model override this to batch. */

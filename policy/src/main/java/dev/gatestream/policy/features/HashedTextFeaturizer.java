@@ -6,10 +6,10 @@ import java.util.Locale;
 
 /**
  * The hashing trick over the lower-cased text: word unigrams and bigrams (words are runs of letters
- * and digits) and character 3- to 5-grams (over the text with whitespace runs collapsed to one space,
- * punctuation kept: it tells code and maths from prose). Each n-gram adds ±1 at its hashed index, the
- * sign taken from a hash bit the index does not use, so collisions cancel out on average; the result
- * is L2-normalized. Optionally the task label is one more token.
+ * and digits) and character 3- to 5-grams (over the text with whitespace runs collapsed to one
+ * space, punctuation kept: it tells code and maths from prose). Each n-gram adds ±1 at its hashed
+ * index, the sign taken from a hash bit the index does not use, so collisions cancel out on
+ * average; the result is L2-normalized. Optionally the task label is one more token.
  *
  * <p>Needs no model and no vocabulary, so the router and the learner featurize identically forever.
  */
@@ -31,7 +31,8 @@ public final class HashedTextFeaturizer implements Featurizer {
 
   public HashedTextFeaturizer(int dimension, boolean includeTask, int maxTextLength) {
     if (dimension < 1) {
-      throw new IllegalArgumentException("hashed feature dimension must be positive, got " + dimension);
+      throw new IllegalArgumentException(
+          "hashed feature dimension must be positive, got " + dimension);
     }
     this.dimension = dimension;
     this.includeTask = includeTask;
@@ -62,7 +63,9 @@ public final class HashedTextFeaturizer implements Featurizer {
     return features;
   }
 
-  /** Lower-cased, whitespace runs as one space, one space at each end so edge n-grams are marked. */
+  /**
+   * Lower-cased, whitespace runs as one space, one space at each end so edge n-grams are marked.
+   */
   private static char[] normalize(String text) {
     char[] buffer = new char[text.length() + 2];
     int length = 0;
@@ -101,7 +104,8 @@ public final class HashedTextFeaturizer implements Featurizer {
       squaredNorm += add(wordHash, features);
       if (hasPrevious) {
         // Seeding the second word's hash with the first's hashes the pair without building it.
-        squaredNorm += add(Murmur3.hashChars(text, start, i, previousWordHash ^ BIGRAM_SEED), features);
+        squaredNorm +=
+            add(Murmur3.hashChars(text, start, i, previousWordHash ^ BIGRAM_SEED), features);
       }
       previousWordHash = wordHash;
       hasPrevious = true;
@@ -122,7 +126,8 @@ public final class HashedTextFeaturizer implements Featurizer {
         int secondBlock = Murmur3.mixBlock(firstBlock, text[start + 2], text[start + 3]);
         squaredNorm += add(Murmur3.fmix(secondBlock, 8), features);
         if (start + 5 <= text.length) {
-          squaredNorm += add(Murmur3.fmix(Murmur3.mixTail(secondBlock, text[start + 4]), 10), features);
+          squaredNorm +=
+              add(Murmur3.fmix(Murmur3.mixTail(secondBlock, text[start + 4]), 10), features);
         }
       }
     }
@@ -135,10 +140,10 @@ public final class HashedTextFeaturizer implements Featurizer {
   }
 
   /**
-   * Adds ±1 at the hash's index and returns how much the squared norm grew: values are integer counts
-   * until scaled, so (v ± 1)² − v² = ±2v + 1 keeps the norm exactly without a pass over the vector.
-   * Multiply-shift maps the low 31 bits onto [0, dimension) without a division; bit 31, unused by the
-   * index, picks the sign.
+   * Adds ±1 at the hash's index and returns how much the squared norm grew: values are integer
+   * counts until scaled, so (v ± 1)² − v² = ±2v + 1 keeps the norm exactly without a pass over the
+   * vector. Multiply-shift maps the low 31 bits onto [0, dimension) without a division; bit 31,
+   * unused by the index, picks the sign.
    */
   private long add(int hash, float[] features) {
     int index = (int) (((hash & Integer.MAX_VALUE) * (long) dimension) >>> 31);

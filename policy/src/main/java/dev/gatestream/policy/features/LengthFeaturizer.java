@@ -23,6 +23,8 @@ final class LengthFeaturizer implements Featurizer {
 
   @Override
   public float[] featurize(RoutingInput input) {
-    return new float[] {(float) (Math.log1p(TextInputs.requireText(input, maxTextLength).length()) / 10)};
+    return new float[] {
+      (float) (Math.log1p(TextInputs.requireText(input, maxTextLength).length()) / 10)
+    };
   }
 }

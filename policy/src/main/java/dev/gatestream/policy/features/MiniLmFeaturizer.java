@@ -30,17 +30,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Embeddings are mean-pooled and L2-normalized. Texts over 510 tokens are embedded in windows and
  * averaged by the library. Thread-safe.
  *
- * <p>Each featurizer owns its ONNX session, which {@link #close()} releases. langchain4j's
- * {@link AllMiniLmL6V2QuantizedEmbeddingModel} cannot do that: it loads one session into a static field when
- * its class is initialized, shared by every instance and never closed (neither the model nor its
- * {@link OnnxBertBiEncoder} has a close method). So the session is made here from the model file in that
- * artifact and handed to the library's encoder, which does the tokenizing, windowing and pooling.
+ * <p>Each featurizer owns its ONNX session, which {@link #close()} releases. langchain4j's {@link
+ * AllMiniLmL6V2QuantizedEmbeddingModel} cannot do that: it loads one session into a static field
+ * when its class is initialized, shared by every instance and never closed (neither the model nor
+ * its {@link OnnxBertBiEncoder} has a close method). So the session is made here from the model
+ * file in that artifact and handed to the library's encoder, which does the tokenizing, windowing
+ * and pooling.
  */
 public final class MiniLmFeaturizer implements Featurizer {
 
   public static final int DIMENSION = 384;
 
-  // Where the langchain4j artifact keeps the model and its tokenizer (its own class loads them from there).
+  // Where the langchain4j artifact keeps the model and its tokenizer (its own class loads them from
+  // there).
   private static final String MODEL_RESOURCE = "/all-minilm-l6-v2-q.onnx";
   private static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-q-tokenizer.json";
 
@@ -48,16 +50,21 @@ public final class MiniLmFeaturizer implements Featurizer {
   private final ExecutorService executor;
   private final OrtSession session;
   private final SessionModel model;
-  // Embedding holds the read lock, close the write lock: a session is never closed under a running call.
+  // Embedding holds the read lock, close the write lock: a session is never closed under a running
+  // call.
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
-  /** Refuses texts over 100,000 characters; embeds a batch on as many threads as there are cores. */
+  /**
+   * Refuses texts over 100,000 characters; embeds a batch on as many threads as there are cores.
+   */
   public MiniLmFeaturizer() {
     this(TextInputs.DEFAULT_MAX_LENGTH, Runtime.getRuntime().availableProcessors());
   }
 
-  /** @param threads how many texts of one batch are embedded at once */
+  /**
+   * @param threads how many texts of one batch are embedded at once
+   */
   public MiniLmFeaturizer(int maxTextLength, int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be positive, got " + threads);
@@ -71,8 +78,14 @@ public final class MiniLmFeaturizer implements Featurizer {
       throw new IllegalStateException("cannot load the MiniLM model: " + e.getMessage(), e);
     }
     try {
-      this.model = new SessionModel(executor, new OnnxBertBiEncoder(environment, session,
-          new ByteArrayInputStream(resource(TOKENIZER_RESOURCE)), PoolingMode.MEAN));
+      this.model =
+          new SessionModel(
+              executor,
+              new OnnxBertBiEncoder(
+                  environment,
+                  session,
+                  new ByteArrayInputStream(resource(TOKENIZER_RESOURCE)),
+                  PoolingMode.MEAN));
     } catch (RuntimeException e) {
       closeSession();
       throw e;
@@ -100,7 +113,9 @@ public final class MiniLmFeaturizer implements Featurizer {
     }
   }
 
-  /** One model call for the whole batch, which the library spreads over this featurizer's threads. */
+  /**
+   * One model call for the whole batch, which the library spreads over this featurizer's threads.
+   */
   @Override
   public List<float[]> featurizeAll(List<RoutingInput> inputs) {
     if (inputs.isEmpty()) {
@@ -125,7 +140,10 @@ public final class MiniLmFeaturizer implements Featurizer {
     return features;
   }
 
-  /** Releases the ONNX session (its native memory) and the threads; embedding afterwards is an error. */
+  /**
+   * Releases the ONNX session (its native memory) and the threads; embedding afterwards is an
+   * error.
+   */
   @Override
   public void close() {
     lock.writeLock().lock();
@@ -160,18 +178,21 @@ public final class MiniLmFeaturizer implements Featurizer {
     try {
       session.close();
     } catch (OrtException e) {
-      throw new IllegalStateException("cannot release the MiniLM model's ONNX session: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot release the MiniLM model's ONNX session: " + e.getMessage(), e);
     }
   }
 
   private static byte[] resource(String name) {
     try (InputStream in = AllMiniLmL6V2QuantizedEmbeddingModel.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException(name + " is not in the langchain4j MiniLM artifact on the classpath");
+        throw new IllegalStateException(
+            name + " is not in the langchain4j MiniLM artifact on the classpath");
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + name + " from the langchain4j MiniLM artifact", e);
+      throw new UncheckedIOException(
+          "cannot read " + name + " from the langchain4j MiniLM artifact", e);
     }
   }
 
@@ -185,7 +206,9 @@ public final class MiniLmFeaturizer implements Featurizer {
     };
   }
 
-  /** The library's in-process model (batching over the executor) on this featurizer's own encoder. */
+  /**
+   * The library's in-process model (batching over the executor) on this featurizer's own encoder.
+   */
   private static final class SessionModel extends AbstractInProcessEmbeddingModel {
     private final OnnxBertBiEncoder encoder;
 

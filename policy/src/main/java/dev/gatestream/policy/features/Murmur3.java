@@ -1,8 +1,8 @@
 package dev.gatestream.policy.features;
 
 /**
- * MurmurHash3 (x86, 32-bit) over UTF-16 chars, two chars per 32-bit block, as Guava's
- * {@code hashUnencodedChars}. Works on a slice of a char array so hashing an n-gram allocates nothing.
+ * MurmurHash3 (x86, 32-bit) over UTF-16 chars, two chars per 32-bit block, as Guava's {@code
+ * hashUnencodedChars}. Works on a slice of a char array so hashing an n-gram allocates nothing.
  */
 final class Murmur3 {
 

@@ -3,14 +3,17 @@ package dev.gatestream.policy.features;
 import dev.gatestream.policy.InvalidInputException;
 import dev.gatestream.policy.RoutingInput;
 
-/** Uses the request's own numeric features, as given, after checking they are complete and finite. */
+/**
+ * Uses the request's own numeric features, as given, after checking they are complete and finite.
+ */
 public final class NumericFeaturizer implements Featurizer {
 
   private final int dimension;
 
   public NumericFeaturizer(int dimension) {
     if (dimension < 1) {
-      throw new IllegalArgumentException("numeric feature dimension must be positive, got " + dimension);
+      throw new IllegalArgumentException(
+          "numeric feature dimension must be positive, got " + dimension);
     }
     this.dimension = dimension;
   }

@@ -14,12 +14,14 @@ public final class ProjectedFeaturizer implements Featurizer {
   private final Featurizer inner;
   private final int outDimension;
   private final long seed;
+
   /** Row-major, outDimension rows of inner.dimension() columns. */
   private final float[] matrix;
 
   public ProjectedFeaturizer(Featurizer inner, int outDimension, long seed) {
     if (outDimension < 1) {
-      throw new IllegalArgumentException("projection dimension must be positive, got " + outDimension);
+      throw new IllegalArgumentException(
+          "projection dimension must be positive, got " + outDimension);
     }
     this.inner = inner;
     this.outDimension = outDimension;

@@ -4,9 +4,9 @@ import dev.gatestream.policy.RoutingInput;
 import java.util.Locale;
 
 /**
- * The task label as a one-hot vector: its own block, so that the learner gives every task (up to hash
- * collisions) its own offset per expert instead of one token among hundreds of n-grams. A request
- * without a label gets all zeros, and the other blocks and the bias decide.
+ * The task label as a one-hot vector: its own block, so that the learner gives every task (up to
+ * hash collisions) its own offset per expert instead of one token among hundreds of n-grams. A
+ * request without a label gets all zeros, and the other blocks and the bias decide.
  */
 final class TaskFeaturizer implements Featurizer {
 

@@ -7,14 +7,14 @@ import java.util.Arrays;
 
 /**
  * Routes to the k experts of highest utility u = μ(x) + α·σ(x) − λ·ĉ: the ridge learner's predicted
- * quality μ(x) = w·x + b, an optimism bonus α times its standard deviation σ(x)² = Σ_j x_j² v_j + v_b
- * (the published variances of the coefficients, so the bonus shrinks with evidence per expert and per
- * context, e.g. per task slot), and the price λ of the expert's expected cost ĉ (see
- * {@link PricedTopKGate}).
+ * quality μ(x) = w·x + b, an optimism bonus α times its standard deviation σ(x)² = Σ_j x_j² v_j +
+ * v_b (the published variances of the coefficients, so the bonus shrinks with evidence per expert
+ * and per context, e.g. per task slot), and the price λ of the expert's expected cost ĉ (see {@link
+ * PricedTopKGate}).
  *
- * <p>Without weights every expert predicts the learner's prior with unit variance per coordinate, so
- * the first requests go to whatever optimism and price favour, and the ε exploration on top spreads
- * them.
+ * <p>Without weights every expert predicts the learner's prior with unit variance per coordinate,
+ * so the first requests go to whatever optimism and price favour, and the ε exploration on top
+ * spreads them.
  */
 public final class BanditGate extends PricedTopKGate {
 
@@ -23,8 +23,14 @@ public final class BanditGate extends PricedTopKGate {
   private final float[] variances;
   private final double optimism;
 
-  BanditGate(ExpertPool pool, long version, LinearScorer means, WeightsSnapshot weightsOrNull, int k,
-      double optimism, SpendController spend) {
+  BanditGate(
+      ExpertPool pool,
+      long version,
+      LinearScorer means,
+      WeightsSnapshot weightsOrNull,
+      int k,
+      double optimism,
+      SpendController spend) {
     super("bandit", pool, version, weightsOrNull, k, spend);
     if (!(optimism >= 0) || Double.isInfinite(optimism)) {
       throw new IllegalArgumentException("optimism must be finite and >= 0, got " + optimism);
@@ -50,8 +56,14 @@ public final class BanditGate extends PricedTopKGate {
       double[] v = weights.block(WeightsSnapshot.VARIANCES, expert);
       if (v != null) {
         if (v.length != size) {
-          throw new IllegalArgumentException(label + " have " + v.length + " variances for expert " + expert
-              + ", expected " + size);
+          throw new IllegalArgumentException(
+              label
+                  + " have "
+                  + v.length
+                  + " variances for expert "
+                  + expert
+                  + ", expected "
+                  + size);
         }
         requireNonNegative(v, label + ", block v:" + expert);
         for (int j = 0; j < size; j++) {

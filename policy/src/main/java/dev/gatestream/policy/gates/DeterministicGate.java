@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * A gate whose selection is a function of the input: every chosen expert has propensity 1, every other
- * 0. Its experts split in two: always-on ones (chosen for every input) and routed ones, among which it
- * picks. {@link EpsilonGreedyGate} and {@link TemperatureSamplingGate} explore over the routed ones.
+ * A gate whose selection is a function of the input: every chosen expert has propensity 1, every
+ * other 0. Its experts split in two: always-on ones (chosen for every input) and routed ones, among
+ * which it picks. {@link EpsilonGreedyGate} and {@link TemperatureSamplingGate} explore over the
+ * routed ones.
  *
- * <p>Uncertainty broadcast, when its margin is positive: routed experts whose score is within the margin
- * of the best routed score are added too (best first), up to the broadcast cap, so near-ties are asked
- * rather than decided by noise.
+ * <p>Uncertainty broadcast, when its margin is positive: routed experts whose score is within the
+ * margin of the best routed score are added too (best first), up to the broadcast cap, so near-ties
+ * are asked rather than decided by noise.
  */
 public abstract class DeterministicGate implements Gate {
 
@@ -27,7 +28,9 @@ public abstract class DeterministicGate implements Gate {
   private final double broadcastMargin;
   private final int broadcastMax;
 
-  /** @param broadcastMargin 0 for no broadcast */
+  /**
+   * @param broadcastMargin 0 for no broadcast
+   */
   DeterministicGate(ExpertPool pool, long version, double broadcastMargin, int broadcastMax) {
     this.pool = pool;
     this.version = version;
@@ -65,8 +68,8 @@ public abstract class DeterministicGate implements Gate {
   abstract int[] chooseRouted(RoutingInput input, double[] scores, boolean[] routable);
 
   /**
-   * What temperature exploration samples by: the quantity the gate maximizes, so that exploring keeps
-   * its trade-offs. By default the scores themselves.
+   * What temperature exploration samples by: the quantity the gate maximizes, so that exploring
+   * keeps its trade-offs. By default the scores themselves.
    */
   double[] preferences(double[] scores) {
     return scores;
@@ -82,7 +85,10 @@ public abstract class DeterministicGate implements Gate {
     return NONE;
   }
 
-  /** Outcomes learned per expert in pool order, null when the weights do not tell (exploration reads it). */
+  /**
+   * Outcomes learned per expert in pool order, null when the weights do not tell (exploration reads
+   * it).
+   */
   double[] outcomes() {
     return null;
   }
@@ -157,8 +163,8 @@ public abstract class DeterministicGate implements Gate {
       int expert = chosen[i];
       choices.add(new Choice(pool.names[expert], weights[i], propensities[expert]));
     }
-    return new Selection(List.copyOf(choices), new ExpertValues(pool, propensities),
-        new ExpertValues(pool, scores));
+    return new Selection(
+        List.copyOf(choices), new ExpertValues(pool, propensities), new ExpertValues(pool, scores));
   }
 
   // Insertion sort: a handful of elements, and it is stable.

@@ -7,15 +7,16 @@ import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
- * ε-greedy exploration over a deterministic gate: with probability ε its routed choice is replaced by
- * as many experts drawn uniformly from a draw set. Always-on experts stay.
+ * ε-greedy exploration over a deterministic gate: with probability ε its routed choice is replaced
+ * by as many experts drawn uniformly from a draw set. Always-on experts stay.
  *
  * <p>The draw set is the routable experts with fewer than {@code minOutcomes} learned outcomes when
  * there are any (a new expert, one added at run time), else every routable expert: so a newcomer is
  * tried, and logged as tried, until the learner knows it. ε decays with the examples n behind the
- * weights as ε·sqrt(d/(d + n)) (d = 0: no decay), which keeps every expert's propensity positive for
- * off-policy evaluation while the cost of exploring shrinks. Each routable expert's reported propensity
- * is its exact marginal probability, (1−ε)·1[chosen by the gate] + ε·k/|draw set|·1[in the draw set].
+ * weights as ε·sqrt(d/(d + n)) (d = 0: no decay), which keeps every expert's propensity positive
+ * for off-policy evaluation while the cost of exploring shrinks. Each routable expert's reported
+ * propensity is its exact marginal probability, (1−ε)·1[chosen by the gate] + ε·k/|draw set|·1[in
+ * the draw set].
  */
 public final class EpsilonGreedyGate implements Gate {
 
@@ -28,8 +29,11 @@ public final class EpsilonGreedyGate implements Gate {
       throw new IllegalArgumentException("epsilon must be in (0, 1], got " + epsilon);
     }
     if (!(decay >= 0) || Double.isInfinite(decay) || minOutcomes < 0) {
-      throw new IllegalArgumentException("decay must be finite and >= 0 and min outcomes >= 0, got " + decay
-          + " and " + minOutcomes);
+      throw new IllegalArgumentException(
+          "decay must be finite and >= 0 and min outcomes >= 0, got "
+              + decay
+              + " and "
+              + minOutcomes);
     }
     double[] outcomes = base.outcomes();
     double examples = outcomes == null ? 0 : Arrays.stream(outcomes).sum();

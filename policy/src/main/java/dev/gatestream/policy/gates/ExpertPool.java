@@ -23,7 +23,11 @@ final class ExpertPool {
       Expert expert = experts.get(i);
       if (!(expert.pricePerCall() >= 0) || Double.isInfinite(expert.pricePerCall())) {
         throw new IllegalArgumentException(
-            "expert " + expert.name() + " has price " + expert.pricePerCall() + ", expected a finite price >= 0");
+            "expert "
+                + expert.name()
+                + " has price "
+                + expert.pricePerCall()
+                + ", expected a finite price >= 0");
       }
       if (indexByName.putIfAbsent(expert.name(), i) != null) {
         throw new IllegalArgumentException("expert " + expert.name() + " is configured twice");
@@ -41,7 +45,11 @@ final class ExpertPool {
     Integer index = indexByName.get(name);
     if (index == null) {
       throw new IllegalArgumentException(
-          configuredAs + " names expert " + name + ", which is not among the configured " + indexByName.keySet());
+          configuredAs
+              + " names expert "
+              + name
+              + ", which is not among the configured "
+              + indexByName.keySet());
     }
     return index;
   }

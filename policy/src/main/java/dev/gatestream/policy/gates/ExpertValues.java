@@ -8,8 +8,8 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * An immutable expert → value map over the pool's names and a per-decision array: a decision builds no
- * hash map and boxes a value only when someone reads it.
+ * An immutable expert → value map over the pool's names and a per-decision array: a decision builds
+ * no hash map and boxes a value only when someone reads it.
  */
 final class ExpertValues extends AbstractMap<String, Double> {
 

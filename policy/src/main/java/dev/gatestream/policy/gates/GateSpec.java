@@ -10,7 +10,8 @@ import java.util.Objects;
 
 /**
  * What gate to build, as configuration says it. Each kind reads only its own fields; start from a
- * factory ({@link #softmaxTopK}, {@link #topP}, ...) and add options with the {@code with...} methods.
+ * factory ({@link #softmaxTopK}, {@link #topP}, ...) and add options with the {@code with...}
+ * methods.
  *
  * @param k routed experts to pick (softmax-top-k, sigmoid)
  * @param p cumulative probability to reach (top-p)
@@ -21,12 +22,16 @@ import java.util.Objects;
  * @param lambda price weight in USD⁻¹ (success-predictor, net-utility mode)
  * @param taskRules task label → experts (task-rules)
  * @param defaultExperts experts for tasks without a rule (task-rules)
- * @param margin uncertainty broadcast: also pick routed experts scoring within this of the best; 0 = off
+ * @param margin uncertainty broadcast: also pick routed experts scoring within this of the best; 0
+ *     = off
  * @param exploration none, epsilon (ε-greedy) or temperature (softmax sampling)
- * @param optimism multiple of the predictive standard deviation added to the learned quality (bandit)
- * @param explorationDecay ε decays as ε·sqrt(d/(d + n)) with n the examples behind the weights; 0 = never
+ * @param optimism multiple of the predictive standard deviation added to the learned quality
+ *     (bandit)
+ * @param explorationDecay ε decays as ε·sqrt(d/(d + n)) with n the examples behind the weights; 0 =
+ *     never
  * @param minOutcomes experts with fewer outcomes get the random selections of ε exploration
- * @param spendTarget mean spend per request, USD, that a controller of lambda holds; 0 = fixed lambda
+ * @param spendTarget mean spend per request, USD, that a controller of lambda holds; 0 = fixed
+ *     lambda
  * @param spendStep the controller's step
  * @param neighbours centroids whose outcomes a decision pools (knn)
  */
@@ -78,8 +83,10 @@ public record GateSpec(
           return kind;
         }
       }
-      throw new IllegalArgumentException("unknown gate kind '" + id
-          + "', expected bandit, task-rules, softmax-top-k, top-p, sigmoid, success-predictor or knn");
+      throw new IllegalArgumentException(
+          "unknown gate kind '"
+              + id
+              + "', expected bandit, task-rules, softmax-top-k, top-p, sigmoid, success-predictor or knn");
     }
   }
 
@@ -95,7 +102,8 @@ public record GateSpec(
           return exploration;
         }
       }
-      throw new IllegalArgumentException("unknown exploration '" + id + "', expected none, epsilon or temperature");
+      throw new IllegalArgumentException(
+          "unknown exploration '" + id + "', expected none, epsilon or temperature");
     }
   }
 
@@ -105,35 +113,93 @@ public record GateSpec(
     defaultExperts = defaultExperts == null ? List.of() : List.copyOf(defaultExperts);
     Map<String, List<String>> rules = new LinkedHashMap<>();
     if (taskRules != null) {
-      taskRules.forEach((task, experts) -> rules.put(task, experts == null ? List.of() : List.copyOf(experts)));
+      taskRules.forEach(
+          (task, experts) -> rules.put(task, experts == null ? List.of() : List.copyOf(experts)));
     }
     taskRules = Collections.unmodifiableMap(rules);
     exploration = exploration == null ? Exploration.NONE : exploration;
   }
 
   public static GateSpec taskRules(Map<String, List<String>> rules, List<String> defaultExperts) {
-    return new GateSpec(Kind.TASK_RULES, 0, 0, 0, null, null, 0, 0, rules, defaultExperts, 0, null,
-        0, 0, 0, 0, 0, 0, 0, 0);
+    return new GateSpec(
+        Kind.TASK_RULES,
+        0,
+        0,
+        0,
+        null,
+        null,
+        0,
+        0,
+        rules,
+        defaultExperts,
+        0,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0);
   }
 
   public static GateSpec softmaxTopK(int k) {
-    return new GateSpec(Kind.SOFTMAX_TOP_K, k, 0, k, null, null, 0, 0, null, null, 0, null,
-        0, 0, 0, 0, 0, 0, 0, 0);
+    return new GateSpec(
+        Kind.SOFTMAX_TOP_K, k, 0, k, null, null, 0, 0, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   public static GateSpec topP(double p, int maxK) {
-    return new GateSpec(Kind.TOP_P, 0, p, maxK, null, null, 0, 0, null, null, 0, null,
-        0, 0, 0, 0, 0, 0, 0, 0);
+    return new GateSpec(
+        Kind.TOP_P, 0, p, maxK, null, null, 0, 0, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   public static GateSpec sigmoid(int k, List<String> sharedExperts) {
-    return new GateSpec(Kind.SIGMOID, k, 0, k, sharedExperts, null, 0, 0, null, null, 0, null,
-        0, 0, 0, 0, 0, 0, 0, 0);
+    return new GateSpec(
+        Kind.SIGMOID,
+        k,
+        0,
+        k,
+        sharedExperts,
+        null,
+        0,
+        0,
+        null,
+        null,
+        0,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0);
   }
 
   public static GateSpec successPredictor(Mode mode, double threshold, double lambda) {
-    return new GateSpec(Kind.SUCCESS_PREDICTOR, 0, 0, 1, null, mode, threshold, lambda, null, null, 0, null,
-        0, 0, 0, 0, 0, 0, 0, 0);
+    return new GateSpec(
+        Kind.SUCCESS_PREDICTOR,
+        0,
+        0,
+        1,
+        null,
+        mode,
+        threshold,
+        lambda,
+        null,
+        null,
+        0,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0);
   }
 
   /**
@@ -142,52 +208,186 @@ public record GateSpec(
    * @param lambda price of cost in quality units per USD (the starting value under a spend target)
    */
   public static GateSpec bandit(int k, double optimism, double lambda) {
-    return new GateSpec(Kind.BANDIT, k, 0, k, null, null, 0, lambda, null, null, 0, null, 0, 0, optimism, 0, 0, 0,
-        0, 0);
+    return new GateSpec(
+        Kind.BANDIT,
+        k,
+        0,
+        k,
+        null,
+        null,
+        0,
+        lambda,
+        null,
+        null,
+        0,
+        null,
+        0,
+        0,
+        optimism,
+        0,
+        0,
+        0,
+        0,
+        0);
   }
 
   /**
-   * The k experts of highest pooled quality near the request + optimism / sqrt(1 + pooled outcomes) − λ ×
-   * expected cost, pooled over its nearest centroids.
+   * The k experts of highest pooled quality near the request + optimism / sqrt(1 + pooled outcomes)
+   * − λ × expected cost, pooled over its nearest centroids.
    *
    * @param neighbours how many centroids a decision pools
    * @param lambda as for {@link #bandit}
    */
   public static GateSpec knn(int k, int neighbours, double optimism, double lambda) {
-    return new GateSpec(Kind.KNN, k, 0, k, null, null, 0, lambda, null, null, 0, null, 0, 0, optimism, 0, 0, 0, 0,
+    return new GateSpec(
+        Kind.KNN,
+        k,
+        0,
+        k,
+        null,
+        null,
+        0,
+        lambda,
+        null,
+        null,
+        0,
+        null,
+        0,
+        0,
+        optimism,
+        0,
+        0,
+        0,
+        0,
         neighbours);
   }
 
   /** Adds routed experts within margin of the best score, up to maxK routed experts in all. */
   public GateSpec withBroadcast(double margin, int maxK) {
-    return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, exploration, epsilon, temperature, optimism, explorationDecay, minOutcomes, spendTarget, spendStep,
+    return new GateSpec(
+        kind,
+        k,
+        p,
+        maxK,
+        sharedExperts,
+        mode,
+        threshold,
+        lambda,
+        taskRules,
+        defaultExperts,
+        margin,
+        exploration,
+        epsilon,
+        temperature,
+        optimism,
+        explorationDecay,
+        minOutcomes,
+        spendTarget,
+        spendStep,
         neighbours);
   }
 
   public GateSpec withEpsilonGreedy(double epsilon) {
-    return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, Exploration.EPSILON, epsilon, temperature, optimism, explorationDecay, minOutcomes, spendTarget,
-        spendStep, neighbours);
+    return new GateSpec(
+        kind,
+        k,
+        p,
+        maxK,
+        sharedExperts,
+        mode,
+        threshold,
+        lambda,
+        taskRules,
+        defaultExperts,
+        margin,
+        Exploration.EPSILON,
+        epsilon,
+        temperature,
+        optimism,
+        explorationDecay,
+        minOutcomes,
+        spendTarget,
+        spendStep,
+        neighbours);
   }
 
-  /** ε shrinks with the evidence behind the weights; experts with fewer outcomes than minOutcomes get its draws. */
+  /**
+   * ε shrinks with the evidence behind the weights; experts with fewer outcomes than minOutcomes
+   * get its draws.
+   */
   public GateSpec withExplorationDecay(double decay, int minOutcomes) {
-    return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, exploration, epsilon, temperature, optimism, decay, minOutcomes, spendTarget, spendStep,
+    return new GateSpec(
+        kind,
+        k,
+        p,
+        maxK,
+        sharedExperts,
+        mode,
+        threshold,
+        lambda,
+        taskRules,
+        defaultExperts,
+        margin,
+        exploration,
+        epsilon,
+        temperature,
+        optimism,
+        decay,
+        minOutcomes,
+        spendTarget,
+        spendStep,
         neighbours);
   }
 
   public GateSpec withTemperatureSampling(double temperature) {
-    return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, Exploration.TEMPERATURE, epsilon, temperature, optimism, explorationDecay, minOutcomes, spendTarget,
-        spendStep, neighbours);
+    return new GateSpec(
+        kind,
+        k,
+        p,
+        maxK,
+        sharedExperts,
+        mode,
+        threshold,
+        lambda,
+        taskRules,
+        defaultExperts,
+        margin,
+        Exploration.TEMPERATURE,
+        epsilon,
+        temperature,
+        optimism,
+        explorationDecay,
+        minOutcomes,
+        spendTarget,
+        spendStep,
+        neighbours);
   }
 
-  /** Lambda is controlled online so that the mean expected spend per request holds the target (bandit). */
+  /**
+   * Lambda is controlled online so that the mean expected spend per request holds the target
+   * (bandit).
+   */
   public GateSpec withSpendTarget(double target, double step) {
-    return new GateSpec(kind, k, p, maxK, sharedExperts, mode, threshold, lambda, taskRules, defaultExperts,
-        margin, exploration, epsilon, temperature, optimism, explorationDecay, minOutcomes, target, step,
+    return new GateSpec(
+        kind,
+        k,
+        p,
+        maxK,
+        sharedExperts,
+        mode,
+        threshold,
+        lambda,
+        taskRules,
+        defaultExperts,
+        margin,
+        exploration,
+        epsilon,
+        temperature,
+        optimism,
+        explorationDecay,
+        minOutcomes,
+        target,
+        step,
         neighbours);
   }
 }

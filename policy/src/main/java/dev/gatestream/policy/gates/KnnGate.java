@@ -6,17 +6,18 @@ import dev.gatestream.policy.WeightsSnapshot;
 
 /**
  * Nearest-neighbour routing over the knn learner's centroids: for features x, the m centroids of
- * highest cosine similarity pool each expert's outcomes there, weighted by similarity s_c (clipped at
- * 0): n_e = Σ s_c n_ce and μ_e = Σ s_c (n_ce + 1) μ_ce / Σ s_c (n_ce + 1), the +1 so that a centroid
- * the expert has no outcome at still counts with its mean (the expert's overall level). Utility
- * u = μ_e + α/sqrt(1 + n_e) − λ·ĉ, the k best win (see {@link PricedTopKGate}).
+ * highest cosine similarity pool each expert's outcomes there, weighted by similarity s_c (clipped
+ * at 0): n_e = Σ s_c n_ce and μ_e = Σ s_c (n_ce + 1) μ_ce / Σ s_c (n_ce + 1), the +1 so that a
+ * centroid the expert has no outcome at still counts with its mean (the expert's overall level).
+ * Utility u = μ_e + α/sqrt(1 + n_e) − λ·ĉ, the k best win (see {@link PricedTopKGate}).
  *
- * <p>Without weights, or for experts the weights lack, μ = n = 0: optimism and price decide, and the ε
- * exploration on top spreads the first requests.
+ * <p>Without weights, or for experts the weights lack, μ = n = 0: optimism and price decide, and
+ * the ε exploration on top spreads the first requests.
  */
 public final class KnnGate extends PricedTopKGate {
 
-  // Keeps every similarity weight positive, so that a request orthogonal to its neighbours still pools them.
+  // Keeps every similarity weight positive, so that a request orthogonal to its neighbours still
+  // pools them.
   private static final double MIN_SIMILARITY = 1e-6;
 
   private final int dimension;
@@ -28,8 +29,15 @@ public final class KnnGate extends PricedTopKGate {
   private final double[] counts;
   private final double[] means;
 
-  KnnGate(ExpertPool pool, long version, WeightsSnapshot weightsOrNull, int dimension, int k, int neighbours,
-      double optimism, SpendController spend) {
+  KnnGate(
+      ExpertPool pool,
+      long version,
+      WeightsSnapshot weightsOrNull,
+      int dimension,
+      int k,
+      int neighbours,
+      double optimism,
+      SpendController spend) {
     super("knn", pool, version, weightsOrNull, k, spend);
     if (neighbours < 1) {
       throw new IllegalArgumentException("the knn gate needs neighbours >= 1, got " + neighbours);
@@ -40,7 +48,10 @@ public final class KnnGate extends PricedTopKGate {
     this.dimension = dimension;
     this.neighbours = neighbours;
     this.optimism = optimism;
-    double[] published = weightsOrNull == null ? null : weightsOrNull.parameters().get(WeightsSnapshot.KNN_CENTROIDS);
+    double[] published =
+        weightsOrNull == null
+            ? null
+            : weightsOrNull.parameters().get(WeightsSnapshot.KNN_CENTROIDS);
     if (published == null || dimension == 0) {
       this.centroids = 0;
       this.centroidValues = new float[0];
@@ -50,15 +61,15 @@ public final class KnnGate extends PricedTopKGate {
     }
     String label = label(weightsOrNull);
     if (published.length % dimension != 0) {
-      throw new IllegalArgumentException(label + " have " + published.length + " centroid values, not a multiple of "
-          + dimension);
+      throw new IllegalArgumentException(
+          label + " have " + published.length + " centroid values, not a multiple of " + dimension);
     }
     this.centroids = published.length / dimension;
     this.centroidValues = new float[published.length];
     for (int j = 0; j < published.length; j++) {
       if (!Double.isFinite(published[j])) {
-        throw new IllegalArgumentException(label + ", block " + WeightsSnapshot.KNN_CENTROIDS + " contains "
-            + published[j]);
+        throw new IllegalArgumentException(
+            label + ", block " + WeightsSnapshot.KNN_CENTROIDS + " contains " + published[j]);
       }
       centroidValues[j] = (float) published[j];
     }
@@ -66,13 +77,23 @@ public final class KnnGate extends PricedTopKGate {
     this.means = perCentroid(weightsOrNull, WeightsSnapshot.KNN_MEANS, label);
   }
 
-  // A centroid × snapshot-expert block, laid out again over the pool's experts (0 for ones it lacks).
+  // A centroid × snapshot-expert block, laid out again over the pool's experts (0 for ones it
+  // lacks).
   private double[] perCentroid(WeightsSnapshot weights, String block, String label) {
     int experts = weights.experts().size();
     double[] values = weights.parameters().get(block);
     if (values == null || values.length != centroids * experts) {
-      throw new IllegalArgumentException(label + " have " + (values == null ? 0 : values.length) + " values in block "
-          + block + ", expected " + centroids + " centroids × " + experts + " experts");
+      throw new IllegalArgumentException(
+          label
+              + " have "
+              + (values == null ? 0 : values.length)
+              + " values in block "
+              + block
+              + ", expected "
+              + centroids
+              + " centroids × "
+              + experts
+              + " experts");
     }
     requireNonNegative(values, label + ", block " + block);
     double[] byPool = new double[centroids * pool.size()];

@@ -4,8 +4,8 @@ import dev.gatestream.policy.WeightsSnapshot;
 import java.util.Arrays;
 
 /**
- * s_i = w_i·x + b_i for every configured expert, from one weights snapshot laid out flat (expert-major)
- * so scoring is one pass over a contiguous array.
+ * s_i = w_i·x + b_i for every configured expert, from one weights snapshot laid out flat
+ * (expert-major) so scoring is one pass over a contiguous array.
  */
 final class LinearScorer {
 
@@ -22,8 +22,8 @@ final class LinearScorer {
   }
 
   /**
-   * Experts the snapshot has but the pool lacks are ignored; pool experts the snapshot lacks score 0
-   * (weights and bias zero). No snapshot: every score is 0.
+   * Experts the snapshot has but the pool lacks are ignored; pool experts the snapshot lacks score
+   * 0 (weights and bias zero). No snapshot: every score is 0.
    */
   static LinearScorer from(ExpertPool pool, int dimension, WeightsSnapshot snapshot) {
     if (dimension < 0) {
@@ -37,13 +37,22 @@ final class LinearScorer {
     }
     String label = "weights v" + snapshot.version() + " for policy " + snapshot.policy();
     if (snapshot.featureDimension() != dimension) {
-      throw new IllegalArgumentException(label + " have dimension " + snapshot.featureDimension()
-          + ", the featurizer gives " + dimension);
+      throw new IllegalArgumentException(
+          label
+              + " have dimension "
+              + snapshot.featureDimension()
+              + ", the featurizer gives "
+              + dimension);
     }
     double[] snapshotBiases = snapshot.parameters().get(WeightsSnapshot.BIAS);
     if (snapshotBiases != null && snapshotBiases.length != snapshot.experts().size()) {
-      throw new IllegalArgumentException(label + " have " + snapshotBiases.length + " biases for "
-          + snapshot.experts().size() + " experts");
+      throw new IllegalArgumentException(
+          label
+              + " have "
+              + snapshotBiases.length
+              + " biases for "
+              + snapshot.experts().size()
+              + " experts");
     }
     for (int s = 0; s < snapshot.experts().size(); s++) {
       String expert = snapshot.experts().get(s);
@@ -54,8 +63,14 @@ final class LinearScorer {
       double[] w = snapshot.block(WeightsSnapshot.WEIGHTS, expert);
       if (w != null) {
         if (w.length != dimension) {
-          throw new IllegalArgumentException(label + " have " + w.length + " weights for expert " + expert
-              + ", expected " + dimension);
+          throw new IllegalArgumentException(
+              label
+                  + " have "
+                  + w.length
+                  + " weights for expert "
+                  + expert
+                  + ", expected "
+                  + dimension);
         }
         requireFinite(w, label + ", block w:" + expert);
         System.arraycopy(w, 0, weights, index * dimension, dimension);

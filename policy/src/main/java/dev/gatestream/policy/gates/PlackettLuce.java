@@ -7,15 +7,16 @@ import java.util.random.RandomGenerator;
  * Drawing k of n items without replacement, each draw proportional to the remaining items'
  * probabilities (the Plackett–Luce model), and the exact probability that each item is among the k.
  *
- * <p>The inclusion probabilities come from a dynamic program over subsets: P(the first m draws are the
- * set S) = Σ_{j∈S} P(first m−1 draws are S∖{j}) · p_j / (p_j + Σ_{l∉S} p_l). It visits every subset of
- * size ≤ k once, so it is exact but costs about Σ_{m≤k} C(n,m) · n steps: {@link #MAX_SUBSETS} bounds
- * it (all k for n ≤ 17; k ≤ 4 for n ≤ 32; k ≤ 3 up to n = 62).
+ * <p>The inclusion probabilities come from a dynamic program over subsets: P(the first m draws are
+ * the set S) = Σ_{j∈S} P(first m−1 draws are S∖{j}) · p_j / (p_j + Σ_{l∉S} p_l). It visits every
+ * subset of size ≤ k once, so it is exact but costs about Σ_{m≤k} C(n,m) · n steps: {@link
+ * #MAX_SUBSETS} bounds it (all k for n ≤ 17; k ≤ 4 for n ≤ 32; k ≤ 3 up to n = 62).
  */
 final class PlackettLuce {
 
   /** Most subsets the exact inclusion probabilities may visit per decision (a few ms at worst). */
   static final long MAX_SUBSETS = 200_000;
+
   /** Subsets are bit masks in a long. */
   static final int MAX_ITEMS = 62;
 
@@ -82,8 +83,14 @@ final class PlackettLuce {
       return p.clone();
     }
     if (!isTractable(n, k)) {
-      throw new IllegalArgumentException("exact inclusion probabilities for " + k + " of " + n
-          + " items visit more than " + MAX_SUBSETS + " subsets");
+      throw new IllegalArgumentException(
+          "exact inclusion probabilities for "
+              + k
+              + " of "
+              + n
+              + " items visit more than "
+              + MAX_SUBSETS
+              + " subsets");
     }
     long[][] binomial = binomials(n, k);
     double[] previous = {1};
@@ -122,7 +129,9 @@ final class PlackettLuce {
     return (((ripple ^ mask) >>> 2) / lowest) | ripple;
   }
 
-  /** Colex rank of a subset among those of its size: Σ_t C(c_t, t+1) over its sorted members c_t. */
+  /**
+   * Colex rank of a subset among those of its size: Σ_t C(c_t, t+1) over its sorted members c_t.
+   */
   private static int rank(long mask, long[][] binomial) {
     long rank = 0;
     int t = 0;

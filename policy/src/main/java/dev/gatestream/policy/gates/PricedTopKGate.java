@@ -6,11 +6,11 @@ import dev.gatestream.policy.WeightsSnapshot;
 import java.util.Arrays;
 
 /**
- * The k experts of highest utility, learned quality minus λ·ĉ for some quality estimate, the expected
- * cost ĉ being the expert's learned mean cost per call, or its configured price until it has an outcome.
- * λ is the spend controller's, fixed or held at a spend target; every final selection (exploration
- * included) is charged to it. A request's cost budget leaves out experts expected to cost more (all of
- * them: the cheapest).
+ * The k experts of highest utility, learned quality minus λ·ĉ for some quality estimate, the
+ * expected cost ĉ being the expert's learned mean cost per call, or its configured price until it
+ * has an outcome. λ is the spend controller's, fixed or held at a spend target; every final
+ * selection (exploration included) is charged to it. A request's cost budget leaves out experts
+ * expected to cost more (all of them: the cheapest).
  */
 abstract class PricedTopKGate extends DeterministicGate {
 
@@ -20,12 +20,17 @@ abstract class PricedTopKGate extends DeterministicGate {
   private final SpendController spend;
   private final boolean[] allRoutable;
 
-  PricedTopKGate(String name, ExpertPool pool, long version, WeightsSnapshot weightsOrNull, int k,
+  PricedTopKGate(
+      String name,
+      ExpertPool pool,
+      long version,
+      WeightsSnapshot weightsOrNull,
+      int k,
       SpendController spend) {
     super(pool, version, 0, k);
     if (k < 1 || k > pool.size()) {
-      throw new IllegalArgumentException("the " + name + " gate needs 1 <= k <= " + pool.size() + " experts, got k="
-          + k);
+      throw new IllegalArgumentException(
+          "the " + name + " gate needs 1 <= k <= " + pool.size() + " experts, got k=" + k);
     }
     this.k = k;
     this.spend = spend;
@@ -77,8 +82,15 @@ abstract class PricedTopKGate extends DeterministicGate {
       return null;
     }
     if (values.length != weights.experts().size()) {
-      throw new IllegalArgumentException(label + " have " + values.length + " values in block " + block + " for "
-          + weights.experts().size() + " experts");
+      throw new IllegalArgumentException(
+          label
+              + " have "
+              + values.length
+              + " values in block "
+              + block
+              + " for "
+              + weights.experts().size()
+              + " experts");
     }
     requireNonNegative(values, label + ", block " + block);
     return values;

@@ -14,13 +14,25 @@ public final class SigmoidGate extends LinearGate {
   private final int k;
   private final int[] shared;
 
-  SigmoidGate(ExpertPool pool, long version, LinearScorer scorer, int k, List<String> sharedExperts,
-      double broadcastMargin, int broadcastMax) {
-    super(pool, version, scorer, allRoutableExcept(pool.size(), indices(pool, sharedExperts)), broadcastMargin,
+  SigmoidGate(
+      ExpertPool pool,
+      long version,
+      LinearScorer scorer,
+      int k,
+      List<String> sharedExperts,
+      double broadcastMargin,
+      int broadcastMax) {
+    super(
+        pool,
+        version,
+        scorer,
+        allRoutableExcept(pool.size(), indices(pool, sharedExperts)),
+        broadcastMargin,
         broadcastMax);
     this.shared = indices(pool, sharedExperts);
     if (Arrays.stream(shared).distinct().count() != shared.length) {
-      throw new IllegalArgumentException("the shared expert list names an expert twice: " + sharedExperts);
+      throw new IllegalArgumentException(
+          "the shared expert list names an expert twice: " + sharedExperts);
     }
     int routedCount = pool.size() - shared.length;
     if (k < 1 || k > routedCount) {

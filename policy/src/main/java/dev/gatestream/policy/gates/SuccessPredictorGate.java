@@ -5,11 +5,11 @@ import dev.gatestream.policy.RoutingInput;
 import java.util.Locale;
 
 /**
- * Predicts per expert the probability of a good answer, P_i = σ(w_i·x + b_i), and picks one expert by
- * cost: the cheapest predicted good enough, or the best trade-off of success and price. A request's
- * cost budget leaves out experts priced over it (all over it: only the cheapest remains). Scores
- * reported are the predicted success probabilities, and the gate weights of several chosen experts
- * (broadcast, exploration) are those probabilities normalized.
+ * Predicts per expert the probability of a good answer, P_i = σ(w_i·x + b_i), and picks one expert
+ * by cost: the cheapest predicted good enough, or the best trade-off of success and price. A
+ * request's cost budget leaves out experts priced over it (all over it: only the cheapest remains).
+ * Scores reported are the predicted success probabilities, and the gate weights of several chosen
+ * experts (broadcast, exploration) are those probabilities normalized.
  */
 public final class SuccessPredictorGate extends DeterministicGate {
 
@@ -37,7 +37,9 @@ public final class SuccessPredictorGate extends DeterministicGate {
         }
       }
       throw new IllegalArgumentException(
-          "unknown success-predictor mode '" + id + "', expected cheapest-above-threshold or net-utility");
+          "unknown success-predictor mode '"
+              + id
+              + "', expected cheapest-above-threshold or net-utility");
     }
   }
 
@@ -48,17 +50,27 @@ public final class SuccessPredictorGate extends DeterministicGate {
   private final boolean[] allRoutable;
   private final boolean[] cheapestOnly;
 
-  SuccessPredictorGate(ExpertPool pool, long version, LinearScorer scorer, Mode mode, double threshold,
-      double lambda, double broadcastMargin, int broadcastMax) {
+  SuccessPredictorGate(
+      ExpertPool pool,
+      long version,
+      LinearScorer scorer,
+      Mode mode,
+      double threshold,
+      double lambda,
+      double broadcastMargin,
+      int broadcastMax) {
     super(pool, version, broadcastMargin, broadcastMax);
     if (mode == null) {
-      throw new IllegalArgumentException("success-predictor needs a mode: cheapest-above-threshold or net-utility");
+      throw new IllegalArgumentException(
+          "success-predictor needs a mode: cheapest-above-threshold or net-utility");
     }
     if (!(threshold >= 0 && threshold <= 1)) {
-      throw new IllegalArgumentException("success-predictor needs 0 <= threshold <= 1, got " + threshold);
+      throw new IllegalArgumentException(
+          "success-predictor needs 0 <= threshold <= 1, got " + threshold);
     }
     if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-      throw new IllegalArgumentException("success-predictor needs a finite lambda >= 0, got " + lambda);
+      throw new IllegalArgumentException(
+          "success-predictor needs a finite lambda >= 0, got " + lambda);
     }
     this.scorer = scorer;
     this.mode = mode;
@@ -108,8 +120,11 @@ public final class SuccessPredictorGate extends DeterministicGate {
 
   @Override
   int[] chooseRouted(RoutingInput input, double[] success, boolean[] routable) {
-    return new int[] {mode == Mode.NET_UTILITY ? bestNetUtility(success, routable)
-        : cheapestAboveThreshold(success, routable)};
+    return new int[] {
+      mode == Mode.NET_UTILITY
+          ? bestNetUtility(success, routable)
+          : cheapestAboveThreshold(success, routable)
+    };
   }
 
   private int cheapestAboveThreshold(double[] success, boolean[] routable) {
@@ -122,8 +137,10 @@ public final class SuccessPredictorGate extends DeterministicGate {
       if (best < 0 || success[i] > success[best]) {
         best = i;
       }
-      boolean cheaper = cheapest < 0 || pool.prices[i] < pool.prices[cheapest]
-          || (pool.prices[i] == pool.prices[cheapest] && success[i] > success[cheapest]);
+      boolean cheaper =
+          cheapest < 0
+              || pool.prices[i] < pool.prices[cheapest]
+              || (pool.prices[i] == pool.prices[cheapest] && success[i] > success[cheapest]);
       if (success[i] >= threshold && cheaper) {
         cheapest = i;
       }
@@ -131,7 +148,9 @@ public final class SuccessPredictorGate extends DeterministicGate {
     return cheapest >= 0 ? cheapest : best;
   }
 
-  /** Net utility, success - λ·price, so temperature exploration samples the expensive experts less. */
+  /**
+   * Net utility, success - λ·price, so temperature exploration samples the expensive experts less.
+   */
   @Override
   double[] preferences(double[] success) {
     double[] utility = new double[success.length];

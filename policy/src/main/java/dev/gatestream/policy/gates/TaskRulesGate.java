@@ -17,19 +17,21 @@ public final class TaskRulesGate extends DeterministicGate {
   private final int[] defaultExperts;
   private final boolean[] routable;
 
-  TaskRulesGate(ExpertPool pool, long version, Map<String, List<String>> rules, List<String> defaults) {
+  TaskRulesGate(
+      ExpertPool pool, long version, Map<String, List<String>> rules, List<String> defaults) {
     super(pool, version, 0, 0);
     if (defaults == null || defaults.isEmpty()) {
       throw new IllegalArgumentException("task-rules gate needs a non-empty default expert list");
     }
     this.defaultExperts = indices(pool, defaults, "the default rule");
     this.expertsByTask = new HashMap<>();
-    rules.forEach((task, experts) -> {
-      if (experts == null || experts.isEmpty()) {
-        throw new IllegalArgumentException("the rule for task " + task + " lists no experts");
-      }
-      expertsByTask.put(task, indices(pool, experts, "the rule for task " + task));
-    });
+    rules.forEach(
+        (task, experts) -> {
+          if (experts == null || experts.isEmpty()) {
+            throw new IllegalArgumentException("the rule for task " + task + " lists no experts");
+          }
+          expertsByTask.put(task, indices(pool, experts, "the rule for task " + task));
+        });
     this.routable = allRoutableExcept(pool.size(), NONE);
   }
 

@@ -6,11 +6,12 @@ import dev.gatestream.policy.Selection;
 import java.util.random.RandomGenerator;
 
 /**
- * Softmax-temperature exploration over a deterministic gate: as many routed experts as the gate would
- * choose are drawn without replacement from softmax(s/T) over the routable ones (always-on experts
- * stay); s is what the gate maximizes (a cost-aware gate's net utility). T → 0 approaches the gate's own
- * top choices, large T uniform choice. The reported propensities are the exact inclusion probabilities of
- * that draw (see {@link PlackettLuce} for the cost bound, checked when the gate is built).
+ * Softmax-temperature exploration over a deterministic gate: as many routed experts as the gate
+ * would choose are drawn without replacement from softmax(s/T) over the routable ones (always-on
+ * experts stay); s is what the gate maximizes (a cost-aware gate's net utility). T → 0 approaches
+ * the gate's own top choices, large T uniform choice. The reported propensities are the exact
+ * inclusion probabilities of that draw (see {@link PlackettLuce} for the cost bound, checked when
+ * the gate is built).
  *
  * <p>Tempered scores are floored 700 below the highest so every routable expert keeps a positive
  * probability: exp underflow must not make one unreachable.
@@ -28,9 +29,14 @@ public final class TemperatureSamplingGate implements Gate {
     }
     int routableExperts = base.pool.size() - base.alwaysOn().length;
     if (!PlackettLuce.isTractable(routableExperts, base.maxRouted())) {
-      throw new IllegalArgumentException("temperature exploration choosing up to " + base.maxRouted() + " of "
-          + routableExperts + " experts needs exact inclusion probabilities over more than "
-          + PlackettLuce.MAX_SUBSETS + " subsets; lower k/maxK or use epsilon exploration");
+      throw new IllegalArgumentException(
+          "temperature exploration choosing up to "
+              + base.maxRouted()
+              + " of "
+              + routableExperts
+              + " experts needs exact inclusion probabilities over more than "
+              + PlackettLuce.MAX_SUBSETS
+              + " subsets; lower k/maxK or use epsilon exploration");
     }
     this.base = base;
     this.temperature = temperature;
@@ -56,7 +62,8 @@ public final class TemperatureSamplingGate implements Gate {
     double[] probabilities = new double[n];
     double partition = 0;
     for (int i = 0; i < n; i++) {
-      probabilities[i] = Math.exp(Math.max(preferences[candidates[i]] / temperature - max, LOGIT_FLOOR));
+      probabilities[i] =
+          Math.exp(Math.max(preferences[candidates[i]] / temperature - max, LOGIT_FLOOR));
       partition += probabilities[i];
     }
     for (int i = 0; i < n; i++) {

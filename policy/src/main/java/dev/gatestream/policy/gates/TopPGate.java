@@ -4,22 +4,31 @@ import dev.gatestream.policy.RoutingInput;
 import java.util.Arrays;
 
 /**
- * Dynamic top-p: experts in descending softmax probability until their cumulative probability reaches
- * p, at most maxK. A confident gate (peaked softmax) asks one expert; an unsure one (flat) asks more.
+ * Dynamic top-p: experts in descending softmax probability until their cumulative probability
+ * reaches p, at most maxK. A confident gate (peaked softmax) asks one expert; an unsure one (flat)
+ * asks more.
  */
 public final class TopPGate extends LinearGate {
 
   private final double p;
   private final int maxK;
 
-  TopPGate(ExpertPool pool, long version, LinearScorer scorer, double p, int maxK, double broadcastMargin,
+  TopPGate(
+      ExpertPool pool,
+      long version,
+      LinearScorer scorer,
+      double p,
+      int maxK,
+      double broadcastMargin,
       int broadcastMax) {
-    super(pool, version, scorer, allRoutableExcept(pool.size(), NONE), broadcastMargin, broadcastMax);
+    super(
+        pool, version, scorer, allRoutableExcept(pool.size(), NONE), broadcastMargin, broadcastMax);
     if (!(p > 0 && p <= 1)) {
       throw new IllegalArgumentException("top-p needs 0 < p <= 1, got " + p);
     }
     if (maxK < 1 || maxK > pool.size()) {
-      throw new IllegalArgumentException("top-p needs 1 <= maxK <= " + pool.size() + " experts, got maxK=" + maxK);
+      throw new IllegalArgumentException(
+          "top-p needs 1 <= maxK <= " + pool.size() + " experts, got maxK=" + maxK);
     }
     this.p = p;
     this.maxK = maxK;

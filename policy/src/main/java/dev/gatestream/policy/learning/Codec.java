@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Length-checked double arrays in a learner's binary state, copied in bulk: the Flink job writes the
- * whole state after every example, and value-by-value writes made that the job's bottleneck.
+ * Length-checked double arrays in a learner's binary state, copied in bulk: the Flink job writes
+ * the whole state after every example, and value-by-value writes made that the job's bottleneck.
  */
 final class Codec {
 

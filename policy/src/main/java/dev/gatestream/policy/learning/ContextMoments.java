@@ -5,9 +5,9 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Exponentially weighted second moments E[z zᵀ] of the contexts the policy sees (all requests, every
- * expert), z the model-space features with a trailing 1 for the bias. LinUCB's published optimism is
- * the uncertainty averaged over these contexts.
+ * Exponentially weighted second moments E[z zᵀ] of the contexts the policy sees (all requests,
+ * every expert), z the model-space features with a trailing 1 for the bias. LinUCB's published
+ * optimism is the uncertainty averaged over these contexts.
  */
 final class ContextMoments {
 

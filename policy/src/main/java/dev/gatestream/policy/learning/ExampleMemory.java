@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The most recent examples, at most capacity of them, in a ring: features, the expert that answered,
- * its quality and cost. Floats: the features come as floats, and they are 10,000 × d of the state.
+ * The most recent examples, at most capacity of them, in a ring: features, the expert that
+ * answered, its quality and cost. Floats: the features come as floats, and they are 10,000 × d of
+ * the state.
  */
 final class ExampleMemory {
 
@@ -46,7 +47,10 @@ final class ExampleMemory {
     return size;
   }
 
-  /** Every stored feature, slot-major; slots below {@link #size()} hold examples (in no particular order). */
+  /**
+   * Every stored feature, slot-major; slots below {@link #size()} hold examples (in no particular
+   * order).
+   */
   float[] features() {
     return features;
   }
@@ -63,20 +67,27 @@ final class ExampleMemory {
     return cost[slot];
   }
 
-  /** Whether every stored feature, quality and cost is finite (a double beyond float range is not). */
+  /**
+   * Whether every stored feature, quality and cost is finite (a double beyond float range is not).
+   */
   boolean finite() {
-    return Finite.all(features, size * dimension) && Finite.all(quality, size) && Finite.all(cost, size);
+    return Finite.all(features, size * dimension)
+        && Finite.all(quality, size)
+        && Finite.all(cost, size);
   }
 
   /**
-   * Column by column (features, experts, qualities, costs), each oldest first and in bulk, so that a
-   * memory of another capacity reads them back as the most recent ones.
+   * Column by column (features, experts, qualities, costs), each oldest first and in bulk, so that
+   * a memory of another capacity reads them back as the most recent ones.
    */
   void write(DataOutput out) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(size * (dimension + 3) * Float.BYTES);
     int oldest = size < capacity ? 0 : next;
     int tail = size - oldest;
-    buffer.asFloatBuffer().put(features, oldest * dimension, tail * dimension).put(features, 0, oldest * dimension);
+    buffer
+        .asFloatBuffer()
+        .put(features, oldest * dimension, tail * dimension)
+        .put(features, 0, oldest * dimension);
     buffer.position(size * dimension * Float.BYTES);
     buffer.asIntBuffer().put(experts, oldest, tail).put(experts, 0, oldest);
     buffer.position(buffer.position() + size * Integer.BYTES);
@@ -109,7 +120,8 @@ final class ExampleMemory {
     buffer.asFloatBuffer().get(storedCost);
     for (int expert : storedExperts) {
       if (expert < 0 || expert >= expertCount) {
-        throw new IOException("example of expert #" + expert + ", the state has " + expertCount + " experts");
+        throw new IOException(
+            "example of expert #" + expert + ", the state has " + expertCount + " experts");
       }
     }
     double[] x = new double[dimension];

@@ -8,4 +8,5 @@ package dev.gatestream.policy.learning;
  * @param propensity the probability with which the router chose it (NaN: unknown)
  * @param cost what the call cost, USD (0 when unknown)
  */
-public record ExpertFeedback(String expert, double quality, double reward, double propensity, double cost) {}
+public record ExpertFeedback(
+    String expert, double quality, double reward, double propensity, double cost) {}

@@ -7,8 +7,13 @@ package dev.gatestream.policy.learning;
  * @param label the reference answer, null when absent
  * @param rewardExperts experts with a known reward, same order as rewardValues
  */
-public record FeedbackEvent(String requestId, double reward, String label, String[] rewardExperts,
-    double[] rewardValues, long observedAtMs) {
+public record FeedbackEvent(
+    String requestId,
+    double reward,
+    String label,
+    String[] rewardExperts,
+    double[] rewardValues,
+    long observedAtMs) {
 
   /** This expert's own reward, NaN when the feedback has none. */
   public double rewardOf(String expert) {

@@ -1,6 +1,9 @@
 package dev.gatestream.policy.learning;
 
-/** Whether a learner's numbers are all finite: one NaN or infinity in the state poisons what it publishes. */
+/**
+ * Whether a learner's numbers are all finite: one NaN or infinity in the state poisons what it
+ * publishes.
+ */
 final class Finite {
 
   private Finite() {}

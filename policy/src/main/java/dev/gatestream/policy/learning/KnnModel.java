@@ -8,19 +8,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The knn learner's nonparametric reward model: the most recent examples, summarized for publication
- * as centroids of their feature directions with, per centroid and expert, how many of its nearest
- * examples that expert answered and their mean quality. The window is its forgetting: an expert's
- * means follow drift as new outcomes replace old ones.
+ * The knn learner's nonparametric reward model: the most recent examples, summarized for
+ * publication as centroids of their feature directions with, per centroid and expert, how many of
+ * its nearest examples that expert answered and their mean quality. The window is its forgetting:
+ * an expert's means follow drift as new outcomes replace old ones.
  *
- * <p>No importance weights: a mean of the chosen expert's own outcomes near x is unbiased whatever chose
- * it, as long as the choice depended on x only (and exploration's coin).
+ * <p>No importance weights: a mean of the chosen expert's own outcomes near x is unbiased whatever
+ * chose it, as long as the choice depended on x only (and exploration's coin).
  */
 final class KnnModel {
 
   /** Per-expert blocks beside the centroid blocks in a snapshot: reliability, outcomes and cost. */
   static final int PER_EXPERT_BLOCKS = 3;
-  // The prior quality weighs one outcome in an expert's overall mean, as in the ridge learner, and the
+
+  // The prior quality weighs one outcome in an expert's overall mean, as in the ridge learner, and
+  // the
   // overall mean weighs one outcome in each centroid's: sparse cells lean on the expert's level.
   private static final double PRIOR_WEIGHT = 1;
   private static final double SHRINKAGE = 1;
@@ -48,16 +50,21 @@ final class KnnModel {
     return Math.max(1, (PolicyLearner.MAX_PARAMETERS - dimension) / (2 + PER_EXPERT_BLOCKS));
   }
 
-  /** Centroids that fit {@link PolicyLearner#MAX_PARAMETERS} beside this many experts' blocks: C·d + 2·C·E + 3·E. */
+  /**
+   * Centroids that fit {@link PolicyLearner#MAX_PARAMETERS} beside this many experts' blocks: C·d +
+   * 2·C·E + 3·E.
+   */
   int centroidsFor(int experts) {
-    int fit = (PolicyLearner.MAX_PARAMETERS - PER_EXPERT_BLOCKS * experts) / (dimension + 2 * experts);
+    int fit =
+        (PolicyLearner.MAX_PARAMETERS - PER_EXPERT_BLOCKS * experts) / (dimension + 2 * experts);
     return Math.max(1, Math.min(centroidLimit, fit));
   }
 
   /**
    * The centroid blocks of a snapshot; then one Lloyd step, for the next publication.
    *
-   * @param cost per expert, replaced by the mean cost of its stored calls where the memory holds any
+   * @param cost per expert, replaced by the mean cost of its stored calls where the memory holds
+   *     any
    */
   Map<String, double[]> publish(int experts, double[] cost) {
     int[] nearest = clusters.assign(memory, centroidsFor(experts));
@@ -102,12 +109,12 @@ final class KnnModel {
   }
 
   /**
-   * The memory and centroids that publish these blocks again (see {@link #publish}): per centroid and
-   * expert, that cell's count of examples at the centroid, with the quality that reproduces the cell's
-   * shrunk mean and the expert's mean cost. Each cell's mean is (sum + S·o) / (count + S) with the
-   * expert's overall mean o = (Σ sums + P·prior) / (Σ counts + P); solved for the sums, o is
-   * (Σ_c mean_c·(count_c + S) + P·prior) / (Σ counts + P + C·S) over the C centroids. Examples that had
-   * no direction counted in o but in no cell; they are not recovered.
+   * The memory and centroids that publish these blocks again (see {@link #publish}): per centroid
+   * and expert, that cell's count of examples at the centroid, with the quality that reproduces the
+   * cell's shrunk mean and the expert's mean cost. Each cell's mean is (sum + S·o) / (count + S)
+   * with the expert's overall mean o = (Σ sums + P·prior) / (Σ counts + P); solved for the sums, o
+   * is (Σ_c mean_c·(count_c + S) + P·prior) / (Σ counts + P + C·S) over the C centroids. Examples
+   * that had no direction counted in o but in no cell; they are not recovered.
    */
   void resume(double[] centroids, double[] counts, double[] means, double[] cost, int experts) {
     int count = counts.length / experts;
@@ -134,7 +141,8 @@ final class KnnModel {
       for (int e = 0; e < experts; e++) {
         int cell = c * experts + e;
         long examples = Math.round(counts[cell]);
-        double quality = (means[cell] * (counts[cell] + SHRINKAGE) - SHRINKAGE * overall[e]) / counts[cell];
+        double quality =
+            (means[cell] * (counts[cell] + SHRINKAGE) - SHRINKAGE * overall[e]) / counts[cell];
         for (long i = 0; i < examples; i++) {
           memory.add(x, e, quality, cost[e]);
         }

@@ -16,8 +16,8 @@ public enum LearnerKind {
   /** Ridge regression of the reward, one posterior sample per snapshot, times β. */
   THOMPSON("thompson"),
   /**
-   * The most recent examples, published as centroids of their features with each expert's outcome count
-   * and mean quality per centroid, and mean cost: the knn gate's nearest-neighbour reading.
+   * The most recent examples, published as centroids of their features with each expert's outcome
+   * count and mean quality per centroid, and mean cost: the knn gate's nearest-neighbour reading.
    */
   KNN("knn");
 
@@ -47,23 +47,34 @@ public enum LearnerKind {
     for (LearnerKind kind : values()) {
       if (kind.id.equals(id)) {
         if (kind != LOGISTIC && "success-predictor".equals(gate)) {
-          // That gate reads σ(score) as a probability and trades it against price: reward-scale scores break it.
-          throw new IllegalArgumentException("the success-predictor gate needs the logistic learner, not " + id);
+          // That gate reads σ(score) as a probability and trades it against price: reward-scale
+          // scores break it.
+          throw new IllegalArgumentException(
+              "the success-predictor gate needs the logistic learner, not " + id);
         }
         if ((kind == RIDGE) != "bandit".equals(gate)) {
-          // The bandit gate reads quality, uncertainty and cost blocks that only the ridge learner publishes.
-          throw new IllegalArgumentException("the bandit gate and the ridge learner go together, not gate "
-              + gate + " with learner " + id);
+          // The bandit gate reads quality, uncertainty and cost blocks that only the ridge learner
+          // publishes.
+          throw new IllegalArgumentException(
+              "the bandit gate and the ridge learner go together, not gate "
+                  + gate
+                  + " with learner "
+                  + id);
         }
         if ((kind == KNN) != "knn".equals(gate)) {
           // Likewise the knn gate reads only the centroid blocks of the knn learner.
-          throw new IllegalArgumentException("the knn gate and the knn learner go together, not gate "
-              + gate + " with learner " + id);
+          throw new IllegalArgumentException(
+              "the knn gate and the knn learner go together, not gate "
+                  + gate
+                  + " with learner "
+                  + id);
         }
         return kind;
       }
     }
     throw new IllegalArgumentException(
-        "unknown learner '" + id + "', expected auto, ridge, logistic, linear, linucb, thompson or knn");
+        "unknown learner '"
+            + id
+            + "', expected auto, ridge, logistic, linear, linucb, thompson or knn");
   }
 }

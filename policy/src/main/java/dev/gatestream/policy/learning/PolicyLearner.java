@@ -22,15 +22,15 @@ import java.util.SplittableRandom;
  * feedback: an example updates only the experts that ran on it.
  *
  * <p>Published blocks, as the router's gates and fusion read them: {@code "w:<expert>"} (length
- * featureDimension) and {@code "b"} (one per expert, in {@code experts} order) with score
- * s = w·x + b — for the logistic learner σ(s) is P(good answer), for the others s is β × predicted
- * reward; {@code "reliability"}, one per expert: the exponentially weighted mean quality,
- * self-normalized with clipped importance weights so that it estimates the expert's quality over all
- * traffic rather than over the requests the router happened to send it. The ridge learner also
- * publishes {@code "v:<expert>"}, {@code "n"} and {@code "cost"} (see {@link WeightsSnapshot}) and its
- * scores are the predicted quality itself, which the bandit gate adds optimism to and prices. The knn
- * learner publishes no w/b blocks but the centroid blocks (see {@link KnnModel}), {@code "n"} and
- * {@code "cost"}.
+ * featureDimension) and {@code "b"} (one per expert, in {@code experts} order) with score s = w·x +
+ * b — for the logistic learner σ(s) is P(good answer), for the others s is β × predicted reward;
+ * {@code "reliability"}, one per expert: the exponentially weighted mean quality, self-normalized
+ * with clipped importance weights so that it estimates the expert's quality over all traffic rather
+ * than over the requests the router happened to send it. The ridge learner also publishes {@code
+ * "v:<expert>"}, {@code "n"} and {@code "cost"} (see {@link WeightsSnapshot}) and its scores are
+ * the predicted quality itself, which the bandit gate adds optimism to and prices. The knn learner
+ * publishes no w/b blocks but the centroid blocks (see {@link KnnModel}), {@code "n"} and {@code
+ * "cost"}.
  */
 public final class PolicyLearner {
 
@@ -38,33 +38,44 @@ public final class PolicyLearner {
   public static final int MAX_PARAMETERS = 100_000;
 
   private static final int FORMAT = 2;
-  // Reliability of an expert with no evidence, weighing one example: neutral for fusion's weighting.
+  // Reliability of an expert with no evidence, weighing one example: neutral for fusion's
+  // weighting.
   private static final double RELIABILITY_PRIOR = 0.5;
 
   private final LearnerSettings settings;
   private final int modelDimension;
   private final RandomProjection projection;
   private final ContextMoments contexts; // null unless LinUCB
-  private final KnnModel knn; // null unless knn, which keeps examples rather than a model per expert
+  private final KnnModel
+      knn; // null unless knn, which keeps examples rather than a model per expert
   private final List<String> experts = new ArrayList<>();
   private final List<ExpertModel> models = new ArrayList<>();
   private final List<double[]> reliabilities = new ArrayList<>();
-  // Per expert: discounted cost sum, its discounted weight, and the outcomes learned (undiscounted).
+  // Per expert: discounted cost sum, its discounted weight, and the outcomes learned
+  // (undiscounted).
   private final List<double[]> spend = new ArrayList<>();
   private long examples;
   // The last state's size: the next one is as large, so its buffer is allocated once.
   private int stateSize = 1024;
 
-  /** @param experts the configured experts, in the order snapshots list them; others join as they appear */
+  /**
+   * @param experts the configured experts, in the order snapshots list them; others join as they
+   *     appear
+   */
   public PolicyLearner(LearnerSettings settings, List<String> experts) {
     this.settings = settings;
     int d = settings.featureDimension();
     this.modelDimension = settings.projects() ? settings.projectionDimension() : d;
-    this.projection = settings.projects()
-        ? new RandomProjection(modelDimension, d, settings.projectionSeed()) : null;
-    // Only LinUCB's optimism reads the context moments; (d+1)² values are too many to keep otherwise.
-    this.contexts = settings.kind() == LearnerKind.LINUCB
-        ? new ContextMoments(modelDimension + 1, settings.forgetting()) : null;
+    this.projection =
+        settings.projects()
+            ? new RandomProjection(modelDimension, d, settings.projectionSeed())
+            : null;
+    // Only LinUCB's optimism reads the context moments; (d+1)² values are too many to keep
+    // otherwise.
+    this.contexts =
+        settings.kind() == LearnerKind.LINUCB
+            ? new ContextMoments(modelDimension + 1, settings.forgetting())
+            : null;
     this.knn = settings.kind() == LearnerKind.KNN ? new KnnModel(settings) : null;
     experts.forEach(this::indexOf);
   }
@@ -82,8 +93,10 @@ public final class PolicyLearner {
     if (knn != null) {
       return KnnModel.maxExperts(settings.featureDimension());
     }
-    int perExpert = settings.kind() == LearnerKind.RIDGE ? 2 * settings.featureDimension() + 5
-        : settings.featureDimension() + 2;
+    int perExpert =
+        settings.kind() == LearnerKind.RIDGE
+            ? 2 * settings.featureDimension() + 5
+            : settings.featureDimension() + 2;
     return Math.max(1, MAX_PARAMETERS / perExpert);
   }
 
@@ -111,7 +124,8 @@ public final class PolicyLearner {
 
   /**
    * Learns from one request, all of it or nothing: an example with a non-finite number anywhere is
-   * rejected as a whole, before it touches the state, since one NaN would poison every later snapshot.
+   * rejected as a whole, before it touches the state, since one NaN would poison every later
+   * snapshot.
    *
    * @param features the features the router scored (empty: bias-only learning)
    */
@@ -127,7 +141,9 @@ public final class PolicyLearner {
       x[j] = features[j];
     }
     for (ExpertFeedback one : feedback) {
-      if (!Double.isFinite(one.quality()) || !Double.isFinite(one.reward()) || !Double.isFinite(one.cost())) {
+      if (!Double.isFinite(one.quality())
+          || !Double.isFinite(one.reward())
+          || !Double.isFinite(one.cost())) {
         return Update.NON_FINITE_OUTCOME;
       }
     }
@@ -139,8 +155,10 @@ public final class PolicyLearner {
         continue;
       }
       double importance = settings.importanceWeight(one.propensity());
-      double target = settings.kind() == LearnerKind.LOGISTIC || settings.kind() == LearnerKind.RIDGE
-          ? one.quality() : one.reward();
+      double target =
+          settings.kind() == LearnerKind.LOGISTIC || settings.kind() == LearnerKind.RIDGE
+              ? one.quality()
+              : one.reward();
       if (knn != null) {
         knn.add(x, index, one.quality(), one.cost());
       } else {
@@ -180,7 +198,9 @@ public final class PolicyLearner {
   }
 
   private ExpertModel newModel() {
-    return usesSgd(settings.kind()) ? new SgdModel(settings, modelDimension) : new RidgeModel(settings, modelDimension);
+    return usesSgd(settings.kind())
+        ? new SgdModel(settings, modelDimension)
+        : new RidgeModel(settings, modelDimension);
   }
 
   private static boolean usesSgd(LearnerKind kind) {
@@ -200,12 +220,14 @@ public final class PolicyLearner {
   /**
    * The blocks to publish now.
    *
-   * @param seed Thompson's sampling seed; derive it from the version so that replays publish the same
+   * @param seed Thompson's sampling seed; derive it from the version so that replays publish the
+   *     same
    */
   public Map<String, double[]> parameters(long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     boolean ridge = settings.kind() == LearnerKind.RIDGE;
-    double scale = settings.kind() == LearnerKind.LOGISTIC || ridge ? 1 : settings.inverseTemperature();
+    double scale =
+        settings.kind() == LearnerKind.LOGISTIC || ridge ? 1 : settings.inverseTemperature();
     Map<String, double[]> blocks = new LinkedHashMap<>();
     double[] biases = new double[experts.size()];
     double[] reliability = new double[experts.size()];
@@ -218,7 +240,8 @@ public final class PolicyLearner {
         for (int j = 0; j < modelDimension; j++) {
           theta[j] = scale * score[j];
         }
-        blocks.put(WeightsSnapshot.WEIGHTS + experts.get(i),
+        blocks.put(
+            WeightsSnapshot.WEIGHTS + experts.get(i),
             projection == null ? theta : projection.backProject(theta));
         if (ridge) {
           blocks.put(WeightsSnapshot.VARIANCES + experts.get(i), models.get(i).variances());
@@ -244,11 +267,11 @@ public final class PolicyLearner {
   }
 
   /**
-   * The blocks to publish now, or empty when any number of the state or of the blocks is not finite or
-   * a model cannot be solved: finite inputs can still overflow (a reward near Double.MAX_VALUE, say),
-   * and a router ignores such a snapshot and routes on stale weights. A non-finite state that still
-   * publishes finite blocks has stopped learning (an infinite AdaGrad accumulator takes no more steps),
-   * so it is not publishable either.
+   * The blocks to publish now, or empty when any number of the state or of the blocks is not finite
+   * or a model cannot be solved: finite inputs can still overflow (a reward near Double.MAX_VALUE,
+   * say), and a router ignores such a snapshot and routes on stale weights. A non-finite state that
+   * still publishes finite blocks has stopped learning (an infinite AdaGrad accumulator takes no
+   * more steps), so it is not publishable either.
    */
   public Optional<Map<String, double[]>> publishable(long seed) {
     if (!finiteState()) {
@@ -265,7 +288,9 @@ public final class PolicyLearner {
 
   private boolean finiteState() {
     for (int i = 0; i < experts.size(); i++) {
-      if (!Finite.all(reliabilities.get(i)) || !Finite.all(spend.get(i)) || knn == null && !models.get(i).finite()) {
+      if (!Finite.all(reliabilities.get(i))
+          || !Finite.all(spend.get(i))
+          || knn == null && !models.get(i).finite()) {
         return false;
       }
     }
@@ -320,11 +345,14 @@ public final class PolicyLearner {
    * A learner from {@link #toBytes()}, or empty when the state was learned with another kind or
    * dimension (then it cannot be reused and learning starts over).
    */
-  public static Optional<PolicyLearner> fromBytes(LearnerSettings settings, List<String> experts, byte[] state) {
+  public static Optional<PolicyLearner> fromBytes(
+      LearnerSettings settings, List<String> experts, byte[] state) {
     PolicyLearner learner = new PolicyLearner(settings, List.of());
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
-      if (in.readInt() != FORMAT || !in.readUTF().equals(settings.kind().id())
-          || in.readInt() != settings.featureDimension() || in.readInt() != learner.modelDimension) {
+      if (in.readInt() != FORMAT
+          || !in.readUTF().equals(settings.kind().id())
+          || in.readInt() != settings.featureDimension()
+          || in.readInt() != learner.modelDimension) {
         return Optional.empty();
       }
       learner.examples = in.readLong();
@@ -339,8 +367,10 @@ public final class PolicyLearner {
         Codec.readArray(in, expertSpend);
         learner.spend.add(expertSpend);
         if (learner.knn == null) {
-          learner.models.add(usesSgd(settings.kind()) ? SgdModel.read(settings, learner.modelDimension, in)
-              : RidgeModel.read(settings, learner.modelDimension, in));
+          learner.models.add(
+              usesSgd(settings.kind())
+                  ? SgdModel.read(settings, learner.modelDimension, in)
+                  : RidgeModel.read(settings, learner.modelDimension, in));
         }
       }
       if (learner.knn != null) {
@@ -354,44 +384,56 @@ public final class PolicyLearner {
   }
 
   /**
-   * A learner resumed from a snapshot that a learner of this kind and settings published: the warm start
-   * when no checkpoint holds the policy's state. Empty when the snapshot does not fit: another feature
-   * dimension, blocks of another kind of learner, a value that is not finite, or more experts than fit.
+   * A learner resumed from a snapshot that a learner of this kind and settings published: the warm
+   * start when no checkpoint holds the policy's state. Empty when the snapshot does not fit:
+   * another feature dimension, blocks of another kind of learner, a value that is not finite, or
+   * more experts than fit.
    *
-   * <p>A snapshot carries what the gates read, not the whole state. The resumed learner publishes the
-   * same blocks again (up to rounding), and approximates what they leave out:
+   * <p>A snapshot carries what the gates read, not the whole state. The resumed learner publishes
+   * the same blocks again (up to rounding), and approximates what they leave out:
+   *
    * <ul>
-   *   <li>ridge: A is rebuilt as its diagonal, the published 1 / variances, and b = A θ; the correlations
-   *       between features are lost until new evidence fills them in.
-   *   <li>linucb and thompson: A = (λ + weight) I, as if every coordinate had seen weight outcomes, and
-   *       the contexts' moments start over; linucb's published optimism is taken off the bias, thompson
-   *       takes its last sample for the mean.
-   *   <li>linear and logistic: the published scores are read as κ w + (1 − κ) prior with κ from weight
-   *       examples; AdaGrad's accumulated gradients start over, so the first steps are as large as at a
-   *       cold start.
-   *   <li>knn: the memory holds, per centroid and expert, that cell's count of examples at the centroid
-   *       with the quality that gives back its mean; their spread around the centroid is lost.
-   *   <li>reliability and cost weigh the expert's discounted outcome count where the snapshot publishes
-   *       one (ridge, knn), else weight.
+   *   <li>ridge: A is rebuilt as its diagonal, the published 1 / variances, and b = A θ; the
+   *       correlations between features are lost until new evidence fills them in.
+   *   <li>linucb and thompson: A = (λ + weight) I, as if every coordinate had seen weight outcomes,
+   *       and the contexts' moments start over; linucb's published optimism is taken off the bias,
+   *       thompson takes its last sample for the mean.
+   *   <li>linear and logistic: the published scores are read as κ w + (1 − κ) prior with κ from
+   *       weight examples; AdaGrad's accumulated gradients start over, so the first steps are as
+   *       large as at a cold start.
+   *   <li>knn: the memory holds, per centroid and expert, that cell's count of examples at the
+   *       centroid with the quality that gives back its mean; their spread around the centroid is
+   *       lost.
+   *   <li>reliability and cost weigh the expert's discounted outcome count where the snapshot
+   *       publishes one (ridge, knn), else weight.
    * </ul>
-   * A snapshot does not name its learner: the ridge and knn blocks tell those two apart, but linear,
-   * logistic, linucb and thompson snapshots look alike and are read as the configured kind.
+   *
+   * A snapshot does not name its learner: the ridge and knn blocks tell those two apart, but
+   * linear, logistic, linucb and thompson snapshots look alike and are read as the configured kind.
    *
    * @param experts the configured experts; the snapshot's come first, in its order
    * @param examples what the snapshot says it learned from
    * @param weight examples per expert that the snapshot's values weigh where it publishes no counts
    */
-  public static Optional<PolicyLearner> fromSnapshot(LearnerSettings settings, List<String> experts,
-      WeightsSnapshot snapshot, long examples, double weight) {
+  public static Optional<PolicyLearner> fromSnapshot(
+      LearnerSettings settings,
+      List<String> experts,
+      WeightsSnapshot snapshot,
+      long examples,
+      double weight) {
     if (!(weight > 0) || Double.isInfinite(weight)) {
       throw new IllegalArgumentException("warm start weight must be finite and > 0, got " + weight);
     }
     PolicyLearner learner = new PolicyLearner(settings, List.of());
     List<String> published = snapshot.experts();
     Map<String, double[]> blocks = snapshot.parameters();
-    if (snapshot.featureDimension() != settings.featureDimension() || published.isEmpty() || examples < 0
-        || published.size() > learner.maxExperts() || Set.copyOf(published).size() != published.size()
-        || !blocks.keySet().equals(learner.blockNames(published)) || nonFinite(blocks) != null
+    if (snapshot.featureDimension() != settings.featureDimension()
+        || published.isEmpty()
+        || examples < 0
+        || published.size() > learner.maxExperts()
+        || Set.copyOf(published).size() != published.size()
+        || !blocks.keySet().equals(learner.blockNames(published))
+        || nonFinite(blocks) != null
         || !learner.fits(blocks, published)) {
       return Optional.empty();
     }
@@ -401,8 +443,10 @@ public final class PolicyLearner {
     for (int i = 0; i < published.size(); i++) {
       learner.indexOf(published.get(i));
       double evidence = outcomes == null ? weight : learner.discounted(outcomes[i]);
-      // Published (r0 + prior) / (r1 + 1): any r1 gives it back; the evidence weighs it against new outcomes.
-      learner.reliabilities.set(i, new double[] {reliability[i] * (evidence + 1) - RELIABILITY_PRIOR, evidence});
+      // Published (r0 + prior) / (r1 + 1): any r1 gives it back; the evidence weighs it against new
+      // outcomes.
+      learner.reliabilities.set(
+          i, new double[] {reliability[i] * (evidence + 1) - RELIABILITY_PRIOR, evidence});
       if (outcomes != null) {
         learner.spend.set(i, new double[] {cost[i] * evidence, evidence, outcomes[i]});
       }
@@ -411,8 +455,12 @@ public final class PolicyLearner {
       }
     }
     if (learner.knn != null) {
-      learner.knn.resume(blocks.get(WeightsSnapshot.KNN_CENTROIDS), blocks.get(WeightsSnapshot.KNN_COUNTS),
-          blocks.get(WeightsSnapshot.KNN_MEANS), cost, published.size());
+      learner.knn.resume(
+          blocks.get(WeightsSnapshot.KNN_CENTROIDS),
+          blocks.get(WeightsSnapshot.KNN_COUNTS),
+          blocks.get(WeightsSnapshot.KNN_MEANS),
+          cost,
+          published.size());
     }
     learner.examples = examples;
     experts.forEach(learner::indexOf);
@@ -423,7 +471,11 @@ public final class PolicyLearner {
   private Set<String> blockNames(List<String> names) {
     Set<String> expected = new HashSet<>(List.of(WeightsSnapshot.RELIABILITY));
     if (knn != null) {
-      expected.addAll(List.of(WeightsSnapshot.KNN_CENTROIDS, WeightsSnapshot.KNN_COUNTS, WeightsSnapshot.KNN_MEANS));
+      expected.addAll(
+          List.of(
+              WeightsSnapshot.KNN_CENTROIDS,
+              WeightsSnapshot.KNN_COUNTS,
+              WeightsSnapshot.KNN_MEANS));
     } else {
       expected.add(WeightsSnapshot.BIAS);
       names.forEach(expert -> expected.add(WeightsSnapshot.WEIGHTS + expert));
@@ -444,12 +496,14 @@ public final class PolicyLearner {
     for (Map.Entry<String, double[]> block : blocks.entrySet()) {
       String name = block.getKey();
       int length = block.getValue().length;
-      boolean perExpert = name.startsWith(WeightsSnapshot.WEIGHTS) || name.startsWith(WeightsSnapshot.VARIANCES);
+      boolean perExpert =
+          name.startsWith(WeightsSnapshot.WEIGHTS) || name.startsWith(WeightsSnapshot.VARIANCES);
       if (perExpert && length != (name.startsWith(WeightsSnapshot.WEIGHTS) ? d : d + 1)
           || !perExpert && !name.startsWith("knn.") && length != e) {
         return false;
       }
-      if (name.startsWith(WeightsSnapshot.VARIANCES) && !Arrays.stream(block.getValue()).allMatch(v -> v > 0)) {
+      if (name.startsWith(WeightsSnapshot.VARIANCES)
+          && !Arrays.stream(block.getValue()).allMatch(v -> v > 0)) {
         return false;
       }
     }
@@ -462,10 +516,13 @@ public final class PolicyLearner {
     }
     double[] counts = blocks.get(WeightsSnapshot.KNN_COUNTS);
     int centroids = counts.length / e;
-    return counts.length == centroids * e && blocks.get(WeightsSnapshot.KNN_MEANS).length == counts.length
+    return counts.length == centroids * e
+        && blocks.get(WeightsSnapshot.KNN_MEANS).length == counts.length
         && blocks.get(WeightsSnapshot.KNN_CENTROIDS).length == centroids * d
-        && centroids <= LearnerSettings.MAX_KNN_CENTROIDS && Arrays.stream(counts).allMatch(PolicyLearner::isCount)
-        // The synthetic examples must fit the memory, or the oldest cells would be lost to the newest.
+        && centroids <= LearnerSettings.MAX_KNN_CENTROIDS
+        && Arrays.stream(counts).allMatch(PolicyLearner::isCount)
+        // The synthetic examples must fit the memory, or the oldest cells would be lost to the
+        // newest.
         && Arrays.stream(counts).sum() <= settings.knnCapacity();
   }
 
@@ -480,7 +537,8 @@ public final class PolicyLearner {
   }
 
   /** The model that publishes expert i's w and b blocks again (see {@link #fromSnapshot}). */
-  private ExpertModel resumedModel(Map<String, double[]> blocks, String expert, int i, double weight) {
+  private ExpertModel resumedModel(
+      Map<String, double[]> blocks, String expert, int i, double weight) {
     double[] w = blocks.get(WeightsSnapshot.WEIGHTS + expert);
     double bias = blocks.get(WeightsSnapshot.BIAS)[i];
     LearnerKind kind = settings.kind();
@@ -499,7 +557,9 @@ public final class PolicyLearner {
     for (int j = 0; j < w.length; j++) {
       unscaled[j] = w[j] / scale;
     }
-    double[] score = Arrays.copyOf(projection == null ? unscaled : projection.unproject(unscaled), modelDimension + 1);
+    double[] score =
+        Arrays.copyOf(
+            projection == null ? unscaled : projection.unproject(unscaled), modelDimension + 1);
     score[modelDimension] = bias / scale;
     if (usesSgd(kind)) {
       return SgdModel.resumed(settings, modelDimension, score, weight);

@@ -4,8 +4,8 @@ import java.util.Random;
 
 /**
  * A fixed Gaussian matrix P (entries N(0, 1/rows)) from a seed — the math of the router's
- * ProjectedFeaturizer. The ridge learners learn θ on z = P x and publish w = Pᵀθ, so w·x = θ·z and the
- * router scores the original features without knowing about the projection.
+ * ProjectedFeaturizer. The ridge learners learn θ on z = P x and publish w = Pᵀθ, so w·x = θ·z and
+ * the router scores the original features without knowing about the projection.
  */
 final class RandomProjection {
 
@@ -13,7 +13,8 @@ final class RandomProjection {
   private final int columns;
   private final double[] matrix;
 
-  // java.util.Random: its nextGaussian is specified, so a restored learner rebuilds the same matrix.
+  // java.util.Random: its nextGaussian is specified, so a restored learner rebuilds the same
+  // matrix.
   RandomProjection(int rows, int columns, long seed) {
     this.rows = rows;
     this.columns = columns;

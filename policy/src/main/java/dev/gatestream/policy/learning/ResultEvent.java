@@ -7,8 +7,15 @@ package dev.gatestream.policy.learning;
  * @param ok whether the expert answered (status OK)
  * @param kind which of answer and score carry the output
  */
-public record ResultEvent(String requestId, String expert, boolean ok, AnswerKind kind, String answer,
-    double score, double cost, long completedAtMs) {
+public record ResultEvent(
+    String requestId,
+    String expert,
+    boolean ok,
+    AnswerKind kind,
+    String answer,
+    double score,
+    double cost,
+    long completedAtMs) {
 
   /** The shape of an expert's output. */
   public enum AnswerKind {

@@ -7,17 +7,17 @@ import java.util.Map;
 
 /**
  * What each expert that ran earned on one request: the one reward rule of the adaptation job and of
- * {@code gatestream evaluate}. Quality, in [0,1]: the feedback's reward for that expert when it has one;
- * else its answer compared with the feedback's label; else the request-level reward. An expert that ran
- * and failed has quality 0, and so has one that answered a non-finite score where a label judges it.
- * Reward is quality minus lambda times the call's cost. Experts without a result, or without any signal,
- * earn nothing: bandit feedback. Several feedback records of a request are merged first, with
- * {@link FeedbackMerge}.
+ * {@code gatestream evaluate}. Quality, in [0,1]: the feedback's reward for that expert when it has
+ * one; else its answer compared with the feedback's label; else the request-level reward. An expert
+ * that ran and failed has quality 0, and so has one that answered a non-finite score where a label
+ * judges it. Reward is quality minus lambda times the call's cost. Experts without a result, or
+ * without any signal, earn nothing: bandit feedback. Several feedback records of a request are
+ * merged first, with {@link FeedbackMerge}.
  *
- * <p>An outcome that would carry a non-finite number is rejected, not learned and not evaluated: a call
- * whose cost is not finite, or a judging reward (the expert's own, else the request's) that is infinite
- * or, given for that expert, NaN. Clipping an infinite reward to [0,1] would make up a signal, and a NaN
- * would poison every later snapshot of the learner.
+ * <p>An outcome that would carry a non-finite number is rejected, not learned and not evaluated: a
+ * call whose cost is not finite, or a judging reward (the expert's own, else the request's) that is
+ * infinite or, given for that expert, NaN. Clipping an infinite reward to [0,1] would make up a
+ * signal, and a NaN would poison every later snapshot of the learner.
  */
 public final class Rewards {
 
@@ -57,7 +57,9 @@ public final class Rewards {
 
   private final double lambda;
 
-  /** @param lambda price of cost in reward units (router.gate.lambda) */
+  /**
+   * @param lambda price of cost in reward units (router.gate.lambda)
+   */
   public Rewards(double lambda) {
     if (!(lambda >= 0) || Double.isInfinite(lambda)) {
       throw new IllegalArgumentException("lambda must be finite and >= 0, got " + lambda);
@@ -73,30 +75,39 @@ public final class Rewards {
     return quality - lambda * cost;
   }
 
-  public List<ExpertFeedback> score(DecisionEvent decision, Map<String, ResultEvent> results,
-      FeedbackEvent feedback) {
+  public List<ExpertFeedback> score(
+      DecisionEvent decision, Map<String, ResultEvent> results, FeedbackEvent feedback) {
     return scoreAll(decision, results, feedback).feedback();
   }
 
   /** {@link #score}, and the outcomes it rejected. */
-  public Scored scoreAll(DecisionEvent decision, Map<String, ResultEvent> results, FeedbackEvent feedback) {
+  public Scored scoreAll(
+      DecisionEvent decision, Map<String, ResultEvent> results, FeedbackEvent feedback) {
     Judged judged = judge(decision, results, feedback);
     List<ExpertFeedback> scored = new ArrayList<>(judged.outcomes().size());
     for (Outcome one : judged.outcomes()) {
-      scored.add(new ExpertFeedback(one.expert(), one.quality(), reward(one.quality(), one.cost()),
-          one.propensity(), one.cost()));
+      scored.add(
+          new ExpertFeedback(
+              one.expert(),
+              one.quality(),
+              reward(one.quality(), one.cost()),
+              one.propensity(),
+              one.cost()));
     }
     return new Scored(scored, judged.rejected());
   }
 
-  /** The chosen experts that ran and can be judged, in the decision's order; rejected ones left out. */
-  public static List<Outcome> outcomes(DecisionEvent decision, Map<String, ResultEvent> results,
-      FeedbackEvent feedback) {
+  /**
+   * The chosen experts that ran and can be judged, in the decision's order; rejected ones left out.
+   */
+  public static List<Outcome> outcomes(
+      DecisionEvent decision, Map<String, ResultEvent> results, FeedbackEvent feedback) {
     return judge(decision, results, feedback).outcomes();
   }
 
   /** The chosen experts that ran, judged or rejected. */
-  public static Judged judge(DecisionEvent decision, Map<String, ResultEvent> results, FeedbackEvent feedback) {
+  public static Judged judge(
+      DecisionEvent decision, Map<String, ResultEvent> results, FeedbackEvent feedback) {
     List<Outcome> outcomes = new ArrayList<>(decision.chosen().length);
     List<Rejected> rejected = new ArrayList<>(0);
     for (int i = 0; i < decision.chosen().length; i++) {
@@ -120,8 +131,8 @@ public final class Rewards {
   }
 
   /**
-   * The quality in [0,1]; NaN when the feedback says nothing this expert's answer can be judged by, and
-   * infinite when the reward that would judge it is not finite.
+   * The quality in [0,1]; NaN when the feedback says nothing this expert's answer can be judged by,
+   * and infinite when the reward that would judge it is not finite.
    */
   static double quality(String expert, ResultEvent result, FeedbackEvent feedback) {
     for (int i = 0; i < feedback.rewardExperts().length; i++) {
@@ -146,7 +157,9 @@ public final class Rewards {
     switch (result.kind()) {
       case TEXT:
       case CLASS:
-        return result.answer() != null && normalize(result.answer()).equals(normalize(label)) ? 1 : 0;
+        return result.answer() != null && normalize(result.answer()).equals(normalize(label))
+            ? 1
+            : 0;
       case SCORE:
         double reference;
         try {
@@ -164,7 +177,9 @@ public final class Rewards {
     }
   }
 
-  /** Case, surrounding whitespace, inner runs of whitespace and trailing punctuation do not count. */
+  /**
+   * Case, surrounding whitespace, inner runs of whitespace and trailing punctuation do not count.
+   */
   static String normalize(String text) {
     String collapsed = text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
     return collapsed.replaceAll("[\\p{Punct}\\s]+$", "");

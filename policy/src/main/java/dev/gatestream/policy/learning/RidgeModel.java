@@ -9,24 +9,26 @@ import java.util.SplittableRandom;
 /**
  * Discounted ridge regression of the reward, the statistics of LinUCB and linear Thompson sampling:
  * A = γA + (1 − γ)λI + z zᵀ, b = γb + r z, θ = A⁻¹ b, over z = (features, 1). The ridge learner
- * regresses the quality instead, from a prior mean on the bias (b starts at λ·prior there, and forgetting
- * shrinks toward it), and publishes θ as it is with 1 / diag(A): the bandit gate's per-request uncertainty
- * Σ z_j² / A_jj, diagonal LinUCB. The diagonal of A⁻¹ would not do: a one-hot block plus the bias is
- * collinear, so those marginal variances stay large however much evidence comes in.
+ * regresses the quality instead, from a prior mean on the bias (b starts at λ·prior there, and
+ * forgetting shrinks toward it), and publishes θ as it is with 1 / diag(A): the bandit gate's
+ * per-request uncertainty Σ z_j² / A_jj, diagonal LinUCB. The diagonal of A⁻¹ would not do: a
+ * one-hot block plus the bias is collinear, so those marginal variances stay large however much
+ * evidence comes in.
  *
  * <p>The router's gates score linearly, so a snapshot can carry neither LinUCB's per-request bonus
- * α·sqrt(zᵀA⁻¹z) nor a per-request posterior sample. The approximations published instead:
- * LinUCB publishes θ plus, on the bias, α times the uncertainty averaged over recent contexts,
- * α·sqrt(tr(A⁻¹ Σ)) with Σ = E[z zᵀ] (Jensen: an upper bound of the mean bonus) — optimism per expert,
- * not per request; Thompson publishes one sample θ̃ ~ N(θ, v²A⁻¹) per snapshot, so a gate that keeps a
- * snapshot for many requests explores between snapshots rather than between requests.
+ * α·sqrt(zᵀA⁻¹z) nor a per-request posterior sample. The approximations published instead: LinUCB
+ * publishes θ plus, on the bias, α times the uncertainty averaged over recent contexts,
+ * α·sqrt(tr(A⁻¹ Σ)) with Σ = E[z zᵀ] (Jensen: an upper bound of the mean bonus) — optimism per
+ * expert, not per request; Thompson publishes one sample θ̃ ~ N(θ, v²A⁻¹) per snapshot, so a gate
+ * that keeps a snapshot for many requests explores between snapshots rather than between requests.
  *
- * <p>No importance weights: given the linear model, ridge on the chosen expert's own data is unbiased
- * whatever chose it, and reweighting would distort A as a confidence set.
+ * <p>No importance weights: given the linear model, ridge on the chosen expert's own data is
+ * unbiased whatever chose it, and reweighting would distort A as a confidence set.
  */
 final class RidgeModel implements ExpertModel {
 
-  // The ridge learner's prior on an expert's level weighs one outcome: its own outcomes soon decide it,
+  // The ridge learner's prior on an expert's level weighs one outcome: its own outcomes soon decide
+  // it,
   // while λ shrinks the per-task and per-content offsets, which have far fewer outcomes each.
   private static final double BIAS_PRIOR_WEIGHT = 1;
 
@@ -59,10 +61,11 @@ final class RidgeModel implements ExpertModel {
   }
 
   /**
-   * A model whose A is the diagonal precision and whose b = A θ, so that it publishes θ as it is: the
-   * warm start's reading of a published snapshot, which carries no off-diagonal statistics.
+   * A model whose A is the diagonal precision and whose b = A θ, so that it publishes θ as it is:
+   * the warm start's reading of a published snapshot, which carries no off-diagonal statistics.
    */
-  static RidgeModel diagonal(LearnerSettings settings, int dimension, double[] theta, double[] precision) {
+  static RidgeModel diagonal(
+      LearnerSettings settings, int dimension, double[] theta, double[] precision) {
     RidgeModel model = new RidgeModel(settings, dimension);
     Arrays.fill(model.gram, 0);
     for (int i = 0; i < model.size; i++) {
@@ -124,7 +127,8 @@ final class RidgeModel implements ExpertModel {
     return diagonal;
   }
 
-  // Box–Muller spelled out: RandomGenerator.nextGaussian's algorithm is unspecified, and replaying the
+  // Box–Muller spelled out: RandomGenerator.nextGaussian's algorithm is unspecified, and replaying
+  // the
   // same feedback should publish the same samples on any JDK.
   private static double gaussian(SplittableRandom random) {
     double u = 1 - random.nextDouble();

@@ -7,17 +7,18 @@ import java.util.SplittableRandom;
 
 /**
  * Online generalized linear model by importance-weighted AdaGrad SGD: log-loss on σ(w·x + b) (soft
- * labels in [0,1]) or squared loss on w·x + b. The squared-gradient accumulators decay by the forgetting
- * factor, so step sizes stop shrinking after about 1/(1 − forgetting) updates and the model keeps
- * following drift.
+ * labels in [0,1]) or squared loss on w·x + b. The squared-gradient accumulators decay by the
+ * forgetting factor, so step sizes stop shrinking after about 1/(1 − forgetting) updates and the
+ * model keeps following drift.
  *
- * <p>Importance weights (clipped 1/propensity) scale each gradient: the expert's data are the requests
- * the router sent it, and a linear model that cannot fit every context exactly would otherwise fit those
- * contexts at the expense of the ones it might be sent next.
+ * <p>Importance weights (clipped 1/propensity) scale each gradient: the expert's data are the
+ * requests the router sent it, and a linear model that cannot fit every context exactly would
+ * otherwise fit those contexts at the expense of the ones it might be sent next.
  *
- * <p>Published scores are shrunk toward a prior, s = κ(w·x + b) + (1 − κ)·prior with κ = n/(n + n0):
- * an optimistic prior makes a greedy gate try experts it knows little about, and bounds the score
- * spread of the first snapshots so that traffic does not collapse onto whichever expert learned first.
+ * <p>Published scores are shrunk toward a prior, s = κ(w·x + b) + (1 − κ)·prior with κ = n/(n +
+ * n0): an optimistic prior makes a greedy gate try experts it knows little about, and bounds the
+ * score spread of the first snapshots so that traffic does not collapse onto whichever expert
+ * learned first.
  */
 final class SgdModel implements ExpertModel {
 
@@ -53,7 +54,8 @@ final class SgdModel implements ExpertModel {
    * examples: the inverse of {@link #publish}'s shrinkage toward the prior, for the warm start. The
    * AdaGrad accumulators are not published and start over.
    */
-  static SgdModel resumed(LearnerSettings settings, int dimension, double[] published, double count) {
+  static SgdModel resumed(
+      LearnerSettings settings, int dimension, double[] published, double count) {
     SgdModel model = new SgdModel(settings, dimension);
     double kappa = count / (count + model.priorCount);
     for (int j = 0; j < dimension; j++) {
@@ -113,13 +115,15 @@ final class SgdModel implements ExpertModel {
   /** SGD keeps no second-order statistics to tell its uncertainty by. */
   @Override
   public double[] variances() {
-    throw new UnsupportedOperationException("the " + (logistic ? "logistic" : "linear")
-        + " learner has no variance estimate");
+    throw new UnsupportedOperationException(
+        "the " + (logistic ? "logistic" : "linear") + " learner has no variance estimate");
   }
 
   @Override
   public boolean finite() {
-    return Finite.all(weights) && Finite.all(squaredGradients) && Finite.all(bias, biasSquaredGradient, count);
+    return Finite.all(weights)
+        && Finite.all(squaredGradients)
+        && Finite.all(bias, biasSquaredGradient, count);
   }
 
   @Override

@@ -9,10 +9,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Unit-length centroids of a memory's feature directions (k-means under cosine similarity). Seeded by
- * k-means++ from a fixed seed, then one Lloyd step per {@link #assign}/{@link #step} round: warm starts
- * across publications spread the clustering's cost, one pass over the memory each, and keeping the
- * centroids in the learner's state makes a replay from a checkpoint publish the same.
+ * Unit-length centroids of a memory's feature directions (k-means under cosine similarity). Seeded
+ * by k-means++ from a fixed seed, then one Lloyd step per {@link #assign}/{@link #step} round: warm
+ * starts across publications spread the clustering's cost, one pass over the memory each, and
+ * keeping the centroids in the learner's state makes a replay from a checkpoint publish the same.
  */
 final class SphericalKMeans {
 
@@ -36,9 +36,9 @@ final class SphericalKMeans {
   }
 
   /**
-   * The nearest centroid of every stored example, -1 for examples without a direction (zero features);
-   * re-seeds first when the centroids are not the wanted number (too few examples for them so far, or
-   * another budget).
+   * The nearest centroid of every stored example, -1 for examples without a direction (zero
+   * features); re-seeds first when the centroids are not the wanted number (too few examples for
+   * them so far, or another budget).
    */
   int[] assign(ExampleMemory memory, int wanted) {
     if (count != wanted) {
@@ -53,7 +53,8 @@ final class SphericalKMeans {
       }
       float best = 0;
       for (int c = 0; c < count; c++) {
-        float similarity = Vectors.dot(centroids, c * dimension, features, i * dimension, dimension);
+        float similarity =
+            Vectors.dot(centroids, c * dimension, features, i * dimension, dimension);
         if (nearest[i] < 0 || similarity > best) {
           nearest[i] = c;
           best = similarity;
@@ -108,13 +109,15 @@ final class SphericalKMeans {
     int pick = firstWithDirection(inverseNorms, random);
     while (pick >= 0 && count < wanted) {
       for (int j = 0; j < dimension; j++) {
-        centroids[count * dimension + j] = (float) (inverseNorms[pick] * features[pick * dimension + j]);
+        centroids[count * dimension + j] =
+            (float) (inverseNorms[pick] * features[pick * dimension + j]);
       }
       double total = 0;
       for (int i = 0; i < n; i++) {
         if (inverseNorms[i] > 0) {
-          double cosine = inverseNorms[i] * Vectors.dot(centroids, count * dimension, features, i * dimension,
-              dimension);
+          double cosine =
+              inverseNorms[i]
+                  * Vectors.dot(centroids, count * dimension, features, i * dimension, dimension);
           distance[i] = Math.min(distance[i], Math.max(0, 2 - 2 * cosine));
           total += distance[i];
         }

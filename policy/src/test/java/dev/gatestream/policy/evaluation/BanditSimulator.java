@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A contextual bandit over four experts whose true values are known exactly: requests come uniformly
- * from a fixed set of contexts (3 features, a task label), and expert a's reward on context c is
- * Bernoulli(μ[c][a]) with μ a logistic function of the features — so a linear reward model is close
- * but misspecified, as in practice.
+ * A contextual bandit over four experts whose true values are known exactly: requests come
+ * uniformly from a fixed set of contexts (3 features, a task label), and expert a's reward on
+ * context c is Bernoulli(μ[c][a]) with μ a logistic function of the features — so a linear reward
+ * model is close but misspecified, as in practice.
  */
 final class BanditSimulator {
 
@@ -25,7 +25,10 @@ final class BanditSimulator {
   static final List<Expert> EXPERTS = NAMES.stream().map(name -> new Expert(name, 0.001)).toList();
 
   /** Reward logits: each expert is best somewhere, e0 a bit better on average. */
-  private static final double[][] THETA = {{1.2, 0, 0.3}, {-1, 0.8, 0}, {0, -1.1, 0.5}, {0.2, 0.3, -1.2}};
+  private static final double[][] THETA = {
+    {1.2, 0, 0.3}, {-1, 0.8, 0}, {0, -1.1, 0.5}, {0.2, 0.3, -1.2}
+  };
+
   private static final double[] BIAS = {0.3, 0, -0.1, -0.2};
 
   final float[][] contexts;
@@ -53,7 +56,8 @@ final class BanditSimulator {
   }
 
   private static double gaussian(SplittableRandom random) {
-    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+    return Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
+        * Math.cos(2 * Math.PI * random.nextDouble());
   }
 
   /** Gate weights that score expert a by scale·(θ_a·x + b_a): aligned with the rewards. */
@@ -63,7 +67,10 @@ final class BanditSimulator {
 
   /** Weights that favor e3, the worst expert on average. */
   static WeightsSnapshot misaligned() {
-    return weights(new double[][] {{0, 0, 0}, {0, 0.5, 0}, {0, 0, 0}, {0, 0, 0.5}}, new double[] {0, 0, 0, 1}, 1);
+    return weights(
+        new double[][] {{0, 0, 0}, {0, 0.5, 0}, {0, 0, 0}, {0, 0, 0.5}},
+        new double[] {0, 0, 0, 1},
+        1);
   }
 
   static WeightsSnapshot weights(double[][] theta, double[] bias, double scale) {
@@ -82,8 +89,8 @@ final class BanditSimulator {
   }
 
   /**
-   * n decisions the logging gate made, with the chosen experts' Bernoulli rewards; with
-   * {@code revealAll} the unchosen experts' rewards are recorded too, as replayed logs do.
+   * n decisions the logging gate made, with the chosen experts' Bernoulli rewards; with {@code
+   * revealAll} the unchosen experts' rewards are recorded too, as replayed logs do.
    */
   List<LoggedDecision> log(Gate logging, int n, long seed, boolean revealAll) {
     SplittableRandom random = new SplittableRandom(seed);
@@ -95,23 +102,37 @@ final class BanditSimulator {
       Map<String, Double> rewards = new HashMap<>();
       for (int a = 0; a < NAMES.size(); a++) {
         double reward = random.nextDouble() < mu[c][a] ? 1 : 0;
-        boolean chosen = selection.chosen().stream().map(Choice::expert).anyMatch(NAMES.get(a)::equals);
+        boolean chosen =
+            selection.chosen().stream().map(Choice::expert).anyMatch(NAMES.get(a)::equals);
         if (chosen || revealAll) {
           rewards.put(NAMES.get(a), reward);
         }
       }
-      decisions.add(new LoggedDecision(input.requestId(), tasks[c], null, contexts[c], null, selection.chosen(),
-          selection.candidatePropensities(), rewards, null));
+      decisions.add(
+          new LoggedDecision(
+              input.requestId(),
+              tasks[c],
+              null,
+              contexts[c],
+              null,
+              selection.chosen(),
+              selection.candidatePropensities(),
+              rewards,
+              null));
     }
     return decisions;
   }
 
-  /** The candidate gate's exact value: contexts are uniform, so the mean over them of its expected reward. */
+  /**
+   * The candidate gate's exact value: contexts are uniform, so the mean over them of its expected
+   * reward.
+   */
   double trueValue(Gate candidate, Estimand estimand) {
     double value = 0;
     for (int c = 0; c < contexts.length; c++) {
       RoutingInput input = new RoutingInput("truth", tasks[c], null, contexts[c], null);
-      Map<String, Double> p = candidate.select(input, contexts[c], new SplittableRandom(0)).candidatePropensities();
+      Map<String, Double> p =
+          candidate.select(input, contexts[c], new SplittableRandom(0)).candidatePropensities();
       double total = 0;
       double mass = 0;
       for (int a = 0; a < NAMES.size(); a++) {

@@ -14,8 +14,12 @@ import org.junit.jupiter.api.Test;
 class BaselineCandidatesTest {
 
   private static final BanditSimulator SIMULATOR = new BanditSimulator(40, 11);
-  private static final Gate LOGGING = Gates.create(GateSpec.softmaxTopK(1).withTemperatureSampling(1),
-      BanditSimulator.EXPERTS, BanditSimulator.DIMENSION, BanditSimulator.misaligned());
+  private static final Gate LOGGING =
+      Gates.create(
+          GateSpec.softmaxTopK(1).withTemperatureSampling(1),
+          BanditSimulator.EXPERTS,
+          BanditSimulator.DIMENSION,
+          BanditSimulator.misaligned());
 
   @Test
   void alwaysSelectsItsExpertWithCertainty() {
@@ -42,12 +46,14 @@ class BaselineCandidatesTest {
       double truth = meanOverContexts(a);
       uniformTruth += truth / BanditSimulator.NAMES.size();
       Evaluation always = evaluator.evaluate(logs, CandidatePolicy.always(expert));
-      assertThat(truth).as("always %s: %s", expert, always.doublyRobust())
+      assertThat(truth)
+          .as("always %s: %s", expert, always.doublyRobust())
           .isBetween(always.doublyRobust().lower(), always.doublyRobust().upper());
       assertThat(always.selfNormalizedIps().value()).isCloseTo(truth, within(0.05));
     }
     Evaluation uniform = evaluator.evaluate(logs, CandidatePolicy.uniform());
-    assertThat(uniformTruth).isBetween(uniform.doublyRobust().lower(), uniform.doublyRobust().upper());
+    assertThat(uniformTruth)
+        .isBetween(uniform.doublyRobust().lower(), uniform.doublyRobust().upper());
     assertThat(uniform.unsupportedShare()).isZero();
   }
 

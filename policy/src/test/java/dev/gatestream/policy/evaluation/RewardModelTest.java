@@ -13,9 +13,18 @@ import org.junit.jupiter.api.Test;
 
 class RewardModelTest {
 
-  private static LoggedDecision decision(String task, float[] features, String expert, double reward) {
-    return new LoggedDecision(null, task, null, features, null, List.of(new Choice(expert, 1, 0.5)),
-        Map.of(expert, 0.5), Map.of(expert, reward), null);
+  private static LoggedDecision decision(
+      String task, float[] features, String expert, double reward) {
+    return new LoggedDecision(
+        null,
+        task,
+        null,
+        features,
+        null,
+        List.of(new Choice(expert, 1, 0.5)),
+        Map.of(expert, 0.5),
+        Map.of(expert, reward),
+        null);
   }
 
   @Test
@@ -34,17 +43,22 @@ class RewardModelTest {
     assertThat(model.predict(probe, "a")).isCloseTo(0.7 + 0.1 + 0.05, within(1e-4));
     assertThat(model.predict(probe, "b")).isCloseTo(0.1 + 0.15, within(1e-4));
     // An expert never seen gets the overall mean.
-    assertThat(model.predict(probe, "c")).isCloseTo(
-        training.stream().mapToDouble(d -> d.qualityOf(d.chosen().get(0).expert())).average().orElseThrow(),
-        within(1e-12));
+    assertThat(model.predict(probe, "c"))
+        .isCloseTo(
+            training.stream()
+                .mapToDouble(d -> d.qualityOf(d.chosen().get(0).expert()))
+                .average()
+                .orElseThrow(),
+            within(1e-12));
   }
 
   @Test
   void ridgeFallsBackToTaskMeansWithoutFeatures() {
-    List<LoggedDecision> training = List.of(
-        decision("math", null, "a", 1),
-        decision("math", null, "a", 0),
-        decision("chat", new float[] {1}, "a", 1));
+    List<LoggedDecision> training =
+        List.of(
+            decision("math", null, "a", 1),
+            decision("math", null, "a", 0),
+            decision("chat", new float[] {1}, "a", 1));
 
     RewardModel.Fitted model = RewardModel.ridge(1).fit(training, LoggedDecision::qualityOf);
 
@@ -54,23 +68,31 @@ class RewardModelTest {
 
   @Test
   void taskMeansBackOffToTheExpertThenOverall() {
-    List<LoggedDecision> training = List.of(
-        decision("math", null, "a", 1),
-        decision("chat", null, "a", 0),
-        decision("chat", null, "a", 0),
-        decision(null, null, "b", 0.4));
+    List<LoggedDecision> training =
+        List.of(
+            decision("math", null, "a", 1),
+            decision("chat", null, "a", 0),
+            decision("chat", null, "a", 0),
+            decision(null, null, "b", 0.4));
 
     RewardModel.Fitted model = RewardModel.taskMeans().fit(training, LoggedDecision::qualityOf);
 
     assertThat(model.predict(decision("math", null, "a", 0), "a")).isEqualTo(1.0);
-    assertThat(model.predict(decision("code", null, "a", 0), "a")).isCloseTo(1 / 3.0, within(1e-12));
+    assertThat(model.predict(decision("code", null, "a", 0), "a"))
+        .isCloseTo(1 / 3.0, within(1e-12));
     assertThat(model.predict(decision(null, null, "a", 0), "b")).isEqualTo(0.4);
-    assertThat(model.predict(decision("math", null, "a", 0), "c")).isCloseTo(1.4 / 4, within(1e-12));
-    assertThat(RewardModel.taskMeans().fit(List.of(), LoggedDecision::qualityOf).predict(decision(null, null, "a", 0), "a")).isZero();
+    assertThat(model.predict(decision("math", null, "a", 0), "c"))
+        .isCloseTo(1.4 / 4, within(1e-12));
+    assertThat(
+            RewardModel.taskMeans()
+                .fit(List.of(), LoggedDecision::qualityOf)
+                .predict(decision(null, null, "a", 0), "a"))
+        .isZero();
   }
 
   @Test
   void ridgeNeedsAPositivePenalty() {
-    assertThatThrownBy(() -> RewardModel.ridge(0)).hasMessage("ridge lambda must be finite and > 0, got 0.0");
+    assertThatThrownBy(() -> RewardModel.ridge(0))
+        .hasMessage("ridge lambda must be finite and > 0, got 0.0");
   }
 }

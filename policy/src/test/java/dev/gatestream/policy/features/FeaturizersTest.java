@@ -16,13 +16,15 @@ class FeaturizersTest {
   void concatenatesTheBlocksInTheConfiguredOrder() {
     FeatureSpec spec = FeatureSpec.of(List.of("task", "hashed", "length"), 8, 16, 0);
     Featurizer featurizer = Featurizers.create(spec, MAX_TEXT);
-    float[] features = featurizer.featurize(new RoutingInput("r1", "mmlu", "What is 2 + 2?", null, null));
+    float[] features =
+        featurizer.featurize(new RoutingInput("r1", "mmlu", "What is 2 + 2?", null, null));
 
     assertThat(featurizer.name()).isEqualTo("task8+hashed16+length1").isEqualTo(spec.name());
     assertThat(features).hasSize(25).hasSize(spec.dimension());
     assertThat(spec.offset(FeatureSpec.Block.HASHED)).isEqualTo(8);
     assertThat(sum(features, 0, 8)).isEqualTo(1f);
-    assertThat(features[24]).isCloseTo((float) (Math.log1p(14) / 10), org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(features[24])
+        .isCloseTo((float) (Math.log1p(14) / 10), org.assertj.core.data.Offset.offset(1e-6f));
   }
 
   @Test
@@ -39,9 +41,12 @@ class FeaturizersTest {
 
   @Test
   void batchesMatchOneByOne() {
-    Featurizer featurizer = Featurizers.create(FeatureSpec.of(List.of("hashed", "task"), 4, 32, 0), MAX_TEXT);
-    List<RoutingInput> inputs = List.of(new RoutingInput("a", "x", "first text", null, null),
-        new RoutingInput("b", null, "second text", null, null));
+    Featurizer featurizer =
+        Featurizers.create(FeatureSpec.of(List.of("hashed", "task"), 4, 32, 0), MAX_TEXT);
+    List<RoutingInput> inputs =
+        List.of(
+            new RoutingInput("a", "x", "first text", null, null),
+            new RoutingInput("b", null, "second text", null, null));
 
     List<float[]> batch = featurizer.featurizeAll(inputs);
 
@@ -52,7 +57,8 @@ class FeaturizersTest {
   @Test
   void explainsBadSpecs() {
     assertThatThrownBy(() -> FeatureSpec.of(List.of("bert"), 8, 8, 0))
-        .hasMessage("unknown feature block 'bert', expected task, hashed, minilm, numeric or length");
+        .hasMessage(
+            "unknown feature block 'bert', expected task, hashed, minilm, numeric or length");
     assertThatThrownBy(() -> FeatureSpec.of(List.of("task", "task"), 8, 8, 0))
         .hasMessage("feature blocks [task, task] name a block twice");
     assertThatThrownBy(() -> FeatureSpec.of(List.of("minilm"), 8, 8, 512))
@@ -65,7 +71,8 @@ class FeaturizersTest {
     Featurizer hashed = Featurizers.create(FeatureSpec.single(FeatureSpec.Block.HASHED, 16), 10);
     RoutingInput tooLong = new RoutingInput("r1", null, "eleven char", null, null);
 
-    assertThat(hashed.featurize(new RoutingInput("r1", null, "ten chars.", null, null))).hasSize(16);
+    assertThat(hashed.featurize(new RoutingInput("r1", null, "ten chars.", null, null)))
+        .hasSize(16);
     assertThatThrownBy(() -> hashed.featurize(tooLong)).isInstanceOf(InvalidInputException.class);
   }
 

@@ -57,8 +57,10 @@ class HashedTextFeaturizerTest {
 
   @Test
   void similarTextsAreCloserThanUnrelatedOnes() {
-    float[] code = featurizer.featurize(text("write a python function that sorts a list of integers"));
-    float[] similarCode = featurizer.featurize(text("write a python function that reverses a list of strings"));
+    float[] code =
+        featurizer.featurize(text("write a python function that sorts a list of integers"));
+    float[] similarCode =
+        featurizer.featurize(text("write a python function that reverses a list of strings"));
     float[] cooking = featurizer.featurize(text("how long should I boil an egg for a soft yolk?"));
     assertThat(cosine(code, similarCode)).isGreaterThan(cosine(code, cooking) + 0.2);
   }
@@ -83,8 +85,10 @@ class HashedTextFeaturizerTest {
 
   @Test
   void usesBothSignsSoCollisionsCancelOnAverage() {
-    float[] features = new HashedTextFeaturizer(64, false, 100_000)
-        .featurize(text("a fairly long sentence with many different words and characters in it"));
+    float[] features =
+        new HashedTextFeaturizer(64, false, 100_000)
+            .featurize(
+                text("a fairly long sentence with many different words and characters in it"));
     long positive = countMatching(features, true);
     long negative = countMatching(features, false);
     assertThat(positive).isPositive();
@@ -109,9 +113,11 @@ class HashedTextFeaturizerTest {
   @Test
   void refusesMissingBlankAndOverlongText() {
     assertThatThrownBy(() -> featurizer.featurize(text(null)))
-        .isInstanceOf(InvalidInputException.class).hasMessage("request has no text");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("request has no text");
     assertThatThrownBy(() -> featurizer.featurize(text(" \n\t ")))
-        .isInstanceOf(InvalidInputException.class).hasMessage("text is blank");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("text is blank");
     assertThatThrownBy(() -> featurizer.featurize(text("x".repeat(100_001))))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage("text has 100001 characters, more than the 100000 allowed");

@@ -49,10 +49,12 @@ class MiniLmFeaturizerTest {
 
   @Test
   void similarSentencesAreCloserThanUnrelatedOnes() {
-    List<float[]> embeddings = featurizer.featurizeAll(List.of(
-        text("How do I reset my password?"),
-        text("I forgot my password and need to change it."),
-        text("The volcano erupted and lava flowed into the sea.")));
+    List<float[]> embeddings =
+        featurizer.featurizeAll(
+            List.of(
+                text("How do I reset my password?"),
+                text("I forgot my password and need to change it."),
+                text("The volcano erupted and lava flowed into the sea.")));
     double similar = dot(embeddings.get(0), embeddings.get(1));
     double unrelated = dot(embeddings.get(0), embeddings.get(2));
     assertThat(similar).isGreaterThan(0.5).isGreaterThan(unrelated + 0.3);
@@ -60,7 +62,8 @@ class MiniLmFeaturizerTest {
 
   @Test
   void aBatchGivesTheSameEmbeddingsAsOneByOne() {
-    List<RoutingInput> inputs = List.of(text("first text"), text("a second, longer text"), text("third"));
+    List<RoutingInput> inputs =
+        List.of(text("first text"), text("a second, longer text"), text("third"));
     List<float[]> batch = featurizer.featurizeAll(inputs);
     assertThat(batch).hasSize(3);
     for (int i = 0; i < inputs.size(); i++) {
@@ -90,11 +93,14 @@ class MiniLmFeaturizerTest {
     own.close();
 
     // a closed OrtSession refuses every call: its native session is gone
-    assertThatThrownBy(() -> own.session().getInputNames()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> own.session().getInputNames())
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> own.featurize(text("after close")))
-        .isInstanceOf(IllegalStateException.class).hasMessage("the MiniLM featurizer is closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the MiniLM featurizer is closed");
     assertThatThrownBy(() -> own.featurizeAll(List.of(text("after close"))))
-        .isInstanceOf(IllegalStateException.class).hasMessage("the MiniLM featurizer is closed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the MiniLM featurizer is closed");
     own.close(); // twice: nothing more to release
   }
 

@@ -45,8 +45,11 @@ class Murmur3Test {
     int h1 = seed;
     int blocks = data.length / 4;
     for (int i = 0; i < blocks; i++) {
-      int k1 = (data[4 * i] & 0xff) | (data[4 * i + 1] & 0xff) << 8
-          | (data[4 * i + 2] & 0xff) << 16 | (data[4 * i + 3] & 0xff) << 24;
+      int k1 =
+          (data[4 * i] & 0xff)
+              | (data[4 * i + 1] & 0xff) << 8
+              | (data[4 * i + 2] & 0xff) << 16
+              | (data[4 * i + 3] & 0xff) << 24;
       k1 *= 0xcc9e2d51;
       k1 = Integer.rotateLeft(k1, 15);
       k1 *= 0x1b873593;

@@ -26,7 +26,8 @@ class ProjectedFeaturizerTest {
 
   @Test
   void roughlyKeepsNormsAndNameTellsTheSetup() {
-    ProjectedFeaturizer projected = new ProjectedFeaturizer(new HashedTextFeaturizer(4096), 256, 7L);
+    ProjectedFeaturizer projected =
+        new ProjectedFeaturizer(new HashedTextFeaturizer(4096), 256, 7L);
     assertThat(projected.dimension()).isEqualTo(256);
     assertThat(projected.name()).isEqualTo("hashed-projected-256-seed-7");
     // Inner vectors have norm 1; a N(0, 1/256) projection keeps that within a few tens of percent.

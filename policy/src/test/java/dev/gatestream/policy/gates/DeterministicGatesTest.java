@@ -29,13 +29,15 @@ class DeterministicGatesTest {
 
   private final SplittableRandom random = new SplittableRandom(1);
 
-  private Selection select(GateSpec spec, List<Expert> experts, double[] biases, RoutingInput input) {
+  private Selection select(
+      GateSpec spec, List<Expert> experts, double[] biases, RoutingInput input) {
     return Gates.create(spec, experts, 1, biases(biases)).select(input, ONE, random);
   }
 
   @Test
   void softmaxTopKPicksTheHighestScoresWeightedBySoftmaxAmongThem() {
-    Selection selection = select(GateSpec.softmaxTopK(2), experts(4), new double[] {0.5, 2, -1, 1}, input());
+    Selection selection =
+        select(GateSpec.softmaxTopK(2), experts(4), new double[] {0.5, 2, -1, 1}, input());
 
     assertThat(names(selection)).containsExactly("e1", "e3");
     double expectedTop = Math.exp(2) / (Math.exp(2) + Math.exp(1));
@@ -59,13 +61,15 @@ class DeterministicGatesTest {
 
   @Test
   void scoresAreTheLinearModelOfTheFeatures() {
-    Map<String, double[]> parameters = Map.of(
-        "w:a", new double[] {1, 0, 2},
-        "w:b", new double[] {0, -1, 0},
-        "b", new double[] {0.5, 0.25});
+    Map<String, double[]> parameters =
+        Map.of(
+            "w:a", new double[] {1, 0, 2},
+            "w:b", new double[] {0, -1, 0},
+            "b", new double[] {0.5, 0.25});
     WeightsSnapshot snapshot = new WeightsSnapshot("p", 9, List.of("a", "b"), 3, parameters);
-    Gate gate = Gates.create(GateSpec.softmaxTopK(1),
-        List.of(new Expert("a", 0), new Expert("b", 0)), 3, snapshot);
+    Gate gate =
+        Gates.create(
+            GateSpec.softmaxTopK(1), List.of(new Expert("a", 0), new Expert("b", 0)), 3, snapshot);
     Selection selection = gate.select(input(), new float[] {1, 2, 3}, random);
     assertThat(gate.version()).isEqualTo(9);
     assertThat(selection.scores()).containsEntry("a", 7.5).containsEntry("b", -1.75);
@@ -85,28 +89,31 @@ class DeterministicGatesTest {
   @Test
   void topPStopsAsSoonAsTheMassIsReached() {
     // softmax of {ln 6, ln 3, ln 1} = {0.6, 0.3, 0.1}: p = 0.9 needs the first two.
-    Selection selection = select(GateSpec.topP(0.9, 3), experts(3),
-        new double[] {Math.log(6), Math.log(3), 0}, input());
+    Selection selection =
+        select(
+            GateSpec.topP(0.9, 3), experts(3), new double[] {Math.log(6), Math.log(3), 0}, input());
     assertThat(names(selection)).containsExactly("e0", "e1");
   }
 
   @Test
   void sigmoidAddsSharedExpertsAlwaysAndNormalizesSigmoids() {
-    Selection selection = select(GateSpec.sigmoid(1, List.of("e3")), experts(4),
-        new double[] {0, 2, 1, -1}, input());
+    Selection selection =
+        select(GateSpec.sigmoid(1, List.of("e3")), experts(4), new double[] {0, 2, 1, -1}, input());
 
     assertThat(names(selection)).containsExactly("e1", "e3");
     double s1 = 1 / (1 + Math.exp(-2));
     double s3 = 1 / (1 + Math.exp(1));
     assertThat(selection.chosen().get(0).gateWeight()).isCloseTo(s1 / (s1 + s3), within(1e-12));
-    assertThat(selection.candidatePropensities()).containsEntry("e3", 1.0).containsEntry("e1", 1.0)
+    assertThat(selection.candidatePropensities())
+        .containsEntry("e3", 1.0)
+        .containsEntry("e1", 1.0)
         .containsEntry("e2", 0.0);
   }
 
   @Test
   void sigmoidNeverRoutesToASharedExpertTwice() {
-    Selection selection = select(GateSpec.sigmoid(2, List.of("e0")), experts(4),
-        new double[] {9, 1, 2, 0}, input());
+    Selection selection =
+        select(GateSpec.sigmoid(2, List.of("e0")), experts(4), new double[] {9, 1, 2, 0}, input());
     assertThat(names(selection)).containsExactlyInAnyOrder("e0", "e2", "e1");
   }
 
@@ -127,8 +134,12 @@ class DeterministicGatesTest {
 
   @Test
   void successPredictorPicksTheCheapestGoodEnoughExpert() {
-    Selection selection = select(GateSpec.successPredictor(Mode.CHEAPEST_ABOVE_THRESHOLD, 0.6, 0),
-        experts(4), SUCCESS_LOGITS, input());
+    Selection selection =
+        select(
+            GateSpec.successPredictor(Mode.CHEAPEST_ABOVE_THRESHOLD, 0.6, 0),
+            experts(4),
+            SUCCESS_LOGITS,
+            input());
     assertThat(names(selection)).containsExactly("e1");
     assertThat(selection.scores().get("e1")).isCloseTo(1 / (1 + Math.exp(-0.5)), within(1e-12));
     assertThat(selection.chosen().get(0).gateWeight()).isEqualTo(1.0);
@@ -136,8 +147,12 @@ class DeterministicGatesTest {
 
   @Test
   void successPredictorFallsBackToTheBestWhenNoneIsGoodEnough() {
-    Selection selection = select(GateSpec.successPredictor(Mode.CHEAPEST_ABOVE_THRESHOLD, 0.99, 0),
-        experts(4), SUCCESS_LOGITS, input());
+    Selection selection =
+        select(
+            GateSpec.successPredictor(Mode.CHEAPEST_ABOVE_THRESHOLD, 0.99, 0),
+            experts(4),
+            SUCCESS_LOGITS,
+            input());
     assertThat(names(selection)).containsExactly("e3");
   }
 
@@ -146,15 +161,19 @@ class DeterministicGatesTest {
     GateSpec cheapMinded = GateSpec.successPredictor(Mode.NET_UTILITY, 0, 100);
     GateSpec qualityMinded = GateSpec.successPredictor(Mode.NET_UTILITY, 0, 1);
     // Utilities at λ=100: e0 .269-.1, e1 .622-.2, e2 .881-.3, e3 .953-.4 → e2 (.581).
-    assertThat(names(select(cheapMinded, experts(4), SUCCESS_LOGITS, input()))).containsExactly("e2");
-    assertThat(names(select(qualityMinded, experts(4), SUCCESS_LOGITS, input()))).containsExactly("e3");
+    assertThat(names(select(cheapMinded, experts(4), SUCCESS_LOGITS, input())))
+        .containsExactly("e2");
+    assertThat(names(select(qualityMinded, experts(4), SUCCESS_LOGITS, input())))
+        .containsExactly("e3");
   }
 
   @Test
   void theCostBudgetLeavesOutPricierExperts() {
     GateSpec spec = GateSpec.successPredictor(Mode.CHEAPEST_ABOVE_THRESHOLD, 0.99, 0);
-    assertThat(names(select(spec, experts(4), SUCCESS_LOGITS, withBudget(0.0025)))).containsExactly("e1");
-    assertThat(names(select(spec, experts(4), SUCCESS_LOGITS, withBudget(0.0001)))).containsExactly("e0");
+    assertThat(names(select(spec, experts(4), SUCCESS_LOGITS, withBudget(0.0025))))
+        .containsExactly("e1");
+    assertThat(names(select(spec, experts(4), SUCCESS_LOGITS, withBudget(0.0001))))
+        .containsExactly("e0");
     assertThatThrownBy(() -> select(spec, experts(4), SUCCESS_LOGITS, withBudget(Double.NaN)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage("cost budget must be a number >= 0, got NaN");
@@ -182,9 +201,12 @@ class DeterministicGatesTest {
 
   @Test
   void selectionsAreImmutable() {
-    Selection selection = select(GateSpec.softmaxTopK(2), experts(3), new double[] {1, 2, 3}, input());
-    assertThatThrownBy(() -> selection.chosen().clear()).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> selection.scores().put("e0", 1.0)).isInstanceOf(UnsupportedOperationException.class);
+    Selection selection =
+        select(GateSpec.softmaxTopK(2), experts(3), new double[] {1, 2, 3}, input());
+    assertThatThrownBy(() -> selection.chosen().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> selection.scores().put("e0", 1.0))
+        .isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> selection.candidatePropensities().clear())
         .isInstanceOf(UnsupportedOperationException.class);
   }

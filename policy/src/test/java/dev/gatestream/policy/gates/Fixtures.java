@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Experts and weights whose scores are easy to read: with features {1}, expert i scores biases[i]. */
+/**
+ * Experts and weights whose scores are easy to read: with features {1}, expert i scores biases[i].
+ */
 final class Fixtures {
 
   static final float[] ONE = {1f};

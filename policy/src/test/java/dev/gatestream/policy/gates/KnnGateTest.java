@@ -17,17 +17,23 @@ import org.junit.jupiter.api.Test;
 
 class KnnGateTest {
 
-  private static final List<Expert> EXPERTS = List.of(new Expert("maths", 0.001), new Expert("prose", 0.002));
+  private static final List<Expert> EXPERTS =
+      List.of(new Expert("maths", 0.001), new Expert("prose", 0.002));
   private static final RoutingInput INPUT = new RoutingInput("r1", null, null, null, null);
 
   /** Two centroids on the axes of a plane: maths is good near the first, prose near the second. */
   private static WeightsSnapshot twoRegions(double outcomes) {
-    return new WeightsSnapshot("p", 4, List.of("maths", "prose"), 2, Map.of(
-        WeightsSnapshot.KNN_CENTROIDS, new double[] {1, 0, 0, 1},
-        WeightsSnapshot.KNN_COUNTS, new double[] {outcomes, outcomes, outcomes, outcomes},
-        WeightsSnapshot.KNN_MEANS, new double[] {0.9, 0.2, 0.3, 0.8},
-        WeightsSnapshot.OUTCOMES, new double[] {2 * outcomes, 2 * outcomes},
-        WeightsSnapshot.COST, new double[] {0.001, 0.002}));
+    return new WeightsSnapshot(
+        "p",
+        4,
+        List.of("maths", "prose"),
+        2,
+        Map.of(
+            WeightsSnapshot.KNN_CENTROIDS, new double[] {1, 0, 0, 1},
+            WeightsSnapshot.KNN_COUNTS, new double[] {outcomes, outcomes, outcomes, outcomes},
+            WeightsSnapshot.KNN_MEANS, new double[] {0.9, 0.2, 0.3, 0.8},
+            WeightsSnapshot.OUTCOMES, new double[] {2 * outcomes, 2 * outcomes},
+            WeightsSnapshot.COST, new double[] {0.001, 0.002}));
   }
 
   private static String choice(Gate gate, float... x) {
@@ -63,24 +69,37 @@ class KnnGateTest {
   @Test
   void optimismTriesWhatLittleIsKnownOfNearTheRequest() {
     // Prose is a little worse near the first centroid but has no outcomes there.
-    WeightsSnapshot unsure = new WeightsSnapshot("p", 4, List.of("maths", "prose"), 2, Map.of(
-        WeightsSnapshot.KNN_CENTROIDS, new double[] {1, 0, 0, 1},
-        WeightsSnapshot.KNN_COUNTS, new double[] {100, 0, 100, 100},
-        WeightsSnapshot.KNN_MEANS, new double[] {0.8, 0.75, 0.3, 0.8}));
+    WeightsSnapshot unsure =
+        new WeightsSnapshot(
+            "p",
+            4,
+            List.of("maths", "prose"),
+            2,
+            Map.of(
+                WeightsSnapshot.KNN_CENTROIDS, new double[] {1, 0, 0, 1},
+                WeightsSnapshot.KNN_COUNTS, new double[] {100, 0, 100, 100},
+                WeightsSnapshot.KNN_MEANS, new double[] {0.8, 0.75, 0.3, 0.8}));
 
-    assertThat(choice(Gates.create(GateSpec.knn(1, 1, 0.2, 0), EXPERTS, 2, unsure), 1, 0)).isEqualTo("prose");
-    assertThat(choice(Gates.create(GateSpec.knn(1, 1, 0, 0), EXPERTS, 2, unsure), 1, 0)).isEqualTo("maths");
+    assertThat(choice(Gates.create(GateSpec.knn(1, 1, 0.2, 0), EXPERTS, 2, unsure), 1, 0))
+        .isEqualTo("prose");
+    assertThat(choice(Gates.create(GateSpec.knn(1, 1, 0, 0), EXPERTS, 2, unsure), 1, 0))
+        .isEqualTo("maths");
   }
 
   @Test
   void epsilonExplorationReportsExactPropensitiesAndABudgetLeavesOutTheDear() {
-    Gate gate = Gates.create(GateSpec.knn(1, 1, 0, 0).withEpsilonGreedy(0.2), EXPERTS, 2, twoRegions(50));
+    Gate gate =
+        Gates.create(GateSpec.knn(1, 1, 0, 0).withEpsilonGreedy(0.2), EXPERTS, 2, twoRegions(50));
 
     Selection selection = gate.select(INPUT, new float[] {0, 1}, new SplittableRandom(1));
-    Selection capped = gate.select(new RoutingInput("r2", null, null, null, 0.0015), new float[] {0, 1},
-        new SplittableRandom(1));
+    Selection capped =
+        gate.select(
+            new RoutingInput("r2", null, null, null, 0.0015),
+            new float[] {0, 1},
+            new SplittableRandom(1));
 
-    assertThat(selection.candidatePropensities().get("prose")).isCloseTo(0.8 + 0.2 / 2, offset(1e-12));
+    assertThat(selection.candidatePropensities().get("prose"))
+        .isCloseTo(0.8 + 0.2 / 2, offset(1e-12));
     assertThat(selection.candidatePropensities().get("maths")).isCloseTo(0.2 / 2, offset(1e-12));
     assertThat(capped.chosen()).extracting(Choice::expert).containsExactly("maths");
     assertThat(capped.candidatePropensities().get("maths")).isEqualTo(1);
@@ -88,12 +107,19 @@ class KnnGateTest {
 
   @Test
   void refusesCentroidBlocksThatDoNotFit() {
-    WeightsSnapshot ragged = new WeightsSnapshot("p", 4, List.of("maths", "prose"), 2, Map.of(
-        WeightsSnapshot.KNN_CENTROIDS, new double[] {1, 0, 0, 1},
-        WeightsSnapshot.KNN_COUNTS, new double[] {1, 1},
-        WeightsSnapshot.KNN_MEANS, new double[] {0.5, 0.5}));
+    WeightsSnapshot ragged =
+        new WeightsSnapshot(
+            "p",
+            4,
+            List.of("maths", "prose"),
+            2,
+            Map.of(
+                WeightsSnapshot.KNN_CENTROIDS, new double[] {1, 0, 0, 1},
+                WeightsSnapshot.KNN_COUNTS, new double[] {1, 1},
+                WeightsSnapshot.KNN_MEANS, new double[] {0.5, 0.5}));
 
     assertThatThrownBy(() -> Gates.create(GateSpec.knn(1, 8, 0.1, 0), EXPERTS, 2, ragged))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("knn.n");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("knn.n");
   }
 }

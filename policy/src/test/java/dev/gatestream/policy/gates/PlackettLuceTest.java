@@ -16,7 +16,8 @@ class PlackettLuceTest {
     for (int k = 1; k <= P.length; k++) {
       double[] expected = new double[P.length];
       enumerate(new boolean[P.length], k, 1.0, expected);
-      assertThat(PlackettLuce.inclusionProbabilities(P, k)).containsExactly(expected, within(1e-12));
+      assertThat(PlackettLuce.inclusionProbabilities(P, k))
+          .containsExactly(expected, within(1e-12));
     }
   }
 
@@ -50,7 +51,8 @@ class PlackettLuceTest {
       p[i] = (i + 1) / 136.0;
     }
     for (int k : new int[] {2, 5, 8, 15}) {
-      assertThat(Arrays.stream(PlackettLuce.inclusionProbabilities(p, k)).sum()).isCloseTo(k, within(1e-9));
+      assertThat(Arrays.stream(PlackettLuce.inclusionProbabilities(p, k)).sum())
+          .isCloseTo(k, within(1e-9));
     }
   }
 
@@ -66,11 +68,14 @@ class PlackettLuceTest {
     }
     double[] inclusion = PlackettLuce.inclusionProbabilities(P, 3);
     for (int i = 0; i < P.length; i++) {
-      assertThat((double) counts[i] / draws).isCloseTo(inclusion[i], within(tolerance(inclusion[i], draws)));
+      assertThat((double) counts[i] / draws)
+          .isCloseTo(inclusion[i], within(tolerance(inclusion[i], draws)));
     }
   }
 
-  /** Five standard errors of a frequency: a correct implementation fails about once in 1.7 million. */
+  /**
+   * Five standard errors of a frequency: a correct implementation fails about once in 1.7 million.
+   */
   static double tolerance(double probability, int draws) {
     return 5 * Math.sqrt(probability * (1 - probability) / draws) + 1e-9;
   }

@@ -15,20 +15,23 @@ import java.util.SplittableRandom;
 /**
  * A closed bandit loop on synthetic data: the router's own gate code decides over the weights the
  * learner publishes, one simulated expert call per request, and the learner learns only from the
- * expert that ran. Four contexts (one-hot features) and four experts with Bernoulli rewards; the best
- * expert depends on the context.
+ * expert that ran. Four contexts (one-hot features) and four experts with Bernoulli rewards; the
+ * best expert depends on the context.
  */
 final class BanditSimulation {
 
   static final List<String> EXPERTS = List.of("alpha", "beta", "gamma", "delta");
   static final int CONTEXTS = 4;
 
-  /** Success probability of expert e in context c; best: alpha in 0 and 1, beta in 2, gamma in 3. */
+  /**
+   * Success probability of expert e in context c; best: alpha in 0 and 1, beta in 2, gamma in 3.
+   */
   private final double[][] success = {
-      {0.9, 0.9, 0.3, 0.3},
-      {0.3, 0.3, 0.9, 0.5},
-      {0.4, 0.4, 0.5, 0.9},
-      {0.6, 0.6, 0.6, 0.6}};
+    {0.9, 0.9, 0.3, 0.3},
+    {0.3, 0.3, 0.9, 0.5},
+    {0.4, 0.4, 0.5, 0.9},
+    {0.6, 0.6, 0.6, 0.6}
+  };
 
   /** What happened to each request, for the measurements. */
   record Step(int context, int expert, int bestExpert) {}
@@ -60,15 +63,24 @@ final class BanditSimulation {
       int context = random.nextInt(CONTEXTS);
       float[] x = new float[CONTEXTS];
       x[context] = 1;
-      Choice choice = gate.select(new RoutingInput("r" + t, null, null, x, null), x, gateRandom).chosen().get(0);
+      Choice choice =
+          gate.select(new RoutingInput("r" + t, null, null, x, null), x, gateRandom)
+              .chosen()
+              .get(0);
       int expert = EXPERTS.indexOf(choice.expert());
       double reward = random.nextDouble() < success[expert][context] ? 1 : 0;
-      learner.update(x, List.of(new ExpertFeedback(choice.expert(), reward, reward, choice.propensity(), 0)));
+      learner.update(
+          x, List.of(new ExpertFeedback(choice.expert(), reward, reward, choice.propensity(), 0)));
       steps.add(new Step(context, expert, best(context)));
       if ((t + 1) % publishEvery == 0) {
         version++;
-        gate = Gates.create(spec, experts, CONTEXTS,
-            new WeightsSnapshot("p", version, learner.experts(), CONTEXTS, learner.parameters(version)));
+        gate =
+            Gates.create(
+                spec,
+                experts,
+                CONTEXTS,
+                new WeightsSnapshot(
+                    "p", version, learner.experts(), CONTEXTS, learner.parameters(version)));
       }
     }
     return steps;
@@ -102,7 +114,10 @@ final class BanditSimulation {
     return (double) best / (to - from);
   }
 
-  /** First request from which every window of the given size routes at least rate to the best experts. */
+  /**
+   * First request from which every window of the given size routes at least rate to the best
+   * experts.
+   */
   static int convergedAt(List<Step> steps, int until, int window, double rate) {
     int converged = -1;
     for (int t = 0; t + window <= until; t += window / 4) {

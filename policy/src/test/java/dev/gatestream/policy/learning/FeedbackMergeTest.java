@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class FeedbackMergeTest {
 
-  private static FeedbackEvent feedback(double reward, String label, long at, Object... expertRewards) {
+  private static FeedbackEvent feedback(
+      double reward, String label, long at, Object... expertRewards) {
     String[] experts = new String[expertRewards.length / 2];
     double[] values = new double[experts.length];
     for (int i = 0; i < experts.length; i++) {
@@ -30,7 +31,8 @@ class FeedbackMergeTest {
   void laterRecordsOverrideEarlierPerExpertAndTheLatestRequestRewardAndLabelWin() {
     FeedbackEvent first = feedback(0.2, "Paris", 20, "a", 0.0, "b", 0.0);
     FeedbackEvent second = feedback(Double.NaN, null, 30, "b", 1.0);
-    FeedbackEvent older = feedback(0.9, "Lyon", 5, "b", 0.5, "c", 0.3); // observed first, merged last
+    FeedbackEvent older =
+        feedback(0.9, "Lyon", 5, "b", 0.5, "c", 0.3); // observed first, merged last
 
     FeedbackEvent merged = FeedbackMerge.merge(List.of(first, second, older));
 
@@ -48,8 +50,12 @@ class FeedbackMergeTest {
     FeedbackEvent b = feedback(Double.NaN, "yes", 30, "a", 0.7, "b", 0.4);
     FeedbackEvent c = feedback(0.6, null, 10, "b", 0.9);
 
-    for (FeedbackEvent merged : new FeedbackEvent[] {FeedbackMerge.merge(List.of(a, b, c)),
-        FeedbackMerge.merge(List.of(c, b, a)), FeedbackMerge.merge(List.of(b, a, c))}) {
+    for (FeedbackEvent merged :
+        new FeedbackEvent[] {
+          FeedbackMerge.merge(List.of(a, b, c)),
+          FeedbackMerge.merge(List.of(c, b, a)),
+          FeedbackMerge.merge(List.of(b, a, c))
+        }) {
       assertThat(merged.rewardOf("a")).isEqualTo(0.7);
       assertThat(merged.rewardOf("b")).isEqualTo(0.4);
       assertThat(merged.reward()).isEqualTo(0.2);
@@ -60,7 +66,9 @@ class FeedbackMergeTest {
   @Test
   void aNonFiniteRewardNeverReplacesAFiniteOneButIsKeptWhereNothingElseWasSaid() {
     FeedbackEvent good = feedback(0.4, null, 10, "a", 0.8);
-    FeedbackEvent broken = feedback(Double.POSITIVE_INFINITY, null, 20, "a", Double.NaN, "b", Double.NEGATIVE_INFINITY);
+    FeedbackEvent broken =
+        feedback(
+            Double.POSITIVE_INFINITY, null, 20, "a", Double.NaN, "b", Double.NEGATIVE_INFINITY);
     FeedbackEvent fixed = feedback(Double.NaN, null, 30, "b", 0.1);
 
     FeedbackEvent merged = FeedbackMerge.merge(List.of(broken, good));

@@ -17,7 +17,8 @@ class KnnLearnerTest {
     return LearnerSettings.defaults(LearnerKind.KNN, dimension).withKnn(capacity, centroids);
   }
 
-  private static void learn(PolicyLearner learner, String expert, double quality, double cost, float... x) {
+  private static void learn(
+      PolicyLearner learner, String expert, double quality, double cost, float... x) {
     assertThat(learner.update(x, List.of(new ExpertFeedback(expert, quality, quality, 1, cost))))
         .isEqualTo(PolicyLearner.Update.LEARNED);
   }
@@ -54,7 +55,8 @@ class KnnLearnerTest {
     double[] counts = blocks.get(WeightsSnapshot.KNN_COUNTS);
     assertThat(new double[] {counts[2 * x], counts[2 * x + 1], counts[2 * y], counts[2 * y + 1]})
         .containsExactly(3, 1, 0, 2);
-    // Overall means with the prior weighing one outcome: a (3 + prior) / 4, b (2 + prior) / 4; each cell's
+    // Overall means with the prior weighing one outcome: a (3 + prior) / 4, b (2 + prior) / 4; each
+    // cell's
     // mean shrunk toward them by one outcome.
     double prior = settings(2, 100, 2).priorReward();
     double a = (3 + prior) / 4;
@@ -83,7 +85,8 @@ class KnnLearnerTest {
     assertThat(blocks.get(WeightsSnapshot.OUTCOMES)).containsExactly(25);
     // The last ten were all good: (10 + prior) / 11 overall, and the one cell shrunk toward it.
     double overall = (10 + settings(1, 10, 1).priorReward()) / 11;
-    assertThat(blocks.get(WeightsSnapshot.KNN_MEANS)[0]).isCloseTo((10 + overall) / 11, within(1e-9));
+    assertThat(blocks.get(WeightsSnapshot.KNN_MEANS)[0])
+        .isCloseTo((10 + overall) / 11, within(1e-9));
   }
 
   @Test
@@ -91,20 +94,28 @@ class KnnLearnerTest {
     Random random = new Random(3);
     PolicyLearner learner = new PolicyLearner(settings(5, 300, 16), List.of("a", "b"));
     for (int i = 0; i < 500; i++) {
-      learn(learner, i % 2 == 0 ? "a" : "b", random.nextDouble(), 0.001 * (i % 2), gaussian(random, 5));
+      learn(
+          learner,
+          i % 2 == 0 ? "a" : "b",
+          random.nextDouble(),
+          0.001 * (i % 2),
+          gaussian(random, 5));
     }
     learner.parameters(1); // the centroids the state carries now come from a Lloyd step
 
-    PolicyLearner restored = PolicyLearner.fromBytes(settings(5, 300, 16), List.of("a", "b"), learner.toBytes())
-        .orElseThrow();
-    PolicyLearner smaller = PolicyLearner.fromBytes(settings(5, 100, 16), List.of("a", "b"), learner.toBytes())
-        .orElseThrow();
+    PolicyLearner restored =
+        PolicyLearner.fromBytes(settings(5, 300, 16), List.of("a", "b"), learner.toBytes())
+            .orElseThrow();
+    PolicyLearner smaller =
+        PolicyLearner.fromBytes(settings(5, 100, 16), List.of("a", "b"), learner.toBytes())
+            .orElseThrow();
 
     Map<String, double[]> before = learner.parameters(2);
     Map<String, double[]> after = restored.parameters(2);
     assertThat(after.keySet()).isEqualTo(before.keySet());
     before.forEach((name, values) -> assertThat(after.get(name)).as(name).containsExactly(values));
-    assertThat(Arrays.stream(smaller.parameters(2).get(WeightsSnapshot.KNN_COUNTS)).sum()).isEqualTo(100);
+    assertThat(Arrays.stream(smaller.parameters(2).get(WeightsSnapshot.KNN_COUNTS)).sum())
+        .isEqualTo(100);
   }
 
   @Test

@@ -17,7 +17,11 @@ class LearnerGuardTest {
     for (int i = 0; i < 50; i++) {
       float[] x = {(float) random.nextGaussian(), (float) random.nextGaussian(), 1};
       double quality = random.nextDouble();
-      assertThat(learner.update(x, List.of(new ExpertFeedback(i % 2 == 0 ? "a" : "b", quality, quality, 0.5, 0.001))))
+      assertThat(
+              learner.update(
+                  x,
+                  List.of(
+                      new ExpertFeedback(i % 2 == 0 ? "a" : "b", quality, quality, 0.5, 0.001))))
           .isEqualTo(Update.LEARNED);
     }
     return learner;
@@ -30,7 +34,8 @@ class LearnerGuardTest {
     byte[] before = learner.toBytes();
 
     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
-      assertThat(learner.update(new float[] {1, bad, 0}, List.of(new ExpertFeedback("a", 1, 1, 1, 0))))
+      assertThat(
+              learner.update(new float[] {1, bad, 0}, List.of(new ExpertFeedback("a", 1, 1, 1, 0))))
           .isEqualTo(Update.NON_FINITE_FEATURES);
     }
 
@@ -48,9 +53,11 @@ class LearnerGuardTest {
 
     List<ExpertFeedback> nanCost = List.of(good, new ExpertFeedback("b", 1, 1, 1, Double.NaN));
     List<ExpertFeedback> nanQuality = List.of(good, new ExpertFeedback("b", Double.NaN, 1, 1, 0));
-    List<ExpertFeedback> infiniteReward = List.of(new ExpertFeedback("b", 1, Double.NEGATIVE_INFINITY, 1, 0), good);
+    List<ExpertFeedback> infiniteReward =
+        List.of(new ExpertFeedback("b", 1, Double.NEGATIVE_INFINITY, 1, 0), good);
     for (List<ExpertFeedback> feedback : List.of(nanCost, nanQuality, infiniteReward)) {
-      assertThat(learner.update(new float[] {1, 0, 1}, feedback)).isEqualTo(Update.NON_FINITE_OUTCOME);
+      assertThat(learner.update(new float[] {1, 0, 1}, feedback))
+          .isEqualTo(Update.NON_FINITE_OUTCOME);
     }
 
     assertThat(learner.toBytes()).isEqualTo(before);
@@ -59,10 +66,13 @@ class LearnerGuardTest {
 
   @Test
   void aStateThatOverflowedFromFiniteInputsIsNotPublishable() {
-    PolicyLearner learner = new PolicyLearner(LearnerSettings.defaults(LearnerKind.RIDGE, 1), List.of("a"));
+    PolicyLearner learner =
+        new PolicyLearner(LearnerSettings.defaults(LearnerKind.RIDGE, 1), List.of("a"));
     // Two finite costs whose discounted sum is infinite.
     for (int i = 0; i < 2; i++) {
-      assertThat(learner.update(new float[] {1}, List.of(new ExpertFeedback("a", 1, 1, 1, Double.MAX_VALUE))))
+      assertThat(
+              learner.update(
+                  new float[] {1}, List.of(new ExpertFeedback("a", 1, 1, 1, Double.MAX_VALUE))))
           .isEqualTo(Update.LEARNED);
     }
 
@@ -72,7 +82,8 @@ class LearnerGuardTest {
 
   @Test
   void aStateThatStoppedLearningIsNotPublishableThoughItsBlocksAreFinite() {
-    PolicyLearner learner = new PolicyLearner(LearnerSettings.defaults(LearnerKind.LINEAR, 1), List.of("a"));
+    PolicyLearner learner =
+        new PolicyLearner(LearnerSettings.defaults(LearnerKind.LINEAR, 1), List.of("a"));
 
     // A finite reward whose squared gradient is infinite: AdaGrad would take no step ever after.
     learner.update(new float[] {1}, List.of(new ExpertFeedback("a", 0, -Double.MAX_VALUE, 1, 0)));
@@ -83,7 +94,8 @@ class LearnerGuardTest {
 
   @Test
   void aKnnCostBeyondFloatRangeIsNotPublishable() {
-    PolicyLearner learner = new PolicyLearner(LearnerSettings.defaults(LearnerKind.KNN, 1), List.of("a"));
+    PolicyLearner learner =
+        new PolicyLearner(LearnerSettings.defaults(LearnerKind.KNN, 1), List.of("a"));
 
     learner.update(new float[] {1}, List.of(new ExpertFeedback("a", 1, 1, 1, 1e300)));
 
@@ -92,7 +104,9 @@ class LearnerGuardTest {
 
   @Test
   void aFreshOrHealthyLearnerIsPublishable() {
-    assertThat(new PolicyLearner(LearnerSettings.defaults(LearnerKind.RIDGE, 2), List.of("a")).publishable(1))
+    assertThat(
+            new PolicyLearner(LearnerSettings.defaults(LearnerKind.RIDGE, 2), List.of("a"))
+                .publishable(1))
         .hasValueSatisfying(blocks -> assertThat(PolicyLearner.nonFinite(blocks)).isNull());
     assertThat(trained(LearnerKind.KNN).publishable(1)).isPresent();
   }

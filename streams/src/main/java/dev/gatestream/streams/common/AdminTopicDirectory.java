@@ -18,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster's topics as an admin client lists them, re-read in the background every refresh interval,
- * so that a stream thread's question costs a set lookup. A topic not on the list (created since) is
- * looked up once, for at most the lookup timeout; one found missing is remembered as missing until the
- * next refresh, so a stream of requests naming it costs one lookup per interval.
+ * The cluster's topics as an admin client lists them, re-read in the background every refresh
+ * interval, so that a stream thread's question costs a set lookup. A topic not on the list (created
+ * since) is looked up once, for at most the lookup timeout; one found missing is remembered as
+ * missing until the next refresh, so a stream of requests naming it costs one lookup per interval.
  */
 public final class AdminTopicDirectory implements TopicDirectory, AutoCloseable {
 
@@ -45,7 +45,11 @@ public final class AdminTopicDirectory implements TopicDirectory, AutoCloseable 
   private final ScheduledExecutorService refresher;
   private final AutoCloseable admin;
 
-  AdminTopicDirectory(Cluster cluster, Duration refreshEvery, LongSupplier clock, ScheduledExecutorService refresher,
+  AdminTopicDirectory(
+      Cluster cluster,
+      Duration refreshEvery,
+      LongSupplier clock,
+      ScheduledExecutorService refresher,
       AutoCloseable admin) {
     this.cluster = cluster;
     this.refreshMs = refreshEvery.toMillis();
@@ -55,40 +59,51 @@ public final class AdminTopicDirectory implements TopicDirectory, AutoCloseable 
   }
 
   /**
-   * Lists the topics once, then keeps the list fresh in the background; owns {@code admin} and closes it.
+   * Lists the topics once, then keeps the list fresh in the background; owns {@code admin} and
+   * closes it.
    */
   public static AdminTopicDirectory start(Admin admin, GatestreamConfig config) {
-    Duration refresh = Duration.ofMillis(config.getLong(GatestreamConfig.ROUTER_REPLY_TO_REFRESH_MS));
+    Duration refresh =
+        Duration.ofMillis(config.getLong(GatestreamConfig.ROUTER_REPLY_TO_REFRESH_MS));
     long timeoutMs = config.getLong(GatestreamConfig.ROUTER_REPLY_TO_LOOKUP_TIMEOUT_MS);
-    Cluster cluster = new Cluster() {
-      @Override
-      public Collection<String> topics() throws Exception {
-        return admin.listTopics().names().get(Math.max(timeoutMs, refresh.toMillis()), TimeUnit.MILLISECONDS);
-      }
-
-      @Override
-      public boolean exists(String topic) throws Exception {
-        try {
-          admin.describeTopics(List.of(topic)).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
-          return true;
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-            return false;
+    Cluster cluster =
+        new Cluster() {
+          @Override
+          public Collection<String> topics() throws Exception {
+            return admin
+                .listTopics()
+                .names()
+                .get(Math.max(timeoutMs, refresh.toMillis()), TimeUnit.MILLISECONDS);
           }
-          throw e;
-        }
-      }
-    };
-    ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "gatestream-topic-directory");
-      thread.setDaemon(true);
-      return thread;
-    });
-    AdminTopicDirectory directory = new AdminTopicDirectory(cluster, refresh, System::currentTimeMillis,
-        refresher, admin);
+
+          @Override
+          public boolean exists(String topic) throws Exception {
+            try {
+              admin
+                  .describeTopics(List.of(topic))
+                  .allTopicNames()
+                  .get(timeoutMs, TimeUnit.MILLISECONDS);
+              return true;
+            } catch (ExecutionException e) {
+              if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+              }
+              throw e;
+            }
+          }
+        };
+    ScheduledExecutorService refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "gatestream-topic-directory");
+              thread.setDaemon(true);
+              return thread;
+            });
+    AdminTopicDirectory directory =
+        new AdminTopicDirectory(cluster, refresh, System::currentTimeMillis, refresher, admin);
     directory.refresh();
-    refresher.scheduleWithFixedDelay(directory::refresh, refresh.toMillis(), refresh.toMillis(),
-        TimeUnit.MILLISECONDS);
+    refresher.scheduleWithFixedDelay(
+        directory::refresh, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
     return directory;
   }
 
@@ -100,7 +115,9 @@ public final class AdminTopicDirectory implements TopicDirectory, AutoCloseable 
       foundSince.clear();
       missingUntil.clear();
     } catch (Exception e) {
-      LOG.warn("cannot list the cluster's topics, keeping the list of {} read before: {}", listed.size(),
+      LOG.warn(
+          "cannot list the cluster's topics, keeping the list of {} read before: {}",
+          listed.size(),
           e.toString());
     }
   }
@@ -119,7 +136,8 @@ public final class AdminTopicDirectory implements TopicDirectory, AutoCloseable 
     try {
       exists = cluster.exists(topic);
     } catch (Exception e) {
-      LOG.warn("cannot learn whether topic {} exists; taking it as missing: {}", topic, e.toString());
+      LOG.warn(
+          "cannot learn whether topic {} exists; taking it as missing: {}", topic, e.toString());
       exists = false;
     }
     if (exists) {

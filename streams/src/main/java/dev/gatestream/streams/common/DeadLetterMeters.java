@@ -6,8 +6,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The dead-letter counter of one stage, {@value #NAME} tagged {@code stage} and {@code reason}. Every
- * reason is registered up front, so a rate over it reads 0 rather than nothing before the first one.
+ * The dead-letter counter of one stage, {@value #NAME} tagged {@code stage} and {@code reason}.
+ * Every reason is registered up front, so a rate over it reads 0 rather than nothing before the
+ * first one.
  */
 public final class DeadLetterMeters implements AutoCloseable {
 
@@ -19,8 +20,13 @@ public final class DeadLetterMeters implements AutoCloseable {
   public DeadLetterMeters(MeterRegistry registry, String stage) {
     this.registry = registry;
     for (DeadLetterReason reason : DeadLetterReason.values()) {
-      counters.put(reason, Counter.builder(NAME).description("Records a stage sent to the dead-letter topic")
-          .tag("stage", stage).tag("reason", reason.code()).register(registry));
+      counters.put(
+          reason,
+          Counter.builder(NAME)
+              .description("Records a stage sent to the dead-letter topic")
+              .tag("stage", stage)
+              .tag("reason", reason.code())
+              .register(registry));
     }
   }
 

@@ -7,8 +7,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Builds one processor's dead-letter records: the bytes, cut to what the stage's producer can write,
- * with why and where from in headers ({@link DeadLetter}).
+ * Builds one processor's dead-letter records: the bytes, cut to what the stage's producer can
+ * write, with why and where from in headers ({@link DeadLetter}).
  */
 public final class DeadLetters {
 
@@ -29,7 +29,8 @@ public final class DeadLetters {
 
   /** The record being processed, as it arrived. */
   public Record<byte[], byte[]> of(Record<byte[], byte[]> original, String reason) {
-    DeadLetter letter = fromCurrent(DeadLetter.of(original.key(), original.value(), original.headers().toArray()));
+    DeadLetter letter =
+        fromCurrent(DeadLetter.of(original.key(), original.value(), original.headers().toArray()));
     return toRecord(letter.reason(stage, reason), original.timestamp());
   }
 
@@ -46,7 +47,9 @@ public final class DeadLetters {
   }
 
   private DeadLetter fromCurrent(DeadLetter letter) {
-    context.recordMetadata().ifPresent(source -> letter.source(source.topic(), source.partition(), source.offset()));
+    context
+        .recordMetadata()
+        .ifPresent(source -> letter.source(source.topic(), source.partition(), source.offset()));
     return letter;
   }
 

@@ -12,10 +12,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Which topics a request may have its fused result written to (its replyTo): one the allow-pattern or
- * the explicit list names, that is none of Gatestream's own topics (the catalogue's, the task topics,
- * the stages' internal ones) and that exists. The router refuses requests that fail, so that nothing
- * downstream tries to write there; fusion asks again before it writes, since topics come and go.
+ * Which topics a request may have its fused result written to (its replyTo): one the allow-pattern
+ * or the explicit list names, that is none of Gatestream's own topics (the catalogue's, the task
+ * topics, the stages' internal ones) and that exists. The router refuses requests that fail, so
+ * that nothing downstream tries to write there; fusion asks again before it writes, since topics
+ * come and go.
  */
 public final class ReplyTopics {
 
@@ -24,8 +25,11 @@ public final class ReplyTopics {
   private final Predicate<String> own;
   private final TopicDirectory directory;
 
-  /** @param own whether a topic is one of Gatestream's own */
-  private ReplyTopics(Pattern allowed, Set<String> listed, Predicate<String> own, TopicDirectory directory) {
+  /**
+   * @param own whether a topic is one of Gatestream's own
+   */
+  private ReplyTopics(
+      Pattern allowed, Set<String> listed, Predicate<String> own, TopicDirectory directory) {
     this.allowed = allowed;
     this.listed = Set.copyOf(listed);
     this.own = own;
@@ -41,10 +45,13 @@ public final class ReplyTopics {
     // Kafka Streams names its internal topics after the application id.
     List<String> internal = List.of(ids.router() + "-", ids.fusion() + "-", ids.adaptation());
     return new ReplyTopics(
-        Pattern.compile(pattern.isEmpty() ? Pattern.quote(prefix) + "(reply|replies|score)-.+" : pattern),
+        Pattern.compile(
+            pattern.isEmpty() ? Pattern.quote(prefix) + "(reply|replies|score)-.+" : pattern),
         Set.copyOf(config.getList(GatestreamConfig.ROUTER_REPLY_TO_TOPICS)),
-        topic -> core.contains(topic) || topics.expertOfTaskTopic(topic).isPresent()
-            || internal.stream().anyMatch(topic::startsWith),
+        topic ->
+            core.contains(topic)
+                || topics.expertOfTaskTopic(topic).isPresent()
+                || internal.stream().anyMatch(topic::startsWith),
         directory);
   }
 
@@ -57,9 +64,16 @@ public final class ReplyTopics {
       return Optional.of("replyTo '" + topic + "' is one of Gatestream's own topics");
     }
     if (!listed.contains(topic) && !allowed.matcher(topic).matches()) {
-      return Optional.of("replyTo '" + topic + "' is not an allowed reply topic ("
-          + GatestreamConfig.ROUTER_REPLY_TO_PATTERN + " '" + allowed.pattern() + "', "
-          + GatestreamConfig.ROUTER_REPLY_TO_TOPICS + ")");
+      return Optional.of(
+          "replyTo '"
+              + topic
+              + "' is not an allowed reply topic ("
+              + GatestreamConfig.ROUTER_REPLY_TO_PATTERN
+              + " '"
+              + allowed.pattern()
+              + "', "
+              + GatestreamConfig.ROUTER_REPLY_TO_TOPICS
+              + ")");
     }
     if (!directory.exists(topic)) {
       return Optional.of("replyTo '" + topic + "' does not exist");

@@ -18,18 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compacted routing-weights topic as a global store of every stage instance, with a listener that
- * hears each new snapshot at once (a stage swaps what it derives from the weights without reading the
- * store per record).
+ * The compacted routing-weights topic as a global store of every stage instance, with a listener
+ * that hears each new snapshot at once (a stage swaps what it derives from the weights without
+ * reading the store per record).
  *
  * <p>The topic is read as bytes and deserialized here, so that a record that is not routing weights
  * (garbage, another record type) is skipped and counted instead of killing the global thread. Kafka
- * Streams restores a global store through this same processor, so a poison record that compaction keeps
- * on the topic is skipped again after every restart.
+ * Streams restores a global store through this same processor, so a poison record that compaction
+ * keeps on the topic is skipped again after every restart.
  */
 public final class RoutingWeightsStore {
 
   public static final String NAME = "routing-weights";
+
   /** Records of the topic a stage could not use, tagged {@code stage}. */
   public static final String UNREADABLE_METER = "gatestream.weights.unreadable";
 
@@ -37,20 +38,31 @@ public final class RoutingWeightsStore {
 
   private RoutingWeightsStore() {}
 
-  /** @param onUnreadable hears of each record skipped because it is not usable routing weights */
-  public static void addTo(Topology topology, Topics topics, Serde<RoutingWeights> serde,
-      Consumer<RoutingWeights> listener, Runnable onUnreadable) {
+  /**
+   * @param onUnreadable hears of each record skipped because it is not usable routing weights
+   */
+  public static void addTo(
+      Topology topology,
+      Topics topics,
+      Serde<RoutingWeights> serde,
+      Consumer<RoutingWeights> listener,
+      Runnable onUnreadable) {
     String topic = topics.routingWeights().name();
     topology.addGlobalStore(
-        Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(NAME), Serdes.String(), serde)
+        Stores.timestampedKeyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(NAME), Serdes.String(), serde)
             .withLoggingDisabled(),
-        "routing-weights-in", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topic,
-        "routing-weights-update", () -> new Updater(topic, serde.deserializer(), listener, onUnreadable));
+        "routing-weights-in",
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        topic,
+        "routing-weights-update",
+        () -> new Updater(topic, serde.deserializer(), listener, onUnreadable));
   }
 
   /**
-   * The stored snapshot of a policy, or null. Processors read this once at init, since the global store
-   * may have been restored before they start.
+   * The stored snapshot of a policy, or null. Processors read this once at init, since the global
+   * store may have been restored before they start.
    */
   public static RoutingWeights latest(ProcessorContext<?, ?> context, String policy) {
     KeyValueStore<String, ValueAndTimestamp<RoutingWeights>> store = context.getStateStore(NAME);
@@ -66,7 +78,11 @@ public final class RoutingWeightsStore {
     private final Runnable onUnreadable;
     private TimestampedKeyValueStore<String, RoutingWeights> store;
 
-    Updater(String topic, Deserializer<?> deserializer, Consumer<RoutingWeights> listener, Runnable onUnreadable) {
+    Updater(
+        String topic,
+        Deserializer<?> deserializer,
+        Consumer<RoutingWeights> listener,
+        Runnable onUnreadable) {
       this.topic = topic;
       this.deserializer = deserializer;
       this.listener = listener;
@@ -91,8 +107,10 @@ public final class RoutingWeightsStore {
       try {
         Object value = deserializer.deserialize(topic, record.value());
         if (!(value instanceof RoutingWeights read)) {
-          throw new IllegalArgumentException("a " + (value == null ? "null" : value.getClass().getSimpleName())
-              + ", not routing weights");
+          throw new IllegalArgumentException(
+              "a "
+                  + (value == null ? "null" : value.getClass().getSimpleName())
+                  + ", not routing weights");
         }
         weights = read;
       } catch (RuntimeException e) {
@@ -109,7 +127,11 @@ public final class RoutingWeightsStore {
 
     private void skip(Record<String, byte[]> record, String reason) {
       onUnreadable.run();
-      LOG.warn("skipping the record of key '{}' on {} ({} bytes): {}", record.key(), topic, record.value().length,
+      LOG.warn(
+          "skipping the record of key '{}' on {} ({} bytes): {}",
+          record.key(),
+          topic,
+          record.value().length,
           reason);
     }
   }

@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the lifecycle of one Kafka Streams stage (the topology itself is built elsewhere, purely):
- * start, wait until it runs, replace a thread that died (within {@link ThreadReplacements}; past them
- * the stage stops and reports its {@link #failure()}), close. Its meters, tagged {@code stage}: the
- * Kafka Streams client's own metrics ({@code kafka.*}, consumer lag included), {@value #STATE_GAUGE},
- * the state as a {@linkplain #stateCode code}, and {@value #REPLACEMENTS}.
+ * start, wait until it runs, replace a thread that died (within {@link ThreadReplacements}; past
+ * them the stage stops and reports its {@link #failure()}), close. Its meters, tagged {@code
+ * stage}: the Kafka Streams client's own metrics ({@code kafka.*}, consumer lag included), {@value
+ * #STATE_GAUGE}, the state as a {@linkplain #stateCode code}, and {@value #REPLACEMENTS}.
  */
 public final class StreamsStage implements AutoCloseable {
 
@@ -53,41 +53,61 @@ public final class StreamsStage implements AutoCloseable {
     this(name, topology, properties, meters, ThreadReplacements.defaults());
   }
 
-  public StreamsStage(String name, Topology topology, Properties properties, MeterRegistry meters,
+  public StreamsStage(
+      String name,
+      Topology topology,
+      Properties properties,
+      MeterRegistry meters,
       ThreadReplacements replacements) {
     this.name = name;
     this.streams = new KafkaStreams(topology, properties);
     Tags tags = Tags.of("stage", name);
-    this.replacementCounter = Counter.builder(REPLACEMENTS).description("Failed stream threads replaced")
-        .tags(tags).register(meters);
-    streams.setStateListener((newState, oldState) -> {
-      LOG.info("{}: {} -> {}", name, oldState, newState);
-      if (newState == KafkaStreams.State.ERROR) {
-        // Also reached without our handler's say: a global thread that dies cannot be replaced.
-        Throwable last = lastThreadFailure.get();
-        failure.compareAndSet(null, new IllegalStateException(name + " stopped (state ERROR)"
-            + (last == null ? "" : " after a failure: " + last), last));
-      }
-      if (newState == KafkaStreams.State.RUNNING || newState == KafkaStreams.State.ERROR) {
-        settled.countDown();
-      }
-    });
+    this.replacementCounter =
+        Counter.builder(REPLACEMENTS)
+            .description("Failed stream threads replaced")
+            .tags(tags)
+            .register(meters);
+    streams.setStateListener(
+        (newState, oldState) -> {
+          LOG.info("{}: {} -> {}", name, oldState, newState);
+          if (newState == KafkaStreams.State.ERROR) {
+            // Also reached without our handler's say: a global thread that dies cannot be replaced.
+            Throwable last = lastThreadFailure.get();
+            failure.compareAndSet(
+                null,
+                new IllegalStateException(
+                    name
+                        + " stopped (state ERROR)"
+                        + (last == null ? "" : " after a failure: " + last),
+                    last));
+          }
+          if (newState == KafkaStreams.State.RUNNING || newState == KafkaStreams.State.ERROR) {
+            settled.countDown();
+          }
+        });
     this.replacements = replacements;
     streams.setUncaughtExceptionHandler(this::onThreadFailure);
     this.meters = meters;
     this.clientMetrics = new KafkaStreamsMetrics(streams, tags);
     clientMetrics.bindTo(meters);
-    this.stateGauge = Gauge.builder(STATE_GAUGE, streams, client -> stateCode(client.state()))
-        .description("State of the Kafka Streams stage: 0 created, 1 rebalancing, 2 running, 3 pending"
-            + " shutdown, 4 not running, 5 pending error, 6 error")
-        .tags(tags).strongReference(true).register(meters);
+    this.stateGauge =
+        Gauge.builder(STATE_GAUGE, streams, client -> stateCode(client.state()))
+            .description(
+                "State of the Kafka Streams stage: 0 created, 1 rebalancing, 2 running, 3 pending"
+                    + " shutdown, 4 not running, 5 pending error, 6 error")
+            .tags(tags)
+            .strongReference(true)
+            .register(meters);
   }
 
   public String name() {
     return name;
   }
 
-  /** What becomes of a stream thread that failed: replaced, unless that has happened too often lately. */
+  /**
+   * What becomes of a stream thread that failed: replaced, unless that has happened too often
+   * lately.
+   */
   StreamThreadExceptionResponse onThreadFailure(Throwable exception) {
     lastThreadFailure.set(exception);
     if (replacements.replaceAnother()) {
@@ -96,11 +116,24 @@ public final class StreamsStage implements AutoCloseable {
       LOG.error("{}: stream thread failed, replacing it", name, exception);
       return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
-    failure.compareAndSet(null, new IllegalStateException(name + ": stream threads failed more than "
-        + replacements.max() + " times within " + replacements.window().toSeconds() + "s, so the stage stops;"
-        + " last failure: " + exception, exception));
-    LOG.error("{}: stream threads failed more than {} times within {}s; shutting the stage down", name,
-        replacements.max(), replacements.window().toSeconds(), exception);
+    failure.compareAndSet(
+        null,
+        new IllegalStateException(
+            name
+                + ": stream threads failed more than "
+                + replacements.max()
+                + " times within "
+                + replacements.window().toSeconds()
+                + "s, so the stage stops;"
+                + " last failure: "
+                + exception,
+            exception));
+    LOG.error(
+        "{}: stream threads failed more than {} times within {}s; shutting the stage down",
+        name,
+        replacements.max(),
+        replacements.window().toSeconds(),
+        exception);
     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
   }
 
@@ -109,12 +142,17 @@ public final class StreamsStage implements AutoCloseable {
     streams.start();
     try {
       if (!settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(name + " did not reach RUNNING within " + timeout.toSeconds()
-            + "s (state " + streams.state() + ")");
+        throw new IllegalStateException(
+            name
+                + " did not reach RUNNING within "
+                + timeout.toSeconds()
+                + "s (state "
+                + streams.state()
+                + ")");
       }
       if (failure.get() != null) {
-        throw new IllegalStateException(name + " failed while starting: " + failure.get().getMessage(),
-            failure.get());
+        throw new IllegalStateException(
+            name + " failed while starting: " + failure.get().getMessage(), failure.get());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -128,16 +166,16 @@ public final class StreamsStage implements AutoCloseable {
   }
 
   /**
-   * Why the stage stopped by itself (its threads kept failing, or its global thread died): present once
-   * it is in state ERROR, so that a process running it can report it and exit non-zero.
+   * Why the stage stopped by itself (its threads kept failing, or its global thread died): present
+   * once it is in state ERROR, so that a process running it can report it and exit non-zero.
    */
   public Optional<Throwable> failure() {
     return Optional.ofNullable(failure.get());
   }
 
   /**
-   * The value of {@value #STATE_GAUGE} for a state. Spelled out rather than the enum's ordinal, so that
-   * dashboards keep their meaning if Kafka adds a state.
+   * The value of {@value #STATE_GAUGE} for a state. Spelled out rather than the enum's ordinal, so
+   * that dashboards keep their meaning if Kafka adds a state.
    */
   public static int stateCode(KafkaStreams.State state) {
     return switch (state) {

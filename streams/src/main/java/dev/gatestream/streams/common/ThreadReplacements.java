@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * How many failed stream threads a stage replaces: at most {@code max} within any window of
- * {@code window}; the failure after that stops the stage. A thread that fails on a record it cannot get
- * past fails again on the same record after every replacement, so without a bound the stage would retry
- * it forever while every partition of the thread's transaction waits.
+ * How many failed stream threads a stage replaces: at most {@code max} within any window of {@code
+ * window}; the failure after that stops the stage. A thread that fails on a record it cannot get
+ * past fails again on the same record after every replacement, so without a bound the stage would
+ * retry it forever while every partition of the thread's transaction waits.
  */
 public final class ThreadReplacements {
 
@@ -20,7 +20,9 @@ public final class ThreadReplacements {
   private final LongSupplier clock;
   private final Deque<Long> recent = new ArrayDeque<>();
 
-  /** @param clock epoch milliseconds */
+  /**
+   * @param clock epoch milliseconds
+   */
   public ThreadReplacements(int max, Duration window, LongSupplier clock) {
     this.max = max;
     this.window = window;
@@ -28,7 +30,8 @@ public final class ThreadReplacements {
   }
 
   public static ThreadReplacements from(GatestreamConfig config) {
-    return new ThreadReplacements(config.getInt(GatestreamConfig.STREAMS_MAX_THREAD_REPLACEMENTS),
+    return new ThreadReplacements(
+        config.getInt(GatestreamConfig.STREAMS_MAX_THREAD_REPLACEMENTS),
         Duration.ofMillis(config.getLong(GatestreamConfig.STREAMS_THREAD_REPLACEMENT_WINDOW_MS)),
         System::currentTimeMillis);
   }

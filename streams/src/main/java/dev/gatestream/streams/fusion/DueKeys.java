@@ -1,8 +1,8 @@
 package dev.gatestream.streams.fusion;
 
 /**
- * Keys of the deadline index: zero-padded epoch milliseconds, then the request id, so the store's byte
- * order is time order and a range scan finds everything due.
+ * Keys of the deadline index: zero-padded epoch milliseconds, then the request id, so the store's
+ * byte order is time order and a range scan finds everything due.
  */
 final class DueKeys {
 
@@ -15,7 +15,9 @@ final class DueKeys {
     return pad(dueAtMs) + ":" + requestId;
   }
 
-  /** Upper bound of a range scan for everything due at or before this time (';' sorts after ':'). */
+  /**
+   * Upper bound of a range scan for everything due at or before this time (';' sorts after ':').
+   */
   static String upTo(long nowMs) {
     return pad(nowMs) + ";";
   }

@@ -17,7 +17,8 @@ public final class ExpertReliability {
   private record Snapshot(long version, Map<String, Double> reliability) {}
 
   private final String policy;
-  private final AtomicReference<Snapshot> current = new AtomicReference<>(new Snapshot(-1, Map.of()));
+  private final AtomicReference<Snapshot> current =
+      new AtomicReference<>(new Snapshot(-1, Map.of()));
 
   public ExpertReliability(String policy) {
     this.policy = policy;
@@ -29,7 +30,9 @@ public final class ExpertReliability {
 
   /** Takes the reliability out of a newer snapshot of our policy; ignores everything else. */
   public void offer(RoutingWeights weights) {
-    if (weights == null || !policy.equals(weights.getPolicy()) || weights.getVersion() <= current.get().version()) {
+    if (weights == null
+        || !policy.equals(weights.getPolicy())
+        || weights.getVersion() <= current.get().version()) {
       return;
     }
     List<Double> values = weights.getParameters().get(WeightsSnapshot.RELIABILITY);

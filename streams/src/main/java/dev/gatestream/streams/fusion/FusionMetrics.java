@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The meters of one fusion instance, shared by its tasks: fused results by completeness, request
- * creation → fused emission, late and duplicate expert results, results dropped (by cause), requests
- * awaiting emission, weights records skipped as unreadable, and the dead letters. The counts the runner
- * and the bench show are read back from them.
+ * creation → fused emission, late and duplicate expert results, results dropped (by cause),
+ * requests awaiting emission, weights records skipped as unreadable, and the dead letters. The
+ * counts the runner and the bench show are read back from them.
  */
 public final class FusionMetrics implements AutoCloseable {
 
@@ -36,7 +36,9 @@ public final class FusionMetrics implements AutoCloseable {
     UNCHOSEN,
     /** Its decision did not come by the request's deadline plus grace, in record time. */
     EXPIRED,
-    /** Beyond fusion.max.early.experts or fusion.max.early.requests while waiting for its decision. */
+    /**
+     * Beyond fusion.max.early.experts or fusion.max.early.requests while waiting for its decision.
+     */
     OVERFLOW;
 
     String code() {
@@ -58,28 +60,49 @@ public final class FusionMetrics implements AutoCloseable {
   public FusionMetrics(MeterRegistry registry) {
     this.registry = registry;
     for (Completeness completeness : Completeness.values()) {
-      emitted.put(completeness, Counter.builder(RESULTS).description("Fused results emitted")
-          .tag("completeness", completeness.name()).register(registry));
+      emitted.put(
+          completeness,
+          Counter.builder(RESULTS)
+              .description("Fused results emitted")
+              .tag("completeness", completeness.name())
+              .register(registry));
     }
-    // From the request's creation, so routing, the experts and fusion all count; deadlines are seconds.
-    this.emitLatency = Timer.builder(EMIT_LATENCY).description("Time from request creation to fused emission")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
-    this.lateResults = Counter.builder(LATE_RESULTS)
-        .description("Expert results that came after their request's fused result").register(registry);
-    this.duplicateResults = Counter.builder(DUPLICATE_RESULTS)
-        .description("Expert results delivered again (the first one counts)").register(registry);
-    this.pendingGauge = Gauge.builder(PENDING, pending, AtomicLong::get)
-        .description("Requests with a routing decision and no fused result yet").strongReference(true)
-        .register(registry);
+    // From the request's creation, so routing, the experts and fusion all count; deadlines are
+    // seconds.
+    this.emitLatency =
+        Timer.builder(EMIT_LATENCY)
+            .description("Time from request creation to fused emission")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(2))
+            .register(registry);
+    this.lateResults =
+        Counter.builder(LATE_RESULTS)
+            .description("Expert results that came after their request's fused result")
+            .register(registry);
+    this.duplicateResults =
+        Counter.builder(DUPLICATE_RESULTS)
+            .description("Expert results delivered again (the first one counts)")
+            .register(registry);
+    this.pendingGauge =
+        Gauge.builder(PENDING, pending, AtomicLong::get)
+            .description("Requests with a routing decision and no fused result yet")
+            .strongReference(true)
+            .register(registry);
     this.deadLetters = new DeadLetterMeters(registry, STAGE);
     for (DropCause cause : DropCause.values()) {
-      dropped.put(cause, Counter.builder(DROPPED_RESULTS).description("Expert results fusion dropped")
-          .tag("cause", cause.code()).register(registry));
+      dropped.put(
+          cause,
+          Counter.builder(DROPPED_RESULTS)
+              .description("Expert results fusion dropped")
+              .tag("cause", cause.code())
+              .register(registry));
     }
-    this.unreadableWeights = Counter.builder(RoutingWeightsStore.UNREADABLE_METER)
-        .description("Records of the routing-weights topic skipped as unusable").tag("stage", STAGE)
-        .register(registry);
+    this.unreadableWeights =
+        Counter.builder(RoutingWeightsStore.UNREADABLE_METER)
+            .description("Records of the routing-weights topic skipped as unusable")
+            .tag("stage", STAGE)
+            .register(registry);
   }
 
   void emitted(Completeness completeness, long latencyMs) {
@@ -161,7 +184,15 @@ public final class FusionMetrics implements AutoCloseable {
   public String toString() {
     Map<Completeness, Long> counts = new EnumMap<>(Completeness.class);
     emitted.forEach((completeness, counter) -> counts.put(completeness, (long) counter.count()));
-    return "emitted " + counts + ", pending " + pending + ", late " + lateResults() + ", duplicates "
-        + duplicateResults() + ", dead letters " + deadLetters();
+    return "emitted "
+        + counts
+        + ", pending "
+        + pending
+        + ", late "
+        + lateResults()
+        + ", duplicates "
+        + duplicateResults()
+        + ", dead letters "
+        + deadLetters();
   }
 }

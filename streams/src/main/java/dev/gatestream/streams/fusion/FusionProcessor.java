@@ -35,26 +35,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Joins routing decisions and expert results by request id in a state store and emits one fused result
- * per request: when every chosen expert answered or the quorum is met, else at the deadline (wall-clock
- * punctuation over a deadline index, since callers wait in real time).
+ * Joins routing decisions and expert results by request id in a state store and emits one fused
+ * result per request: when every chosen expert answered or the quorum is met, else at the deadline
+ * (wall-clock punctuation over a deadline index, since callers wait in real time).
  *
- * <p>What it keeps is bounded whatever arrives. A decision's deadline is held to its decision time plus
- * the maximum. Results of experts the decision did not choose are dropped. Results that overtake their
- * decision wait for it until the request's own deadline plus grace (at most the maximum after they were
- * produced), for a bounded number of experts and requests; after emission the state stays until deadline
- * plus grace to recognize late results. Those two expire in record time (the newest record timestamp the
- * task has seen, never ahead of the wall clock), so that after an outage the backlog is joined as it would
- * have been instead of expiring before it is read. Every result dropped is counted and dead-lettered.
+ * <p>What it keeps is bounded whatever arrives. A decision's deadline is held to its decision time
+ * plus the maximum. Results of experts the decision did not choose are dropped. Results that
+ * overtake their decision wait for it until the request's own deadline plus grace (at most the
+ * maximum after they were produced), for a bounded number of experts and requests; after emission
+ * the state stays until deadline plus grace to recognize late results. Those two expire in record
+ * time (the newest record timestamp the task has seen, never ahead of the wall clock), so that
+ * after an outage the backlog is joined as it would have been instead of expiring before it is
+ * read. Every result dropped is counted and dead-lettered.
  *
  * <p>The fused result is serialized here: one too large to write is dead-lettered and replaced by a
- * FAILED result, and a reply-to topic that may not be written (or failed to be) gets no copy (a dead
- * letter instead) while fused-results still gets the result.
+ * FAILED result, and a reply-to topic that may not be written (or failed to be) gets no copy (a
+ * dead letter instead) while fused-results still gets the result.
  */
 final class FusionProcessor implements Processor<byte[], byte[], Object, Object> {
 
   private static final Logger LOG = LoggerFactory.getLogger(FusionProcessor.class);
-  /** Room a fused record leaves under the producer's max.request.size for its key and reply-to header. */
+
+  /**
+   * Room a fused record leaves under the producer's max.request.size for its key and reply-to
+   * header.
+   */
   static final int ROOM_FOR_KEY_AND_HEADERS = 16 * 1024;
 
   private final String decisionsTopic;
@@ -86,9 +91,17 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
   private long early;
   private long recordTimeMs = -1;
 
-  FusionProcessor(Topics topics, Deserializer<RoutingDecision> decisions, Deserializer<ExpertResult> results,
-      Serializer<ExpertResult> resultSerializer, Serializer<FusedResult> fusedSerializer, FusionSettings settings,
-      FusionLimits limits, ExpertReliability reliability, ReplyTopics replyTopics, FusionMetrics metrics) {
+  FusionProcessor(
+      Topics topics,
+      Deserializer<RoutingDecision> decisions,
+      Deserializer<ExpertResult> results,
+      Serializer<ExpertResult> resultSerializer,
+      Serializer<FusedResult> fusedSerializer,
+      FusionSettings settings,
+      FusionLimits limits,
+      ExpertReliability reliability,
+      ReplyTopics replyTopics,
+      FusionMetrics metrics) {
     this.decisionsTopic = topics.decisions().name();
     this.resultsTopic = topics.expertResults().name();
     this.fusedTopic = topics.fusedResults().name();
@@ -116,13 +129,14 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     reliability.offer(RoutingWeightsStore.latest(context, reliability.policy()));
     // The store is restored before init: count what it holds.
     try (KeyValueIterator<String, FusionState> states = pending.all()) {
-      states.forEachRemaining(entry -> {
-        if (awaitsEmission(entry.value)) {
-          pendingChanged(1);
-        } else if (isEarly(entry.value)) {
-          early++;
-        }
-      });
+      states.forEachRemaining(
+          entry -> {
+            if (awaitsEmission(entry.value)) {
+              pendingChanged(1);
+            } else if (isEarly(entry.value)) {
+              early++;
+            }
+          });
     }
     context.schedule(settings.punctuateEvery(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
@@ -148,16 +162,22 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    recordTimeMs = Math.max(recordTimeMs, Math.min(record.timestamp(), context.currentSystemTimeMs()));
+    recordTimeMs =
+        Math.max(recordTimeMs, Math.min(record.timestamp(), context.currentSystemTimeMs()));
     String topic = context.recordMetadata().map(metadata -> metadata.topic()).orElse("");
     boolean isDecision = topic.equals(decisionsTopic);
     Object value;
     try {
-      value = isDecision ? decisions.deserialize(topic, record.value()) : results.deserialize(topic, record.value());
+      value =
+          isDecision
+              ? decisions.deserialize(topic, record.value())
+              : results.deserialize(topic, record.value());
     } catch (RuntimeException e) {
-      // A record we cannot read must not stop the stage: it goes to the dead letters with the reason.
+      // A record we cannot read must not stop the stage: it goes to the dead letters with the
+      // reason.
       String what = isDecision ? "routing decision" : "expert result";
-      deadLetter(record, DeadLetterReason.UNREADABLE, "cannot read " + what + ": " + e.getMessage());
+      deadLetter(
+          record, DeadLetterReason.UNREADABLE, "cannot read " + what + ": " + e.getMessage());
       return;
     }
     try {
@@ -216,8 +236,13 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     FusionState state = pending.get(id);
     if (state == null) {
       if (early >= limits.maxEarlyRequests()) {
-        drop(record, DropCause.OVERFLOW, early + " requests already wait for their routing decision ("
-            + GatestreamConfig.FUSION_MAX_EARLY_REQUESTS + ")");
+        drop(
+            record,
+            DropCause.OVERFLOW,
+            early
+                + " requests already wait for their routing decision ("
+                + GatestreamConfig.FUSION_MAX_EARLY_REQUESTS
+                + ")");
         return;
       }
       // The result overtook its decision: it waits for it, in record time.
@@ -231,13 +256,22 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     } else if (state.getEmitted()) {
       state.setLateResults(state.getLateResults() + 1);
       metrics.lateResult();
-      LOG.debug("late result of {} for request {}, after emission; counted, not re-emitted", result.getExpert(), id);
+      LOG.debug(
+          "late result of {} for request {}, after emission; counted, not re-emitted",
+          result.getExpert(),
+          id);
       save(id, state, false);
     } else if (FusionRule.resultOf(result.getExpert(), state.getResults()) != null) {
       metrics.duplicateResult(); // at-least-once expert output: the first answer counts
     } else if (decision == null && state.getResults().size() >= limits.maxEarlyExperts()) {
-      drop(record, DropCause.OVERFLOW, state.getResults().size() + " experts' results already wait for the"
-          + " routing decision (" + GatestreamConfig.FUSION_MAX_EARLY_EXPERTS + ")");
+      drop(
+          record,
+          DropCause.OVERFLOW,
+          state.getResults().size()
+              + " experts' results already wait for the"
+              + " routing decision ("
+              + GatestreamConfig.FUSION_MAX_EARLY_EXPERTS
+              + ")");
     } else {
       boolean awaited = awaitsEmission(state);
       List<ExpertResult> all = new ArrayList<>(state.getResults());
@@ -260,12 +294,16 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
 
   /** The decision's deadline, held to at most the maximum after it was decided. */
   private long deadlineOf(RoutingDecision decision) {
-    return Math.min(decision.getDeadlineMs(), decision.getDecidedAtMs() + limits.maxDeadline().toMillis());
+    return Math.min(
+        decision.getDeadlineMs(), decision.getDecidedAtMs() + limits.maxDeadline().toMillis());
   }
 
-  /** Until when (record time) a result waits for its decision: its request's deadline plus grace. */
+  /**
+   * Until when (record time) a result waits for its decision: its request's deadline plus grace.
+   */
   private long earlyExpiry(ExpertResult result, long timestamp) {
-    long latest = Math.min(timestamp, context.currentSystemTimeMs()) + limits.maxDeadline().toMillis();
+    long latest =
+        Math.min(timestamp, context.currentSystemTimeMs()) + limits.maxDeadline().toMillis();
     Long deadline = result.getDeadlineMs();
     return (deadline == null ? latest : Math.min(deadline, latest)) + settings.grace().toMillis();
   }
@@ -296,7 +334,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       } catch (RuntimeException e) {
         LOG.error("cannot fuse request {} at its deadline; dead-lettered", id, e);
         metrics.deadLetter(DeadLetterReason.FAILED);
-        context.forward(deadLetters.kept(id, null, decisionsTopic, "cannot fuse at the deadline: " + e),
+        context.forward(
+            deadLetters.kept(id, null, decisionsTopic, "cannot fuse at the deadline: " + e),
             FusionTopology.DEAD_LETTER_SINK);
         pending.delete(id);
         pendingChanged(-1);
@@ -304,7 +343,9 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     }
   }
 
-  /** Forgets what has waited long enough, in record time: results without a decision are dropped. */
+  /**
+   * Forgets what has waited long enough, in record time: results without a decision are dropped.
+   */
   private void expire() {
     if (recordTimeMs < 0) {
       return; // nothing read since the task started: no record time yet
@@ -313,23 +354,32 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       expiryIndex.delete(entry.key);
       String id = entry.value;
       FusionState state = pending.get(id);
-      if (state == null || state.getDueAtMs() != DueKeys.timeOf(entry.key) || awaitsEmission(state)) {
+      if (state == null
+          || state.getDueAtMs() != DueKeys.timeOf(entry.key)
+          || awaitsEmission(state)) {
         continue;
       }
       if (isEarly(state)) {
         early--;
         for (ExpertResult result : state.getResults()) {
-          drop(id, result, DropCause.EXPIRED, "no routing decision by the request's deadline + "
-              + GatestreamConfig.FUSION_GRACE_MS + " (record time)");
+          drop(
+              id,
+              result,
+              DropCause.EXPIRED,
+              "no routing decision by the request's deadline + "
+                  + GatestreamConfig.FUSION_GRACE_MS
+                  + " (record time)");
         }
       }
       pending.delete(id);
     }
   }
 
-  private static List<KeyValue<String, String>> dueBy(KeyValueStore<String, String> index, long timeMs) {
+  private static List<KeyValue<String, String>> dueBy(
+      KeyValueStore<String, String> index, long timeMs) {
     List<KeyValue<String, String>> due = new ArrayList<>();
-    try (KeyValueIterator<String, String> entries = index.range(DueKeys.FIRST, DueKeys.upTo(timeMs))) {
+    try (KeyValueIterator<String, String> entries =
+        index.range(DueKeys.FIRST, DueKeys.upTo(timeMs))) {
       entries.forEachRemaining(due::add);
     }
     return due;
@@ -343,14 +393,24 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     byte[] bytes = serialize(fused);
     Optional<String> unwritable = failedBefore(fusedTopic, id);
     if (unwritable.isEmpty() && bytes.length > maxFusedBytes) {
-      unwritable = Optional.of("fused result of " + bytes.length + " bytes exceeds the " + maxFusedBytes
-          + " the producer's max.request.size leaves for it");
+      unwritable =
+          Optional.of(
+              "fused result of "
+                  + bytes.length
+                  + " bytes exceeds the "
+                  + maxFusedBytes
+                  + " the producer's max.request.size leaves for it");
     }
     if (unwritable.isPresent()) {
       undeliverable(id, bytes, fusedTopic, unwritable.get());
-      fused = FusedResult.newBuilder(fused).setOutput(null).setContributors(List.of()).setAttributes(Map.of())
-          .setExpertErrors(Map.of(FusionMetrics.STAGE, unwritable.get())).setCompleteness(Completeness.FAILED)
-          .build();
+      fused =
+          FusedResult.newBuilder(fused)
+              .setOutput(null)
+              .setContributors(List.of())
+              .setAttributes(Map.of())
+              .setExpertErrors(Map.of(FusionMetrics.STAGE, unwritable.get()))
+              .setCompleteness(Completeness.FAILED)
+              .build();
       bytes = serialize(fused);
     }
     context.forward(new Record<>(id, bytes, now), FusionTopology.FUSED_SINK);
@@ -372,7 +432,10 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     expiryIndex.put(DueKeys.of(state.getDueAtMs(), id), id);
   }
 
-  /** Why this request's record for {@code topic} failed to be written before, once; then it is not retried. */
+  /**
+   * Why this request's record for {@code topic} failed to be written before, once; then it is not
+   * retried.
+   */
   private Optional<String> failedBefore(String topic, String id) {
     return writeFailures.flatMap(failures -> failures.take(topic, id));
   }
@@ -380,7 +443,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
   private void undeliverable(String id, byte[] bytes, String target, String reason) {
     LOG.warn("request {}: {}; dead-lettered", id, reason);
     metrics.deadLetter(DeadLetterReason.UNWRITABLE);
-    context.forward(deadLetters.unwritten(id, bytes, target, reason), FusionTopology.DEAD_LETTER_SINK);
+    context.forward(
+        deadLetters.unwritten(id, bytes, target, reason), FusionTopology.DEAD_LETTER_SINK);
   }
 
   /** Drops the result being processed. */
@@ -399,9 +463,11 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     } catch (KafkaException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new SerializationException("cannot serialize the result of " + result.getExpert() + " for " + id, e);
+      throw new SerializationException(
+          "cannot serialize the result of " + result.getExpert() + " for " + id, e);
     }
-    context.forward(deadLetters.kept(id, bytes, resultsTopic, reason), FusionTopology.DEAD_LETTER_SINK);
+    context.forward(
+        deadLetters.kept(id, bytes, resultsTopic, reason), FusionTopology.DEAD_LETTER_SINK);
   }
 
   private byte[] serialize(FusedResult fused) {
@@ -411,7 +477,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       throw e;
     } catch (RuntimeException e) {
       // The registry, not the record: let Kafka Streams retry rather than fail the request.
-      throw new SerializationException("cannot serialize the fused result of " + fused.getRequestId(), e);
+      throw new SerializationException(
+          "cannot serialize the fused result of " + fused.getRequestId(), e);
     }
   }
 

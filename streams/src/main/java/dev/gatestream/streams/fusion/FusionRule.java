@@ -26,7 +26,9 @@ public final class FusionRule {
   private final FusionStrategies strategies;
   private final ExpertReliability reliability;
 
-  /** @param reliability the experts' running reliability, used when settings ask for it */
+  /**
+   * @param reliability the experts' running reliability, used when settings ask for it
+   */
   public FusionRule(FusionSettings settings, ExpertReliability reliability) {
     this.settings = settings;
     this.strategies = new FusionStrategies(settings.strategy(), settings.fallbackOrder());
@@ -46,7 +48,8 @@ public final class FusionRule {
         }
       }
     }
-    return answered == decision.getChosen().size() || (settings.quorum() > 0 && ok >= settings.quorum());
+    return answered == decision.getChosen().size()
+        || (settings.quorum() > 0 && ok >= settings.quorum());
   }
 
   /**
@@ -54,7 +57,8 @@ public final class FusionRule {
    *
    * @param atDeadline true when the deadline forced emission
    */
-  public FusedResult fuse(RoutingDecision decision, List<ExpertResult> results, boolean atDeadline, long nowMs) {
+  public FusedResult fuse(
+      RoutingDecision decision, List<ExpertResult> results, boolean atDeadline, long nowMs) {
     List<String> expected = new ArrayList<>(decision.getChosen().size());
     Map<String, Double> gateWeights = new HashMap<>();
     for (ChosenExpert chosen : decision.getChosen()) {
@@ -74,15 +78,20 @@ public final class FusionRule {
       }
       totalCost += result.getCost();
       if (result.getStatus() != ResultStatus.OK || result.getOutput() == null) {
-        errors.put(expert, result.getStatus() + (result.getErrorMessage() == null ? "" : ": " + result.getErrorMessage()));
+        errors.put(
+            expert,
+            result.getStatus()
+                + (result.getErrorMessage() == null ? "" : ": " + result.getErrorMessage()));
         continue;
       }
-      double weight = switch (settings.weights()) {
-        case GATE -> gateWeights.get(expert);
-        case UNIFORM -> 1.0;
-        case RELIABILITY -> reliability.of(expert);
-      };
-      answersByType.computeIfAbsent(result.getOutput().getClass(), type -> new ArrayList<>())
+      double weight =
+          switch (settings.weights()) {
+            case GATE -> gateWeights.get(expert);
+            case UNIFORM -> 1.0;
+            case RELIABILITY -> reliability.of(expert);
+          };
+      answersByType
+          .computeIfAbsent(result.getOutput().getClass(), type -> new ArrayList<>())
           .add(new Answer(expert, result.getOutput(), weight));
     }
 
@@ -93,9 +102,17 @@ public final class FusionRule {
       FusionStrategy strategy = strategies.forType(fusable.get(0).output().getClass(), expected);
       fused = strategy.fuse(fusable);
       strategyName = strategy.name();
-      answersByType.values().stream().filter(group -> group != fusable).flatMap(List::stream)
-          .forEach(other -> errors.put(other.expert(), "output type " + other.output().getClass().getSimpleName()
-              + " cannot be fused with " + fusable.get(0).output().getClass().getSimpleName()));
+      answersByType.values().stream()
+          .filter(group -> group != fusable)
+          .flatMap(List::stream)
+          .forEach(
+              other ->
+                  errors.put(
+                      other.expert(),
+                      "output type "
+                          + other.output().getClass().getSimpleName()
+                          + " cannot be fused with "
+                          + fusable.get(0).output().getClass().getSimpleName()));
     }
     return FusedResult.newBuilder()
         .setRequestId(decision.getRequestId())

@@ -14,8 +14,13 @@ import java.util.List;
  * @param weights where the weighted strategies' expert weights come from
  * @param fallbackOrder order of the first-successful strategy; empty for the routing order
  */
-public record FusionSettings(int quorum, Duration grace, Duration punctuateEvery, String strategy,
-    Weights weights, List<String> fallbackOrder) {
+public record FusionSettings(
+    int quorum,
+    Duration grace,
+    Duration punctuateEvery,
+    String strategy,
+    Weights weights,
+    List<String> fallbackOrder) {
 
   /** Sources of expert weights. */
   public enum Weights {
@@ -28,11 +33,13 @@ public record FusionSettings(int quorum, Duration grace, Duration punctuateEvery
   }
 
   public static FusionSettings from(GatestreamConfig config) {
-    return new FusionSettings(config.getInt(GatestreamConfig.FUSION_QUORUM),
+    return new FusionSettings(
+        config.getInt(GatestreamConfig.FUSION_QUORUM),
         Duration.ofMillis(config.getLong(GatestreamConfig.FUSION_GRACE_MS)),
         Duration.ofMillis(config.getLong(GatestreamConfig.FUSION_PUNCTUATE_MS)),
         config.getString(GatestreamConfig.FUSION_STRATEGY),
-        Weights.valueOf(config.getString(GatestreamConfig.FUSION_WEIGHTS).toUpperCase(java.util.Locale.ROOT)),
+        Weights.valueOf(
+            config.getString(GatestreamConfig.FUSION_WEIGHTS).toUpperCase(java.util.Locale.ROOT)),
         config.getList(GatestreamConfig.FUSION_FALLBACK_ORDER));
   }
 }

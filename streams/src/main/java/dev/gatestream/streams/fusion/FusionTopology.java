@@ -21,9 +21,10 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The fusion stage: decisions + expert results → fused results (and each request's reply-to topic).
  * Both inputs are read as bytes so that a record that cannot be deserialized becomes a dead letter
- * instead of stopping the stage, and the fused result is written as the bytes the processor serialized,
- * so that it knows their size before the producer does. State is bounded (see {@link FusionProcessor})
- * and held in memory, backed by changelog topics from which it is restored after a restart.
+ * instead of stopping the stage, and the fused result is written as the bytes the processor
+ * serialized, so that it knows their size before the producer does. State is bounded (see {@link
+ * FusionProcessor}) and held in memory, backed by changelog topics from which it is restored after
+ * a restart.
  */
 public final class FusionTopology {
 
@@ -38,37 +39,87 @@ public final class FusionTopology {
 
   /**
    * @param reliability fed from the routing-weights topic, for settings that weigh by reliability
-   * @param replyTopics what a request's reply-to topic is checked against before fusion writes there
+   * @param replyTopics what a request's reply-to topic is checked against before fusion writes
+   *     there
    */
-  public static Topology build(Topics topics, GatestreamSerdes serdes, FusionSettings settings, FusionLimits limits,
-      ExpertReliability reliability, FusionMetrics metrics, ReplyTopics replyTopics) {
+  public static Topology build(
+      Topics topics,
+      GatestreamSerdes serdes,
+      FusionSettings settings,
+      FusionLimits limits,
+      ExpertReliability reliability,
+      FusionMetrics metrics,
+      ReplyTopics replyTopics) {
     Serde<RoutingDecision> decisionSerde = serdes.valueSerde(topics.decisions());
     Serde<ExpertResult> resultSerde = serdes.valueSerde(topics.expertResults());
     Serde<FusedResult> fusedSerde = serdes.valueSerde(topics.fusedResults());
 
     Serde<RoutingWeights> weightsSerde = serdes.valueSerde(topics.routingWeights());
     Topology topology = new Topology();
-    RoutingWeightsStore.addTo(topology, topics, weightsSerde, reliability::offer, metrics::weightsUnreadable);
-    topology.addSource("decisions-in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+    RoutingWeightsStore.addTo(
+        topology, topics, weightsSerde, reliability::offer, metrics::weightsUnreadable);
+    topology.addSource(
+        "decisions-in",
+        Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer(),
         topics.decisions().name());
-    topology.addSource("expert-results-in", Serdes.ByteArray().deserializer(),
-        Serdes.ByteArray().deserializer(), topics.expertResults().name());
-    topology.addProcessor("fuse",
-        () -> new FusionProcessor(topics, decisionSerde.deserializer(), resultSerde.deserializer(),
-            resultSerde.serializer(), fusedSerde.serializer(), settings, limits, reliability, replyTopics, metrics),
-        "decisions-in", "expert-results-in");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-        Serdes.String(), StateSerde.of(FusionState.class)).withCachingEnabled(), "fuse");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DUE_INDEX_STORE),
-        Serdes.String(), Serdes.String()).withCachingEnabled(), "fuse");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(EXPIRY_INDEX_STORE),
-        Serdes.String(), Serdes.String()).withCachingEnabled(), "fuse");
-    topology.addSink(FUSED_SINK, topics.fusedResults().name(), Serdes.String().serializer(),
-        Serdes.ByteArray().serializer(), "fuse");
-    topology.addSink(REPLY_SINK, (key, value, context) -> replyTopic(context.headers().lastHeader(GatestreamHeaders.REPLY_TO)),
-        Serdes.String().serializer(), Serdes.ByteArray().serializer(), "fuse");
-    topology.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), Serdes.ByteArray().serializer(),
-        Serdes.ByteArray().serializer(), "fuse");
+    topology.addSource(
+        "expert-results-in",
+        Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        topics.expertResults().name());
+    topology.addProcessor(
+        "fuse",
+        () ->
+            new FusionProcessor(
+                topics,
+                decisionSerde.deserializer(),
+                resultSerde.deserializer(),
+                resultSerde.serializer(),
+                fusedSerde.serializer(),
+                settings,
+                limits,
+                reliability,
+                replyTopics,
+                metrics),
+        "decisions-in",
+        "expert-results-in");
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(PENDING_STORE),
+                Serdes.String(),
+                StateSerde.of(FusionState.class))
+            .withCachingEnabled(),
+        "fuse");
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(DUE_INDEX_STORE), Serdes.String(), Serdes.String())
+            .withCachingEnabled(),
+        "fuse");
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(EXPIRY_INDEX_STORE), Serdes.String(), Serdes.String())
+            .withCachingEnabled(),
+        "fuse");
+    topology.addSink(
+        FUSED_SINK,
+        topics.fusedResults().name(),
+        Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(),
+        "fuse");
+    topology.addSink(
+        REPLY_SINK,
+        (key, value, context) ->
+            replyTopic(context.headers().lastHeader(GatestreamHeaders.REPLY_TO)),
+        Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(),
+        "fuse");
+    topology.addSink(
+        DEAD_LETTER_SINK,
+        topics.deadLetters().name(),
+        Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer(),
+        "fuse");
     return topology;
   }
 

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gate a router instance decides with right now. New weights versions are swapped in atomically:
- * a decision reads the reference once, so it never mixes two versions. Older or equal versions are
- * ignored, so a compacted topic replayed from the start cannot roll the policy back.
+ * The gate a router instance decides with right now. New weights versions are swapped in
+ * atomically: a decision reads the reference once, so it never mixes two versions. Older or equal
+ * versions are ignored, so a compacted topic replayed from the start cannot roll the policy back.
  */
 public final class ActivePolicy {
 
@@ -51,26 +51,34 @@ public final class ActivePolicy {
     return current.get().gate().version();
   }
 
-  /** How long ago the active weights were published (the initial ones: since this router started). */
+  /**
+   * How long ago the active weights were published (the initial ones: since this router started).
+   */
   public long ageMs() {
     return clock.getAsLong() - current.get().publishedAtMs();
   }
 
   /** Considers a published snapshot; returns whether it became the active one. */
   public synchronized boolean offer(RoutingWeights weights) {
-    if (weights == null || !policy.equals(weights.getPolicy()) || weights.getVersion() <= version()) {
+    if (weights == null
+        || !policy.equals(weights.getPolicy())
+        || weights.getVersion() <= version()) {
       return false;
     }
     Gate gate;
     try {
       gate = factory.create(toSnapshot(weights));
     } catch (IllegalArgumentException e) {
-      LOG.error("ignoring weights v{} of policy {}: {}", weights.getVersion(), policy, e.getMessage());
+      LOG.error(
+          "ignoring weights v{} of policy {}: {}", weights.getVersion(), policy, e.getMessage());
       return false;
     }
     long now = clock.getAsLong();
     current.set(new Swap(gate, weights.getPublishedAtMs(), now));
-    LOG.info("router now runs policy {} version {} ({} ms after publication)", policy, gate.version(),
+    LOG.info(
+        "router now runs policy {} version {} ({} ms after publication)",
+        policy,
+        gate.version(),
         now - weights.getPublishedAtMs());
     return true;
   }
@@ -78,14 +86,21 @@ public final class ActivePolicy {
   /** The plain form of a published snapshot. */
   public static WeightsSnapshot toSnapshot(RoutingWeights weights) {
     Map<String, double[]> parameters = new HashMap<>();
-    weights.getParameters().forEach((name, values) -> {
-      double[] array = new double[values.size()];
-      for (int i = 0; i < array.length; i++) {
-        array[i] = values.get(i);
-      }
-      parameters.put(name, array);
-    });
-    return new WeightsSnapshot(weights.getPolicy(), weights.getVersion(), weights.getExperts(),
-        weights.getFeatureDimension(), parameters);
+    weights
+        .getParameters()
+        .forEach(
+            (name, values) -> {
+              double[] array = new double[values.size()];
+              for (int i = 0; i < array.length; i++) {
+                array[i] = values.get(i);
+              }
+              parameters.put(name, array);
+            });
+    return new WeightsSnapshot(
+        weights.getPolicy(),
+        weights.getVersion(),
+        weights.getExperts(),
+        weights.getFeatureDimension(),
+        parameters);
   }
 }

@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * The meters of one router instance, shared by its tasks: requests routed, experts chosen (tagged
- * {@code expert} and {@code policy}), the gate's decision time, the active weights' version and age,
- * deadlines clamped, weights records skipped as unreadable, and the dead letters. The counts the status
- * line shows are read back from them.
+ * {@code expert} and {@code policy}), the gate's decision time, the active weights' version and
+ * age, deadlines clamped, weights records skipped as unreadable, and the dead letters. The counts
+ * the status line shows are read back from them.
  */
 public final class RouterMetrics implements AutoCloseable {
 
@@ -44,25 +44,41 @@ public final class RouterMetrics implements AutoCloseable {
   public RouterMetrics(MeterRegistry registry, ActivePolicy policy) {
     this.registry = registry;
     this.policy = policy.policy();
-    this.requests = Counter.builder(REQUESTS).description("Requests routed (each with one routing decision)")
-        .register(registry);
+    this.requests =
+        Counter.builder(REQUESTS)
+            .description("Requests routed (each with one routing decision)")
+            .register(registry);
     // Gates decide in microseconds to milliseconds; the histogram's buckets cover that range.
-    this.gateLatency = Timer.builder(GATE_LATENCY).description("Time the gate takes to choose experts")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
-        .maximumExpectedValue(Duration.ofSeconds(1)).register(registry);
-    this.gauges = List.of(
-        Gauge.builder(POLICY_VERSION, policy, ActivePolicy::version)
-            .description("Version of the weights the router runs").tag("policy", this.policy)
-            .strongReference(true).register(registry),
-        Gauge.builder(POLICY_AGE, policy, active -> active.ageMs() / 1000.0)
-            .description("Time since the weights the router runs were published").baseUnit("seconds")
-            .tag("policy", this.policy).strongReference(true).register(registry));
+    this.gateLatency =
+        Timer.builder(GATE_LATENCY)
+            .description("Time the gate takes to choose experts")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(10_000))
+            .maximumExpectedValue(Duration.ofSeconds(1))
+            .register(registry);
+    this.gauges =
+        List.of(
+            Gauge.builder(POLICY_VERSION, policy, ActivePolicy::version)
+                .description("Version of the weights the router runs")
+                .tag("policy", this.policy)
+                .strongReference(true)
+                .register(registry),
+            Gauge.builder(POLICY_AGE, policy, active -> active.ageMs() / 1000.0)
+                .description("Time since the weights the router runs were published")
+                .baseUnit("seconds")
+                .tag("policy", this.policy)
+                .strongReference(true)
+                .register(registry));
     this.deadLetters = new DeadLetterMeters(registry, STAGE);
-    this.deadlinesClamped = Counter.builder(DEADLINE_CLAMPED)
-        .description("Requests whose deadline was beyond router.max.deadline.ms, clamped to it").register(registry);
-    this.unreadableWeights = Counter.builder(RoutingWeightsStore.UNREADABLE_METER)
-        .description("Records of the routing-weights topic skipped as unusable").tag("stage", STAGE)
-        .register(registry);
+    this.deadlinesClamped =
+        Counter.builder(DEADLINE_CLAMPED)
+            .description("Requests whose deadline was beyond router.max.deadline.ms, clamped to it")
+            .register(registry);
+    this.unreadableWeights =
+        Counter.builder(RoutingWeightsStore.UNREADABLE_METER)
+            .description("Records of the routing-weights topic skipped as unusable")
+            .tag("stage", STAGE)
+            .register(registry);
   }
 
   /** The gate's call, timed. */
@@ -73,9 +89,16 @@ public final class RouterMetrics implements AutoCloseable {
   void routed(List<ChosenExpert> chosen) {
     requests.increment();
     for (ChosenExpert expert : chosen) {
-      decisions.computeIfAbsent(expert.getExpert(), name -> Counter.builder(DECISIONS)
-          .description("Experts chosen, one per task issued").tag("expert", name).tag("policy", policy)
-          .register(registry)).increment();
+      decisions
+          .computeIfAbsent(
+              expert.getExpert(),
+              name ->
+                  Counter.builder(DECISIONS)
+                      .description("Experts chosen, one per task issued")
+                      .tag("expert", name)
+                      .tag("policy", policy)
+                      .register(registry))
+          .increment();
     }
   }
 
@@ -130,6 +153,12 @@ public final class RouterMetrics implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "routed " + routed() + " requests into " + tasks() + " tasks, " + deadLetters() + " dead letters";
+    return "routed "
+        + routed()
+        + " requests into "
+        + tasks()
+        + " tasks, "
+        + deadLetters()
+        + " dead letters";
   }
 }

@@ -30,11 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes one request: validates it, featurizes it, lets the active gate choose experts, and emits one
- * task per chosen expert and one routing decision. What cannot be routed becomes a dead letter with the
- * reason; the stage never stops on a bad record. A request is bounded in size (so that its tasks and its
- * decision can be written) and in deadline (clamped), and may only name an allowed, existing reply
- * topic, so that nothing downstream is asked to write what it cannot.
+ * Routes one request: validates it, featurizes it, lets the active gate choose experts, and emits
+ * one task per chosen expert and one routing decision. What cannot be routed becomes a dead letter
+ * with the reason; the stage never stops on a bad record. A request is bounded in size (so that its
+ * tasks and its decision can be written) and in deadline (clamped), and may only name an allowed,
+ * existing reply topic, so that nothing downstream is asked to write what it cannot.
  */
 final class RouterProcessor implements Processor<byte[], byte[], Object, Object> {
 
@@ -55,9 +55,17 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
   private Optional<WriteFailures> writeFailures;
   private int maxRequestBytes;
 
-  /** @param taskTopicOf the task topic of an expert */
-  RouterProcessor(Deserializer<InferenceRequest> requests, Featurizer featurizer, ActivePolicy policy,
-      RouterMetrics metrics, RouterLimits limits, ReplyTopics replyTopics, String decisionsTopic,
+  /**
+   * @param taskTopicOf the task topic of an expert
+   */
+  RouterProcessor(
+      Deserializer<InferenceRequest> requests,
+      Featurizer featurizer,
+      ActivePolicy policy,
+      RouterMetrics metrics,
+      RouterLimits limits,
+      ReplyTopics replyTopics,
+      String decisionsTopic,
       UnaryOperator<String> taskTopicOf) {
     this.requests = requests;
     this.featurizer = featurizer;
@@ -76,8 +84,11 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     this.writeFailures = WriteFailures.in(context.appConfigs());
     this.maxRequestBytes = limits.requestBytesWithin(deadLetters.maxRequestSize());
     if (maxRequestBytes < limits.maxRequestBytes()) {
-      LOG.warn("{} {} leaves too little room under the producer's max.request.size: requests are held to {} bytes",
-          GatestreamConfig.ROUTER_MAX_REQUEST_BYTES, limits.maxRequestBytes(), maxRequestBytes);
+      LOG.warn(
+          "{} {} leaves too little room under the producer's max.request.size: requests are held to {} bytes",
+          GatestreamConfig.ROUTER_MAX_REQUEST_BYTES,
+          limits.maxRequestBytes(),
+          maxRequestBytes);
     }
     // After a restart the global store is restored before this task starts: take the latest weights
     // from the store itself.
@@ -89,15 +100,26 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     long now = context.currentSystemTimeMs();
     int size = record.value() == null ? 0 : record.value().length;
     if (size > maxRequestBytes) {
-      deadLetter(record, DeadLetterReason.INVALID, "request of " + size + " bytes exceeds "
-          + GatestreamConfig.ROUTER_MAX_REQUEST_BYTES + " (" + maxRequestBytes + ")");
+      deadLetter(
+          record,
+          DeadLetterReason.INVALID,
+          "request of "
+              + size
+              + " bytes exceeds "
+              + GatestreamConfig.ROUTER_MAX_REQUEST_BYTES
+              + " ("
+              + maxRequestBytes
+              + ")");
       return;
     }
     InferenceRequest request;
     try {
-      request = requests.deserialize(context.recordMetadata().map(m -> m.topic()).orElse(""), record.value());
+      request =
+          requests.deserialize(
+              context.recordMetadata().map(m -> m.topic()).orElse(""), record.value());
     } catch (RuntimeException e) {
-      deadLetter(record, DeadLetterReason.UNREADABLE, "cannot read inference request: " + e.getMessage());
+      deadLetter(
+          record, DeadLetterReason.UNREADABLE, "cannot read inference request: " + e.getMessage());
       return;
     }
     try {
@@ -111,7 +133,8 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     } catch (KafkaException e) {
       throw e; // Kafka's own failures (e.g. a fenced producer) are for Kafka Streams to handle
     } catch (RuntimeException e) {
-      // Whatever else a request provokes, it must not become a poison pill that stops the partition.
+      // Whatever else a request provokes, it must not become a poison pill that stops the
+      // partition.
       deadLetter(record, DeadLetterReason.FAILED, "cannot route: " + e);
     }
   }
@@ -119,17 +142,25 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
   private void route(InferenceRequest request, long now) {
     Validation.check(request, now, limits);
     if (request.getReplyTo() != null) {
-      replyTopics.problem(request.getReplyTo()).ifPresent(problem -> {
-        throw new InvalidInputException(problem);
-      });
+      replyTopics
+          .problem(request.getReplyTo())
+          .ifPresent(
+              problem -> {
+                throw new InvalidInputException(problem);
+              });
     }
     long latestDeadline = now + limits.maxDeadline().toMillis();
     if (request.getDeadlineMs() > latestDeadline) {
       request.setDeadlineMs(latestDeadline);
       metrics.deadlineClamped();
     }
-    RoutingInput input = new RoutingInput(request.getId(), request.getTask(), request.getText(),
-        Validation.toArray(request.getFeatures()), request.getCostBudget());
+    RoutingInput input =
+        new RoutingInput(
+            request.getId(),
+            request.getTask(),
+            request.getText(),
+            Validation.toArray(request.getFeatures()),
+            request.getCostBudget());
     float[] features = featurizer.featurize(input);
     Gate gate = policy.gate();
     Selection selection = metrics.timeGate(() -> gate.select(input, features, random));
@@ -138,38 +169,51 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     List<Record<String, ExpertTask>> tasks = new ArrayList<>(selection.chosen().size());
     for (Choice choice : selection.chosen()) {
       chosen.add(new ChosenExpert(choice.expert(), choice.gateWeight(), choice.propensity()));
-      ExpertTask task = ExpertTask.newBuilder().setRequestId(request.getId()).setExpert(choice.expert())
-          .setRequest(request).setGateWeight(choice.gateWeight()).setPolicyVersion(gate.version())
-          .setIssuedAtMs(now).build();
+      ExpertTask task =
+          ExpertTask.newBuilder()
+              .setRequestId(request.getId())
+              .setExpert(choice.expert())
+              .setRequest(request)
+              .setGateWeight(choice.gateWeight())
+              .setPolicyVersion(gate.version())
+              .setIssuedAtMs(now)
+              .build();
       tasks.add(new Record<>(request.getId(), task, now));
       failedBefore(taskTopicOf.apply(choice.expert()), request.getId());
     }
     failedBefore(decisionsTopic, request.getId());
-    RoutingDecision decision = RoutingDecision.newBuilder()
-        .setRequestId(request.getId())
-        .setPolicy(policy.policy())
-        .setPolicyVersion(gate.version())
-        .setChosen(chosen)
-        .setCandidatePropensities(selection.candidatePropensities())
-        .setFeaturizer(featurizer.name())
-        .setFeatures(Validation.toList(features))
-        .setTask(request.getTask())
-        .setDeadlineMs(request.getDeadlineMs())
-        .setRequestCreatedAtMs(request.getCreatedAtMs())
-        .setReplyTo(request.getReplyTo())
-        .setAttributes(request.getAttributes())
-        .setDecidedAtMs(now)
-        .build();
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setRequestId(request.getId())
+            .setPolicy(policy.policy())
+            .setPolicyVersion(gate.version())
+            .setChosen(chosen)
+            .setCandidatePropensities(selection.candidatePropensities())
+            .setFeaturizer(featurizer.name())
+            .setFeatures(Validation.toList(features))
+            .setTask(request.getTask())
+            .setDeadlineMs(request.getDeadlineMs())
+            .setRequestCreatedAtMs(request.getCreatedAtMs())
+            .setReplyTo(request.getReplyTo())
+            .setAttributes(request.getAttributes())
+            .setDecidedAtMs(now)
+            .build();
     tasks.forEach(task -> context.forward(task, RouterTopology.TASK_SINK));
     context.forward(new Record<>(request.getId(), decision, now), RouterTopology.DECISION_SINK);
     metrics.routed(chosen);
   }
 
-  /** This request's output for {@code topic} failed to be written before: this time it is dead-lettered. */
+  /**
+   * This request's output for {@code topic} failed to be written before: this time it is
+   * dead-lettered.
+   */
   private void failedBefore(String topic, String requestId) {
-    writeFailures.flatMap(failures -> failures.take(topic, requestId)).ifPresent(reason -> {
-      throw new UnwritableException(reason);
-    });
+    writeFailures
+        .flatMap(failures -> failures.take(topic, requestId))
+        .ifPresent(
+            reason -> {
+              throw new UnwritableException(reason);
+            });
   }
 
   private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String message) {

@@ -6,9 +6,9 @@ import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.serdes.GatestreamSerdes;
-import dev.gatestream.topics.Topics;
 import dev.gatestream.streams.common.ReplyTopics;
 import dev.gatestream.streams.common.RoutingWeightsStore;
+import dev.gatestream.topics.Topics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
@@ -19,8 +19,9 @@ import org.apache.kafka.streams.Topology;
 /**
  * The router stage: requests → one task per chosen expert, on that expert's task topic (chosen per
  * record by a topic-name extractor), and one routing decision. Weights come from the compacted
- * routing-weights topic, read whole into a global store by every instance. Requests are read as bytes,
- * so that what cannot be read, or is out of bounds, becomes a dead letter instead of stopping the stage.
+ * routing-weights topic, read whole into a global store by every instance. Requests are read as
+ * bytes, so that what cannot be read, or is out of bounds, becomes a dead letter instead of
+ * stopping the stage.
  */
 public final class RouterTopology {
 
@@ -30,31 +31,63 @@ public final class RouterTopology {
 
   private RouterTopology() {}
 
-  /** @param replyTopics what a request's replyTo is checked against */
-  public static Topology build(Topics topics, GatestreamSerdes serdes, Featurizer featurizer,
-      ActivePolicy policy, RouterMetrics metrics, RouterLimits limits, ReplyTopics replyTopics) {
+  /**
+   * @param replyTopics what a request's replyTo is checked against
+   */
+  public static Topology build(
+      Topics topics,
+      GatestreamSerdes serdes,
+      Featurizer featurizer,
+      ActivePolicy policy,
+      RouterMetrics metrics,
+      RouterLimits limits,
+      ReplyTopics replyTopics) {
     Serde<InferenceRequest> requestSerde = serdes.valueSerde(topics.requests());
     Serde<RoutingWeights> weightsSerde = serdes.valueSerde(topics.routingWeights());
     Map<String, String> taskTopics = new ConcurrentHashMap<>();
 
     Topology topology = new Topology();
-    RoutingWeightsStore.addTo(topology, topics, weightsSerde, policy::offer, metrics::weightsUnreadable);
+    RoutingWeightsStore.addTo(
+        topology, topics, weightsSerde, policy::offer, metrics::weightsUnreadable);
 
-    topology.addSource("requests-in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+    topology.addSource(
+        "requests-in",
+        Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer(),
         topics.requests().name());
-    UnaryOperator<String> taskTopicOf = expert -> taskTopics.computeIfAbsent(expert,
-        name -> topics.expertTasks(name).name());
-    topology.addProcessor("route",
-        () -> new RouterProcessor(requestSerde.deserializer(), featurizer, policy, metrics, limits, replyTopics,
-            topics.decisions().name(), taskTopicOf), "requests-in");
-    topology.addSink(TASK_SINK,
+    UnaryOperator<String> taskTopicOf =
+        expert -> taskTopics.computeIfAbsent(expert, name -> topics.expertTasks(name).name());
+    topology.addProcessor(
+        "route",
+        () ->
+            new RouterProcessor(
+                requestSerde.deserializer(),
+                featurizer,
+                policy,
+                metrics,
+                limits,
+                replyTopics,
+                topics.decisions().name(),
+                taskTopicOf),
+        "requests-in");
+    topology.addSink(
+        TASK_SINK,
         (requestId, task, context) -> taskTopicOf.apply(((ExpertTask) task).getExpert()),
-        Serdes.String().serializer(), serdes.avro(ExpertTask.class, false).serializer(),
+        Serdes.String().serializer(),
+        serdes.avro(ExpertTask.class, false).serializer(),
         "route");
-    topology.addSink(DECISION_SINK, topics.decisions().name(), Serdes.String().serializer(),
-        serdes.<RoutingDecision>valueSerde(topics.decisions()).serializer(), "route");
-    topology.addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), Serdes.ByteArray().serializer(),
-        Serdes.ByteArray().serializer(), "route");
+    topology.addSink(
+        DECISION_SINK,
+        topics.decisions().name(),
+        Serdes.String().serializer(),
+        serdes.<RoutingDecision>valueSerde(topics.decisions()).serializer(),
+        "route");
+    topology.addSink(
+        DEAD_LETTER_SINK,
+        topics.deadLetters().name(),
+        Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer(),
+        "route");
     return topology;
   }
 }

@@ -24,8 +24,8 @@ final class Validation {
       throw new InvalidInputException("request has no id");
     }
     if (request.getDeadlineMs() <= nowMs) {
-      throw new ExpiredException("deadline passed " + (nowMs - request.getDeadlineMs())
-          + " ms before routing");
+      throw new ExpiredException(
+          "deadline passed " + (nowMs - request.getDeadlineMs()) + " ms before routing");
     }
     boolean hasText = request.getText() != null && !request.getText().isBlank();
     boolean hasFeatures = request.getFeatures() != null && !request.getFeatures().isEmpty();
@@ -34,21 +34,40 @@ final class Validation {
       throw new InvalidInputException("request has no task, text or features to route on");
     }
     if (request.getText() != null && request.getText().length() > limits.maxTextChars()) {
-      throw new InvalidInputException("text of " + request.getText().length() + " characters exceeds "
-          + GatestreamConfig.ROUTER_MAX_TEXT_CHARS + " (" + limits.maxTextChars() + ")");
+      throw new InvalidInputException(
+          "text of "
+              + request.getText().length()
+              + " characters exceeds "
+              + GatestreamConfig.ROUTER_MAX_TEXT_CHARS
+              + " ("
+              + limits.maxTextChars()
+              + ")");
     }
     Map<String, String> attributes = request.getAttributes();
     if (attributes.size() > limits.maxAttributes()) {
-      throw new InvalidInputException(attributes.size() + " attributes exceed "
-          + GatestreamConfig.ROUTER_MAX_ATTRIBUTES + " (" + limits.maxAttributes() + ")");
+      throw new InvalidInputException(
+          attributes.size()
+              + " attributes exceed "
+              + GatestreamConfig.ROUTER_MAX_ATTRIBUTES
+              + " ("
+              + limits.maxAttributes()
+              + ")");
     }
     long chars = 0;
     for (Map.Entry<String, String> attribute : attributes.entrySet()) {
-      chars += attribute.getKey().length() + (attribute.getValue() == null ? 0 : attribute.getValue().length());
+      chars +=
+          attribute.getKey().length()
+              + (attribute.getValue() == null ? 0 : attribute.getValue().length());
     }
     if (chars > limits.maxAttributesChars()) {
-      throw new InvalidInputException("attributes of " + chars + " characters exceed "
-          + GatestreamConfig.ROUTER_MAX_ATTRIBUTES_CHARS + " (" + limits.maxAttributesChars() + ")");
+      throw new InvalidInputException(
+          "attributes of "
+              + chars
+              + " characters exceed "
+              + GatestreamConfig.ROUTER_MAX_ATTRIBUTES_CHARS
+              + " ("
+              + limits.maxAttributesChars()
+              + ")");
     }
   }
 

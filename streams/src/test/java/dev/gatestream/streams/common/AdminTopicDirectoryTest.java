@@ -19,24 +19,30 @@ class AdminTopicDirectoryTest {
   private final List<String> lookedUp = new ArrayList<>();
   private boolean clusterDown;
   private final AtomicLong now = new AtomicLong(1_000);
-  private final AdminTopicDirectory directory = new AdminTopicDirectory(new AdminTopicDirectory.Cluster() {
-    @Override
-    public Collection<String> topics() {
-      if (clusterDown) {
-        throw new IllegalStateException("timed out");
-      }
-      return Set.copyOf(onCluster);
-    }
+  private final AdminTopicDirectory directory =
+      new AdminTopicDirectory(
+          new AdminTopicDirectory.Cluster() {
+            @Override
+            public Collection<String> topics() {
+              if (clusterDown) {
+                throw new IllegalStateException("timed out");
+              }
+              return Set.copyOf(onCluster);
+            }
 
-    @Override
-    public boolean exists(String topic) {
-      lookedUp.add(topic);
-      if (clusterDown) {
-        throw new IllegalStateException("timed out");
-      }
-      return onCluster.contains(topic);
-    }
-  }, Duration.ofSeconds(30), now::get, Executors.newSingleThreadScheduledExecutor(), () -> { });
+            @Override
+            public boolean exists(String topic) {
+              lookedUp.add(topic);
+              if (clusterDown) {
+                throw new IllegalStateException("timed out");
+              }
+              return onCluster.contains(topic);
+            }
+          },
+          Duration.ofSeconds(30),
+          now::get,
+          Executors.newSingleThreadScheduledExecutor(),
+          () -> {});
 
   @AfterEach
   void close() {

@@ -22,8 +22,12 @@ class ReplyTopicsTest {
     assertThat(topics.problem("t-score-run7")).isEmpty();
     assertThat(topics.problem("t-reply-my-client")).isEmpty();
     assertThat(topics.problem("t-reply-")).as("a name after the dash").isPresent();
-    assertThat(topics.problem("other-replies-gw")).get().asString().contains("is not an allowed reply topic");
-    assertThat(topics.problem("t-replies-gone")).contains("replyTo 't-replies-gone' does not exist");
+    assertThat(topics.problem("other-replies-gw"))
+        .get()
+        .asString()
+        .contains("is not an allowed reply topic");
+    assertThat(topics.problem("t-replies-gone"))
+        .contains("replyTo 't-replies-gone' does not exist");
     assertThat(topics.problem(" ")).contains("replyTo is empty");
   }
 
@@ -32,16 +36,29 @@ class ReplyTopicsTest {
     ReplyTopics topics = replyTopics(Map.of(GatestreamConfig.ROUTER_REPLY_TO_PATTERN, ".*"));
 
     assertThat(topics.problem("anything")).isEmpty();
-    for (String own : new String[] {"t-requests", "t-decisions", "t-expert-results", "t-fused-results",
-        "t-feedback", "t-routing-weights", "t-dead-letters", "t-expert-tasks-meta_2Fllama",
-        "t-fusion-fusion-pending-changelog", "t-router-KSTREAM-x-repartition"}) {
-      assertThat(topics.problem(own)).as(own).contains("replyTo '" + own + "' is one of Gatestream's own topics");
+    for (String own :
+        new String[] {
+          "t-requests",
+          "t-decisions",
+          "t-expert-results",
+          "t-fused-results",
+          "t-feedback",
+          "t-routing-weights",
+          "t-dead-letters",
+          "t-expert-tasks-meta_2Fllama",
+          "t-fusion-fusion-pending-changelog",
+          "t-router-KSTREAM-x-repartition"
+        }) {
+      assertThat(topics.problem(own))
+          .as(own)
+          .contains("replyTo '" + own + "' is one of Gatestream's own topics");
     }
   }
 
   @Test
   void listedTopicsAreAllowedByName() {
-    ReplyTopics topics = replyTopics(Map.of(GatestreamConfig.ROUTER_REPLY_TO_TOPICS, "client-inbox,orders.replies"));
+    ReplyTopics topics =
+        replyTopics(Map.of(GatestreamConfig.ROUTER_REPLY_TO_TOPICS, "client-inbox,orders.replies"));
 
     assertThat(topics.problem("client-inbox")).isEmpty();
     assertThat(topics.problem("orders.replies")).isEmpty();

@@ -29,8 +29,8 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the topology test driver cannot show: a task that starts (after a restart, say) on a store already
- * holding requests.
+ * What the topology test driver cannot show: a task that starts (after a restart, say) on a store
+ * already holding requests.
  */
 class FusionProcessorTest {
 
@@ -39,43 +39,64 @@ class FusionProcessorTest {
   private final Topics topics = new Topics("t-", 1, (short) 1);
   private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
   private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-  private final KeyValueStore<String, FusionState> pending = store(FusionTopology.PENDING_STORE,
-      StateSerde.of(FusionState.class));
-  private final KeyValueStore<String, String> dueIndex = store(FusionTopology.DUE_INDEX_STORE, Serdes.String());
-  private final KeyValueStore<String, String> expiryIndex = store(FusionTopology.EXPIRY_INDEX_STORE, Serdes.String());
+  private final KeyValueStore<String, FusionState> pending =
+      store(FusionTopology.PENDING_STORE, StateSerde.of(FusionState.class));
+  private final KeyValueStore<String, String> dueIndex =
+      store(FusionTopology.DUE_INDEX_STORE, Serdes.String());
+  private final KeyValueStore<String, String> expiryIndex =
+      store(FusionTopology.EXPIRY_INDEX_STORE, Serdes.String());
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final FusionMetrics metrics = new FusionMetrics(meters);
 
   FusionProcessorTest() {
-    TimestampedKeyValueStore<String, ?> weights = Stores.timestampedKeyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(RoutingWeightsStore.NAME), Serdes.String(),
-        serdes.valueSerde(topics.routingWeights())).withLoggingDisabled().build();
+    TimestampedKeyValueStore<String, ?> weights =
+        Stores.timestampedKeyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(RoutingWeightsStore.NAME),
+                Serdes.String(),
+                serdes.valueSerde(topics.routingWeights()))
+            .withLoggingDisabled()
+            .build();
     for (var store : List.of(pending, dueIndex, expiryIndex, weights)) {
       store.init(context.getStateStoreContext(), store);
       context.addStateStore(store);
     }
   }
 
-  private static <V> KeyValueStore<String, V> store(String name, org.apache.kafka.common.serialization.Serde<V> serde) {
+  private static <V> KeyValueStore<String, V> store(
+      String name, org.apache.kafka.common.serialization.Serde<V> serde) {
     return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde)
-        .withLoggingDisabled().build();
+        .withLoggingDisabled()
+        .build();
   }
 
   private FusionProcessor processor() {
-    FusionProcessor processor = new FusionProcessor(topics, serdes.valueSerde(topics.decisions()).deserializer(),
-        serdes.valueSerde(topics.expertResults()).deserializer(),
-        serdes.valueSerde(topics.expertResults()).serializer(),
-        serdes.valueSerde(topics.fusedResults()).serializer(),
-        new FusionSettings(0, Duration.ofSeconds(5), Duration.ofMillis(10), "auto", FusionSettings.Weights.GATE,
-            List.of()), new FusionLimits(Duration.ofMinutes(1), 16, 100), new ExpertReliability("p"),
-        ReplyTopics.from(new GatestreamConfig(Map.of(GatestreamConfig.TOPIC_PREFIX, "t-")), topic -> true), metrics);
+    FusionProcessor processor =
+        new FusionProcessor(
+            topics,
+            serdes.valueSerde(topics.decisions()).deserializer(),
+            serdes.valueSerde(topics.expertResults()).deserializer(),
+            serdes.valueSerde(topics.expertResults()).serializer(),
+            serdes.valueSerde(topics.fusedResults()).serializer(),
+            new FusionSettings(
+                0,
+                Duration.ofSeconds(5),
+                Duration.ofMillis(10),
+                "auto",
+                FusionSettings.Weights.GATE,
+                List.of()),
+            new FusionLimits(Duration.ofMinutes(1), 16, 100),
+            new ExpertReliability("p"),
+            ReplyTopics.from(
+                new GatestreamConfig(Map.of(GatestreamConfig.TOPIC_PREFIX, "t-")), topic -> true),
+            metrics);
     processor.init(context);
     return processor;
   }
 
   @Test
   void aTaskStartingOnARestoredStoreCountsItsPendingRequests() {
-    // As a changelog restores them: two awaiting emission, one emitted, one result without its decision.
+    // As a changelog restores them: two awaiting emission, one emitted, one result without its
+    // decision.
     pending.put("a", state(decision("a"), false, List.of()));
     pending.put("b", state(decision("b"), false, List.of()));
     pending.put("c", state(decision("c"), true, List.of()));
@@ -90,11 +111,15 @@ class FusionProcessorTest {
 
   @Test
   void aRestartedTaskKeepsRestoredResultsWhateverTheWallClockUntilTheirDecisionComes() {
-    // Results that overtook their decision, restored after an outage; their expiry is long past by the
+    // Results that overtook their decision, restored after an outage; their expiry is long past by
+    // the
     // wall clock of the restarted instance.
     long expiry = NOW + 1_000 + 5_000;
-    pending.put("r1", FusionState.newBuilder(state(null, false, List.of(result("r1", "a"), result("r1", "b"))))
-        .setDueAtMs(expiry).build());
+    pending.put(
+        "r1",
+        FusionState.newBuilder(state(null, false, List.of(result("r1", "a"), result("r1", "b"))))
+            .setDueAtMs(expiry)
+            .build());
     expiryIndex.put(DueKeys.of(expiry, "r1"), "r1");
     context.setCurrentSystemTimeMs(NOW + 53_000);
     FusionProcessor processor = processor();
@@ -104,19 +129,38 @@ class FusionProcessorTest {
 
     // The backlog: the decision was made before the outage.
     context.setRecordMetadata(topics.decisions().name(), 0, 7);
-    processor.process(new Record<>(bytes("r1"), serdes.valueSerde(topics.decisions()).serializer()
-        .serialize("t", RoutingDecision.newBuilder(decision("r1")).setChosen(List.of(
-            new ChosenExpert("a", 0.5, 1.0), new ChosenExpert("b", 0.5, 1.0))).build()), NOW + 10));
+    processor.process(
+        new Record<>(
+            bytes("r1"),
+            serdes
+                .valueSerde(topics.decisions())
+                .serializer()
+                .serialize(
+                    "t",
+                    RoutingDecision.newBuilder(decision("r1"))
+                        .setChosen(
+                            List.of(
+                                new ChosenExpert("a", 0.5, 1.0), new ChosenExpert("b", 0.5, 1.0)))
+                        .build()),
+            NOW + 10));
 
-    List<FusedResult> fused = context.forwarded().stream()
-        .filter(record -> record.childName().orElse("").equals(FusionTopology.FUSED_SINK))
-        .map(record -> serdes.valueSerde(topics.fusedResults()).deserializer().deserialize("t",
-            (byte[]) record.record().value()))
-        .toList();
-    assertThat(fused).singleElement().satisfies(result -> {
-      assertThat(result.getCompleteness()).isEqualTo(Completeness.COMPLETE);
-      assertThat(result.getContributors()).containsExactly("a", "b");
-    });
+    List<FusedResult> fused =
+        context.forwarded().stream()
+            .filter(record -> record.childName().orElse("").equals(FusionTopology.FUSED_SINK))
+            .map(
+                record ->
+                    serdes
+                        .valueSerde(topics.fusedResults())
+                        .deserializer()
+                        .deserialize("t", (byte[]) record.record().value()))
+            .toList();
+    assertThat(fused)
+        .singleElement()
+        .satisfies(
+            result -> {
+              assertThat(result.getCompleteness()).isEqualTo(Completeness.COMPLETE);
+              assertThat(result.getContributors()).containsExactly("a", "b");
+            });
     assertThat(metrics.droppedResults(FusionMetrics.DropCause.EXPIRED)).isZero();
   }
 
@@ -125,18 +169,37 @@ class FusionProcessorTest {
   }
 
   private static ExpertResult result(String id, String expert) {
-    return ExpertResult.newBuilder().setRequestId(id).setExpert(expert).setStatus(ResultStatus.OK)
-        .setOutput(new Score(1.0)).setLatencyMs(1).setCompletedAtMs(NOW).setDeadlineMs(NOW + 1_000).build();
+    return ExpertResult.newBuilder()
+        .setRequestId(id)
+        .setExpert(expert)
+        .setStatus(ResultStatus.OK)
+        .setOutput(new Score(1.0))
+        .setLatencyMs(1)
+        .setCompletedAtMs(NOW)
+        .setDeadlineMs(NOW + 1_000)
+        .build();
   }
 
-  private static FusionState state(RoutingDecision decision, boolean emitted, List<ExpertResult> results) {
-    return FusionState.newBuilder().setDecision(decision).setEmitted(emitted).setResults(results).setDueAtMs(1_000)
+  private static FusionState state(
+      RoutingDecision decision, boolean emitted, List<ExpertResult> results) {
+    return FusionState.newBuilder()
+        .setDecision(decision)
+        .setEmitted(emitted)
+        .setResults(results)
+        .setDueAtMs(1_000)
         .build();
   }
 
   private static RoutingDecision decision(String id) {
-    return RoutingDecision.newBuilder().setRequestId(id).setPolicy("p").setPolicyVersion(1)
-        .setChosen(List.of(new ChosenExpert("a", 1.0, 1.0))).setDeadlineMs(NOW + 1_000).setRequestCreatedAtMs(NOW)
-        .setDecidedAtMs(NOW).setAttributes(Map.of()).build();
+    return RoutingDecision.newBuilder()
+        .setRequestId(id)
+        .setPolicy("p")
+        .setPolicyVersion(1)
+        .setChosen(List.of(new ChosenExpert("a", 1.0, 1.0)))
+        .setDeadlineMs(NOW + 1_000)
+        .setRequestCreatedAtMs(NOW)
+        .setDecidedAtMs(NOW)
+        .setAttributes(Map.of())
+        .build();
   }
 }

@@ -52,7 +52,8 @@ class FusionTopologyTest {
   private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final FusionMetrics metrics = new FusionMetrics(meters);
-  private final Set<String> existingTopics = new HashSet<>(Set.of("t-replies-acme", "t-routing-weights"));
+  private final Set<String> existingTopics =
+      new HashSet<>(Set.of("t-replies-acme", "t-routing-weights"));
   private final WriteFailures writeFailures = new WriteFailures();
   private TopologyTestDriver driver;
   private TestInputTopic<String, RoutingDecision> decisions;
@@ -66,27 +67,54 @@ class FusionTopologyTest {
   }
 
   private void start(int quorum, FusionLimits limits, int maxRequestSize) {
-    FusionSettings settings = new FusionSettings(quorum, Duration.ofSeconds(5), Duration.ofMillis(10), "auto",
-        FusionSettings.Weights.GATE, List.of());
+    FusionSettings settings =
+        new FusionSettings(
+            quorum,
+            Duration.ofSeconds(5),
+            Duration.ofMillis(10),
+            "auto",
+            FusionSettings.Weights.GATE,
+            List.of());
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fusion-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRequestSize);
     props.put(WriteFailures.CONFIG, writeFailures);
-    ReplyTopics replyTopics = ReplyTopics.from(new GatestreamConfig(Map.of(GatestreamConfig.TOPIC_PREFIX, "t-")),
-        existingTopics::contains);
-    driver = new TopologyTestDriver(FusionTopology.build(topics, serdes, settings, limits, new ExpertReliability("p"),
-        metrics, replyTopics), props, Instant.ofEpochMilli(NOW));
-    decisions = driver.createInputTopic(topics.decisions().name(), Serdes.String().serializer(),
-        serdes.valueSerde(topics.decisions()).serializer());
-    results = driver.createInputTopic(topics.expertResults().name(), Serdes.String().serializer(),
-        serdes.valueSerde(topics.expertResults()).serializer());
-    rawResults = driver.createInputTopic(topics.expertResults().name(), Serdes.String().serializer(),
-        Serdes.ByteArray().serializer());
-    fused = driver.createOutputTopic(topics.fusedResults().name(), Serdes.String().deserializer(),
-        serdes.valueSerde(topics.fusedResults()).deserializer());
-    dead = driver.createOutputTopic(topics.deadLetters().name(), Serdes.ByteArray().deserializer(),
-        Serdes.ByteArray().deserializer());
+    ReplyTopics replyTopics =
+        ReplyTopics.from(
+            new GatestreamConfig(Map.of(GatestreamConfig.TOPIC_PREFIX, "t-")),
+            existingTopics::contains);
+    driver =
+        new TopologyTestDriver(
+            FusionTopology.build(
+                topics, serdes, settings, limits, new ExpertReliability("p"), metrics, replyTopics),
+            props,
+            Instant.ofEpochMilli(NOW));
+    decisions =
+        driver.createInputTopic(
+            topics.decisions().name(),
+            Serdes.String().serializer(),
+            serdes.valueSerde(topics.decisions()).serializer());
+    results =
+        driver.createInputTopic(
+            topics.expertResults().name(),
+            Serdes.String().serializer(),
+            serdes.valueSerde(topics.expertResults()).serializer());
+    rawResults =
+        driver.createInputTopic(
+            topics.expertResults().name(),
+            Serdes.String().serializer(),
+            Serdes.ByteArray().serializer());
+    fused =
+        driver.createOutputTopic(
+            topics.fusedResults().name(),
+            Serdes.String().deserializer(),
+            serdes.valueSerde(topics.fusedResults()).deserializer());
+    dead =
+        driver.createOutputTopic(
+            topics.deadLetters().name(),
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
   }
 
   @AfterEach
@@ -97,22 +125,46 @@ class FusionTopologyTest {
   }
 
   private static RoutingDecision decision(String id, String replyTo, String... experts) {
-    List<ChosenExpert> chosen = java.util.Arrays.stream(experts)
-        .map(expert -> new ChosenExpert(expert, expert.equals("a") ? 0.75 : 0.25, 1.0)).toList();
-    return RoutingDecision.newBuilder().setRequestId(id).setPolicy("p").setPolicyVersion(4).setChosen(chosen)
-        .setDeadlineMs(DEADLINE).setRequestCreatedAtMs(NOW - 100).setDecidedAtMs(NOW).setReplyTo(replyTo)
-        .setAttributes(Map.of("tenant", "acme")).build();
+    List<ChosenExpert> chosen =
+        java.util.Arrays.stream(experts)
+            .map(expert -> new ChosenExpert(expert, expert.equals("a") ? 0.75 : 0.25, 1.0))
+            .toList();
+    return RoutingDecision.newBuilder()
+        .setRequestId(id)
+        .setPolicy("p")
+        .setPolicyVersion(4)
+        .setChosen(chosen)
+        .setDeadlineMs(DEADLINE)
+        .setRequestCreatedAtMs(NOW - 100)
+        .setDecidedAtMs(NOW)
+        .setReplyTo(replyTo)
+        .setAttributes(Map.of("tenant", "acme"))
+        .build();
   }
 
   private static ExpertResult ok(String id, String expert, double score) {
-    return ExpertResult.newBuilder().setRequestId(id).setExpert(expert).setStatus(ResultStatus.OK)
-        .setOutput(new Score(score)).setLatencyMs(10).setCost(0.01).setCompletedAtMs(NOW).setDeadlineMs(DEADLINE)
+    return ExpertResult.newBuilder()
+        .setRequestId(id)
+        .setExpert(expert)
+        .setStatus(ResultStatus.OK)
+        .setOutput(new Score(score))
+        .setLatencyMs(10)
+        .setCost(0.01)
+        .setCompletedAtMs(NOW)
+        .setDeadlineMs(DEADLINE)
         .build();
   }
 
   private static ExpertResult failed(String id, String expert) {
-    return ExpertResult.newBuilder().setRequestId(id).setExpert(expert).setStatus(ResultStatus.ERROR)
-        .setErrorMessage("HTTP 503").setLatencyMs(10).setCost(0.0).setCompletedAtMs(NOW).build();
+    return ExpertResult.newBuilder()
+        .setRequestId(id)
+        .setExpert(expert)
+        .setStatus(ResultStatus.ERROR)
+        .setErrorMessage("HTTP 503")
+        .setLatencyMs(10)
+        .setCost(0.0)
+        .setCompletedAtMs(NOW)
+        .build();
   }
 
   @Test
@@ -269,7 +321,11 @@ class FusionTopologyTest {
     assertThat(header(letter, GatestreamHeaders.DLQ_REASON))
         .isEqualTo("no routing decision by the request's deadline + fusion.grace.ms (record time)");
     assertThat(metrics.droppedResults(FusionMetrics.DropCause.EXPIRED)).isEqualTo(1);
-    assertThat(serdes.valueSerde(topics.expertResults()).deserializer().deserialize("t", letter.value()))
+    assertThat(
+            serdes
+                .valueSerde(topics.expertResults())
+                .deserializer()
+                .deserialize("t", letter.value()))
         .isEqualTo(ok("orphan", "a", 0.5));
   }
 
@@ -292,12 +348,23 @@ class FusionTopologyTest {
     results.pipeInput("r1", ok("r1", "a", 0.5));
 
     assertThat(fused.readValuesToList()).hasSize(1);
-    TestOutputTopic<String, FusedResult> replies = driver.createOutputTopic("t-replies-acme",
-        Serdes.String().deserializer(), serdes.valueSerde(topics.fusedResults()).deserializer());
+    TestOutputTopic<String, FusedResult> replies =
+        driver.createOutputTopic(
+            "t-replies-acme",
+            Serdes.String().deserializer(),
+            serdes.valueSerde(topics.fusedResults()).deserializer());
     assertThat(replies.readValue().getRequestId()).isEqualTo("r1");
-    assertThat(new String(dead.readRecord().headers().lastHeader(GatestreamHeaders.DLQ_REASON).value(),
-        StandardCharsets.UTF_8)).startsWith("cannot read expert result:");
-    assertThat(meters.get(DeadLetterMeters.NAME).tags("stage", "fusion", "reason", "unreadable").counter().count())
+    assertThat(
+            new String(
+                dead.readRecord().headers().lastHeader(GatestreamHeaders.DLQ_REASON).value(),
+                StandardCharsets.UTF_8))
+        .startsWith("cannot read expert result:");
+    assertThat(
+            meters
+                .get(DeadLetterMeters.NAME)
+                .tags("stage", "fusion", "reason", "unreadable")
+                .counter()
+                .count())
         .isEqualTo(1);
     assertThat(metrics.deadLetters()).isEqualTo(1);
   }
@@ -336,12 +403,15 @@ class FusionTopologyTest {
     FusedResult result = fused.readValue();
     assertThat(result.getContributors()).containsExactly("a", "b");
     assertThat(result.getTotalCost()).isEqualTo(0.02);
-    assertThat(dead.readRecordsToList()).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
-        .containsExactly("result of expert 'made-up', which the routing decision did not choose",
+    assertThat(dead.readRecordsToList())
+        .extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
+        .containsExactly(
+            "result of expert 'made-up', which the routing decision did not choose",
             "result of expert 'also-made-up', which the routing decision did not choose",
             "result of expert 'made-up', which the routing decision did not choose");
     assertThat(metrics.droppedResults(FusionMetrics.DropCause.UNCHOSEN)).isEqualTo(3);
-    assertThat(meters.get(FusionMetrics.DROPPED_RESULTS).tag("cause", "unchosen").counter().count()).isEqualTo(3);
+    assertThat(meters.get(FusionMetrics.DROPPED_RESULTS).tag("cause", "unchosen").counter().count())
+        .isEqualTo(3);
     assertThat(metrics.deadLetters(DeadLetterReason.DROPPED)).isEqualTo(3);
     assertThat(metrics.lateResults()).isZero();
   }
@@ -355,8 +425,10 @@ class FusionTopologyTest {
     results.pipeInput("r2", ok("r2", "a", 1.0));
     results.pipeInput("r3", ok("r3", "a", 1.0)); // a third request
 
-    assertThat(dead.readRecordsToList()).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
-        .containsExactly("2 experts' results already wait for the routing decision (fusion.max.early.experts)",
+    assertThat(dead.readRecordsToList())
+        .extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
+        .containsExactly(
+            "2 experts' results already wait for the routing decision (fusion.max.early.experts)",
             "2 requests already wait for their routing decision (fusion.max.early.requests)");
     assertThat(metrics.droppedResults(FusionMetrics.DropCause.OVERFLOW)).isEqualTo(2);
     assertThat(count(driver.getKeyValueStore(FusionTopology.PENDING_STORE))).isEqualTo(2);
@@ -371,8 +443,12 @@ class FusionTopologyTest {
   @Test
   void aDeadlineInYear9999IsHeldToTheMaximumAfterTheDecision() {
     start(0);
-    decisions.pipeInput("far", RoutingDecision.newBuilder(decision("far", null, "a", "b"))
-        .setDeadlineMs(253_402_300_799_000L).build(), NOW);
+    decisions.pipeInput(
+        "far",
+        RoutingDecision.newBuilder(decision("far", null, "a", "b"))
+            .setDeadlineMs(253_402_300_799_000L)
+            .build(),
+        NOW);
     results.pipeInput("far", ok("far", "a", 1.0), NOW);
     driver.advanceWallClockTime(MAX_DEADLINE.plusMillis(20));
 
@@ -380,7 +456,8 @@ class FusionTopologyTest {
     assertThat(result.getCompleteness()).isEqualTo(Completeness.PARTIAL);
     // Then its state goes with the rest, once record time passes the bound plus grace.
     driver.advanceWallClockTime(Duration.ofSeconds(5));
-    decisions.pipeInput("later", decision("later", null, "a"), NOW + MAX_DEADLINE.toMillis() + 5_001);
+    decisions.pipeInput(
+        "later", decision("later", null, "a"), NOW + MAX_DEADLINE.toMillis() + 5_001);
     driver.advanceWallClockTime(Duration.ofMillis(20));
     assertThat(driver.getKeyValueStore(FusionTopology.PENDING_STORE).get("far")).isNull();
   }
@@ -393,17 +470,28 @@ class FusionTopologyTest {
     decisions.pipeInput("own", decision("own", "t-routing-weights", "a"));
     results.pipeInput("own", ok("own", "a", 0.5));
 
-    assertThat(fused.readValuesToList()).extracting(FusedResult::getRequestId).containsExactly("gone", "own");
+    assertThat(fused.readValuesToList())
+        .extracting(FusedResult::getRequestId)
+        .containsExactly("gone", "own");
     List<TestRecord<byte[], byte[]>> letters = dead.readRecordsToList();
-    assertThat(letters).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON)).containsExactly(
-        "no reply to t-replies-gone: replyTo 't-replies-gone' does not exist",
-        "no reply to t-routing-weights: replyTo 't-routing-weights' is one of Gatestream's own topics");
-    assertThat(letters).extracting(record -> header(record, GatestreamHeaders.DLQ_TARGET_TOPIC))
+    assertThat(letters)
+        .extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
+        .containsExactly(
+            "no reply to t-replies-gone: replyTo 't-replies-gone' does not exist",
+            "no reply to t-routing-weights: replyTo 't-routing-weights' is one of Gatestream's own topics");
+    assertThat(letters)
+        .extracting(record -> header(record, GatestreamHeaders.DLQ_TARGET_TOPIC))
         .containsExactly("t-replies-gone", "t-routing-weights");
-    assertThat(serdes.valueSerde(topics.fusedResults()).deserializer().deserialize("t", letters.get(0).value())
-        .getRequestId()).isEqualTo("gone");
-    TestOutputTopic<String, byte[]> weights = driver.createOutputTopic("t-routing-weights",
-        Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    assertThat(
+            serdes
+                .valueSerde(topics.fusedResults())
+                .deserializer()
+                .deserialize("t", letters.get(0).value())
+                .getRequestId())
+        .isEqualTo("gone");
+    TestOutputTopic<String, byte[]> weights =
+        driver.createOutputTopic(
+            "t-routing-weights", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
     assertThat(weights.isEmpty()).isTrue();
     assertThat(metrics.deadLetters(DeadLetterReason.UNWRITABLE)).isEqualTo(2);
   }
@@ -412,20 +500,31 @@ class FusionTopologyTest {
   void aFusedResultTooLargeToWriteIsDeadLetteredAndReplacedByAFailedOne() {
     start(0, new FusionLimits(MAX_DEADLINE, 16, 100), 40_000);
     decisions.pipeInput("big", decision("big", "t-replies-acme", "a"));
-    results.pipeInput("big", ExpertResult.newBuilder(ok("big", "a", 0)).setOutput(new TextAnswer("w".repeat(30_000)))
-        .build());
+    results.pipeInput(
+        "big",
+        ExpertResult.newBuilder(ok("big", "a", 0))
+            .setOutput(new TextAnswer("w".repeat(30_000)))
+            .build());
 
     FusedResult result = fused.readValue();
     assertThat(result.getCompleteness()).isEqualTo(Completeness.FAILED);
     assertThat(result.getOutput()).isNull();
-    assertThat(result.getExpertErrors().get("fusion")).matches("fused result of 300\\d\\d bytes exceeds the 23616"
-        + " the producer's max.request.size leaves for it");
-    TestOutputTopic<String, FusedResult> replies = driver.createOutputTopic("t-replies-acme",
-        Serdes.String().deserializer(), serdes.valueSerde(topics.fusedResults()).deserializer());
-    assertThat(replies.readValue().getCompleteness()).as("the caller hears of it").isEqualTo(Completeness.FAILED);
+    assertThat(result.getExpertErrors().get("fusion"))
+        .matches(
+            "fused result of 300\\d\\d bytes exceeds the 23616"
+                + " the producer's max.request.size leaves for it");
+    TestOutputTopic<String, FusedResult> replies =
+        driver.createOutputTopic(
+            "t-replies-acme",
+            Serdes.String().deserializer(),
+            serdes.valueSerde(topics.fusedResults()).deserializer());
+    assertThat(replies.readValue().getCompleteness())
+        .as("the caller hears of it")
+        .isEqualTo(Completeness.FAILED);
     TestRecord<byte[], byte[]> letter = dead.readRecord();
     assertThat(header(letter, GatestreamHeaders.DLQ_TARGET_TOPIC)).isEqualTo("t-fused-results");
-    assertThat(Integer.parseInt(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE))).isGreaterThan(30_000);
+    assertThat(Integer.parseInt(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE)))
+        .isGreaterThan(30_000);
     assertThat(letter.value().length).isLessThan(40_000);
   }
 
@@ -433,18 +532,27 @@ class FusionTopologyTest {
   void aFusedResultOrReplyThatFailedToBeWrittenIsDeadLetteredWhenRedone() {
     start(0);
     // As the production handler notes them before the transaction is rolled back.
-    writeFailures.note("t-fused-results", "r1".getBytes(StandardCharsets.UTF_8), "cannot write to t-fused-results: x");
-    writeFailures.note("t-replies-acme", "r2".getBytes(StandardCharsets.UTF_8), "cannot write to t-replies-acme: y");
+    writeFailures.note(
+        "t-fused-results",
+        "r1".getBytes(StandardCharsets.UTF_8),
+        "cannot write to t-fused-results: x");
+    writeFailures.note(
+        "t-replies-acme",
+        "r2".getBytes(StandardCharsets.UTF_8),
+        "cannot write to t-replies-acme: y");
     decisions.pipeInput("r1", decision("r1", null, "a"));
     results.pipeInput("r1", ok("r1", "a", 0.5));
     decisions.pipeInput("r2", decision("r2", "t-replies-acme", "a"));
     results.pipeInput("r2", ok("r2", "a", 0.5));
 
     List<FusedResult> written = fused.readValuesToList();
-    assertThat(written).extracting(FusedResult::getCompleteness).containsExactly(Completeness.FAILED,
-        Completeness.COMPLETE);
-    assertThat(dead.readRecordsToList()).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
-        .containsExactly("cannot write to t-fused-results: x",
+    assertThat(written)
+        .extracting(FusedResult::getCompleteness)
+        .containsExactly(Completeness.FAILED, Completeness.COMPLETE);
+    assertThat(dead.readRecordsToList())
+        .extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
+        .containsExactly(
+            "cannot write to t-fused-results: x",
             "no reply to t-replies-acme: cannot write to t-replies-acme: y");
   }
 }

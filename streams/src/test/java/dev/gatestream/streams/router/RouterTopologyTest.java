@@ -44,19 +44,27 @@ import org.junit.jupiter.api.Test;
 
 class RouterTopologyTest {
 
-  private static final List<String> EXPERTS = List.of("meta/llama-2-70b-chat", "gpt-4-1106-preview", "mixtral");
+  private static final List<String> EXPERTS =
+      List.of("meta/llama-2-70b-chat", "gpt-4-1106-preview", "mixtral");
   private static final long NOW = 1_700_000_000_000L;
   private long now = NOW;
 
-  private static final RouterLimits LIMITS = new RouterLimits(200_000, 50_000, 4, 100, Duration.ofMinutes(10));
+  private static final RouterLimits LIMITS =
+      new RouterLimits(200_000, 50_000, 4, 100, Duration.ofMinutes(10));
 
   private final Topics topics = new Topics("t-", 1, (short) 1);
   private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
-  private final Set<String> existingTopics = new HashSet<>(Set.of("t-replies-gw1", "t-routing-weights",
-      "client-inbox", "t-decisions"));
-  private final ReplyTopics replyTopics = ReplyTopics.from(
-      new GatestreamConfig(Map.of(GatestreamConfig.TOPIC_PREFIX, "t-", GatestreamConfig.ROUTER_REPLY_TO_TOPICS,
-          "client-inbox")), existingTopics::contains);
+  private final Set<String> existingTopics =
+      new HashSet<>(Set.of("t-replies-gw1", "t-routing-weights", "client-inbox", "t-decisions"));
+  private final ReplyTopics replyTopics =
+      ReplyTopics.from(
+          new GatestreamConfig(
+              Map.of(
+                  GatestreamConfig.TOPIC_PREFIX,
+                  "t-",
+                  GatestreamConfig.ROUTER_REPLY_TO_TOPICS,
+                  "client-inbox")),
+          existingTopics::contains);
   private final WriteFailures writeFailures = new WriteFailures();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private RouterMetrics metrics;
@@ -69,23 +77,40 @@ class RouterTopologyTest {
 
   @BeforeEach
   void start() {
-    ActivePolicy policy = new ActivePolicy("p", snapshot -> new TopTwoByBiasGate(EXPERTS, snapshot), () -> now);
+    ActivePolicy policy =
+        new ActivePolicy("p", snapshot -> new TopTwoByBiasGate(EXPERTS, snapshot), () -> now);
     metrics = new RouterMetrics(meters, policy);
     driver = new TopologyTestDriver(build(policy), props(), Instant.ofEpochMilli(NOW));
-    requests = driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
-        serdes.valueSerde(topics.requests()).serializer());
-    rawRequests = driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
-        Serdes.ByteArray().serializer());
-    weights = driver.createInputTopic(topics.routingWeights().name(), Serdes.String().serializer(),
-        serdes.valueSerde(topics.routingWeights()).serializer());
-    decisions = driver.createOutputTopic(topics.decisions().name(), Serdes.String().deserializer(),
-        serdes.valueSerde(topics.decisions()).deserializer());
-    deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.ByteArray().deserializer(),
-        Serdes.ByteArray().deserializer());
+    requests =
+        driver.createInputTopic(
+            topics.requests().name(),
+            Serdes.String().serializer(),
+            serdes.valueSerde(topics.requests()).serializer());
+    rawRequests =
+        driver.createInputTopic(
+            topics.requests().name(),
+            Serdes.String().serializer(),
+            Serdes.ByteArray().serializer());
+    weights =
+        driver.createInputTopic(
+            topics.routingWeights().name(),
+            Serdes.String().serializer(),
+            serdes.valueSerde(topics.routingWeights()).serializer());
+    decisions =
+        driver.createOutputTopic(
+            topics.decisions().name(),
+            Serdes.String().deserializer(),
+            serdes.valueSerde(topics.decisions()).deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            topics.deadLetters().name(),
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
   }
 
   private Topology build(ActivePolicy policy) {
-    return RouterTopology.build(topics, serdes, new LengthFeaturizer(), policy, metrics, LIMITS, replyTopics);
+    return RouterTopology.build(
+        topics, serdes, new LengthFeaturizer(), policy, metrics, LIMITS, replyTopics);
   }
 
   private Properties props() {
@@ -102,12 +127,19 @@ class RouterTopologyTest {
   }
 
   private static InferenceRequest request(String id, String text, long deadline) {
-    return InferenceRequest.newBuilder().setId(id).setCreatedAtMs(NOW - 5).setText(text)
-        .setDeadlineMs(deadline).setAttributes(Map.of("tenant", "acme")).build();
+    return InferenceRequest.newBuilder()
+        .setId(id)
+        .setCreatedAtMs(NOW - 5)
+        .setText(text)
+        .setDeadlineMs(deadline)
+        .setAttributes(Map.of("tenant", "acme"))
+        .build();
   }
 
   private TestOutputTopic<String, ExpertTask> tasksOf(String expert) {
-    return driver.createOutputTopic(topics.expertTasks(expert).name(), Serdes.String().deserializer(),
+    return driver.createOutputTopic(
+        topics.expertTasks(expert).name(),
+        Serdes.String().deserializer(),
         serdes.valueSerde(topics.expertTasks(expert)).deserializer());
   }
 
@@ -115,13 +147,15 @@ class RouterTopologyTest {
   void routesToEachChosenExpertsTopicAndLogsTheDecision() {
     requests.pipeInput("r1", request("r1", "hello", NOW + 1000));
 
-    assertThat(tasksOf("meta/llama-2-70b-chat").readValuesToList()).extracting(ExpertTask::getRequestId)
+    assertThat(tasksOf("meta/llama-2-70b-chat").readValuesToList())
+        .extracting(ExpertTask::getRequestId)
         .containsExactly("r1");
     assertThat(tasksOf("gpt-4-1106-preview").readValuesToList()).hasSize(1);
     assertThat(tasksOf("mixtral").isEmpty()).isTrue();
     RoutingDecision decision = decisions.readValue();
     assertThat(decision.getPolicyVersion()).isZero();
-    assertThat(decision.getChosen()).extracting(ChosenExpert::getExpert)
+    assertThat(decision.getChosen())
+        .extracting(ChosenExpert::getExpert)
         .containsExactly("meta/llama-2-70b-chat", "gpt-4-1106-preview");
     assertThat(decision.getCandidatePropensities()).containsEntry("mixtral", 0.0);
     assertThat(decision.getFeatures()).containsExactly(5f);
@@ -129,10 +163,20 @@ class RouterTopologyTest {
     assertThat(decision.getAttributes()).containsEntry("tenant", "acme");
 
     assertThat(meters.get(RouterMetrics.REQUESTS).counter().count()).isEqualTo(1);
-    assertThat(meters.get(RouterMetrics.DECISIONS).tags("expert", "meta/llama-2-70b-chat", "policy", "p").counter()
-        .count()).isEqualTo(1);
-    assertThat(meters.get(RouterMetrics.DECISIONS).tags("expert", "gpt-4-1106-preview", "policy", "p").counter()
-        .count()).isEqualTo(1);
+    assertThat(
+            meters
+                .get(RouterMetrics.DECISIONS)
+                .tags("expert", "meta/llama-2-70b-chat", "policy", "p")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            meters
+                .get(RouterMetrics.DECISIONS)
+                .tags("expert", "gpt-4-1106-preview", "policy", "p")
+                .counter()
+                .count())
+        .isEqualTo(1);
     assertThat(meters.find(RouterMetrics.DECISIONS).tag("expert", "mixtral").counter()).isNull();
     assertThat(meters.get(RouterMetrics.GATE_LATENCY).timer().count()).isEqualTo(1);
     assertThat(metrics.routed()).isEqualTo(1);
@@ -143,24 +187,42 @@ class RouterTopologyTest {
   void badRecordsBecomeDeadLettersWithTheReasonAndTheRestFlows() {
     rawRequests.pipeInput("junk", "not avro".getBytes(StandardCharsets.UTF_8));
     requests.pipeInput("late", request("late", "hello", NOW - 10));
-    requests.pipeInput("empty", InferenceRequest.newBuilder().setId("empty").setCreatedAtMs(NOW)
-        .setDeadlineMs(NOW + 1000).build());
-    requests.pipeInput("notext", InferenceRequest.newBuilder().setId("notext").setCreatedAtMs(NOW)
-        .setTask("mmlu").setDeadlineMs(NOW + 1000).build());
+    requests.pipeInput(
+        "empty",
+        InferenceRequest.newBuilder()
+            .setId("empty")
+            .setCreatedAtMs(NOW)
+            .setDeadlineMs(NOW + 1000)
+            .build());
+    requests.pipeInput(
+        "notext",
+        InferenceRequest.newBuilder()
+            .setId("notext")
+            .setCreatedAtMs(NOW)
+            .setTask("mmlu")
+            .setDeadlineMs(NOW + 1000)
+            .build());
     requests.pipeInput("ok", request("ok", "fine", NOW + 1000));
 
     List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
-    assertThat(dead).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON)).containsExactly(
-        "cannot read inference request: not in the Confluent wire format (no magic byte 0)",
-        "deadline passed 10 ms before routing",
-        "request has no task, text or features to route on",
-        "request has no text");
-    assertThat(dead).allSatisfy(record -> {
-      assertThat(header(record, GatestreamHeaders.DLQ_STAGE)).isEqualTo("router");
-      assertThat(header(record, GatestreamHeaders.DLQ_SOURCE_TOPIC)).isEqualTo("t-requests");
-    });
+    assertThat(dead)
+        .extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
+        .containsExactly(
+            "cannot read inference request: not in the Confluent wire format (no magic byte 0)",
+            "deadline passed 10 ms before routing",
+            "request has no task, text or features to route on",
+            "request has no text");
+    assertThat(dead)
+        .allSatisfy(
+            record -> {
+              assertThat(header(record, GatestreamHeaders.DLQ_STAGE)).isEqualTo("router");
+              assertThat(header(record, GatestreamHeaders.DLQ_SOURCE_TOPIC))
+                  .isEqualTo("t-requests");
+            });
     assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
-    assertThat(decisions.readValuesToList()).extracting(RoutingDecision::getRequestId).containsExactly("ok");
+    assertThat(decisions.readValuesToList())
+        .extracting(RoutingDecision::getRequestId)
+        .containsExactly("ok");
     assertThat(metrics.deadLetters()).isEqualTo(4);
     assertThat(dlq("unreadable")).isEqualTo(1);
     assertThat(dlq("expired")).isEqualTo(1);
@@ -172,25 +234,38 @@ class RouterTopologyTest {
   @Test
   void aRequestTheGateFailsOnIsADeadLetterOfReasonFailed() {
     driver.close();
-    ActivePolicy failing = new ActivePolicy("p", snapshot -> new Gate() {
-      @Override
-      public long version() {
-        return 0;
-      }
+    ActivePolicy failing =
+        new ActivePolicy(
+            "p",
+            snapshot ->
+                new Gate() {
+                  @Override
+                  public long version() {
+                    return 0;
+                  }
 
-      @Override
-      public Selection select(RoutingInput input, float[] features, RandomGenerator random) {
-        throw new IllegalStateException("broken gate");
-      }
-    }, () -> now);
+                  @Override
+                  public Selection select(
+                      RoutingInput input, float[] features, RandomGenerator random) {
+                    throw new IllegalStateException("broken gate");
+                  }
+                },
+            () -> now);
     meters.clear();
     metrics = new RouterMetrics(meters, failing);
     driver = new TopologyTestDriver(build(failing), props(), Instant.ofEpochMilli(NOW));
-    driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(),
-        serdes.valueSerde(topics.requests()).serializer()).pipeInput("r1", request("r1", "hello", NOW + 1000));
+    driver
+        .createInputTopic(
+            topics.requests().name(),
+            Serdes.String().serializer(),
+            serdes.valueSerde(topics.requests()).serializer())
+        .pipeInput("r1", request("r1", "hello", NOW + 1000));
 
-    TestOutputTopic<byte[], byte[]> dead = driver.createOutputTopic(topics.deadLetters().name(),
-        Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    TestOutputTopic<byte[], byte[]> dead =
+        driver.createOutputTopic(
+            topics.deadLetters().name(),
+            Serdes.ByteArray().deserializer(),
+            Serdes.ByteArray().deserializer());
     assertThat(header(dead.readRecord(), GatestreamHeaders.DLQ_REASON))
         .isEqualTo("cannot route: java.lang.IllegalStateException: broken gate");
     assertThat(dlq("failed")).isEqualTo(1);
@@ -200,7 +275,11 @@ class RouterTopologyTest {
   }
 
   private double dlq(String reason) {
-    return meters.get(DeadLetterMeters.NAME).tags("stage", "router", "reason", reason).counter().count();
+    return meters
+        .get(DeadLetterMeters.NAME)
+        .tags("stage", "router", "reason", reason)
+        .counter()
+        .count();
   }
 
   @Test
@@ -208,13 +287,15 @@ class RouterTopologyTest {
     weights.pipeInput("p", weights(3, 0.0, 0.0, 5.0));
     requests.pipeInput("r1", request("r1", "a", NOW + 1000));
     weights.pipeInput("p", weights(2, 5.0, 5.0, 0.0)); // older: ignored
-    weights.pipeInput("other", RoutingWeights.newBuilder(weights(9, 9, 9, 9)).setPolicy("other").build());
+    weights.pipeInput(
+        "other", RoutingWeights.newBuilder(weights(9, 9, 9, 9)).setPolicy("other").build());
     requests.pipeInput("r2", request("r2", "b", NOW + 1000));
 
     List<RoutingDecision> routed = decisions.readValuesToList();
     assertThat(routed).extracting(RoutingDecision::getPolicyVersion).containsExactly(3L, 3L);
     assertThat(routed.get(1).getChosen().get(0).getExpert()).isEqualTo("mixtral");
-    assertThat(meters.get(RouterMetrics.POLICY_VERSION).tag("policy", "p").gauge().value()).isEqualTo(3);
+    assertThat(meters.get(RouterMetrics.POLICY_VERSION).tag("policy", "p").gauge().value())
+        .isEqualTo(3);
   }
 
   @Test
@@ -224,7 +305,8 @@ class RouterTopologyTest {
     now = NOW + 4_000;
     assertThat(age.value()).isEqualTo(4.0); // the initial weights: since the router started
 
-    weights.pipeInput("p", RoutingWeights.newBuilder(weights(5, 0, 0, 1)).setPublishedAtMs(NOW + 3_000).build());
+    weights.pipeInput(
+        "p", RoutingWeights.newBuilder(weights(5, 0, 0, 1)).setPublishedAtMs(NOW + 3_000).build());
     now = NOW + 10_500;
 
     assertThat(meters.get(RouterMetrics.POLICY_VERSION).gauge().value()).isEqualTo(5);
@@ -244,31 +326,48 @@ class RouterTopologyTest {
 
   @Test
   void aRequestTooLargeToWriteAsTasksIsDeadLetteredCutToFitWithItsSizeAndTheRestFlows() {
-    // ~1 MB of attributes: the request fits the requests topic, but not as two tasks plus a decision.
+    // ~1 MB of attributes: the request fits the requests topic, but not as two tasks plus a
+    // decision.
     String megabyte = "x".repeat(1_000_000);
-    requests.pipeInput("huge", InferenceRequest.newBuilder(request("huge", "hello", NOW + 1000))
-        .setAttributes(Map.of("blob", megabyte)).build());
+    requests.pipeInput(
+        "huge",
+        InferenceRequest.newBuilder(request("huge", "hello", NOW + 1000))
+            .setAttributes(Map.of("blob", megabyte))
+            .build());
     requests.pipeInput("ok", request("ok", "fine", NOW + 1000));
 
     TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
     assertThat(header(dead, GatestreamHeaders.DLQ_REASON))
         .matches("request of 10000\\d\\d bytes exceeds router.max.request.bytes \\(200000\\)");
-    assertThat(Integer.parseInt(header(dead, GatestreamHeaders.DLQ_ORIGINAL_SIZE))).isGreaterThan(1_000_000);
-    assertThat(dead.value().length).as("cut to fit the producer's max.request.size").isLessThan(1024 * 1024 - 1024);
-    assertThat(decisions.readValuesToList()).extracting(RoutingDecision::getRequestId).containsExactly("ok");
+    assertThat(Integer.parseInt(header(dead, GatestreamHeaders.DLQ_ORIGINAL_SIZE)))
+        .isGreaterThan(1_000_000);
+    assertThat(dead.value().length)
+        .as("cut to fit the producer's max.request.size")
+        .isLessThan(1024 * 1024 - 1024);
+    assertThat(decisions.readValuesToList())
+        .extracting(RoutingDecision::getRequestId)
+        .containsExactly("ok");
     assertThat(dlq("invalid")).isEqualTo(1);
   }
 
   @Test
   void attributesAndTextOverTheirLimitsAreDeadLetteredWithTheLimitNamed() {
-    requests.pipeInput("many", InferenceRequest.newBuilder(request("many", "hello", NOW + 1000))
-        .setAttributes(Map.of("a", "1", "b", "2", "c", "3", "d", "4", "e", "5")).build());
-    requests.pipeInput("long", InferenceRequest.newBuilder(request("long", "hello", NOW + 1000))
-        .setAttributes(Map.of("note", "y".repeat(120))).build());
+    requests.pipeInput(
+        "many",
+        InferenceRequest.newBuilder(request("many", "hello", NOW + 1000))
+            .setAttributes(Map.of("a", "1", "b", "2", "c", "3", "d", "4", "e", "5"))
+            .build());
+    requests.pipeInput(
+        "long",
+        InferenceRequest.newBuilder(request("long", "hello", NOW + 1000))
+            .setAttributes(Map.of("note", "y".repeat(120)))
+            .build());
     requests.pipeInput("text", request("text", "z".repeat(50_001), NOW + 1000));
 
-    assertThat(deadLetters.readRecordsToList()).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
-        .containsExactly("5 attributes exceed router.max.attributes (4)",
+    assertThat(deadLetters.readRecordsToList())
+        .extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
+        .containsExactly(
+            "5 attributes exceed router.max.attributes (4)",
             "attributes of 124 characters exceed router.max.attributes.chars (100)",
             "text of 50001 characters exceeds router.max.text.chars (50000)");
     assertThat(decisions.isEmpty()).isTrue();
@@ -283,13 +382,16 @@ class RouterTopologyTest {
     requests.pipeInput("gateway", withReplyTo("gateway", "t-replies-gw1"));
     requests.pipeInput("listed", withReplyTo("listed", "client-inbox"));
 
-    assertThat(deadLetters.readRecordsToList()).extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
-        .containsExactly("replyTo 't-replies-gone' does not exist",
+    assertThat(deadLetters.readRecordsToList())
+        .extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
+        .containsExactly(
+            "replyTo 't-replies-gone' does not exist",
             "replyTo 't-routing-weights' is one of Gatestream's own topics",
             "replyTo 't-decisions' is one of Gatestream's own topics",
             "replyTo 'someone-elses-topic' is not an allowed reply topic (router.reply.to.pattern"
                 + " '\\Qt-\\E(reply|replies|score)-.+', router.reply.to.topics)");
-    assertThat(decisions.readValuesToList()).extracting(RoutingDecision::getReplyTo)
+    assertThat(decisions.readValuesToList())
+        .extracting(RoutingDecision::getReplyTo)
         .containsExactly("t-replies-gw1", "client-inbox");
     assertThat(dlq("invalid")).isEqualTo(4);
 
@@ -299,7 +401,9 @@ class RouterTopologyTest {
   }
 
   private static InferenceRequest withReplyTo(String id, String replyTo) {
-    return InferenceRequest.newBuilder(request(id, "hello", NOW + 1000)).setReplyTo(replyTo).build();
+    return InferenceRequest.newBuilder(request(id, "hello", NOW + 1000))
+        .setReplyTo(replyTo)
+        .build();
   }
 
   @Test
@@ -317,20 +421,40 @@ class RouterTopologyTest {
 
   @Test
   void recordsOnTheWeightsTopicThatAreNotWeightsAreSkippedAndCounted() {
-    TestInputTopic<String, byte[]> rawWeights = driver.createInputTopic(topics.routingWeights().name(),
-        Serdes.String().serializer(), Serdes.ByteArray().serializer());
+    TestInputTopic<String, byte[]> rawWeights =
+        driver.createInputTopic(
+            topics.routingWeights().name(),
+            Serdes.String().serializer(),
+            Serdes.ByteArray().serializer());
     byte[] garbage = new byte[200];
     new java.util.Random(4).nextBytes(garbage);
     rawWeights.pipeInput("p", garbage);
     // Another record type in the registry's wire format, as a fused result written there would be.
-    rawWeights.pipeInput("p", serdes.valueSerde(topics.fusedResults()).serializer().serialize("t-fused-results",
-        FusedResult.newBuilder().setRequestId("r0").setStrategy("s").setContributors(List.of())
-            .setCompleteness(Completeness.COMPLETE).setLatencyMs(1).setEmittedAtMs(NOW).build()));
+    rawWeights.pipeInput(
+        "p",
+        serdes
+            .valueSerde(topics.fusedResults())
+            .serializer()
+            .serialize(
+                "t-fused-results",
+                FusedResult.newBuilder()
+                    .setRequestId("r0")
+                    .setStrategy("s")
+                    .setContributors(List.of())
+                    .setCompleteness(Completeness.COMPLETE)
+                    .setLatencyMs(1)
+                    .setEmittedAtMs(NOW)
+                    .build()));
     weights.pipeInput("p", weights(3, 0.0, 0.0, 5.0));
     requests.pipeInput("r1", request("r1", "a", NOW + 1000));
 
     assertThat(decisions.readValue().getPolicyVersion()).isEqualTo(3);
-    assertThat(meters.get(RoutingWeightsStore.UNREADABLE_METER).tag("stage", "router").counter().count())
+    assertThat(
+            meters
+                .get(RoutingWeightsStore.UNREADABLE_METER)
+                .tag("stage", "router")
+                .counter()
+                .count())
         .isEqualTo(2);
     assertThat(metrics.unreadableWeights()).isEqualTo(2);
   }
@@ -338,7 +462,9 @@ class RouterTopologyTest {
   @Test
   void aRequestWhoseDecisionFailedToBeWrittenIsDeadLetteredWhenRedoneAndOnlyThen() {
     // As the production handler notes it before the transaction is rolled back.
-    writeFailures.note(topics.decisions().name(), "r1".getBytes(StandardCharsets.UTF_8),
+    writeFailures.note(
+        topics.decisions().name(),
+        "r1".getBytes(StandardCharsets.UTF_8),
         "cannot write to t-decisions: record of 2000000 bytes is too large");
     requests.pipeInput("r1", request("r1", "hello", NOW + 1000));
     requests.pipeInput("r1", request("r1", "hello", NOW + 1000));
@@ -353,9 +479,14 @@ class RouterTopologyTest {
   }
 
   private static RoutingWeights weights(long version, double... biases) {
-    return RoutingWeights.newBuilder().setPolicy("p").setVersion(version).setExperts(EXPERTS)
-        .setFeatureDimension(1).setParameters(Map.of("b", List.of(biases[0], biases[1], biases[2])))
-        .setPublishedAtMs(NOW).build();
+    return RoutingWeights.newBuilder()
+        .setPolicy("p")
+        .setVersion(version)
+        .setExperts(EXPERTS)
+        .setFeatureDimension(1)
+        .setParameters(Map.of("b", List.of(biases[0], biases[1], biases[2])))
+        .setPublishedAtMs(NOW)
+        .build();
   }
 
   private static String header(TestRecord<byte[], byte[]> record, String name) {

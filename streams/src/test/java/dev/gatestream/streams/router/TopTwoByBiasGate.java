@@ -40,8 +40,12 @@ final class TopTwoByBiasGate implements Gate {
     List<String> ranked = new ArrayList<>(biases.keySet());
     ranked.sort(Comparator.comparingDouble(biases::get).reversed());
     Map<String, Double> propensities = new LinkedHashMap<>();
-    biases.keySet().forEach(expert -> propensities.put(expert, ranked.indexOf(expert) < 2 ? 1.0 : 0.0));
-    return new Selection(List.of(new Choice(ranked.get(0), 0.5, 1.0), new Choice(ranked.get(1), 0.5, 1.0)),
-        propensities, Map.copyOf(biases));
+    biases
+        .keySet()
+        .forEach(expert -> propensities.put(expert, ranked.indexOf(expert) < 2 ? 1.0 : 0.0));
+    return new Selection(
+        List.of(new Choice(ranked.get(0), 0.5, 1.0), new Choice(ranked.get(1), 0.5, 1.0)),
+        propensities,
+        Map.copyOf(biases));
   }
 }

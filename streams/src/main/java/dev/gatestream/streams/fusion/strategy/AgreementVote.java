@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 public final class AgreementVote implements FusionStrategy {
 
   private static final Pattern SPACES = Pattern.compile("\\s+");
-  private static final Pattern EDGE_PUNCTUATION = Pattern.compile("^[\\p{Punct}\\s]+|[\\p{Punct}\\s]+$");
+  private static final Pattern EDGE_PUNCTUATION =
+      Pattern.compile("^[\\p{Punct}\\s]+|[\\p{Punct}\\s]+$");
 
   @Override
   public String name() {
@@ -32,14 +33,17 @@ public final class AgreementVote implements FusionStrategy {
   public Fused fuse(List<Answer> answers) {
     Map<String, List<Answer>> groups = new LinkedHashMap<>();
     for (Answer answer : answers) {
-      groups.computeIfAbsent(normalize(((TextAnswer) answer.output()).getText()), k -> new ArrayList<>())
+      groups
+          .computeIfAbsent(
+              normalize(((TextAnswer) answer.output()).getText()), k -> new ArrayList<>())
           .add(answer);
     }
     List<Answer> winners = null;
     double winningWeight = -1;
     for (List<Answer> group : groups.values()) {
-      double weight = group.stream().mapToDouble(answer -> Math.max(0, answer.weight())).sum()
-          + group.size() * 1e-9; // more voters break ties between zero-weight groups
+      double weight =
+          group.stream().mapToDouble(answer -> Math.max(0, answer.weight())).sum()
+              + group.size() * 1e-9; // more voters break ties between zero-weight groups
       if (weight > winningWeight) {
         winners = group;
         winningWeight = weight;

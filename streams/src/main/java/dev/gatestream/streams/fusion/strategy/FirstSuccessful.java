@@ -4,8 +4,8 @@ import dev.gatestream.contracts.TextAnswer;
 import java.util.List;
 
 /**
- * Fallback: the answer of the first expert, in a fallback order, that answered. Without a configured
- * order, the routing decision's order (best gate score first) is the fallback order.
+ * Fallback: the answer of the first expert, in a fallback order, that answered. Without a
+ * configured order, the routing decision's order (best gate score first) is the fallback order.
  */
 public final class FirstSuccessful implements FusionStrategy {
 

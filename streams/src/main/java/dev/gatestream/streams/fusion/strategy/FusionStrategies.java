@@ -52,7 +52,8 @@ public final class FusionStrategies {
       case "highest-confidence" -> new HighestConfidence();
       case "weighted-mean" -> new WeightedMean();
       case "weighted-median" -> new WeightedMedian();
-      case "first-successful" -> new FirstSuccessful(fallbackOrder.isEmpty() ? routingOrder : fallbackOrder);
+      case "first-successful" ->
+          new FirstSuccessful(fallbackOrder.isEmpty() ? routingOrder : fallbackOrder);
       case "agreement-vote" -> new AgreementVote();
       case AUTO -> null;
       default -> throw new IllegalArgumentException("unknown fusion strategy '" + name + "'");

@@ -3,7 +3,9 @@ package dev.gatestream.streams.fusion.strategy;
 import dev.gatestream.contracts.ClassProbabilities;
 import java.util.List;
 
-/** The answer of the expert most sure of its top label; the earlier one (by routing order) on ties. */
+/**
+ * The answer of the expert most sure of its top label; the earlier one (by routing order) on ties.
+ */
 public final class HighestConfidence implements FusionStrategy {
 
   @Override

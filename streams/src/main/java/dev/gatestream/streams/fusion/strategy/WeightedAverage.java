@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Probability fusion: the weighted mean of the experts' class distributions, over the union of labels. */
+/**
+ * Probability fusion: the weighted mean of the experts' class distributions, over the union of
+ * labels.
+ */
 public final class WeightedAverage implements FusionStrategy {
 
   @Override
@@ -28,7 +31,10 @@ public final class WeightedAverage implements FusionStrategy {
       ClassProbabilities distribution = (ClassProbabilities) answer.output();
       double share = Weights.share(answer, totalWeight, answers.size());
       for (int i = 0; i < distribution.getLabels().size(); i++) {
-        mass.merge(distribution.getLabels().get(i), share * distribution.getProbabilities().get(i), Double::sum);
+        mass.merge(
+            distribution.getLabels().get(i),
+            share * distribution.getProbabilities().get(i),
+            Double::sum);
       }
       contributors.add(answer.expert());
     }

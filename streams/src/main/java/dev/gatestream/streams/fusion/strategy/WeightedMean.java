@@ -23,7 +23,8 @@ public final class WeightedMean implements FusionStrategy {
     double mean = 0;
     List<String> contributors = new ArrayList<>(answers.size());
     for (Answer answer : answers) {
-      mean += Weights.share(answer, totalWeight, answers.size()) * ((Score) answer.output()).getValue();
+      mean +=
+          Weights.share(answer, totalWeight, answers.size()) * ((Score) answer.output()).getValue();
       contributors.add(answer.expert());
     }
     return new Fused(new Score(mean), contributors);

@@ -6,8 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The weighted median of the experts' scores: the smallest score at which the cumulative weight reaches
- * half; robust to one expert that is far off.
+ * The weighted median of the experts' scores: the smallest score at which the cumulative weight
+ * reaches half; robust to one expert that is far off.
  */
 public final class WeightedMedian implements FusionStrategy {
 

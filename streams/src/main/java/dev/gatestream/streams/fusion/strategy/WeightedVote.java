@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Weighted majority vote: each expert votes for its most probable label with its weight; the output is
- * the distribution of vote shares, so its top label is the weighted majority.
+ * Weighted majority vote: each expert votes for its most probable label with its weight; the output
+ * is the distribution of vote shares, so its top label is the weighted majority.
  */
 public final class WeightedVote implements FusionStrategy {
 

@@ -2,7 +2,9 @@ package dev.gatestream.streams.fusion.strategy;
 
 import java.util.List;
 
-/** Normalizing expert weights; all-zero weights count as uniform, so fusion never divides by zero. */
+/**
+ * Normalizing expert weights; all-zero weights count as uniform, so fusion never divides by zero.
+ */
 final class Weights {
 
   private Weights() {}
