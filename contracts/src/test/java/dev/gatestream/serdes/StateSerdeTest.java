@@ -9,6 +9,7 @@ import dev.gatestream.contracts.internal.FusionState;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.serialization.Serde;
@@ -33,6 +34,18 @@ class StateSerdeTest {
         .setResults(List.of(result))
         .setDueAtMs(2_000)
         .build();
+  }
+
+  @Test
+  void aChangedStateSchemaKeepsItsPredecessorReadable() {
+    // Changed FusionState, or a record it holds? Put the schema it had
+    // (FusionState.getClassSchema() of
+    // the version before the change) in state-history/FusionState-<n+1>.avsc, then update this
+    // number.
+    assertThat(SchemaNormalization.parsingFingerprint64(FusionState.getClassSchema()))
+        .as(
+            "the fingerprint of FusionState's schema, which changelogs written by this version carry")
+        .isEqualTo(681868761840349607L);
   }
 
   @Test
