@@ -1,10 +1,11 @@
 package dev.gatestream.it;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatestream.app.Deployment;
 import dev.gatestream.app.Provisioning;
-import dev.gatestream.app.pipeline.Pipeline;
+import dev.gatestream.app.pipeline.Pipeline.Stage;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
@@ -13,7 +14,7 @@ import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.gateway.client.AsyncRequestReplyClient;
 import dev.gatestream.gateway.client.ReplyRoute;
-import dev.gatestream.gateway.client.RequestReplyClient;
+import dev.gatestream.gateway.client.RequestReplyClient.Settings;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
 import dev.gatestream.it.harness.TestNames;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -55,50 +57,39 @@ class EmbeddingIT {
   void theReadmeExampleRunsAsPrinted() throws Exception {
     String bootstrap = stack.bootstrapServers();
     String registryUrl = stack.registryUrl();
-    String prefix = TestNames.unique("embedded") + "-";
     Path home = HOME;
+    Map<String, String> settings =
+        Map.of(
+            GatestreamConfig.BOOTSTRAP,
+            bootstrap,
+            GatestreamConfig.REGISTRY_URL,
+            registryUrl,
+            GatestreamConfig.TOPIC_PREFIX,
+            TestNames.unique("embedded") + "-",
+            GatestreamConfig.METRICS_PORT,
+            "0");
     FusedResult answer;
     // readme:begin
     GatestreamConfig config =
-        new ConfigLoader(Map.of())
-            .load(
-                home.resolve("examples/gsm8k.properties"),
-                Map.of(
-                    GatestreamConfig.BOOTSTRAP,
-                    bootstrap,
-                    GatestreamConfig.REGISTRY_URL,
-                    registryUrl,
-                    GatestreamConfig.TOPIC_PREFIX,
-                    prefix,
-                    GatestreamConfig.METRICS_PORT,
-                    "0"));
+        new ConfigLoader(Map.of()).load(home.resolve("examples/gsm8k.properties"), settings);
     Provisioning provisioning = new Provisioning(new Deployment(config, home), home);
     provisioning.applyTopics(null); // the catalogue's topics and schemas
-    try (Provisioning.Served stages =
-            provisioning.startStages(
-                provisioning.experts(),
-                EnumSet.of(Pipeline.Stage.ROUTER, Pipeline.Stage.EXPERTS, Pipeline.Stage.FUSION),
-                "my-service");
-        RegistrySerdes serdes = new RegistrySerdes(registryUrl, false);
-        AsyncRequestReplyClient client =
+    Set<Stage> stages = EnumSet.of(Stage.ROUTER, Stage.EXPERTS, Stage.FUSION);
+    var replies = new Settings("my-service", ReplyRoute.sharedResults(), 64, Duration.ofSeconds(5));
+    try (var running = provisioning.startStages(provisioning.experts(), stages, "my-service");
+        var serdes = new RegistrySerdes(registryUrl, false);
+        var clients =
             AsyncRequestReplyClient.open(
                 new KafkaClients(config, bootstrap),
                 serdes,
                 Topics.from(config),
-                new RequestReplyClient.Settings(
-                    "my-service", ReplyRoute.sharedResults(), 64, Duration.ofSeconds(5)),
+                replies,
                 Clock.systemUTC(),
                 "my-service")) {
+      var question =
+          InferenceRequest.newBuilder().setId("gsm8k.7").setText("Carla is downloading...");
       answer =
-          client
-              .request(
-                  InferenceRequest.newBuilder()
-                      .setId("gsm8k.7")
-                      .setTask("gsm8k")
-                      .setText("Carla is downloading a 200 GB file..."),
-                  System.currentTimeMillis() + 30_000)
-              .result()
-              .get(30, TimeUnit.SECONDS);
+          clients.request(question, System.currentTimeMillis() + 30_000).result().get(30, SECONDS);
     }
     // readme:end
     assertThat(answer.getRequestId()).isEqualTo("gsm8k.7");
