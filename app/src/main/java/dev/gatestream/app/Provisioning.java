@@ -79,9 +79,7 @@ public final class Provisioning {
    */
   public TopicsApplied applyTopics(List<String> experts) {
     GatestreamConfig config = deployment.config();
-    // The configured experts: listed in 'experts', or in the experts file.
-    List<String> expertNames =
-        experts != null ? experts : experts().stream().map(ExpertSpec::name).toList();
+    List<String> expertNames = experts != null ? experts : configuredExpertNames(config);
     List<TopicSpec<?, ?>> catalogue = Topics.from(config).all(expertNames);
     SchemaRegistryAdmin registry = deployment.connectedRegistry();
     List<TopicApplier.Report> reports;
@@ -95,6 +93,18 @@ public final class Provisioning {
           new SchemaApplier(registry, serdes, compatibility).apply(catalogue),
           compatibility);
     }
+  }
+
+  /**
+   * The names of the configured experts, listed in 'experts' or in the experts file; none if
+   * neither.
+   */
+  private List<String> configuredExpertNames(GatestreamConfig config) {
+    if (config.getList(GatestreamConfig.EXPERTS).isEmpty()
+        && config.getString(GatestreamConfig.EXPERTS_FILE).isBlank()) {
+      return List.of();
+    }
+    return experts().stream().map(ExpertSpec::name).toList();
   }
 
   /** The configured experts. */
