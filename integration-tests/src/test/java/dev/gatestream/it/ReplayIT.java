@@ -278,7 +278,14 @@ class ReplayIT {
     assertThat(segments.get(1).baselines().offline().fittedOn()).isEqualTo("train.csv");
     assertThat(segments.get(1).baselines().offline().knn().quality()).isEqualTo(0.0);
     assertThat(segments.get(1).spend().target()).isEqualTo(0.002);
-    assertThat(segments.get(1).dominatedBy()).isNotNull();
+    // Every expert scores 0 on the test log: routed above the cheapest expert's price, the run is
+    // dominated by it; routed to it alone (the learner may settle there within 40 requests), it is
+    // not.
+    if (segments.get(1).cost() > 0.001 + 1e-9) {
+      assertThat(segments.get(1).dominatedBy()).isNotNull();
+    } else {
+      assertThat(segments.get(1).dominatedBy()).isNull();
+    }
     assertThat(scratch).isEmptyDirectory();
   }
 }
