@@ -1,8 +1,10 @@
 package dev.gatestream.app;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,16 +16,26 @@ public final class Foreground {
   private Foreground() {}
 
   /**
-   * Blocks until the JVM shuts down, calling {@code tick} every period meanwhile.
+   * Blocks until the JVM shuts down, or until {@code fatal} names a reason to stop, calling {@code
+   * tick} every period meanwhile.
    *
+   * @param fatal why the service cannot go on (a stage that stopped for good), empty while it can
    * @param tick e.g. reports the service's status
+   * @return why the service cannot go on (the JVM's exit then closes it); empty when the JVM was
+   *     asked to stop
    */
-  public static void run(AutoCloseable service, Duration every, Runnable tick)
+  public static Optional<String> run(
+      AutoCloseable service, Duration every, Supplier<Optional<String>> fatal, Runnable tick)
       throws InterruptedException {
     CountDownLatch stopped = closeOnShutdown(service);
     while (!stopped.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
       tick.run();
+      Optional<String> reason = fatal.get();
+      if (reason.isPresent()) {
+        return reason;
+      }
     }
+    return Optional.empty();
   }
 
   /** Blocks until the JVM shuts down. */

@@ -5,12 +5,10 @@ import dev.gatestream.app.Foreground;
 import dev.gatestream.app.Provisioning;
 import dev.gatestream.app.UserError;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
-import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.gateway.Gateway;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -91,27 +89,7 @@ final class RunCommand implements Callable<Integer> {
     Provisioning.Served served =
         provisioning.startStages(
             experts, stages, stage.equals("expert") ? "expert-" + expertName : stage);
-    out.println(
-        "running " + stages + " against " + deployment.bootstrapServers() + "; Ctrl-C stops");
-    served
-        .metricsPort()
-        .ifPresent(
-            port ->
-                out.println(
-                    "metrics on http://"
-                        + deployment.config().getString(GatestreamConfig.METRICS_HOST)
-                        + ":"
-                        + port
-                        + "/metrics, health on /health"));
-    out.flush();
-    Foreground.run(
-        served,
-        Duration.ofSeconds(5),
-        () -> {
-          out.println(served.pipeline().status());
-          out.flush();
-        });
-    return 0;
+    return StagesInForeground.run(served, deployment, stages, out, spec.commandLine().getErr());
   }
 
   private static String names(List<ExpertSpec> experts) {

@@ -1,14 +1,11 @@
 package dev.gatestream.cli;
 
 import dev.gatestream.app.Deployment;
-import dev.gatestream.app.Foreground;
 import dev.gatestream.app.Provisioning;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
-import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.stack.StackException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,26 +46,6 @@ final class UpCommand implements Callable<Integer> {
     }
     EnumSet<Stage> stages = EnumSet.allOf(Stage.class);
     Provisioning.Served served = provisioning.startStages(experts, stages, "up");
-    out.println(
-        "running " + stages + " against " + deployment.bootstrapServers() + "; Ctrl-C stops");
-    served
-        .metricsPort()
-        .ifPresent(
-            port ->
-                out.println(
-                    "metrics on http://"
-                        + deployment.config().getString(GatestreamConfig.METRICS_HOST)
-                        + ":"
-                        + port
-                        + "/metrics, health on /health"));
-    out.flush();
-    Foreground.run(
-        served,
-        Duration.ofSeconds(5),
-        () -> {
-          out.println(served.pipeline().status());
-          out.flush();
-        });
-    return 0;
+    return StagesInForeground.run(served, deployment, stages, out, spec.commandLine().getErr());
   }
 }

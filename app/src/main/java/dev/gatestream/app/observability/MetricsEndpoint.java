@@ -3,7 +3,7 @@ package dev.gatestream.app.observability;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.gatestream.app.pipeline.Pipeline;
+import dev.gatestream.app.pipeline.StageState;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -112,11 +112,10 @@ public final class MetricsEndpoint implements AutoCloseable {
   public record StageHealth(Map<String, String> stages, boolean healthy) {
 
     /** A pipeline's stages: healthy when every one of them is. */
-    public static StageHealth of(Map<String, Pipeline.StageState> states) {
+    public static StageHealth of(Map<String, StageState> states) {
       Map<String, String> stages = new LinkedHashMap<>();
       states.forEach((stage, state) -> stages.put(stage, state.state()));
-      return new StageHealth(
-          stages, states.values().stream().allMatch(Pipeline.StageState::healthy));
+      return new StageHealth(stages, states.values().stream().allMatch(StageState::healthy));
     }
   }
 }

@@ -33,8 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -261,39 +259,44 @@ public final class Pipeline implements AutoCloseable {
   public Map<String, StageState> stageStates() {
     Map<String, StageState> states = new LinkedHashMap<>();
     streamsStages.forEach(
-        (name, stage) -> {
-          KafkaStreams.State state = stage.state();
-          states.put(
-              name,
-              new StageState(
-                  state.name(),
-                  state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING));
-        });
+        (name, stage) -> states.put(name, StageState.ofStreams(stage.state(), stage.failure())));
     workerThreads.forEach(
-        (name, threads) -> {
-          long alive = threads.stream().filter(Thread::isAlive).count();
-          states.put(
-              "expert " + name,
-              new StageState(
-                  alive + " of " + threads.size() + " workers alive", alive == threads.size()));
-        });
+        (name, threads) ->
+            states.put(
+                "expert " + name,
+                StageState.ofWorkers(
+                    threads.stream().filter(Thread::isAlive).count(), threads.size())));
     if (adaptation != null) {
       states.put("adaptation", adaptationState());
     }
     return states;
   }
 
-  private StageState adaptationState() {
-    try {
-      JobStatus status = adaptation.status();
-      return new StageState(status.name(), status == JobStatus.RUNNING);
-    } catch (Exception e) {
-      return new StageState("UNKNOWN (" + e.getMessage() + ")", false);
-    }
+  /**
+   * The stages that stopped and will not come back by themselves (a Streams stage in ERROR after
+   * its bounded thread replacements, a dead expert worker, a failed adaptation job), with their
+   * states: a process running them should exit non-zero, so that whatever supervises it starts it
+   * again.
+   */
+  public Map<String, String> unrecoverable() {
+    Map<String, String> stopped = new LinkedHashMap<>();
+    stageStates()
+        .forEach(
+            (stage, state) -> {
+              if (state.terminal()) {
+                stopped.put(stage, state.state());
+              }
+            });
+    return stopped;
   }
 
-  /** What a stage is doing, and whether that is as it should be. */
-  public record StageState(String state, boolean healthy) {}
+  private StageState adaptationState() {
+    try {
+      return StageState.ofJob(adaptation.status());
+    } catch (Exception e) {
+      return new StageState("UNKNOWN (" + e.getMessage() + ")", false, false);
+    }
+  }
 
   /** Where the stages' meters are. */
   public MeterRegistry meters() {
