@@ -18,8 +18,10 @@ import dev.gatestream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -121,7 +123,16 @@ public final class Provisioning {
   public Served startStages(List<ExpertSpec> experts, Set<Stage> stages, String service) {
     Observability observability = new Observability(service);
     try {
-      Pipeline pipeline =
+      // The endpoint first: a port in use fails the start before any stage joins a group.
+      AtomicReference<Pipeline> started = new AtomicReference<>();
+      Optional<MetricsEndpoint> endpoint =
+          observability.serve(
+              deployment.config(),
+              () ->
+                  started.get() == null
+                      ? new MetricsEndpoint.StageHealth(Map.of(), false)
+                      : MetricsEndpoint.StageHealth.of(started.get().stageStates()));
+      started.set(
           Pipeline.start(
               deployment.config(),
               deployment.bootstrapServers(),
@@ -129,11 +140,8 @@ public final class Provisioning {
               experts,
               stages,
               home,
-              observability.registry());
-      Optional<MetricsEndpoint> endpoint =
-          observability.serve(
-              deployment.config(), () -> MetricsEndpoint.StageHealth.of(pipeline.stageStates()));
-      return new Served(pipeline, observability, endpoint.map(MetricsEndpoint::port));
+              observability.registry()));
+      return new Served(started.get(), observability, endpoint.map(MetricsEndpoint::port));
     } catch (RuntimeException e) {
       observability.close();
       throw e;

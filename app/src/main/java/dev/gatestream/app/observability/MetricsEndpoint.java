@@ -3,11 +3,11 @@ package dev.gatestream.app.observability;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.gatestream.app.UserError;
 import dev.gatestream.app.pipeline.StageState;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -44,8 +44,14 @@ public final class MetricsEndpoint implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 0);
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new UserError(
+          "cannot serve metrics on "
+              + host
+              + ":"
+              + port
+              + " ("
+              + e.getMessage()
+              + "): give each process its own metrics.port, or -1 for none");
     }
     // One scrape at a time is what Prometheus does; a second thread keeps /health answering
     // meanwhile.

@@ -1,7 +1,9 @@
 package dev.gatestream.app.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatestream.app.UserError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -45,6 +47,25 @@ class MetricsEndpointTest {
       HttpResponse<String> down = get(endpoint, "/health");
       assertThat(down.statusCode()).isEqualTo(503);
       assertThat(down.body()).contains("\"router\":\"ERROR\"").contains("\"healthy\":false");
+    }
+  }
+
+  @Test
+  void aPortInUseIsOneLineThatSaysWhatToSet() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (MetricsEndpoint first =
+        MetricsEndpoint.start(
+            "127.0.0.1", 0, registry, () -> new MetricsEndpoint.StageHealth(Map.of(), true))) {
+      assertThatThrownBy(
+              () ->
+                  MetricsEndpoint.start(
+                      "127.0.0.1",
+                      first.port(),
+                      registry,
+                      () -> new MetricsEndpoint.StageHealth(Map.of(), true)))
+          .isInstanceOf(UserError.class)
+          .hasMessageStartingWith("cannot serve metrics on 127.0.0.1:" + first.port())
+          .hasMessageEndingWith("give each process its own metrics.port, or -1 for none");
     }
   }
 }
