@@ -298,11 +298,6 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
-  /** Where the stages' meters are. */
-  public MeterRegistry meters() {
-    return meters;
-  }
-
   /** The router's meters, read back; null when this pipeline runs no router. */
   public RouterMetrics routerMetrics() {
     return routerMetrics;
