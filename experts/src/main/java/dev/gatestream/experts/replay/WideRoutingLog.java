@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Reader of a "wide routing log": RFC 4180 CSV with the header {@code
@@ -62,9 +65,17 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
     this.columns = Columns.of(source, header);
   }
 
-  /** Opens a log file and reads its header; the rows are read as they are iterated. */
+  /**
+   * Opens a log file and reads its header; the rows are read as they are iterated. A name ending in
+   * {@code .gz} is read through gzip, so that bundled logs can stay small.
+   */
   public static WideRoutingLog open(Path file) throws IOException {
-    Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    Reader reader =
+        file.getFileName().toString().endsWith(".gz")
+            ? new BufferedReader(
+                new InputStreamReader(
+                    new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))
+            : Files.newBufferedReader(file, StandardCharsets.UTF_8);
     try {
       return read(reader, file.toString());
     } catch (RuntimeException e) {

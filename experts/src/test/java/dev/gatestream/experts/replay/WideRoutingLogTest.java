@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -14,7 +15,9 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -66,6 +69,21 @@ class WideRoutingLogTest {
       assertThat(rows.get(1).id()).isEqualTo("gsm8k.1");
       assertThat(rows.get(1).line()).isGreaterThan(first.line() + 5);
       assertThat(rows.get(4).qualities()).containsExactly(0.0, 1.0);
+    }
+  }
+
+  @Test
+  void readsAGzippedLogLikeThePlainOne(@TempDir Path dir) throws IOException {
+    Path gzipped = dir.resolve("log.csv.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gzipped))) {
+      Files.copy(FIXTURE, out);
+    }
+    try (WideRoutingLog plain = WideRoutingLog.open(FIXTURE);
+        WideRoutingLog log = WideRoutingLog.open(gzipped)) {
+      assertThat(log.experts()).isEqualTo(plain.experts());
+      assertThat(log.rows().map(WideRoutingLog.Row::prompt).toList())
+          .hasSize(60)
+          .isEqualTo(plain.rows().map(WideRoutingLog.Row::prompt).toList());
     }
   }
 
