@@ -72,6 +72,8 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_FEATURES_TASK_DIMENSION = "router.features.task.dimension";
   public static final String ROUTER_FEATURE_DIMENSION = "router.feature.dimension";
   public static final String ROUTER_PROJECTION_DIMENSION = "router.projection.dimension";
+  public static final String ROUTER_MINILM_MAX_TOKENS = "router.minilm.max.tokens";
+  public static final String ROUTER_MINILM_THREADS = "router.minilm.threads";
   public static final String ROUTER_MAX_TEXT_CHARS = "router.max.text.chars";
   public static final String ROUTER_MAX_REQUEST_BYTES = "router.max.request.bytes";
   public static final String ROUTER_MAX_ATTRIBUTES = "router.max.attributes";
@@ -516,6 +518,22 @@ public final class GatestreamConfig extends AbstractConfig {
               Range.atLeast(0),
               Importance.LOW,
               "Fixed random projection of the minilm block (384) to this dimension (0 = none).")
+          .define(
+              ROUTER_MINILM_MAX_TOKENS,
+              Type.INT,
+              128,
+              Range.between(3, 512),
+              Importance.LOW,
+              "Tokens the minilm block cuts a text to, [CLS] and [SEP] included: the model's cost"
+                  + " grows faster than linearly with the length, and a prompt's start says most of"
+                  + " what routing needs.")
+          .define(
+              ROUTER_MINILM_THREADS,
+              Type.INT,
+              0,
+              Range.atLeast(0),
+              Importance.LOW,
+              "onnxruntime's intra-op threads for one minilm embedding (0 = one per core).")
           .define(
               ROUTER_MAX_TEXT_CHARS,
               Type.INT,

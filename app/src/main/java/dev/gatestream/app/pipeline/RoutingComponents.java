@@ -35,8 +35,12 @@ public final class RoutingComponents {
   }
 
   public static Featurizer featurizer(GatestreamConfig config) {
+    int threads = config.getInt(GatestreamConfig.ROUTER_MINILM_THREADS);
     return Featurizers.create(
-        featureSpec(config), config.getInt(GatestreamConfig.ROUTER_MAX_TEXT_CHARS));
+        featureSpec(config),
+        config.getInt(GatestreamConfig.ROUTER_MAX_TEXT_CHARS),
+        config.getInt(GatestreamConfig.ROUTER_MINILM_MAX_TOKENS),
+        threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
   }
 
   public static GateSpec gateSpec(GatestreamConfig config) {

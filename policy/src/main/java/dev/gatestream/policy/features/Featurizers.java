@@ -12,10 +12,22 @@ public final class Featurizers {
 
   private Featurizers() {}
 
+  /** With the MiniLM block's defaults: 128 tokens, a model thread per core. */
+  public static Featurizer create(FeatureSpec spec, int maxTextLength) {
+    return create(
+        spec,
+        maxTextLength,
+        MiniLmFeaturizer.DEFAULT_MAX_TOKENS,
+        Runtime.getRuntime().availableProcessors());
+  }
+
   /**
    * @param maxTextLength the text blocks refuse longer texts (the router dead-letters them)
+   * @param minilmMaxTokens the MiniLM block cuts texts to this many tokens
+   * @param minilmThreads the MiniLM block's model threads
    */
-  public static Featurizer create(FeatureSpec spec, int maxTextLength) {
+  public static Featurizer create(
+      FeatureSpec spec, int maxTextLength, int minilmMaxTokens, int minilmThreads) {
     TextInputs.requirePositiveMaxLength(maxTextLength);
     List<Featurizer> blocks = new ArrayList<>();
     for (Block block : spec.blocks()) {
@@ -30,7 +42,7 @@ public final class Featurizers {
             case LENGTH -> new LengthFeaturizer(maxTextLength);
             case MINILM -> {
               Featurizer minilm =
-                  new MiniLmFeaturizer(maxTextLength, Runtime.getRuntime().availableProcessors());
+                  new MiniLmFeaturizer(maxTextLength, minilmMaxTokens, minilmThreads);
               yield spec.projectionDimension() == 0
                   ? minilm
                   : new ProjectedFeaturizer(

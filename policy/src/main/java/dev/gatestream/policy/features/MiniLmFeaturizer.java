@@ -1,95 +1,111 @@
 package dev.gatestream.policy.features;
 
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.gatestream.policy.RoutingInput;
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
-import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * 384-dimensional sentence embeddings from all-MiniLM-L6-v2 (quantized), run in-process by
- * onnxruntime; model and tokenizer come inside the langchain4j artifact, nothing is downloaded.
- * Embeddings are mean-pooled and L2-normalized. Texts over 510 tokens are embedded in windows and
- * averaged by the library. Thread-safe.
+ * onnxruntime; the model file and its tokenizer come inside the langchain4j artifact, nothing is
+ * downloaded. Embeddings are mean-pooled over the attention mask and L2-normalized. Thread-safe.
  *
- * <p>Each featurizer owns its ONNX session, which {@link #close()} releases. langchain4j's {@link
- * AllMiniLmL6V2QuantizedEmbeddingModel} cannot do that: it loads one session into a static field
- * when its class is initialized, shared by every instance and never closed (neither the model nor
- * its {@link OnnxBertBiEncoder} has a close method). So the session is made here from the model
- * file in that artifact and handed to the library's encoder, which does the tokenizing, windowing
- * and pooling.
+ * <p>Built for the router's hot path: a text is cut to a token budget (attention is quadratic in
+ * the length, and the start of a prompt says most of what routing needs), tokenized by the Hugging
+ * Face tokenizer, and onnxruntime's intra-op threads are set rather than left to its default.
+ *
+ * <p>Each text gets a model run of its own, also in a batch. The model is dynamically quantized:
+ * activation ranges are taken over the whole input tensor, so in a padded batch a text's embedding
+ * would depend on its batch mates (cosine 0.989 to its own, measured), and a request must get the
+ * same features in the router, in replay and in evaluate.
+ *
+ * <p>Each featurizer owns its ONNX session, which {@link #close()} releases (langchain4j's own
+ * model keeps one static session that is never closed).
  */
 public final class MiniLmFeaturizer implements Featurizer {
 
   public static final int DIMENSION = 384;
 
-  // Where the langchain4j artifact keeps the model and its tokenizer (its own class loads them from
-  // there).
+  /** Tokens a text is cut to by default, [CLS] and [SEP] included. */
+  public static final int DEFAULT_MAX_TOKENS = 128;
+
+  // The model's position embeddings end there.
+  private static final int MODEL_MAX_TOKENS = 512;
+
+  // Where the langchain4j artifact keeps the model and its tokenizer.
   private static final String MODEL_RESOURCE = "/all-minilm-l6-v2-q.onnx";
   private static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-q-tokenizer.json";
 
   private final int maxTextLength;
-  private final ExecutorService executor;
+  private final HuggingFaceTokenizer tokenizer;
+  private final OrtEnvironment environment;
   private final OrtSession session;
-  private final SessionModel model;
-  // Embedding holds the read lock, close the write lock: a session is never closed under a running
-  // call.
+  private final boolean takesTokenTypes;
+  // Embedding holds the read lock, close the write lock: nothing is closed under a running call.
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
   /**
-   * Refuses texts over 100,000 characters; embeds a batch on as many threads as there are cores.
+   * Refuses texts over 100,000 characters, cuts them to 128 tokens, and runs the model on as many
+   * threads as there are cores.
    */
   public MiniLmFeaturizer() {
-    this(TextInputs.DEFAULT_MAX_LENGTH, Runtime.getRuntime().availableProcessors());
+    this(
+        TextInputs.DEFAULT_MAX_LENGTH,
+        DEFAULT_MAX_TOKENS,
+        Runtime.getRuntime().availableProcessors());
   }
 
   /**
-   * @param threads how many texts of one batch are embedded at once
+   * @param maxTokens tokens a text is cut to, at most 512
+   * @param threads onnxruntime's intra-op threads for one model run
    */
-  public MiniLmFeaturizer(int maxTextLength, int threads) {
+  public MiniLmFeaturizer(int maxTextLength, int maxTokens, int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be positive, got " + threads);
     }
+    if (maxTokens < 3 || maxTokens > MODEL_MAX_TOKENS) {
+      throw new IllegalArgumentException(
+          "the MiniLM token budget must be in [3, " + MODEL_MAX_TOKENS + "], got " + maxTokens);
+    }
     this.maxTextLength = TextInputs.requirePositiveMaxLength(maxTextLength);
-    this.executor = Executors.newFixedThreadPool(threads, daemonThreads());
-    OrtEnvironment environment = OrtEnvironment.getEnvironment();
     try {
-      this.session = environment.createSession(resource(MODEL_RESOURCE));
+      this.tokenizer =
+          HuggingFaceTokenizer.newInstance(
+              new ByteArrayInputStream(resource(TOKENIZER_RESOURCE)),
+              Map.of(
+                  "maxLength", Integer.toString(maxTokens),
+                  "truncation", "true",
+                  "padding", "false"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the MiniLM tokenizer", e);
+    }
+    this.environment = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setIntraOpNumThreads(threads);
+      options.setInterOpNumThreads(1);
+      this.session = environment.createSession(resource(MODEL_RESOURCE), options);
     } catch (OrtException e) {
+      tokenizer.close();
       throw new IllegalStateException("cannot load the MiniLM model: " + e.getMessage(), e);
     }
-    try {
-      this.model =
-          new SessionModel(
-              executor,
-              new OnnxBertBiEncoder(
-                  environment,
-                  session,
-                  new ByteArrayInputStream(resource(TOKENIZER_RESOURCE)),
-                  PoolingMode.MEAN));
-    } catch (RuntimeException e) {
-      closeSession();
-      throw e;
-    }
+    this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
   }
 
   @Override
@@ -104,45 +120,81 @@ public final class MiniLmFeaturizer implements Featurizer {
 
   @Override
   public float[] featurize(RoutingInput input) {
-    String text = TextInputs.requireText(input, maxTextLength);
-    Lock read = openForEmbedding();
-    try {
-      return model.embed(text).content().vector();
-    } finally {
-      read.unlock();
-    }
+    return featurizeAll(List.of(input)).get(0);
   }
 
-  /**
-   * One model call for the whole batch, which the library spreads over this featurizer's threads.
-   */
+  /** One tokenizer call for the batch, one model run per text (see above). */
   @Override
   public List<float[]> featurizeAll(List<RoutingInput> inputs) {
     if (inputs.isEmpty()) {
       return List.of();
     }
     // Validate everything first so a bad input fails the batch before any model time is spent.
-    List<TextSegment> segments = new ArrayList<>(inputs.size());
+    List<String> texts = new ArrayList<>(inputs.size());
     for (RoutingInput input : inputs) {
-      segments.add(TextSegment.from(TextInputs.requireText(input, maxTextLength)));
+      texts.add(TextInputs.requireText(input, maxTextLength));
     }
-    List<Embedding> embeddings;
-    Lock read = openForEmbedding();
+    Lock read = lock.readLock();
+    read.lock();
     try {
-      embeddings = model.embedAll(segments).content();
+      if (closed) {
+        throw new IllegalStateException("the MiniLM featurizer is closed");
+      }
+      List<float[]> embeddings = new ArrayList<>(texts.size());
+      for (Encoding encoding : tokenizer.batchEncode(texts)) {
+        embeddings.add(embed(encoding));
+      }
+      return embeddings;
+    } catch (OrtException e) {
+      throw new IllegalStateException("the MiniLM model failed: " + e.getMessage(), e);
     } finally {
       read.unlock();
     }
-    List<float[]> features = new ArrayList<>(embeddings.size());
-    for (Embedding embedding : embeddings) {
-      features.add(embedding.vector());
+  }
+
+  private float[] embed(Encoding encoding) throws OrtException {
+    long[] shape = {1, encoding.getIds().length};
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      feed.put("input_ids", tensor(encoding.getIds(), shape));
+      feed.put("attention_mask", tensor(encoding.getAttentionMask(), shape));
+      if (takesTokenTypes) {
+        feed.put("token_type_ids", tensor(encoding.getTypeIds(), shape));
+      }
+      try (OrtSession.Result result = session.run(feed)) {
+        return meanPooled(((float[][][]) result.get(0).getValue())[0]);
+      }
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
     }
-    return features;
+  }
+
+  private OnnxTensor tensor(long[] values, long[] shape) throws OrtException {
+    return OnnxTensor.createTensor(environment, LongBuffer.wrap(values), shape);
+  }
+
+  // Unpadded, so every token counts.
+  private static float[] meanPooled(float[][] tokens) {
+    float[] sum = new float[DIMENSION];
+    for (int t = 0; t < tokens.length; t++) {
+      for (int j = 0; j < DIMENSION; j++) {
+        sum[j] += tokens[t][j];
+      }
+    }
+    double norm = 0;
+    for (float value : sum) {
+      norm += value * value;
+    }
+    // The mean's 1/count cancels in the normalization.
+    float scale = norm == 0 ? 0 : (float) (1 / Math.sqrt(norm));
+    for (int j = 0; j < DIMENSION; j++) {
+      sum[j] *= scale;
+    }
+    return sum;
   }
 
   /**
-   * Releases the ONNX session (its native memory) and the threads; embedding afterwards is an
-   * error.
+   * Releases the ONNX session and the tokenizer (native memory); embedding afterwards is an error.
    */
   @Override
   public void close() {
@@ -152,8 +204,11 @@ public final class MiniLmFeaturizer implements Featurizer {
         return;
       }
       closed = true;
-      executor.shutdown();
-      closeSession();
+      tokenizer.close();
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException(
+          "cannot release the MiniLM model's ONNX session: " + e.getMessage(), e);
     } finally {
       lock.writeLock().unlock();
     }
@@ -162,25 +217,6 @@ public final class MiniLmFeaturizer implements Featurizer {
   /** The session this featurizer owns, for tests that check it is released. */
   OrtSession session() {
     return session;
-  }
-
-  private Lock openForEmbedding() {
-    Lock read = lock.readLock();
-    read.lock();
-    if (closed) {
-      read.unlock();
-      throw new IllegalStateException("the MiniLM featurizer is closed");
-    }
-    return read;
-  }
-
-  private void closeSession() {
-    try {
-      session.close();
-    } catch (OrtException e) {
-      throw new IllegalStateException(
-          "cannot release the MiniLM model's ONNX session: " + e.getMessage(), e);
-    }
   }
 
   private static byte[] resource(String name) {
@@ -193,38 +229,6 @@ public final class MiniLmFeaturizer implements Featurizer {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read " + name + " from the langchain4j MiniLM artifact", e);
-    }
-  }
-
-  // Daemon threads: a featurizer nobody closed must not keep the JVM alive.
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "minilm-featurizer-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
-  /**
-   * The library's in-process model (batching over the executor) on this featurizer's own encoder.
-   */
-  private static final class SessionModel extends AbstractInProcessEmbeddingModel {
-    private final OnnxBertBiEncoder encoder;
-
-    SessionModel(ExecutorService executor, OnnxBertBiEncoder encoder) {
-      super(executor);
-      this.encoder = encoder;
-    }
-
-    @Override
-    protected OnnxBertBiEncoder model() {
-      return encoder;
-    }
-
-    @Override
-    protected Integer knownDimension() {
-      return DIMENSION;
     }
   }
 }

@@ -76,8 +76,8 @@ class MiniLmFeaturizerTest {
   @Test
   void givesTheSameEmbeddingsAsTheLibrarysOwnModel() {
     AllMiniLmL6V2QuantizedEmbeddingModel library = new AllMiniLmL6V2QuantizedEmbeddingModel();
-    // the long one is over 510 tokens: embedded in windows and averaged
-    List<String> texts = List.of("How do I reset my password?", "word ".repeat(700).trim());
+    List<String> texts =
+        List.of("How do I reset my password?", "word ".repeat(120).trim() + " and more");
     for (String text : texts) {
       float[] expected = library.embed(text).content().vector();
       assertThat(dot(featurizer.featurize(text(text)), expected)).isCloseTo(1.0, within(1e-5));
@@ -85,8 +85,21 @@ class MiniLmFeaturizerTest {
   }
 
   @Test
+  void cutsATextToTheTokenBudget() {
+    // 126 words and [CLS] and [SEP] fill the default budget of 128 tokens; what follows is cut.
+    float[] cut = featurizer.featurize(text("word ".repeat(700).trim()));
+    float[] budget = featurizer.featurize(text("word ".repeat(126).trim()));
+    float[] shorter = featurizer.featurize(text("word ".repeat(20).trim()));
+    assertThat(dot(cut, budget)).isCloseTo(1.0, within(1e-6));
+    assertThat(dot(cut, shorter)).isLessThan(1 - 1e-4);
+    assertThatThrownBy(() -> new MiniLmFeaturizer(1000, 513, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("token budget");
+  }
+
+  @Test
   void closeReleasesTheOnnxSessionAndRefusesFurtherWork() {
-    MiniLmFeaturizer own = new MiniLmFeaturizer(1000, 1);
+    MiniLmFeaturizer own = new MiniLmFeaturizer(1000, 64, 1);
     assertThat(own.featurize(text("before close"))).hasSize(384);
     assertThat(own.session().getInputNames()).isNotEmpty();
 
