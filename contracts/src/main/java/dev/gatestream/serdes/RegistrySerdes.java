@@ -11,9 +11,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -48,6 +50,7 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
   private final Map<String, Serde<?>> opened = new ConcurrentHashMap<>();
   private final LongAdder retries = new LongAdder();
   private final RegistryRetry retry;
+  private final List<Runnable> unbind = new CopyOnWriteArrayList<>();
 
   /**
    * @param registryBaseUrl base URL of an Apicurio Registry 2.x, e.g. {@code http://127.0.0.1:8085}
@@ -72,11 +75,15 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
     return retries.sum();
   }
 
-  /** Counts {@link #transientRetries()} on {@code meters} as {@value #RETRIES_METER}. */
+  /**
+   * Counts {@link #transientRetries()} on {@code meters} as {@value #RETRIES_METER}, until closed.
+   */
   public RegistrySerdes countRetriesOn(MeterRegistry meters) {
-    FunctionCounter.builder(RETRIES_METER, retries, LongAdder::doubleValue)
-        .description("Schema registry calls retried after a transient failure")
-        .register(meters);
+    FunctionCounter counter =
+        FunctionCounter.builder(RETRIES_METER, retries, LongAdder::doubleValue)
+            .description("Schema registry calls retried after a transient failure")
+            .register(meters);
+    unbind.add(() -> meters.remove(counter));
     return this;
   }
 
@@ -123,6 +130,8 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
 
   @Override
   public void close() {
+    unbind.forEach(Runnable::run);
+    unbind.clear();
     retry.close();
     opened.values().forEach(Serde::close);
     opened.clear();

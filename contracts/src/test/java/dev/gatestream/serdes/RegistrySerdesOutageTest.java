@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.gatestream.contracts.InferenceRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -108,11 +109,15 @@ class RegistrySerdesOutageTest {
   void aSchemaIdNotCachedWaitsOutTheRegistrysFailuresInsteadOfFailingTheRecord()
       throws IOException {
     failuresLeft.set(3);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    serdes.countRetriesOn(meters);
 
     InferenceRequest read = deserializer().deserialize("t-requests", wire(KNOWN_ID));
 
     assertThat(read.getId()).isEqualTo("r1");
     assertThat(serdes.transientRetries()).isGreaterThanOrEqualTo(3);
+    assertThat(meters.get(RegistrySerdes.RETRIES_METER).functionCounter().count())
+        .isEqualTo(serdes.transientRetries());
   }
 
   @Test
