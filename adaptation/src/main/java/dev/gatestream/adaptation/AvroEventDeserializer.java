@@ -1,6 +1,8 @@
 package dev.gatestream.adaptation;
 
 import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.serdes.TransientFailures;
+import java.io.IOException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads one topic's Avro values with Gatestream's registry serdes and converts them to the job's
  * plain records right away, so no Avro object travels through Flink. Records that do not decode are
- * counted and skipped: one bad record must not stop learning.
+ * counted and skipped: one bad record must not stop learning. A registry that cannot be reached is
+ * no fault of the record: the serdes retry it, and past their budget the task fails and restarts
+ * from its checkpoint, so that the record is read again rather than lost.
  */
 final class AvroEventDeserializer<A extends SpecificRecord, T>
     implements KafkaRecordDeserializationSchema<T> {
@@ -47,7 +51,8 @@ final class AvroEventDeserializer<A extends SpecificRecord, T>
   }
 
   @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out)
+      throws IOException {
     if (record.value() == null) {
       return;
     }
@@ -56,6 +61,18 @@ final class AvroEventDeserializer<A extends SpecificRecord, T>
       event =
           convert.apply(deserializer.deserialize(record.topic(), record.headers(), record.value()));
     } catch (RuntimeException e) {
+      if (TransientFailures.isTransient(e)) {
+        throw new IOException(
+            "cannot read "
+                + record.topic()
+                + "-"
+                + record.partition()
+                + "@"
+                + record.offset()
+                + " for now: "
+                + e.getMessage(),
+            e);
+      }
       malformed.inc();
       LOG.warn(
           "skipping undecodable record at {}-{}@{}: {}",

@@ -1,5 +1,6 @@
 package dev.gatestream.clients;
 
+import dev.gatestream.serdes.TransientFailures;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * What a Kafka Streams stage does with a record its source cannot deserialize: dead-letter it (cut
  * to fit, the reason in a header) and go on. Gatestream's stages read their inputs as bytes and
  * deserialize in their processors, so this catches only what a topology reads through typed
- * sources. A global store's thread cannot write: there the record is skipped and logged.
+ * sources. A global store's thread cannot write: there the record is skipped and logged. A
+ * transient failure (the registry unreachable past its retries) is no fault of the record: the
+ * stage fails it, and the record is read again once the thread is replaced.
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -44,6 +47,17 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
   @Override
   public Response handleError(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    if (TransientFailures.isTransient(exception)) {
+      LOG.warn(
+          "{}: cannot deserialize a record of {} for now ({}-{}@{}), to be read again: {}",
+          stage,
+          record.topic(),
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          exception.toString());
+      return Response.fail();
+    }
     String reason =
         "cannot deserialize a record of " + record.topic() + ": " + exception.getMessage();
     // The global thread's task id is -1_-1; it has no producer to write a dead letter with.

@@ -2,7 +2,9 @@ package dev.gatestream.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatestream.serdes.RegistryUnavailableException;
 import dev.gatestream.topics.GatestreamHeaders;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -66,6 +68,19 @@ class DeadLetterDeserializationHandlerTest {
                           letter.headers().lastHeader(GatestreamHeaders.DLQ_ORIGINAL_SIZE).value()))
                   .isEqualTo("3");
             });
+  }
+
+  @Test
+  void aRegistryOutageFailsTheThreadInsteadOfDeadLetteringAGoodRecord() {
+    Response response =
+        handler.handleError(
+            StreamsErrorContext.ofTask("t-expert-results", 3, 99),
+            garbage(),
+            new SerializationException(
+                new RegistryUnavailableException("registry unavailable", new ConnectException())));
+
+    assertThat(response.result()).isEqualTo(Result.FAIL);
+    assertThat(response.deadLetterQueueRecords()).isEmpty();
   }
 
   @Test

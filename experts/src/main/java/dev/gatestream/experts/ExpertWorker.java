@@ -6,6 +6,7 @@ import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.serdes.TransientFailures;
 import dev.gatestream.topics.ExpertId;
 import dev.gatestream.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -368,6 +369,12 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
               ? null
               : taskDeserializer.deserialize(record.topic(), record.headers(), record.value());
     } catch (RuntimeException e) {
+      if (TransientFailures.isTransient(e)) {
+        // The registry, not the task: the serdes retried it for their budget. The worker stops
+        // uncommitted, and the task is read again when it is restarted.
+        throw new KafkaException(
+            "expert " + spec.name() + ": cannot read a task for now: " + e.getMessage(), e);
+      }
       publisher.deadLetter(record, position, "not an ExpertTask: " + e.getMessage());
       return;
     }

@@ -10,9 +10,11 @@ import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.serdes.RegistryUnavailableException;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -43,6 +46,8 @@ import org.apache.kafka.common.metrics.Measurable;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +62,9 @@ class ExpertWorkerTest {
   private static final String CLIENT_ID = "gs-expert-org-model-1.5-1";
 
   private final Topics topics = new Topics("gs-", 2, (short) 1);
-  private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
+  private final AtomicBoolean registryDown = new AtomicBoolean();
+  // In-memory serdes whose reads fail as the registry serdes do when the registry stays down.
+  private final GatestreamSerdes serdes = new OutageSerdes(GatestreamSerdes.inMemory());
   private final String taskTopic = topics.expertTasks(EXPERT).name();
   private final TopicPartition p0 = new TopicPartition(taskTopic, 0);
   private final TopicPartition p1 = new TopicPartition(taskTopic, 1);
@@ -365,6 +372,44 @@ class ExpertWorkerTest {
         .isEqualTo("a task for expert 'someone-else' on the task topic of '" + EXPERT + "'");
     assertThat(worker.metrics().deadLetters()).isEqualTo(2);
     assertThat(worker.metrics().tasks()).isEqualTo(1);
+  }
+
+  @Test
+  void aTaskTheRegistryCannotResolveForNowStopsTheWorkerUncommittedInsteadOfDeadLetteringIt() {
+    start(spec(1, 8, 0, 0, 0, ExpertSpec.CircuitBreakerSettings.DEFAULTS));
+    send(0, task("good", EXPERT, farFuture()));
+    registryDown.set(true);
+
+    assertThatThrownBy(() -> worker.pollOnce())
+        .isInstanceOf(KafkaException.class)
+        .hasMessageContaining("cannot read a task for now");
+
+    assertThat(producer.history()).isEmpty();
+    assertThat(committed(p0)).isNull();
+    assertThat(worker.metrics().deadLetters()).isZero();
+  }
+
+  /** Serdes whose deserializers fail transiently while {@link #registryDown} is set. */
+  private final class OutageSerdes implements GatestreamSerdes {
+    private final GatestreamSerdes delegate;
+
+    OutageSerdes(GatestreamSerdes delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public <T extends SpecificRecord> Serde<T> avro(Class<T> type, boolean isKey) {
+      Serde<T> serde = delegate.avro(type, isKey);
+      Deserializer<T> reads =
+          (topic, data) -> {
+            if (registryDown.get()) {
+              throw new RegistryUnavailableException(
+                  "registry unavailable for 120000 ms", new ConnectException("refused"));
+            }
+            return serde.deserializer().deserialize(topic, data);
+          };
+      return Serdes.serdeFrom(serde.serializer(), reads);
+    }
   }
 
   private static String header(ProducerRecord<byte[], byte[]> record, String name) {

@@ -127,7 +127,8 @@ public final class Pipeline implements AutoCloseable {
       Path home) {
     Topics topics = Topics.from(config);
     RegistrySerdes serdes =
-        new RegistrySerdes(registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
+        new RegistrySerdes(registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER))
+            .countRetriesOn(meters);
     closeables.add(serdes);
     Path stateDir = home.resolve(config.getString(GatestreamConfig.STREAMS_STATE_DIR));
     KafkaClients clients = new KafkaClients(config, bootstrapServers);

@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The schema registry of the local stack: the Apicurio Quarkus app built by deploy/registry,
- * in-memory storage.
+ * The schema registry of the local stack: the Apicurio Quarkus app built by deploy/registry. Its
+ * schemas are kept in an H2 file under {@code dataDir/registry}, so that records written before a
+ * restart stay readable after it.
  */
 final class SchemaRegistry implements StackComponent {
 
@@ -19,11 +20,18 @@ final class SchemaRegistry implements StackComponent {
 
   private final StackSettings settings;
   private final ProcessSupervisor process;
+  private final Path storageDir;
 
   SchemaRegistry(StackSettings settings, Path runDir, Path logDir) {
     this.settings = settings;
     this.process =
         new ProcessSupervisor(NAME, "schema registry", settings.dataDir(), runDir, logDir);
+    this.storageDir = settings.dataDir().resolve(NAME);
+  }
+
+  /** Where the registry keeps its schemas. */
+  Path storageDir() {
+    return storageDir;
   }
 
   @Override
@@ -59,9 +67,15 @@ final class SchemaRegistry implements StackComponent {
 
   @Override
   public ProcessHandle start() throws StackException {
+    try {
+      Files.createDirectories(storageDir);
+    } catch (IOException e) {
+      throw new StackException(
+          "cannot create the registry's storage " + storageDir + ": " + e.getMessage(), e);
+    }
     return process.start(
         JvmCommand.jar(settings.registryHeapMb(), settings.registryJar())
-            .withSystemProperty("quarkus.http.host", settings.host())
+            .withSystemProperty("gatestream.registry.data.dir", storageDir)
             .withSystemProperty("quarkus.http.port", settings.registryPort())
             .withSystemProperty("quarkus.log.file.enable", true)
             .withSystemProperty("quarkus.log.file.path", process.log()));

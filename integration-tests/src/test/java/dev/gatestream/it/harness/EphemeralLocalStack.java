@@ -14,7 +14,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A LocalStack of its own (broker + registry processes) on free ports, with its data under {@code
@@ -26,6 +30,7 @@ final class EphemeralLocalStack implements TestStack {
   private static final String HOST = "127.0.0.1";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final int ATTEMPTS = 2;
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
   private final LocalStack stack;
   private final Path dataDir;
@@ -90,6 +95,61 @@ final class EphemeralLocalStack implements TestStack {
   @Override
   public StackEndpoints endpoints() {
     return new StackEndpoints(stack.bootstrapServers(), stack.registryUrl());
+  }
+
+  @Override
+  public Optional<StackOutages> outages() {
+    return Optional.of(
+        new StackOutages() {
+          @Override
+          public void stopRegistry() {
+            stop(LocalStack.REGISTRY);
+          }
+
+          @Override
+          public void stopBroker() {
+            stop(LocalStack.BROKER);
+          }
+
+          @Override
+          public void restart() {
+            try {
+              // up() starts only what is not running, on the same ports and data.
+              stack.up();
+            } catch (StackException e) {
+              throw new IllegalStateException(
+                  "the test stack did not come back: " + e.getMessage(), e);
+            }
+          }
+        });
+  }
+
+  /** Stops one component through its pid file, as {@code stack down} would, leaving its data. */
+  private void stop(String component) {
+    Path pidFile = dataDir.resolve("run").resolve(component + ".pid");
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readString(pidFile).trim());
+    } catch (IOException | NumberFormatException e) {
+      throw new IllegalStateException("no pid of the " + component + " in " + pidFile, e);
+    }
+    ProcessHandle process =
+        ProcessHandle.of(pid)
+            .orElseThrow(() -> new IllegalStateException(component + " (pid " + pid + ") is gone"));
+    process.destroy();
+    try {
+      try {
+        process.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        process.destroyForcibly();
+        process.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the " + component, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the " + component + " (pid " + pid + ") did not stop", e);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.gatestream.it.harness;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -8,7 +9,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * THE integration-test harness: gives every test class the same running broker + registry, as a
- * {@link StackEndpoints} parameter (test methods, lifecycle methods, constructors).
+ * {@link StackEndpoints} parameter (test methods, lifecycle methods, constructors), and to tests of
+ * outages a {@link StackOutages} that stops and starts them.
  *
  * <pre>{@code
  * @ExtendWith(GatestreamStackExtension.class)
@@ -45,17 +47,27 @@ public final class GatestreamStackExtension implements BeforeAllCallback, Parame
   @Override
   public boolean supportsParameter(
       ParameterContext parameterContext, ExtensionContext extensionContext) {
-    return parameterContext.getParameter().getType() == StackEndpoints.class;
+    Class<?> type = parameterContext.getParameter().getType();
+    return type == StackEndpoints.class || type == StackOutages.class;
   }
 
   @Override
   public Object resolveParameter(
       ParameterContext parameterContext, ExtensionContext extensionContext) {
+    TestStack stack;
     try {
-      return holder(extensionContext).stack().endpoints();
+      stack = holder(extensionContext).stack();
     } catch (RuntimeException e) {
       throw new ParameterResolutionException("no test stack: " + e.getMessage(), e);
     }
+    if (parameterContext.getParameter().getType() == StackOutages.class) {
+      // Stopping a cluster this JVM did not start is not a test's business.
+      Assumptions.assumeTrue(
+          stack.outages().isPresent(),
+          "outages need the ephemeral local stack, not " + stack.describe());
+      return stack.outages().get();
+    }
+    return stack.endpoints();
   }
 
   /**

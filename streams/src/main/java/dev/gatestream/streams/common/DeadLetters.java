@@ -1,6 +1,7 @@
 package dev.gatestream.streams.common;
 
 import dev.gatestream.clients.DeadLetter;
+import dev.gatestream.serdes.TransientFailures;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -8,7 +9,9 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Builds one processor's dead-letter records: the bytes, cut to what the stage's producer can
- * write, with why and where from in headers ({@link DeadLetter}).
+ * write, with why and where from in headers ({@link DeadLetter}). Dead letters are for records that
+ * are bad: a failure of the registry or the broker is {@linkplain #throwIfTransient thrown}
+ * instead, so that the record is processed again once they are back.
  */
 public final class DeadLetters {
 
@@ -20,6 +23,17 @@ public final class DeadLetters {
     this.stage = stage;
     this.context = context;
     this.maxRequestSize = DeadLetter.maxRequestSize(context.appConfigs());
+  }
+
+  /**
+   * Throws {@code failure} when it is transient ({@link TransientFailures}): the registry serdes
+   * have already retried it for their budget, so the stream thread fails, is replaced, and reads
+   * the record again from its last commit. Returns when the record itself is at fault.
+   */
+  public static void throwIfTransient(RuntimeException failure) {
+    if (TransientFailures.isTransient(failure)) {
+      throw failure;
+    }
   }
 
   /** The largest record this stage's producer writes. */

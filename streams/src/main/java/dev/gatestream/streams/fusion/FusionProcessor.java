@@ -174,7 +174,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
               : results.deserialize(topic, record.value());
     } catch (RuntimeException e) {
       // A record we cannot read must not stop the stage: it goes to the dead letters with the
-      // reason.
+      // reason. The registry failing is not the record's fault: it is read again later.
+      DeadLetters.throwIfTransient(e);
       String what = isDecision ? "routing decision" : "expert result";
       deadLetter(
           record, DeadLetterReason.UNREADABLE, "cannot read " + what + ": " + e.getMessage());
@@ -190,6 +191,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       throw e; // Kafka's own failures (e.g. a fenced producer) are for Kafka Streams to handle
     } catch (RuntimeException e) {
       // A record that breaks fusion must not stop the partition: it is kept, with the reason.
+      DeadLetters.throwIfTransient(e);
       deadLetter(record, DeadLetterReason.FAILED, "cannot fuse: " + e);
     }
   }

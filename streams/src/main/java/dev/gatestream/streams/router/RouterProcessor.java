@@ -118,6 +118,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
           requests.deserialize(
               context.recordMetadata().map(m -> m.topic()).orElse(""), record.value());
     } catch (RuntimeException e) {
+      DeadLetters.throwIfTransient(e);
       deadLetter(
           record, DeadLetterReason.UNREADABLE, "cannot read inference request: " + e.getMessage());
       return;
@@ -134,7 +135,8 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
       throw e; // Kafka's own failures (e.g. a fenced producer) are for Kafka Streams to handle
     } catch (RuntimeException e) {
       // Whatever else a request provokes, it must not become a poison pill that stops the
-      // partition.
+      // partition; but the registry or the broker failing is no fault of the request.
+      DeadLetters.throwIfTransient(e);
       deadLetter(record, DeadLetterReason.FAILED, "cannot route: " + e);
     }
   }

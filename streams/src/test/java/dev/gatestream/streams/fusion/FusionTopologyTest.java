@@ -1,6 +1,7 @@
 package dev.gatestream.streams.fusion;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatestream.clients.WriteFailures;
 import dev.gatestream.config.GatestreamConfig;
@@ -13,8 +14,10 @@ import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.contracts.TextAnswer;
 import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.serdes.TransientFailures;
 import dev.gatestream.streams.common.DeadLetterMeters;
 import dev.gatestream.streams.common.DeadLetterReason;
+import dev.gatestream.streams.common.OutageSerdes;
 import dev.gatestream.streams.common.ReplyTopics;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.Topics;
@@ -30,12 +33,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +54,8 @@ class FusionTopologyTest {
   private static final Duration MAX_DEADLINE = Duration.ofMinutes(1);
 
   private final Topics topics = new Topics("t-", 1, (short) 1);
-  private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
+  private final AtomicBoolean registryDown = new AtomicBoolean();
+  private final GatestreamSerdes serdes = new OutageSerdes(registryDown::get);
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final FusionMetrics metrics = new FusionMetrics(meters);
   private final Set<String> existingTopics =
@@ -554,5 +560,18 @@ class FusionTopologyTest {
         .containsExactly(
             "cannot write to t-fused-results: x",
             "no reply to t-replies-acme: cannot write to t-replies-acme: y");
+  }
+
+  @Test
+  void aResultTheRegistryCannotResolveForNowFailsTheThreadAndIsNotDeadLettered() {
+    start(0);
+    decisions.pipeInput("r1", decision("r1", null, "a", "b"));
+    registryDown.set(true);
+
+    assertThatThrownBy(() -> results.pipeInput("r1", ok("r1", "a", 0.5)))
+        .isInstanceOf(StreamsException.class)
+        .satisfies(e -> assertThat(TransientFailures.isTransient(e)).isTrue());
+
+    assertThat(dead.isEmpty()).isTrue();
   }
 }

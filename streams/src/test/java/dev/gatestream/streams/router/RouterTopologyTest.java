@@ -1,6 +1,7 @@
 package dev.gatestream.streams.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatestream.clients.WriteFailures;
 import dev.gatestream.config.GatestreamConfig;
@@ -15,7 +16,9 @@ import dev.gatestream.policy.Gate;
 import dev.gatestream.policy.RoutingInput;
 import dev.gatestream.policy.Selection;
 import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.serdes.TransientFailures;
 import dev.gatestream.streams.common.DeadLetterMeters;
+import dev.gatestream.streams.common.OutageSerdes;
 import dev.gatestream.streams.common.ReplyTopics;
 import dev.gatestream.streams.common.RoutingWeightsStore;
 import dev.gatestream.topics.GatestreamHeaders;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -37,6 +41,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +58,8 @@ class RouterTopologyTest {
       new RouterLimits(200_000, 50_000, 4, 100, Duration.ofMinutes(10));
 
   private final Topics topics = new Topics("t-", 1, (short) 1);
-  private final GatestreamSerdes serdes = GatestreamSerdes.inMemory();
+  private final AtomicBoolean registryDown = new AtomicBoolean();
+  private final GatestreamSerdes serdes = new OutageSerdes(registryDown::get);
   private final Set<String> existingTopics =
       new HashSet<>(Set.of("t-replies-gw1", "t-routing-weights", "client-inbox", "t-decisions"));
   private final ReplyTopics replyTopics =
@@ -491,5 +497,17 @@ class RouterTopologyTest {
 
   private static String header(TestRecord<byte[], byte[]> record, String name) {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aRequestTheRegistryCannotResolveForNowFailsTheThreadAndIsNotDeadLettered() {
+    registryDown.set(true);
+
+    assertThatThrownBy(() -> requests.pipeInput("r1", request("r1", "hello", NOW + 60_000)))
+        .isInstanceOf(StreamsException.class)
+        .satisfies(e -> assertThat(TransientFailures.isTransient(e)).isTrue());
+
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(decisions.isEmpty()).isTrue();
   }
 }
