@@ -63,6 +63,10 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_GATE_MARGIN = "router.gate.margin";
   public static final String ROUTER_TASK_RULES = "router.task.rules";
   public static final String ROUTER_DEFAULT_EXPERTS = "router.default.experts";
+  public static final String ROUTER_CASCADE_ORDER = "router.cascade.order";
+  public static final String ROUTER_CASCADE_THRESHOLD = "router.cascade.threshold";
+  public static final String ROUTER_CASCADE_MIN_REMAINING_MS = "router.cascade.min.remaining.ms";
+  public static final String ROUTER_CASCADE_EXPLORATION = "router.cascade.exploration";
   public static final String ROUTER_EXPLORATION = "router.exploration";
   public static final String ROUTER_EXPLORATION_EPSILON = "router.exploration.epsilon";
   public static final String ROUTER_EXPLORATION_TEMPERATURE = "router.exploration.temperature";
@@ -340,12 +344,15 @@ public final class GatestreamConfig extends AbstractConfig {
                   "top-p",
                   "sigmoid",
                   "success-predictor",
-                  "knn"),
+                  "knn",
+                  "cascade"),
               Importance.HIGH,
               "Which gate decides where a request goes. bandit (the default): per expert, the"
                   + " learned quality plus optimism times its uncertainty for these features, minus lambda"
                   + " times its expected cost; the best k win. knn: the same trade-off with the quality and"
-                  + " evidence pooled over the request's nearest centroids of recent examples.")
+                  + " evidence pooled over the request's nearest centroids of recent examples. cascade: the"
+                  + " cheapest expert of router.cascade.order first; fusion asks the next one when the"
+                  + " answer's confidence is below router.cascade.threshold and the deadline leaves time.")
           .define(
               ROUTER_GATE_K,
               Type.INT,
@@ -449,6 +456,38 @@ public final class GatestreamConfig extends AbstractConfig {
               List.of(),
               Importance.MEDIUM,
               "Experts for tasks no rule names (task-rules gate); default: every expert.")
+          .define(
+              ROUTER_CASCADE_ORDER,
+              Type.LIST,
+              List.of(),
+              Importance.MEDIUM,
+              "Experts the cascade gate tries, cheapest first (at least two); empty: every configured"
+                  + " expert by price per call, cheapest first.")
+          .define(
+              ROUTER_CASCADE_THRESHOLD,
+              Type.DOUBLE,
+              0.7,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              "Confidence below which the cascade escalates an answer to the next expert: the"
+                  + " confidence the expert reports with its answer, else its top class probability; an"
+                  + " answer with neither, or a failure, escalates.")
+          .define(
+              ROUTER_CASCADE_MIN_REMAINING_MS,
+              Type.LONG,
+              500L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "Least time before the request's deadline the cascade needs to escalate, ms; with less"
+                  + " the answer in hand stands.")
+          .define(
+              ROUTER_CASCADE_EXPLORATION,
+              Type.DOUBLE,
+              0.05,
+              Range.between(0.0, 0.5),
+              Importance.LOW,
+              "Probability that the cascade does the opposite of what its threshold says (when the"
+                  + " deadline leaves time), so that evaluate can judge other thresholds; 0 = never.")
           .define(
               ROUTER_EXPLORATION,
               Type.STRING,

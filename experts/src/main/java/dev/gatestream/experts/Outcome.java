@@ -16,8 +16,16 @@ public sealed interface Outcome {
    * @param output a {@link ClassProbabilities}, {@link Score} or {@link TextAnswer}
    * @param cost what the call cost in USD, when the backend knows; else the expert's price per call
    * @param latencyMs how long the expert took, when the backend knows; else the measured call time
+   * @param confidence what the expert says of its own answer, in [0,1], when it says anything
    */
-  record Answer(Object output, OptionalDouble cost, OptionalLong latencyMs) implements Outcome {
+  record Answer(
+      Object output, OptionalDouble cost, OptionalLong latencyMs, OptionalDouble confidence)
+      implements Outcome {
+
+    public Answer(Object output, OptionalDouble cost, OptionalLong latencyMs) {
+      this(output, cost, latencyMs, OptionalDouble.empty());
+    }
+
     public Answer {
       Objects.requireNonNull(output, "output");
       if (!(output instanceof ClassProbabilities
@@ -27,6 +35,12 @@ public sealed interface Outcome {
             "an expert's output is ClassProbabilities, Score or"
                 + " TextAnswer, not "
                 + output.getClass().getName());
+      }
+      Objects.requireNonNull(confidence, "confidence");
+      if (confidence.isPresent()
+          && !(confidence.getAsDouble() >= 0 && confidence.getAsDouble() <= 1)) {
+        throw new IllegalArgumentException(
+            "an answer's confidence is in [0,1], not " + confidence.getAsDouble());
       }
     }
   }

@@ -74,6 +74,8 @@ final class ResultPublisher implements CallPolicy.Results {
             .setOutput(answer.output())
             .setLatencyMs(answer.latencyMs().orElse(callMs))
             .setCost(answer.cost().orElse(pricePerCall))
+            .setConfidence(
+                answer.confidence().isPresent() ? answer.confidence().getAsDouble() : null)
             .setErrorMessage(null)
             .setCompletedAtMs(clock.getAsLong())
             .setDeadlineMs(task.deadlineMs())

@@ -116,6 +116,12 @@ final class Candidates {
               case SUCCESS_PREDICTOR ->
                   " " + gate.mode() + " threshold=" + gate.threshold() + " lambda=" + gate.lambda();
               case TASK_RULES -> " " + gate.taskRules();
+              case CASCADE ->
+                  " order="
+                      + gate.cascade().order()
+                      + " threshold="
+                      + gate.cascade().threshold()
+                      + " (its first stage: escalations are judged by the cascade section)";
             };
     if (gate.margin() > 0) {
       kind += " margin=" + gate.margin();

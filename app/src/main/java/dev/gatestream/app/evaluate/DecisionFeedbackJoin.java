@@ -4,8 +4,11 @@ import dev.gatestream.adaptation.Conversions;
 import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.Feedback;
+import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.policy.Choice;
+import dev.gatestream.policy.cascade.CascadeRule;
+import dev.gatestream.policy.cascade.LoggedCascade;
 import dev.gatestream.policy.evaluation.LoggedDecision;
 import dev.gatestream.policy.learning.FeedbackEvent;
 import dev.gatestream.policy.learning.FeedbackMerge;
@@ -36,11 +39,24 @@ public final class DecisionFeedbackJoin {
       Optional<String> firstInvalid,
       int withFeedback,
       int feedbackRecords,
-      int feedbackWithoutDecision) {}
+      int feedbackWithoutDecision,
+      Cascades cascades) {}
+
+  /**
+   * The cascade decisions among them.
+   *
+   * @param decisions decisions made by a cascade
+   * @param withEscalations of those, the ones whose fused result carries their escalation decisions
+   * @param logged those, with what each expert asked earned when feedback judged it
+   * @param rule the rule of the first cascade decision, null when there is none
+   */
+  public record Cascades(
+      int decisions, int withEscalations, List<LoggedCascade> logged, CascadeRule rule) {}
 
   private final Map<String, RoutingDecision> decisions = new LinkedHashMap<>();
   private final Map<String, Map<String, ResultEvent>> results = new HashMap<>();
   private final Map<String, List<FeedbackEvent>> feedback = new HashMap<>();
+  private final Map<String, FusedResult> fused = new HashMap<>();
   private int decisionRecords;
   private int duplicates;
   private int feedbackRecords;
@@ -50,6 +66,16 @@ public final class DecisionFeedbackJoin {
     if (decisions.putIfAbsent(decision.getRequestId(), decision) != null) {
       duplicates++;
     }
+  }
+
+  /** A fused result: the escalation decisions of a cascade; the first of a request counts. */
+  public void addFused(FusedResult record) {
+    fused.putIfAbsent(record.getRequestId(), record);
+  }
+
+  /** Whether any decision read was made by a cascade, whose escalations the fused results hold. */
+  public boolean hasCascades() {
+    return decisions.values().stream().anyMatch(decision -> decision.getCascade() != null);
   }
 
   public void addResult(ExpertResult record) {
@@ -70,10 +96,36 @@ public final class DecisionFeedbackJoin {
     int invalid = 0;
     String firstInvalid = null;
     int withFeedback = 0;
+    int cascadeDecisions = 0;
+    List<LoggedCascade> cascades = new ArrayList<>();
+    CascadeRule rule = null;
     for (RoutingDecision decision : decisions.values()) {
       List<FeedbackEvent> about = feedback.get(decision.getRequestId());
       if (about != null) {
         withFeedback++;
+      }
+      if (decision.getCascade() != null) {
+        cascadeDecisions++;
+        try {
+          if (rule == null) {
+            rule = CascadeLog.ruleOf(decision.getCascade());
+          }
+          LoggedCascade logged =
+              CascadeLog.of(
+                  decision,
+                  fused.get(decision.getRequestId()),
+                  results.getOrDefault(decision.getRequestId(), Map.of()),
+                  about == null ? null : FeedbackMerge.merge(about));
+          if (logged != null) {
+            cascades.add(logged);
+          }
+        } catch (IllegalArgumentException e) {
+          invalid++;
+          if (firstInvalid == null) {
+            firstInvalid = e.getMessage();
+          }
+          continue;
+        }
       }
       try {
         entries.add(
@@ -99,7 +151,8 @@ public final class DecisionFeedbackJoin {
         Optional.ofNullable(firstInvalid),
         withFeedback,
         feedbackRecords,
-        orphans);
+        orphans,
+        new Cascades(cascadeDecisions, cascades.size(), cascades, rule));
   }
 
   /**

@@ -5,9 +5,11 @@ import dev.gatestream.app.UserError;
 import dev.gatestream.app.source.TopicRange;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.policy.cascade.CascadeEvaluation;
 import dev.gatestream.policy.evaluation.Evaluation;
 import dev.gatestream.policy.evaluation.EvaluationSettings;
 import dev.gatestream.policy.evaluation.OffPolicyEvaluator;
+import dev.gatestream.policy.learning.Rewards;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,6 +21,10 @@ import java.util.Map;
  * their feedback, estimated from those alone.
  */
 public final class EvaluateJob {
+
+  /** The thresholds a logged cascade is judged at. */
+  private static final List<Double> CASCADE_THRESHOLDS =
+      List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
 
   private final GatestreamConfig base;
   private final Path home;
@@ -84,7 +90,23 @@ public final class EvaluateJob {
         candidate.description(),
         settings.confidence(),
         estimates,
-        (System.nanoTime() - start) / 1e9);
+        (System.nanoTime() - start) / 1e9,
+        cascades(read.cascades()));
+  }
+
+  /** The cascade's thresholds judged from its escalation decisions; null when none was logged. */
+  private EvaluateReport.Cascades cascades(DecisionFeedbackJoin.Cascades logged) {
+    if (logged.decisions() == 0 || logged.rule() == null) {
+      return null;
+    }
+    CascadeEvaluation evaluation =
+        new CascadeEvaluation(new Rewards(base.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA)));
+    return new EvaluateReport.Cascades(
+        logged.decisions(),
+        logged.withEscalations(),
+        logged.rule(),
+        evaluation.estimate(logged.rule(), logged.logged()),
+        evaluation.sweep(logged.rule(), CASCADE_THRESHOLDS, logged.logged()));
   }
 
   /**

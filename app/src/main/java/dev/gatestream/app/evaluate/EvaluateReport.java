@@ -1,6 +1,9 @@
 package dev.gatestream.app.evaluate;
 
+import dev.gatestream.policy.cascade.CascadeEvaluation;
+import dev.gatestream.policy.cascade.CascadeRule;
 import dev.gatestream.policy.evaluation.Evaluation;
+import java.util.List;
 
 /**
  * What an evaluation estimated, and on what.
@@ -10,7 +13,36 @@ import dev.gatestream.policy.evaluation.Evaluation;
  * @param seconds how long the evaluation took, reading included
  */
 public record EvaluateReport(
-    Source source, String candidate, double confidence, Evaluation evaluation, double seconds) {
+    Source source,
+    String candidate,
+    double confidence,
+    Evaluation evaluation,
+    double seconds,
+    Cascades cascades) {
+
+  /** A report on logs without cascade decisions. */
+  public EvaluateReport(
+      Source source, String candidate, double confidence, Evaluation evaluation, double seconds) {
+    this(source, candidate, confidence, evaluation, seconds, null);
+  }
+
+  /**
+   * How the logged cascade did and what other thresholds would have done, from its logged
+   * escalation decisions and their propensities.
+   *
+   * @param decisions decisions made by a cascade
+   * @param withEscalations of those, the ones whose escalation decisions were found (in the fused
+   *     results)
+   * @param logged the logged rule as it ran (its threshold and exploration)
+   * @param loggedEstimate the logged rule's own estimate: its mean on the judged requests
+   * @param thresholds the same cascade without exploration at other thresholds
+   */
+  public record Cascades(
+      int decisions,
+      int withEscalations,
+      CascadeRule logged,
+      CascadeEvaluation.Estimate loggedEstimate,
+      List<CascadeEvaluation.Estimate> thresholds) {}
 
   /**
    * What was read and how much of it is usable.

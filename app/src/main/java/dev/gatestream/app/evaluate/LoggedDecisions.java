@@ -7,6 +7,7 @@ import dev.gatestream.app.source.TopicRangeReader;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.Feedback;
+import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.Topics;
@@ -32,7 +33,10 @@ final class LoggedDecisions {
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
   /** The decisions with their rewards, and what reading them found. */
-  record Read(List<LogEntry> entries, EvaluateReport.Source source) {}
+  record Read(
+      List<LogEntry> entries,
+      EvaluateReport.Source source,
+      DecisionFeedbackJoin.Cascades cascades) {}
 
   private LoggedDecisions() {}
 
@@ -46,7 +50,9 @@ final class LoggedDecisions {
     return new Read(
         entries,
         new EvaluateReport.Source(
-            decisions, null, null, entries.size(), 0, null, 0, entries.size()));
+            decisions, null, null, entries.size(), 0, null, 0, entries.size()),
+        // An export holds no fused results, so no escalation decisions.
+        new DecisionFeedbackJoin.Cascades(0, 0, List.of(), null));
   }
 
   /**
@@ -105,6 +111,23 @@ final class LoggedDecisions {
                   join.addFeedback(record.value());
                 }
               });
+      if (join.hasCascades()) {
+        // A cascade's escalation decisions are in its fused results.
+        TopicRange fusedRange = after(null, topics.fusedResults().name(), earliest[0]);
+        TopicRangeReader.Result fusedRead =
+            TopicRangeReader.read(
+                kafka,
+                new StringDeserializer(),
+                serdes.avro(FusedResult.class, false).deserializer(),
+                fusedRange,
+                deployment.clientTimeout(),
+                record -> {
+                  if (record.value() != null) {
+                    join.addFused(record.value());
+                  }
+                });
+        tellUnreadable("fused results", fusedRead, listener);
+      }
       DecisionFeedbackJoin.Result joined = join.result();
       String firstUnreadable =
           read.firstMalformed()
@@ -122,7 +145,8 @@ final class LoggedDecisions {
               (int) read.malformed() + joined.invalid(),
               firstUnreadable,
               joined.duplicates(),
-              joined.withFeedback()));
+              joined.withFeedback()),
+          joined.cascades());
     }
   }
 

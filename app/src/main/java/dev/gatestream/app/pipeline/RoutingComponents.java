@@ -2,6 +2,7 @@ package dev.gatestream.app.pipeline;
 
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.policy.Expert;
+import dev.gatestream.policy.cascade.CascadeRule;
 import dev.gatestream.policy.features.FeatureSpec;
 import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.policy.features.Featurizers;
@@ -67,6 +68,7 @@ public final class RoutingComponents {
               GateSpec.taskRules(
                   taskRules(config.getString(GatestreamConfig.ROUTER_TASK_RULES)),
                   config.getList(GatestreamConfig.ROUTER_DEFAULT_EXPERTS));
+          case CASCADE -> GateSpec.cascade(cascadeRule(config));
           case SOFTMAX_TOP_K -> GateSpec.softmaxTopK(config.getInt(GatestreamConfig.ROUTER_GATE_K));
           case TOP_P ->
               GateSpec.topP(
@@ -85,6 +87,9 @@ public final class RoutingComponents {
                   config.getDouble(GatestreamConfig.ROUTER_GATE_THRESHOLD),
                   config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA));
         };
+    if (spec.kind() == GateSpec.Kind.CASCADE) {
+      return spec; // it explores by router.cascade.exploration
+    }
     double margin = config.getDouble(GatestreamConfig.ROUTER_GATE_MARGIN);
     if (margin > 0) {
       spec = spec.withBroadcast(margin, config.getInt(GatestreamConfig.ROUTER_GATE_MAX_K));
@@ -113,6 +118,18 @@ public final class RoutingComponents {
     // request.
     Gates.create(spec, experts, featureDimension, null, spend);
     return weights -> Gates.create(spec, experts, featureDimension, weights, spend);
+  }
+
+  private static CascadeRule cascadeRule(GatestreamConfig config) {
+    try {
+      return new CascadeRule(
+          config.getList(GatestreamConfig.ROUTER_CASCADE_ORDER),
+          config.getDouble(GatestreamConfig.ROUTER_CASCADE_THRESHOLD),
+          config.getLong(GatestreamConfig.ROUTER_CASCADE_MIN_REMAINING_MS),
+          config.getDouble(GatestreamConfig.ROUTER_CASCADE_EXPLORATION));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(GatestreamConfig.ROUTER_CASCADE_ORDER + ": " + e.getMessage());
+    }
   }
 
   /** Parses "task=expertA|expertB;task2=expertC". */

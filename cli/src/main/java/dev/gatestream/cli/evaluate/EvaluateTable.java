@@ -47,6 +47,9 @@ public final class EvaluateTable {
         evaluation.maxWeight(),
         100 * evaluation.unsupportedShare());
     evaluation.warnings().forEach(warning -> out.println("warning: " + warning));
+    if (report.cascades() != null) {
+      CascadeTable.print(report.cascades(), out);
+    }
     out.printf(Locale.ROOT, "(%.1f s)%n", report.seconds());
     out.flush();
   }

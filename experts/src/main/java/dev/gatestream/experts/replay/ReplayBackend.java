@@ -17,8 +17,9 @@ import java.util.OptionalLong;
 
 /**
  * An expert that answers what the routing log says it answered: its logged quality as a Score, or
- * its logged response text; with the logged cost and latency when the log has them. It can also
- * really take (a fraction of) the logged latency, so that replays show realistic timing.
+ * its logged response text; with the logged cost, latency and confidence when the log has them (the
+ * confidence only from its own column, never from the quality). It can also really take (a fraction
+ * of) the logged latency, so that replays show realistic timing.
  *
  * <p>A request answers from the logged row of its id, or of the id and log its attributes name: a
  * replay that sends the same logged id twice (the same log twice, or train and test splits sharing
@@ -130,7 +131,7 @@ public final class ReplayBackend implements ExpertBackend {
     }
     OptionalDouble cost = row.cost(expert);
     OptionalLong latency = row.latencyMs(expert);
-    return new Outcome.Answer(output, cost, latency);
+    return new Outcome.Answer(output, cost, latency, row.confidence(expert));
   }
 
   private static void sleep(long ms) throws BackendException {

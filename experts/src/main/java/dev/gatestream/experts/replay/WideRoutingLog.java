@@ -33,8 +33,10 @@ import java.util.zip.GZIPInputStream;
 /**
  * Reader of a "wide routing log": RFC 4180 CSV with the header {@code
  * id,prompt,task,<expert>,...[,<expert>|cost,...][,<expert>|latency_ms,...]} {@code
- * [,<expert>|response,...]}. Each {@code <expert>} column holds the quality in [0,1] of that
- * expert's answer; the suffixed columns are optional per expert. Empty values mean "not logged".
+ * [,<expert>|response,...][,<expert>|confidence,...]}. Each {@code <expert>} column holds the
+ * quality in [0,1] of that expert's answer; the suffixed columns are optional per expert. A
+ * confidence column holds what the expert said of its own answer, in [0,1] (e.g. its top class
+ * probability), which is not its quality: cascades escalate on it. Empty values mean "not logged".
  *
  * <p>Rows stream: the file is read as it is iterated, once, so logs larger than memory are fine.
  * Every format problem is reported as a {@link RoutingLogFormatException} naming the line.
@@ -44,6 +46,7 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
   public static final String COST_SUFFIX = "|cost";
   public static final String LATENCY_SUFFIX = "|latency_ms";
   public static final String RESPONSE_SUFFIX = "|response";
+  public static final String CONFIDENCE_SUFFIX = "|confidence";
 
   private static final List<String> FIXED_COLUMNS = List.of("id", "prompt", "task");
   private static final CsvFactory CSV =
@@ -109,6 +112,10 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
 
   public boolean hasLatency(String expert) {
     return columns.latency[columns.indexOf(expert)] >= 0;
+  }
+
+  public boolean hasConfidence(String expert) {
+    return columns.confidence[columns.indexOf(expert)] >= 0;
   }
 
   public boolean hasResponse(String expert) {
@@ -215,6 +222,7 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
     final int[] cost;
     final int[] latency;
     final int[] response;
+    final int[] confidence;
 
     private Columns(int width, List<String> experts, int[] quality) {
       this.width = width;
@@ -227,6 +235,7 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
       this.cost = filled(experts.size());
       this.latency = filled(experts.size());
       this.response = filled(experts.size());
+      this.confidence = filled(experts.size());
     }
 
     static Columns of(String source, List<String> header) {
@@ -280,6 +289,7 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
             case COST_SUFFIX -> cost;
             case LATENCY_SUFFIX -> latency;
             case RESPONSE_SUFFIX -> response;
+            case CONFIDENCE_SUFFIX -> confidence;
             default ->
                 throw new RoutingLogFormatException(
                     source,
@@ -291,8 +301,10 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
                         + COST_SUFFIX
                         + ", "
                         + LATENCY_SUFFIX
-                        + " or "
+                        + ", "
                         + RESPONSE_SUFFIX
+                        + " or "
+                        + CONFIDENCE_SUFFIX
                         + ")");
           };
       if (target[e] >= 0) {
@@ -321,14 +333,16 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
       double[] c = new double[n];
       double[] l = new double[n];
       String[] r = new String[n];
+      double[] k = new double[n];
       for (int e = 0; e < n; e++) {
+        k[e] = number(source, line, fields, confidence[e], 0, 1);
         q[e] = number(source, line, fields, quality[e], 0, 1);
         c[e] = number(source, line, fields, cost[e], 0, Double.POSITIVE_INFINITY);
         l[e] = number(source, line, fields, latency[e], 0, Double.POSITIVE_INFINITY);
         String text = response[e] < 0 ? "" : fields.get(response[e]);
         r[e] = text.isEmpty() ? null : text;
       }
-      return new Row(this, line, id, fields.get(1), fields.get(2), q, c, l, r);
+      return new Row(this, line, id, fields.get(1), fields.get(2), q, c, l, r, k);
     }
 
     private double number(
@@ -369,6 +383,8 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
           return expert + COST_SUFFIX;
         } else if (latency[e] == column) {
           return expert + LATENCY_SUFFIX;
+        } else if (confidence[e] == column) {
+          return expert + CONFIDENCE_SUFFIX;
         }
       }
       return "#" + (column + 1);
@@ -396,6 +412,7 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
     private final double[] cost;
     private final double[] latency;
     private final String[] response;
+    private final double[] confidence;
 
     private Row(
         Columns columns,
@@ -406,7 +423,8 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
         double[] quality,
         double[] cost,
         double[] latency,
-        String[] response) {
+        String[] response,
+        double[] confidence) {
       this.columns = columns;
       this.line = line;
       this.id = id;
@@ -416,6 +434,7 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
       this.cost = cost;
       this.latency = latency;
       this.response = response;
+      this.confidence = confidence;
     }
 
     /** The line of the file on which this row starts. */
@@ -458,6 +477,12 @@ public final class WideRoutingLog implements Iterable<WideRoutingLog.Row>, Close
     public OptionalLong latencyMs(String expert) {
       double value = latency[columns.indexOf(expert)];
       return Double.isNaN(value) ? OptionalLong.empty() : OptionalLong.of(Math.round(value));
+    }
+
+    /** The confidence the expert reported with its answer, when the log has it. */
+    public OptionalDouble confidence(String expert) {
+      double value = confidence[columns.indexOf(expert)];
+      return Double.isNaN(value) ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 
     public Optional<String> response(String expert) {

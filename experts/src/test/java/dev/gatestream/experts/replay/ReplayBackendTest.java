@@ -100,6 +100,42 @@ class ReplayBackendTest {
   }
 
   @Test
+  void reportsTheLoggedConfidenceAndNeverTheQualityAsOne() throws Exception {
+    ReplayLog log =
+        inline(
+            "id,prompt,task,cheap,cheap|confidence,strong\n"
+                + "q1,p,t,1,0.35,1\n"
+                + "q2,p,t,0,,1\n");
+    ReplayBackend cheap = new ReplayBackend("cheap", log, ReplayAnswer.SCORE, 0);
+    ReplayBackend strong = new ReplayBackend("strong", log, ReplayAnswer.SCORE, 0);
+
+    List<Outcome> outcomes =
+        cheap.answer(
+            List.of(task("q1", "cheap", farFuture()), task("q2", "cheap", farFuture())), TIMEOUT);
+
+    assertThat(outcomes)
+        .containsExactly(
+            new Outcome.Answer(
+                new Score(1.0),
+                OptionalDouble.empty(),
+                OptionalLong.empty(),
+                OptionalDouble.of(0.35)),
+            new Outcome.Answer(new Score(0.0), OptionalDouble.empty(), OptionalLong.empty()));
+    assertThat(
+            ((Outcome.Answer)
+                    strong.answer(List.of(task("q1", "strong", farFuture())), TIMEOUT).get(0))
+                .confidence())
+        .as("a log without a confidence column gives no confidence")
+        .isEmpty();
+  }
+
+  @Test
+  void aConfidenceOutsideZeroToOneIsAFormatError() {
+    assertThatThrownBy(() -> inline("id,prompt,task,a,a|confidence\nq1,p,t,1,1.5\n"))
+        .hasMessageContaining("a|confidence");
+  }
+
+  @Test
   void reallyWaitsTheScaledLoggedLatency() throws Exception {
     ReplayLog log = inline("id,prompt,task,x,x|latency_ms\nq1,p,t,1,400\n");
     ReplayBackend halfSpeed = new ReplayBackend("x", log, ReplayAnswer.SCORE, 0.25);

@@ -1,5 +1,6 @@
 package dev.gatestream.policy.gates;
 
+import dev.gatestream.policy.cascade.CascadeRule;
 import dev.gatestream.policy.gates.SuccessPredictorGate.Mode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +35,7 @@ import java.util.Objects;
  *     lambda
  * @param spendStep the controller's step
  * @param neighbours centroids whose outcomes a decision pools (knn)
+ * @param cascade the order, threshold, minimum remaining time and exploration of the cascade
  */
 public record GateSpec(
     Kind kind,
@@ -55,7 +57,8 @@ public record GateSpec(
     int minOutcomes,
     double spendTarget,
     double spendStep,
-    int neighbours) {
+    int neighbours,
+    CascadeRule cascade) {
 
   /** The gate kinds, with their configuration ids. */
   public enum Kind {
@@ -65,7 +68,8 @@ public record GateSpec(
     TOP_P("top-p"),
     SIGMOID("sigmoid"),
     SUCCESS_PREDICTOR("success-predictor"),
-    KNN("knn");
+    KNN("knn"),
+    CASCADE("cascade");
 
     private final String id;
 
@@ -86,7 +90,7 @@ public record GateSpec(
       throw new IllegalArgumentException(
           "unknown gate kind '"
               + id
-              + "', expected bandit, task-rules, softmax-top-k, top-p, sigmoid, success-predictor or knn");
+              + "', expected bandit, task-rules, softmax-top-k, top-p, sigmoid, success-predictor, knn or cascade");
     }
   }
 
@@ -141,17 +145,58 @@ public record GateSpec(
         0,
         0,
         0,
-        0);
+        0,
+        null);
   }
 
   public static GateSpec softmaxTopK(int k) {
     return new GateSpec(
-        Kind.SOFTMAX_TOP_K, k, 0, k, null, null, 0, 0, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0);
+        Kind.SOFTMAX_TOP_K,
+        k,
+        0,
+        k,
+        null,
+        null,
+        0,
+        0,
+        null,
+        null,
+        0,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null);
   }
 
   public static GateSpec topP(double p, int maxK) {
     return new GateSpec(
-        Kind.TOP_P, 0, p, maxK, null, null, 0, 0, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0);
+        Kind.TOP_P,
+        0,
+        p,
+        maxK,
+        null,
+        null,
+        0,
+        0,
+        null,
+        null,
+        0,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null);
   }
 
   public static GateSpec sigmoid(int k, List<String> sharedExperts) {
@@ -175,7 +220,8 @@ public record GateSpec(
         0,
         0,
         0,
-        0);
+        0,
+        null);
   }
 
   public static GateSpec successPredictor(Mode mode, double threshold, double lambda) {
@@ -199,7 +245,8 @@ public record GateSpec(
         0,
         0,
         0,
-        0);
+        0,
+        null);
   }
 
   /**
@@ -228,7 +275,8 @@ public record GateSpec(
         0,
         0,
         0,
-        0);
+        0,
+        null);
   }
 
   /**
@@ -259,7 +307,18 @@ public record GateSpec(
         0,
         0,
         0,
-        neighbours);
+        neighbours,
+        null);
+  }
+
+  /**
+   * The first expert of the cascade's order; fusion escalates by the rest of the rule. It explores
+   * by the rule's own exploration, not by a gate's.
+   */
+  public static GateSpec cascade(CascadeRule rule) {
+    Objects.requireNonNull(rule, "rule");
+    return new GateSpec(
+        Kind.CASCADE, 1, 0, 1, null, null, 0, 0, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, rule);
   }
 
   /** Adds routed experts within margin of the best score, up to maxK routed experts in all. */
@@ -284,7 +343,8 @@ public record GateSpec(
         minOutcomes,
         spendTarget,
         spendStep,
-        neighbours);
+        neighbours,
+        cascade);
   }
 
   public GateSpec withEpsilonGreedy(double epsilon) {
@@ -308,7 +368,8 @@ public record GateSpec(
         minOutcomes,
         spendTarget,
         spendStep,
-        neighbours);
+        neighbours,
+        cascade);
   }
 
   /**
@@ -336,7 +397,8 @@ public record GateSpec(
         minOutcomes,
         spendTarget,
         spendStep,
-        neighbours);
+        neighbours,
+        cascade);
   }
 
   public GateSpec withTemperatureSampling(double temperature) {
@@ -360,7 +422,8 @@ public record GateSpec(
         minOutcomes,
         spendTarget,
         spendStep,
-        neighbours);
+        neighbours,
+        cascade);
   }
 
   /**
@@ -388,6 +451,7 @@ public record GateSpec(
         minOutcomes,
         target,
         step,
-        neighbours);
+        neighbours,
+        cascade);
   }
 }

@@ -84,6 +84,14 @@ public final class Gates {
           case SIGMOID ->
               new SigmoidGate(
                   pool, version, scorer, spec.k(), spec.sharedExperts(), margin, spec.maxK());
+          case CASCADE -> {
+            if (margin > 0) {
+              throw new IllegalArgumentException(
+                  "the cascade gate asks its next expert on low confidence, not on near-ties; set"
+                      + " margin 0");
+            }
+            yield new CascadeGate(pool, version, spec.cascade().inPriceOrder(experts));
+          }
           case SUCCESS_PREDICTOR ->
               new SuccessPredictorGate(
                   pool,
@@ -95,6 +103,10 @@ public final class Gates {
                   margin,
                   spec.maxK());
         };
+    if (spec.kind() == GateSpec.Kind.CASCADE) {
+      return gate; // the cascade explores its escalations, with exact propensities, not its first
+      // stage
+    }
     return switch (spec.exploration()) {
       case NONE -> gate;
       case EPSILON ->

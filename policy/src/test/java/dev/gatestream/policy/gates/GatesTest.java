@@ -42,7 +42,7 @@ class GatesTest {
     assertThat(Mode.fromId("net-utility")).isEqualTo(Mode.NET_UTILITY);
     assertThatThrownBy(() -> GateSpec.Kind.fromId("mixture"))
         .hasMessage(
-            "unknown gate kind 'mixture', expected bandit, task-rules, softmax-top-k, top-p, sigmoid, success-predictor or knn");
+            "unknown gate kind 'mixture', expected bandit, task-rules, softmax-top-k, top-p, sigmoid, success-predictor, knn or cascade");
   }
 
   @Test

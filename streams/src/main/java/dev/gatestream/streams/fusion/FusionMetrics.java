@@ -56,6 +56,7 @@ public final class FusionMetrics implements AutoCloseable {
   private final DeadLetterMeters deadLetters;
   private final Map<DropCause, Counter> dropped = new EnumMap<>(DropCause.class);
   private final Counter unreadableWeights;
+  private final CascadeMetrics cascade;
 
   public FusionMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -103,6 +104,12 @@ public final class FusionMetrics implements AutoCloseable {
             .description("Records of the routing-weights topic skipped as unusable")
             .tag("stage", STAGE)
             .register(registry);
+    this.cascade = new CascadeMetrics(registry);
+  }
+
+  /** The cascades' escalation decisions. */
+  public CascadeMetrics cascade() {
+    return cascade;
   }
 
   void emitted(Completeness completeness, long latencyMs) {
@@ -177,6 +184,7 @@ public final class FusionMetrics implements AutoCloseable {
     registry.remove(pendingGauge);
     dropped.values().forEach(registry::remove);
     registry.remove(unreadableWeights);
+    cascade.close();
     deadLetters.close();
   }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -75,6 +76,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
   private final ExpertReliability reliability;
   private final ReplyTopics replyTopics;
   private final FusionMetrics metrics;
+  private final Escalations escalations;
 
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, FusionState> pending;
@@ -115,6 +117,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     this.rule = new FusionRule(settings, reliability);
     this.replyTopics = replyTopics;
     this.metrics = metrics;
+    this.escalations = new Escalations(metrics.cascade(), new SplittableRandom()::nextDouble);
   }
 
   @Override
@@ -227,6 +230,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     state.setResults(chosen);
     state.setDueAtMs(deadlineOf(decision));
     dueIndex.put(DueKeys.of(state.getDueAtMs(), id), id);
+    escalate(id, state);
     if (rule.ready(decision, chosen)) {
       emit(id, state, false);
     }
@@ -279,11 +283,23 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       List<ExpertResult> all = new ArrayList<>(state.getResults());
       all.add(result);
       state.setResults(all);
+      if (decision != null) {
+        escalate(id, state);
+      }
       if (decision != null && rule.ready(decision, all)) {
         emit(id, state, false);
       }
       save(id, state, awaited);
     }
+  }
+
+  /** A cascade asks its next expert when the answer in hand is not confident enough. */
+  private void escalate(String id, FusionState state) {
+    long now = context.currentSystemTimeMs();
+    RoutingDecision decision = state.getDecision();
+    escalations
+        .next(decision, state.getResults(), deadlineOf(decision), now)
+        .ifPresent(task -> context.forward(new Record<>(id, task, now), FusionTopology.TASK_SINK));
   }
 
   private static boolean isChosen(RoutingDecision decision, String expert) {

@@ -127,6 +127,8 @@ public final class FusionRule {
         .setPolicyVersion(decision.getPolicyVersion())
         .setAttributes(decision.getAttributes())
         .setEmittedAtMs(nowMs)
+        .setEscalations(
+            decision.getCascade() == null ? List.of() : decision.getCascade().getSteps())
         .build();
   }
 

@@ -1,6 +1,7 @@
 package dev.gatestream.streams.fusion;
 
 import dev.gatestream.contracts.ExpertResult;
+import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
@@ -12,6 +13,8 @@ import dev.gatestream.streams.common.RoutingWeightsStore;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -34,6 +37,8 @@ public final class FusionTopology {
   static final String FUSED_SINK = "fused-results-out";
   static final String REPLY_SINK = "replies-out";
   static final String DEAD_LETTER_SINK = "dead-letters-out";
+  // A cascade's escalations: tasks for its next expert.
+  static final String TASK_SINK = "expert-tasks-out";
 
   private FusionTopology() {}
 
@@ -113,6 +118,15 @@ public final class FusionTopology {
             replyTopic(context.headers().lastHeader(GatestreamHeaders.REPLY_TO)),
         Serdes.String().serializer(),
         Serdes.ByteArray().serializer(),
+        "fuse");
+    Map<String, String> taskTopics = new ConcurrentHashMap<>();
+    topology.addSink(
+        TASK_SINK,
+        (requestId, task, context) ->
+            taskTopics.computeIfAbsent(
+                ((ExpertTask) task).getExpert(), expert -> topics.expertTasks(expert).name()),
+        Serdes.String().serializer(),
+        serdes.avro(ExpertTask.class, false).serializer(),
         "fuse");
     topology.addSink(
         DEAD_LETTER_SINK,

@@ -2,6 +2,7 @@ package dev.gatestream.streams.router;
 
 import dev.gatestream.clients.WriteFailures;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.contracts.CascadePlan;
 import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.InferenceRequest;
@@ -11,7 +12,9 @@ import dev.gatestream.policy.Gate;
 import dev.gatestream.policy.InvalidInputException;
 import dev.gatestream.policy.RoutingInput;
 import dev.gatestream.policy.Selection;
+import dev.gatestream.policy.cascade.CascadeRule;
 import dev.gatestream.policy.features.Featurizer;
+import dev.gatestream.policy.gates.CascadeGate;
 import dev.gatestream.streams.common.DeadLetterReason;
 import dev.gatestream.streams.common.DeadLetters;
 import dev.gatestream.streams.common.ReplyTopics;
@@ -199,10 +202,22 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
             .setReplyTo(request.getReplyTo())
             .setAttributes(request.getAttributes())
             .setDecidedAtMs(now)
+            .setCascade(gate instanceof CascadeGate cascade ? plan(cascade.rule(), request) : null)
             .build();
     tasks.forEach(task -> context.forward(task, RouterTopology.TASK_SINK));
     context.forward(new Record<>(request.getId(), decision, now), RouterTopology.DECISION_SINK);
     metrics.routed(chosen);
+  }
+
+  /** What fusion needs to escalate: the rule, and the request to send the next expert. */
+  private static CascadePlan plan(CascadeRule rule, InferenceRequest request) {
+    return CascadePlan.newBuilder()
+        .setOrder(rule.order())
+        .setThreshold(rule.threshold())
+        .setMinRemainingMs(rule.minRemainingMs())
+        .setExploration(rule.exploration())
+        .setRequest(request)
+        .build();
   }
 
   /**

@@ -12,9 +12,13 @@ import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
+import dev.gatestream.policy.Expert;
 import dev.gatestream.policy.Gate;
 import dev.gatestream.policy.RoutingInput;
 import dev.gatestream.policy.Selection;
+import dev.gatestream.policy.cascade.CascadeRule;
+import dev.gatestream.policy.gates.GateSpec;
+import dev.gatestream.policy.gates.Gates;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.serdes.TransientFailures;
 import dev.gatestream.streams.common.DeadLetterMeters;
@@ -509,5 +513,47 @@ class RouterTopologyTest {
 
     assertThat(deadLetters.isEmpty()).isTrue();
     assertThat(decisions.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aCascadeSendsTheFirstExpertAloneAndLogsItsPlanWithTheRequest() {
+    driver.close();
+    CascadeRule rule = new CascadeRule(List.of("mixtral", "gpt-4-1106-preview"), 0.8, 300, 0.05);
+    List<Expert> experts = EXPERTS.stream().map(name -> new Expert(name, 0.001)).toList();
+    ActivePolicy cascade =
+        new ActivePolicy(
+            "p", snapshot -> Gates.create(GateSpec.cascade(rule), experts, 1, snapshot), () -> now);
+    metrics = new RouterMetrics(meters, cascade);
+    driver = new TopologyTestDriver(build(cascade), props(), Instant.ofEpochMilli(NOW));
+    requests =
+        driver.createInputTopic(
+            topics.requests().name(),
+            Serdes.String().serializer(),
+            serdes.valueSerde(topics.requests()).serializer());
+    decisions =
+        driver.createOutputTopic(
+            topics.decisions().name(),
+            Serdes.String().deserializer(),
+            serdes.valueSerde(topics.decisions()).deserializer());
+
+    requests.pipeInput("r1", request("r1", "hello", NOW + 1000));
+
+    assertThat(tasksOf("mixtral").readValuesToList()).hasSize(1);
+    assertThat(tasksOf("gpt-4-1106-preview").isEmpty()).isTrue();
+    RoutingDecision decision = decisions.readValue();
+    assertThat(decision.getChosen()).containsExactly(new ChosenExpert("mixtral", 1.0, 1.0));
+    assertThat(decision.getCascade().getOrder()).containsExactly("mixtral", "gpt-4-1106-preview");
+    assertThat(decision.getCascade().getThreshold()).isEqualTo(0.8);
+    assertThat(decision.getCascade().getMinRemainingMs()).isEqualTo(300);
+    assertThat(decision.getCascade().getExploration()).isEqualTo(0.05);
+    assertThat(decision.getCascade().getSteps()).isEmpty();
+    assertThat(decision.getCascade().getRequest().getText()).isEqualTo("hello");
+  }
+
+  @Test
+  void otherGatesLogNoCascade() {
+    requests.pipeInput("r1", request("r1", "hello", NOW + 1000));
+
+    assertThat(decisions.readValue().getCascade()).isNull();
   }
 }
