@@ -80,6 +80,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_MAX_ATTRIBUTES = "router.max.attributes";
   public static final String ROUTER_MAX_ATTRIBUTES_CHARS = "router.max.attributes.chars";
   public static final String ROUTER_MAX_DEADLINE_MS = "router.max.deadline.ms";
+  public static final String ROUTER_DEDUPE_WINDOW_MS = "router.dedupe.window.ms";
   public static final String ROUTER_REPLY_TO_PATTERN = "router.reply.to.pattern";
   public static final String ROUTER_REPLY_TO_TOPICS = "router.reply.to.topics";
   public static final String ROUTER_REPLY_TO_REFRESH_MS = "router.reply.to.refresh.ms";
@@ -570,6 +571,15 @@ public final class GatestreamConfig extends AbstractConfig {
               "Latest deadline a request may have, ms after it is routed: later deadlines are clamped to it"
                   + " (gatestream.router.deadline.clamped counts them). Fusion holds a decision's deadline, and"
                   + " how long it keeps results waiting for their decision, to the same bound.")
+          .define(
+              ROUTER_DEDUPE_WINDOW_MS,
+              Type.LONG,
+              600_000L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "A request whose id the router routed less than this long ago is not routed again (no expert"
+                  + " is called twice): it is dead-lettered with code 'duplicate', and the gateway answers"
+                  + " it 409. Ids are remembered in a windowed state store (changelogged); 0 = no dedupe.")
           .define(
               ROUTER_REPLY_TO_PATTERN,
               Type.STRING,
