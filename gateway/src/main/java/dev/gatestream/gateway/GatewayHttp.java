@@ -183,50 +183,54 @@ final class GatewayHttp implements AutoCloseable {
       answer(response, callback, started, tooLarge());
       return;
     }
-    if (!clientPermits.tryAcquire(client.get())) {
-      answer(
-          response,
-          callback,
-          started,
-          new Reply(
-              TOO_MANY_REQUESTS,
-              ResultMapping.error(
-                  json,
-                  "client '"
-                      + client.get()
-                      + "' already has "
-                      + clientPermits.perClient()
-                      + " requests in flight")));
-      return;
-    }
-    if (!permits.tryAcquire()) {
-      clientPermits.release(client.get());
-      answer(
-          response,
-          callback,
-          started,
-          new Reply(
-              ResultMapping.SERVICE_UNAVAILABLE,
-              ResultMapping.error(json, "too many requests in flight")));
-      return;
-    }
-    metrics.inFlight().incrementAndGet();
     // Waiting for the answer is not idle reading: the connection stays open until it comes.
     request.addIdleTimeoutListener(timeout -> false);
+    // The body is read before a permit is taken: a slow upload holds neither a thread nor a permit.
     Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES)
-        .handle((body, failure) -> failure == null ? submit(body) : unread(failure))
+        .handle((body, failure) -> failure == null ? admit(client.get(), body) : unread(failure))
         .thenCompose(reply -> reply)
         .whenComplete(
             (done, failure) -> {
-              permits.release();
-              clientPermits.release(client.get());
-              metrics.inFlight().decrementAndGet();
               if (failure != null) {
                 LOG.error("inference request failed", failure);
                 done = new Reply(500, ResultMapping.error(json, "internal error"));
               }
               answer(response, callback, started, done);
             });
+  }
+
+  /** Takes a permit of the client's and one of the gateway's, sends, and gives them back. */
+  private CompletableFuture<Reply> admit(String client, byte[] body) {
+    if (!clientPermits.tryAcquire(client)) {
+      return answered(
+          TOO_MANY_REQUESTS,
+          ResultMapping.error(
+              json,
+              "client '"
+                  + client
+                  + "' already has "
+                  + clientPermits.perClient()
+                  + " requests in flight"));
+    }
+    if (!permits.tryAcquire()) {
+      clientPermits.release(client);
+      return answered(
+          ResultMapping.SERVICE_UNAVAILABLE,
+          ResultMapping.error(json, "too many requests in flight"));
+    }
+    metrics.inFlight().incrementAndGet();
+    CompletableFuture<Reply> reply;
+    try {
+      reply = submit(body);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    return reply.whenComplete(
+        (done, failure) -> {
+          permits.release();
+          clientPermits.release(client);
+          metrics.inFlight().decrementAndGet();
+        });
   }
 
   /** The caller's name: its token's, or its remote address when no token is required. */
