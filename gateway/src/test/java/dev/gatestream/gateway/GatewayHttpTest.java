@@ -323,6 +323,21 @@ class GatewayHttpTest {
   }
 
   @Test
+  void aSlowUploadHoldsNoPermit() throws Exception {
+    start(1);
+    try (Socket slow = new Socket("127.0.0.1", gateway.port())) {
+      slow.getOutputStream()
+          .write(
+              "POST /v1/infer HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"
+                  .getBytes(StandardCharsets.US_ASCII));
+      slow.getOutputStream().flush();
+      CompletableFuture<HttpResponse<String>> response = post("{\"id\": \"quick\"}");
+      inference.next().result().complete(fused("quick", Completeness.COMPLETE));
+      assertThat(response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void aCallerWaitingLongerThanTheReadTimeoutIsStillAnswered() throws Exception {
     start(settings(Map.of(GatestreamConfig.GATEWAY_READ_TIMEOUT_MS, 200)));
     CompletableFuture<HttpResponse<String>> response = post("{\"id\": \"slow\"}");

@@ -270,7 +270,9 @@ class GatewayIT {
           http.sendAsync(
               request(single, "/v1/infer")
                   .POST(
-                      HttpRequest.BodyPublishers.ofString("{\"id\": \"r4\", \"deadlineMs\": 5000}"))
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"id\": \"r4\", \"text\": \"question number 4\", \"task\": \"task-4\","
+                              + " \"deadlineMs\": 5000}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       Await.untilTrue(
