@@ -92,7 +92,9 @@ final class RequestCommand implements Callable<Integer> {
     RequestReplyClient.Settings settings =
         new RequestReplyClient.Settings(
             clients.ids().job("request", Long.toString(ProcessHandle.current().pid())),
-            replyTo != null ? ReplyRoute.to(replyTo) : ReplyRoute.sharedResults(),
+            // The dead letters too: a refusal (a repeated id, an invalid request) ends the wait.
+            (replyTo != null ? ReplyRoute.to(replyTo) : ReplyRoute.sharedResults())
+                .withDeadLetters(),
             1,
             Duration.ofMillis(config.getLong(GatestreamConfig.FUSION_GRACE_MS)));
     PrintWriter out = spec.commandLine().getOut();

@@ -3,8 +3,11 @@ package dev.gatestream.cli;
 import dev.gatestream.app.Deployment;
 import dev.gatestream.app.Provisioning;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
+import dev.gatestream.app.pipeline.PipelineHealth;
 import dev.gatestream.experts.ExpertSpec;
+import dev.gatestream.gateway.Gateway;
 import dev.gatestream.stack.StackException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -29,8 +33,15 @@ final class UpCommand implements Callable<Integer> {
   @Mixin GlobalOptions options;
   @Spec CommandSpec spec;
 
+  @Option(
+      names = "--gateway",
+      description =
+          "Also serve the HTTP gateway (gateway.* settings) in this JVM; its /v1/health is DOWN while"
+              + " a stage is unhealthy.")
+  boolean gateway;
+
   @Override
-  public Integer call() throws StackException, InterruptedException {
+  public Integer call() throws StackException, InterruptedException, IOException {
     Deployment deployment = options.deployment();
     PrintWriter out = spec.commandLine().getOut();
     Provisioning provisioning = new Provisioning(deployment, GlobalOptions.home());
@@ -46,6 +57,24 @@ final class UpCommand implements Callable<Integer> {
     }
     EnumSet<Stage> stages = EnumSet.allOf(Stage.class);
     Provisioning.Served served = provisioning.startStages(experts, stages, "up");
-    return StagesInForeground.run(served, deployment, stages, out, spec.commandLine().getErr());
+    if (!gateway) {
+      return StagesInForeground.run(served, deployment, stages, out, spec.commandLine().getErr());
+    }
+    Gateway embedded;
+    try {
+      embedded =
+          Gateway.start(
+              deployment.config(),
+              deployment.bootstrapServers(),
+              deployment.registryUrl(),
+              PipelineHealth.of(served.pipeline()));
+    } catch (IOException | RuntimeException e) {
+      served.close();
+      throw e;
+    }
+    try (embedded) {
+      out.println("gateway " + embedded.instanceId() + " listening on " + embedded.uri());
+      return StagesInForeground.run(served, deployment, stages, out, spec.commandLine().getErr());
+    }
   }
 }

@@ -1,7 +1,9 @@
 package dev.gatestream.config;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -12,6 +14,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidList;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Every Gatestream setting, declared once with its type, default and doc. Values are layered by
@@ -83,6 +86,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_MAX_ATTRIBUTES = "router.max.attributes";
   public static final String ROUTER_MAX_ATTRIBUTES_CHARS = "router.max.attributes.chars";
   public static final String ROUTER_MAX_DEADLINE_MS = "router.max.deadline.ms";
+  public static final String ROUTER_DEDUPE_WINDOW_MS = "router.dedupe.window.ms";
   public static final String ROUTER_REPLY_TO_PATTERN = "router.reply.to.pattern";
   public static final String ROUTER_REPLY_TO_TOPICS = "router.reply.to.topics";
   public static final String ROUTER_REPLY_TO_REFRESH_MS = "router.reply.to.refresh.ms";
@@ -126,6 +130,17 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String GATEWAY_MAX_CONCURRENT = "gateway.max.concurrent";
   public static final String GATEWAY_DEFAULT_DEADLINE_MS = "gateway.default.deadline.ms";
   public static final String GATEWAY_INSTANCE_ID = "gateway.instance.id";
+  public static final String GATEWAY_MAX_CONCURRENT_PER_CLIENT =
+      "gateway.max.concurrent.per.client";
+  public static final String GATEWAY_THREADS = "gateway.threads";
+  public static final String GATEWAY_MAX_CONNECTIONS = "gateway.max.connections";
+  public static final String GATEWAY_READ_TIMEOUT_MS = "gateway.read.timeout.ms";
+  public static final String GATEWAY_MIN_REQUEST_DATA_RATE = "gateway.min.request.data.rate";
+  public static final String GATEWAY_AUTH_TOKENS = "gateway.auth.tokens";
+  public static final String GATEWAY_TLS_KEYSTORE_PATH = "gateway.tls.keystore.path";
+  public static final String GATEWAY_TLS_KEYSTORE_PASSWORD = "gateway.tls.keystore.password";
+  public static final String GATEWAY_TLS_KEYSTORE_TYPE = "gateway.tls.keystore.type";
+  public static final String EXPERTS_ALLOW_INSECURE_HTTP = "experts.allow.insecure.http";
   public static final String METRICS_HOST = "metrics.host";
   public static final String METRICS_PORT = "metrics.port";
 
@@ -614,6 +629,15 @@ public final class GatestreamConfig extends AbstractConfig {
                   + " (gatestream.router.deadline.clamped counts them). Fusion holds a decision's deadline, and"
                   + " how long it keeps results waiting for their decision, to the same bound.")
           .define(
+              ROUTER_DEDUPE_WINDOW_MS,
+              Type.LONG,
+              600_000L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "A request whose id the router routed less than this long ago is not routed again (no expert"
+                  + " is called twice): it is dead-lettered with code 'duplicate', and the gateway answers"
+                  + " it 409. Ids are remembered in a windowed state store (changelogged); 0 = no dedupe.")
+          .define(
               ROUTER_REPLY_TO_PATTERN,
               Type.STRING,
               "",
@@ -940,6 +964,81 @@ public final class GatestreamConfig extends AbstractConfig {
               "Id of this gateway instance, which names its reply topic ([A-Za-z0-9._-]); empty: random,"
                   + " so every start gets a fresh reply topic.")
           .define(
+              GATEWAY_MAX_CONCURRENT_PER_CLIENT,
+              Type.INT,
+              64,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Most requests one client keeps in flight at one gateway (a client is its bearer token's"
+                  + " name, or its remote address when gateway.auth.tokens is empty); beyond that it gets"
+                  + " 429 at once.")
+          .define(
+              GATEWAY_THREADS,
+              Type.INT,
+              16,
+              Range.between(8, 1024),
+              Importance.LOW,
+              "Most threads of the gateway's HTTP server (Jetty). Waiting callers and slow uploads hold"
+                  + " none, so a few suffice.")
+          .define(
+              GATEWAY_MAX_CONNECTIONS,
+              Type.INT,
+              4096,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Most open HTTP connections; beyond that the gateway stops accepting until some close.")
+          .define(
+              GATEWAY_READ_TIMEOUT_MS,
+              Type.LONG,
+              10_000L,
+              Range.atLeast(100),
+              Importance.MEDIUM,
+              "A connection that sends nothing for this long while the gateway waits for its request"
+                  + " (headers or body) is closed; a caller waiting for its answer is not affected.")
+          .define(
+              GATEWAY_MIN_REQUEST_DATA_RATE,
+              Type.LONG,
+              1024L,
+              Range.atLeast(0),
+              Importance.LOW,
+              "Slowest a request body may arrive, bytes per second; slower uploads are answered 408 and"
+                  + " closed (0 = no minimum).")
+          .define(
+              GATEWAY_AUTH_TOKENS,
+              Type.PASSWORD,
+              null,
+              new BearerTokensValidator(),
+              Importance.HIGH,
+              "Bearer tokens that may call POST /v1/infer, as comma-separated NAME:TOKEN pairs (NAME"
+                  + " identifies the client in logs and per-client limits; the token is never logged);"
+                  + " empty: no authentication. /v1/health and /metrics stay open for probes.")
+          .define(
+              GATEWAY_TLS_KEYSTORE_PATH,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "Keystore with the gateway's TLS key and certificate; set, the gateway serves HTTPS only.")
+          .define(
+              GATEWAY_TLS_KEYSTORE_PASSWORD,
+              Type.PASSWORD,
+              null,
+              Importance.HIGH,
+              "Password of gateway.tls.keystore.path (and of the key in it).")
+          .define(
+              GATEWAY_TLS_KEYSTORE_TYPE,
+              Type.STRING,
+              "PKCS12",
+              ValidString.in("PKCS12", "JKS"),
+              Importance.LOW,
+              "Type of gateway.tls.keystore.path.")
+          .define(
+              EXPERTS_ALLOW_INSECURE_HTTP,
+              Type.BOOLEAN,
+              false,
+              Importance.HIGH,
+              "Allow an expert backend with an API key to use an http:// base URL, which sends the key"
+                  + " in clear text; otherwise such an expert is refused when loaded.")
+          .define(
               METRICS_HOST,
               Type.STRING,
               "127.0.0.1",
@@ -1003,6 +1102,35 @@ public final class GatestreamConfig extends AbstractConfig {
     @Override
     public String toString() {
       return "a regular expression";
+    }
+  }
+
+  /** Accepts comma-separated NAME:TOKEN pairs with distinct names (or nothing). */
+  private static final class BearerTokensValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null) {
+        return;
+      }
+      Set<String> names = new HashSet<>();
+      for (String pair : ((Password) value).value().split(",")) {
+        if (pair.isBlank()) {
+          continue;
+        }
+        int colon = pair.indexOf(':');
+        if (colon < 1 || colon == pair.length() - 1) {
+          throw new ConfigException(name + " must be NAME:TOKEN pairs, separated by commas");
+        }
+        if (!names.add(pair.substring(0, colon).trim())) {
+          throw new ConfigException(
+              name + " names client '" + pair.substring(0, colon).trim() + "' twice");
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "NAME:TOKEN pairs, comma-separated";
     }
   }
 

@@ -9,6 +9,12 @@ public final class GatestreamHeaders {
   /** Why a record was dead-lettered, one line. */
   public static final String DLQ_REASON = "gatestream.dlq.reason";
 
+  /**
+   * The reason as a short stable code (e.g. {@code invalid}, {@code duplicate}), where the stage
+   * sets one: what a caller may act on without parsing the reason.
+   */
+  public static final String DLQ_CODE = "gatestream.dlq.code";
+
   /** Which stage dead-lettered it (router, fusion, expert NAME, ...). */
   public static final String DLQ_STAGE = "gatestream.dlq.stage";
 

@@ -25,16 +25,19 @@ public final class ExpertBackends {
 
   private final Map<List<Path>, ReplayLog> replayLogs = new ConcurrentHashMap<>();
   private final Function<String, String> environment;
+  private final boolean allowInsecureHttp;
 
   public ExpertBackends() {
-    this(System::getenv);
+    this(System::getenv, false);
   }
 
   /**
    * @param environment where API keys named by {@code apiKeyEnv} are looked up
+   * @param allowInsecureHttp let an API key go over an {@code http://} base URL
    */
-  public ExpertBackends(Function<String, String> environment) {
+  public ExpertBackends(Function<String, String> environment, boolean allowInsecureHttp) {
     this.environment = environment;
+    this.allowInsecureHttp = allowInsecureHttp;
   }
 
   /**
@@ -52,7 +55,7 @@ public final class ExpertBackends {
       } else if (settings instanceof BackendSettings.Onnx o) {
         return new OnnxBackend(o);
       } else if (settings instanceof BackendSettings.OpenAiChat o) {
-        return new OpenAiChatBackend(o, apiKey(where, o));
+        return new OpenAiChatBackend(o, apiKey(where, o), allowInsecureHttp);
       } else {
         return new KServeV2Backend((BackendSettings.KServeV2) settings);
       }

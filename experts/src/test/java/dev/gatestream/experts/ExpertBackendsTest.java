@@ -5,6 +5,7 @@ import static dev.gatestream.experts.TestTasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.experts.backend.KServeV2Backend;
 import dev.gatestream.experts.backend.OpenAiChatBackend;
@@ -66,10 +67,10 @@ class ExpertBackendsTest {
 
   @Test
   void makesHttpBackendsWithTheApiKeyFromTheEnvironment() {
-    ExpertBackends backends = new ExpertBackends(Map.of("LLM_KEY", "sk-1")::get);
+    ExpertBackends backends = new ExpertBackends(Map.of("LLM_KEY", "sk-1")::get, false);
     BackendSettings.OpenAiChat chat =
         new BackendSettings.OpenAiChat(
-            URI.create("http://llm"), "m", 16, Optional.of("LLM_KEY"), OptionalDouble.empty());
+            URI.create("https://llm"), "m", 16, Optional.of("LLM_KEY"), OptionalDouble.empty());
     BackendSettings.KServeV2 kserve =
         new BackendSettings.KServeV2(
             URI.create("http://kserve"), "fraud", "input", Optional.empty(), List.of());
@@ -80,7 +81,7 @@ class ExpertBackendsTest {
 
   @Test
   void setupProblemsAreConfigErrorsNamingTheExpert() throws Exception {
-    ExpertBackends backends = new ExpertBackends(Map.<String, String>of()::get);
+    ExpertBackends backends = new ExpertBackends(Map.of("OTHER_KEY", "sk-2")::get, false);
     Path notAModel = Files.writeString(dir.resolve("model.onnx"), "not a model");
 
     assertThatThrownBy(
@@ -98,6 +99,20 @@ class ExpertBackendsTest {
         .hasMessage(
             "expert 'chat' (http-openai): environment variable LLM_KEY"
                 + " (settings.apiKeyEnv) is not set");
+    assertThatThrownBy(
+            () ->
+                backends.create(
+                    spec(
+                        "plain",
+                        new BackendSettings.OpenAiChat(
+                            URI.create("http://llm"),
+                            "m",
+                            16,
+                            Optional.of("OTHER_KEY"),
+                            OptionalDouble.empty()))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("expert 'plain' (http-openai): base URL http://llm would send")
+        .hasMessageContaining(GatestreamConfig.EXPERTS_ALLOW_INSECURE_HTTP);
     assertThatThrownBy(
             () -> backends.create(ExpertSpec.replayDefaults("x", List.of(dir.resolve("no.csv")))))
         .isInstanceOf(ConfigException.class)

@@ -7,7 +7,9 @@ import dev.gatestream.contracts.InferenceRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,21 @@ public final class Gateway implements AutoCloseable {
    */
   public static Gateway start(GatestreamConfig config, String bootstrapServers, String registryUrl)
       throws IOException {
+    return start(config, bootstrapServers, registryUrl, Optional::empty);
+  }
+
+  /**
+   * As {@link #start(GatestreamConfig, String, String)}, for a gateway in the process that runs the
+   * stages behind it: {@code /v1/health} is also DOWN while {@code pipeline} names a problem.
+   *
+   * @param pipeline what is wrong with the stages (e.g. "router: ERROR"), empty when they are well
+   */
+  public static Gateway start(
+      GatestreamConfig config,
+      String bootstrapServers,
+      String registryUrl,
+      Supplier<Optional<String>> pipeline)
+      throws IOException {
     String configuredId = config.getString(GatestreamConfig.GATEWAY_INSTANCE_ID);
     boolean randomId = configuredId.isBlank();
     String instanceId =
@@ -60,16 +77,10 @@ public final class Gateway implements AutoCloseable {
               registryUrl,
               instanceId,
               randomId,
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              pipeline);
       gateway.http =
-          new GatewayHttp(
-              new GatewayHttp.Settings(
-                  config.getString(GatestreamConfig.GATEWAY_HOST),
-                  config.getInt(GatestreamConfig.GATEWAY_PORT),
-                  config.getInt(GatestreamConfig.GATEWAY_MAX_CONCURRENT),
-                  config.getLong(GatestreamConfig.GATEWAY_DEFAULT_DEADLINE_MS)),
-              gateway.inference,
-              gateway.metrics);
+          new GatewayHttp(GatewaySettings.from(config), gateway.inference, gateway.metrics);
     } catch (IOException | RuntimeException e) {
       gateway.close();
       throw e;

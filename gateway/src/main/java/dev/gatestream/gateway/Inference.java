@@ -4,6 +4,7 @@ import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.gateway.client.AsyncRequestReplyClient.ClientClosedException;
 import dev.gatestream.gateway.client.DuplicateRequestException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** What the HTTP side of the gateway needs of the pipeline behind it. */
@@ -18,6 +19,6 @@ interface Inference {
    */
   CompletableFuture<FusedResult> infer(InferenceRequest.Builder request, long deadlineMs);
 
-  /** Whether requests can be answered now. */
-  boolean healthy();
+  /** Why requests cannot be answered now; empty when they can. */
+  Optional<String> problem();
 }

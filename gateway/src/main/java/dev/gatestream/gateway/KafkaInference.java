@@ -14,10 +14,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
@@ -45,6 +47,7 @@ final class KafkaInference implements Inference, AutoCloseable {
   private final String replyTopic;
   private final boolean ownsReplyTopic;
   private final Duration timeout;
+  private final Supplier<Optional<String>> pipeline;
   private RegistrySerdes serdes;
   private AsyncRequestReplyClient client;
 
@@ -53,8 +56,10 @@ final class KafkaInference implements Inference, AutoCloseable {
       String instanceId,
       String replyTopic,
       boolean ownsReplyTopic,
-      Duration timeout) {
+      Duration timeout,
+      Supplier<Optional<String>> pipeline) {
     this.clients = clients;
+    this.pipeline = pipeline;
     this.clientId = clients.ids().gateway(instanceId);
     this.replyTopic = replyTopic;
     this.ownsReplyTopic = ownsReplyTopic;
@@ -65,6 +70,8 @@ final class KafkaInference implements Inference, AutoCloseable {
    * Makes the reply topic and starts reading it; returns once a request sent can be answered.
    *
    * @param ownsReplyTopic delete the reply topic at close
+   * @param pipeline what is wrong with the stages behind the gateway, when it knows (embedded in
+   *     the process that runs them); empty when they are well
    */
   static KafkaInference open(
       GatestreamConfig config,
@@ -72,7 +79,8 @@ final class KafkaInference implements Inference, AutoCloseable {
       String registryUrl,
       String instanceId,
       boolean ownsReplyTopic,
-      Clock clock) {
+      Clock clock,
+      Supplier<Optional<String>> pipeline) {
     Topics topics = Topics.from(config);
     KafkaInference inference =
         new KafkaInference(
@@ -80,7 +88,8 @@ final class KafkaInference implements Inference, AutoCloseable {
             instanceId,
             topics.replies(instanceId).name(),
             ownsReplyTopic,
-            Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)));
+            Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)),
+            pipeline);
     try {
       inference.connect(config, topics, registryUrl, instanceId, clock);
       return inference;
@@ -105,7 +114,7 @@ final class KafkaInference implements Inference, AutoCloseable {
     RequestReplyClient.Settings settings =
         new RequestReplyClient.Settings(
             clientId,
-            ReplyRoute.to(replyTopic),
+            ReplyRoute.to(replyTopic).withDeadLetters(),
             config.getInt(GatestreamConfig.GATEWAY_MAX_CONCURRENT),
             REPLY_MARGIN,
             Map.of(ProducerConfig.LINGER_MS_CONFIG, 1),
@@ -123,8 +132,9 @@ final class KafkaInference implements Inference, AutoCloseable {
   }
 
   @Override
-  public boolean healthy() {
-    return client.healthy();
+  public Optional<String> problem() {
+    Optional<String> own = client.problem();
+    return own.isPresent() ? own : pipeline.get().map(stage -> "pipeline: " + stage);
   }
 
   @Override

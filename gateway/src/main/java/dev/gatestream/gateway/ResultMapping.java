@@ -49,6 +49,26 @@ public final class ResultMapping {
     return body;
   }
 
+  /**
+   * The status of a request the pipeline dead-lettered, by the dead letter's code: a repeated id is
+   * a conflict, a deadline that passed before routing a timeout, anything else the request's fault.
+   */
+  public static int refusalStatus(String code) {
+    return switch (code) {
+      case "duplicate" -> CONFLICT;
+      case "expired" -> GATEWAY_TIMEOUT;
+      default -> BAD_REQUEST;
+    };
+  }
+
+  /** Body of an answer to a request the pipeline dead-lettered: by whom and why. */
+  public static ObjectNode refused(ObjectMapper json, String requestId, String stage, String why) {
+    ObjectNode body = json.createObjectNode();
+    body.put("requestId", requestId);
+    body.put("error", "refused by the " + stage + ": " + why);
+    return body;
+  }
+
   public static ObjectNode error(ObjectMapper json, String message) {
     return json.createObjectNode().put("error", message);
   }

@@ -27,8 +27,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
@@ -103,6 +105,65 @@ class GatewayIT {
     assertThat(body.get("contributors"))
         .extracting(JsonNode::asText)
         .containsExactlyInAnyOrderElementsOf(fixture.experts);
+  }
+
+  @Test
+  @Order(1)
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  void theSameIdSentAgainAfterItsAnswerIsRefused409AtOnce() throws Exception {
+    HttpResponse<String> first =
+        post(
+            "/v1/infer",
+            "{\"id\": \"r8\", \"text\": \"question number 8\", \"deadlineMs\": 30000}");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+
+    HttpResponse<String> again =
+        post(
+            "/v1/infer",
+            "{\"id\": \"r8\", \"text\": \"question number 8\", \"deadlineMs\": 30000}");
+
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+    assertThat(json.readTree(again.body()).get("error").asText())
+        .startsWith("refused by the router: request id 'r8' was already routed");
+  }
+
+  @Test
+  @Order(1)
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  void aRequestTheRouterDeadLettersIsAnswered400WithTheReasonBeforeItsDeadline() throws Exception {
+    long started = System.nanoTime();
+    HttpResponse<String> response =
+        post("/v1/infer", "{\"id\": \"nothing\", \"deadlineMs\": 600000}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(json.readTree(response.body()).get("error").asText())
+        .isEqualTo("refused by the router: request has no task, text or features to route on");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+  }
+
+  @Test
+  @Order(1)
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void healthIsDownWhileThePipelineBehindItReportsAStageInError(StackEndpoints stack)
+      throws Exception {
+    Map<String, Object> values = new HashMap<>(fixture.config.originals());
+    values.put(GatestreamConfig.GATEWAY_PORT, "0");
+    AtomicReference<Optional<String>> pipeline = new AtomicReference<>(Optional.empty());
+    try (Gateway embedded =
+        Gateway.start(
+            new GatestreamConfig(values),
+            stack.bootstrapServers(),
+            stack.registryUrl(),
+            pipeline::get)) {
+      HttpRequest health = request(embedded, "/v1/health").GET().build();
+      assertThat(http.send(health, HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+      pipeline.set(Optional.of("router: ERROR"));
+      HttpResponse<String> down = http.send(health, HttpResponse.BodyHandlers.ofString());
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(json.readTree(down.body()).get("reason").asText())
+          .isEqualTo("pipeline: router: ERROR");
+    }
   }
 
   @Test
@@ -209,7 +270,9 @@ class GatewayIT {
           http.sendAsync(
               request(single, "/v1/infer")
                   .POST(
-                      HttpRequest.BodyPublishers.ofString("{\"id\": \"r4\", \"deadlineMs\": 5000}"))
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"id\": \"r4\", \"text\": \"question number 4\", \"task\": \"task-4\","
+                              + " \"deadlineMs\": 5000}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       Await.untilTrue(

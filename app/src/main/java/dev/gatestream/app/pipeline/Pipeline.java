@@ -215,7 +215,9 @@ public final class Pipeline implements AutoCloseable {
       KafkaClients clients,
       GatestreamSerdes serdes,
       List<ExpertSpec> experts) {
-    ExpertBackends backends = new ExpertBackends();
+    ExpertBackends backends =
+        new ExpertBackends(
+            System::getenv, config.getBoolean(GatestreamConfig.EXPERTS_ALLOW_INSECURE_HTTP));
     int instances = config.getInt(GatestreamConfig.EXPERT_INSTANCES);
     for (ExpertSpec spec : experts) {
       for (int i = 0; i < instances; i++) {

@@ -60,7 +60,8 @@ public final class KServeV2Backend implements ExpertBackend {
       return Arrays.asList(outcomes);
     }
     long start = System.nanoTime();
-    JsonNode answer = infer(request(tasks, rows, dimension), timeout);
+    String ids = String.join(",", rows.stream().map(r -> tasks.get(r).getRequestId()).toList());
+    JsonNode answer = infer(request(tasks, rows, dimension), timeout, ids);
     long latencyMs = (System.nanoTime() - start) / 1_000_000;
     List<Object> predictions = predictions(answer, rows.size());
     for (int r = 0; r < rows.size(); r++) {
@@ -85,7 +86,11 @@ public final class KServeV2Backend implements ExpertBackend {
     return body;
   }
 
-  private JsonNode infer(ObjectNode body, Duration timeout) throws BackendException {
+  /**
+   * @param requestIds of the batch, naming the log line of a failed exchange
+   */
+  private JsonNode infer(ObjectNode body, Duration timeout, String requestIds)
+      throws BackendException {
     HttpRequest request =
         HttpRequest.newBuilder(endpoint)
             .timeout(timeout)
@@ -103,14 +108,15 @@ public final class KServeV2Backend implements ExpertBackend {
       throw new BackendException(f.message(), f.transientFailure(), e);
     }
     if (response.statusCode() != 200) {
-      Outcome.Failure f = HttpFailures.ofStatus(response, JSON);
+      Outcome.Failure f = HttpFailures.ofStatus(response, JSON, requestIds);
       throw new BackendException(f.message(), f.transientFailure());
     }
     try {
       return JSON.readTree(response.body());
     } catch (IOException e) {
       throw new BackendException(
-          "not JSON from " + endpoint + ": " + HttpFailures.oneLine(response.body()), false);
+          HttpFailures.unusable(endpoint, "not JSON", response.body(), requestIds).message(),
+          false);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.gatestream.experts.backend;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.TextAnswer;
 import dev.gatestream.experts.BackendException;
@@ -40,11 +41,22 @@ public final class OpenAiChatBackend implements ExpertBackend {
 
   /**
    * @param apiKey sent as a bearer token when present
+   * @param allowInsecureHttp allow an API key over an {@code http://} base URL
+   * @throws IllegalArgumentException when an API key would go over plain HTTP unless allowed
    */
-  public OpenAiChatBackend(BackendSettings.OpenAiChat settings, Optional<String> apiKey) {
+  public OpenAiChatBackend(
+      BackendSettings.OpenAiChat settings, Optional<String> apiKey, boolean allowInsecureHttp) {
     this.settings = settings;
     this.apiKey = apiKey;
     this.endpoint = URI.create(settings.baseUrl() + "/v1/chat/completions");
+    if (apiKey.isPresent() && "http".equalsIgnoreCase(endpoint.getScheme()) && !allowInsecureHttp) {
+      throw new IllegalArgumentException(
+          "base URL "
+              + settings.baseUrl()
+              + " would send the API key in clear text: use https://, or set "
+              + GatestreamConfig.EXPERTS_ALLOW_INSECURE_HTTP
+              + "=true");
+    }
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
@@ -93,27 +105,24 @@ public final class OpenAiChatBackend implements ExpertBackend {
             (response, thrown) ->
                 thrown != null
                     ? HttpFailures.ofThrowable(thrown, endpoint, timeout)
-                    : outcome(response, (System.nanoTime() - start) / 1_000_000));
+                    : outcome(
+                        response, task.getRequestId(), (System.nanoTime() - start) / 1_000_000));
   }
 
-  private Outcome outcome(HttpResponse<String> response, long latencyMs) {
+  private Outcome outcome(HttpResponse<String> response, String requestId, long latencyMs) {
     if (response.statusCode() != 200) {
-      return HttpFailures.ofStatus(response, JSON);
+      return HttpFailures.ofStatus(response, JSON, requestId);
     }
     JsonNode root;
     try {
       root = JSON.readTree(response.body());
     } catch (IOException e) {
-      return Outcome.permanent(
-          "not JSON from " + endpoint + ": " + HttpFailures.oneLine(response.body()));
+      return HttpFailures.unusable(endpoint, "not JSON", response.body(), requestId);
     }
     JsonNode content = root.path("choices").path(0).path("message").path("content");
     if (!content.isTextual()) {
-      return Outcome.permanent(
-          "no choices[0].message.content in the answer of "
-              + endpoint
-              + ": "
-              + HttpFailures.oneLine(response.body()));
+      return HttpFailures.unusable(
+          endpoint, "no choices[0].message.content", response.body(), requestId);
     }
     OptionalDouble cost = OptionalDouble.empty();
     JsonNode tokens = root.path("usage").path("total_tokens");

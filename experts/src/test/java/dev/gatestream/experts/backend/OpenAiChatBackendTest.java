@@ -2,8 +2,10 @@ package dev.gatestream.experts.backend;
 
 import static dev.gatestream.experts.TestTasks.withText;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.TextAnswer;
 import dev.gatestream.experts.BackendSettings;
 import dev.gatestream.experts.Outcome;
@@ -53,7 +55,8 @@ class OpenAiChatBackendTest {
       URI baseUrl, OptionalDouble pricePer1k, Optional<String> key) {
     return new OpenAiChatBackend(
         new BackendSettings.OpenAiChat(baseUrl, "llama-3-8b", 64, Optional.empty(), pricePer1k),
-        key);
+        key,
+        true); // the test server speaks plain HTTP
   }
 
   @Test
@@ -103,7 +106,10 @@ class OpenAiChatBackendTest {
         request ->
             switch (request.body().path("messages").path(0).path("content").asText()) {
               case "busy" ->
-                  Reply.status(429, "{\"error\": {\"message\": \"Rate limit reached\"}}");
+                  Reply.status(
+                      429,
+                      "{\"error\": {\"message\": \"Rate limit reached for sk-secret\","
+                          + " \"code\": \"rate_limit_exceeded\"}}");
               case "down" -> Reply.status(503, "upstream connect error");
               default ->
                   Reply.status(400, "{\"error\": {\"message\": \"model 'x' does not exist\"}}");
@@ -118,11 +124,27 @@ class OpenAiChatBackendTest {
             TIMEOUT);
 
     String endpoint = server.baseUrl() + "/v1/chat/completions";
+    String logged = "; the body is in the expert's log under request ";
+    // The bodies are not passed on: only the status, the error code when there is one, the ids.
     assertThat(outcomes)
         .containsExactly(
-            Outcome.transientFailure("HTTP 429 from " + endpoint + ": Rate limit reached"),
-            Outcome.transientFailure("HTTP 503 from " + endpoint + ": upstream connect error"),
-            Outcome.permanent("HTTP 400 from " + endpoint + ": model 'x' does not exist"));
+            Outcome.transientFailure(
+                "HTTP 429 (rate_limit_exceeded) from " + endpoint + logged + "a"),
+            Outcome.transientFailure("HTTP 503 from " + endpoint + logged + "b"),
+            Outcome.permanent("HTTP 400 from " + endpoint + logged + "c"));
+  }
+
+  @Test
+  void anApiKeyIsNotSentOverPlainHttpUnlessAllowed() {
+    BackendSettings.OpenAiChat plain =
+        new BackendSettings.OpenAiChat(
+            URI.create("http://llm.internal"), "m", 16, Optional.empty(), OptionalDouble.empty());
+    assertThatThrownBy(() -> new OpenAiChatBackend(plain, Optional.of("sk-1"), false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clear text")
+        .hasMessageContaining(GatestreamConfig.EXPERTS_ALLOW_INSECURE_HTTP);
+    assertThat(new OpenAiChatBackend(plain, Optional.empty(), false)).isNotNull();
+    assertThat(new OpenAiChatBackend(plain, Optional.of("sk-1"), true)).isNotNull();
   }
 
   @Test
@@ -170,7 +192,8 @@ class OpenAiChatBackendTest {
     assertThat(outcomes.get(0))
         .isEqualTo(Outcome.permanent("request a has no text to send to llama-3-8b"));
     assertThat(((Outcome.Failure) outcomes.get(1)).message())
-        .startsWith("no choices[0].message.content in the answer of");
+        .startsWith("no choices[0].message.content from")
+        .endsWith("the body is in the expert's log under request b");
     assertThat(server.seen()).hasSize(1);
   }
 }

@@ -7,6 +7,7 @@ import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +34,33 @@ public final class AsyncRequestReplyClient implements AutoCloseable {
     }
   }
 
+  /** The pipeline dead-lettered the request: no result will come. */
+  public static final class RefusedException extends KafkaException {
+    private final String stage;
+    private final String code;
+    private final String reason;
+
+    public RefusedException(String stage, String code, String reason) {
+      super("refused by the " + stage + ": " + reason);
+      this.stage = stage;
+      this.code = code;
+      this.reason = reason;
+    }
+
+    public String stage() {
+      return stage;
+    }
+
+    /** The dead letter's reason code, e.g. {@code invalid} or {@code duplicate}; may be empty. */
+    public String code() {
+      return code;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
+
   /** The client was closed, or its reader failed, before the result came. */
   public static final class ClientClosedException extends KafkaException {
     ClientClosedException(String message) {
@@ -48,6 +76,7 @@ public final class AsyncRequestReplyClient implements AutoCloseable {
   private final RequestReplyClient<CompletableFuture<FusedResult>> client;
   private final Thread reader;
   private volatile boolean reading = true;
+  private volatile String failure;
 
   /**
    * Opens a client (see {@link RequestReplyClient#open}) and starts reading its replies.
@@ -98,7 +127,15 @@ public final class AsyncRequestReplyClient implements AutoCloseable {
 
   /** True while replies are read. */
   public boolean healthy() {
-    return reading && reader.isAlive();
+    return problem().isEmpty();
+  }
+
+  /** Why results cannot come now: replies no longer read, or requests not produced. */
+  public Optional<String> problem() {
+    if (!reading || !reader.isAlive()) {
+      return Optional.of("not reading replies" + (failure == null ? "" : ": " + failure));
+    }
+    return client.sendFailure().map(why -> "cannot send requests: " + why);
   }
 
   /** The topic requests name as their replyTo, or null for the shared results topic. */
@@ -116,6 +153,7 @@ public final class AsyncRequestReplyClient implements AutoCloseable {
       // close() woke us up
     } catch (RuntimeException e) {
       LOG.error("reading replies failed; the requests in flight fail", e);
+      failure = e.toString();
     } finally {
       reading = false;
       failInFlight();
@@ -139,8 +177,7 @@ public final class AsyncRequestReplyClient implements AutoCloseable {
       future.completeExceptionally(notSent.error());
     } else if (outcome instanceof Outcome.Refused<CompletableFuture<FusedResult>> refused) {
       future.completeExceptionally(
-          new NoResultException(
-              "refused by the " + refused.stage() + ": " + refused.reason(), null));
+          new RefusedException(refused.stage(), refused.code(), refused.reason()));
     } else if (outcome instanceof Outcome.Unreadable<CompletableFuture<FusedResult>> unreadable) {
       future.completeExceptionally(
           new NoResultException("unreadable result for " + id, unreadable.error()));

@@ -17,8 +17,14 @@ public sealed interface Outcome<T> {
   /** Its fused result came back. */
   record Answered<T>(String requestId, T tag, FusedResult result) implements Outcome<T> {}
 
-  /** The router, or fusion, dead-lettered it: no result will come. */
-  record Refused<T>(String requestId, T tag, String stage, String reason) implements Outcome<T> {}
+  /**
+   * The router, or fusion, dead-lettered it: no result will come.
+   *
+   * @param code the dead letter's reason code (e.g. {@code invalid}, {@code duplicate}), empty when
+   *     the stage gave none
+   */
+  record Refused<T>(String requestId, T tag, String stage, String code, String reason)
+      implements Outcome<T> {}
 
   /** A result came back for it that cannot be read. */
   record Unreadable<T>(String requestId, T tag, RuntimeException error) implements Outcome<T> {}

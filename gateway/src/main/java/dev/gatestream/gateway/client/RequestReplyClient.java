@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,6 +97,7 @@ public final class RequestReplyClient<T> implements AutoCloseable {
   private final Map<String, Pending<T>> pending = new ConcurrentHashMap<>();
   private final Queue<Outcome<T>> sendFailures = new ConcurrentLinkedQueue<>();
   private Map<TopicPartition, Long> backlogEnd;
+  private volatile String sendFailure;
   private boolean caughtUp;
 
   /**
@@ -214,6 +216,11 @@ public final class RequestReplyClient<T> implements AutoCloseable {
     return replyTo;
   }
 
+  /** Why the latest request sent could not be produced; empty once one is produced again. */
+  public Optional<String> sendFailure() {
+    return Optional.ofNullable(sendFailure);
+  }
+
   public int inFlight() {
     return pending.size();
   }
@@ -247,11 +254,20 @@ public final class RequestReplyClient<T> implements AutoCloseable {
       throw new DuplicateRequestException(id);
     }
     try {
+      ProducerRecord<String, InferenceRequest> record =
+          new ProducerRecord<>(requestsTopic, id, stamped);
+      if (replyTo != null) {
+        // Carried into the router's dead letter: whose refusal it is, whatever the ids of others.
+        record.headers().add(GatestreamHeaders.REPLY_TO, replyTo.getBytes(StandardCharsets.UTF_8));
+      }
       producer.send(
-          new ProducerRecord<>(requestsTopic, id, stamped),
+          record,
           (metadata, error) -> {
             if (error != null) {
+              sendFailure = error.getMessage() == null ? error.toString() : error.getMessage();
               notSent(id, waiting, error);
+            } else {
+              sendFailure = null;
             }
           });
     } catch (RuntimeException e) {
@@ -309,6 +325,9 @@ public final class RequestReplyClient<T> implements AutoCloseable {
         && !refusingSources.contains(header(record, GatestreamHeaders.DLQ_SOURCE_TOPIC))) {
       return null; // e.g. an unreadable expert result: fusion still answers at the deadline
     }
+    if (deadLetter && replyTo != null && !isOurs(record)) {
+      return null; // another caller's request that has the same id
+    }
     Pending<T> waiting = pending.remove(id);
     if (waiting == null) {
       return null;
@@ -318,6 +337,7 @@ public final class RequestReplyClient<T> implements AutoCloseable {
           id,
           waiting.tag(),
           header(record, GatestreamHeaders.DLQ_STAGE),
+          header(record, GatestreamHeaders.DLQ_CODE),
           header(record, GatestreamHeaders.DLQ_REASON));
     }
     try {
@@ -392,6 +412,15 @@ public final class RequestReplyClient<T> implements AutoCloseable {
   /** Makes a {@link #poll} in progress, or the next one, throw a WakeupException. Any thread. */
   public void wakeup() {
     consumer.wakeup();
+  }
+
+  /**
+   * A dead letter of a request this client sent names its reply topic; one without the header (of a
+   * decision, or of a sender that set none) is taken as ours by id.
+   */
+  private boolean isOurs(ConsumerRecord<?, ?> record) {
+    Header header = record.headers().lastHeader(GatestreamHeaders.REPLY_TO);
+    return header == null || replyTo.equals(new String(header.value(), StandardCharsets.UTF_8));
   }
 
   private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -114,7 +114,19 @@ final class MockKafka {
    * A dead letter of {@code requestId} at {@code offset} of partition 0, from {@code sourceTopic}.
    */
   void deadLetter(long offset, String requestId, String sourceTopic, String stage, String reason) {
+    deadLetter(offset, requestId, sourceTopic, stage, reason, Map.of());
+  }
+
+  /** As above, with more headers (those it carried from the record refused, a reason code). */
+  void deadLetter(
+      long offset,
+      String requestId,
+      String sourceTopic,
+      String stage,
+      String reason,
+      Map<String, String> more) {
     RecordHeaders headers = new RecordHeaders();
+    more.forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
     headers.add(GatestreamHeaders.DLQ_SOURCE_TOPIC, sourceTopic.getBytes(StandardCharsets.UTF_8));
     headers.add(GatestreamHeaders.DLQ_STAGE, stage.getBytes(StandardCharsets.UTF_8));
     headers.add(GatestreamHeaders.DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));

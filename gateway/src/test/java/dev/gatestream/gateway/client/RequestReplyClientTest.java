@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.topics.GatestreamHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +91,47 @@ class RequestReplyClientTest {
       assertThat(client.poll(Duration.ZERO))
           .singleElement()
           .isEqualTo(
-              new Outcome.Refused<>("a", "tag-a", "router", "text longer than 100000 characters"));
+              new Outcome.Refused<>(
+                  "a", "tag-a", "router", "", "text longer than 100000 characters"));
+    }
+  }
+
+  @Test
+  void requestsNameTheirReplyTopicAndOnlyTheirOwnRefusalsEndThem() {
+    MockKafka kafka = new MockKafka(true);
+    kafka.topic(REPLIES, 1, 0);
+    kafka.topic(TOPICS.deadLetters().name(), 2, 0);
+    try (RequestReplyClient<String> client =
+        kafka.client(ReplyRoute.to(REPLIES).withDeadLetters(), 10, GRACE, clock)) {
+      client.send(request("a"), 300, "tag-a");
+      assertThat(kafka.producer.history())
+          .singleElement()
+          .satisfies(
+              sent ->
+                  assertThat(sent.headers().lastHeader(GatestreamHeaders.REPLY_TO).value())
+                      .isEqualTo(REPLIES.getBytes(StandardCharsets.UTF_8)));
+
+      kafka.deadLetter(
+          0,
+          "a",
+          TOPICS.requests().name(),
+          "router",
+          "another caller's request",
+          Map.of(GatestreamHeaders.REPLY_TO, "t-reply-other"));
+      assertThat(client.poll(Duration.ZERO)).isEmpty();
+
+      kafka.deadLetter(
+          1,
+          "a",
+          TOPICS.requests().name(),
+          "router",
+          "request id 'a' was already routed",
+          Map.of(GatestreamHeaders.REPLY_TO, REPLIES, GatestreamHeaders.DLQ_CODE, "duplicate"));
+      assertThat(client.poll(Duration.ZERO))
+          .singleElement()
+          .isEqualTo(
+              new Outcome.Refused<>(
+                  "a", "tag-a", "router", "duplicate", "request id 'a' was already routed"));
     }
   }
 

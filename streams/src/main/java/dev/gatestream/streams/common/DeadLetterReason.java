@@ -15,6 +15,8 @@ public enum DeadLetterReason {
    * not fit, over a size limit, a reply-to topic it may not write to).
    */
   INVALID,
+  /** A request whose id was routed already, within the dedupe window. */
+  DUPLICATE,
   /** The request's deadline had passed before the stage got to it. */
   EXPIRED,
   /**

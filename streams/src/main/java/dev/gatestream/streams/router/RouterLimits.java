@@ -12,13 +12,16 @@ import java.time.Duration;
  * @param maxAttributes the most attributes
  * @param maxAttributesChars the most characters of attribute keys and values together
  * @param maxDeadline the latest deadline after routing; later ones are clamped to it
+ * @param dedupeWindow how long a routed id is remembered, so that a request with it is not routed
+ *     again; zero for no dedupe
  */
 public record RouterLimits(
     int maxRequestBytes,
     int maxTextChars,
     int maxAttributes,
     int maxAttributesChars,
-    Duration maxDeadline) {
+    Duration maxDeadline,
+    Duration dedupeWindow) {
 
   /** Room a task needs besides its request, and a decision besides its attributes. */
   static final int HEADROOM_BYTES = 64 * 1024;
@@ -29,7 +32,8 @@ public record RouterLimits(
         config.getInt(GatestreamConfig.ROUTER_MAX_TEXT_CHARS),
         config.getInt(GatestreamConfig.ROUTER_MAX_ATTRIBUTES),
         config.getInt(GatestreamConfig.ROUTER_MAX_ATTRIBUTES_CHARS),
-        Duration.ofMillis(config.getLong(GatestreamConfig.ROUTER_MAX_DEADLINE_MS)));
+        Duration.ofMillis(config.getLong(GatestreamConfig.ROUTER_MAX_DEADLINE_MS)),
+        Duration.ofMillis(config.getLong(GatestreamConfig.ROUTER_DEDUPE_WINDOW_MS)));
   }
 
   /**

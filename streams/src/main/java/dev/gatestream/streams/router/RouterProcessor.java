@@ -19,6 +19,8 @@ import dev.gatestream.streams.common.DeadLetterReason;
 import dev.gatestream.streams.common.DeadLetters;
 import dev.gatestream.streams.common.ReplyTopics;
 import dev.gatestream.streams.common.RoutingWeightsStore;
+import dev.gatestream.topics.GatestreamHeaders;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +31,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,8 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
   private DeadLetters deadLetters;
   private Optional<WriteFailures> writeFailures;
   private int maxRequestBytes;
+  // Ids routed within the dedupe window; null when there is no dedupe.
+  private WindowStore<String, Long> routedIds;
 
   /**
    * @param taskTopicOf the task topic of an expert
@@ -86,6 +92,10 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     this.deadLetters = new DeadLetters(RouterMetrics.STAGE, context);
     this.writeFailures = WriteFailures.in(context.appConfigs());
     this.maxRequestBytes = limits.requestBytesWithin(deadLetters.maxRequestSize());
+    this.routedIds =
+        limits.dedupeWindow().isZero()
+            ? null
+            : context.getStateStore(RouterTopology.ROUTED_IDS_STORE);
     if (maxRequestBytes < limits.maxRequestBytes()) {
       LOG.warn(
           "{} {} leaves too little room under the producer's max.request.size: requests are held to {} bytes",
@@ -128,6 +138,8 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     }
     try {
       route(request, now);
+    } catch (DuplicateException e) {
+      deadLetter(record, DeadLetterReason.DUPLICATE, e.getMessage());
     } catch (Validation.ExpiredException e) {
       deadLetter(record, DeadLetterReason.EXPIRED, e.getMessage());
     } catch (InvalidInputException e) {
@@ -146,6 +158,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
 
   private void route(InferenceRequest request, long now) {
     Validation.check(request, now, limits);
+    refuseRepeated(request.getId(), now);
     if (request.getReplyTo() != null) {
       replyTopics
           .problem(request.getReplyTo())
@@ -206,6 +219,9 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
             .build();
     tasks.forEach(task -> context.forward(task, RouterTopology.TASK_SINK));
     context.forward(new Record<>(request.getId(), decision, now), RouterTopology.DECISION_SINK);
+    if (routedIds != null) {
+      routedIds.put(request.getId(), now, now);
+    }
     metrics.routed(chosen);
   }
 
@@ -218,6 +234,32 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
         .setExploration(rule.exploration())
         .setRequest(request)
         .build();
+  }
+
+  /**
+   * An id routed within the dedupe window is not routed again: its experts would be called twice
+   * and fusion, which has already answered it, would not answer again.
+   */
+  private void refuseRepeated(String id, long now) {
+    if (routedIds == null) {
+      return;
+    }
+    try (WindowStoreIterator<Long> routed =
+        routedIds.fetch(id, now - limits.dedupeWindow().toMillis(), now)) {
+      if (routed.hasNext()) {
+        long at = routed.next().value;
+        throw new DuplicateException(
+            "request id '"
+                + id
+                + "' was already routed "
+                + (now - at)
+                + " ms ago; ids must be unique within "
+                + GatestreamConfig.ROUTER_DEDUPE_WINDOW_MS
+                + " ("
+                + limits.dedupeWindow().toMillis()
+                + ")");
+      }
+    }
   }
 
   /**
@@ -235,7 +277,19 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
 
   private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason reason, String message) {
     metrics.deadLetter(reason);
-    context.forward(deadLetters.of(record, message), RouterTopology.DEAD_LETTER_SINK);
+    Record<byte[], byte[]> letter = deadLetters.of(record, message);
+    // The code lets a caller tell a repeated id from an invalid request without parsing the text.
+    letter
+        .headers()
+        .add(GatestreamHeaders.DLQ_CODE, reason.code().getBytes(StandardCharsets.UTF_8));
+    context.forward(letter, RouterTopology.DEAD_LETTER_SINK);
+  }
+
+  /** The request's id was routed already, within the dedupe window. */
+  private static final class DuplicateException extends RuntimeException {
+    DuplicateException(String message) {
+      super(message);
+    }
   }
 
   /** What the request would make cannot be written. */

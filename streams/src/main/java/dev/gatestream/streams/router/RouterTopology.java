@@ -15,19 +15,24 @@ import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The router stage: requests → one task per chosen expert, on that expert's task topic (chosen per
  * record by a topic-name extractor), and one routing decision. Weights come from the compacted
  * routing-weights topic, read whole into a global store by every instance. Requests are read as
  * bytes, so that what cannot be read, or is out of bounds, becomes a dead letter instead of
- * stopping the stage.
+ * stopping the stage. Within the dedupe window, an id already routed is refused (dead-lettered with
+ * code {@code duplicate}) rather than routed twice.
  */
 public final class RouterTopology {
 
   static final String TASK_SINK = "expert-tasks-out";
   static final String DECISION_SINK = "decisions-out";
   static final String DEAD_LETTER_SINK = "dead-letters-out";
+
+  /** Ids routed within the dedupe window, by when. */
+  static final String ROUTED_IDS_STORE = "router-routed-ids";
 
   private RouterTopology() {}
 
@@ -70,6 +75,15 @@ public final class RouterTopology {
                 topics.decisions().name(),
                 taskTopicOf),
         "requests-in");
+    if (!limits.dedupeWindow().isZero()) {
+      topology.addStateStore(
+          Stores.windowStoreBuilder(
+              Stores.inMemoryWindowStore(
+                  ROUTED_IDS_STORE, limits.dedupeWindow(), limits.dedupeWindow(), false),
+              Serdes.String(),
+              Serdes.Long()),
+          "route");
+    }
     topology.addSink(
         TASK_SINK,
         (requestId, task, context) -> taskTopicOf.apply(((ExpertTask) task).getExpert()),

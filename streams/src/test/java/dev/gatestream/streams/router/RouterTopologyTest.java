@@ -59,7 +59,7 @@ class RouterTopologyTest {
   private long now = NOW;
 
   private static final RouterLimits LIMITS =
-      new RouterLimits(200_000, 50_000, 4, 100, Duration.ofMinutes(10));
+      new RouterLimits(200_000, 50_000, 4, 100, Duration.ofMinutes(10), Duration.ofMinutes(5));
 
   private final Topics topics = new Topics("t-", 1, (short) 1);
   private final AtomicBoolean registryDown = new AtomicBoolean();
@@ -239,6 +239,40 @@ class RouterTopologyTest {
     assertThat(dlq("invalid")).isEqualTo(2);
     assertThat(dlq("failed")).isZero();
     assertThat(meters.get(RouterMetrics.REQUESTS).counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void anIdRoutedWithinTheDedupeWindowIsRefusedAsADuplicateAndNoExpertIsAskedTwice() {
+    // Refused before: an invalid request may be sent again, fixed, under its id.
+    requests.pipeInput(
+        "r1",
+        InferenceRequest.newBuilder()
+            .setId("r1")
+            .setCreatedAtMs(NOW)
+            .setDeadlineMs(NOW + 1000)
+            .build());
+    requests.pipeInput("r1", request("r1", "hello", NOW + 1000));
+    driver.advanceWallClockTime(Duration.ofMinutes(4));
+    requests.pipeInput("r1", request("r1", "hello again", NOW + Duration.ofMinutes(5).toMillis()));
+
+    assertThat(tasksOf("mixtral").isEmpty()).isTrue();
+    assertThat(tasksOf("meta/llama-2-70b-chat").readValuesToList()).hasSize(1);
+    assertThat(decisions.readValuesToList()).hasSize(1);
+    List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+    assertThat(dead)
+        .extracting(record -> header(record, GatestreamHeaders.DLQ_CODE))
+        .containsExactly("invalid", "duplicate");
+    assertThat(header(dead.get(1), GatestreamHeaders.DLQ_REASON))
+        .isEqualTo(
+            "request id 'r1' was already routed 240000 ms ago; ids must be unique within "
+                + GatestreamConfig.ROUTER_DEDUPE_WINDOW_MS
+                + " (300000)");
+    assertThat(dlq("duplicate")).isEqualTo(1);
+
+    // Past the window the id is forgotten.
+    driver.advanceWallClockTime(Duration.ofMinutes(2));
+    requests.pipeInput("r1", request("r1", "hello later", NOW + Duration.ofMinutes(7).toMillis()));
+    assertThat(decisions.readValuesToList()).hasSize(1);
   }
 
   @Test
