@@ -63,6 +63,7 @@ public final class EndToEndBench {
   // load.
   private static final Duration STALL = DEADLINE.plusSeconds(15);
   private static final Duration PHASE_BOUND = Duration.ofMinutes(4);
+  private static final String DEAD_LETTERS = "dead-letters";
 
   private final GatestreamConfig base;
   private final String bootstrapServers;
@@ -179,13 +180,13 @@ public final class EndToEndBench {
         EndOffsets offsets = new EndOffsets(admin, prefix, timeout);
         int warmup = options.warmup();
         load.burst("b", 0, warmup);
-        await(collector, warmup, label + " warm-up", lag);
+        await(collector, warmup, label + " warm-up", lag, offsets);
         collector.takeLatencies();
 
         Map<String, Long> before = offsets.now();
         long start = System.nanoTime();
         load.burst("b", warmup, warmup + options.burst());
-        await(collector, warmup + options.burst(), label + " burst", lag);
+        await(collector, warmup + options.burst(), label + " burst", lag, offsets);
         double burstSeconds = (System.nanoTime() - start) / 1e9;
         collector.takeLatencies();
         Map<String, Double> perRequest =
@@ -195,7 +196,7 @@ public final class EndToEndBench {
         long steadyStart = System.nanoTime();
         int sent = load.steady("b", from, options.ratePerSecond(), options.steady());
         double steadySeconds = (System.nanoTime() - steadyStart) / 1e9;
-        await(collector, from + sent, label + " steady rate", lag);
+        await(collector, from + sent, label + " steady rate", lag, offsets);
         Histogram latencies = collector.takeLatencies();
         BenchReport.ChainResult result =
             BenchReport.ChainResult.of(
@@ -317,9 +318,11 @@ public final class EndToEndBench {
   /**
    * Waits until {@code count} results are in. It fails when none came for {@link #STALL}, naming
    * the stage whose offsets stood still (looked at halfway through the silence and at its end), or
-   * when the phase took {@link #PHASE_BOUND}.
+   * when the phase took {@link #PHASE_BOUND}; with the dead letters written so far (offsets,
+   * markers included), since what a stage dead-letters never comes out.
    */
-  private void await(Collector<?> collector, long count, String phase, StageLag lag)
+  private void await(
+      Collector<?> collector, long count, String phase, StageLag lag, EndOffsets offsets)
       throws InterruptedException {
     ProgressWatch watch = new ProgressWatch(System::nanoTime, STALL, PHASE_BOUND);
     long lastTold = System.nanoTime();
