@@ -72,6 +72,7 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
     config.put(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
     config.put(SerdeConfig.USE_ID, "contentId");
     config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+    config.put(SerdeConfig.SCHEMA_RESOLVER, OncePerSchemaResolver.class.getName());
     config.put(SerdeConfig.IS_KEY, isKey);
     return config;
   }
