@@ -39,7 +39,9 @@ class OverloadIT {
   private static final int ALREADY_EXPIRED = 100;
   private static final long ANSWER_MS = 50;
   private static final Duration DEADLINE = Duration.ofSeconds(4);
-  private static final Duration GRACE = Duration.ofSeconds(5);
+  // Room for a stage that a loaded 2-core machine stalls for seconds (GC, a slow transaction
+  // coordinator): the bound is what matters, that every request comes out, not never.
+  private static final Duration GRACE = Duration.ofSeconds(15);
 
   private final StackEndpoints stack;
 
@@ -63,7 +65,7 @@ class OverloadIT {
       List<FusedResult> all = new ArrayList<>();
       Await.untilTrue(
           "a fused result for each of the " + total + " requests",
-          DEADLINE.plus(GRACE).plusSeconds(45),
+          DEADLINE.plus(GRACE).plusSeconds(40),
           () -> {
             for (FusedResult result : fixture.pollResults()) {
               all.add(result);
