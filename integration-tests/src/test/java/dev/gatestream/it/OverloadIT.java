@@ -37,6 +37,7 @@ class OverloadIT {
   // Top-2 of 4 experts that answer one task at a time in 50 ms: about 40 requests/s.
   private static final int REQUESTS = 1_000;
   private static final int ALREADY_EXPIRED = 100;
+  private static final int WARM_UP = 10;
   private static final long ANSWER_MS = 50;
   private static final Duration DEADLINE = Duration.ofSeconds(4);
   // Room for a stage that a loaded 2-core machine stalls for seconds (GC, a slow transaction
@@ -55,9 +56,20 @@ class OverloadIT {
   void pastCapacityEveryRequestComesOutByItsDeadlinePlusGrace(@TempDir Path dir) throws Exception {
     int total = REQUESTS + ALREADY_EXPIRED;
     Map<String, String> settings = new HashMap<>();
-    settings.put(GatestreamConfig.EXPERTS_FILE, slowExperts(dir, total).toString());
+    settings.put(GatestreamConfig.EXPERTS_FILE, slowExperts(dir, total + WARM_UP).toString());
     settings.put(GatestreamConfig.FUSION_GRACE_MS, String.valueOf(GRACE.toMillis()));
-    try (PipelineFixture fixture = new PipelineFixture(stack, dir, EXPERTS, total, settings)) {
+    try (PipelineFixture fixture =
+        new PipelineFixture(stack, dir, EXPERTS, total + WARM_UP, settings)) {
+      // Cold start is not overload: the stages' first transactions and schema lookups come first.
+      fixture.sendRequests(total, total + WARM_UP, Duration.ofSeconds(60));
+      List<FusedResult> warm = new ArrayList<>();
+      Await.untilTrue(
+          "the warm-up's results",
+          Duration.ofSeconds(60),
+          () -> {
+            warm.addAll(fixture.pollResults());
+            return warm.size() >= WARM_UP;
+          });
       fixture.sendRequests(0, REQUESTS, DEADLINE);
       // Requests whose deadline passed before the router could see them.
       fixture.sendRequests(REQUESTS, total, Duration.ofMillis(-1));
