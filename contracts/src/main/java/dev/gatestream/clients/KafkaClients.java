@@ -119,7 +119,8 @@ public final class KafkaClients {
   }
 
   /**
-   * A Kafka Streams stage: exactly-once, the latency knobs every stage shares, and exception
+   * A Kafka Streams stage: exactly-once (or at-least-once with idempotent producers in the
+   * low-latency {@code pipeline.profile}), the latency knobs every stage shares, and exception
    * handlers that dead-letter what cannot be read or written instead of stopping on it (with the
    * stage's own {@link WriteFailures}).
    *
@@ -128,7 +129,12 @@ public final class KafkaClients {
    */
   public Properties streamsProperties(String applicationId, Path stateDir) {
     Properties props = new Properties();
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    boolean lowLatency = "low-latency".equals(config.getString(GatestreamConfig.PIPELINE_PROFILE));
+    props.put(
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+        lowLatency ? StreamsConfig.AT_LEAST_ONCE : StreamsConfig.EXACTLY_ONCE_V2);
+    // At least once, a retried batch must still be written once: only a crash may repeat output.
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
     props.put(
         StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
         config.getLong(GatestreamConfig.STREAMS_COMMIT_INTERVAL_MS));

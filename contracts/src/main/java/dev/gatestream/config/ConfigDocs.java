@@ -34,7 +34,7 @@ public final class ConfigDocs {
     group("Cluster, registry and topics", "bootstrap", "registry", "topic", "client");
     group("Local stack", "stack");
     group("Experts", "experts", "expert");
-    group("Kafka Streams stages (router and fusion)", "streams");
+    group("Kafka Streams stages (router and fusion)", "streams", "pipeline");
     group("Router", "router");
     group("Fusion", "fusion");
     group("Adaptation (the Flink job)", "adaptation");

@@ -47,6 +47,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String STREAMS_STATE_DIR = "streams.state.dir";
   public static final String STREAMS_THREADS = "streams.threads";
   public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
+  public static final String PIPELINE_PROFILE = "pipeline.profile";
   public static final String STREAMS_MAX_THREAD_REPLACEMENTS = "streams.max.thread.replacements";
   public static final String STREAMS_THREAD_REPLACEMENT_WINDOW_MS =
       "streams.thread.replacement.window.ms";
@@ -326,6 +327,18 @@ public final class GatestreamConfig extends AbstractConfig {
               Importance.MEDIUM,
               "Commit interval of the exactly-once stages: read_committed readers see results only after a"
                   + " commit, so this bounds the latency each stage adds.")
+          .define(
+              PIPELINE_PROFILE,
+              Type.STRING,
+              "exactly-once",
+              ValidString.in("exactly-once", "low-latency"),
+              Importance.MEDIUM,
+              "Delivery guarantee of the router and fusion stages. exactly-once: each stage writes in"
+                  + " transactions, so a read_committed reader sees a result only after the stage's"
+                  + " commit (streams.commit.interval.ms), and exactly once. low-latency: at-least-once"
+                  + " stages with idempotent producers, so results are visible as soon as they are"
+                  + " written; after a crash a stage redoes what it had not committed, and a fused"
+                  + " result may then repeat (consumers dedupe by request id).")
           .define(
               STREAMS_MAX_THREAD_REPLACEMENTS,
               Type.INT,

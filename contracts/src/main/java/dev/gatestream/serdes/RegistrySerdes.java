@@ -120,6 +120,7 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
     config.put(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
     config.put(SerdeConfig.USE_ID, "contentId");
     config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+    config.put(SerdeConfig.SCHEMA_RESOLVER, OncePerSchemaResolver.class.getName());
     config.put(SerdeConfig.IS_KEY, isKey);
     // What a content id names never changes: keep it, so that a registry outage cannot fail a
     // lookup that succeeded once (Apicurio refreshes every 30 s by default, and a failed refresh

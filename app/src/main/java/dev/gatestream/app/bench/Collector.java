@@ -1,12 +1,12 @@
 package dev.gatestream.app.bench;
 
 import dev.gatestream.clients.KafkaClients;
-import dev.gatestream.contracts.FusedResult;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -16,19 +16,28 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads fused results as a client would (read_committed) and records each one's end-to-end latency:
- * from the request's creation to the moment the client has the result.
+ * Reads a chain's last topic as a client would (read_committed) and records each record's
+ * end-to-end latency: from the request's creation to the moment the client has the record.
  */
-final class Collector implements AutoCloseable {
+final class Collector<V> implements AutoCloseable {
 
-  private final KafkaConsumer<String, FusedResult> consumer;
+  private final KafkaConsumer<String, V> consumer;
+  private final ToLongFunction<V> createdAtMs;
   private final Recorder latencies = new Recorder(3);
   private final AtomicLong received = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
+  /**
+   * @param createdAtMs when the request a record answers was created
+   */
   Collector(
-      KafkaClients clients, String topic, Deserializer<FusedResult> deserializer, String group) {
+      KafkaClients clients,
+      String topic,
+      Deserializer<V> deserializer,
+      ToLongFunction<V> createdAtMs,
+      String group) {
+    this.createdAtMs = createdAtMs;
     consumer =
         clients.consumer(
             group,
@@ -43,11 +52,9 @@ final class Collector implements AutoCloseable {
 
   private void poll() {
     while (running.get()) {
-      for (ConsumerRecord<String, FusedResult> record : consumer.poll(Duration.ofMillis(50))) {
+      for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(50))) {
         long now = System.currentTimeMillis();
-        FusedResult result = record.value();
-        long createdAt = result.getEmittedAtMs() - result.getLatencyMs();
-        latencies.recordValue(Math.max(0, now - createdAt));
+        latencies.recordValue(Math.max(0, now - createdAtMs.applyAsLong(record.value())));
         received.incrementAndGet();
       }
     }
@@ -56,20 +63,6 @@ final class Collector implements AutoCloseable {
 
   long received() {
     return received.get();
-  }
-
-  /** Waits until {@code count} results arrived; false when the timeout came first. */
-  boolean awaitReceived(long count, Duration timeout, Runnable onProgress)
-      throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (received.get() < count) {
-      if (System.nanoTime() > end) {
-        return false;
-      }
-      Thread.sleep(50);
-      onProgress.run();
-    }
-    return true;
   }
 
   /** The latencies recorded since the last call. */

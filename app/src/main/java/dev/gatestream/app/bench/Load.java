@@ -66,18 +66,19 @@ final class Load implements AutoCloseable {
   }
 
   private void send(String id, int index) {
-    long now = System.currentTimeMillis();
     producer.send(
-        new ProducerRecord<>(
-            topic,
-            id,
-            InferenceRequest.newBuilder()
-                .setId(id)
-                .setCreatedAtMs(now)
-                .setTask("task-" + (index % 5))
-                .setText("question number " + index + " about topic " + (index % 97))
-                .setDeadlineMs(now + deadline.toMillis())
-                .build()));
+        new ProducerRecord<>(topic, id, request(id, index, System.currentTimeMillis(), deadline)));
+  }
+
+  /** The bench's request number {@code index}, created at {@code nowMs}. */
+  static InferenceRequest request(String id, int index, long nowMs, Duration deadline) {
+    return InferenceRequest.newBuilder()
+        .setId(id)
+        .setCreatedAtMs(nowMs)
+        .setTask("task-" + (index % 5))
+        .setText("question number " + index + " about topic " + (index % 97))
+        .setDeadlineMs(nowMs + deadline.toMillis())
+        .build();
   }
 
   @Override

@@ -32,6 +32,8 @@ import org.apache.kafka.streams.kstream.ValueMapper;
  */
 final class PassThroughChain implements AutoCloseable {
 
+  static final List<String> STAGES = List.of("pass-router", "pass-expert", "pass-fusion");
+
   private final List<StreamsStage> stages = new ArrayList<>();
 
   PassThroughChain(
@@ -44,7 +46,7 @@ final class PassThroughChain implements AutoCloseable {
     String prefix = config.getString(GatestreamConfig.TOPIC_PREFIX);
     TopicSpec<String, ExpertTask> tasks = topics.expertTasks(expert);
     add(
-        "pass-router",
+        STAGES.get(0),
         hop(
             topics.requests(),
             tasks,
@@ -63,7 +65,7 @@ final class PassThroughChain implements AutoCloseable {
         prefix,
         stateDir);
     add(
-        "pass-expert",
+        STAGES.get(1),
         hop(
             tasks,
             topics.expertResults(),
@@ -83,7 +85,7 @@ final class PassThroughChain implements AutoCloseable {
         prefix,
         stateDir);
     add(
-        "pass-fusion",
+        STAGES.get(2),
         hop(
             topics.expertResults(),
             topics.fusedResults(),

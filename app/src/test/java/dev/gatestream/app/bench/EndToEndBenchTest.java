@@ -50,7 +50,8 @@ class EndToEndBenchTest {
             config,
             bootstrap,
             "http://127.0.0.1:" + closedPort(),
-            new EndToEndBench.Options(2, 10, 10, 10, Duration.ofSeconds(1), scratch),
+            new EndToEndBench.Options(
+                2, 10, 10, 10, Duration.ofSeconds(1), List.of("exactly-once"), scratch),
             listener);
 
     assertThatThrownBy(bench::run).isInstanceOf(KafkaException.class);
@@ -60,8 +61,8 @@ class EndToEndBenchTest {
         .singleElement()
         .satisfies(
             topics -> {
-              assertThat(topics.system()).isEqualTo("pass-through");
-              assertThat(topics.topicPrefix()).startsWith("bench-").endsWith("-pass-");
+              assertThat(topics.chain()).isEqualTo("kafka (exactly-once)");
+              assertThat(topics.topicPrefix()).startsWith("bench-").endsWith("-eo-kafka-");
             });
   }
 

@@ -17,7 +17,7 @@ public final class BenchProgress implements BenchListener {
   public void topicsCreating(TopicsCreating topics) {
     out.printf(
         "%s: creating %d topics with prefix %s%n",
-        topics.system(), topics.topics(), topics.topicPrefix());
+        topics.chain(), topics.topics(), topics.topicPrefix());
     out.flush();
   }
 
@@ -28,12 +28,12 @@ public final class BenchProgress implements BenchListener {
   }
 
   @Override
-  public void measured(BenchReport.SystemResult result) {
+  public void measured(BenchReport.ChainResult result) {
     out.printf(
         "%s: %.0f requests/s in the burst; p99 %d ms at %.0f requests/s%n",
-        result.system(),
-        result.throughputPerSecond(),
-        result.p99Ms(),
+        result.chain(),
+        result.burstPerSecond(),
+        result.latency().p99Ms(),
         result.steadyAchievedPerSecond());
     out.flush();
   }

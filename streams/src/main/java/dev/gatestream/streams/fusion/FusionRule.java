@@ -22,6 +22,9 @@ import java.util.Map;
  */
 public final class FusionRule {
 
+  /** Where a TIMEOUT came from when no expert was asked. */
+  static final String ROUTER = "router";
+
   private final FusionSettings settings;
   private final FusionStrategies strategies;
   private final ExpertReliability reliability;
@@ -114,6 +117,12 @@ public final class FusionRule {
                           + " cannot be fused with "
                           + fusable.get(0).output().getClass().getSimpleName()));
     }
+    Completeness completeness = completeness(fused != null, missing, atDeadline);
+    if (expected.isEmpty() && nowMs >= decision.getDeadlineMs()) {
+      // The router fell behind: the deadline passed before any expert was asked.
+      completeness = Completeness.TIMEOUT;
+      errors.put(ROUTER, "deadline passed before routing");
+    }
     return FusedResult.newBuilder()
         .setRequestId(decision.getRequestId())
         .setOutput(fused == null ? null : fused.output())
@@ -121,7 +130,7 @@ public final class FusionRule {
         .setContributors(fused == null ? List.of() : fused.contributors())
         .setExpected(expected)
         .setExpertErrors(errors)
-        .setCompleteness(completeness(fused != null, missing, atDeadline))
+        .setCompleteness(completeness)
         .setTotalCost(totalCost)
         .setLatencyMs(Math.max(0, nowMs - decision.getRequestCreatedAtMs()))
         .setPolicyVersion(decision.getPolicyVersion())

@@ -142,6 +142,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
       deadLetter(record, DeadLetterReason.DUPLICATE, e.getMessage());
     } catch (Validation.ExpiredException e) {
       deadLetter(record, DeadLetterReason.EXPIRED, e.getMessage());
+      expired(request, now);
     } catch (InvalidInputException e) {
       deadLetter(record, DeadLetterReason.INVALID, e.getMessage());
     } catch (UnwritableException e) {
@@ -260,6 +261,28 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
                 + ")");
       }
     }
+  }
+
+  /**
+   * Its caller still waits for an answer: a decision that chooses no expert, past its deadline,
+   * which fusion answers at once with a TIMEOUT. Without it a router that fell behind its requests'
+   * deadlines would leave them unanswered.
+   */
+  private void expired(InferenceRequest request, long now) {
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setRequestId(request.getId())
+            .setPolicy(policy.policy())
+            .setPolicyVersion(policy.gate().version())
+            .setChosen(List.of())
+            .setTask(request.getTask())
+            .setDeadlineMs(request.getDeadlineMs())
+            .setRequestCreatedAtMs(request.getCreatedAtMs())
+            .setReplyTo(request.getReplyTo())
+            .setAttributes(request.getAttributes())
+            .setDecidedAtMs(now)
+            .build();
+    context.forward(new Record<>(request.getId(), decision, now), RouterTopology.DECISION_SINK);
   }
 
   /**

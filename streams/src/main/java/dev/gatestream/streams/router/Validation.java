@@ -23,10 +23,6 @@ final class Validation {
     if (request.getId() == null || request.getId().isBlank()) {
       throw new InvalidInputException("request has no id");
     }
-    if (request.getDeadlineMs() <= nowMs) {
-      throw new ExpiredException(
-          "deadline passed " + (nowMs - request.getDeadlineMs()) + " ms before routing");
-    }
     boolean hasText = request.getText() != null && !request.getText().isBlank();
     boolean hasFeatures = request.getFeatures() != null && !request.getFeatures().isEmpty();
     boolean hasTask = request.getTask() != null && !request.getTask().isBlank();
@@ -68,6 +64,11 @@ final class Validation {
               + " ("
               + limits.maxAttributesChars()
               + ")");
+    }
+    // Last: an expired request is still answered (a TIMEOUT), so it must be valid otherwise.
+    if (request.getDeadlineMs() <= nowMs) {
+      throw new ExpiredException(
+          "deadline passed " + (nowMs - request.getDeadlineMs()) + " ms before routing");
     }
   }
 

@@ -294,6 +294,26 @@ class FusionTopologyTest {
   }
 
   @Test
+  void aDecisionThatAskedNoExpertPastItsDeadlineIsATimeoutAtOnce() {
+    start(0);
+    // What the router writes for a request whose deadline passed before it was routed.
+    decisions.pipeInput(
+        "late",
+        RoutingDecision.newBuilder(decision("late", null))
+            .setDeadlineMs(NOW - 10)
+            .setDecidedAtMs(NOW)
+            .build());
+
+    FusedResult late = fused.readValue();
+    assertThat(late.getRequestId()).isEqualTo("late");
+    assertThat(late.getCompleteness()).isEqualTo(Completeness.TIMEOUT);
+    assertThat(late.getExpected()).isEmpty();
+    assertThat(late.getExpertErrors())
+        .containsExactly(Map.entry("router", "deadline passed before routing"));
+    assertThat(results("TIMEOUT")).isEqualTo(1);
+  }
+
+  @Test
   void quorumEmitsBeforeEveryoneAnswered() {
     start(1);
     decisions.pipeInput("r1", decision("r1", null, "a", "b"));

@@ -230,9 +230,15 @@ class RouterTopologyTest {
                   .isEqualTo("t-requests");
             });
     assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
-    assertThat(decisions.readValuesToList())
-        .extracting(RoutingDecision::getRequestId)
-        .containsExactly("ok");
+    List<RoutingDecision> written = decisions.readValuesToList();
+    assertThat(written).extracting(RoutingDecision::getRequestId).containsExactly("late", "ok");
+    // The expired request is still answered: fusion turns a decision that asked no one into a
+    // TIMEOUT.
+    RoutingDecision late = written.get(0);
+    assertThat(late.getChosen()).isEmpty();
+    assertThat(late.getDeadlineMs()).isEqualTo(NOW - 10);
+    assertThat(tasksOf("gpt-4-1106-preview").readValuesToList())
+        .noneMatch(task -> task.getRequestId().equals("late"));
     assertThat(metrics.deadLetters()).isEqualTo(4);
     assertThat(dlq("unreadable")).isEqualTo(1);
     assertThat(dlq("expired")).isEqualTo(1);
