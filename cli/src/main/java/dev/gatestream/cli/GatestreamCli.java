@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       RunCommand.class,
       BenchCommand.class,
+      ChaosCommand.class,
       RequestCommand.class,
       InspectCommand.class,
       StatusCommand.class,

@@ -104,6 +104,9 @@ public final class KafkaClients {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, clientTimeoutMs());
+    if (groupId != null) {
+      props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs());
+    }
     Properties layered = layered(props, tuning, Kind.CONSUMER, clientId);
     if (groupId != null) {
       layered.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -147,6 +150,13 @@ public final class KafkaClients {
     // anyway.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+    // A killed instance's partitions and open transactions hold up the others this long at most.
+    props.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        sessionTimeoutMs());
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        config.getInt(GatestreamConfig.STREAMS_TRANSACTION_TIMEOUT_MS));
     // Stores are written several times per request; the cache folds those into one changelog write
     // per
     // commit. Processors forward explicitly, so the cache delays no output.
@@ -167,8 +177,32 @@ public final class KafkaClients {
     Properties layered = layered(props, Map.of(), Kind.STREAMS, null);
     layered.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     layered.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    // Kafka Streams appends each stream thread's index.
+    layered.putAll(staticMembership(StreamsConfig.mainConsumerPrefix(""), null));
     layered.put(WriteFailures.CONFIG, new WriteFailures());
     return layered;
+  }
+
+  /**
+   * The {@code group.instance.id} setting of one group member of this process, from {@link
+   * GatestreamConfig#CLIENT_INSTANCE_ID}: a member restarted with the same id takes its partitions
+   * back without a rebalance. Empty when no instance id is configured (dynamic membership).
+   *
+   * @param member tells apart the members of one group in this process (e.g. a worker's index), or
+   *     null when there is one
+   */
+  public Map<String, String> staticMembership(String member) {
+    return staticMembership("", member);
+  }
+
+  private Map<String, String> staticMembership(String keyPrefix, String member) {
+    String instance = config.getString(GatestreamConfig.CLIENT_INSTANCE_ID);
+    if (instance.isBlank()) {
+      return Map.of();
+    }
+    return Map.of(
+        keyPrefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+        member == null ? instance : instance + "-" + member);
   }
 
   public <K, V> KafkaProducer<K, V> producer(
@@ -220,6 +254,10 @@ public final class KafkaClients {
       }
     }
     return false;
+  }
+
+  private int sessionTimeoutMs() {
+    return config.getInt(GatestreamConfig.CLIENT_SESSION_TIMEOUT_MS);
   }
 
   private int clientTimeoutMs() {

@@ -40,10 +40,17 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String STACK_REGISTRY_HEAP_MB = "stack.registry.heap.mb";
   public static final String STACK_START_TIMEOUT_MS = "stack.start.timeout.ms";
   public static final String CLIENT_TIMEOUT_MS = "client.timeout.ms";
+  public static final String CLIENT_INSTANCE_ID = "client.instance.id";
+  public static final String CLIENT_SESSION_TIMEOUT_MS = "client.session.timeout.ms";
   public static final String EXPERTS_FILE = "experts.file";
   public static final String EXPERTS_REPLAY_LOG = "experts.replay.log";
   public static final String EXPERTS_PRICES = "experts.prices";
   public static final String EXPERT_INSTANCES = "expert.instances";
+  public static final String EXPERT_RESTART_MAX = "expert.restart.max";
+  public static final String EXPERT_RESTART_WINDOW_MS = "expert.restart.window.ms";
+  public static final String EXPERT_RESTART_BACKOFF_MS = "expert.restart.backoff.ms";
+  public static final String EXPERT_RESTART_BACKOFF_MAX_MS = "expert.restart.backoff.max.ms";
+  public static final String STREAMS_TRANSACTION_TIMEOUT_MS = "streams.transaction.timeout.ms";
   public static final String STREAMS_STATE_DIR = "streams.state.dir";
   public static final String STREAMS_THREADS = "streams.threads";
   public static final String STREAMS_COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
@@ -279,6 +286,24 @@ public final class GatestreamConfig extends AbstractConfig {
               Importance.LOW,
               "How long admin calls to Kafka and the registry may take before the command gives up.")
           .define(
+              CLIENT_INSTANCE_ID,
+              Type.STRING,
+              "",
+              new InstanceIdValidator(),
+              Importance.MEDIUM,
+              "Stable id of this process's stage instance (e.g. a pod name), for static group membership:"
+                  + " the Streams stages and expert workers join their groups with a group.instance.id"
+                  + " derived from it, so a restarted instance takes its partitions back without a"
+                  + " rebalance. Give each process of one stage its own id; empty: dynamic membership.")
+          .define(
+              CLIENT_SESSION_TIMEOUT_MS,
+              Type.INT,
+              15_000,
+              Range.between(6_000, 300_000),
+              Importance.LOW,
+              "Session timeout of the Streams stages' and expert workers' group membership: how long"
+                  + " the partitions of an instance that died wait before they move to another one.")
+          .define(
               EXPERTS_FILE,
               Type.STRING,
               "",
@@ -306,6 +331,35 @@ public final class GatestreamConfig extends AbstractConfig {
               Range.atLeast(1),
               Importance.LOW,
               "Worker instances per expert in one JVM (each is a member of the expert's consumer group).")
+          .define(
+              EXPERT_RESTART_MAX,
+              Type.INT,
+              5,
+              Range.atLeast(0),
+              Importance.LOW,
+              "Failed expert workers restarted within expert.restart.window.ms; at one failure more the"
+                  + " worker is reported failed (the process exits non-zero).")
+          .define(
+              EXPERT_RESTART_WINDOW_MS,
+              Type.LONG,
+              600_000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              "The sliding window over which expert.restart.max counts worker failures.")
+          .define(
+              EXPERT_RESTART_BACKOFF_MS,
+              Type.LONG,
+              1_000L,
+              Range.atLeast(0),
+              Importance.LOW,
+              "Wait before restarting a failed expert worker; it doubles with each failure in the window.")
+          .define(
+              EXPERT_RESTART_BACKOFF_MAX_MS,
+              Type.LONG,
+              30_000L,
+              Range.atLeast(0),
+              Importance.LOW,
+              "The longest wait before restarting a failed expert worker.")
           .define(
               STREAMS_STATE_DIR,
               Type.STRING,
@@ -355,6 +409,14 @@ public final class GatestreamConfig extends AbstractConfig {
               Range.atLeast(1),
               Importance.LOW,
               "The sliding window over which streams.max.thread.replacements counts thread failures.")
+          .define(
+              STREAMS_TRANSACTION_TIMEOUT_MS,
+              Type.INT,
+              10_000,
+              Range.between(1_000, 900_000),
+              Importance.LOW,
+              "Transaction timeout of the exactly-once stages' producers: how long an open transaction of"
+                  + " a killed instance can hold back read_committed readers when no restart fences it.")
           .define(
               ROUTER_POLICY,
               Type.STRING,
@@ -1144,6 +1206,27 @@ public final class GatestreamConfig extends AbstractConfig {
     @Override
     public String toString() {
       return "NAME:TOKEN pairs, comma-separated";
+    }
+  }
+
+  /**
+   * Accepts what Kafka accepts in a {@code group.instance.id} (with room for the suffixes
+   * Gatestream and Kafka Streams add), or nothing.
+   */
+  private static final class InstanceIdValidator implements ConfigDef.Validator {
+    private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{0,200}");
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (!LEGAL.matcher((String) value).matches()) {
+        throw new ConfigException(
+            name, value, "an instance id has at most 200 of the characters a-z A-Z 0-9 . _ -");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "at most 200 of a-z A-Z 0-9 . _ -";
     }
   }
 

@@ -52,6 +52,38 @@ class KafkaClientsTest {
   }
 
   @Test
+  void aConfiguredInstanceIdMakesGroupMembershipStaticAndTheTimeoutsAreTuned() {
+    KafkaClients clients = clients(Map.of(GatestreamConfig.CLIENT_INSTANCE_ID, "node-a"), Map.of());
+
+    Properties streams = clients.streamsProperties("app", Path.of("/state"));
+    assertThat(streams)
+        .containsEntry("main.consumer.group.instance.id", "node-a")
+        .containsEntry("main.consumer.session.timeout.ms", 15_000)
+        .containsEntry("producer.transaction.timeout.ms", 10_000);
+    // Kafka Streams gives each stream thread's consumer its own id from it.
+    assertThat(new StreamsConfig(streams).getMainConsumerConfigs("app", "app-t", 2))
+        .containsEntry("group.instance.id", "node-a-2")
+        .containsEntry("session.timeout.ms", 15_000);
+    assertThat(clients.staticMembership("0")).containsEntry("group.instance.id", "node-a-0");
+    assertThat(clients.consumerProperties("c", "g", clients.staticMembership("1")))
+        .containsEntry("group.instance.id", "node-a-1")
+        .containsEntry("session.timeout.ms", 15_000);
+  }
+
+  @Test
+  void withoutAnInstanceIdMembershipStaysDynamic() {
+    KafkaClients clients = clients(Map.of(), Map.of());
+
+    assertThat(clients.staticMembership("0")).isEmpty();
+    assertThat(
+            new StreamsConfig(clients.streamsProperties("app", Path.of("/state")))
+                .getMainConsumerConfigs("app", "app-t", 1))
+        .doesNotContainKey("group.instance.id");
+    assertThat(clients.consumerProperties("c", null, Map.of()))
+        .doesNotContainKey("session.timeout.ms");
+  }
+
+  @Test
   void everyStreamsStageDeadLettersWhatItCannotReadOrWriteWithItsOwnWriteFailures() {
     KafkaClients clients = clients(Map.of(GatestreamConfig.TOPIC_PREFIX, "t-"), Map.of());
 

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -192,18 +193,34 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
       ExpertSpec spec,
       ExpertBackend backend,
       MeterRegistry registry) {
+    return create(clients, config, serdes, spec, backend, registry, null);
+  }
+
+  /**
+   * A worker with its own Kafka clients that joins the expert's group as {@code member} of this
+   * process: with a configured instance id, a worker made again with the same member takes its
+   * predecessor's partitions back without a rebalance.
+   *
+   * @param member e.g. the worker's index in this process; null when it is the only one
+   */
+  public static ExpertWorker create(
+      KafkaClients clients,
+      GatestreamConfig config,
+      GatestreamSerdes serdes,
+      ExpertSpec spec,
+      ExpertBackend backend,
+      MeterRegistry registry,
+      String member) {
     String group = clients.ids().expert(spec.name());
     String clientId = group + "-" + INSTANCES.incrementAndGet();
     List<AutoCloseable> made = new ArrayList<>(List.of(backend));
     try {
+      Map<String, Object> tuning = new HashMap<>(clients.staticMembership(member));
       // What one poll may add to the buffer: about what the batches in flight hold.
+      tuning.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, spec.batchSize() * spec.concurrency());
       KafkaConsumer<byte[], byte[]> consumer =
           clients.consumer(
-              clientId,
-              group,
-              Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, spec.batchSize() * spec.concurrency()),
-              new ByteArrayDeserializer(),
-              new ByteArrayDeserializer());
+              clientId, group, tuning, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       made.add(consumer);
       KafkaProducer<byte[], byte[]> producer =
           clients.producer(

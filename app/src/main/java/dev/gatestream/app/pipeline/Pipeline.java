@@ -6,6 +6,8 @@ import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertBackends;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.experts.ExpertWorker;
+import dev.gatestream.experts.RestartPolicy;
+import dev.gatestream.experts.WorkerSupervisor;
 import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.serdes.RegistrySerdes;
@@ -55,8 +57,7 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final Map<String, List<ExpertWorker>> workers = new LinkedHashMap<>();
-  private final Map<String, List<Thread>> workerThreads = new LinkedHashMap<>();
+  private final Map<String, List<WorkerSupervisor<ExpertWorker>>> workers = new LinkedHashMap<>();
   private final Map<String, StreamsStage> streamsStages = new LinkedHashMap<>();
   private AdaptationRunner adaptation;
   private final MeterRegistry meters;
@@ -219,18 +220,24 @@ public final class Pipeline implements AutoCloseable {
         new ExpertBackends(
             System::getenv, config.getBoolean(GatestreamConfig.EXPERTS_ALLOW_INSECURE_HTTP));
     int instances = config.getInt(GatestreamConfig.EXPERT_INSTANCES);
+    RestartPolicy restarts = RestartPolicy.from(config);
     for (ExpertSpec spec : experts) {
       for (int i = 0; i < instances; i++) {
-        // The worker owns its backend (an ONNX session, say) and closes it when it stops.
-        ExpertWorker worker =
-            ExpertWorker.create(clients, config, serdes, spec, backends.create(spec), meters);
-        Thread thread = new Thread(worker, "expert-" + spec.name() + "-" + i);
-        thread.setUncaughtExceptionHandler(
-            (t, e) -> LOG.error("expert worker {} stopped", t.getName(), e));
-        thread.start();
-        workers.computeIfAbsent(spec.name(), name -> new ArrayList<>()).add(worker);
-        workerThreads.computeIfAbsent(spec.name(), name -> new ArrayList<>()).add(thread);
+        String member = String.valueOf(i);
+        // Each worker owns its backend (an ONNX session, say) and closes it when it stops; a
+        // restarted worker gets a new one, and the same group member id.
+        WorkerSupervisor<ExpertWorker> worker =
+            new WorkerSupervisor<>(
+                spec.name(),
+                "expert-" + spec.name() + "-" + i,
+                () ->
+                    ExpertWorker.create(
+                        clients, config, serdes, spec, backends.create(spec), meters, member),
+                restarts,
+                meters);
         closeables.add(worker);
+        workers.computeIfAbsent(spec.name(), name -> new ArrayList<>()).add(worker);
+        worker.start();
       }
     }
   }
@@ -247,12 +254,11 @@ public final class Pipeline implements AutoCloseable {
 
   /** Stops every worker of one expert, as if it crashed: its tasks go unanswered. */
   public void stopExpert(String name) {
-    List<ExpertWorker> stopped = workers.remove(name);
+    List<WorkerSupervisor<ExpertWorker>> stopped = workers.remove(name);
     if (stopped == null) {
       throw new IllegalArgumentException("no running expert '" + name + "'");
     }
-    stopped.forEach(ExpertWorker::close);
-    workerThreads.remove(name);
+    stopped.forEach(WorkerSupervisor::close);
   }
 
   /**
@@ -263,12 +269,11 @@ public final class Pipeline implements AutoCloseable {
     Map<String, StageState> states = new LinkedHashMap<>();
     streamsStages.forEach(
         (name, stage) -> states.put(name, StageState.ofStreams(stage.state(), stage.failure())));
-    workerThreads.forEach(
-        (name, threads) ->
+    workers.forEach(
+        (name, supervised) ->
             states.put(
                 "expert " + name,
-                StageState.ofWorkers(
-                    threads.stream().filter(Thread::isAlive).count(), threads.size())));
+                StageState.ofWorkers(supervised.stream().map(WorkerSupervisor::status).toList())));
     if (adaptation != null) {
       states.put("adaptation", adaptationState());
     }
@@ -277,9 +282,9 @@ public final class Pipeline implements AutoCloseable {
 
   /**
    * The stages that stopped and will not come back by themselves (a Streams stage in ERROR after
-   * its bounded thread replacements, a dead expert worker, a failed adaptation job), with their
-   * states: a process running them should exit non-zero, so that whatever supervises it starts it
-   * again.
+   * its bounded thread replacements, an expert worker past its restarts, a failed adaptation job),
+   * with their states: a process running them should exit non-zero, so that whatever supervises it
+   * starts it again.
    */
   public Map<String, String> unrecoverable() {
     Map<String, String> stopped = new LinkedHashMap<>();
@@ -313,7 +318,13 @@ public final class Pipeline implements AutoCloseable {
 
   public Map<String, ExpertWorker.Metrics> expertMetrics() {
     Map<String, ExpertWorker.Metrics> metrics = new LinkedHashMap<>();
-    workers.forEach((name, instances) -> metrics.put(name, instances.get(0).metrics()));
+    // The counters are the expert's, so any running worker reads them; none runs while all restart.
+    workers.forEach(
+        (name, instances) ->
+            instances.stream()
+                .flatMap(worker -> worker.current().stream())
+                .findFirst()
+                .ifPresent(worker -> metrics.put(name, worker.metrics())));
     return metrics;
   }
 
@@ -350,6 +361,13 @@ public final class Pipeline implements AutoCloseable {
                     .append(" ok/")
                     .append(m.tasks())
                     .append(" tasks"));
+    workers.forEach(
+        (name, supervised) -> {
+          long restarts = supervised.stream().mapToLong(worker -> worker.status().restarts()).sum();
+          if (restarts > 0) {
+            line.append("; ").append(name).append(" worker restarts: ").append(restarts);
+          }
+        });
     return line.toString();
   }
 

@@ -1,5 +1,7 @@
 package dev.gatestream.app.pipeline;
 
+import dev.gatestream.experts.WorkerSupervisor;
+import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.streams.KafkaStreams;
@@ -24,10 +26,27 @@ public record StageState(String state, boolean healthy, boolean terminal) {
             || state == KafkaStreams.State.NOT_RUNNING);
   }
 
-  /** An expert's workers: nothing restarts one that stopped, so its tasks wait for another. */
-  public static StageState ofWorkers(long alive, int workers) {
-    return new StageState(
-        alive + " of " + workers + " workers alive", alive == workers, alive < workers);
+  /**
+   * An expert's supervised workers: one waiting to restart is transient, one whose restarts are
+   * spent is for good.
+   */
+  public static StageState ofWorkers(List<WorkerSupervisor.Status> workers) {
+    long running = workers.stream().filter(WorkerSupervisor.Status::running).count();
+    long failed = workers.stream().filter(WorkerSupervisor.Status::failed).count();
+    long restarts = workers.stream().mapToLong(WorkerSupervisor.Status::restarts).sum();
+    StringBuilder state = new StringBuilder(running + " of " + workers.size() + " workers running");
+    if (restarts > 0) {
+      state.append(", ").append(restarts).append(restarts == 1 ? " restart" : " restarts");
+    }
+    if (failed > 0) {
+      state.append(", ").append(failed).append(" failed");
+      workers.stream()
+          .filter(WorkerSupervisor.Status::failed)
+          .flatMap(status -> status.lastFailure().stream())
+          .findFirst()
+          .ifPresent(cause -> state.append(": ").append(cause.getMessage()));
+    }
+    return new StageState(state.toString(), running == workers.size(), failed > 0);
   }
 
   /** The Flink job: restarting is transient, failed or cancelled is for good. */

@@ -2,8 +2,11 @@ package dev.gatestream.app.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatestream.experts.WorkerSupervisor;
+import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +25,20 @@ class StageStateTest {
   }
 
   @Test
-  void aDeadWorkerIsForGood() {
-    assertThat(StageState.ofWorkers(2, 2))
-        .isEqualTo(new StageState("2 of 2 workers alive", true, false));
-    assertThat(StageState.ofWorkers(1, 2))
-        .isEqualTo(new StageState("1 of 2 workers alive", false, true));
+  void aWorkerWaitingToRestartIsTransientAndOneWhoseRestartsAreSpentForGood() {
+    WorkerSupervisor.Status running = new WorkerSupervisor.Status(true, 0, Optional.empty(), false);
+    WorkerSupervisor.Status restarting =
+        new WorkerSupervisor.Status(false, 1, Optional.of(new KafkaException("timed out")), false);
+    WorkerSupervisor.Status failed =
+        new WorkerSupervisor.Status(false, 5, Optional.of(new KafkaException("timed out")), true);
+
+    assertThat(StageState.ofWorkers(List.of(running, running)))
+        .isEqualTo(new StageState("2 of 2 workers running", true, false));
+    assertThat(StageState.ofWorkers(List.of(running, restarting)))
+        .isEqualTo(new StageState("1 of 2 workers running, 1 restart", false, false));
+    assertThat(StageState.ofWorkers(List.of(running, failed)))
+        .isEqualTo(
+            new StageState("1 of 2 workers running, 5 restarts, 1 failed: timed out", false, true));
   }
 
   @Test

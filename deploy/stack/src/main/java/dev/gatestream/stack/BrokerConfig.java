@@ -42,6 +42,9 @@ final class BrokerConfig {
     p.put("offsets.topic.replication.factor", "1");
     p.put("transaction.state.log.replication.factor", "1");
     p.put("transaction.state.log.min.isr", "1");
+    // A killed stage's open transaction is aborted as soon as it times out (not up to 10 s later),
+    // so read_committed readers behind it wait streams.transaction.timeout.ms at most.
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     // quick group formation for local development and tests

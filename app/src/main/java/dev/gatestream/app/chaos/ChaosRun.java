@@ -1,0 +1,349 @@
+package dev.gatestream.app.chaos;
+
+import dev.gatestream.app.replay.LogBaselines;
+import dev.gatestream.app.replay.ReplayDriver;
+import dev.gatestream.app.replay.ReplayItem;
+import dev.gatestream.app.replay.ReplayOptions;
+import dev.gatestream.app.replay.ReplayRun;
+import dev.gatestream.app.replay.ReplaySources;
+import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.config.ConfigLoader;
+import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.experts.replay.DistinctRows;
+import dev.gatestream.serdes.RegistrySerdes;
+import dev.gatestream.topics.TopicApplier;
+import dev.gatestream.topics.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The kill -9 fault run: router, fusion, one worker process per expert and the adaptation job, each
+ * in an OS process of its own, serve logged traffic (two replay experts, both chosen for every
+ * request) while each of router, one expert, fusion and the adaptation job is killed with SIGKILL
+ * once and started again. A {@code read_committed} {@link Audit} of the run's topics then checks
+ * that no request was lost or fused twice, that none its experts answered in time came out PARTIAL
+ * or TIMEOUT, and that the learner learned every feedback record once; and it times how long each
+ * stage took to process again after its restart.
+ *
+ * <p>Every run has topics, groups and state of its own (a topic prefix with its run id), so runs
+ * never see each other's records.
+ */
+public final class ChaosRun {
+
+  /**
+   * @param requests how many requests the traffic sends
+   * @param ratePerSecond their pace, so that the kills fall amid traffic
+   * @param window most requests in flight
+   * @param deadline each request's deadline
+   * @param restartDelay how long a killed stage stays down before it is started again
+   * @param recoveryTimeout how long a restarted stage may take to process again
+   * @param seed shuffles the log's rows
+   */
+  public record Options(
+      int requests,
+      int ratePerSecond,
+      int window,
+      Duration deadline,
+      Duration restartDelay,
+      Duration recoveryTimeout,
+      long seed) {
+
+    public static Options defaults(int requests) {
+      return new Options(
+          requests,
+          100,
+          200,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(120),
+          42);
+    }
+  }
+
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration WAIT_STEP = Duration.ofMillis(100);
+  private static final int EXPERTS = 2;
+
+  private final GatestreamConfig base;
+  private final String bootstrapServers;
+  private final String registryUrl;
+  private final Path home;
+  private final Options options;
+  private final Clock clock;
+  private final Consumer<String> progress;
+
+  /**
+   * @param base the deployment's settings; the run adds its own topic prefix, experts and state
+   * @param home the project root, for relative paths in the settings
+   * @param progress told what the run is doing, a line at a time
+   */
+  public ChaosRun(
+      GatestreamConfig base,
+      String bootstrapServers,
+      String registryUrl,
+      Path home,
+      Options options,
+      Clock clock,
+      Consumer<String> progress) {
+    this.base = base;
+    this.bootstrapServers = bootstrapServers;
+    this.registryUrl = registryUrl;
+    this.home = home;
+    this.options = options;
+    this.clock = clock;
+    this.progress = progress;
+  }
+
+  /**
+   * Runs the traffic of {@code log} (a wide routing log: its first two experts answer from it)
+   * through the killed and restarted stages; the stages' logs go to {@code runDir}.
+   */
+  public ChaosReport run(Path log, Path runDir) throws IOException, InterruptedException {
+    Instant start = clock.instant();
+    String runId = "chaos-" + Long.toString(start.toEpochMilli(), 36);
+    ReplayRun.Log source =
+        ReplaySources.log(
+            log,
+            log.getFileName().toString(),
+            options.seed(),
+            options.requests(),
+            DistinctRows.OnRepeat.SKIP);
+    if (source.experts().size() < EXPERTS || source.rows().size() < options.requests()) {
+      throw new IllegalArgumentException(
+          log
+              + " has "
+              + source.experts().size()
+              + " experts and "
+              + source.rows().size()
+              + " requests; the run needs "
+              + EXPERTS
+              + " and "
+              + options.requests());
+    }
+    List<String> experts = source.experts().subList(0, EXPERTS);
+    Files.createDirectories(runDir);
+    GatestreamConfig config = runConfig(runId, log, experts, runDir, null);
+    Topics topics = Topics.from(config);
+    KafkaClients clients = new KafkaClients(config, bootstrapServers);
+    try (Admin admin = clients.admin(clients.ids().job("chaos-admin", runId))) {
+      new TopicApplier(admin, Duration.ofSeconds(30)).apply(topics.all(experts));
+    }
+
+    Map<String, StageProcess> stages = new LinkedHashMap<>();
+    stages.put(Audit.ROUTER, stage(runId, log, experts, runDir, Audit.ROUTER, List.of("router")));
+    stages.put(Audit.FUSION, stage(runId, log, experts, runDir, Audit.FUSION, List.of("fusion")));
+    for (String expert : experts) {
+      stages.put(
+          Audit.expert(expert),
+          stage(runId, log, experts, runDir, Audit.expert(expert), List.of("expert", expert)));
+    }
+    stages.put(
+        Audit.ADAPTATION,
+        stage(runId, log, experts, runDir, Audit.ADAPTATION, List.of("adaptation")));
+    List<String> victims =
+        List.of(Audit.ROUTER, Audit.expert(experts.get(0)), Audit.FUSION, Audit.ADAPTATION);
+
+    String policy = config.getString(GatestreamConfig.ROUTER_POLICY);
+    List<ReplayItem> items = source.rows().stream().map(ReplayItem::of).toList();
+    List<ChaosReport.Recovery> recoveries = new ArrayList<>();
+    Optional<String> replayFailure = Optional.empty();
+    Audit.Tally tally;
+    try (RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
+        Audit audit = new Audit(topics, serdes, clients, runId, policy, clock);
+        Stages running = new Stages(stages.values())) {
+      progress.accept(
+          "starting " + String.join(", ", stages.keySet()) + " as processes of their own");
+      stages.values().forEach(StageProcess::start);
+      for (StageProcess stage : stages.values()) {
+        stage.awaitReady(START_TIMEOUT);
+      }
+      CompletableFuture<Void> traffic;
+      try (ReplayDriver driver =
+          new ReplayDriver(
+              topics,
+              serdes,
+              clients,
+              new ReplayOptions(
+                  options.ratePerSecond(),
+                  false,
+                  1,
+                  options.window(),
+                  options.deadline(),
+                  Duration.ZERO,
+                  0,
+                  options.seed(),
+                  0),
+              Math.max(1, options.requests() / 10),
+              runId,
+              policy)) {
+        progress.accept("sending " + items.size() + " requests to " + experts);
+        traffic =
+            CompletableFuture.runAsync(
+                () ->
+                    driver.replay(
+                        "chaos",
+                        items,
+                        new LogBaselines(experts, Map.of()).of(source.rows()),
+                        bucket ->
+                            progress.accept(
+                                (bucket.fromRequest() + bucket.requests())
+                                    + " requests answered")));
+        for (int i = 0; i < victims.size(); i++) {
+          int killAt = options.requests() * (2 * i + 1) / (2 * victims.size() + 1);
+          awaitCondition(
+              () -> audit.fusedRequests() >= killAt || traffic.isDone(),
+              SETTLE_TIMEOUT.multipliedBy(5));
+          recoveries.add(killAndRestart(stages.get(victims.get(i)), audit));
+        }
+        replayFailure = awaitTraffic(traffic);
+      }
+      // The audit reads behind the traffic, and the learner behind the feedback.
+      awaitCondition(() -> audit.fusedRequests() >= items.size(), SETTLE_TIMEOUT);
+      awaitCondition(() -> audit.examples() >= audit.feedback(), SETTLE_TIMEOUT);
+      tally = audit.tally(items.stream().map(ReplayItem::id).toList());
+    }
+    return new ChaosReport(
+        tally.requests(),
+        tally.lost(),
+        tally.duplicated(),
+        tally.answeredButIncomplete(),
+        tally.completeness(),
+        tally.feedback(),
+        tally.examples(),
+        tally.deadLetters(),
+        recoveries,
+        replayFailure,
+        Duration.between(start, clock.instant()));
+  }
+
+  private ChaosReport.Recovery killAndRestart(StageProcess stage, Audit audit)
+      throws InterruptedException {
+    progress.accept("kill -9 " + stage.name());
+    Instant killed = stage.kill();
+    Thread.sleep(options.restartDelay().toMillis());
+    Instant restarted = stage.start();
+    Instant ready = stage.awaitReady(START_TIMEOUT);
+    Optional<Instant> processing = Optional.empty();
+    long until = System.nanoTime() + options.recoveryTimeout().toNanos();
+    while (processing.isEmpty() && System.nanoTime() < until) {
+      processing = audit.firstOutputAfter(stage.name(), restarted);
+      if (processing.isEmpty()) {
+        Thread.sleep(WAIT_STEP.toMillis());
+      }
+    }
+    ChaosReport.Recovery recovery =
+        new ChaosReport.Recovery(stage.name(), killed, restarted, ready, processing);
+    progress.accept(
+        stage.name()
+            + " processing again "
+            + recovery.sinceRestart().map(d -> d.toMillis() / 1000.0 + "s").orElse("NEVER")
+            + " after its restart");
+    return recovery;
+  }
+
+  private Optional<String> awaitTraffic(CompletableFuture<Void> traffic)
+      throws InterruptedException {
+    try {
+      traffic.get(
+          options.deadline().plus(SETTLE_TIMEOUT).toMillis()
+              + (long) options.requests() * 1000 / Math.max(1, options.ratePerSecond()),
+          TimeUnit.MILLISECONDS);
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      return Optional.of(String.valueOf(e.getCause().getMessage()));
+    } catch (TimeoutException e) {
+      traffic.cancel(true);
+      return Optional.of("the traffic did not finish in time");
+    }
+  }
+
+  /** Waits until the condition holds or the timeout passes; whether it holds. */
+  private static boolean awaitCondition(BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() >= until) {
+        return false;
+      }
+      Thread.sleep(
+          Math.min(WAIT_STEP.toMillis(), Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+    }
+    return true;
+  }
+
+  private StageProcess stage(
+      String runId, Path log, List<String> experts, Path runDir, String name, List<String> args) {
+    String instance = runId + "-" + name.replace(' ', '-').replaceAll("[^A-Za-z0-9._-]", "_");
+    GatestreamConfig config = runConfig(runId, log, experts, runDir, instance);
+    Path settings = runDir.resolve(instance + ".properties");
+    Properties properties = new Properties();
+    config.originals().forEach((key, value) -> properties.setProperty(key, String.valueOf(value)));
+    try (Writer out = Files.newBufferedWriter(settings, StandardCharsets.UTF_8)) {
+      properties.store(out, "settings of " + name + " in chaos run " + runId);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + settings, e);
+    }
+    return new StageProcess(name, args, settings, home, runDir, clock);
+  }
+
+  /**
+   * The deployment's settings for this run: its own topics and state, the experts replaying the
+   * log, both chosen for every request, and weights published and checkpointed every second.
+   *
+   * @param instance the stage process's instance id for static membership; null for none
+   */
+  private GatestreamConfig runConfig(
+      String runId, Path log, List<String> experts, Path runDir, String instance) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    base.originals().forEach((key, value) -> settings.put(key, String.valueOf(value)));
+    settings.put(GatestreamConfig.BOOTSTRAP, bootstrapServers);
+    settings.put(GatestreamConfig.REGISTRY_URL, registryUrl);
+    settings.put(
+        GatestreamConfig.TOPIC_PREFIX, base.getString(GatestreamConfig.TOPIC_PREFIX) + runId + "-");
+    settings.put(GatestreamConfig.EXPERTS, String.join(",", experts));
+    settings.put(GatestreamConfig.EXPERTS_REPLAY_LOG, log.toAbsolutePath().toString());
+    settings.put(GatestreamConfig.ROUTER_GATE_K, String.valueOf(EXPERTS));
+    settings.put(GatestreamConfig.STREAMS_STATE_DIR, runDir.resolve("state").toString());
+    settings.put(
+        GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, runDir.resolve("checkpoints").toString());
+    settings.put(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000");
+    settings.put(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000");
+    settings.put(GatestreamConfig.METRICS_PORT, "-1");
+    settings.put(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1");
+    if (instance != null) {
+      settings.put(GatestreamConfig.CLIENT_INSTANCE_ID, instance);
+    }
+    return new ConfigLoader(Map.of()).load(null, settings);
+  }
+
+  /** The run's stage processes, stopped at its end. */
+  private record Stages(Iterable<StageProcess> processes) implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      for (StageProcess stage : processes) {
+        stage.close();
+      }
+    }
+  }
+}
