@@ -28,6 +28,7 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
 
   private final String registryBaseUrl;
   private final boolean autoRegister;
+  private final Map<String, Object> clientSettings;
   private final Map<String, Serde<?>> serdes = new ConcurrentHashMap<>();
   private final Map<String, Serde<?>> opened = new ConcurrentHashMap<>();
 
@@ -36,8 +37,18 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
    * @param autoRegister whether serializers register schemas they do not find
    */
   public RegistrySerdes(String registryBaseUrl, boolean autoRegister) {
+    this(registryBaseUrl, autoRegister, Map.of());
+  }
+
+  /**
+   * @param clientSettings Apicurio client settings (TLS trust, authentication) added to every
+   *     serde's configuration; made by {@link dev.gatestream.clients.RegistryClients}
+   */
+  public RegistrySerdes(
+      String registryBaseUrl, boolean autoRegister, Map<String, Object> clientSettings) {
     this.registryBaseUrl = RegistryUrls.base(registryBaseUrl);
     this.autoRegister = autoRegister;
+    this.clientSettings = Map.copyOf(clientSettings);
   }
 
   public String registryBaseUrl() {
@@ -63,7 +74,7 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
 
   /** The Apicurio settings behind {@link #avro}; usable as-is in a producer or consumer config. */
   public Map<String, Object> avroConfig(boolean isKey) {
-    Map<String, Object> config = new HashMap<>();
+    Map<String, Object> config = new HashMap<>(clientSettings);
     config.put(SerdeConfig.REGISTRY_URL, RegistryUrls.nativeApi(registryBaseUrl));
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, autoRegister);
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "RETURN_OR_UPDATE");

@@ -136,7 +136,7 @@ public final class EndToEndBench {
     try (Admin admin = clients.admin(clients.ids().job("bench", "admin"))) {
       new TopicApplier(admin, Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)))
           .apply(catalogue);
-      try (RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
+      try (RegistrySerdes serdes = clients.registry(registryUrl).serdes(true);
           AutoCloseable running = start(config, topics, experts, serdes, passThrough, workDir);
           Load load =
               new Load(

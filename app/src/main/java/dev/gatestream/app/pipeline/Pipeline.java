@@ -2,6 +2,7 @@ package dev.gatestream.app.pipeline;
 
 import dev.gatestream.adaptation.AdaptationRunner;
 import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.clients.ServicePrincipal;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertBackends;
 import dev.gatestream.experts.ExpertSpec;
@@ -126,11 +127,15 @@ public final class Pipeline implements AutoCloseable {
       Set<Stage> stages,
       Path home) {
     Topics topics = Topics.from(config);
+    // Each stage connects as its own principal (client.credentials.dir); the registry settings
+    // are the deployment's.
+    KafkaClients clients = new KafkaClients(config, bootstrapServers);
     RegistrySerdes serdes =
-        new RegistrySerdes(registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
+        clients
+            .registry(registryUrl)
+            .serdes(config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
     closeables.add(serdes);
     Path stateDir = home.resolve(config.getString(GatestreamConfig.STREAMS_STATE_DIR));
-    KafkaClients clients = new KafkaClients(config, bootstrapServers);
 
     if (stages.contains(Stage.EXPERTS)) {
       startExperts(config, clients, serdes, experts);
@@ -143,6 +148,7 @@ public final class Pipeline implements AutoCloseable {
           home.resolve(config.getString(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR)));
     }
     if (stages.contains(Stage.FUSION)) {
+      KafkaClients fusionClients = clients.as(ServicePrincipal.FUSION);
       fusionMetrics = new FusionMetrics(meters);
       closeables.add(fusionMetrics);
       StreamsStage fusion =
@@ -155,8 +161,8 @@ public final class Pipeline implements AutoCloseable {
                   FusionLimits.from(config),
                   new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)),
                   fusionMetrics,
-                  replyTopics(config, clients, clients.ids().fusion())),
-              clients.streamsProperties(clients.ids().fusion(), stateDir),
+                  replyTopics(config, fusionClients, clients.ids().fusion())),
+              fusionClients.streamsProperties(clients.ids().fusion(), stateDir),
               meters,
               ThreadReplacements.from(config));
       closeables.add(fusion);
@@ -164,6 +170,7 @@ public final class Pipeline implements AutoCloseable {
       fusion.start(START_TIMEOUT);
     }
     if (stages.contains(Stage.ROUTER)) {
+      KafkaClients routerClients = clients.as(ServicePrincipal.ROUTER);
       Featurizer featurizer = RoutingComponents.featurizer(config);
       closeables.add(featurizer);
       policy =
@@ -186,8 +193,8 @@ public final class Pipeline implements AutoCloseable {
                   policy,
                   routerMetrics,
                   RouterLimits.from(config),
-                  replyTopics(config, clients, clients.ids().router())),
-              clients.streamsProperties(clients.ids().router(), stateDir),
+                  replyTopics(config, routerClients, clients.ids().router())),
+              routerClients.streamsProperties(clients.ids().router(), stateDir),
               meters,
               ThreadReplacements.from(config));
       closeables.add(router);
@@ -220,7 +227,13 @@ public final class Pipeline implements AutoCloseable {
       for (int i = 0; i < instances; i++) {
         // The worker owns its backend (an ONNX session, say) and closes it when it stops.
         ExpertWorker worker =
-            ExpertWorker.create(clients, config, serdes, spec, backends.create(spec), meters);
+            ExpertWorker.create(
+                clients.as(ServicePrincipal.expert(spec.name())),
+                config,
+                serdes,
+                spec,
+                backends.create(spec),
+                meters);
         Thread thread = new Thread(worker, "expert-" + spec.name() + "-" + i);
         thread.setUncaughtExceptionHandler(
             (t, e) -> LOG.error("expert worker {} stopped", t.getName(), e));
