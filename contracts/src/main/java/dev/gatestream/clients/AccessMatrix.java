@@ -39,6 +39,17 @@ public final class AccessMatrix {
       String name,
       AclOperation operation) {}
 
+  /** The jobs whose consumers join a group of their own: {@link ClientIds#job}. */
+  private static final List<String> JOBS =
+      List.of("bench", "evaluate", "inspect", "read", "replay", "request", "score");
+
+  private static final List<AclOperation> REPLY_TOPIC_OWNER =
+      List.of(
+          AclOperation.CREATE,
+          AclOperation.DESCRIBE_CONFIGS,
+          AclOperation.READ,
+          AclOperation.DELETE);
+
   private final String prefix;
   private final List<ServicePrincipal> principals;
   private final List<Grant> grants;
@@ -99,8 +110,10 @@ public final class AccessMatrix {
 
     ServicePrincipal gateway = ServicePrincipal.GATEWAY;
     b.write(gateway, requests);
-    // its own reply topic, which it creates, reads and deletes
-    b.prefixed(gateway, ResourceType.TOPIC, replies, AclOperation.ALL);
+    // its own reply topic, which it creates, checks, reads and deletes
+    for (AclOperation operation : REPLY_TOPIC_OWNER) {
+      b.prefixed(gateway, ResourceType.TOPIC, replies, operation);
+    }
     b.prefixed(gateway, ResourceType.GROUP, ids.gateway(""), AclOperation.READ);
 
     ServicePrincipal clients = ServicePrincipal.CLIENTS;
@@ -109,10 +122,13 @@ public final class AccessMatrix {
     // topics apply: creates and checks the catalogue's topics, but writes none of the stages'
     b.prefixed(clients, ResourceType.TOPIC, prefix, AclOperation.CREATE);
     b.prefixed(clients, ResourceType.TOPIC, prefix, AclOperation.DESCRIBE_CONFIGS);
-    b.prefixed(clients, ResourceType.TOPIC, replies, AclOperation.ALL);
-    b.prefixed(clients, ResourceType.TOPIC, scoreReplies, AclOperation.ALL);
-    // every job's group is named by ClientIds.job, under the prefix
-    b.prefixed(clients, ResourceType.GROUP, prefix, AclOperation.READ);
+    // a scoring run reads and then deletes its own reply topic
+    b.prefixed(clients, ResourceType.TOPIC, scoreReplies, AclOperation.READ);
+    b.prefixed(clients, ResourceType.TOPIC, scoreReplies, AclOperation.DELETE);
+    // the groups of the jobs (ClientIds.job), never a stage's
+    for (String job : JOBS) {
+      b.prefixed(clients, ResourceType.GROUP, ids.job(job, ""), AclOperation.READ);
+    }
     return new AccessMatrix(prefix, b.principals(), b.grants);
   }
 

@@ -80,6 +80,10 @@ final class BrokerConfig {
     p.put("ssl.keystore.type", "PKCS12");
     p.put("ssl.keystore.password", security.storePassword());
     p.put("ssl.key.password", security.storePassword());
+    // the broker is its own client (inter-broker listener): it trusts the local CA too
+    p.put("ssl.truststore.location", security.truststore().toString());
+    p.put("ssl.truststore.type", "PKCS12");
+    p.put("ssl.truststore.password", security.storePassword());
     p.put("ssl.client.auth", "none");
     // controller: PLAIN, since SCRAM credentials live in the metadata the controller serves
     p.put("sasl.mechanism.controller.protocol", "PLAIN");
