@@ -18,11 +18,11 @@ import org.apache.kafka.clients.admin.Admin;
  * super user, creates the SCRAM users and ACLs of the {@link AccessMatrix} and writes each
  * service's settings file where {@code client.credentials.dir} points.
  */
-final class SecuredStack {
+public final class SecuredStack {
 
   private SecuredStack() {}
 
-  static void provision(
+  public static void provision(
       GatestreamConfig config, LocalStack stack, List<String> experts, Duration timeout) {
     StackSecurity security = stack.security().orElseThrow();
     Map<String, Object> asSuperUser = new HashMap<>(config.originals());
