@@ -61,7 +61,7 @@ class SecureStackIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final int REQUESTS = 20;
 
-  @TempDir Path workDir;
+  @TempDir static Path workDir;
 
   private SecuredTestStack stack;
   private Deployment deployment;
