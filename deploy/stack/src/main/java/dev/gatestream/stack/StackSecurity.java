@@ -336,13 +336,6 @@ public final class StackSecurity {
     }
   }
 
-  /** A fresh random password, e.g. for a service principal. */
-  public static String randomPassword() {
-    byte[] bytes = new byte[18];
-    RANDOM.nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
-  }
-
   private static void ownerOnly(Path path) throws IOException {
     try {
       Files.setPosixFilePermissions(
