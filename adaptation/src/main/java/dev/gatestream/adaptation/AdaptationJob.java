@@ -6,6 +6,8 @@ import dev.gatestream.adaptation.events.TrainingExample;
 import dev.gatestream.adaptation.events.Unjoined;
 import dev.gatestream.adaptation.events.WarmStart;
 import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.clients.RegistryClients;
+import dev.gatestream.clients.ServicePrincipal;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ExpertResult;
@@ -92,7 +94,9 @@ public final class AdaptationJob {
   public static AdaptationJob kafka(
       GatestreamConfig config, String bootstrapServers, String registryUrl) {
     Topics topics = Topics.from(config);
-    KafkaClients clients = new KafkaClients(config, bootstrapServers);
+    KafkaClients clients =
+        new KafkaClients(config, bootstrapServers).as(ServicePrincipal.ADAPTATION);
+    RegistryClients registry = clients.registry(registryUrl);
     String name = clients.ids().adaptation();
     KafkaSink<PublishedWeights> sink =
         KafkaSink.<PublishedWeights>builder()
@@ -101,7 +105,7 @@ public final class AdaptationJob {
             .setRecordSerializer(
                 new WeightsRecordSerializer(
                     topics.routingWeights().name(),
-                    registryUrl,
+                    registry,
                     config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER)))
             .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .setTransactionalIdPrefix(name)
@@ -116,7 +120,7 @@ public final class AdaptationJob {
             ? WarmStarts.read(
                 clients,
                 topics.routingWeights().name(),
-                registryUrl,
+                registry,
                 settings,
                 config.getDouble(GatestreamConfig.ADAPTATION_WARM_START_WEIGHT),
                 Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)))
@@ -128,19 +132,19 @@ public final class AdaptationJob {
             name,
             topics.decisions().name(),
             new AvroEventDeserializer<>(
-                registryUrl, RoutingDecision.class, Conversions::decision, DecisionEvent.class)),
+                registry, RoutingDecision.class, Conversions::decision, DecisionEvent.class)),
         source(
             clients,
             name,
             topics.expertResults().name(),
             new AvroEventDeserializer<>(
-                registryUrl, ExpertResult.class, Conversions::result, ResultEvent.class)),
+                registry, ExpertResult.class, Conversions::result, ResultEvent.class)),
         source(
             clients,
             name,
             topics.feedback().name(),
             new AvroEventDeserializer<>(
-                registryUrl, Feedback.class, Conversions::feedback, FeedbackEvent.class)),
+                registry, Feedback.class, Conversions::feedback, FeedbackEvent.class)),
         sink,
         warmStarts);
   }

@@ -1,6 +1,6 @@
 package dev.gatestream.adaptation;
 
-import dev.gatestream.serdes.GatestreamSerdes;
+import dev.gatestream.clients.RegistryClients;
 import dev.gatestream.serdes.TransientFailures;
 import java.io.IOException;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,7 +28,7 @@ final class AvroEventDeserializer<A extends SpecificRecord, T>
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(AvroEventDeserializer.class);
 
-  private final String registryUrl;
+  private final RegistryClients registry;
   private final Class<A> avroType;
   private final SerializableFunction<A, T> convert;
   private final Class<T> type;
@@ -36,8 +36,11 @@ final class AvroEventDeserializer<A extends SpecificRecord, T>
   private transient Counter malformed;
 
   AvroEventDeserializer(
-      String registryUrl, Class<A> avroType, SerializableFunction<A, T> convert, Class<T> type) {
-    this.registryUrl = registryUrl;
+      RegistryClients registry,
+      Class<A> avroType,
+      SerializableFunction<A, T> convert,
+      Class<T> type) {
+    this.registry = registry;
     this.avroType = avroType;
     this.convert = convert;
     this.type = type;
@@ -45,8 +48,7 @@ final class AvroEventDeserializer<A extends SpecificRecord, T>
 
   @Override
   public void open(DeserializationSchema.InitializationContext context) {
-    deserializer =
-        GatestreamSerdes.registry(registryUrl, false).avro(avroType, false).deserializer();
+    deserializer = registry.serdes(false).avro(avroType, false).deserializer();
     malformed = context.getMetricGroup().counter("malformedRecords");
   }
 

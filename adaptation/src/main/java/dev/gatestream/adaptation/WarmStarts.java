@@ -2,10 +2,10 @@ package dev.gatestream.adaptation;
 
 import dev.gatestream.adaptation.events.WarmStart;
 import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.clients.RegistryClients;
 import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.policy.WeightsSnapshot;
 import dev.gatestream.policy.learning.PolicyLearner;
-import dev.gatestream.serdes.GatestreamSerdes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -86,15 +86,13 @@ final class WarmStarts {
   static Map<String, WarmStart> read(
       KafkaClients clients,
       String topic,
-      String registryUrl,
+      RegistryClients registry,
       AdaptationSettings settings,
       double weight,
       Duration timeout) {
     WarmStarts warmStarts = new WarmStarts();
     Deserializer<RoutingWeights> values =
-        GatestreamSerdes.registry(registryUrl, false)
-            .avro(RoutingWeights.class, false)
-            .deserializer();
+        registry.serdes(false).avro(RoutingWeights.class, false).deserializer();
     try (KafkaConsumer<String, byte[]> consumer =
         clients.consumer(
             clients.ids().adaptation() + "-warm-start",

@@ -1,8 +1,8 @@
 package dev.gatestream.adaptation;
 
 import dev.gatestream.adaptation.events.PublishedWeights;
+import dev.gatestream.clients.RegistryClients;
 import dev.gatestream.contracts.RoutingWeights;
-import dev.gatestream.serdes.GatestreamSerdes;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -16,23 +16,20 @@ final class WeightsRecordSerializer implements KafkaRecordSerializationSchema<Pu
   private static final long serialVersionUID = 1L;
 
   private final String topic;
-  private final String registryUrl;
+  private final RegistryClients registry;
   private final boolean autoRegister;
   private transient Serializer<RoutingWeights> serializer;
 
-  WeightsRecordSerializer(String topic, String registryUrl, boolean autoRegister) {
+  WeightsRecordSerializer(String topic, RegistryClients registry, boolean autoRegister) {
     this.topic = topic;
-    this.registryUrl = registryUrl;
+    this.registry = registry;
     this.autoRegister = autoRegister;
   }
 
   @Override
   public void open(
       SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-    serializer =
-        GatestreamSerdes.registry(registryUrl, autoRegister)
-            .avro(RoutingWeights.class, false)
-            .serializer();
+    serializer = registry.serdes(autoRegister).avro(RoutingWeights.class, false).serializer();
   }
 
   @Override

@@ -1,6 +1,9 @@
 package dev.gatestream.app;
 
 import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.clients.RegistryClients;
+import dev.gatestream.clients.ServiceCredentials;
+import dev.gatestream.clients.ServicePrincipal;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.serdes.SchemaRegistryAdmin;
 import dev.gatestream.stack.ComponentStatus;
@@ -9,6 +12,8 @@ import dev.gatestream.stack.StackSettings;
 import dev.gatestream.stack.StackStatus;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,8 +38,26 @@ public final class Deployment {
           "bootstrap points at an existing cluster but registry.url is not set"
               + " (set GATESTREAM_REGISTRY_URL or --registry-url)");
     }
-    this.config = config;
     this.localStack = new LocalStack(stackSettings(config, home));
+    this.config = withStackCredentials(config, localStack);
+  }
+
+  /**
+   * On the secured local stack, every client connects with the credentials the stack wrote, unless
+   * client.credentials.dir says otherwise.
+   */
+  private static GatestreamConfig withStackCredentials(
+      GatestreamConfig config, LocalStack localStack) {
+    if (config.usesExternalCluster()
+        || !config.getString(GatestreamConfig.CLIENT_CREDENTIALS_DIR).isBlank()
+        || localStack.security().isEmpty()) {
+      return config;
+    }
+    Map<String, Object> values = new HashMap<>(config.originals());
+    values.put(
+        GatestreamConfig.CLIENT_CREDENTIALS_DIR,
+        localStack.security().get().credentialsDir().toString());
+    return new GatestreamConfig(values);
   }
 
   public GatestreamConfig config() {
@@ -105,9 +128,15 @@ public final class Deployment {
     }
   }
 
+  /** The factory of this deployment's registry clients (serdes, admin calls). */
+  public RegistryClients registry() {
+    return RegistryClients.of(
+        ServiceCredentials.apply(config, ServicePrincipal.CLIENTS), registryUrl());
+  }
+
   /** A registry client whose registry answered. */
   public SchemaRegistryAdmin connectedRegistry() {
-    SchemaRegistryAdmin registry = new SchemaRegistryAdmin(registryUrl(), clientTimeout());
+    SchemaRegistryAdmin registry = registry().admin(clientTimeout());
     registry.subjects();
     return registry;
   }
@@ -135,6 +164,7 @@ public final class Deployment {
         config.getInt(GatestreamConfig.STACK_REGISTRY_PORT),
         config.getInt(GatestreamConfig.STACK_BROKER_HEAP_MB),
         config.getInt(GatestreamConfig.STACK_REGISTRY_HEAP_MB),
-        Duration.ofMillis(config.getLong(GatestreamConfig.STACK_START_TIMEOUT_MS)));
+        Duration.ofMillis(config.getLong(GatestreamConfig.STACK_START_TIMEOUT_MS)),
+        config.getBoolean(GatestreamConfig.STACK_SECURE));
   }
 }

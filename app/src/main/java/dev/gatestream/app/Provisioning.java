@@ -46,6 +46,7 @@ public final class Provisioning {
 
   /**
    * Starts the local stack if it is not running; empty when the deployment is an existing cluster.
+   * A secured stack also gets the principals, ACLs and settings files of the configured services.
    */
   public Optional<StackStart> startStack() throws StackException {
     if (deployment.external()) {
@@ -53,6 +54,13 @@ public final class Provisioning {
     }
     long start = System.nanoTime();
     StackStatus status = deployment.localStack().up();
+    if (deployment.localStack().security().isPresent()) {
+      SecuredStack.provision(
+          deployment.config(),
+          deployment.localStack(),
+          configuredExpertNames(deployment.config()),
+          deployment.clientTimeout());
+    }
     return Optional.of(new StackStart(status, Duration.ofNanos(System.nanoTime() - start)));
   }
 
@@ -89,7 +97,7 @@ public final class Provisioning {
       reports = new TopicApplier(admin, deployment.clientTimeout()).apply(catalogue);
     }
     String compatibility = config.getString(GatestreamConfig.REGISTRY_COMPATIBILITY);
-    try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), true)) {
+    try (RegistrySerdes serdes = deployment.registry().serdes(true)) {
       return new TopicsApplied(
           reports,
           new SchemaApplier(registry, serdes, compatibility).apply(catalogue),

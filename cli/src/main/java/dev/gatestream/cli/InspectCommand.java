@@ -97,7 +97,7 @@ final class InspectCommand implements Callable<Integer> {
             deployment.clientTimeout());
     PrintWriter err = spec.commandLine().getErr();
     InspectReport report;
-    try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), false)) {
+    try (RegistrySerdes serdes = deployment.registry().serdes(false)) {
       report =
           new Inspection(deployment.clients(), Topics.from(config), serdes, settings, clock)
               .inspect(requestId, new ReadProgress(err));

@@ -99,9 +99,9 @@ final class RequestCommand implements Callable<Integer> {
             Duration.ofMillis(config.getLong(GatestreamConfig.FUSION_GRACE_MS)));
     PrintWriter out = spec.commandLine().getOut();
     try (RegistrySerdes serdes =
-            new RegistrySerdes(
-                deployment.registryUrl(),
-                config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
+            deployment
+                .registry()
+                .serdes(config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
         AsyncRequestReplyClient client =
             AsyncRequestReplyClient.open(
                 clients, serdes, Topics.from(config), settings, Clock.systemUTC(), "request")) {

@@ -204,8 +204,9 @@ final class ScoreCommand implements Callable<Integer> {
                     GlobalOptions.home())
                 : null;
         RegistrySerdes serdes =
-            new RegistrySerdes(
-                registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER))) {
+            deployment
+                .registry()
+                .serdes(config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER))) {
       try (ScoreProgress progress =
           new ScoreProgress(run.totalRows(), run.doneBefore(), spec.commandLine().getErr())) {
         report = run.execute(deployment.clients(), serdes, deployment.clientTimeout(), progress);

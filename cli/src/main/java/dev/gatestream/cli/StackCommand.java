@@ -1,12 +1,15 @@
 package dev.gatestream.cli;
 
+import dev.gatestream.app.Deployment;
 import dev.gatestream.app.Provisioning;
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.stack.StackException;
 import dev.gatestream.stack.StackStatus;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gatestream stack up|down|status}: the local broker and schema registry. */
@@ -32,11 +35,35 @@ final class StackCommand implements Runnable {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
 
+    @Option(
+        names = "--secure",
+        description =
+            "Secured stack (setting: stack.secure): SASL_SSL broker with ACLs and one principal per"
+                + " service, https registry; writes each service's settings.")
+    boolean secure;
+
     @Override
     public Integer call() throws StackException {
+      if (secure) {
+        options.overrides.put(GatestreamConfig.STACK_SECURE, "true");
+      }
+      Deployment deployment = options.deployment();
       ProvisioningText.stackStarted(
-          new Provisioning(options.deployment(), GlobalOptions.home()).startStack(),
+          new Provisioning(deployment, GlobalOptions.home()).startStack(),
           spec.commandLine().getOut());
+      deployment
+          .localStack()
+          .security()
+          .ifPresent(
+              security ->
+                  spec.commandLine()
+                      .getOut()
+                      .println(
+                          "secured: each service's credentials are in "
+                              + security.credentialsDir()
+                              + "; run the other commands with "
+                              + GatestreamConfig.STACK_SECURE
+                              + "=true (e.g. GATESTREAM_STACK_SECURE=true)"));
       return 0;
     }
   }

@@ -50,14 +50,42 @@ public final class KafkaClients {
     }
   }
 
+  private final GatestreamConfig base;
   private final GatestreamConfig config;
   private final String bootstrapServers;
   private final ClientIds ids;
 
+  /**
+   * Clients of commands and jobs: with {@code client.credentials.dir} set, they act as {@link
+   * ServicePrincipal#CLIENTS}.
+   */
   public KafkaClients(GatestreamConfig config, String bootstrapServers) {
-    this.config = config;
+    this(config, bootstrapServers, ServicePrincipal.CLIENTS);
+  }
+
+  private KafkaClients(GatestreamConfig base, String bootstrapServers, ServicePrincipal principal) {
+    this.base = base;
+    this.config = ServiceCredentials.apply(base, principal);
     this.bootstrapServers = bootstrapServers;
     this.ids = ClientIds.of(config);
+  }
+
+  /**
+   * The clients of one service: with {@code client.credentials.dir} set, its settings file is laid
+   * over the configuration, so that they authenticate as that service's principal.
+   */
+  public KafkaClients as(ServicePrincipal principal) {
+    return new KafkaClients(base, bootstrapServers, principal);
+  }
+
+  /** The configuration these clients are made from, the service's credentials included. */
+  public GatestreamConfig config() {
+    return config;
+  }
+
+  /** The registry clients of the same service, with its {@code registry.*} settings. */
+  public RegistryClients registry(String registryUrl) {
+    return RegistryClients.of(config, registryUrl);
   }
 
   public String bootstrapServers() {

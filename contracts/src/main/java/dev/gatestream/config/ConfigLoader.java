@@ -70,7 +70,7 @@ public final class ConfigLoader {
                 + key
                 + "'; known settings: "
                 + String.join(", ", new TreeSet<>(names))
-                + ", and kafka.* client settings");
+                + ", and kafka.* and registry.client.* client settings");
       }
     }
     return new GatestreamConfig(values);

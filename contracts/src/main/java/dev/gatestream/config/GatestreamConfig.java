@@ -27,6 +27,12 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String REGISTRY_URL = "registry.url";
   public static final String REGISTRY_AUTO_REGISTER = "registry.auto.register";
   public static final String REGISTRY_COMPATIBILITY = "registry.compatibility";
+  public static final String REGISTRY_TRUSTSTORE_LOCATION = "registry.ssl.truststore.location";
+  public static final String REGISTRY_TRUSTSTORE_PASSWORD = "registry.ssl.truststore.password";
+  public static final String REGISTRY_TRUSTSTORE_TYPE = "registry.ssl.truststore.type";
+  public static final String REGISTRY_USERNAME = "registry.username";
+  public static final String REGISTRY_PASSWORD = "registry.password";
+  public static final String CLIENT_CREDENTIALS_DIR = "client.credentials.dir";
   public static final String TOPIC_PREFIX = "topic.prefix";
   public static final String TOPIC_PARTITIONS = "topic.partitions";
   public static final String TOPIC_REPLICATION = "topic.replication";
@@ -39,6 +45,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String STACK_BROKER_HEAP_MB = "stack.broker.heap.mb";
   public static final String STACK_REGISTRY_HEAP_MB = "stack.registry.heap.mb";
   public static final String STACK_START_TIMEOUT_MS = "stack.start.timeout.ms";
+  public static final String STACK_SECURE = "stack.secure";
   public static final String CLIENT_TIMEOUT_MS = "client.timeout.ms";
   public static final String CLIENT_INSTANCE_ID = "client.instance.id";
   public static final String CLIENT_SESSION_TIMEOUT_MS = "client.session.timeout.ms";
@@ -160,6 +167,12 @@ public final class GatestreamConfig extends AbstractConfig {
    */
   public static final String KAFKA_PREFIX = "kafka.";
 
+  /**
+   * Prefix of schema registry client settings passed through, prefix removed, to every Apicurio
+   * serde ({@code registry.client.apicurio.registry.request.ssl.keystore.location}).
+   */
+  public static final String REGISTRY_CLIENT_PREFIX = "registry.client.";
+
   private static final ConfigDef DEFINITION =
       new ConfigDef()
           .define(
@@ -197,6 +210,48 @@ public final class GatestreamConfig extends AbstractConfig {
                   "NONE"),
               Importance.MEDIUM,
               "Compatibility level set on every Gatestream subject.")
+          .define(
+              REGISTRY_TRUSTSTORE_LOCATION,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Truststore every registry client (serdes and admin calls) trusts for an https registry"
+                  + " URL. Empty: the JVM's default trust.")
+          .define(
+              REGISTRY_TRUSTSTORE_PASSWORD,
+              Type.PASSWORD,
+              "",
+              Importance.MEDIUM,
+              "Password of registry.ssl.truststore.location.")
+          .define(
+              REGISTRY_TRUSTSTORE_TYPE,
+              Type.STRING,
+              "PKCS12",
+              ValidString.in("PKCS12", "JKS"),
+              Importance.LOW,
+              "Type of registry.ssl.truststore.location.")
+          .define(
+              REGISTRY_USERNAME,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "User of HTTP basic authentication to the registry (every registry client). Empty: none."
+                  + " Further Apicurio client settings pass through as registry.client.*.")
+          .define(
+              REGISTRY_PASSWORD,
+              Type.PASSWORD,
+              "",
+              Importance.MEDIUM,
+              "Password of registry.username.")
+          .define(
+              CLIENT_CREDENTIALS_DIR,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Directory of per-service client settings (<service>.properties with kafka.* and"
+                  + " registry.* keys, as 'stack up --secure' writes them): each stage connects as its"
+                  + " own principal, commands as 'clients'. Empty: every client uses the settings"
+                  + " alone; with stack.secure on the local stack, its credentials directory.")
           .define(
               TOPIC_PREFIX,
               Type.STRING,
@@ -278,6 +333,13 @@ public final class GatestreamConfig extends AbstractConfig {
               Range.atLeast(1_000),
               Importance.LOW,
               "How long 'stack up' waits for each component to become ready.")
+          .define(
+              STACK_SECURE,
+              Type.BOOLEAN,
+              false,
+              Importance.MEDIUM,
+              "Run the local stack secured: SASL_SSL (SCRAM-SHA-512) broker with ACLs and one principal"
+                  + " per service, registry over https. Its data lives apart from the plain stack's.")
           .define(
               CLIENT_TIMEOUT_MS,
               Type.INT,
@@ -1144,7 +1206,8 @@ public final class GatestreamConfig extends AbstractConfig {
    */
   public static boolean isKnown(String key) {
     return DEFINITION.names().contains(key)
-        || key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length();
+        || key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()
+        || key.startsWith(REGISTRY_CLIENT_PREFIX) && key.length() > REGISTRY_CLIENT_PREFIX.length();
   }
 
   /**

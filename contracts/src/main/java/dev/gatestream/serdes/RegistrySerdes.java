@@ -46,6 +46,7 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
 
   private final String registryBaseUrl;
   private final boolean autoRegister;
+  private final Map<String, Object> clientSettings;
   private final Map<String, Serde<?>> serdes = new ConcurrentHashMap<>();
   private final Map<String, Serde<?>> opened = new ConcurrentHashMap<>();
   private final LongAdder retries = new LongAdder();
@@ -57,16 +58,29 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
    * @param autoRegister whether serializers register schemas they do not find
    */
   public RegistrySerdes(String registryBaseUrl, boolean autoRegister) {
-    this(registryBaseUrl, autoRegister, RegistryRetry.Policy.defaults());
+    this(registryBaseUrl, autoRegister, Map.of(), RegistryRetry.Policy.defaults());
+  }
+
+  /**
+   * @param clientSettings Apicurio client settings (TLS trust, authentication) added to every
+   *     serde's configuration; made by {@link dev.gatestream.clients.RegistryClients}
+   */
+  public RegistrySerdes(
+      String registryBaseUrl, boolean autoRegister, Map<String, Object> clientSettings) {
+    this(registryBaseUrl, autoRegister, clientSettings, RegistryRetry.Policy.defaults());
   }
 
   /**
    * @param retryPolicy how calls for what is not cached yet are retried while the registry fails
    */
   public RegistrySerdes(
-      String registryBaseUrl, boolean autoRegister, RegistryRetry.Policy retryPolicy) {
+      String registryBaseUrl,
+      boolean autoRegister,
+      Map<String, Object> clientSettings,
+      RegistryRetry.Policy retryPolicy) {
     this.registryBaseUrl = RegistryUrls.base(registryBaseUrl);
     this.autoRegister = autoRegister;
+    this.clientSettings = Map.copyOf(clientSettings);
     this.retry = new RegistryRetry(retryPolicy, (what, attempt, reason) -> retries.increment());
   }
 
@@ -111,7 +125,7 @@ public final class RegistrySerdes implements GatestreamSerdes, AutoCloseable {
 
   /** The Apicurio settings behind {@link #avro}; usable as-is in a producer or consumer config. */
   public Map<String, Object> avroConfig(boolean isKey) {
-    Map<String, Object> config = new HashMap<>();
+    Map<String, Object> config = new HashMap<>(clientSettings);
     config.put(SerdeConfig.REGISTRY_URL, RegistryUrls.nativeApi(registryBaseUrl));
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, autoRegister);
     config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "RETURN_OR_UPDATE");

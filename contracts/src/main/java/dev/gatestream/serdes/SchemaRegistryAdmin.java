@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 
 /**
@@ -29,12 +31,28 @@ public final class SchemaRegistryAdmin {
   private final String api;
   private final HttpClient http;
   private final Duration timeout;
+  private final Optional<String> authorization;
 
   public SchemaRegistryAdmin(String registryBaseUrl, Duration timeout) {
+    this(registryBaseUrl, timeout, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * @param tls the TLS context of an https registry, or empty for the JVM's default
+   * @param authorization the {@code Authorization} header of every call, or empty for none
+   */
+  public SchemaRegistryAdmin(
+      String registryBaseUrl,
+      Duration timeout,
+      Optional<SSLContext> tls,
+      Optional<String> authorization) {
     this.baseUrl = RegistryUrls.base(registryBaseUrl);
     this.api = RegistryUrls.confluentApi(baseUrl);
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.authorization = authorization;
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(timeout);
+    tls.ifPresent(http::sslContext);
+    this.http = http.build();
   }
 
   /** Subjects the registry holds; doubles as a reachability check. */
@@ -109,6 +127,7 @@ public final class SchemaRegistryAdmin {
         HttpRequest.newBuilder(URI.create(api + path))
             .timeout(timeout)
             .header("Accept", CONTENT_TYPE);
+    authorization.ifPresent(value -> request.header("Authorization", value));
     try {
       if (payload == null) {
         request.method(method, HttpRequest.BodyPublishers.noBody());

@@ -45,6 +45,7 @@ class RegistrySerdesOutageTest {
         new RegistrySerdes(
             "http://127.0.0.1:" + server.getAddress().getPort(),
             false,
+            Map.of(),
             new RegistryRetry.Policy(
                 Duration.ofMillis(10),
                 Duration.ofMillis(50),

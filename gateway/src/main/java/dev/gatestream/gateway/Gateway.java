@@ -1,6 +1,7 @@
 package dev.gatestream.gateway;
 
 import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.clients.ServicePrincipal;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
@@ -73,7 +74,7 @@ public final class Gateway implements AutoCloseable {
       gateway.inference =
           KafkaInference.open(
               config,
-              new KafkaClients(config, bootstrapServers),
+              new KafkaClients(config, bootstrapServers).as(ServicePrincipal.GATEWAY),
               registryUrl,
               instanceId,
               randomId,

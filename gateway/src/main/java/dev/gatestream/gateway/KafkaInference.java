@@ -110,7 +110,9 @@ final class KafkaInference implements Inference, AutoCloseable {
       }
     }
     serdes =
-        new RegistrySerdes(registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
+        clients
+            .registry(registryUrl)
+            .serdes(config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER));
     RequestReplyClient.Settings settings =
         new RequestReplyClient.Settings(
             clientId,

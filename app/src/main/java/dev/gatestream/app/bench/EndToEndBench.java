@@ -165,7 +165,7 @@ public final class EndToEndBench {
     Duration timeout = Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS));
     try (Admin admin = clients.admin(clients.ids().job("bench", "admin"))) {
       new TopicApplier(admin, timeout).apply(catalogue);
-      try (RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
+      try (RegistrySerdes serdes = clients.registry(registryUrl).serdes(true);
           AutoCloseable running = start(chain, config, topics, experts, serdes, workDir);
           Load load =
               new Load(

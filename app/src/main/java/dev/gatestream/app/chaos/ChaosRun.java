@@ -169,7 +169,7 @@ public final class ChaosRun {
     List<ChaosReport.Recovery> recoveries = new ArrayList<>();
     Optional<String> replayFailure = Optional.empty();
     Audit.Tally tally;
-    try (RegistrySerdes serdes = new RegistrySerdes(registryUrl, true);
+    try (RegistrySerdes serdes = clients.registry(registryUrl).serdes(true);
         Audit audit = new Audit(topics, serdes, clients, runId, policy, clock);
         Stages running = new Stages(stages.values())) {
       progress.accept(

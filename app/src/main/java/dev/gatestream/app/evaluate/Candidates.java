@@ -190,7 +190,7 @@ final class Candidates {
             ? Topics.from(config).routingWeights().name()
             : weights.substring(TopicRange.SCHEME.length());
     Map<String, RoutingWeights> newest = new LinkedHashMap<>();
-    try (RegistrySerdes serdes = new RegistrySerdes(where.registryUrl(), false)) {
+    try (RegistrySerdes serdes = where.registry().serdes(false)) {
       TopicRangeReader.read(
           where.clients(),
           new StringDeserializer(),

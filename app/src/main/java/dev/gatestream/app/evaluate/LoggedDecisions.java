@@ -71,7 +71,7 @@ final class LoggedDecisions {
     KafkaClients kafka = deployment.clients();
     DecisionFeedbackJoin join = new DecisionFeedbackJoin();
     long[] earliest = {Long.MAX_VALUE};
-    try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), false)) {
+    try (RegistrySerdes serdes = deployment.registry().serdes(false)) {
       TopicRangeReader.Result read =
           TopicRangeReader.read(
               kafka,

@@ -2,6 +2,7 @@ package dev.gatestream.app.pipeline;
 
 import dev.gatestream.adaptation.AdaptationRunner;
 import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.clients.ServicePrincipal;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertBackends;
 import dev.gatestream.experts.ExpertSpec;
@@ -127,12 +128,16 @@ public final class Pipeline implements AutoCloseable {
       Set<Stage> stages,
       Path home) {
     Topics topics = Topics.from(config);
+    // Each stage connects as its own principal (client.credentials.dir); the registry settings
+    // are the deployment's.
+    KafkaClients clients = new KafkaClients(config, bootstrapServers);
     RegistrySerdes serdes =
-        new RegistrySerdes(registryUrl, config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER))
+        clients
+            .registry(registryUrl)
+            .serdes(config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER))
             .countRetriesOn(meters);
     closeables.add(serdes);
     Path stateDir = home.resolve(config.getString(GatestreamConfig.STREAMS_STATE_DIR));
-    KafkaClients clients = new KafkaClients(config, bootstrapServers);
 
     if (stages.contains(Stage.EXPERTS)) {
       startExperts(config, clients, serdes, experts);
@@ -145,6 +150,7 @@ public final class Pipeline implements AutoCloseable {
           home.resolve(config.getString(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR)));
     }
     if (stages.contains(Stage.FUSION)) {
+      KafkaClients fusionClients = clients.as(ServicePrincipal.FUSION);
       fusionMetrics = new FusionMetrics(meters);
       closeables.add(fusionMetrics);
       StreamsStage fusion =
@@ -157,8 +163,8 @@ public final class Pipeline implements AutoCloseable {
                   FusionLimits.from(config),
                   new ExpertReliability(config.getString(GatestreamConfig.ROUTER_POLICY)),
                   fusionMetrics,
-                  replyTopics(config, clients, clients.ids().fusion())),
-              clients.streamsProperties(clients.ids().fusion(), stateDir),
+                  replyTopics(config, fusionClients, clients.ids().fusion())),
+              fusionClients.streamsProperties(clients.ids().fusion(), stateDir),
               meters,
               ThreadReplacements.from(config));
       closeables.add(fusion);
@@ -166,6 +172,7 @@ public final class Pipeline implements AutoCloseable {
       fusion.start(START_TIMEOUT);
     }
     if (stages.contains(Stage.ROUTER)) {
+      KafkaClients routerClients = clients.as(ServicePrincipal.ROUTER);
       Featurizer featurizer = RoutingComponents.featurizer(config);
       closeables.add(featurizer);
       policy =
@@ -188,8 +195,8 @@ public final class Pipeline implements AutoCloseable {
                   policy,
                   routerMetrics,
                   RouterLimits.from(config),
-                  replyTopics(config, clients, clients.ids().router())),
-              clients.streamsProperties(clients.ids().router(), stateDir),
+                  replyTopics(config, routerClients, clients.ids().router())),
+              routerClients.streamsProperties(clients.ids().router(), stateDir),
               meters,
               ThreadReplacements.from(config));
       closeables.add(router);
@@ -224,6 +231,7 @@ public final class Pipeline implements AutoCloseable {
     for (ExpertSpec spec : experts) {
       for (int i = 0; i < instances; i++) {
         String member = String.valueOf(i);
+        KafkaClients expertClients = clients.as(ServicePrincipal.expert(spec.name()));
         // Each worker owns its backend (an ONNX session, say) and closes it when it stops; a
         // restarted worker gets a new one, and the same group member id.
         WorkerSupervisor<ExpertWorker> worker =
@@ -232,7 +240,7 @@ public final class Pipeline implements AutoCloseable {
                 "expert-" + spec.name() + "-" + i,
                 () ->
                     ExpertWorker.create(
-                        clients, config, serdes, spec, backends.create(spec), meters, member),
+                        expertClients, config, serdes, spec, backends.create(spec), meters, member),
                 restarts,
                 meters);
         closeables.add(worker);

@@ -18,7 +18,7 @@ public final class PipelineHealth {
     return () -> problem(pipeline.stageStates());
   }
 
-  /** E.g. {@code router: ERROR: 6 replacements; expert a: 1 of 2 workers alive}. */
+  /** E.g. {@code router: ERROR: 6 replacements; expert a: 1 of 2 workers running, 1 restart}. */
   static Optional<String> problem(Map<String, StageState> states) {
     String unhealthy =
         states.entrySet().stream()

@@ -155,7 +155,7 @@ public final class ReplayRun {
     try (Pipeline pipeline =
             Pipeline.startAll(
                 config, deployment.bootstrapServers(), deployment.registryUrl(), specs, workDir);
-        RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), true);
+        RegistrySerdes serdes = deployment.registry().serdes(true);
         ReplayDriver driver =
             new ReplayDriver(
                 topics,

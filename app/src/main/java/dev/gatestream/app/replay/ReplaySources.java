@@ -77,7 +77,7 @@ public final class ReplaySources {
                   .fromTime()
                   .map(from -> TopicRange.since(feedbackTopic, from))
                   .orElseGet(() -> TopicRange.whole(feedbackTopic));
-      try (RegistrySerdes serdes = new RegistrySerdes(deployment.registryUrl(), false)) {
+      try (RegistrySerdes serdes = deployment.registry().serdes(false)) {
         return RecordedTraffic.read(
             deployment.clients(),
             requestRange,

@@ -36,8 +36,7 @@ class ChaosReportTest {
 
   @Test
   void timesARecoveryFromTheRestartAndTheOutageFromTheKill() {
-    ChaosReport.Recovery recovery =
-        recovery("router", Optional.of(KILLED.plusMillis(9_500)));
+    ChaosReport.Recovery recovery = recovery("router", Optional.of(KILLED.plusMillis(9_500)));
 
     assertThat(recovery.sinceRestart()).contains(Duration.ofMillis(7_500));
     assertThat(recovery.outage()).contains(Duration.ofMillis(9_500));

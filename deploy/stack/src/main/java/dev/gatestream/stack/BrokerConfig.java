@@ -60,15 +60,77 @@ final class BrokerConfig {
   }
 
   /**
+   * The secured broker: clients on SASL_SSL (SCRAM-SHA-512, the stack's own CA), the controller on
+   * SASL/PLAIN with a user only it knows, the standard authorizer with nothing allowed that no ACL
+   * grants, and the super user that provisions principals and ACLs.
+   */
+  static Map<String, String> secureServerProperties(
+      StackSettings s, Path kafkaDataDir, StackSecurity security) {
+    String broker = s.host() + ":" + s.brokerPort();
+    String controller = s.host() + ":" + s.controllerPort();
+    Map<String, String> p = serverProperties(s, kafkaDataDir);
+    p.put("listeners", "SASL_SSL://" + broker + ",CONTROLLER://" + controller);
+    p.put("advertised.listeners", "SASL_SSL://" + broker);
+    p.put("inter.broker.listener.name", "SASL_SSL");
+    p.put("listener.security.protocol.map", "CONTROLLER:SASL_PLAINTEXT,SASL_SSL:SASL_SSL");
+    // clients and the broker itself: SCRAM over TLS
+    p.put("sasl.enabled.mechanisms", StackSecurity.MECHANISM);
+    p.put("sasl.mechanism.inter.broker.protocol", StackSecurity.MECHANISM);
+    p.put(
+        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        StackSecurity.scramJaas(StackSecurity.SUPER_USER, security.superUserPassword()));
+    p.put("ssl.keystore.location", security.keystore().toString());
+    p.put("ssl.keystore.type", "PKCS12");
+    p.put("ssl.keystore.password", security.storePassword());
+    p.put("ssl.key.password", security.storePassword());
+    // the broker is its own client (inter-broker listener): it trusts the local CA too
+    p.put("ssl.truststore.location", security.truststore().toString());
+    p.put("ssl.truststore.type", "PKCS12");
+    p.put("ssl.truststore.password", security.storePassword());
+    p.put("ssl.client.auth", "none");
+    // controller: PLAIN, since SCRAM credentials live in the metadata the controller serves
+    p.put("sasl.mechanism.controller.protocol", "PLAIN");
+    p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+    String controllerPassword = security.controllerPassword();
+    p.put(
+        "listener.name.controller.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+            + StackSecurity.CONTROLLER_USER
+            + "\" password=\""
+            + controllerPassword
+            + "\" user_"
+            + StackSecurity.CONTROLLER_USER
+            + "=\""
+            + controllerPassword
+            + "\";");
+    // authorization
+    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.put(
+        "super.users",
+        "User:" + StackSecurity.SUPER_USER + ";User:" + StackSecurity.CONTROLLER_USER);
+    p.put("allow.everyone.if.no.acl.found", "false");
+    return p;
+  }
+
+  /**
    * server.properties as text (values escaped so that {@link java.util.Properties#load} reads them
    * back).
    */
   static String renderServerProperties(StackSettings s, Path kafkaDataDir) {
+    return render(serverProperties(s, kafkaDataDir));
+  }
+
+  /** The secured broker's server.properties as text. */
+  static String renderSecureServerProperties(
+      StackSettings s, Path kafkaDataDir, StackSecurity security) {
+    return render(secureServerProperties(s, kafkaDataDir, security));
+  }
+
+  private static String render(Map<String, String> properties) {
     StringBuilder out = new StringBuilder();
     out.append("# Written by gatestream-stack on every `stack up`; edits are overwritten.\n");
     out.append("# Single-node Kafka in KRaft combined mode (broker + controller).\n");
-    serverProperties(s, kafkaDataDir)
-        .forEach((k, v) -> out.append(k).append('=').append(escape(v)).append('\n'));
+    properties.forEach((k, v) -> out.append(k).append('=').append(escape(v)).append('\n'));
     return out.toString();
   }
 

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -36,13 +38,22 @@ final class KafkaBroker implements StackComponent {
   private final Path configDir;
   private final Path logDir;
   private final ProcessSupervisor process;
+  private final StackSecurity security;
 
   /**
    * @param kafkaDir the broker's data ({@code log.dirs})
    * @param configDir where server.properties and its log4j2 configuration are written
+   * @param security the secrets of a secured broker, or null for a plain one
    */
-  KafkaBroker(StackSettings settings, Path kafkaDir, Path configDir, Path runDir, Path logDir) {
+  KafkaBroker(
+      StackSettings settings,
+      Path kafkaDir,
+      Path configDir,
+      Path runDir,
+      Path logDir,
+      StackSecurity security) {
     this.settings = settings;
+    this.security = security;
     this.kafkaDir = kafkaDir;
     this.configDir = configDir;
     this.logDir = logDir;
@@ -98,7 +109,11 @@ final class KafkaBroker implements StackComponent {
     Path serverProperties = configDir.resolve("server.properties");
     Path log4j = configDir.resolve("broker-log4j2.xml");
     try {
-      Files.writeString(serverProperties, BrokerConfig.renderServerProperties(settings, kafkaDir));
+      Files.writeString(
+          serverProperties,
+          security == null
+              ? BrokerConfig.renderServerProperties(settings, kafkaDir)
+              : BrokerConfig.renderSecureServerProperties(settings, kafkaDir, security));
       Files.writeString(log4j, BrokerConfig.renderLog4j2(logDir));
     } catch (IOException e) {
       throw new StackException(
@@ -120,10 +135,12 @@ final class KafkaBroker implements StackComponent {
       return false;
     }
     long apiMillis = Math.max(500, Math.min(5000, budget.toMillis()));
-    // Not the project's client factory: this probes the PLAINTEXT listener the stack configured
-    // itself, which
-    // a deployment's kafka.* settings (security, timeouts) must not reach.
+    // Not the project's client factory: this probes the listener the stack configured itself
+    // (as the super user when secured), which a deployment's kafka.* settings must not reach.
     Properties props = new Properties();
+    if (security != null) {
+      props.putAll(security.superUserClientProperties());
+    }
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoint());
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "gatestream-stack-readiness");
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) apiMillis);
@@ -149,17 +166,30 @@ final class KafkaBroker implements StackComponent {
     if (Files.isRegularFile(kafkaDir.resolve("meta.properties"))) {
       return;
     }
-    JvmCommand format =
-        JvmCommand.mainClass(
-                FORMAT_HEAP_MB,
-                classpath(),
-                "kafka.tools.StorageTool",
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "format",
                 "--cluster-id",
                 clusterIdToFormatWith(),
                 "--config",
                 serverProperties.toString(),
-                "--ignore-formatted")
+                "--ignore-formatted"));
+    if (security != null) {
+      // the super user's credentials go into the first metadata: no listener is open without them
+      args.addAll(
+          List.of(
+              "--add-scram",
+              StackSecurity.MECHANISM
+                  + "=[name="
+                  + StackSecurity.SUPER_USER
+                  + ",password="
+                  + security.superUserPassword()
+                  + "]"));
+    }
+    JvmCommand format =
+        JvmCommand.mainClass(
+                FORMAT_HEAP_MB, classpath(), "kafka.tools.StorageTool", args.toArray(String[]::new))
             .withSystemProperty("log4j2.configurationFile", log4j);
     ProcessSupervisor.runToCompletion(
         format,

@@ -16,7 +16,8 @@ import java.util.Optional;
  * <p>Layout of {@code dataDir}: {@code kafka/} (broker data, formatted once), {@code cluster.id},
  * {@code config/} (server.properties and the broker's log4j2 configuration, rewritten on every
  * {@code up}), {@code logs/} (broker.log, registry.log and each child's console output in *.out)
- * and {@code run/} (pid files).
+ * and {@code run/} (pid files). A secured stack keeps its broker data in {@code kafka-secure/} and
+ * its secrets in {@code secure/} (see {@link StackSecurity}).
  */
 public final class LocalStack {
 
@@ -27,17 +28,25 @@ public final class LocalStack {
   private final List<Path> directories;
   private final KafkaBroker broker;
   private final SchemaRegistry registry;
+  private final StackSecurity security;
 
   public LocalStack(StackSettings settings) {
     this.settings = settings;
     Path data = settings.dataDir();
-    Path kafkaDir = data.resolve("kafka");
+    // A secured broker's first metadata holds the super user: it cannot reuse a plain one's data.
+    Path kafkaDir = data.resolve(settings.secure() ? "kafka-secure" : "kafka");
     Path configDir = data.resolve("config");
     Path logDir = data.resolve("logs");
     Path runDir = data.resolve("run");
     this.directories = List.of(data, kafkaDir, configDir, logDir, runDir);
-    this.broker = new KafkaBroker(settings, kafkaDir, configDir, runDir, logDir);
-    this.registry = new SchemaRegistry(settings, runDir, logDir);
+    this.security = settings.secure() ? new StackSecurity(data, logDir, settings.host()) : null;
+    this.broker = new KafkaBroker(settings, kafkaDir, configDir, runDir, logDir, security);
+    this.registry = new SchemaRegistry(settings, runDir, logDir, security);
+  }
+
+  /** The secrets of a secured stack (made by {@link #up()}); empty for a plain one. */
+  public Optional<StackSecurity> security() {
+    return Optional.ofNullable(security);
   }
 
   public StackSettings settings() {
@@ -69,6 +78,9 @@ public final class LocalStack {
    */
   public StackStatus up() throws StackException {
     createDirectories();
+    if (security != null) {
+      security.ensure();
+    }
     List<StackComponent> components = startOrder();
     List<Optional<ProcessHandle>> running = new ArrayList<>();
     for (StackComponent component : components) {

@@ -21,9 +21,14 @@ final class SchemaRegistry implements StackComponent {
   private final StackSettings settings;
   private final ProcessSupervisor process;
   private final Path storageDir;
+  private final StackSecurity security;
 
-  SchemaRegistry(StackSettings settings, Path runDir, Path logDir) {
+  /**
+   * @param security the secrets of a secured stack (the registry then serves https only), or null
+   */
+  SchemaRegistry(StackSettings settings, Path runDir, Path logDir, StackSecurity security) {
     this.settings = settings;
+    this.security = security;
     this.process =
         new ProcessSupervisor(NAME, "schema registry", settings.dataDir(), runDir, logDir);
     this.storageDir = settings.dataDir().resolve(NAME);
@@ -45,7 +50,10 @@ final class SchemaRegistry implements StackComponent {
    */
   @Override
   public String endpoint() {
-    return "http://" + settings.host() + ":" + settings.registryPort();
+    return (security == null ? "http://" : "https://")
+        + settings.host()
+        + ":"
+        + settings.registryPort();
   }
 
   @Override
@@ -73,19 +81,37 @@ final class SchemaRegistry implements StackComponent {
       throw new StackException(
           "cannot create the registry's storage " + storageDir + ": " + e.getMessage(), e);
     }
-    return process.start(
+    JvmCommand command =
         JvmCommand.jar(settings.registryHeapMb(), settings.registryJar())
             .withSystemProperty("gatestream.registry.data.dir", storageDir)
+            .withSystemProperty("quarkus.http.host", settings.host())
             .withSystemProperty("quarkus.http.port", settings.registryPort())
             .withSystemProperty("quarkus.log.file.enable", true)
-            .withSystemProperty("quarkus.log.file.path", process.log()));
+            .withSystemProperty("quarkus.log.file.path", process.log());
+    if (security != null) {
+      // https only: the plain port is not opened; the password goes by environment, not argv
+      command =
+          command
+              .withSystemProperty("quarkus.http.ssl-port", settings.registryPort())
+              .withSystemProperty("quarkus.http.insecure-requests", "disabled")
+              .withSystemProperty(
+                  "quarkus.http.ssl.certificate.key-store-file", security.keystore())
+              .withSystemProperty("quarkus.http.ssl.certificate.key-store-file-type", "PKCS12")
+              .withEnvironment(
+                  "QUARKUS_HTTP_SSL_CERTIFICATE_KEY_STORE_PASSWORD", security.storePassword());
+    }
+    return process.start(command);
   }
 
   /** Quarkus' readiness endpoint answers 200. */
   @Override
   public boolean ready(Duration budget) {
     long millis = Math.max(200, Math.min(3000, budget.toMillis()));
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(millis)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(millis));
+    if (security != null) {
+      builder.sslContext(security.trustingContext());
+    }
+    HttpClient http = builder.build();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(endpoint() + "/health/ready"))
             .timeout(Duration.ofMillis(millis))

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param brokerHeapMb -Xmx of the broker JVM
  * @param registryHeapMb -Xmx of the registry JVM
  * @param startTimeout how long {@link LocalStack#up()} waits for each component to become ready
+ * @param secure SASL_SSL broker with ACLs and an https registry (see {@link StackSecurity})
  */
 public record StackSettings(
     Path home,
@@ -28,7 +29,8 @@ public record StackSettings(
     int registryPort,
     int brokerHeapMb,
     int registryHeapMb,
-    Duration startTimeout) {
+    Duration startTimeout,
+    boolean secure) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_BROKER_PORT = 9092;
@@ -66,6 +68,30 @@ public record StackSettings(
     }
   }
 
+  /** A plain (not secured) stack. */
+  public StackSettings(
+      Path home,
+      Path dataDir,
+      String host,
+      int brokerPort,
+      int controllerPort,
+      int registryPort,
+      int brokerHeapMb,
+      int registryHeapMb,
+      Duration startTimeout) {
+    this(
+        home,
+        dataDir,
+        host,
+        brokerPort,
+        controllerPort,
+        registryPort,
+        brokerHeapMb,
+        registryHeapMb,
+        startTimeout,
+        false);
+  }
+
   /**
    * The defaults: data in {@code home/.gatestream}, 127.0.0.1, ports 9092/9093/8085, 256 MB heaps,
    * 60 s.
@@ -93,7 +119,8 @@ public record StackSettings(
         registryPort,
         brokerHeapMb,
         registryHeapMb,
-        startTimeout);
+        startTimeout,
+        secure);
   }
 
   public StackSettings withPorts(int newBrokerPort, int newControllerPort, int newRegistryPort) {
@@ -106,7 +133,8 @@ public record StackSettings(
         newRegistryPort,
         brokerHeapMb,
         registryHeapMb,
-        startTimeout);
+        startTimeout,
+        secure);
   }
 
   public StackSettings withStartTimeout(Duration newStartTimeout) {
@@ -119,7 +147,22 @@ public record StackSettings(
         registryPort,
         brokerHeapMb,
         registryHeapMb,
-        newStartTimeout);
+        newStartTimeout,
+        secure);
+  }
+
+  public StackSettings withSecure(boolean newSecure) {
+    return new StackSettings(
+        home,
+        dataDir,
+        host,
+        brokerPort,
+        controllerPort,
+        registryPort,
+        brokerHeapMb,
+        registryHeapMb,
+        startTimeout,
+        newSecure);
   }
 
   /** {@code deploy/broker/target/lib}: the broker's runtime classpath. */

@@ -46,6 +46,13 @@ final class EphemeralLocalStack implements TestStack {
   }
 
   static EphemeralLocalStack start() {
+    return start(false);
+  }
+
+  /**
+   * @param secure the secured stack (SASL_SSL broker with ACLs, https registry)
+   */
+  static EphemeralLocalStack start(boolean secure) {
     Path home = home();
     StackException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -66,7 +73,8 @@ final class EphemeralLocalStack implements TestStack {
               ports[2],
               StackSettings.DEFAULT_HEAP_MB,
               StackSettings.DEFAULT_HEAP_MB,
-              START_TIMEOUT);
+              START_TIMEOUT,
+              secure);
       LocalStack stack = new LocalStack(settings);
       long t0 = System.nanoTime();
       EphemeralLocalStack result = null;
@@ -90,6 +98,10 @@ final class EphemeralLocalStack implements TestStack {
       }
     }
     throw new IllegalStateException("local test stack did not start: " + last.getMessage(), last);
+  }
+
+  LocalStack localStack() {
+    return stack;
   }
 
   @Override
