@@ -676,7 +676,8 @@ public final class GatestreamConfig extends AbstractConfig {
               50,
               Range.atLeast(1),
               Importance.MEDIUM,
-              "Publish a new weights version after this many feedback examples.")
+              "Publish a new weights version after this many feedback examples; it is visible to routers at"
+                  + " once (at-least-once sink, monotonic versions).")
           .define(
               ADAPTATION_PUBLISH_EVERY_MS,
               Type.LONG,
@@ -819,8 +820,8 @@ public final class GatestreamConfig extends AbstractConfig {
               2_000L,
               Range.atLeast(100),
               Importance.LOW,
-              "Checkpoint interval of the adaptation job; exactly-once weights become visible at checkpoints,"
-                  + " so this also bounds publication latency.")
+              "Checkpoint interval of the adaptation job (learner state and source offsets, exactly once);"
+                  + " weights are published at once, at least once, not at checkpoints.")
           .define(
               ADAPTATION_WARM_START,
               Type.BOOLEAN,
