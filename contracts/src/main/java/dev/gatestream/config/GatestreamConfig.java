@@ -676,8 +676,7 @@ public final class GatestreamConfig extends AbstractConfig {
               50,
               Range.atLeast(1),
               Importance.MEDIUM,
-              "Publish a new weights version after this many feedback examples; it is visible to routers at"
-                  + " once (at-least-once sink, monotonic versions).")
+              "Publish a new weights version after this many feedback examples.")
           .define(
               ADAPTATION_PUBLISH_EVERY_MS,
               Type.LONG,
@@ -820,8 +819,8 @@ public final class GatestreamConfig extends AbstractConfig {
               2_000L,
               Range.atLeast(100),
               Importance.LOW,
-              "Checkpoint interval of the adaptation job (learner state and source offsets, exactly once);"
-                  + " weights are published at once, at least once, not at checkpoints.")
+              "Checkpoint interval of the adaptation job; exactly-once weights become visible at checkpoints,"
+                  + " so this also bounds publication latency.")
           .define(
               ADAPTATION_WARM_START,
               Type.BOOLEAN,

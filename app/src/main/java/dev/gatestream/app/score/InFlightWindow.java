@@ -3,37 +3,46 @@ package dev.gatestream.app.score;
 import java.util.function.LongSupplier;
 
 /**
- * How many requests a client keeps in flight so that it runs at the pipeline's own throughput: the
- * pipeline's bandwidth-delay product, as TCP's BBR sizes a congestion window. The window is {@code
- * GAIN} × the highest completion rate seen lately × the lowest latency seen so far. Below the
- * pipeline's capacity, completions grow with the window, so the window grows by about {@code GAIN}
- * per round trip; at capacity the rate stops growing and the window settles at a little more than
- * what keeps the pipeline busy, instead of queueing ever more requests. The lowest latency is kept
- * for the whole run: at capacity every request waits in a queue, so a latency measured then would
- * grow with the window, and the window with it.
+ * How many requests a client keeps in flight so that it runs at the pipeline's own throughput,
+ * sized from the latency of what comes back, as TCP Vegas sizes a congestion window. Each interval
+ * compares the mean latency of the requests completed in it with the lowest interval mean seen so
+ * far (the pipeline with nothing queued): while they are close, nothing waits in the pipeline's
+ * queues and a larger window would go faster, so it grows by {@code GROWTH}; once the latency is
+ * {@code SHRINK_ABOVE} times the lowest, requests mostly wait, so it shrinks by {@code SHRINK}; in
+ * between it holds. At capacity it settles where a little is queued: enough to keep every stage
+ * busy, not so much that requests wait long (or, replaying with learning, are routed on staler
+ * weights than they need be).
+ *
+ * <p>Latency, not a bandwidth-delay product of rate × lowest latency: a pipeline slower than the
+ * first window queues from the start, every latency seen includes the queue, and such a product
+ * would grow the window, and the queue, without end.
  *
  * <p>A fixed window instead caps throughput at window / round trip, which with exactly-once stages
  * (a commit interval per hop) is far below what the pipeline does.
  */
 public final class InFlightWindow {
 
-  /** Headroom over the bandwidth-delay product: how fast the window grows, and its slack. */
-  static final double GAIN = 1.5;
+  /** The least an adaptive window has, and where it starts. */
+  public static final int DEFAULT_FLOOR = 50;
 
-  /** Completions are counted over intervals of this length. */
-  static final long INTERVAL_NANOS = 200_000_000L;
+  /** The most an adaptive window grows to. */
+  public static final int DEFAULT_CEILING = 20_000;
 
-  /** The highest rate is over this many recent intervals. */
-  static final int RATE_INTERVALS = 10;
+  static final double GROWTH = 1.25;
+  static final double GROW_BELOW = 1.25;
+  static final double SHRINK = 0.8;
+  static final double SHRINK_ABOVE = 2.0;
+
+  /** Latency is averaged over intervals of this length. */
+  static final long INTERVAL_NANOS = 500_000_000L;
 
   private final int floor;
   private final int ceiling;
   private final LongSupplier nanoClock;
-  private final long[] rates = new long[RATE_INTERVALS];
-  private int rateIndex;
   private long intervalStart;
-  private long completedInInterval;
-  private long lowestLatencyMs = Long.MAX_VALUE;
+  private long latencySumMs;
+  private long completed;
+  private double lowestMeanLatencyMs = Double.MAX_VALUE;
   private int limit;
 
   /**
@@ -53,12 +62,6 @@ public final class InFlightWindow {
     this.intervalStart = nanoClock.getAsLong();
   }
 
-  /** The least an adaptive window starts from. */
-  public static final int DEFAULT_FLOOR = 50;
-
-  /** The most an adaptive window grows to. */
-  public static final int DEFAULT_CEILING = 20_000;
-
   /**
    * A window of {@code size} requests that does not adapt, or an adaptive one between the defaults
    * when {@code size} is 0.
@@ -66,12 +69,7 @@ public final class InFlightWindow {
   public static InFlightWindow of(int size, LongSupplier nanoClock) {
     return size == 0
         ? new InFlightWindow(DEFAULT_FLOOR, DEFAULT_CEILING, nanoClock)
-        : fixed(size, nanoClock);
-  }
-
-  /** A window that does not adapt: {@code size} requests in flight at most. */
-  public static InFlightWindow fixed(int size, LongSupplier nanoClock) {
-    return new InFlightWindow(size, size, nanoClock);
+        : new InFlightWindow(size, size, nanoClock);
   }
 
   /** The most it may grow to. */
@@ -89,13 +87,13 @@ public final class InFlightWindow {
    * A request completed.
    *
    * @param latencyMs from its creation to its result, or a negative number when unknown (e.g.
-   *     refused)
+   *     refused): not counted
    */
   public void completed(long latencyMs) {
     roll();
-    completedInInterval++;
     if (latencyMs >= 0) {
-      lowestLatencyMs = Math.min(lowestLatencyMs, Math.max(1, latencyMs));
+      latencySumMs += latencyMs;
+      completed++;
     }
   }
 
@@ -105,19 +103,19 @@ public final class InFlightWindow {
     if (now - intervalStart < INTERVAL_NANOS) {
       return;
     }
-    // Per second.
-    rates[rateIndex] = completedInInterval * 1_000_000_000L / (now - intervalStart);
-    rateIndex = (rateIndex + 1) % RATE_INTERVALS;
-    completedInInterval = 0;
     intervalStart = now;
-    if (lowestLatencyMs == Long.MAX_VALUE) {
-      return;
+    if (completed == 0) {
+      return; // nothing learned of the pipeline: hold
     }
-    long highestRate = 0;
-    for (long rate : rates) {
-      highestRate = Math.max(highestRate, rate);
+    double mean = Math.max(1, (double) latencySumMs / completed);
+    latencySumMs = 0;
+    completed = 0;
+    lowestMeanLatencyMs = Math.min(lowestMeanLatencyMs, mean);
+    double queued = mean / lowestMeanLatencyMs;
+    if (queued < GROW_BELOW) {
+      limit = (int) Math.min(ceiling, Math.ceil(limit * GROWTH));
+    } else if (queued > SHRINK_ABOVE) {
+      limit = (int) Math.max(floor, Math.floor(limit * SHRINK));
     }
-    double product = GAIN * highestRate * lowestLatencyMs / 1_000.0;
-    limit = (int) Math.max(floor, Math.min(ceiling, Math.ceil(product)));
   }
 }
