@@ -181,7 +181,10 @@ public final class PolicyLearnerFunction
       return;
     }
     String policy = ctx.getCurrentKey();
-    publication.update(publish(policy, learner(policy), current, timestamp, ctx, out));
+    // The clock now, not the timer's time: a timer restored from a checkpoint fires late, after the
+    // job before the restore may have fired it and published at its time already.
+    long now = ctx.timerService().currentProcessingTime();
+    publication.update(publish(policy, learner(policy), current, now, ctx, out));
   }
 
   private PolicyLearner learner(String policy) throws Exception {

@@ -411,6 +411,29 @@ class PolicyLearnerFunctionTest {
   }
 
   @Test
+  void aTimerRestoredFromTheCheckpointPublishesAboveWhatItPublishedBeforeTheRestore()
+      throws Exception {
+    OperatorSubtaskState checkpoint;
+    long publishedBeforeRestore;
+    try (var harness = harness(null)) {
+      harness.setProcessingTime(1_000);
+      harness.processElement(example("p", "a", 1, 1), 1);
+      checkpoint = harness.snapshot(1, 1);
+      harness.setProcessingTime(2_000);
+      publishedBeforeRestore = harness.extractOutputValues().get(0).version();
+    }
+
+    try (var restored = harness(checkpoint)) {
+      restored.setProcessingTime(2_500);
+
+      assertThat(restored.extractOutputValues())
+          .singleElement()
+          .satisfies(
+              weights -> assertThat(weights.version()).isGreaterThan(publishedBeforeRestore));
+    }
+  }
+
+  @Test
   void aPolicyWithoutStateStartsFromItsWarmStartAndVersionsOnFromIt() throws Exception {
     WarmStart warm = warmStart(5_000, 500);
     PolicyLearner expected =
