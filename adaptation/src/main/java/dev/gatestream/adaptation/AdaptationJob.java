@@ -87,9 +87,10 @@ public final class AdaptationJob {
   /**
    * The job on Gatestream's Kafka topics: reads decisions, expert results and feedback
    * (read-committed, from the group's committed offsets, else the earliest), writes the
-   * routing-weights topic keyed by policy, exactly once — snapshots become visible when a
-   * checkpoint completes. Unless {@code adaptation.warm.start} is off, the routing-weights topic is
-   * read first for the learners' warm starts ({@link WarmStarts}).
+   * routing-weights topic keyed by policy, at least once — each snapshot is visible as soon as it
+   * is published, while the learners' state stays exactly once (checkpointed). Unless {@code
+   * adaptation.warm.start} is off, the routing-weights topic is read first for the learners' warm
+   * starts ({@link WarmStarts}).
    */
   public static AdaptationJob kafka(
       GatestreamConfig config, String bootstrapServers, String registryUrl) {
@@ -107,12 +108,11 @@ public final class AdaptationJob {
                     topics.routingWeights().name(),
                     registry,
                     config.getBoolean(GatestreamConfig.REGISTRY_AUTO_REGISTER)))
-            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-            .setTransactionalIdPrefix(name)
-            // Brokers cap transactions at transaction.max.timeout.ms (15 min by default); Flink's
-            // default is 1 h.
-            .setProperty(
-                "transaction.timeout.ms", String.valueOf(Duration.ofMinutes(10).toMillis()))
+            // At least once, not in transactions: a snapshot is visible as soon as the learner
+            // publishes it, not at the next checkpoint. A replayed snapshot after a restore is
+            // harmless: the topic is compacted, routers keep the newest version, and versions stay
+            // monotonic across restores (see PolicyLearnerFunction).
+            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
             .build();
     AdaptationSettings settings = AdaptationSettings.from(config);
     Map<String, WarmStart> warmStarts =

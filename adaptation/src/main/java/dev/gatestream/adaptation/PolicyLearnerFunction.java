@@ -32,9 +32,14 @@ import org.slf4j.LoggerFactory;
  * its newest published snapshot (see {@link WarmStarts}), when there is one, and from the prior
  * otherwise.
  *
- * <p>Versions are max(previous + 1, publication wall-clock ms): strictly increasing, and a job
- * started without its state still publishes versions above what the router already runs (routers
- * ignore versions that are not newer).
+ * <p>Versions are max(previous + 1, publication wall-clock ms × {@value #VERSIONS_PER_MS}): a
+ * counter over a clock epoch. They increase strictly within a run; and since snapshots go out at
+ * least once, as soon as they are published, a job restored from a checkpoint may already have
+ * published versions past the checkpointed counter: the restored job's clock floor lies above them
+ * (unless a policy published more than {@value #VERSIONS_PER_MS} snapshots per millisecond, which
+ * the publication cadence rules out), so routers, which ignore versions that are not newer, take up
+ * the restored learner's snapshots and never go back. The same floor keeps a job started without
+ * its state above what routers already run, including versions of the earlier ms-only scheme.
  *
  * <p>Nothing non-finite is published: the learner rejects examples with a non-finite number, and a
  * snapshot whose state or blocks are not finite anyway (finite inputs that overflowed) is withheld
@@ -54,6 +59,9 @@ public final class PolicyLearnerFunction
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PolicyLearnerFunction.class);
+
+  /** Versions one millisecond of the clock floor leaves room for. */
+  static final long VERSIONS_PER_MS = 1_024;
 
   /**
    * What has been published, and what waits to be.
@@ -173,7 +181,10 @@ public final class PolicyLearnerFunction
       return;
     }
     String policy = ctx.getCurrentKey();
-    publication.update(publish(policy, learner(policy), current, timestamp, ctx, out));
+    // The clock now, not the timer's time: a timer restored from a checkpoint fires late, after the
+    // job before the restore may have fired it and published at its time already.
+    long now = ctx.timerService().currentProcessingTime();
+    publication.update(publish(policy, learner(policy), current, now, ctx, out));
   }
 
   private PolicyLearner learner(String policy) throws Exception {
@@ -228,7 +239,7 @@ public final class PolicyLearnerFunction
     if (current.timerAtMs() != 0) {
       ctx.timerService().deleteProcessingTimeTimer(current.timerAtMs());
     }
-    long version = Math.max(current.version() + 1, now);
+    long version = Math.max(current.version() + 1, now * VERSIONS_PER_MS);
     Optional<Map<String, double[]>> parameters = learner.publishable(version);
     PolicyMetrics meters = metrics(policy, learner);
     if (parameters.isEmpty()) {

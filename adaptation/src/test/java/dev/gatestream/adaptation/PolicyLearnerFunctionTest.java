@@ -112,7 +112,8 @@ class PolicyLearnerFunctionTest {
       assertThat(metrics.count("gatestream.policy.examples", p)).isEqualTo(4);
       assertThat(metrics.count("gatestream.policy.examplesUnfit", p)).isEqualTo(1);
       assertThat(metrics.count("gatestream.policy.weightsPublished", p)).isEqualTo(1);
-      assertThat(metrics.gauge("gatestream.policy.weightsVersion", p)).isEqualTo(5_000L);
+      assertThat(metrics.gauge("gatestream.policy.weightsVersion", p))
+          .isEqualTo(5_000L * PolicyLearnerFunction.VERSIONS_PER_MS);
       assertThat(metrics.gauge("gatestream.policy.lastPublishEpochMs", p)).isEqualTo(5_000L);
       assertThat(metrics.gauge("gatestream.policy.feedbackToPublicationMs", p))
           .isEqualTo(5_000L - 1);
@@ -147,7 +148,8 @@ class PolicyLearnerFunctionTest {
           .singleElement()
           .satisfies(
               weights -> {
-                assertThat(weights.version()).isEqualTo(1_010);
+                assertThat(weights.version())
+                    .isEqualTo(1_010 * PolicyLearnerFunction.VERSIONS_PER_MS);
                 assertThat(weights.examples()).isEqualTo(1);
               });
       harness.setProcessingTime(5_000);
@@ -368,6 +370,67 @@ class PolicyLearnerFunctionTest {
         PolicyLearner.fromSnapshot(SETTINGS.learner(), SETTINGS.experts(), snapshot, examples, 20)
             .orElseThrow();
     return new WarmStart(version, examples, resumed.toBytes());
+  }
+
+  @Test
+  void versionsStayAboveWhatWasPublishedAfterTheCheckpointAJobRestoresFrom() throws Exception {
+    OperatorSubtaskState checkpoint;
+    List<PublishedWeights> beforeCrash;
+    try (var harness = harness(null)) {
+      harness.setProcessingTime(1_000);
+      for (int i = 1; i <= 3; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+      checkpoint = harness.snapshot(1, 3);
+      // Published at least once, after the checkpoint: routers already run these versions.
+      for (int i = 4; i <= 12; i++) {
+        harness.processElement(example("p", "a", 1, i), i);
+      }
+      beforeCrash = harness.extractOutputValues();
+    }
+    long newestBeforeCrash =
+        beforeCrash.stream().mapToLong(PublishedWeights::version).max().orElseThrow();
+
+    try (var restored = harness(checkpoint)) {
+      restored.setProcessingTime(1_001);
+      for (int i = 4; i <= 6; i++) {
+        restored.processElement(example("p", "a", 1, i), i);
+      }
+
+      assertThat(beforeCrash).hasSize(4);
+      assertThat(restored.extractOutputValues())
+          .singleElement()
+          .satisfies(
+              weights -> {
+                assertThat(weights.version()).isGreaterThan(newestBeforeCrash);
+                assertThat(weights.examples()).isEqualTo(6);
+                // The same weights as the first run's second snapshot: learning is exactly once.
+                assertThat(weights.block("w:a")).containsExactly(beforeCrash.get(1).block("w:a"));
+              });
+    }
+  }
+
+  @Test
+  void aTimerRestoredFromTheCheckpointPublishesAboveWhatItPublishedBeforeTheRestore()
+      throws Exception {
+    OperatorSubtaskState checkpoint;
+    long publishedBeforeRestore;
+    try (var harness = harness(null)) {
+      harness.setProcessingTime(1_000);
+      harness.processElement(example("p", "a", 1, 1), 1);
+      checkpoint = harness.snapshot(1, 1);
+      harness.setProcessingTime(2_000);
+      publishedBeforeRestore = harness.extractOutputValues().get(0).version();
+    }
+
+    try (var restored = harness(checkpoint)) {
+      restored.setProcessingTime(2_500);
+
+      assertThat(restored.extractOutputValues())
+          .singleElement()
+          .satisfies(
+              weights -> assertThat(weights.version()).isGreaterThan(publishedBeforeRestore));
+    }
   }
 
   @Test

@@ -103,7 +103,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(
       names = "--window",
       defaultValue = "" + ReplayOptions.DEFAULT_WINDOW,
-      description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
+      description =
+          "Most requests in flight; 0 = sized from the pipeline's throughput and latency, so the"
+              + " replay goes as fast as the pipeline (default: ${DEFAULT-VALUE}).")
   int window;
 
   @Option(
@@ -114,7 +116,8 @@ final class ReplayCommand implements Callable<Integer> {
           "Hold new"
               + " requests while the router's newest weights have learned this many fewer examples than the feedback"
               + " sent so far, so that the replay measures learning online rather than how far a learner falls behind"
-              + " a replay that outruns it; 0 = never hold (default: ${DEFAULT-VALUE}).")
+              + " a replay that outruns it; 0 = never hold (default: ${DEFAULT-VALUE}). The report says how"
+              + " many examples behind the weights were either way.")
   int maxLearningLag;
 
   @Option(

@@ -85,8 +85,10 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--window",
-      defaultValue = "2000",
-      description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
+      defaultValue = "0",
+      description =
+          "Most requests in flight; 0 = sized from the pipeline's throughput and latency, so the run"
+              + " goes as fast as the pipeline (default: ${DEFAULT-VALUE}).")
   int window;
 
   @Option(
@@ -113,8 +115,9 @@ final class ScoreCommand implements Callable<Integer> {
     Deployment deployment = options.deployment();
     GatestreamConfig config = deployment.config();
     PrintWriter out = spec.commandLine().getOut();
-    if (window < 1 || deadlineMs < 1) {
-      throw new UserError("--window and --deadline-ms must be positive");
+    if (window < 0 || deadlineMs < 1) {
+      throw new UserError(
+          "--window must be 0 (sized from the pipeline) or more, --deadline-ms positive");
     }
     ScoreRun.Settings settings;
     ScoreRun run;
@@ -165,7 +168,7 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     out.printf(
-        "%s %s: %d rows%s, window %d, results on %s%n",
+        "%s %s: %d rows%s, window %s, results on %s%n",
         run.resumed() ? "resuming" : "scoring",
         input,
         run.totalRows(),
@@ -176,7 +179,7 @@ final class ScoreCommand implements Callable<Integer> {
                 + run.awaitedFromBefore()
                 + " sent before and awaited)"
             : "",
-        window,
+        window == 0 ? "sized from the pipeline" : String.valueOf(window),
         run.replyTopic());
     out.flush();
     ScoreReport report;

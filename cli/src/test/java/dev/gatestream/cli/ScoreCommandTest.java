@@ -66,14 +66,16 @@ class ScoreCommandTest {
   }
 
   @Test
-  void aWindowBelowOneIsAUsageError() throws Exception {
+  void aNegativeWindowIsAUsageError() throws Exception {
     Path input = Files.writeString(dir.resolve("in.csv"), "text\nhello\n");
 
-    assertThat(score(input.toString(), dir.resolve("out.csv").toString(), "--window", "0"))
+    assertThat(score(input.toString(), dir.resolve("out.csv").toString(), "--window", "-1"))
         .isEqualTo(2);
     assertThat(err.toString())
         .isEqualTo(
-            "gatestream: --window and --deadline-ms must be positive" + System.lineSeparator());
+            "gatestream: --window must be 0 (sized from the pipeline) or more, --deadline-ms"
+                + " positive"
+                + System.lineSeparator());
   }
 
   @Test

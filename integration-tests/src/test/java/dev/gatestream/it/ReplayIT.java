@@ -75,6 +75,15 @@ class ReplayIT {
     assertThat(train.requests()).isEqualTo(525);
     assertThat(test.requests()).isEqualTo(175);
     assertThat(test.completeness()).containsEntry("COMPLETE", 175L);
+    // The demo's window of 5: its weights trail the feedback by about what is in flight, and the
+    // report says so.
+    for (ReplayReport.Segment segment : List.of(train, test)) {
+      assertThat(segment.pace().requestsPerSecond()).isPositive();
+      assertThat(segment.pace().largestWindow()).isEqualTo(5);
+      assertThat(segment.pace().maxExamplesBehind()).isPositive();
+      assertThat(segment.pace().meanExamplesBehind())
+          .isBetween(0.0, (double) segment.pace().maxExamplesBehind());
+    }
     // Learned weights were in use on the held-out rows.
     assertThat(test.buckets())
         .allSatisfy(bucket -> assertThat(bucket.policyVersion()).isPositive());

@@ -7,20 +7,26 @@ import dev.gatestream.topics.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * How many examples the adaptation job has learned, as the newest published weights of the policy
- * say: the replay compares it with the feedback it produced to know how stale the router's weights
- * are.
+ * How many examples the adaptation job has learned, as the published weights of the policy say: in
+ * the newest version, and in the version that routed a request. The replay compares them with the
+ * feedback it produced to know how stale the router's weights are.
  */
 final class LearnedExamples implements AutoCloseable {
 
+  /** Versions remembered: results come back within seconds of their decision, on recent ones. */
+  static final int VERSIONS_KEPT = 4_096;
+
   private final KafkaConsumer<String, RoutingWeights> weights;
   private final String policy;
+  private final NavigableMap<Long, Long> examplesByVersion = new TreeMap<>();
   private long learned;
 
   LearnedExamples(
@@ -47,9 +53,22 @@ final class LearnedExamples implements AutoCloseable {
     for (ConsumerRecord<String, RoutingWeights> record : weights.poll(Duration.ZERO)) {
       if (record.value() != null && policy.equals(record.value().getPolicy())) {
         learned = Math.max(learned, record.value().getExamples());
+        examplesByVersion.put(record.value().getVersion(), record.value().getExamples());
+        if (examplesByVersion.size() > VERSIONS_KEPT) {
+          examplesByVersion.pollFirstEntry();
+        }
       }
     }
     return learned;
+  }
+
+  /**
+   * The examples learned in weights {@code version}: 0 for the prior (version 0); for a version not
+   * read yet, those of the newest one before it, so a staleness is never understated by much.
+   */
+  long examplesIn(long version) {
+    Map.Entry<Long, Long> known = examplesByVersion.floorEntry(version);
+    return known == null ? 0 : known.getValue();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.gatestream.app.replay;
 
+import dev.gatestream.app.score.InFlightWindow;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.FusedResult;
@@ -29,9 +30,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Replays traffic through a live pipeline: sends each item as a request (paced by a window of
- * requests in flight, and by a rate or the original timing), reads its fused result, and produces
- * the feedback known for it (after a delay, or never for a share of them), so the adaptation job
- * learns as it would from real users. Measures the routed quality against the baselines.
+ * requests in flight, sized from the pipeline's throughput unless fixed, and by a rate or the
+ * original timing), reads its fused result, and produces the feedback known for it (after a delay,
+ * or never for a share of them), so the adaptation job learns as it would from real users. Measures
+ * the routed quality against the baselines, and how stale the weights that routed each request
+ * were: how many examples of feedback sent before the request its weights had not learned.
  */
 public final class ReplayDriver implements AutoCloseable {
 
@@ -41,7 +44,8 @@ public final class ReplayDriver implements AutoCloseable {
   private final Topics topics;
   private final ReplayOptions options;
   private final int bucketSize;
-  private final RequestReplyClient<ReplayItem> requests;
+  private final InFlightWindow window;
+  private final RequestReplyClient<Sent> requests;
   private final KafkaProducer<String, Feedback> feedback;
   private final ScheduledExecutorService feedbackTimer =
       Executors.newSingleThreadScheduledExecutor(
@@ -57,7 +61,7 @@ public final class ReplayDriver implements AutoCloseable {
   private long learnedChangedAtNanos = System.nanoTime();
 
   /**
-   * @param policy whose published weights tell how far learning has come (with a max learning lag)
+   * @param policy whose published weights tell how far learning has come
    */
   public ReplayDriver(
       Topics topics,
@@ -71,6 +75,7 @@ public final class ReplayDriver implements AutoCloseable {
     this.options = options;
     this.bucketSize = bucketSize;
     this.random = new SplittableRandom(options.seed());
+    this.window = InFlightWindow.of(options.window(), System::nanoTime);
     String clientId = clients.ids().job("replay", runId);
     Map<String, Object> lowLatency = Map.of(ProducerConfig.LINGER_MS_CONFIG, 2);
     // No replyTo: the results are read on the shared topic, where the adaptation job reads them
@@ -84,7 +89,7 @@ public final class ReplayDriver implements AutoCloseable {
             new RequestReplyClient.Settings(
                 clientId + "-requests",
                 ReplyRoute.sharedResults(),
-                options.window(),
+                window.ceiling(),
                 LOST_AFTER,
                 lowLatency,
                 Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20)),
@@ -102,11 +107,21 @@ public final class ReplayDriver implements AutoCloseable {
       throw e;
     }
     feedback = feedbackProducer;
-    learned =
-        options.maxLearningLag() > 0
-            ? new LearnedExamples(topics, serdes, clients, runId, policy)
-            : null;
+    try {
+      learned = new LearnedExamples(topics, serdes, clients, runId, policy);
+    } catch (RuntimeException e) {
+      requests.close();
+      feedback.close();
+      throw e;
+    }
   }
+
+  /**
+   * A request in flight.
+   *
+   * @param feedbackBefore feedback records produced before it was sent
+   */
+  private record Sent(ReplayItem item, long feedbackBefore) {}
 
   /**
    * Whether the learner is close enough behind the feedback for another request to go. A learner
@@ -114,7 +129,7 @@ public final class ReplayDriver implements AutoCloseable {
    * forever.
    */
   private boolean learningKeepsUp() {
-    if (learned == null) {
+    if (options.maxLearningLag() == 0) {
       return true;
     }
     long now = learned.poll();
@@ -142,25 +157,40 @@ public final class ReplayDriver implements AutoCloseable {
     Tally secondHalf = new Tally(); // how a controller holds a target once settled
     List<ReplayReport.Bucket> buckets = new ArrayList<>();
     Map<String, Long> completeness = new TreeMap<>();
+    long examplesBehind = 0;
+    long mostExamplesBehind = 0;
+    int largestWindow = 0;
     long start = System.nanoTime();
     long lastProgress = System.nanoTime();
     int next = 0;
     int done = 0;
     while (done < items.size()) {
+      largestWindow = Math.max(largestWindow, window.limit());
       while (next < items.size()
-          && requests.hasRoom()
+          && requests.inFlight() < window.limit()
           && due(items.get(next), next, start)
           && learningKeepsUp()) {
         ReplayItem item = items.get(next++);
-        requests.send(item.request(), options.deadline().toMillis(), item);
+        requests.send(
+            item.request(), options.deadline().toMillis(), new Sent(item, feedbackSent.get()));
       }
-      for (Outcome<ReplayItem> outcome : requests.poll(Duration.ofMillis(10))) {
-        if (!(outcome instanceof Outcome.Answered<ReplayItem> answered)) {
+      List<Outcome<Sent>> outcomes = requests.poll(Duration.ofMillis(10));
+      if (!outcomes.isEmpty()) {
+        learned.poll(); // the versions that routed these, as far as they are published
+      }
+      for (Outcome<Sent> outcome : outcomes) {
+        if (!(outcome instanceof Outcome.Answered<Sent> answered)) {
           throw new KafkaException(
               "replay of " + name + " lost request " + outcome.requestId() + ": " + lost(outcome));
         }
-        ReplayItem item = answered.tag();
+        ReplayItem item = answered.tag().item();
         FusedResult result = answered.result();
+        window.completed(result.getLatencyMs());
+        long behind =
+            Math.max(
+                0, answered.tag().feedbackBefore() - learned.examplesIn(result.getPolicyVersion()));
+        examplesBehind += behind;
+        mostExamplesBehind = Math.max(mostExamplesBehind, behind);
         double quality = item.quality(result);
         total.add(result, quality);
         bucket.add(result, quality);
@@ -193,27 +223,36 @@ public final class ReplayDriver implements AutoCloseable {
       }
     }
     requests.flush();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    ReplayReport.Pace pace =
+        new ReplayReport.Pace(
+            seconds,
+            items.size() / seconds,
+            items.isEmpty() ? 0 : (double) examplesBehind / items.size(),
+            mostExamplesBehind,
+            largestWindow);
     return new ReplayReport.Segment(
-        name,
-        items.size(),
-        total.rated,
-        total.quality(),
-        total.cost(),
-        secondHalf.cost(),
-        total.share(),
-        baselines,
-        buckets,
-        completeness);
+            name,
+            items.size(),
+            total.rated,
+            total.quality(),
+            total.cost(),
+            secondHalf.cost(),
+            total.share(),
+            baselines,
+            buckets,
+            completeness)
+        .withPace(pace);
   }
 
   /**
    * Why a request has no result: only sends and reading fail here, nothing is refused or given up.
    */
-  private static String lost(Outcome<ReplayItem> outcome) {
-    if (outcome instanceof Outcome.NotSent<ReplayItem> notSent) {
+  private static String lost(Outcome<Sent> outcome) {
+    if (outcome instanceof Outcome.NotSent<Sent> notSent) {
       return "cannot send it: " + notSent.error().getMessage();
     }
-    if (outcome instanceof Outcome.Unreadable<ReplayItem> unreadable) {
+    if (outcome instanceof Outcome.Unreadable<Sent> unreadable) {
       return "cannot read its fused result: " + unreadable.error().getMessage();
     }
     return outcome.getClass().getSimpleName();
@@ -259,9 +298,7 @@ public final class ReplayDriver implements AutoCloseable {
     }
     requests.close();
     feedback.close(Duration.ofSeconds(10));
-    if (learned != null) {
-      learned.close();
-    }
+    learned.close();
   }
 
   /**

@@ -9,15 +9,16 @@ import java.time.Duration;
  * @param originalTiming send each request at its original time relative to the first (the window
  *     still bounds what is in flight)
  * @param speedup divides the original gaps between requests
- * @param window most requests in flight (sent, no fused result yet): paces the replay to the
- *     pipeline so that learning has a chance to act between decisions
+ * @param window most requests in flight (sent, no fused result yet); 0 = sized from the pipeline's
+ *     throughput and latency, so the replay runs as fast as the pipeline
  * @param deadline each request's deadline, from its sending
  * @param feedbackDelay how long after a request's fused result its feedback is produced
  * @param feedbackLoss fraction of requests whose feedback never comes
  * @param seed of the feedback loss draws
  * @param maxLearningLag hold new requests while the published weights have learned this many fewer
- *     examples than the feedback produced (0 = never hold): online learning on weights staler than
- *     that is not what a deployment at the same traffic, with its learner keeping up, would see
+ *     examples than the feedback produced (0 = never hold, the default): online learning on weights
+ *     staler than that is not what a deployment at the same traffic, with its learner keeping up,
+ *     would see. The report says how stale the weights were either way.
  */
 public record ReplayOptions(
     int ratePerSecond,
@@ -30,26 +31,30 @@ public record ReplayOptions(
     long seed,
     int maxLearningLag) {
 
-  public static final int DEFAULT_WINDOW = 50;
-  public static final int DEFAULT_MAX_LEARNING_LAG = 100;
+  /** Sized from the pipeline. */
+  public static final int DEFAULT_WINDOW = 0;
+
+  /** Never held: a replay runs at the pipeline's throughput. */
+  public static final int DEFAULT_MAX_LEARNING_LAG = 0;
+
   public static final Duration DEADLINE = Duration.ofSeconds(30);
 
   public ReplayOptions {
     if (ratePerSecond < 0
         || !(speedup > 0)
-        || window < 1
+        || window < 0
         || feedbackLoss < 0
         || feedbackLoss > 1
         || maxLearningLag < 0) {
       throw new IllegalArgumentException(
-          "rate >= 0, speedup > 0, window >= 1, 0 <= feedback loss <= 1 and"
+          "rate >= 0, speedup > 0, window >= 0, 0 <= feedback loss <= 1 and"
               + " max learning lag >= 0 required");
     }
   }
 
   /**
-   * A replay's defaults: as fast as a window of 50 requests in flight allows, immediate and
-   * complete feedback, held while learning lags 100 examples behind.
+   * A replay's defaults: as fast as the pipeline goes, immediate and complete feedback, never held
+   * for learning.
    */
   public static ReplayOptions defaults(long seed) {
     return new ReplayOptions(

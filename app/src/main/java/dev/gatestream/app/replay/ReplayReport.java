@@ -20,6 +20,24 @@ public record ReplayReport(List<Segment> segments, List<SweepPoint> sweep) {
   }
 
   /**
+   * How fast a segment went, and how fresh the weights that routed it were. A request's staleness
+   * is the feedback produced before it was sent that the weights routing it had not learned: the
+   * requests in flight whose feedback has not come yet, and the feedback the learner has not
+   * published yet.
+   *
+   * @param requestsPerSecond requests replayed per second, from the first sent to the last result
+   * @param meanExamplesBehind mean staleness of the weights per request, in examples
+   * @param maxExamplesBehind the largest staleness of any request
+   * @param largestWindow most requests the window let be in flight at once
+   */
+  public record Pace(
+      double seconds,
+      double requestsPerSecond,
+      double meanExamplesBehind,
+      long maxExamplesBehind,
+      int largestWindow) {}
+
+  /**
    * @param rated the requests whose quality is known (all of them when replaying logs)
    * @param quality mean quality of the fused answers that have one (replaying a log: the logged
    *     quality, fused by the configured strategy), NaN when none has
@@ -28,6 +46,8 @@ public record ReplayReport(List<Segment> segments, List<SweepPoint> sweep) {
    *     they came
    * @param duplicatesSkipped rows of the log not replayed because an earlier row had their id
    * @param spendTarget the router's spend target, USD per request; 0 for none
+   * @param pace how fast the segment went and how stale the weights that routed it were; null when
+   *     not measured
    */
   public record Segment(
       String name,
@@ -41,7 +61,8 @@ public record ReplayReport(List<Segment> segments, List<SweepPoint> sweep) {
       List<Bucket> buckets,
       Map<String, Long> completeness,
       int duplicatesSkipped,
-      double spendTarget) {
+      double spendTarget,
+      Pace pace) {
 
     /** What the driver measured, before the run adds what it knows of the segment. */
     public Segment(
@@ -67,7 +88,25 @@ public record ReplayReport(List<Segment> segments, List<SweepPoint> sweep) {
           buckets,
           completeness,
           0,
-          0);
+          0,
+          null);
+    }
+
+    public Segment withPace(Pace pace) {
+      return new Segment(
+          name,
+          requests,
+          rated,
+          quality,
+          cost,
+          secondHalfCost,
+          share,
+          baselines,
+          buckets,
+          completeness,
+          duplicatesSkipped,
+          spendTarget,
+          pace);
     }
 
     public Segment withContext(int duplicatesSkipped, double spendTarget) {
@@ -83,7 +122,8 @@ public record ReplayReport(List<Segment> segments, List<SweepPoint> sweep) {
           buckets,
           completeness,
           duplicatesSkipped,
-          spendTarget);
+          spendTarget,
+          pace);
     }
 
     /**

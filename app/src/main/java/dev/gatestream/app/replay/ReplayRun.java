@@ -242,7 +242,9 @@ public final class ReplayRun {
     values.put(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1");
     values.put(
         GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, workDir.resolve("checkpoints").toString());
-    values.putIfAbsent(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000");
+    // Weights go out as soon as published (not at checkpoints): a short interval keeps them fresh
+    // when the feedback slows down, the every-N-examples cadence while it flows.
+    values.putIfAbsent(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "100");
     values.putIfAbsent(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000");
     return new ConfigLoader(Map.of()).load(null, values);
   }

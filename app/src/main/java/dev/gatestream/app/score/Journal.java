@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
@@ -79,15 +79,26 @@ final class Journal implements Closeable {
         Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
   }
 
+  /**
+   * Reads the journal line by line: a run of millions of rows has a long journal, and only what it
+   * adds up to (a bit per line done, the lines still pending) stays in memory.
+   */
   static State load(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return load(file, in);
+    }
+  }
+
+  private static State load(Path file, BufferedReader in) throws IOException {
     State state = new State();
-    for (int i = 0; i < lines.size(); i++) {
+    String text = in.readLine();
+    for (int i = 0; text != null; i++) {
+      String next = in.readLine();
       JsonNode entry;
       try {
-        entry = RowReader.JSON.readTree(lines.get(i));
+        entry = RowReader.JSON.readTree(text);
       } catch (JsonProcessingException e) {
-        if (i == lines.size() - 1) {
+        if (next == null) {
           break; // torn by a kill in mid-write: that entry never took effect
         }
         throw new IllegalArgumentException(
@@ -131,6 +142,7 @@ final class Journal implements Closeable {
       } else if (entry.has("complete")) {
         state.complete = true;
       }
+      text = next;
     }
     if (state.run == null) {
       throw new IllegalArgumentException(

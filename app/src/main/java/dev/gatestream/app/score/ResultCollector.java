@@ -11,9 +11,14 @@ import java.util.List;
 final class ResultCollector {
 
   private final ScoreOutputs outputs;
+  private final InFlightWindow window;
 
-  ResultCollector(ScoreOutputs outputs) {
+  /**
+   * @param window told of each request the pipeline answered or refused
+   */
+  ResultCollector(ScoreOutputs outputs, InFlightWindow window) {
     this.outputs = outputs;
+    this.window = window;
   }
 
   /**
@@ -25,12 +30,15 @@ final class ResultCollector {
       ScoreRow row = outcome.tag();
       if (outcome instanceof Outcome.Answered<ScoreRow> answered) {
         outputs.scored(row, answered.result());
+        window.completed(answered.result().getLatencyMs());
         arrived++;
       } else if (outcome instanceof Outcome.Refused<ScoreRow> refused) {
         outputs.rejected(row, "refused by the " + refused.stage() + ": " + refused.reason());
+        window.completed(-1);
         arrived++;
       } else if (outcome instanceof Outcome.Unreadable<ScoreRow> unreadable) {
         outputs.rejected(row, "cannot read its fused result: " + unreadable.error().getMessage());
+        window.completed(-1);
         arrived++;
       } else if (outcome instanceof Outcome.NotSent<ScoreRow> notSent) {
         outputs.rejected(row, "cannot produce the request: " + notSent.error().getMessage());

@@ -111,7 +111,8 @@ final class ResumePoint {
     // One pass: count the rows and read again those sent before the interruption.
     long rows = 0;
     List<Awaited> awaited = new ArrayList<>();
-    RowValidator validator = new RowValidator(state.run.runId());
+    // Duplicates need not be found here: a duplicate row is refused, never sent, so never awaited.
+    RowValidator validator = new RowValidator(state.run.runId(), id -> true);
     try (RowReader reader = RowReader.open(input, settings.format())) {
       for (InputRow row = reader.next(); row != null; row = reader.next()) {
         rows++;

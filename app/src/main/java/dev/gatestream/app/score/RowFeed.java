@@ -1,5 +1,6 @@
 package dev.gatestream.app.score;
 
+import dev.gatestream.app.WorkDirectory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,13 +14,20 @@ import java.util.List;
 final class RowFeed implements Closeable {
 
   private final RowReader reader;
+  private final SeenIds seen;
   private final RowValidator validator;
   private final Journal.State state;
   private boolean exhausted;
 
   RowFeed(ScoreRun.Settings settings, Journal.State state) throws IOException {
     this.reader = RowReader.open(settings.input(), settings.format());
-    this.validator = new RowValidator(state.run.runId());
+    try {
+      this.seen = SeenIds.open(WorkDirectory.systemTemp());
+    } catch (RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+    this.validator = new RowValidator(state.run.runId(), seen::add);
     this.state = state;
   }
 
@@ -64,6 +72,8 @@ final class RowFeed implements Closeable {
 
   @Override
   public void close() throws IOException {
-    reader.close();
+    try (reader) {
+      seen.close();
+    }
   }
 }

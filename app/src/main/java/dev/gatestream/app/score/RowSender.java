@@ -14,7 +14,6 @@ final class RowSender {
   private final RequestReplyClient<ScoreRow> client;
   private final ScoreOutputs outputs;
   private final Clock clock;
-  private final int window;
   private final long defaultDeadlineMs;
   private final long graceMs;
   private long longestDeadlineMs;
@@ -31,15 +30,14 @@ final class RowSender {
     this.client = client;
     this.outputs = outputs;
     this.clock = clock;
-    this.window = settings.window();
     this.defaultDeadlineMs = settings.deadlineMs();
     this.graceMs = graceMs;
     this.longestDeadlineMs = settings.deadlineMs();
   }
 
-  /** Sends rows of {@code feed} while the window has room for them, up to one batch. */
-  void sendNext(RowFeed feed) throws IOException {
-    List<ScoreRow> batch = feed.next(Math.min(BATCH, window - client.inFlight()), outputs);
+  /** Sends up to {@code room} rows of {@code feed}, at most one batch. */
+  void sendNext(RowFeed feed, int room) throws IOException {
+    List<ScoreRow> batch = feed.next(Math.min(BATCH, room), outputs);
     if (batch.isEmpty()) {
       return;
     }

@@ -3,11 +3,11 @@ package dev.gatestream.app.score;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -37,13 +37,15 @@ public final class RowValidator {
   private static final Pattern SEPARATORS = Pattern.compile("[\\s;,]+");
 
   private final String runId;
-  private final Set<String> ids = new HashSet<>();
+  private final Predicate<String> firstSeen;
 
   /**
    * @param runId prefix of the ids derived for records without one; stable across resumes of a run
+   * @param firstSeen adds an id to the ids seen, false when it was there already
    */
-  public RowValidator(String runId) {
+  public RowValidator(String runId, Predicate<String> firstSeen) {
     this.runId = runId;
+    this.firstSeen = firstSeen;
   }
 
   /** The id of the record on {@code line} that has no id field. */
@@ -106,7 +108,7 @@ public final class RowValidator {
                 }
               }
             });
-    if (!ids.add(id)) {
+    if (!firstSeen.test(id)) {
       throw new InvalidRowException("duplicate id '" + id + "' (an earlier record has it)");
     }
     return new ScoreRow(

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * The loop of one run: sends rows while the window has room, collects what becomes of them, gives
- * up on those past their deadline and grace, and checkpoints every second, until every row is done
- * or a stop is asked for.
+ * The loop of one run: sends rows while the window (sized from the pipeline's throughput, unless
+ * fixed) has room, collects what becomes of them, gives up on those past their deadline and grace,
+ * and checkpoints every second, until every row is done or a stop is asked for.
  */
 final class ScoreLoop {
 
@@ -57,17 +57,20 @@ final class ScoreLoop {
     try (RowFeed feed = new RowFeed(settings, start.state);
         ScoreOutputs outputs = ScoreOutputs.open(settings, start, feed.columns(), listener)) {
       RowSender sender = new RowSender(client, outputs, clock, settings, graceMs);
-      ResultCollector collector = new ResultCollector(outputs);
+      InFlightWindow window =
+          InFlightWindow.of(settings.window(), () -> clock.millis() * 1_000_000);
+      ResultCollector collector = new ResultCollector(outputs, window);
       outputs.checkpoint(client.positions());
       long started = clock.millis();
       long lastArrival = started;
       long lastCheckpoint = started;
       try {
         while (!stopRequested.getAsBoolean() && !(feed.exhausted() && client.inFlight() == 0)) {
-          if (!feed.exhausted() && client.hasRoom()) {
-            sender.sendNext(feed);
+          int room = window.limit() - client.inFlight();
+          if (!feed.exhausted() && room > 0) {
+            sender.sendNext(feed, room);
           }
-          boolean waiting = feed.exhausted() || !client.hasRoom();
+          boolean waiting = feed.exhausted() || window.limit() <= client.inFlight();
           int arrived = collector.collect(client.poll(waiting ? WAIT : Duration.ZERO));
           long now = clock.millis();
           if (arrived > 0) {

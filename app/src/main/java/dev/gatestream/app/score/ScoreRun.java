@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One batch-scoring run: pushes the rows of a file through the deployed pipeline as fast as it
- * takes them (a bounded window of requests in flight) and writes each row's fused result, or why it
- * has none, exactly once, resuming an interrupted run from its journal.
+ * takes them (a window of requests in flight sized from its throughput) and writes each row's fused
+ * result, or why it has none, exactly once, resuming an interrupted run from its journal.
  *
  * <p>Results come back on a reply topic of the run's own ({@link Topics#scoreReplies}, set as each
  * request's replyTo, which fusion honours), made when the run starts and deleted when it completes:
@@ -42,7 +42,8 @@ public final class ScoreRun {
 
   /**
    * @param rejects where refused rows go
-   * @param window most requests in flight
+   * @param window most requests in flight; 0 = sized from the pipeline's throughput ({@link
+   *     InFlightWindow})
    * @param deadlineMs each request's deadline from sending, unless its row has its own
    * @param graceMs how long after its deadline a row may still get a result (fusion's grace)
    */
@@ -199,7 +200,7 @@ public final class ScoreRun {
         new RequestReplyClient.Settings(
             clientId,
             start.replies(),
-            settings.window(),
+            InFlightWindow.of(settings.window(), System::nanoTime).ceiling(),
             Duration.ofMillis(graceMs),
             PRODUCER_TUNING,
             CONSUMER_TUNING);

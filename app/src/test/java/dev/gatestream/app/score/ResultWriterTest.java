@@ -12,6 +12,7 @@ import dev.gatestream.contracts.TextAnswer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,8 @@ class ResultWriterTest {
     Path input =
         Files.writeString(dir.resolve("in.csv"), "id,prompt,tenant\nq1,\"two\nlines\",acme\n");
     ScoreRow row =
-        new RowValidator("run").validate(RowReaderTest.readAll(input, RowFormat.CSV).get(0));
+        new RowValidator("run", new HashSet<String>()::add)
+            .validate(RowReaderTest.readAll(input, RowFormat.CSV).get(0));
     Path output = dir.resolve("out.csv");
     try (ResultWriter writer =
         new ResultWriter(output, RowFormat.CSV, List.of("id", "prompt", "tenant"), 0)) {
@@ -50,7 +52,8 @@ class ResultWriterTest {
   void jsonLinesOutputKeepsTheInputFieldsAndTypesTheResult() throws IOException {
     Path input = Files.writeString(dir.resolve("in.jsonl"), "{\"text\": \"hi\", \"rank\": 3}\n");
     ScoreRow row =
-        new RowValidator("run").validate(RowReaderTest.readAll(input, RowFormat.JSONL).get(0));
+        new RowValidator("run", new HashSet<String>()::add)
+            .validate(RowReaderTest.readAll(input, RowFormat.JSONL).get(0));
     Path output = dir.resolve("out.jsonl");
     try (ResultWriter writer = new ResultWriter(output, RowFormat.JSONL, List.of(), 0)) {
       writer.write(row, result(new Score(0.75), 0));

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatestream.contracts.InferenceRequest;
+import java.util.HashSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RowValidatorTest {
 
-  private final RowValidator validator = new RowValidator("run1");
+  private final RowValidator validator = new RowValidator("run1", new HashSet<String>()::add);
 
   @Test
   void aRowBecomesARequestAndOtherFieldsBecomeAttributes() throws Exception {

@@ -101,6 +101,16 @@ public final class ReplayTable {
           spend.secondHalfCost(),
           100 * spend.secondHalfDeviation());
     }
+    ReplayReport.Pace pace = segment.pace();
+    if (pace != null) {
+      out.printf(
+          "%.0f requests/s (window up to %d in flight); weights %.0f examples behind the feedback"
+              + " on average, at most %d%n",
+          pace.requestsPerSecond(),
+          pace.largestWindow(),
+          pace.meanExamplesBehind(),
+          pace.maxExamplesBehind());
+    }
     out.println(
         "per bucket: "
             + String.join(

@@ -91,6 +91,22 @@ class ReplayTableTest {
   }
 
   @Test
+  void thePaceAndTheWeightsStalenessAreReportedAndSurviveTheContext() {
+    ReplayReport.Segment segment =
+        segment(0.70, 0.010, 0.010)
+            .withPace(new ReplayReport.Pace(10, 3_210.4, 812.6, 2_400, 1_800))
+            .withContext(0, 0);
+
+    assertThat(table(segment))
+        .contains(
+            "3210 requests/s (window up to 1800 in flight); weights 813 examples behind the"
+                + " feedback on average, at most 2400");
+    JsonNode json = new ObjectMapper().valueToTree(segment);
+    assertThat(json.at("/pace/maxExamplesBehind").asLong()).isEqualTo(2_400);
+    assertThat(table(segment(0.70, 0.010, 0.010))).doesNotContain("requests/s");
+  }
+
+  @Test
   void aSegmentIsHeadedByItsNameAndTheRoutedLineComesFirst() {
     ReplayReport.Segment segment =
         new ReplayReport.Segment(
