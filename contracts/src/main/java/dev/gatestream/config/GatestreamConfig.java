@@ -894,7 +894,8 @@ public final class GatestreamConfig extends AbstractConfig {
               50,
               Range.atLeast(1),
               Importance.MEDIUM,
-              "Publish a new weights version after this many feedback examples.")
+              "Publish a new weights version after this many feedback examples; routers see it at"
+                  + " once, not at the next checkpoint.")
           .define(
               ADAPTATION_PUBLISH_EVERY_MS,
               Type.LONG,
@@ -1037,8 +1038,9 @@ public final class GatestreamConfig extends AbstractConfig {
               2_000L,
               Range.atLeast(100),
               Importance.LOW,
-              "Checkpoint interval of the adaptation job; exactly-once weights become visible at checkpoints,"
-                  + " so this also bounds publication latency.")
+              "Checkpoint interval of the adaptation job. Checkpoints cover the learner's state and the"
+                  + " source offsets (exactly once); weights are published at once, at least once,"
+                  + " with versions that keep increasing across a restore.")
           .define(
               ADAPTATION_WARM_START,
               Type.BOOLEAN,
