@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Joins routing decisions and expert results by request id in a state store and emits one fused
  * result per request: when every chosen expert answered or the quorum is met, else at the deadline
- * (wall-clock punctuation over a deadline index, since callers wait in real time).
+ * (punctuation over a deadline index, since callers wait in real time: in record time while records
+ * flow, in wall-clock time once the input has been quiet for two seconds).
  *
  * <p>What it keeps is bounded whatever arrives. A decision's deadline is held to its decision time
  * plus the maximum. Results of experts the decision did not choose are dropped. Results that
@@ -56,6 +57,14 @@ import org.slf4j.LoggerFactory;
 final class FusionProcessor implements Processor<byte[], byte[], Object, Object> {
 
   private static final Logger LOG = LoggerFactory.getLogger(FusionProcessor.class);
+
+  // Reading a backlog (records flowing, the newest of them older than BACKLOG_MS), a deadline
+  // passes in record time: after a restart the backlog holds answers produced before deadlines the
+  // wall clock has passed, and emitting on the wall clock would fuse without them. Otherwise, and
+  // once the input has been quiet for QUIET_MS, the wall clock decides, as callers wait in real
+  // time.
+  private static final long BACKLOG_MS = 5_000;
+  private static final long QUIET_MS = 2_000;
 
   /**
    * Room a fused record leaves under the producer's max.request.size for its key and reply-to
@@ -92,6 +101,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
   // Of this task's requests, those with results and no decision yet.
   private long early;
   private long recordTimeMs = -1;
+  // Wall-clock time of the last record read (or of init): how long the input has been quiet.
+  private long lastReadAtMs;
 
   FusionProcessor(
       Topics topics,
@@ -123,6 +134,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
+    this.lastReadAtMs = context.currentSystemTimeMs();
     this.pending = context.getStateStore(FusionTopology.PENDING_STORE);
     this.dueIndex = context.getStateStore(FusionTopology.DUE_INDEX_STORE);
     this.expiryIndex = context.getStateStore(FusionTopology.EXPIRY_INDEX_STORE);
@@ -165,8 +177,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    recordTimeMs =
-        Math.max(recordTimeMs, Math.min(record.timestamp(), context.currentSystemTimeMs()));
+    lastReadAtMs = context.currentSystemTimeMs();
+    recordTimeMs = Math.max(recordTimeMs, Math.min(record.timestamp(), lastReadAtMs));
     String topic = context.recordMetadata().map(metadata -> metadata.topic()).orElse("");
     boolean isDecision = topic.equals(decisionsTopic);
     Object value;
@@ -327,7 +339,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
   }
 
   private void punctuate(long now) {
-    emitDue(now);
+    boolean readingBacklog = now - lastReadAtMs < QUIET_MS && now - recordTimeMs > BACKLOG_MS;
+    emitDue(readingBacklog ? recordTimeMs : now);
     expire();
   }
 

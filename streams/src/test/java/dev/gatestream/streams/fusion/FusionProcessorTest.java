@@ -101,6 +101,7 @@ class FusionProcessorTest {
     pending.put("b", state(decision("b"), false, List.of()));
     pending.put("c", state(decision("c"), true, List.of()));
     pending.put("d", state(null, false, List.of()));
+    context.setCurrentSystemTimeMs(NOW);
 
     FusionProcessor processor = processor();
 

@@ -254,6 +254,31 @@ class FusionTopologyTest {
   }
 
   @Test
+  void aBacklogReadAfterAnOutageIsJoinedBeforeItsDeadlinesPassInRecordTime() {
+    start(0);
+    // Fusion was down: when it reads again the wall clock is 50 s past every deadline.
+    driver.advanceWallClockTime(Duration.ofSeconds(50));
+    Instant written = Instant.ofEpochMilli(NOW);
+    decisions.pipeInput("r1", decision("r1", null, "a", "b"), written);
+    decisions.pipeInput("r2", decision("r2", null, "a", "b"), written);
+    results.pipeInput("r2", ok("r2", "a", 0.4), written.plusMillis(10));
+    driver.advanceWallClockTime(Duration.ofMillis(20));
+    assertThat(fused.isEmpty()).as("nothing is due in record time yet").isTrue();
+
+    results.pipeInput("r1", ok("r1", "a", 0.2), written.plusMillis(20));
+    results.pipeInput("r1", ok("r1", "b", 0.6), written.plusMillis(30));
+    FusedResult answered = fused.readValue();
+    assertThat(answered.getRequestId()).isEqualTo("r1");
+    assertThat(answered.getCompleteness()).isEqualTo(Completeness.COMPLETE);
+
+    // The backlog is read up: once the input is quiet, the wall clock decides.
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    FusedResult partial = fused.readValue();
+    assertThat(partial.getRequestId()).isEqualTo("r2");
+    assertThat(partial.getCompleteness()).isEqualTo(Completeness.PARTIAL);
+  }
+
+  @Test
   void deadlineEmitsPartialThenLateResultsAreCountedNotReEmitted() {
     start(0);
     decisions.pipeInput("r1", decision("r1", null, "a", "b"));
