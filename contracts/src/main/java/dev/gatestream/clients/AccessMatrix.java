@@ -110,6 +110,8 @@ public final class AccessMatrix {
 
     ServicePrincipal gateway = ServicePrincipal.GATEWAY;
     b.write(gateway, requests);
+    // the router's refusals of its own requests, answered at once
+    b.read(gateway, deadLetters);
     // its own reply topic, which it creates, checks, reads and deletes
     for (AclOperation operation : REPLY_TOPIC_OWNER) {
       b.prefixed(gateway, ResourceType.TOPIC, replies, operation);
