@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     name = "status",
     description = {
       "Tell what runs: the local stack's broker and registry, and each stage"
-          + " (RUNNING, REBALANCING, ERROR, workers alive) of the 'up' or 'run' processes, read from their /health"
+          + " (RUNNING, REBALANCING, ERROR, workers running) of the 'up' or 'run' processes, read from their /health"
           + " endpoints. Exit code 0 when everything runs and is healthy, 1 otherwise."
     })
 final class StatusCommand implements Callable<Integer> {

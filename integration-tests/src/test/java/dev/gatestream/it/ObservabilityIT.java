@@ -201,7 +201,8 @@ class ObservabilityIT {
       assertThat(stages.get("router").asText()).isEqualTo("RUNNING");
       assertThat(stages.get("fusion").asText()).isEqualTo("RUNNING");
       assertThat(stages.get("adaptation").asText()).isEqualTo("RUNNING");
-      assertThat(stages.get("expert " + experts.get(0)).asText()).isEqualTo("1 of 1 workers alive");
+      assertThat(stages.get("expert " + experts.get(0)).asText())
+          .isEqualTo("1 of 1 workers running");
     }
   }
 

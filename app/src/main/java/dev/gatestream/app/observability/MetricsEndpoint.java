@@ -112,7 +112,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   /**
    * The stages of a process and their states.
    *
-   * @param stages e.g. {@code router -> RUNNING}, {@code expert gpt-4 -> 2 of 2 workers alive}
+   * @param stages e.g. {@code router -> RUNNING}, {@code expert gpt-4 -> 2 of 2 workers running}
    * @param healthy whether every stage is as it should be
    */
   public record StageHealth(Map<String, String> stages, boolean healthy) {

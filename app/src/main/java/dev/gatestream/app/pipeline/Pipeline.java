@@ -271,7 +271,7 @@ public final class Pipeline implements AutoCloseable {
 
   /**
    * The state of each stage this pipeline runs, e.g. {@code router -> RUNNING}, {@code expert gpt-4
-   * -> 2 of 2 workers alive}, {@code adaptation -> RUNNING}.
+   * -> 2 of 2 workers running}, {@code adaptation -> RUNNING}.
    */
   public Map<String, StageState> stageStates() {
     Map<String, StageState> states = new LinkedHashMap<>();

@@ -18,7 +18,7 @@ class HealthProbeTest {
   void readsTheStagesOfARunningProcess() {
     Map<String, String> stages = new LinkedHashMap<>();
     stages.put("router", "RUNNING");
-    stages.put("expert gpt-4", "1 of 2 workers alive");
+    stages.put("expert gpt-4", "1 of 2 workers running");
     try (MetricsEndpoint endpoint =
         MetricsEndpoint.start(
             "127.0.0.1",
