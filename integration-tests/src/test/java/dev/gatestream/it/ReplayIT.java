@@ -110,9 +110,13 @@ class ReplayIT {
     ReplayRun.Log log =
         ReplaySources.log(
             DEMO.resolve("routellm-train.csv"), "routellm-train.csv", 3L, 200, OnRepeat.SKIP);
+    // Few requests in flight and fresh weights, so that 200 rows are routed by what was learned
+    // rather than by the prior.
+    ReplayOptions paced =
+        new ReplayOptions(0, false, 1, 10, ReplayOptions.DEADLINE, Duration.ZERO, 0, 3, 20);
     ReplaySettings settings =
         new ReplaySettings(
-            ReplayOptions.defaults(3),
+            paced,
             ReplaySettings.DEFAULT_BUCKET,
             Map.of(
                 GatestreamConfig.ROUTER_GATE,
