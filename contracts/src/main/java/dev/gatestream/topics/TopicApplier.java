@@ -20,6 +20,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Makes the cluster hold the catalogue's topics: creates what is missing and compares what exists
@@ -74,8 +75,30 @@ public final class TopicApplier {
       await(admin.createTopics(List.of(newTopic)).all(), "create topic " + topic.name());
       return new Report(topic.name(), Outcome.CREATED, List.of());
     } catch (TopicAlreadyCreated raced) {
-      // Another instance created it between our listing and our creation: check it like any other.
-      return check(List.of(topic)).get(0);
+      // Another instance created it between our listing and our creation (or the admin client
+      // retried a creation whose answer it lost): check it like any other, once the broker knows
+      // it.
+      return checkWhenKnown(topic);
+    }
+  }
+
+  private Report checkWhenKnown(TopicSpec<?, ?> topic) {
+    long giveUpAt = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return check(List.of(topic)).get(0);
+      } catch (KafkaException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > giveUpAt) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(100); // a new topic's metadata reaches every broker within moments
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KafkaException("interrupted while waiting for topic " + topic.name(), e);
+      }
     }
   }
 
