@@ -121,15 +121,20 @@ final class PipelineFixture implements AutoCloseable {
 
     Properties consumerProps = new Properties();
     consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, TestNames.unique("results-reader"));
-    consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     results =
         new KafkaConsumer<>(
             consumerProps,
             new StringDeserializer(),
             serdes.valueSerde(topics.fusedResults()).deserializer());
-    results.subscribe(Set.of(topics.fusedResults().name()));
+    // Assigned, not in a group: a reader that rejoins a group after a broker outage re-reads from
+    // its last auto-committed offset, which would count as results fused twice.
+    List<TopicPartition> fusedPartitions = new ArrayList<>();
+    for (int p = 0; p < topics.fusedResults().partitions(); p++) {
+      fusedPartitions.add(new TopicPartition(topics.fusedResults().name(), p));
+    }
+    results.assign(fusedPartitions);
+    results.seekToBeginning(fusedPartitions);
   }
 
   /** Produces requests r{from}..r{to-1} (ids that are in the replay log). */
