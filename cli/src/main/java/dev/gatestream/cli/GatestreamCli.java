@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "gatestream",
     mixinStandardHelpOptions = true,
+    // --help and --version on every subcommand too, which their own error lines point to
+    scope = CommandLine.ScopeType.INHERIT,
     version = "gatestream 0.1.0-SNAPSHOT",
     description =
         "Routed inference on streams: route requests to experts over Kafka, fuse their answers,"
