@@ -88,20 +88,29 @@ class PoisonCatalogueIT {
       byte[] aDecision = bytes(serdes, fixture.topics.decisions(), decision("p-valid", now));
       byte[] aTask =
           bytes(serdes, fixture.topics.expertTasks(expert), task("p-valid", expert, now));
-      String unreadableRequest = "cannot read inference request: .+";
-      String unreadableResult = "cannot read expert result: .+";
-      String unreadableDecision = "cannot read routing decision: .+";
-      String unreadableTask = "not an ExpertTask: .+";
-      String routed = "cannot route: .+";
+      String readRequest = "cannot read inference request: ";
+      String readResult = "cannot read expert result: ";
+      String readDecision = "cannot read routing decision: ";
+      String readTask = "not an ExpertTask: ";
+      String magic = "Unknown magic byte!";
+      String unknownId = "No content with id/hash 'contentId-2147483647' was found\\.";
+      String truncated = "java\\.io\\.EOFException";
+      String empty = "an empty record";
 
       List<Poison> table = new ArrayList<>();
       // requests -> router
-      table.add(new Poison("p-req-garbage", requests, garbage(1), unreadableRequest));
-      table.add(new Poison("p-req-other-type", requests, aResult, unreadableRequest));
-      table.add(new Poison("p-req-unknown-id", requests, unknownSchemaId(), unreadableRequest));
-      table.add(new Poison("p-req-truncated", requests, half(aRequest), unreadableRequest));
-      table.add(new Poison("p-req-tombstone", requests, null, routed));
-      table.add(new Poison("p-req-empty", requests, new byte[0], unreadableRequest));
+      table.add(new Poison("p-req-garbage", requests, garbage(1), readRequest + magic));
+      table.add(
+          new Poison(
+              "p-req-other-type",
+              requests,
+              aResult,
+              readRequest + cast("ExpertResult", "InferenceRequest")));
+      table.add(
+          new Poison("p-req-unknown-id", requests, unknownSchemaId(), readRequest + unknownId));
+      table.add(new Poison("p-req-truncated", requests, half(aRequest), readRequest + truncated));
+      table.add(new Poison("p-req-tombstone", requests, null, readRequest + empty));
+      table.add(new Poison("p-req-empty", requests, new byte[0], readRequest + "(?!null$).+"));
       table.add(invalid(fixture, serdes, "p-req-empty-id", request("", now), "request has no id"));
       table.add(
           invalid(fixture, serdes, "p-req-blank-id", request("   ", now), "request has no id"));
@@ -182,17 +191,29 @@ class PoisonCatalogueIT {
               "request id 'p-req-dup' was already routed \\d+ ms ago; ids must be unique within"
                   + " router.dedupe.window.ms \\(600000\\)"));
       // decisions -> fusion
-      table.add(new Poison("p-dec-garbage", decisions, garbage(2), unreadableDecision));
-      table.add(new Poison("p-dec-other-type", decisions, aResult, unreadableDecision));
-      table.add(new Poison("p-dec-unknown-id", decisions, unknownSchemaId(), unreadableDecision));
-      table.add(new Poison("p-dec-truncated", decisions, half(aDecision), unreadableDecision));
-      table.add(new Poison("p-dec-tombstone", decisions, null, "cannot fuse: .+"));
+      table.add(new Poison("p-dec-garbage", decisions, garbage(2), readDecision + magic));
+      table.add(
+          new Poison(
+              "p-dec-other-type",
+              decisions,
+              aResult,
+              readDecision + "a record of type ExpertResult"));
+      table.add(
+          new Poison("p-dec-unknown-id", decisions, unknownSchemaId(), readDecision + unknownId));
+      table.add(
+          new Poison("p-dec-truncated", decisions, half(aDecision), readDecision + truncated));
+      table.add(new Poison("p-dec-tombstone", decisions, null, readDecision + empty));
       // expert-results -> fusion
-      table.add(new Poison("p-res-garbage", results, garbage(3), unreadableResult));
-      table.add(new Poison("p-res-other-type", results, aRequest, unreadableResult));
-      table.add(new Poison("p-res-unknown-id", results, unknownSchemaId(), unreadableResult));
-      table.add(new Poison("p-res-truncated", results, half(aResult), unreadableResult));
-      table.add(new Poison("p-res-tombstone", results, null, "cannot fuse: .+"));
+      table.add(new Poison("p-res-garbage", results, garbage(3), readResult + magic));
+      table.add(
+          new Poison(
+              "p-res-other-type",
+              results,
+              aRequest,
+              readResult + "a record of type InferenceRequest"));
+      table.add(new Poison("p-res-unknown-id", results, unknownSchemaId(), readResult + unknownId));
+      table.add(new Poison("p-res-truncated", results, half(aResult), readResult + truncated));
+      table.add(new Poison("p-res-tombstone", results, null, readResult + empty));
       ExpertResult stale = result("p-res-unknown-request", expert);
       stale.setDeadlineMs(now - 600_000);
       table.add(
@@ -202,10 +223,12 @@ class PoisonCatalogueIT {
               bytes(serdes, fixture.topics.expertResults(), stale),
               "no routing decision by the request's deadline \\+ fusion.grace.ms \\(record time\\)"));
       // the expert's tasks -> its worker
-      table.add(new Poison("p-task-garbage", tasks, garbage(5), unreadableTask));
-      table.add(new Poison("p-task-other-type", tasks, aResult, unreadableTask));
-      table.add(new Poison("p-task-unknown-id", tasks, unknownSchemaId(), unreadableTask));
-      table.add(new Poison("p-task-truncated", tasks, half(aTask), unreadableTask));
+      table.add(new Poison("p-task-garbage", tasks, garbage(5), readTask + magic));
+      table.add(
+          new Poison(
+              "p-task-other-type", tasks, aResult, readTask + cast("ExpertResult", "ExpertTask")));
+      table.add(new Poison("p-task-unknown-id", tasks, unknownSchemaId(), readTask + unknownId));
+      table.add(new Poison("p-task-truncated", tasks, half(aTask), readTask + truncated));
       table.add(new Poison("p-task-tombstone", tasks, null, "empty task record"));
       String other = fixture.experts.get(1);
       table.add(
@@ -267,12 +290,6 @@ class PoisonCatalogueIT {
               .isEqualTo(String.valueOf(poison.value() == null ? 0 : poison.value().length));
         }
       }
-      // The 1 MB request is cut to fit the dead-letter topic; its size says what it was.
-      assertThat(letters.get("p-req-1mb").value().length)
-          .isLessThan(
-              Integer.parseInt(
-                  header(letters.get("p-req-1mb"), GatestreamHeaders.DLQ_ORIGINAL_SIZE)));
-
       assertThat(fixture.pipeline.routerMetrics().unreadableWeights()).isEqualTo(badWeights.size());
       assertThat(fixture.pipeline.fusionMetrics().unreadableWeights()).isEqualTo(badWeights.size());
       assertThat(fixture.pipeline.fusionMetrics().duplicateResults()).isEqualTo(1);
@@ -350,6 +367,15 @@ class PoisonCatalogueIT {
 
   private static <V> byte[] bytes(GatestreamSerdes serdes, TopicSpec<String, V> topic, V value) {
     return serdes.valueSerde(topic).serializer().serialize(topic.name(), value);
+  }
+
+  /** The reason a serde that decoded the writer's type gives for a record of the wrong one. */
+  private static String cast(String found, String expected) {
+    return "class dev\\.gatestream\\.contracts\\."
+        + found
+        + " cannot be cast to class dev\\.gatestream\\.contracts\\."
+        + expected
+        + " .*";
   }
 
   private static byte[] garbage(int seed) {
