@@ -120,6 +120,11 @@ final class ResultPublisher implements CallPolicy.Results {
     header(headers, GatestreamHeaders.DLQ_SOURCE_PARTITION, String.valueOf(record.partition()));
     header(headers, GatestreamHeaders.DLQ_SOURCE_OFFSET, String.valueOf(record.offset()));
     header(headers, GatestreamHeaders.DLQ_TIMESTAMP, String.valueOf(clock.getAsLong()));
+    // As every stage's letters carry it, so that a reader tells an empty record from a cut one.
+    header(
+        headers,
+        GatestreamHeaders.DLQ_ORIGINAL_SIZE,
+        String.valueOf(record.value() == null ? 0 : record.value().length));
     producer.send(
         letter,
         (metadata, e) -> {

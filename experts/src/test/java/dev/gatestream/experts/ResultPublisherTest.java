@@ -189,6 +189,8 @@ class ResultPublisherTest {
     assertThat(header(letter, GatestreamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
     assertThat(header(letter, GatestreamHeaders.DLQ_TIMESTAMP))
         .isEqualTo(String.valueOf(clock.millis()));
+    assertThat(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE))
+        .isEqualTo(String.valueOf(garbage.length));
     assertThat(tasks(ExpertMeters.DEAD_LETTER)).isEqualTo(1);
     assertThat(committed()).isEqualTo(1);
   }

@@ -181,6 +181,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     recordTimeMs = Math.max(recordTimeMs, Math.min(record.timestamp(), lastReadAtMs));
     String topic = context.recordMetadata().map(metadata -> metadata.topic()).orElse("");
     boolean isDecision = topic.equals(decisionsTopic);
+    String what = isDecision ? "routing decision" : "expert result";
     Object value;
     try {
       value =
@@ -191,9 +192,19 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       // A record we cannot read must not stop the stage: it goes to the dead letters with the
       // reason. The registry failing is not the record's fault: it is read again later.
       DeadLetters.throwIfTransient(e);
-      String what = isDecision ? "routing decision" : "expert result";
       deadLetter(
           record, DeadLetterReason.UNREADABLE, "cannot read " + what + ": " + e.getMessage());
+      return;
+    }
+    // The registry's deserializer decodes whatever schema the bytes name: a result on the
+    // decisions topic (or the reverse) must not be taken for what that topic carries.
+    Class<?> expected = isDecision ? RoutingDecision.class : ExpertResult.class;
+    if (!expected.isInstance(value)) {
+      String found =
+          value == null
+              ? "an empty record"
+              : "a record of type " + value.getClass().getSimpleName();
+      deadLetter(record, DeadLetterReason.UNREADABLE, "cannot read " + what + ": " + found);
       return;
     }
     try {

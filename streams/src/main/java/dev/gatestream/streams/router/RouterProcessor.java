@@ -133,7 +133,15 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     } catch (RuntimeException e) {
       DeadLetters.throwIfTransient(e);
       deadLetter(
-          record, DeadLetterReason.UNREADABLE, "cannot read inference request: " + e.getMessage());
+          record,
+          DeadLetterReason.UNREADABLE,
+          // Some decoding failures carry no message: their type is then the reason.
+          "cannot read inference request: " + (e.getMessage() == null ? e : e.getMessage()));
+      return;
+    }
+    if (request == null) {
+      deadLetter(
+          record, DeadLetterReason.UNREADABLE, "cannot read inference request: an empty record");
       return;
     }
     try {

@@ -420,6 +420,47 @@ class FusionTopologyTest {
     assertThat(metrics.deadLetters()).isEqualTo(1);
   }
 
+  @Test
+  void aRecordOfTheOtherTopicsTypeOrATombstoneIsDeadLetteredNotFused() {
+    start(0);
+    TestInputTopic<String, byte[]> rawDecisions =
+        driver.createInputTopic(
+            topics.decisions().name(),
+            Serdes.String().serializer(),
+            Serdes.ByteArray().serializer());
+    byte[] aResult =
+        serdes
+            .valueSerde(topics.expertResults())
+            .serializer()
+            .serialize(topics.expertResults().name(), ok("r1", "a", 0.5));
+    byte[] aDecision =
+        serdes
+            .valueSerde(topics.decisions())
+            .serializer()
+            .serialize(topics.decisions().name(), decision("r2", null, "a"));
+    rawDecisions.pipeInput("r1", aResult);
+    rawResults.pipeInput("r2", aDecision);
+    rawDecisions.pipeInput("r3", (byte[]) null);
+    rawResults.pipeInput("r4", (byte[]) null);
+    // The real decision and result of r1 are fused as if the misplaced records had never come.
+    decisions.pipeInput("r1", decision("r1", null, "a"));
+    results.pipeInput("r1", ok("r1", "a", 0.5));
+
+    // This registry's serde refuses the other type itself; the one of a real registry decodes it
+    // (PoisonCatalogueIT), and fusion then refuses it by its type.
+    assertThat(dead.readRecordsToList())
+        .extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
+        .satisfiesExactly(
+            reason -> assertThat(reason).startsWith("cannot read routing decision: "),
+            reason -> assertThat(reason).startsWith("cannot read expert result: "),
+            reason -> assertThat(reason).isEqualTo("cannot read routing decision: an empty record"),
+            reason -> assertThat(reason).isEqualTo("cannot read expert result: an empty record"));
+    assertThat(fused.readValuesToList())
+        .extracting(FusedResult::getRequestId)
+        .containsExactly("r1");
+    assertThat(metrics.pending()).isZero();
+  }
+
   private static String header(TestRecord<byte[], byte[]> record, String name) {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }

@@ -196,6 +196,7 @@ class RouterTopologyTest {
   @Test
   void badRecordsBecomeDeadLettersWithTheReasonAndTheRestFlows() {
     rawRequests.pipeInput("junk", "not avro".getBytes(StandardCharsets.UTF_8));
+    rawRequests.pipeInput("tombstone", (byte[]) null);
     requests.pipeInput("late", request("late", "hello", NOW - 10));
     requests.pipeInput(
         "empty",
@@ -219,6 +220,7 @@ class RouterTopologyTest {
         .extracting(record -> header(record, GatestreamHeaders.DLQ_REASON))
         .containsExactly(
             "cannot read inference request: not in the Confluent wire format (no magic byte 0)",
+            "cannot read inference request: an empty record",
             "deadline passed 10 ms before routing",
             "request has no task, text or features to route on",
             "request has no text");
@@ -239,8 +241,8 @@ class RouterTopologyTest {
     assertThat(late.getDeadlineMs()).isEqualTo(NOW - 10);
     assertThat(tasksOf("gpt-4-1106-preview").readValuesToList())
         .noneMatch(task -> task.getRequestId().equals("late"));
-    assertThat(metrics.deadLetters()).isEqualTo(4);
-    assertThat(dlq("unreadable")).isEqualTo(1);
+    assertThat(metrics.deadLetters()).isEqualTo(5);
+    assertThat(dlq("unreadable")).isEqualTo(2);
     assertThat(dlq("expired")).isEqualTo(1);
     assertThat(dlq("invalid")).isEqualTo(2);
     assertThat(dlq("failed")).isZero();
