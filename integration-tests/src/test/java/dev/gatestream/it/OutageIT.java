@@ -46,7 +46,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -145,7 +144,7 @@ class OutageIT {
 
       // 3. Every request fused once and complete, nothing dead-lettered, every stage running.
       results.collectFor(Duration.ofSeconds(2));
-      Map<String, Integer> deadLetters = deadLettersByReason(stack, fixture);
+      Map<String, Integer> deadLetters = deadLettersByReason(fixture);
       System.out.printf(
           "outage: %d requests, %d fused, %d duplicated, %d lost; dead letters %s;"
               + " registry down %.1f s (cached ids fused within %.1f s of the stop, router read"
@@ -258,23 +257,9 @@ class OutageIT {
   }
 
   /** Every dead letter of this pipeline, counted by reason. */
-  private static Map<String, Integer> deadLettersByReason(
-      StackEndpoints stack, PipelineFixture fixture) {
-    KafkaClients clients = new KafkaClients(fixture.config, stack.bootstrapServers());
-    try (KafkaConsumer<byte[], byte[]> dlq =
-        clients.consumer(
-            "outage-it-dlq",
-            null,
-            Map.of(),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          dlq.partitionsFor(fixture.topics.deadLetters().name()).stream()
-              .map(info -> new TopicPartition(info.topic(), info.partition()))
-              .toList();
-      dlq.assign(partitions);
-      dlq.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = dlq.endOffsets(partitions);
+  private static Map<String, Integer> deadLettersByReason(PipelineFixture fixture) {
+    try (KafkaConsumer<byte[], byte[]> dlq = fixture.deadLetterReader("outage-it-dlq")) {
+      Map<TopicPartition, Long> end = dlq.endOffsets(dlq.assignment());
       Map<String, Integer> reasons = new TreeMap<>();
       Await.untilTrue(
           "the dead-letter topic read to its end",
@@ -287,7 +272,7 @@ class OutageIT {
                   1,
                   Integer::sum);
             }
-            return partitions.stream().allMatch(p -> dlq.position(p) >= end.get(p));
+            return end.keySet().stream().allMatch(p -> dlq.position(p) >= end.get(p));
           });
       return reasons;
     }

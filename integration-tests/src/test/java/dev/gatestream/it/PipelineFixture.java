@@ -3,6 +3,7 @@ package dev.gatestream.it;
 import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.pipeline.Pipeline.Stage;
+import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.FusedResult;
@@ -32,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -135,6 +137,24 @@ final class PipelineFixture implements AutoCloseable {
     }
     results.assign(fusedPartitions);
     results.seekToBeginning(fusedPartitions);
+  }
+
+  /**
+   * A byte-array reader of this pipeline's dead-letter topic, assigned every partition from the
+   * start (not in a group: nothing is skipped or read twice across a broker restart).
+   */
+  KafkaConsumer<byte[], byte[]> deadLetterReader(String clientId) {
+    KafkaConsumer<byte[], byte[]> reader =
+        new KafkaClients(config, stack.bootstrapServers())
+            .consumer(
+                clientId, null, Map.of(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (int p = 0; p < topics.deadLetters().partitions(); p++) {
+      partitions.add(new TopicPartition(topics.deadLetters().name(), p));
+    }
+    reader.assign(partitions);
+    reader.seekToBeginning(partitions);
+    return reader;
   }
 
   /** Produces requests r{from}..r{to-1} (ids that are in the replay log). */

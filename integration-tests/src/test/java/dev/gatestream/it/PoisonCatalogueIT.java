@@ -37,9 +37,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -420,20 +418,7 @@ class PoisonCatalogueIT {
   /** The dead letters by key, once there is one for each of {@code keys}. */
   private Map<String, ConsumerRecord<byte[], byte[]>> deadLetters(
       PipelineFixture fixture, Set<String> keys) {
-    KafkaClients clients = new KafkaClients(fixture.config, stack.bootstrapServers());
-    try (KafkaConsumer<byte[], byte[]> dlq =
-        clients.consumer(
-            "poison-catalogue-dlq",
-            null,
-            Map.of(),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          dlq.partitionsFor(fixture.topics.deadLetters().name()).stream()
-              .map(info -> new TopicPartition(info.topic(), info.partition()))
-              .toList();
-      dlq.assign(partitions);
-      dlq.seekToBeginning(partitions);
+    try (KafkaConsumer<byte[], byte[]> dlq = fixture.deadLetterReader("poison-catalogue-dlq")) {
       Map<String, ConsumerRecord<byte[], byte[]>> letters = new HashMap<>();
       try {
         return Await.until(

@@ -37,7 +37,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -233,20 +232,7 @@ class PoisonIT {
 
   /** The dead letters' reasons by key, once there are {@code count} of them. */
   private Map<String, String> deadLetterReasons(PipelineFixture fixture, int count) {
-    KafkaClients clients = new KafkaClients(fixture.config, stack.bootstrapServers());
-    try (KafkaConsumer<byte[], byte[]> dlq =
-        clients.consumer(
-            "poison-it-dlq",
-            null,
-            Map.of(),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          dlq.partitionsFor(fixture.topics.deadLetters().name()).stream()
-              .map(info -> new TopicPartition(info.topic(), info.partition()))
-              .toList();
-      dlq.assign(partitions);
-      dlq.seekToBeginning(partitions);
+    try (KafkaConsumer<byte[], byte[]> dlq = fixture.deadLetterReader("poison-it-dlq")) {
       Map<String, String> reasons = new HashMap<>();
       return Await.until(
           count + " dead letters",
