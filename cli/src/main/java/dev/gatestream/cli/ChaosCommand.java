@@ -45,7 +45,9 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(
       names = "--requests",
       defaultValue = "20000",
-      description = "Requests sent (default: ${DEFAULT-VALUE}).")
+      description =
+          "Requests sent, going round the log again under new ids when it has fewer rows"
+              + " (default: ${DEFAULT-VALUE}).")
   int requests;
 
   @Option(

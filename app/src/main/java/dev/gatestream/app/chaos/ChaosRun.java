@@ -10,6 +10,7 @@ import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.DistinctRows;
+import dev.gatestream.experts.replay.WideRoutingLog;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.Topics;
@@ -129,7 +130,7 @@ public final class ChaosRun {
             options.seed(),
             options.requests(),
             DistinctRows.OnRepeat.SKIP);
-    if (source.experts().size() < EXPERTS || source.rows().size() < options.requests()) {
+    if (source.experts().size() < EXPERTS || source.rows().isEmpty()) {
       throw new IllegalArgumentException(
           log
               + " has "
@@ -138,8 +139,7 @@ public final class ChaosRun {
               + source.rows().size()
               + " requests; the run needs "
               + EXPERTS
-              + " and "
-              + options.requests());
+              + " experts and at least one request");
     }
     List<String> experts = source.experts().subList(0, EXPERTS);
     Files.createDirectories(runDir);
@@ -165,7 +165,7 @@ public final class ChaosRun {
         List.of(Audit.ROUTER, Audit.expert(experts.get(0)), Audit.FUSION, Audit.ADAPTATION);
 
     String policy = config.getString(GatestreamConfig.ROUTER_POLICY);
-    List<ReplayItem> items = source.rows().stream().map(ReplayItem::of).toList();
+    List<ReplayItem> items = cycled(source.rows(), options.requests());
     List<ChaosReport.Recovery> recoveries = new ArrayList<>();
     Optional<String> replayFailure = Optional.empty();
     Audit.Tally tally;
@@ -260,6 +260,20 @@ public final class ChaosRun {
             + recovery.sinceRestart().map(d -> d.toMillis() / 1000.0 + "s").orElse("NEVER")
             + " after its restart");
     return recovery;
+  }
+
+  /**
+   * The first {@code requests} rows, going round the log again when it has fewer: a row's later
+   * passes get ids of their own ({@code ID#PASS}) and name the logged row for the replay experts.
+   */
+  static List<ReplayItem> cycled(List<WideRoutingLog.Row> rows, int requests) {
+    List<ReplayItem> items = new ArrayList<>(requests);
+    for (int i = 0; i < requests; i++) {
+      WideRoutingLog.Row row = rows.get(i % rows.size());
+      int pass = i / rows.size();
+      items.add(pass == 0 ? ReplayItem.of(row) : ReplayItem.of(row, row.id() + "#" + pass, null));
+    }
+    return items;
   }
 
   private Optional<String> awaitTraffic(CompletableFuture<Void> traffic)
