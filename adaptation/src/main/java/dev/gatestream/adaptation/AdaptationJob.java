@@ -1,10 +1,14 @@
 package dev.gatestream.adaptation;
 
+import dev.gatestream.adaptation.AvroEventDeserializer.OnMalformed;
+import dev.gatestream.adaptation.events.FeedbackRead;
 import dev.gatestream.adaptation.events.JoinInput;
+import dev.gatestream.adaptation.events.MalformedRecord;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
 import dev.gatestream.adaptation.events.Unjoined;
 import dev.gatestream.adaptation.events.WarmStart;
+import dev.gatestream.clients.DeadLetter;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.clients.RegistryClients;
 import dev.gatestream.clients.ServicePrincipal;
@@ -18,8 +22,11 @@ import dev.gatestream.policy.learning.FeedbackEvent;
 import dev.gatestream.policy.learning.ResultEvent;
 import dev.gatestream.topics.Topics;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -62,25 +69,30 @@ public final class AdaptationJob {
   private final AdaptationSettings settings;
   private final Source<DecisionEvent, ?, ?> decisions;
   private final Source<ResultEvent, ?, ?> results;
-  private final Source<FeedbackEvent, ?, ?> feedback;
+  private final Source<FeedbackRead, ?, ?> feedback;
   private final Sink<PublishedWeights> sink;
+  private final Sink<MalformedRecord> deadLetters;
   private final Map<String, WarmStart> warmStarts;
 
   /**
+   * @param feedback feedback, and the feedback records that could not be read
+   * @param deadLetters where those go
    * @param warmStarts per policy, where its learner starts when no checkpoint holds its state
    */
   public AdaptationJob(
       AdaptationSettings settings,
       Source<DecisionEvent, ?, ?> decisions,
       Source<ResultEvent, ?, ?> results,
-      Source<FeedbackEvent, ?, ?> feedback,
+      Source<FeedbackRead, ?, ?> feedback,
       Sink<PublishedWeights> sink,
+      Sink<MalformedRecord> deadLetters,
       Map<String, WarmStart> warmStarts) {
     this.settings = settings;
     this.decisions = decisions;
     this.results = results;
     this.feedback = feedback;
     this.sink = sink;
+    this.deadLetters = deadLetters;
     this.warmStarts = Map.copyOf(warmStarts);
   }
 
@@ -88,9 +100,11 @@ public final class AdaptationJob {
    * The job on Gatestream's Kafka topics: reads decisions, expert results and feedback
    * (read-committed, from the group's committed offsets, else the earliest), writes the
    * routing-weights topic keyed by policy, at least once — each snapshot is visible as soon as it
-   * is published, while the learners' state stays exactly once (checkpointed). Unless {@code
-   * adaptation.warm.start} is off, the routing-weights topic is read first for the learners' warm
-   * starts ({@link WarmStarts}).
+   * is published, while the learners' state stays exactly once (checkpointed). Feedback records it
+   * cannot read go to the dead-letter topic (at least once: flushed before each checkpoint);
+   * unreadable decisions and results are only counted, since fusion dead-letters those. Unless
+   * {@code adaptation.warm.start} is off, the routing-weights topic is read first for the learners'
+   * warm starts ({@link WarmStarts}).
    */
   public static AdaptationJob kafka(
       GatestreamConfig config, String bootstrapServers, String registryUrl) {
@@ -114,6 +128,18 @@ public final class AdaptationJob {
             // monotonic across restores (see PolicyLearnerFunction).
             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
             .build();
+    Properties deadLetterProducer = clients.producerProperties(name + "-dead-letters", Map.of());
+    KafkaSink<MalformedRecord> deadLetters =
+        KafkaSink.<MalformedRecord>builder()
+            .setBootstrapServers(bootstrapServers)
+            .setKafkaProducerConfig(deadLetterProducer)
+            .setRecordSerializer(
+                new DeadLetterRecordSerializer(
+                    topics.deadLetters().name(),
+                    DeadLetter.maxRequestSize(deadLetterProducer),
+                    Clock.systemUTC()))
+            .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+            .build();
     AdaptationSettings settings = AdaptationSettings.from(config);
     Map<String, WarmStart> warmStarts =
         config.getBoolean(GatestreamConfig.ADAPTATION_WARM_START)
@@ -132,20 +158,37 @@ public final class AdaptationJob {
             name,
             topics.decisions().name(),
             new AvroEventDeserializer<>(
-                registry, RoutingDecision.class, Conversions::decision, DecisionEvent.class)),
+                registry,
+                RoutingDecision.class,
+                "routing decision",
+                Conversions::decision,
+                OnMalformed.skip(),
+                DecisionEvent.class)),
         source(
             clients,
             name,
             topics.expertResults().name(),
             new AvroEventDeserializer<>(
-                registry, ExpertResult.class, Conversions::result, ResultEvent.class)),
+                registry,
+                ExpertResult.class,
+                "expert result",
+                Conversions::result,
+                OnMalformed.skip(),
+                ResultEvent.class)),
         source(
             clients,
             name,
             topics.feedback().name(),
             new AvroEventDeserializer<>(
-                registry, Feedback.class, Conversions::feedback, FeedbackEvent.class)),
+                registry,
+                Feedback.class,
+                "feedback",
+                feedback -> FeedbackRead.of(Conversions.feedback(feedback)),
+                (record, reason) ->
+                    Optional.of(FeedbackRead.of(MalformedRecord.of(record, reason))),
+                FeedbackRead.class)),
         sink,
+        deadLetters,
         warmStarts);
   }
 
@@ -186,12 +229,22 @@ public final class AdaptationJob {
             .map(JoinInput::of, joinType)
             .name("results-to-join")
             .uid("results-to-join");
-    DataStream<JoinInput> feedbackInputs =
-        env.fromSource(feedback, watermarks(FeedbackEvent::observedAtMs), "feedback")
+    SingleOutputStreamOperator<FeedbackEvent> readFeedback =
+        env.fromSource(
+                feedback,
+                watermarks(read -> read.event() != null ? read.event().observedAtMs() : null),
+                "feedback")
             .uid("feedback-source")
-            .map(JoinInput::of, joinType)
-            .name("feedback-to-join")
-            .uid("feedback-to-join");
+            .process(new MalformedSplit(), TypeInformation.of(FeedbackEvent.class))
+            .name("malformed-feedback-split")
+            .uid("malformed-feedback-split");
+    readFeedback
+        .getSideOutput(MalformedSplit.MALFORMED)
+        .sinkTo(deadLetters)
+        .name("dead-letters-sink")
+        .uid("dead-letters-sink");
+    DataStream<JoinInput> feedbackInputs =
+        readFeedback.map(JoinInput::of, joinType).name("feedback-to-join").uid("feedback-to-join");
 
     SingleOutputStreamOperator<TrainingExample> examples =
         decisionInputs
@@ -216,8 +269,16 @@ public final class AdaptationJob {
     return examples.getSideOutput(RequestJoinFunction.UNJOINED);
   }
 
+  /**
+   * @param eventTime a record's event time; null for a record that has none (one that could not be
+   *     read), which takes its Kafka timestamp
+   */
   private <T> WatermarkStrategy<T> watermarks(SerializableFunction<T, Long> eventTime) {
-    SerializableTimestampAssigner<T> assigner = (event, kafkaTimestamp) -> eventTime.apply(event);
+    SerializableTimestampAssigner<T> assigner =
+        (event, kafkaTimestamp) -> {
+          Long time = eventTime.apply(event);
+          return time != null ? time : kafkaTimestamp;
+        };
     return WatermarkStrategy.<T>forBoundedOutOfOrderness(
             Duration.ofMillis(settings.outOfOrdernessMs()))
         .withTimestampAssigner(assigner)

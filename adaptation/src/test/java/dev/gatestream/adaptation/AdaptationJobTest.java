@@ -2,6 +2,8 @@ package dev.gatestream.adaptation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatestream.adaptation.events.FeedbackRead;
+import dev.gatestream.adaptation.events.MalformedRecord;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.Unjoined;
 import dev.gatestream.policy.learning.DecisionEvent;
@@ -13,6 +15,7 @@ import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -38,6 +41,8 @@ class AdaptationJobTest {
               .build());
 
   private static final int REQUESTS = 4_000;
+  private static final int FEEDBACK = REQUESTS * 9 / 10;
+  private static final int MALFORMED = 7;
   private static final List<String> EXPERTS = List.of("alpha", "beta", "gamma", "delta");
   private static final double[][] SUCCESS = {
     {0.9, 0.9, 0.3, 0.3},
@@ -90,6 +95,15 @@ class AdaptationJobTest {
     return new FeedbackEvent("r" + i, reward, null, new String[0], new double[0], i * 10 + 8);
   }
 
+  /** Feedback for the first requests, then records that could not be read. */
+  private static FeedbackRead feedbackOrMalformed(long i) {
+    if (i < FEEDBACK) {
+      return FeedbackRead.of(feedback(i));
+    }
+    return FeedbackRead.of(
+        new MalformedRecord("feedback", 0, i, i, null, new byte[] {1}, "garbage " + i));
+  }
+
   private static <T> DataGeneratorSource<T> source(
       GeneratorFunction<Long, T> generator, long count, Class<T> type) {
     return new DataGeneratorSource<>(generator, count, TypeInformation.of(type));
@@ -127,6 +141,7 @@ class AdaptationJobTest {
             1_000);
     CollectSink<PublishedWeights> weights = new CollectSink<>("weights");
     CollectSink<Unjoined> unjoined = new CollectSink<>("unjoined");
+    CollectSink<MalformedRecord> deadLetters = new CollectSink<>("dead-letters");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
 
@@ -134,8 +149,10 @@ class AdaptationJobTest {
             settings,
             source(AdaptationJobTest::decision, REQUESTS, DecisionEvent.class),
             source(AdaptationJobTest::result, REQUESTS, ResultEvent.class),
-            source(AdaptationJobTest::feedback, REQUESTS * 9 / 10, FeedbackEvent.class),
+            source(
+                AdaptationJobTest::feedbackOrMalformed, FEEDBACK + MALFORMED, FeedbackRead.class),
             weights,
+            deadLetters,
             Map.of())
         .build(env)
         .sinkTo(unjoined);
@@ -162,5 +179,11 @@ class AdaptationJobTest {
     assertThat(unjoined.collected())
         .hasSize(REQUESTS / 10)
         .allSatisfy(one -> assertThat(one.reason()).isEqualTo(Unjoined.Reason.DECISION_EXPIRED));
+    assertThat(deadLetters.collected())
+        .extracting(MalformedRecord::reason)
+        .containsExactlyInAnyOrderElementsOf(
+            LongStream.range(FEEDBACK, FEEDBACK + MALFORMED)
+                .mapToObj(i -> "garbage " + i)
+                .toList());
   }
 }

@@ -3,6 +3,8 @@ package dev.gatestream.adaptation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatestream.adaptation.events.FeedbackRead;
+import dev.gatestream.adaptation.events.MalformedRecord;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.policy.learning.DecisionEvent;
@@ -189,8 +191,9 @@ class AdaptationRunnerTest {
                 0),
             source(AdaptationRunnerTest::decision, DecisionEvent.class),
             source(AdaptationRunnerTest::result, ResultEvent.class),
-            source(AdaptationRunnerTest::feedback, FeedbackEvent.class),
+            source(i -> FeedbackRead.of(feedback(i)), FeedbackRead.class),
             new CollectSink<PublishedWeights>("scraped-weights"),
+            new CollectSink<MalformedRecord>("scraped-dead-letters"),
             Map.of())
         .build(env);
     JobClient job = env.executeAsync("adaptation-metrics-test");

@@ -103,7 +103,7 @@ public final class AccessMatrix {
 
     ServicePrincipal adaptation = ServicePrincipal.ADAPTATION;
     b.read(adaptation, decisions, results, feedback, weights);
-    b.write(adaptation, weights);
+    b.write(adaptation, weights, deadLetters);
     b.literal(adaptation, ResourceType.GROUP, ids.adaptation(), AclOperation.READ);
     b.prefixed(adaptation, ResourceType.TRANSACTIONAL_ID, ids.adaptation(), AclOperation.WRITE);
     b.prefixed(adaptation, ResourceType.TRANSACTIONAL_ID, ids.adaptation(), AclOperation.DESCRIBE);

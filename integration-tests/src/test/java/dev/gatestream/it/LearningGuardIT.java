@@ -19,6 +19,7 @@ import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
 import dev.gatestream.it.harness.TestNames;
 import dev.gatestream.serdes.RegistrySerdes;
+import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.TopicSpec;
 import dev.gatestream.topics.Topics;
@@ -27,15 +28,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,15 +54,19 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The adaptation job's guards on real Kafka and the embedded Flink job: a result whose cost is NaN
- * is counted and publishes nothing non-finite, and a job restarted without its checkpoints resumes
- * each policy from its newest published snapshot instead of the prior.
+ * The adaptation job's guards on real Kafka and the embedded Flink job: poison on the feedback
+ * topic (the job is its only reader) is dead-lettered with its reason while learning goes on, a
+ * result whose cost is NaN is counted and publishes nothing non-finite, and a job restarted without
+ * its checkpoints resumes each policy from its newest published snapshot instead of the prior.
  */
 @ExtendWith(GatestreamStackExtension.class)
 class LearningGuardIT {
@@ -75,9 +85,8 @@ class LearningGuardIT {
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void
-      aNanCostPublishesNothingNonFiniteAndARestartWithoutCheckpointsContinuesFromThePublishedWeights(
-          @TempDir Path dir) throws Exception {
+  void poisonIsDeadLetteredANanCostPublishesNothingNonFiniteAndARestartContinuesFromTheWeights(
+      @TempDir Path dir) throws Exception {
     int metricsPort;
     try (ServerSocket free = new ServerSocket(0)) {
       metricsPort = free.getLocalPort();
@@ -109,6 +118,8 @@ class LearningGuardIT {
       try (AdaptationRunner job =
           AdaptationRunner.start(
               config, stack.bootstrapServers(), stack.registryUrl(), checkpoints)) {
+        Map<String, byte[]> poison = feedbackPoison(topics, serdes);
+        traffic.raw(topics.feedback().name(), poison);
         // alpha is good and beta poor; one of alpha's calls reports a NaN cost.
         for (int i = 0; i < BEFORE; i++) {
           traffic.request("before-" + i, 0.9, 0.2, i == BEFORE / 2 ? Double.NaN : 0.001);
@@ -132,6 +143,7 @@ class LearningGuardIT {
                                 "reason=\"nonFiniteCost\""))
                         .filter(count -> count >= 1));
         assertThat(rejected).isEqualTo(1);
+        assertDeadLettered(clients, topics, topics.feedback().name(), poison);
         // The next run must not re-read what this one learned: wait until its offsets are
         // committed.
         Await.untilTrue(
@@ -202,12 +214,27 @@ class LearningGuardIT {
     private final KafkaProducer<String, RoutingDecision> decisions;
     private final KafkaProducer<String, ExpertResult> results;
     private final KafkaProducer<String, Feedback> feedback;
+    private final KafkaProducer<String, byte[]> raw;
 
     Traffic(KafkaClients clients, Topics topics, RegistrySerdes serdes) {
       this.topics = topics;
       this.decisions = producer(clients, serdes, topics.decisions());
       this.results = producer(clients, serdes, topics.expertResults());
       this.feedback = producer(clients, serdes, topics.feedback());
+      this.raw =
+          clients.producer(
+              TestNames.unique("guard-raw"),
+              Map.of(),
+              new StringSerializer(),
+              new ByteArraySerializer());
+    }
+
+    /** Bytes by key, as they are, to topic. */
+    void raw(String topic, Map<String, byte[]> values) throws Exception {
+      for (Map.Entry<String, byte[]> value : values.entrySet()) {
+        raw.send(new ProducerRecord<>(topic, value.getKey(), value.getValue()))
+            .get(10, TimeUnit.SECONDS);
+      }
     }
 
     private static <V> KafkaProducer<String, V> producer(
@@ -280,7 +307,101 @@ class LearningGuardIT {
       decisions.close();
       results.close();
       feedback.close();
+      raw.close();
     }
+  }
+
+  /** Feedback records the job cannot read, by key; the keys name the dead letters' reasons. */
+  private static Map<String, byte[]> feedbackPoison(Topics topics, RegistrySerdes serdes) {
+    long now = System.currentTimeMillis();
+    byte[] aFeedback =
+        serdes
+            .valueSerde(topics.feedback())
+            .serializer()
+            .serialize(
+                topics.feedback().name(),
+                Feedback.newBuilder()
+                    .setRequestId("poison")
+                    .setReward(1.0)
+                    .setObservedAtMs(now)
+                    .build());
+    byte[] aDecision =
+        serdes
+            .valueSerde(topics.decisions())
+            .serializer()
+            .serialize(
+                topics.decisions().name(),
+                RoutingDecision.newBuilder()
+                    .setRequestId("poison")
+                    .setPolicy(POLICY)
+                    .setPolicyVersion(0)
+                    .setChosen(List.of())
+                    .setDeadlineMs(now)
+                    .setRequestCreatedAtMs(now)
+                    .setDecidedAtMs(now)
+                    .build());
+    byte[] garbage = new byte[200];
+    new Random(7).nextBytes(garbage);
+    Map<String, byte[]> poison = new LinkedHashMap<>();
+    poison.put("fb-garbage", garbage);
+    poison.put("fb-other-type", aDecision);
+    poison.put(
+        "fb-unknown-id",
+        ByteBuffer.allocate(13).put((byte) 0).putLong(Long.MAX_VALUE - 7).putInt(42).array());
+    poison.put("fb-truncated", Arrays.copyOf(aFeedback, aFeedback.length / 2));
+    poison.put("fb-tombstone", null);
+    poison.put("fb-empty", new byte[0]);
+    return poison;
+  }
+
+  private static final Map<String, String> POISON_REASONS =
+      Map.of(
+          "fb-garbage", "Unknown magic byte!",
+          "fb-other-type", ".*RoutingDecision.*Feedback.*",
+          "fb-unknown-id", "No content with id/hash 'contentId-2147483647' was found\\.",
+          "fb-truncated", "java\\.io\\.EOFException",
+          "fb-tombstone", "an empty record",
+          "fb-empty", "(?!null$).+");
+
+  /** Each poison record has one dead letter from the job, with its reason, source and size. */
+  private static void assertDeadLettered(
+      KafkaClients clients, Topics topics, String source, Map<String, byte[]> poison) {
+    Map<String, ConsumerRecord<byte[], byte[]>> letters = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> dlq =
+        PipelineFixture.deadLetterReader(clients, topics, TestNames.unique("guard-dlq"))) {
+      Await.untilTrue(
+          poison.size() + " dead letters",
+          WAIT,
+          () -> {
+            for (ConsumerRecord<byte[], byte[]> record : dlq.poll(Duration.ofMillis(200))) {
+              letters.merge(
+                  new String(record.key(), StandardCharsets.UTF_8),
+                  record,
+                  (first, again) -> first);
+            }
+            return letters.keySet().containsAll(poison.keySet());
+          });
+    }
+    poison.forEach(
+        (key, value) -> {
+          ConsumerRecord<byte[], byte[]> letter = letters.get(key);
+          System.out.println(
+              "dead letter '" + key + "': " + header(letter, GatestreamHeaders.DLQ_REASON));
+          assertThat(header(letter, GatestreamHeaders.DLQ_REASON))
+              .as(key)
+              .matches("cannot read feedback: " + POISON_REASONS.get(key));
+          assertThat(header(letter, GatestreamHeaders.DLQ_STAGE)).as(key).isEqualTo("adaptation");
+          assertThat(header(letter, GatestreamHeaders.DLQ_SOURCE_TOPIC)).as(key).isEqualTo(source);
+          assertThat(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE))
+              .as(key)
+              .isEqualTo(String.valueOf(value == null ? 0 : value.length));
+          assertThat(letter.value()).as(key).isEqualTo(value);
+        });
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private static double[] bias(RoutingWeights weights) {

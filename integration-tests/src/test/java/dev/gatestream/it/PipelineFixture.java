@@ -144,10 +144,15 @@ final class PipelineFixture implements AutoCloseable {
    * start (not in a group: nothing is skipped or read twice across a broker restart).
    */
   KafkaConsumer<byte[], byte[]> deadLetterReader(String clientId) {
+    return deadLetterReader(new KafkaClients(config, stack.bootstrapServers()), topics, clientId);
+  }
+
+  /** A reader of a deployment's dead-letter topic, from its beginning. */
+  static KafkaConsumer<byte[], byte[]> deadLetterReader(
+      KafkaClients clients, Topics topics, String clientId) {
     KafkaConsumer<byte[], byte[]> reader =
-        new KafkaClients(config, stack.bootstrapServers())
-            .consumer(
-                clientId, null, Map.of(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        clients.consumer(
+            clientId, null, Map.of(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
     for (int p = 0; p < topics.deadLetters().partitions(); p++) {
       partitions.add(new TopicPartition(topics.deadLetters().name(), p));
