@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatestream.app.pipeline.Pipeline;
+import dev.gatestream.app.pipeline.Pipeline.Stage;
 import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.Completeness;
+import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.InferenceRequest;
+import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.experts.ExpertWorker;
 import dev.gatestream.it.harness.Await;
 import dev.gatestream.it.harness.GatestreamStackExtension;
@@ -27,6 +31,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stopped registry, then a stopped broker, for 30 s each, while requests keep coming, on a real
- * broker and registry: nothing good is dead-lettered, every stage comes back by itself, and every
- * request is fused once, complete.
+ * broker and registry: nothing good is dead-lettered, every stage (the adaptation job too) comes
+ * back by itself, every request is fused once, complete, and the feedback on each is learned once.
  *
  * <p>The serdes cache schema ids, so a registry outage only matters for an id not read before:
  * during it, requests are also written with a schema id the router has never seen (the same schema
@@ -76,8 +81,15 @@ class OutageIT {
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void aStoppedRegistryThenAStoppedBrokerLoseNothingAndDeadLetterNothingGood(
       StackEndpoints stack, StackOutages outages, @TempDir Path dir) throws Exception {
-    try (PipelineFixture fixture = new PipelineFixture(stack, dir, 2, 200, Map.of())) {
-      Results results = new Results(fixture);
+    Map<String, String> settings =
+        Map.of(
+            GatestreamConfig.ADAPTATION_PUBLISH_EVERY_UPDATES, "10",
+            GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "500",
+            GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000",
+            GatestreamConfig.METRICS_ADAPTATION_PORT, "-1");
+    try (PipelineFixture fixture =
+            new PipelineFixture(stack, dir, 2, 200, settings, EnumSet.allOf(Stage.class));
+        Results results = new Results(stack, fixture)) {
       Pipeline pipeline = fixture.pipeline;
 
       fixture.sendRequests(0, 40, DEADLINE);
@@ -104,6 +116,7 @@ class OutageIT {
       // 2. The broker stops while requests are being sent; it comes back with its data.
       long routedBefore = pipeline.routerMetrics().routed();
       long answeredBefore = answered(pipeline);
+      long learnedBefore = results.learned();
       long stopping = System.nanoTime();
       outages.stopBroker();
       long brokerStopped = System.nanoTime();
@@ -141,12 +154,24 @@ class OutageIT {
             return false;
           });
       sending.get(BACK_WITHIN.toSeconds(), TimeUnit.SECONDS);
+      Await.untilTrue(
+          "the adaptation job learning again",
+          BACK_WITHIN,
+          () -> {
+            results.collectFor(Duration.ofMillis(200));
+            backIf(backAfter, "adaptation", brokerBack, results.learned() > learnedBefore);
+            return backAfter.containsKey("adaptation");
+          });
 
-      // 3. Every request fused once and complete, nothing dead-lettered, every stage running.
+      // 3. Every request fused once and complete, and learned from once; nothing dead-lettered,
+      // every stage running.
       results.collectFor(Duration.ofSeconds(2));
+      Await.untilTrue(
+          "the feedback on all 100 requests learned", BACK_WITHIN, () -> results.learned() >= 100);
       Map<String, Integer> deadLetters = deadLettersByReason(fixture);
       System.out.printf(
-          "outage: %d requests, %d fused, %d duplicated, %d lost; dead letters %s;"
+          "outage: %d requests, %d fused, %d duplicated, %d lost, %d examples learned; dead letters"
+              + " %s;"
               + " registry down %.1f s (cached ids fused within %.1f s of the stop, router read"
               + " the unseen id %.1f s after the restart);"
               + " broker stopped in %.1f s, down %.1f s (of which %.1f s starting), then back"
@@ -155,6 +180,7 @@ class OutageIT {
           results.fused().size(),
           results.duplicates(),
           100 - results.fused().size(),
+          results.learned(),
           deadLetters,
           registryDownFor,
           cachedFlowedWithin,
@@ -166,11 +192,13 @@ class OutageIT {
       assertThat(results.fused()).containsAll(ids(0, 100));
       assertThat(results.incomplete()).isEmpty();
       assertThat(results.duplicates()).isZero();
+      assertThat(results.learned()).as("examples learned, each request once").isEqualTo(100);
       assertThat(deadLetters).isEmpty();
-      assertThat(backAfter).containsOnlyKeys("router", "experts", "fusion");
+      assertThat(backAfter).containsOnlyKeys("router", "experts", "fusion", "adaptation");
       assertThat(pipeline.unrecoverable()).isEmpty();
       assertThat(pipeline.stageStates().get("router").state()).isEqualTo("RUNNING");
       assertThat(pipeline.stageStates().get("fusion").state()).isEqualTo("RUNNING");
+      assertThat(pipeline.stageStates().get("adaptation").state()).isEqualTo("RUNNING");
     }
   }
 
@@ -278,14 +306,53 @@ class OutageIT {
     }
   }
 
-  /** The fused results read so far, by request id, and how often each came. */
-  private static final class Results {
+  /**
+   * The fused results read so far, by request id, and how often each came; each new one gets its
+   * feedback, as a caller would send it, through outages too.
+   */
+  private static final class Results implements AutoCloseable {
+    private static final long READ_WEIGHTS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final StackEndpoints stack;
     private final PipelineFixture fixture;
+    private final KafkaProducer<String, Feedback> feedback;
     private final Map<String, FusedResult> fused = new HashMap<>();
     private int duplicates;
+    private long learned;
+    private long weightsReadAt = System.nanoTime() - READ_WEIGHTS_EVERY_NANOS;
 
-    Results(PipelineFixture fixture) {
+    Results(StackEndpoints stack, PipelineFixture fixture) {
+      this.stack = stack;
       this.fixture = fixture;
+      this.feedback =
+          new KafkaClients(fixture.config, stack.bootstrapServers())
+              .producer(
+                  TestNames.unique("outage-it-feedback"),
+                  Map.of(
+                      ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000,
+                      ProducerConfig.MAX_BLOCK_MS_CONFIG, 300_000),
+                  new StringSerializer(),
+                  fixture.serdes.valueSerde(fixture.topics.feedback()).serializer());
+    }
+
+    /**
+     * Examples in the newest published weights (read at most every 2 s, since the topic is read
+     * whole).
+     */
+    long learned() {
+      if (System.nanoTime() - weightsReadAt >= READ_WEIGHTS_EVERY_NANOS) {
+        weightsReadAt = System.nanoTime();
+        RoutingWeightsTopic.all(stack.bootstrapServers(), fixture.topics, fixture.serdes).stream()
+            .mapToLong(RoutingWeights::getExamples)
+            .max()
+            .ifPresent(examples -> learned = examples);
+      }
+      return learned;
+    }
+
+    @Override
+    public void close() {
+      feedback.close();
     }
 
     Set<String> fused() {
@@ -311,7 +378,20 @@ class OutageIT {
       for (FusedResult result : fixture.pollResults()) {
         if (fused.put(result.getRequestId(), result) != null) {
           duplicates++;
+          continue;
         }
+        Map<String, Double> rewards = new HashMap<>();
+        result.getContributors().forEach(expert -> rewards.put(expert, 1.0));
+        feedback.send(
+            new ProducerRecord<>(
+                fixture.topics.feedback().name(),
+                result.getRequestId(),
+                Feedback.newBuilder()
+                    .setRequestId(result.getRequestId())
+                    .setReward(1.0)
+                    .setExpertRewards(rewards)
+                    .setObservedAtMs(System.currentTimeMillis())
+                    .build()));
       }
     }
 

@@ -50,7 +50,7 @@ final class PipelineFixture implements AutoCloseable {
   final List<String> experts;
   final Pipeline pipeline;
   private final StackEndpoints stack;
-  private final GatestreamSerdes serdes;
+  final GatestreamSerdes serdes;
   private final KafkaProducer<String, InferenceRequest> producer;
   private final KafkaConsumer<String, FusedResult> results;
 
