@@ -3,7 +3,6 @@ package dev.gatestream.clients;
 import dev.gatestream.topics.GatestreamHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -56,9 +55,8 @@ public final class DeadLetter {
 
   /** The largest record a producer of these properties writes. */
   public static int maxRequestSize(Properties producer) {
-    Map<String, Object> configs = new HashMap<>();
-    producer.forEach((key, value) -> configs.put(String.valueOf(key), value));
-    return maxRequestSize(configs);
+    Object size = producer.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    return size == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(size.toString().trim());
   }
 
   public DeadLetter reason(String stage, String reason) {

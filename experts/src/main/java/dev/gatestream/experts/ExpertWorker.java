@@ -1,5 +1,6 @@
 package dev.gatestream.experts;
 
+import dev.gatestream.clients.DeadLetter;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ExpertResult;
@@ -102,11 +103,13 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
    * idempotently. The worker subscribes the consumer, and closes both clients and the backend.
    *
    * @param clientId the clients' {@code client.id}, which tags this worker's gauges
+   * @param maxRequestSize the producer's max.request.size, which dead letters are cut to
    */
   public ExpertWorker(
       String clientId,
       Consumer<byte[], byte[]> consumer,
       Producer<byte[], byte[]> producer,
+      int maxRequestSize,
       Topics topics,
       GatestreamSerdes serdes,
       ExpertSpec spec,
@@ -116,6 +119,7 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
         clientId,
         consumer,
         producer,
+        maxRequestSize,
         topics,
         serdes,
         spec,
@@ -132,6 +136,7 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
       String clientId,
       Consumer<byte[], byte[]> consumer,
       Producer<byte[], byte[]> producer,
+      int maxRequestSize,
       Topics topics,
       GatestreamSerdes serdes,
       ExpertSpec spec,
@@ -160,6 +165,7 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
     this.publisher =
         new ResultPublisher(
             producer,
+            maxRequestSize,
             topics,
             serdes,
             spec,
@@ -227,7 +233,15 @@ public final class ExpertWorker implements Runnable, AutoCloseable {
               clientId, Map.of(), new ByteArraySerializer(), new ByteArraySerializer());
       made.add(producer);
       return new ExpertWorker(
-          clientId, consumer, producer, Topics.from(config), serdes, spec, backend, registry);
+          clientId,
+          consumer,
+          producer,
+          DeadLetter.maxRequestSize(clients.producerProperties(clientId, Map.of())),
+          Topics.from(config),
+          serdes,
+          spec,
+          backend,
+          registry);
     } catch (RuntimeException e) {
       made.forEach(c -> closeQuietly(spec, c));
       throw e;

@@ -1,9 +1,9 @@
 package dev.gatestream.experts;
 
+import dev.gatestream.clients.DeadLetter;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.serdes.GatestreamSerdes;
-import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -12,16 +12,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes what became of each task record: one {@link ExpertResult} keyed by request id, or the
- * record itself, bytes unchanged, to the dead-letter topic. A record counts as done (its offset is
- * acknowledged to the {@link OffsetTracker}) only once the broker has acknowledged the write; a
- * write that fails is reported to {@code onFailure}, which stops the worker. Thread-safe.
+ * record itself to the dead-letter topic, as every stage writes it ({@link DeadLetter}: its headers
+ * kept, cut to what the producer may write). A record counts as done (its offset is acknowledged to
+ * the {@link OffsetTracker}) only once the broker has acknowledged the write; a write that fails is
+ * reported to {@code onFailure}, which stops the worker. Thread-safe.
  */
 final class ResultPublisher implements CallPolicy.Results {
 
@@ -32,6 +32,7 @@ final class ResultPublisher implements CallPolicy.Results {
   private final double pricePerCall;
   private final String resultTopic;
   private final String deadLetterTopic;
+  private final int maxRequestSize;
   private final Serializer<ExpertResult> resultSerializer;
   private final OffsetTracker offsets;
   private final ExpertMeters meters;
@@ -39,10 +40,12 @@ final class ResultPublisher implements CallPolicy.Results {
   private final Consumer<KafkaException> onFailure;
 
   /**
+   * @param maxRequestSize the producer's max.request.size, which dead letters are cut to
    * @param clock the current time in milliseconds, for completion and dead-letter timestamps
    */
   ResultPublisher(
       Producer<byte[], byte[]> producer,
+      int maxRequestSize,
       Topics topics,
       GatestreamSerdes serdes,
       ExpertSpec spec,
@@ -55,6 +58,7 @@ final class ResultPublisher implements CallPolicy.Results {
     this.pricePerCall = spec.pricePerCall();
     this.resultTopic = topics.expertResults().name();
     this.deadLetterTopic = topics.deadLetters().name();
+    this.maxRequestSize = maxRequestSize;
     this.resultSerializer = serdes.valueSerde(topics.expertResults()).serializer();
     this.offsets = offsets;
     this.meters = meters;
@@ -112,19 +116,12 @@ final class ResultPublisher implements CallPolicy.Results {
         record.offset(),
         reason);
     ProducerRecord<byte[], byte[]> letter =
-        new ProducerRecord<>(deadLetterTopic, record.key(), record.value());
-    Headers headers = letter.headers();
-    header(headers, GatestreamHeaders.DLQ_REASON, reason);
-    header(headers, GatestreamHeaders.DLQ_STAGE, "expert " + expert);
-    header(headers, GatestreamHeaders.DLQ_SOURCE_TOPIC, record.topic());
-    header(headers, GatestreamHeaders.DLQ_SOURCE_PARTITION, String.valueOf(record.partition()));
-    header(headers, GatestreamHeaders.DLQ_SOURCE_OFFSET, String.valueOf(record.offset()));
-    header(headers, GatestreamHeaders.DLQ_TIMESTAMP, String.valueOf(clock.getAsLong()));
-    // As every stage's letters carry it, so that a reader tells an empty record from a cut one.
-    header(
-        headers,
-        GatestreamHeaders.DLQ_ORIGINAL_SIZE,
-        String.valueOf(record.value() == null ? 0 : record.value().length));
+        DeadLetter.of(record.key(), record.value(), record.headers().toArray())
+            .reason("expert " + expert, reason)
+            .source(record.topic(), record.partition(), record.offset())
+            .at(clock.getAsLong())
+            .fitTo(maxRequestSize)
+            .toProducerRecord(deadLetterTopic);
     producer.send(
         letter,
         (metadata, e) -> {
@@ -171,9 +168,5 @@ final class ResultPublisher implements CallPolicy.Results {
                     e));
           }
         });
-  }
-
-  private static void header(Headers headers, String name, String value) {
-    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -172,6 +172,7 @@ class ExpertWorkerTest {
         CLIENT_ID,
         consumer,
         producer,
+        1024 * 1024,
         topics,
         serdes,
         spec,

@@ -61,6 +61,7 @@ class ReplayWorkerTest {
             "replay-1",
             consumer,
             producer,
+            1024 * 1024,
             topics,
             serdes,
             spec,

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 
 class ResultPublisherTest {
 
+  private static final int MAX_REQUEST_SIZE = 64 * 1024;
+
   private static final String EXPERT = "org/model-1.5";
 
   private final Topics topics = new Topics("gs-", 1, (short) 1);
@@ -70,7 +72,15 @@ class ResultPublisherTest {
             registry, EXPERT, "c1", () -> CircuitBreaker.State.CLOSED, () -> 0, () -> 0);
     publisher =
         new ResultPublisher(
-            producer, topics, serdes, spec, offsets, meters, clock::millis, failures::add);
+            producer,
+            MAX_REQUEST_SIZE,
+            topics,
+            serdes,
+            spec,
+            offsets,
+            meters,
+            clock::millis,
+            failures::add);
   }
 
   private ConsumerRecord<byte[], byte[]> record(String key, byte[] value) {
@@ -192,6 +202,23 @@ class ResultPublisherTest {
     assertThat(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE))
         .isEqualTo(String.valueOf(garbage.length));
     assertThat(tasks(ExpertMeters.DEAD_LETTER)).isEqualTo(1);
+    assertThat(committed()).isEqualTo(1);
+  }
+
+  @Test
+  void aDeadLetterKeepsTheRecordsHeadersAndIsCutToWhatTheProducerWrites() {
+    byte[] huge = new byte[MAX_REQUEST_SIZE * 2];
+    ConsumerRecord<byte[], byte[]> junk = record("huge", huge);
+    junk.headers().add("traceparent", "00-abc-def-01".getBytes(StandardCharsets.UTF_8));
+
+    publisher.deadLetter(junk, offsets.track(junk), "not an ExpertTask: bad magic");
+    producer.completeNext();
+
+    ProducerRecord<byte[], byte[]> letter = producer.history().get(0);
+    assertThat(letter.value().length).isLessThan(MAX_REQUEST_SIZE);
+    assertThat(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE))
+        .isEqualTo(String.valueOf(huge.length));
+    assertThat(header(letter, "traceparent")).isEqualTo("00-abc-def-01");
     assertThat(committed()).isEqualTo(1);
   }
 
