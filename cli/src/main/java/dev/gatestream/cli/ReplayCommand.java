@@ -18,6 +18,7 @@ import dev.gatestream.cli.replay.ReplayProgress;
 import dev.gatestream.cli.replay.ReplayTable;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.DistinctRows.OnRepeat;
+import dev.gatestream.policy.gates.GateSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -279,6 +280,20 @@ final class ReplayCommand implements Callable<Integer> {
         Path log = Path.of(source);
         replayed.add(
             ReplaySources.log(log, log.getFileName().toString(), shuffleSeed, limit, onRepeat));
+      }
+    }
+    String gate =
+        overrides.getOrDefault(
+            GatestreamConfig.ROUTER_GATE,
+            deployment.config().getString(GatestreamConfig.ROUTER_GATE));
+    if (GateSpec.Kind.fromId(gate) == GateSpec.Kind.CASCADE) {
+      for (ReplayRun.Source source : replayed) {
+        if (source instanceof ReplayRun.Log log && !log.expertsWithoutConfidence().isEmpty()) {
+          out.printf(
+              "%s has no confidence column for %s: the cascade escalates past their answers"
+                  + " (reason no-confidence)%n",
+              log.name(), String.join(", ", log.expertsWithoutConfidence()));
+        }
       }
     }
     ReplayReport report;

@@ -48,7 +48,18 @@ public final class ReplayRun {
    */
   public record Log(
       String name, Path file, List<String> experts, List<Row> rows, int duplicatesSkipped)
-      implements Source {}
+      implements Source {
+
+    /**
+     * The experts no row gives a confidence for: a cascade can judge none of their answers, so it
+     * escalates past each of them.
+     */
+    public List<String> expertsWithoutConfidence() {
+      return experts.stream()
+          .filter(expert -> rows.stream().noneMatch(row -> row.confidence(expert).isPresent()))
+          .toList();
+    }
+  }
 
   /**
    * Requests recorded on a deployment's topic, in their original order, with their recorded

@@ -67,4 +67,15 @@ class ReplaySourcesTest {
         .isInstanceOf(UserError.class)
         .hasMessageContaining("line 3");
   }
+
+  @Test
+  void namesTheExpertsThatNoRowGivesAConfidenceFor(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("log.csv"),
+            "id,prompt,task,a,b,b|confidence\nq0,x,t,1,0,\nq1,y,t,0,1,0.7\n");
+
+    assertThat(ReplaySources.log(file, "log", null, null, OnRepeat.SKIP).expertsWithoutConfidence())
+        .containsExactly("a");
+  }
 }
