@@ -6,6 +6,7 @@ import dev.gatestream.policy.cascade.CascadeRule;
 import dev.gatestream.policy.features.FeatureSpec;
 import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.policy.features.Featurizers;
+import dev.gatestream.policy.features.MiniLmFeaturizer;
 import dev.gatestream.policy.gates.GateSpec;
 import dev.gatestream.policy.gates.Gates;
 import dev.gatestream.policy.gates.SpendController;
@@ -36,12 +37,11 @@ public final class RoutingComponents {
   }
 
   public static Featurizer featurizer(GatestreamConfig config) {
-    int threads = config.getInt(GatestreamConfig.ROUTER_MINILM_THREADS);
     return Featurizers.create(
         featureSpec(config),
         config.getInt(GatestreamConfig.ROUTER_MAX_TEXT_CHARS),
         config.getInt(GatestreamConfig.ROUTER_MINILM_MAX_TOKENS),
-        threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        MiniLmFeaturizer.threads(config.getInt(GatestreamConfig.ROUTER_MINILM_THREADS)));
   }
 
   public static GateSpec gateSpec(GatestreamConfig config) {

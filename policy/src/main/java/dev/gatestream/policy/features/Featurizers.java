@@ -15,10 +15,7 @@ public final class Featurizers {
   /** With the MiniLM block's defaults: 128 tokens, a model thread per core. */
   public static Featurizer create(FeatureSpec spec, int maxTextLength) {
     return create(
-        spec,
-        maxTextLength,
-        MiniLmFeaturizer.DEFAULT_MAX_TOKENS,
-        Runtime.getRuntime().availableProcessors());
+        spec, maxTextLength, MiniLmFeaturizer.DEFAULT_MAX_TOKENS, MiniLmFeaturizer.threads(0));
   }
 
   /**

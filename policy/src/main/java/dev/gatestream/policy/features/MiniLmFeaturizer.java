@@ -66,10 +66,12 @@ public final class MiniLmFeaturizer implements Featurizer {
    * threads as there are cores.
    */
   public MiniLmFeaturizer() {
-    this(
-        TextInputs.DEFAULT_MAX_LENGTH,
-        DEFAULT_MAX_TOKENS,
-        Runtime.getRuntime().availableProcessors());
+    this(TextInputs.DEFAULT_MAX_LENGTH, DEFAULT_MAX_TOKENS, threads(0));
+  }
+
+  /** The model threads to run on: {@code configured}, or one per core when it is 0. */
+  public static int threads(int configured) {
+    return configured == 0 ? Runtime.getRuntime().availableProcessors() : configured;
   }
 
   /**
