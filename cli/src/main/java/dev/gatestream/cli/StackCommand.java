@@ -109,15 +109,25 @@ final class StackCommand implements Runnable {
 
   @Command(
       name = "status",
-      description = "Tell what runs where. Exit code 0 when all runs, 1 otherwise.")
+      description =
+          "Tell what runs where (the Flink cluster too, while it runs). Exit code 0 when broker and"
+              + " registry run, 1 otherwise.")
   static final class Status implements Callable<Integer> {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      StackStatus status = options.deployment().localStack().status();
+      Deployment deployment = options.deployment();
+      StackStatus status = deployment.localStack().status();
       ProvisioningText.status(status, spec.commandLine().getOut());
+      // The Flink cluster is optional (stack up --flink): shown while any of it runs, never
+      // counted.
+      StackStatus flink =
+          new FlinkCluster(FlinkSettings.of(deployment.localStack().settings())).status();
+      if (!flink.noneRunning()) {
+        ProvisioningText.status(flink, spec.commandLine().getOut());
+      }
       return status.allRunning() ? 0 : 1;
     }
   }
