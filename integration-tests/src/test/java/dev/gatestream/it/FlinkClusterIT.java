@@ -186,7 +186,8 @@ class FlinkClusterIT {
           "weights v%d from %d examples (%d fed); %d snapshots, %d of them before the kill%n",
           last.getVersion(), last.getExamples(), BEFORE + DURING, all.size(), published);
 
-      assertThat(checkpoints.restored()).as("restores from a checkpoint").isEqualTo(1);
+      assertThat(checkpoints.restored()).as("restores from a checkpoint").isPositive();
+      assertThat(checkpoints.lastRestoredPath()).isPresent();
       assertThat(rest.job(job.jobId()).fullyRunning()).as("the same job runs on").isTrue();
       assertThat(last.getExamples()).as("every example learned once").isEqualTo(BEFORE + DURING);
       assertThat(all)
