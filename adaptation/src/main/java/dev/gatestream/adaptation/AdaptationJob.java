@@ -8,6 +8,7 @@ import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
 import dev.gatestream.adaptation.events.Unjoined;
 import dev.gatestream.adaptation.events.WarmStart;
+import dev.gatestream.clients.ClientIds;
 import dev.gatestream.clients.DeadLetter;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.clients.RegistryClients;
@@ -24,6 +25,7 @@ import dev.gatestream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -286,13 +288,13 @@ public final class AdaptationJob {
   }
 
   /**
-   * Runs the job on a Flink cluster (the shaded {@code job} jar): {@code [gatestream.properties]},
-   * plus GATESTREAM_* environment variables; bootstrap and registry.url must be set.
+   * Runs the job on a Flink cluster (the shaded {@code job} jar). Arguments: an optional
+   * gatestream.properties file first (read where main runs: on the JobManager when submitted
+   * through the REST API), then any number of {@code KEY=VALUE} settings, which win over the file
+   * and the GATESTREAM_* environment variables; bootstrap and registry.url must be set.
    */
   public static void main(String[] args) throws Exception {
-    GatestreamConfig config =
-        ConfigLoader.fromSystemEnvironment()
-            .load(args.length > 0 ? Path.of(args[0]) : null, Map.of());
+    GatestreamConfig config = configFromArguments(args, System.getenv());
     String bootstrap = config.getString(GatestreamConfig.BOOTSTRAP);
     String registry = config.getString(GatestreamConfig.REGISTRY_URL);
     if (bootstrap.isBlank() || registry.isBlank()) {
@@ -304,6 +306,29 @@ public final class AdaptationJob {
         config.getLong(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS),
         CheckpointingMode.EXACTLY_ONCE);
     kafka(config, bootstrap, registry).build(env);
-    env.execute("gatestream-adaptation");
+    env.execute(jobName(config));
+  }
+
+  /** The job's name: its consumer group's, {@code <topic.prefix>adaptation}. */
+  public static String jobName(GatestreamConfig config) {
+    return ClientIds.of(config).adaptation();
+  }
+
+  /** The settings of {@link #main}'s arguments: {@code [FILE] [KEY=VALUE ...]}. */
+  static GatestreamConfig configFromArguments(String[] args, Map<String, String> environment) {
+    Path file = null;
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      int equals = args[i].indexOf('=');
+      if (equals > 0) {
+        settings.put(args[i].substring(0, equals), args[i].substring(equals + 1));
+      } else if (i == 0) {
+        file = Path.of(args[i]);
+      } else {
+        throw new IllegalArgumentException(
+            "expected KEY=VALUE after the settings file, got '" + args[i] + "'");
+      }
+    }
+    return new ConfigLoader(environment).load(file, settings);
   }
 }

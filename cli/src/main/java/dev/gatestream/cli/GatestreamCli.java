@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       StackCommand.class,
       TopicsCommand.class,
+      AdaptationCommand.class,
       UpCommand.class,
       RunCommand.class,
       BenchCommand.class,

@@ -1,6 +1,7 @@
 package dev.gatestream.cli;
 
 import dev.gatestream.app.UserError;
+import dev.gatestream.app.flink.FlinkRestException;
 import dev.gatestream.serdes.RegistryException;
 import dev.gatestream.stack.StackException;
 import org.apache.kafka.common.KafkaException;
@@ -20,6 +21,7 @@ final class OneLine {
         || exception instanceof RegistryException
         || exception instanceof KafkaException
         || exception instanceof UserError
+        || exception instanceof FlinkRestException
         || exception instanceof IllegalArgumentException) {
       return flat(message);
     }

@@ -29,10 +29,13 @@ final class ProvisioningText {
   }
 
   static void status(StackStatus status, PrintWriter out) {
+    // as wide as the longest name (flink-jobmanager), at least as the broker's and registry's
+    int nameWidth =
+        Math.max(9, status.components().stream().mapToInt(c -> c.name().length()).max().orElse(0));
     for (ComponentStatus component : status.components()) {
       String memory = component.rssBytes() < 0 ? "-" : (component.rssBytes() >> 20) + " MB";
       out.printf(
-          "%-9s %-8s pid %-7s %-28s rss %-7s %s%n",
+          "%-" + nameWidth + "s %-8s pid %-7s %-28s rss %-7s %s%n",
           component.name(),
           component.running() ? "running" : "stopped",
           component.pid() < 0 ? "-" : String.valueOf(component.pid()),

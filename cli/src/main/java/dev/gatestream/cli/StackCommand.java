@@ -3,6 +3,8 @@ package dev.gatestream.cli;
 import dev.gatestream.app.Deployment;
 import dev.gatestream.app.Provisioning;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.stack.FlinkCluster;
+import dev.gatestream.stack.FlinkSettings;
 import dev.gatestream.stack.StackException;
 import dev.gatestream.stack.StackStatus;
 import java.util.concurrent.Callable;
@@ -42,6 +44,14 @@ final class StackCommand implements Runnable {
                 + " service, https registry; writes each service's settings.")
     boolean secure;
 
+    @Option(
+        names = "--flink",
+        description =
+            "Also start a Flink session cluster (a JobManager with its REST API on port "
+                + FlinkSettings.DEFAULT_REST_PORT
+                + " and one TaskManager), for 'gatestream adaptation submit'.")
+    boolean flink;
+
     @Override
     public Integer call() throws StackException {
       if (secure) {
@@ -64,34 +74,60 @@ final class StackCommand implements Runnable {
                               + "; run the other commands with "
                               + GatestreamConfig.STACK_SECURE
                               + "=true (e.g. GATESTREAM_STACK_SECURE=true)"));
+      if (flink) {
+        long start = System.nanoTime();
+        FlinkCluster cluster =
+            new FlinkCluster(FlinkSettings.of(deployment.localStack().settings()));
+        ProvisioningText.status(cluster.up(), spec.commandLine().getOut());
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "flink cluster up in %.1fs: REST API and web UI at %s%n",
+                (System.nanoTime() - start) / 1e9, cluster.restUrl());
+        spec.commandLine().getOut().flush();
+      }
       return 0;
     }
   }
 
-  @Command(name = "down", description = "Stop the processes 'stack up' started (and only those).")
+  @Command(
+      name = "down",
+      description =
+          "Stop the processes 'stack up' started (and only those), the Flink cluster's first.")
   static final class Down implements Callable<Integer> {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws StackException {
-      ProvisioningText.status(
-          options.deployment().localStack().down(), spec.commandLine().getOut());
+      Deployment deployment = options.deployment();
+      new FlinkCluster(FlinkSettings.of(deployment.localStack().settings())).down();
+      ProvisioningText.status(deployment.localStack().down(), spec.commandLine().getOut());
       return 0;
     }
   }
 
   @Command(
       name = "status",
-      description = "Tell what runs where. Exit code 0 when all runs, 1 otherwise.")
+      description =
+          "Tell what runs where (the Flink cluster too, while it runs). Exit code 0 when broker and"
+              + " registry run, 1 otherwise.")
   static final class Status implements Callable<Integer> {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      StackStatus status = options.deployment().localStack().status();
+      Deployment deployment = options.deployment();
+      StackStatus status = deployment.localStack().status();
       ProvisioningText.status(status, spec.commandLine().getOut());
+      // The Flink cluster is optional (stack up --flink): shown while any of it runs, never
+      // counted.
+      StackStatus flink =
+          new FlinkCluster(FlinkSettings.of(deployment.localStack().settings())).status();
+      if (!flink.noneRunning()) {
+        ProvisioningText.status(flink, spec.commandLine().getOut());
+      }
       return status.allRunning() ? 0 : 1;
     }
   }

@@ -7,13 +7,9 @@ import dev.gatestream.adaptation.AdaptationRunner;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
-import dev.gatestream.contracts.ChosenExpert;
-import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.Feedback;
-import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
-import dev.gatestream.contracts.TextAnswer;
 import dev.gatestream.it.harness.Await;
 import dev.gatestream.it.harness.GatestreamStackExtension;
 import dev.gatestream.it.harness.StackEndpoints;
@@ -21,7 +17,6 @@ import dev.gatestream.it.harness.TestNames;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.GatestreamHeaders;
 import dev.gatestream.topics.TopicApplier;
-import dev.gatestream.topics.TopicSpec;
 import dev.gatestream.topics.Topics;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -51,12 +46,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -72,7 +63,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LearningGuardIT {
 
   private static final String POLICY = "guard";
-  private static final List<String> EXPERTS = List.of("alpha", "beta");
+  private static final List<String> EXPERTS = LearningTraffic.EXPERTS;
   private static final int BEFORE = 200;
   private static final int AFTER = 10;
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -114,7 +105,7 @@ class LearningGuardIT {
 
     RoutingWeights before;
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
-        Traffic traffic = new Traffic(clients, topics, serdes)) {
+        LearningTraffic traffic = new LearningTraffic(clients, topics, serdes, POLICY)) {
       try (AdaptationRunner job =
           AdaptationRunner.start(
               config, stack.bootstrapServers(), stack.registryUrl(), checkpoints)) {
@@ -205,109 +196,6 @@ class LearningGuardIT {
         assertThat(after.getParameters().get("n"))
             .allSatisfy(n -> assertThat(n).isGreaterThan(BEFORE - 2.0));
       }
-    }
-  }
-
-  /** Decisions, results and feedback of requests the router sent to both experts. */
-  private static final class Traffic implements AutoCloseable {
-    private final Topics topics;
-    private final KafkaProducer<String, RoutingDecision> decisions;
-    private final KafkaProducer<String, ExpertResult> results;
-    private final KafkaProducer<String, Feedback> feedback;
-    private final KafkaProducer<String, byte[]> raw;
-
-    Traffic(KafkaClients clients, Topics topics, RegistrySerdes serdes) {
-      this.topics = topics;
-      this.decisions = producer(clients, serdes, topics.decisions());
-      this.results = producer(clients, serdes, topics.expertResults());
-      this.feedback = producer(clients, serdes, topics.feedback());
-      this.raw =
-          clients.producer(
-              TestNames.unique("guard-raw"),
-              Map.of(),
-              new StringSerializer(),
-              new ByteArraySerializer());
-    }
-
-    /** Bytes by key, as they are, to topic. */
-    void raw(String topic, Map<String, byte[]> values) throws Exception {
-      for (Map.Entry<String, byte[]> value : values.entrySet()) {
-        raw.send(new ProducerRecord<>(topic, value.getKey(), value.getValue()))
-            .get(10, TimeUnit.SECONDS);
-      }
-    }
-
-    private static <V> KafkaProducer<String, V> producer(
-        KafkaClients clients, RegistrySerdes serdes, TopicSpec<String, V> topic) {
-      return clients.producer(
-          TestNames.unique("guard-" + topic.name()),
-          Map.of(),
-          serdes.keySerde(topic).serializer(),
-          serdes.valueSerde(topic).serializer());
-    }
-
-    void request(String id, double alphaReward, double betaReward, double alphaCost)
-        throws Exception {
-      long now = System.currentTimeMillis();
-      send(
-          decisions,
-          topics.decisions(),
-          id,
-          RoutingDecision.newBuilder()
-              .setRequestId(id)
-              .setPolicy(POLICY)
-              .setPolicyVersion(0)
-              .setChosen(
-                  EXPERTS.stream()
-                      .map(
-                          expert ->
-                              ChosenExpert.newBuilder()
-                                  .setExpert(expert)
-                                  .setGateWeight(0.5)
-                                  .setPropensity(0.5)
-                                  .build())
-                      .toList())
-              .setDeadlineMs(now + 60_000)
-              .setRequestCreatedAtMs(now)
-              .setDecidedAtMs(now)
-              .build());
-      send(results, topics.expertResults(), id, result(id, "alpha", alphaCost, now));
-      send(results, topics.expertResults(), id, result(id, "beta", 0.002, now));
-      send(
-          feedback,
-          topics.feedback(),
-          id,
-          Feedback.newBuilder()
-              .setRequestId(id)
-              .setExpertRewards(Map.of("alpha", alphaReward, "beta", betaReward))
-              .setObservedAtMs(now + 2)
-              .build());
-    }
-
-    private static ExpertResult result(String id, String expert, double cost, long now) {
-      return ExpertResult.newBuilder()
-          .setRequestId(id)
-          .setExpert(expert)
-          .setStatus(ResultStatus.OK)
-          .setOutput(TextAnswer.newBuilder().setText("answer").build())
-          .setLatencyMs(1)
-          .setCost(cost)
-          .setCompletedAtMs(now + 1)
-          .build();
-    }
-
-    private static <V> void send(
-        KafkaProducer<String, V> producer, TopicSpec<String, V> topic, String key, V value)
-        throws Exception {
-      producer.send(new ProducerRecord<>(topic.name(), key, value)).get(10, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() {
-      decisions.close();
-      results.close();
-      feedback.close();
-      raw.close();
     }
   }
 

@@ -226,7 +226,7 @@ final class EphemeralLocalStack implements TestStack {
         "cannot find the project root: set -Dgatestream.home=<dir with deploy/>");
   }
 
-  private static int[] freePorts(int n) {
+  static int[] freePorts(int n) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       int[] ports = new int[n];
