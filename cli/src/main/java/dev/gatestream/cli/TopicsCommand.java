@@ -125,20 +125,24 @@ final class TopicsCommand implements Runnable {
       Path home = GlobalOptions.home();
       Path dir = home.resolve(outputDir).normalize();
       for (Path file : manifests.write(dir, regenerateCommand(home, dir))) {
-        out.println("wrote " + home.relativize(file));
+        out.println("wrote " + underHome(home, file));
       }
       return 0;
     }
 
     /** This command again, as the files' headers tell a reader to run it. */
     private String regenerateCommand(Path home, Path dir) {
-      String config = null;
-      if (options.configFile != null) {
-        Path file = options.configFile.toAbsolutePath().normalize();
-        config = (file.startsWith(home) ? home.relativize(file) : file).toString();
-      }
+      String config =
+          options.configFile == null
+              ? null
+              : underHome(home, options.configFile.toAbsolutePath().normalize());
       return ClusterManifests.renderCommand(
-          config, experts, cluster, lagThreshold, home.relativize(dir).toString());
+          config, experts, cluster, lagThreshold, underHome(home, dir));
+    }
+
+    /** A path relative to the project root when it is under it, else as it is. */
+    private static String underHome(Path home, Path path) {
+      return (path.startsWith(home) ? home.relativize(path) : path).toString();
     }
   }
 }

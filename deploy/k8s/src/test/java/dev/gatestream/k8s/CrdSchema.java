@@ -65,11 +65,28 @@ final class CrdSchema {
       return;
     }
     Error first = errors.get(0);
-    String path = first.getInstanceLocation().toString().replaceFirst("^\\$\\.?", "");
+    String path = dotted(first.getInstanceLocation().toString());
     if ("additionalProperties".equals(first.getKeyword()) && first.getProperty() != null) {
       path = (path.isEmpty() ? "" : path + ".") + first.getProperty();
     }
     throw new InvalidManifestException(path, first.getMessage());
+  }
+
+  /** A JSON pointer ({@code /spec/triggers/0}) as the rest of the checks spell paths. */
+  private static String dotted(String pointer) {
+    StringBuilder path = new StringBuilder();
+    for (String segment : pointer.split("/")) {
+      if (segment.isEmpty()) {
+        continue;
+      }
+      if (segment.matches("\\d+")) {
+        path.append('[').append(segment).append(']');
+      } else {
+        path.append(path.isEmpty() ? "" : ".")
+            .append(segment.replace("~1", "/").replace("~0", "~"));
+      }
+    }
+    return path.toString();
   }
 
   /** Declared properties become the only ones allowed, where the schema does not say otherwise. */
