@@ -37,6 +37,9 @@ final class ExpertWorkloads {
 
   private static final String CONTAINER = "expert";
 
+  /** The heap's share of the memory limit, leaving the rest to metaspace, threads and buffers. */
+  static final String JVM_OPTIONS = "-XX:MaxRAMPercentage=60";
+
   /** The non-root user of every Gatestream image. */
   static final long RUN_AS = 10001;
 
@@ -108,6 +111,7 @@ final class ExpertWorkloads {
         .put("name", user)
         .put("key", "sasl.jaas.config");
     env.addObject().put("name", USERNAME_VARIABLE).put("value", user);
+    env.addObject().put("name", "JAVA_TOOL_OPTIONS").put("value", JVM_OPTIONS);
     container
         .putArray("ports")
         .addObject()
