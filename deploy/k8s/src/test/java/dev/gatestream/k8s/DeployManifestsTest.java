@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gatestream.config.ConfigLoader;
+import dev.gatestream.config.GatestreamConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.common.config.SslConfigs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -135,6 +138,43 @@ class DeployManifestsTest {
       assertThat(partitions).containsKey(topic);
       assertThat(s.path("spec").path("maxReplicaCount").asInt()).isEqualTo(partitions.get(topic));
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyPodMountsTheSettingsAndTheCaWhereTheSettingsSay(Path overlay) throws IOException {
+    GatestreamConfig config =
+        new ConfigLoader(Map.of()).load(overlay.resolve("gatestream.properties"), Map.of());
+    String truststore =
+        config
+            .originals()
+            .get(GatestreamConfig.KAFKA_PREFIX + SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG)
+            .toString();
+    String experts = config.getString(GatestreamConfig.EXPERTS_FILE);
+    int pods = 0;
+    for (KustomizeTree.Document doc : KustomizeTree.of(overlay).documents()) {
+      JsonNode pod =
+          doc.resource().path("kind").asText().equals("FlinkDeployment")
+              ? doc.resource().at("/spec/podTemplate/spec")
+              : doc.resource().at("/spec/template/spec");
+      if (doc.patch() || pod.isMissingNode() || !pod.toString().contains("gatestream-config")) {
+        continue;
+      }
+      pods++;
+      Map<String, String> mounts = new HashMap<>();
+      for (JsonNode mount : pod.at("/containers/0/volumeMounts")) {
+        mounts.put(mount.path("name").asText(), mount.path("mountPath").asText());
+      }
+      assertThat(Path.of(truststore).getParent().toString())
+          .as(doc.where() + " kafka-ca mount")
+          .isEqualTo(mounts.get("kafka-ca"));
+      assertThat(Path.of(experts).getParent().toString())
+          .as(doc.where() + " config mount")
+          .isEqualTo(mounts.get("config"))
+          .isEqualTo(Path.of(ExpertWorkloads.CONFIG_FILE).getParent().toString());
+    }
+    // router, fusion, gateway, adaptation and the two experts
+    assertThat(pods).isEqualTo(6);
   }
 
   private void check(KustomizeTree.Document doc, JsonNode resource) {
