@@ -2,12 +2,10 @@
 # Makes this machine able to build and run Gatestream's images without a Docker daemon:
 # podman + runc + mmdebstrap from Debian, podman configured for runc with the cgroupfs manager and
 # ulimits within the machine's hard limits (crun and podman's default ulimits are refused on the
-# CI machines), and podman's Docker-compatible API socket for Testcontainers.
-# Idempotent: installs, writes and starts only what is missing. Needs root (apt, /etc, /run).
+# CI machines). Idempotent: installs and writes only what is missing. Needs root (apt, /etc).
 #
-#   deploy/images/setup.sh     prints the socket, e.g. unix:///run/podman/podman.sock
+#   deploy/images/setup.sh
 set -euo pipefail
-socket=/run/podman/podman.sock
 conf=/etc/containers/containers.conf
 
 missing=()
@@ -33,14 +31,4 @@ events_logger = "file"
 CONF
 fi
 
-if ! curl -sf --unix-socket "$socket" http://d/_ping > /dev/null 2>&1; then
-  mkdir -p "$(dirname "$socket")"
-  nohup podman system service --time=0 "unix://$socket" > /tmp/podman-service.log 2>&1 &
-  for _ in $(seq 1 50); do
-    curl -sf --unix-socket "$socket" http://d/_ping > /dev/null 2>&1 && break
-    sleep 0.2
-  done
-  curl -sf --unix-socket "$socket" http://d/_ping > /dev/null \
-    || { echo "setup.sh: podman's API socket did not come up, see /tmp/podman-service.log" >&2; exit 1; }
-fi
-echo "unix://$socket"
+podman version --format "setup.sh: podman {{.Client.Version}}, runtime $(podman info --format '{{.Host.OCIRuntime.Name}}')"
