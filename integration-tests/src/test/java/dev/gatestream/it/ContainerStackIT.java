@@ -46,8 +46,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one fused result. Runs only in the images profile, where a missing podman fails it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerStackIT {
 
   private static final int REQUESTS = 1_000;
@@ -173,6 +177,7 @@ class ContainerStackIT {
   }
 
   @Test
+  @Order(1)
   @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void everyRequestThroughTheGatewayIsFusedExactlyOnceAcrossAFusionKill() throws Exception {
     Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -270,6 +275,27 @@ class ContainerStackIT {
         .as("exactly one fused result per request id")
         .hasSize(REQUESTS)
         .allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
+  }
+
+  @Test
+  @Order(2)
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void everyStageStopsOnSigtermWithExitCodeZero() {
+    Map<String, Duration> stopTimes = new LinkedHashMap<>();
+    Map<String, String> exitCodes = new LinkedHashMap<>();
+    for (String stage : List.of("gateway", "expert-0", "expert-1", "fusion", "router")) {
+      long started = System.nanoTime();
+      // podman stop: SIGTERM, then SIGKILL only if the stage is still running 30 s later.
+      Podman.call("stop", "-t", "30", container(stage));
+      stopTimes.put(stage, Duration.ofNanos(System.nanoTime() - started));
+      exitCodes.put(
+          stage, Podman.call("inspect", "--format", "{{.State.ExitCode}}", container(stage)));
+    }
+    System.out.println(
+        "[container-it] SIGTERM to exit: " + seconds(stopTimes) + "; exit codes " + exitCodes);
+    assertThat(exitCodes).allSatisfy((stage, code) -> assertThat(code).as(stage).isEqualTo("0"));
+    assertThat(stopTimes)
+        .allSatisfy((stage, took) -> assertThat(took).as(stage).isLessThan(Duration.ofSeconds(30)));
   }
 
   /** Fused results per request id, read committed from the beginning to the end of the topic. */
