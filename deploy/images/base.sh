@@ -2,7 +2,7 @@
 # Builds the JRE base image of every Gatestream image from Debian packages (no image registry needed):
 # a bookworm rootfs with openjdk-17-jre-headless and a non-root user 'gatestream' (uid/gid 10001),
 # imported into podman as localhost/gatestream/jre:17 and cached as a docker-archive under
-# .gatestream/images/ (git-ignored), which Jib uses as its tar:// base. Built only when the cache is
+# .gatestream/images/ (git-ignored; also usable as a Jib tar:// base). Built only when the cache is
 # missing (or with --force); a cached archive is loaded into podman when podman lacks the image.
 #
 #   deploy/images/base.sh [--force] [--variant essential|apt]
@@ -54,4 +54,4 @@ if $force || [[ ! -s "$archive" ]]; then
 elif ! podman image exists "$image"; then
   podman load --quiet -i "$archive" > /dev/null
 fi
-echo "base.sh: $image ($(podman image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')), Jib base tar://$archive"
+echo "base.sh: $image ($(podman image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}')), cached in ${archive#"$root"/}"

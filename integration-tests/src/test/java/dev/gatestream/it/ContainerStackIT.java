@@ -164,7 +164,14 @@ class ContainerStackIT {
     List<String> options = new ArrayList<>(mounts);
     options.addAll(List.of("-p", "127.0.0.1:" + port + ":" + ContainerImages.STAGE_METRICS_PORT));
     long started = System.nanoTime();
-    stack.run(container(stage), image, options, Map.of(), args);
+    // Static membership, as a StatefulSet's pod name gives it: a restarted stage takes its
+    // partitions back at once instead of waiting out its killed self's session.
+    stack.run(
+        container(stage),
+        image,
+        options,
+        Map.of(GatestreamConfig.environmentVariable(GatestreamConfig.CLIENT_INSTANCE_ID), stage),
+        args);
     PodmanStack.awaitHttpOk(container(stage), healthUrl(stage), READY_TIMEOUT);
     startTimes.put(stage, Duration.ofNanos(System.nanoTime() - started));
   }
