@@ -79,10 +79,10 @@ public final class Podman {
     }
   }
 
-  /** Removes a container whatever its state; quiet when it is gone already. */
+  /** Removes a container whatever its state, with its anonymous volumes; quiet when it is gone. */
   public static void removeQuietly(String container) {
     try {
-      call("rm", "-f", "-t", "5", container);
+      call("rm", "-f", "-v", "-t", "5", container);
     } catch (IllegalStateException e) {
       System.out.println("[gatestream-it] could not remove " + container + ": " + e.getMessage());
     }
