@@ -7,8 +7,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
-/** Keeps a started service running until the JVM is asked to stop (Ctrl-C), then closes it. */
+/**
+ * Keeps a started service running until the JVM is asked to stop (Ctrl-C, SIGTERM), then closes it.
+ */
 public final class Foreground {
 
   private static final Logger LOG = LoggerFactory.getLogger(Foreground.class);
@@ -44,6 +47,7 @@ public final class Foreground {
   }
 
   private static CountDownLatch closeOnShutdown(AutoCloseable service) {
+    exitZeroOnTerm();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -59,5 +63,18 @@ public final class Foreground {
                 },
                 "gatestream-shutdown"));
     return stopped;
+  }
+
+  /**
+   * SIGTERM is how podman, Kubernetes and systemd ask a service to stop: exit 0 once the shutdown
+   * hooks have closed it, instead of the JVM's 143, so that a requested stop does not read as a
+   * crash.
+   */
+  private static void exitZeroOnTerm() {
+    try {
+      Signal.handle(new Signal("TERM"), signal -> System.exit(0));
+    } catch (IllegalArgumentException e) {
+      LOG.debug("no SIGTERM on this platform: {}", e.getMessage());
+    }
   }
 }

@@ -1,31 +1,37 @@
 package dev.gatestream.it.harness;
 
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
-/** Kafka and Apicurio Registry in containers (images pinned in {@link ContainerImages}). */
+/**
+ * Kafka and Apicurio Registry in containers of Gatestream's own broker and registry images ({@link
+ * ContainerImages#gatestream}, built by {@code mvn -Pimages}), through Testcontainers.
+ */
 final class ContainersStack implements TestStack {
 
-  private final KafkaContainer kafka;
+  private final GenericContainer<?> kafka;
   private final GenericContainer<?> registry;
   private final StackEndpoints endpoints;
 
-  private ContainersStack(KafkaContainer kafka, GenericContainer<?> registry) {
+  private ContainersStack(
+      GenericContainer<?> kafka, String bootstrap, GenericContainer<?> registry) {
     this.kafka = kafka;
     this.registry = registry;
     this.endpoints =
         new StackEndpoints(
-            kafka.getBootstrapServers(),
+            bootstrap,
             "http://"
                 + registry.getHost()
                 + ":"
-                + registry.getMappedPort(ContainerImages.APICURIO_REGISTRY_PORT));
+                + registry.getMappedPort(ContainerImages.REGISTRY_PORT));
   }
 
   /**
@@ -67,16 +73,45 @@ final class ContainersStack implements TestStack {
   }
 
   static ContainersStack start() {
-    KafkaContainer kafka = new KafkaContainer(DockerImageName.parse(ContainerImages.KAFKA));
+    // The broker advertises the address clients use, so its host port is chosen up front and
+    // published as the same port, not mapped at random.
+    String host = DockerClientFactory.instance().dockerHostIpAddress();
+    int port = PodmanStack.freePort();
+    GenericContainer<?> kafka =
+        new GenericContainer<>(
+                DockerImageName.parse(ContainerImages.gatestream(ContainerImages.BROKER)))
+            .withEnv(
+                "KAFKA_CFG_LISTENERS",
+                "PLAINTEXT://:"
+                    + ContainerImages.BROKER_PORT
+                    + ",CONTROLLER://localhost:9093,EXTERNAL://:"
+                    + port)
+            .withEnv(
+                "KAFKA_CFG_ADVERTISED_LISTENERS",
+                "PLAINTEXT://localhost:"
+                    + ContainerImages.BROKER_PORT
+                    + ",EXTERNAL://"
+                    + host
+                    + ":"
+                    + port)
+            .withCreateContainerCmdModifier(
+                cmd ->
+                    cmd.withExposedPorts(ExposedPort.tcp(port))
+                        .getHostConfig()
+                        .withPortBindings(
+                            new PortBinding(Ports.Binding.bindPort(port), ExposedPort.tcp(port))))
+            .waitingFor(Wait.forLogMessage(".*Kafka Server started.*", 1))
+            .withStartupTimeout(Duration.ofMinutes(3));
     GenericContainer<?> registry =
-        new GenericContainer<>(DockerImageName.parse(ContainerImages.APICURIO_REGISTRY))
-            .withExposedPorts(ContainerImages.APICURIO_REGISTRY_PORT)
+        new GenericContainer<>(
+                DockerImageName.parse(ContainerImages.gatestream(ContainerImages.REGISTRY)))
+            .withExposedPorts(ContainerImages.REGISTRY_PORT)
             .waitingFor(Wait.forHttp("/health/ready").forStatusCode(200))
             .withStartupTimeout(Duration.ofMinutes(3));
     try {
       kafka.start();
       registry.start();
-      return new ContainersStack(kafka, registry);
+      return new ContainersStack(kafka, host + ":" + port, registry);
     } catch (RuntimeException e) {
       registry.stop();
       kafka.stop();
@@ -92,9 +127,9 @@ final class ContainersStack implements TestStack {
   @Override
   public String describe() {
     return "Testcontainers ("
-        + ContainerImages.KAFKA
+        + ContainerImages.gatestream(ContainerImages.BROKER)
         + ", "
-        + ContainerImages.APICURIO_REGISTRY
+        + ContainerImages.gatestream(ContainerImages.REGISTRY)
         + "): bootstrap "
         + endpoints.bootstrapServers()
         + ", registry "
