@@ -132,7 +132,7 @@ public final class AdaptationJob {
             name,
             topics.decisions().name(),
             new AvroEventDeserializer<>(
-                registry, RoutingDecision.class, Conversions::decision, DecisionEvent.class)),
+                registry, RoutingDecision.class, Conversions::learned, DecisionEvent.class)),
         source(
             clients,
             name,
