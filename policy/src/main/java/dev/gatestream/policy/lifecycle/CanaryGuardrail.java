@@ -53,6 +53,13 @@ public record CanaryGuardrail(double margin, int minOutcomes, double confidence)
     }
   }
 
+  /** The mean of one arm with its interval, at this guardrail's confidence. */
+  public Estimate interval(Arm arm) {
+    double se = Math.sqrt(arm.meanVariance());
+    double z = new NormalDistribution().inverseCumulativeProbability(1 - (1 - confidence) / 2);
+    return new Estimate(arm.mean(), arm.mean() - z * se, arm.mean() + z * se, se);
+  }
+
   /** Canary minus production, with its interval. */
   public Estimate difference(Arm canary, Arm production) {
     double value = canary.mean() - production.mean();

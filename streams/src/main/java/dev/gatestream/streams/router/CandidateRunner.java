@@ -21,6 +21,7 @@ public final class CandidateRunner {
   private final String production;
   private final double configuredShare;
   private volatile Double publishedShare;
+  private long shareVersion = -1;
   private Counter counterfactual;
   private Counter canary;
   private Counter failures;
@@ -61,10 +62,15 @@ public final class CandidateRunner {
   }
 
   /** Considers a published snapshot; the candidate's own may also set its canary share. */
-  public void offer(RoutingWeights weights) {
-    if (policy.offer(weights) && weights.getCanaryShare() != null) {
-      double share = weights.getCanaryShare();
-      publishedShare = Math.max(0, Math.min(1, share));
+  public synchronized void offer(RoutingWeights weights) {
+    if (weights == null || !name().equals(weights.getPolicy())) {
+      return;
+    }
+    policy.offer(weights);
+    // Apart from the gate: a share published with weights its gate cannot use still holds.
+    if (weights.getCanaryShare() != null && weights.getVersion() > shareVersion) {
+      shareVersion = weights.getVersion();
+      publishedShare = Math.max(0, Math.min(1, weights.getCanaryShare()));
     }
   }
 

@@ -214,7 +214,8 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
         double share = candidate.canaryShare();
         boolean canary = share > 0 && random.nextDouble() < share;
         counterfactual =
-            candidateDecision(request, candidate, candidateGate, gate, proposed, canary, now);
+            candidateDecision(
+                request, candidate, candidateGate, gate, selection, proposed, canary, now);
         if (share > 0) {
           // Each request is decided by production or, with the share, the candidate: the logging
           // policy is their mixture, and the log says so, so that both stay judgeable offline.
@@ -320,6 +321,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
       CandidateRunner candidate,
       Gate candidateGate,
       Gate production,
+      Selection produced,
       Selection proposed,
       boolean canary,
       long now) {
@@ -335,6 +337,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
         .setProductionVersion(production.version())
         .setChosen(chosen)
         .setCandidatePropensities(proposed.candidatePropensities())
+        .setProductionPropensities(produced.candidatePropensities())
         .setCanary(canary)
         .setTask(request.getTask())
         .setDecidedAtMs(now)
