@@ -116,6 +116,9 @@ final class PolicyVersions implements AutoCloseable {
     return replace(
         current,
         next.setPolicy(production)
+            // replace() numbers and stamps it
+            .setVersion(0)
+            .setPublishedAtMs(0)
             .setGate(gate)
             .setPromotedFrom(archiveKey(candidate, candidateVersion))
             .setEvidence(evidence)
@@ -153,6 +156,8 @@ final class PolicyVersions implements AutoCloseable {
     return replace(
         current,
         next.setPolicy(production)
+            .setVersion(0)
+            .setPublishedAtMs(0)
             .setPromotedFrom(archiveKey(production, previous))
             .setEvidence(evidence)
             .build());

@@ -234,7 +234,9 @@ class RouterLifecycleTopologyTest {
     assertThat(proposed.getChosen()).extracting(ChosenExpert::getExpert).containsExactly("c");
     assertThat(proposed.getCandidatePropensities()).containsEntry("c", 1.0).containsEntry("a", 0.0);
     assertThat(proposed.getTask()).isEqualTo("math");
-    assertThat(proposed.getProductionPropensities()).containsEntry("a", 1.0).containsEntry("c", 0.0);
+    assertThat(proposed.getProductionPropensities())
+        .containsEntry("a", 1.0)
+        .containsEntry("c", 0.0);
     // Nothing was sent for it: production decided.
     assertThat(tasksOf("c").isEmpty()).isTrue();
     RoutingDecision decision = decisions.readValue();
