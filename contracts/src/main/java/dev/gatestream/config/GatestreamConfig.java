@@ -710,8 +710,8 @@ public final class GatestreamConfig extends AbstractConfig {
               100,
               Range.atLeast(1),
               Importance.LOW,
-              "gatestream policy watch judges the candidate again after this many newly judged"
-                  + " decisions.")
+              "gatestream policy watch judges the candidate again after this many more decisions"
+                  + " read.")
           .define(
               ROUTER_TASK_RULES,
               Type.STRING,

@@ -20,6 +20,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Follows the production log from its start, into a {@link LifecycleLog}: decisions, candidate
@@ -30,6 +32,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 final class LogTail implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Logger LOG = LoggerFactory.getLogger(LogTail.class);
 
   private final List<Source<?>> sources = new ArrayList<>();
   private long skipped;
@@ -83,9 +86,13 @@ final class LogTail implements AutoCloseable {
       return read;
     }
 
-    boolean caughtUp() {
-      Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-      return consumer.assignment().stream().allMatch(p -> consumer.position(p) >= end.get(p));
+    Map<TopicPartition, Long> ends() {
+      return consumer.endOffsets(consumer.assignment());
+    }
+
+    boolean reached(Map<TopicPartition, Long> ends) {
+      return ends.entrySet().stream()
+          .allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
     }
   }
 
@@ -146,8 +153,9 @@ final class LogTail implements AutoCloseable {
 
   /** Reads until every topic is read to the end it had when this was called. */
   void readToEnd(Duration stallTimeout) {
+    List<Map<TopicPartition, Long>> ends = sources.stream().map(Source::ends).toList();
     long lastProgress = System.nanoTime();
-    while (!sources.stream().allMatch(Source::caughtUp)) {
+    while (!reachedAll(ends)) {
       if (poll() > 0) {
         lastProgress = System.nanoTime();
       } else if (System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
@@ -157,12 +165,21 @@ final class LogTail implements AutoCloseable {
     }
   }
 
-  long skipped() {
-    return skipped;
+  private boolean reachedAll(List<Map<TopicPartition, Long>> ends) {
+    for (int i = 0; i < sources.size(); i++) {
+      if (!sources.get(i).reached(ends.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public void close() {
+    if (skipped > 0) {
+      LOG.warn(
+          "skipped {} records of the production log that were not what their topic holds", skipped);
+    }
     sources.forEach(source -> source.consumer.close(Duration.ofSeconds(5)));
   }
 }

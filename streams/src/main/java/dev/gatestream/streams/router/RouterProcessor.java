@@ -204,7 +204,8 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     Selection selection = metrics.timeGate(() -> gate.select(input, features, random));
     String decidedBy = policy.policy();
     Gate deciding = gate;
-    Map<String, Double> propensities = selection.candidatePropensities();
+    // Set while a canary runs: the mixture of both policies' selection probabilities.
+    Map<String, Double> mixed = null;
     CandidateRunner candidate = lifecycle.candidate();
     CandidateDecision counterfactual = null;
     if (candidate != null) {
@@ -219,7 +220,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
         if (share > 0) {
           // Each request is decided by production or, with the share, the candidate: the logging
           // policy is their mixture, and the log says so, so that both stay judgeable offline.
-          propensities = mixture(selection, proposed, share);
+          mixed = mixture(selection, proposed, share);
         }
         if (canary) {
           selection = proposed;
@@ -237,7 +238,9 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
           new ChosenExpert(
               choice.expert(),
               choice.gateWeight(),
-              propensities.getOrDefault(choice.expert(), choice.propensity())));
+              mixed == null
+                  ? choice.propensity()
+                  : mixed.getOrDefault(choice.expert(), choice.propensity())));
       tasks.add(
           new Record<>(
               request.getId(),
@@ -261,7 +264,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
             .setPolicy(decidedBy)
             .setPolicyVersion(deciding.version())
             .setChosen(chosen)
-            .setCandidatePropensities(propensities)
+            .setCandidatePropensities(mixed == null ? selection.candidatePropensities() : mixed)
             .setFeaturizer(featurizer.name())
             .setFeatures(Validation.toList(features))
             .setTask(request.getTask())
