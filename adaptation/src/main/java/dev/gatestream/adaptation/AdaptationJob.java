@@ -163,7 +163,7 @@ public final class AdaptationJob {
                 registry,
                 RoutingDecision.class,
                 "routing decision",
-                Conversions::decision,
+                Conversions::learned,
                 OnMalformed.skip(),
                 DecisionEvent.class)),
         source(

@@ -28,8 +28,26 @@ public final class Conversions {
 
   private Conversions() {}
 
+  /** The decision as production chose: what evaluate weighs the log by. */
   public static DecisionEvent decision(RoutingDecision decision) {
-    List<ChosenExpert> chosen = decision.getChosen();
+    return decision(decision, decision.getChosen());
+  }
+
+  /**
+   * The decision as the learner judges it: the chosen experts and the shadow experts the request
+   * was also sent to (each at its sample rate), so that a shadow's quality and cost are learned
+   * like any other expert's.
+   */
+  public static DecisionEvent learned(RoutingDecision decision) {
+    if (decision.getShadow().isEmpty()) {
+      return decision(decision);
+    }
+    List<ChosenExpert> all = new ArrayList<>(decision.getChosen());
+    all.addAll(decision.getShadow());
+    return decision(decision, all);
+  }
+
+  private static DecisionEvent decision(RoutingDecision decision, List<ChosenExpert> chosen) {
     String[] experts = new String[chosen.size()];
     double[] propensities = new double[chosen.size()];
     for (int i = 0; i < experts.length; i++) {

@@ -44,6 +44,53 @@ class ConversionsTest {
   }
 
   @Test
+  void aShadowExpertIsJudgedAndLearnedLikeAnyOtherButNeverEvaluatedAsChosen() {
+    RoutingDecision decision =
+        RoutingDecision.newBuilder()
+            .setRequestId("r1")
+            .setPolicy("p")
+            .setPolicyVersion(4)
+            .setChosen(List.of(new ChosenExpert("a", 1.0, 0.9)))
+            .setShadow(List.of(new ChosenExpert("s", 0.0, 0.25)))
+            .setFeatures(List.of(1f))
+            .setDeadlineMs(900)
+            .setRequestCreatedAtMs(1)
+            .setDecidedAtMs(10)
+            .build();
+    ExpertResult a =
+        ExpertResult.newBuilder()
+            .setRequestId("r1")
+            .setExpert("a")
+            .setStatus(ResultStatus.OK)
+            .setOutput(new Score(0.4))
+            .setLatencyMs(3)
+            .setCost(0.01)
+            .setCompletedAtMs(20)
+            .build();
+    ExpertResult s = ExpertResult.newBuilder(a).setExpert("s").setCost(0.002).build();
+    FeedbackEvent feedback =
+        Conversions.feedback(
+            dev.gatestream.contracts.Feedback.newBuilder()
+                .setRequestId("r1")
+                .setExpertRewards(java.util.Map.of("a", 0.5, "s", 1.0))
+                .setObservedAtMs(30)
+                .build());
+
+    DecisionEvent learned = Conversions.learned(decision);
+    assertThat(learned.chosen()).containsExactly("a", "s");
+    assertThat(learned.propensities()).containsExactly(0.9, 0.25);
+    assertThat(
+            new dev.gatestream.policy.learning.Rewards(1.0)
+                .score(
+                    learned,
+                    java.util.Map.of("a", Conversions.result(a), "s", Conversions.result(s)),
+                    feedback))
+        .extracting(f -> f.expert() + "=" + f.quality() + "/" + f.cost())
+        .containsExactly("a=0.5/0.01", "s=1.0/0.002");
+    assertThat(Conversions.decision(decision).chosen()).containsExactly("a");
+  }
+
+  @Test
   void resultsAreReducedToWhatALabelIsComparedWith() {
     ExpertResult classes =
         ExpertResult.newBuilder()

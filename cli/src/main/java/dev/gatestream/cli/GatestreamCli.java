@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ReplayCommand.class,
       EvaluateCommand.class,
+      PolicyCommand.class,
       ScoreCommand.class,
       DemoCommand.class,
       ConfigCommand.class

@@ -73,6 +73,7 @@ public final class AccessMatrix {
     String feedback = topics.feedback().name();
     String weights = topics.routingWeights().name();
     String deadLetters = topics.deadLetters().name();
+    String candidateDecisions = topics.candidateDecisions().name();
     String replies = topics.replies("").name();
     String scoreReplies = topics.scoreReplies("").name();
     String tasks = topics.expertTasks("x").name();
@@ -80,7 +81,7 @@ public final class AccessMatrix {
 
     ServicePrincipal router = ServicePrincipal.ROUTER;
     b.read(router, requests, weights);
-    b.write(router, decisions, deadLetters);
+    b.write(router, decisions, deadLetters, candidateDecisions);
     b.prefixed(router, ResourceType.TOPIC, tasks, AclOperation.WRITE);
     // reply-to validation lists the topics
     b.prefixed(router, ResourceType.TOPIC, prefix, AclOperation.DESCRIBE);
@@ -102,7 +103,9 @@ public final class AccessMatrix {
     }
 
     ServicePrincipal adaptation = ServicePrincipal.ADAPTATION;
-    b.read(adaptation, decisions, results, feedback, weights);
+    // also what gatestream policy (report, promote, rollback, watch) connects as: it judges
+    // candidates on the same joined log and publishes the versions it promotes
+    b.read(adaptation, decisions, results, feedback, weights, candidateDecisions);
     b.write(adaptation, weights, deadLetters);
     b.literal(adaptation, ResourceType.GROUP, ids.adaptation(), AclOperation.READ);
     b.prefixed(adaptation, ResourceType.TRANSACTIONAL_ID, ids.adaptation(), AclOperation.WRITE);
@@ -120,7 +123,7 @@ public final class AccessMatrix {
 
     ServicePrincipal clients = ServicePrincipal.CLIENTS;
     b.write(clients, requests, feedback);
-    b.read(clients, decisions, results, fused, feedback, weights, deadLetters);
+    b.read(clients, decisions, results, fused, feedback, weights, deadLetters, candidateDecisions);
     // topics apply: creates and checks the catalogue's topics, but writes none of the stages'
     b.prefixed(clients, ResourceType.TOPIC, prefix, AclOperation.CREATE);
     b.prefixed(clients, ResourceType.TOPIC, prefix, AclOperation.DESCRIBE_CONFIGS);

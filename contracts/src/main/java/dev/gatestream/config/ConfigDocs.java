@@ -38,6 +38,7 @@ public final class ConfigDocs {
     group("Router", "router");
     group("Fusion", "fusion");
     group("Adaptation (the Flink job)", "adaptation");
+    group("Policy lifecycle (shadow experts, candidates, promotion)", "policy");
     group("HTTP gateway", "gateway");
     group("Metrics", "metrics");
   }

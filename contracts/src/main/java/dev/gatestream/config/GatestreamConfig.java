@@ -79,6 +79,20 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_SPEND_STEP = "router.spend.step";
   public static final String ROUTER_GATE_MODE = "router.gate.mode";
   public static final String ROUTER_GATE_MARGIN = "router.gate.margin";
+  public static final String ROUTER_SHADOW_SPEND_LIMIT = "router.shadow.spend.limit";
+  public static final String ROUTER_CANDIDATE_POLICY = "router.candidate.policy";
+  public static final String ROUTER_CANDIDATE_GATE = "router.candidate.gate";
+  public static final String ROUTER_CANDIDATE_CANARY_SHARE = "router.candidate.canary.share";
+  public static final String POLICY_PROMOTION_MARGIN = "policy.promotion.margin";
+  public static final String POLICY_PROMOTION_CONFIDENCE = "policy.promotion.confidence";
+  public static final String POLICY_PROMOTION_MIN_ESS = "policy.promotion.min.ess";
+  public static final String POLICY_PROMOTION_MIN_COVERAGE = "policy.promotion.min.coverage";
+  public static final String POLICY_PROMOTION_COST_CEILING = "policy.promotion.cost.ceiling";
+  public static final String POLICY_PROMOTION_BOOTSTRAP_SAMPLES =
+      "policy.promotion.bootstrap.samples";
+  public static final String POLICY_CANARY_ROLLBACK_MARGIN = "policy.canary.rollback.margin";
+  public static final String POLICY_CANARY_MIN_OUTCOMES = "policy.canary.min.outcomes";
+  public static final String POLICY_WATCH_EVERY = "policy.watch.every";
   public static final String ROUTER_TASK_RULES = "router.task.rules";
   public static final String ROUTER_DEFAULT_EXPERTS = "router.default.experts";
   public static final String ROUTER_CASCADE_ORDER = "router.cascade.order";
@@ -596,6 +610,108 @@ public final class GatestreamConfig extends AbstractConfig {
               Importance.LOW,
               "Uncertainty broadcast: runners-up whose score is within this margin of the top are added"
                   + " (0 = off).")
+          .define(
+              ROUTER_SHADOW_SPEND_LIMIT,
+              Type.DOUBLE,
+              10.0,
+              Range.atLeast(0.0),
+              Importance.MEDIUM,
+              "Most a router instance spends on shadow experts, USD at their price per call, since it"
+                  + " started: once reached, shadow experts (\"shadow\" in the experts file) get no more"
+                  + " requests. Counted apart from production spend.")
+          .define(
+              ROUTER_CANDIDATE_POLICY,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "Name of a candidate policy the router runs beside production: it decides every request"
+                  + " without sending (logged to the candidate-decisions topic with its propensities),"
+                  + " from its own weights on the routing-weights topic (keyed by this name). Empty = none.")
+          .define(
+              ROUTER_CANDIDATE_GATE,
+              Type.STRING,
+              "",
+              Importance.MEDIUM,
+              "The candidate's gate, as evaluate's --policy writes it: KIND[:KEY=VALUE,...], e.g."
+                  + " softmax-top-k:k=1,exploration=none. Empty = the production gate's settings.")
+          .define(
+              ROUTER_CANDIDATE_CANARY_SHARE,
+              Type.DOUBLE,
+              0.0,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              "Share of live requests the candidate decides for real (its canary), logged as such on"
+                  + " both decision topics; 0 = counterfactual only. A canaryShare published with the"
+                  + " candidate's weights overrides it (the guardrail publishes 0 to roll a canary back).")
+          .define(
+              POLICY_PROMOTION_MARGIN,
+              Type.DOUBLE,
+              0.0,
+              Importance.HIGH,
+              "A candidate is promoted when the lower confidence bound of its doubly-robust reward minus"
+                  + " production's, on the production log, exceeds this margin.")
+          .define(
+              POLICY_PROMOTION_CONFIDENCE,
+              Type.DOUBLE,
+              0.95,
+              Range.between(0.5, 0.9999),
+              Importance.MEDIUM,
+              "Confidence level of the promotion rule's intervals (two-sided; the rule reads the lower"
+                  + " bound).")
+          .define(
+              POLICY_PROMOTION_MIN_ESS,
+              Type.DOUBLE,
+              100.0,
+              Range.atLeast(1.0),
+              Importance.MEDIUM,
+              "Least effective sample size of the candidate's importance weights for a promotion.")
+          .define(
+              POLICY_PROMOTION_MIN_COVERAGE,
+              Type.DOUBLE,
+              0.5,
+              Range.between(0.0, 1.0),
+              Importance.MEDIUM,
+              "Least share of logged decisions whose feedback judges every chosen expert: below it"
+                  + " promotion is refused as too little to judge by.")
+          .define(
+              POLICY_PROMOTION_COST_CEILING,
+              Type.DOUBLE,
+              0.0,
+              Range.atLeast(0.0),
+              Importance.MEDIUM,
+              "Highest estimated mean cost per request, USD, a promoted candidate may have (its upper"
+                  + " confidence bound); 0 = no ceiling.")
+          .define(
+              POLICY_PROMOTION_BOOTSTRAP_SAMPLES,
+              Type.INT,
+              400,
+              Range.atLeast(2),
+              Importance.LOW,
+              "Bootstrap resamples behind the promotion rule's intervals.")
+          .define(
+              POLICY_CANARY_ROLLBACK_MARGIN,
+              Type.DOUBLE,
+              0.05,
+              Range.atLeast(0.0),
+              Importance.HIGH,
+              "The canary guardrail rolls a canary back (publishes its canaryShare 0) when the upper"
+                  + " confidence bound of its live mean reward minus production's falls below minus this"
+                  + " margin.")
+          .define(
+              POLICY_CANARY_MIN_OUTCOMES,
+              Type.INT,
+              30,
+              Range.atLeast(2),
+              Importance.MEDIUM,
+              "Judged canary requests the guardrail waits for before it may roll a canary back.")
+          .define(
+              POLICY_WATCH_EVERY,
+              Type.INT,
+              100,
+              Range.atLeast(1),
+              Importance.LOW,
+              "gatestream policy watch judges the candidate again after this many more decisions"
+                  + " read.")
           .define(
               ROUTER_TASK_RULES,
               Type.STRING,

@@ -1,5 +1,6 @@
 package dev.gatestream.serdes;
 
+import dev.gatestream.contracts.CandidateDecision;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.Feedback;
@@ -24,7 +25,8 @@ public final class Contracts {
           RoutingDecision.class,
           FusedResult.class,
           Feedback.class,
-          RoutingWeights.class);
+          RoutingWeights.class,
+          CandidateDecision.class);
 
   private Contracts() {}
 

@@ -36,5 +36,11 @@ public final class GatestreamHeaders {
   /** On fused results bound for a request's reply-to topic: that topic. */
   public static final String REPLY_TO = "gatestream.reply.to";
 
+  /**
+   * On expert tasks the router sent a shadow expert: "true". Its answer is learned from and
+   * reported, never fused.
+   */
+  public static final String SHADOW = "gatestream.shadow";
+
   private GatestreamHeaders() {}
 }

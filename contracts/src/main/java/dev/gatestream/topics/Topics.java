@@ -1,6 +1,7 @@
 package dev.gatestream.topics;
 
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.contracts.CandidateDecision;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.Feedback;
@@ -60,6 +61,14 @@ public final class Topics {
 
   public TopicSpec<String, FusedResult> fusedResults() {
     return data("fused-results", FusedResult.class);
+  }
+
+  /**
+   * What each candidate policy running beside production decided, counterfactual or canary, with
+   * its propensities: the log that promotion judges it on.
+   */
+  public TopicSpec<String, CandidateDecision> candidateDecisions() {
+    return data("candidate-decisions", CandidateDecision.class);
   }
 
   public TopicSpec<String, Feedback> feedback() {
@@ -135,7 +144,8 @@ public final class Topics {
         fusedResults(),
         feedback(),
         routingWeights(),
-        deadLetters());
+        deadLetters(),
+        candidateDecisions());
   }
 
   /** The core topics plus one task topic per expert. */

@@ -35,7 +35,10 @@ import org.apache.kafka.common.config.ConfigException;
  * }</pre>
  *
  * Only name, backend and the backend's required settings must be given. Relative paths in settings
- * are resolved against the experts file's directory.
+ * are resolved against the experts file's directory. An expert with {@code "shadow": {"rate": 0.2,
+ * "tasks": ["gsm8k"]}} (or {@code "shadow": true}, rate 0.1, every task) is a shadow expert: no
+ * gate chooses it; the router also sends it that share of the requests (of those tasks), and its
+ * answers are learned from and reported, never fused.
  *
  * @param pricePerCall USD per task answered, used when the backend reports no cost of its own
  * @param concurrency how many batches may be in flight at the backend at once, per worker
@@ -44,6 +47,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param timeoutMs how long one backend call may take (cut further by the requests' deadlines)
  * @param maxRetries retries of a transiently failed task, within its deadline
  * @param retryBackoffMs wait before the first retry, doubled for each further one
+ * @param shadow how it shadows production, null for a production expert
  */
 public record ExpertSpec(
     String name,
@@ -55,7 +59,8 @@ public record ExpertSpec(
     long timeoutMs,
     int maxRetries,
     long retryBackoffMs,
-    CircuitBreakerSettings circuitBreaker) {
+    CircuitBreakerSettings circuitBreaker,
+    Shadow shadow) {
 
   public static final double DEFAULT_PRICE = 0.0;
   public static final int DEFAULT_CONCURRENCY = 2;
@@ -84,6 +89,58 @@ public record ExpertSpec(
                 + openMs);
       }
     }
+  }
+
+  /**
+   * A shadow expert's sample of live requests.
+   *
+   * @param rate the probability with which a request is also sent to it, in (0, 1]
+   * @param tasks the task labels it is sampled from; empty = every request
+   */
+  public record Shadow(double rate, List<String> tasks) {
+    public static final double DEFAULT_RATE = 0.1;
+
+    public Shadow {
+      if (!(rate > 0 && rate <= 1)) {
+        throw new IllegalArgumentException("shadow rate must be in (0, 1], got " + rate);
+      }
+      tasks = List.copyOf(tasks);
+    }
+
+    /** Whether a request of this task is in its sample population. */
+    public boolean covers(String task) {
+      return tasks.isEmpty() || (task != null && tasks.contains(task));
+    }
+  }
+
+  /** Same as the canonical constructor, for a production expert. */
+  public ExpertSpec(
+      String name,
+      BackendSettings backend,
+      double pricePerCall,
+      int concurrency,
+      int batchSize,
+      long batchLingerMs,
+      long timeoutMs,
+      int maxRetries,
+      long retryBackoffMs,
+      CircuitBreakerSettings circuitBreaker) {
+    this(
+        name,
+        backend,
+        pricePerCall,
+        concurrency,
+        batchSize,
+        batchLingerMs,
+        timeoutMs,
+        maxRetries,
+        retryBackoffMs,
+        circuitBreaker,
+        null);
+  }
+
+  public boolean isShadow() {
+    return shadow != null;
   }
 
   public ExpertSpec {
@@ -133,7 +190,24 @@ public record ExpertSpec(
         timeoutMs,
         maxRetries,
         retryBackoffMs,
-        circuitBreaker);
+        circuitBreaker,
+        shadow);
+  }
+
+  /** This expert as a shadow expert. */
+  public ExpertSpec asShadow(Shadow sample) {
+    return new ExpertSpec(
+        name,
+        backend,
+        pricePerCall,
+        concurrency,
+        batchSize,
+        batchLingerMs,
+        timeoutMs,
+        maxRetries,
+        retryBackoffMs,
+        circuitBreaker,
+        sample);
   }
 
   /** Reads an experts file; every problem is a {@link ConfigException} naming expert and field. */
@@ -173,7 +247,8 @@ public record ExpertSpec(
             "maxRetries",
             "retryBackoffMs",
             "circuitBreaker",
-            "settings");
+            "settings",
+            "shadow");
 
     private final String source;
     private final Path baseDir;
@@ -286,6 +361,7 @@ public record ExpertSpec(
                 (int) b.integer("failureThreshold", breaker.failureThreshold(), 1),
                 b.integer("openMs", breaker.openMs(), 0));
       }
+      Shadow shadow = shadow(f, node.get("shadow"));
       f.rejectUnknown();
       return new ExpertSpec(
           name,
@@ -297,7 +373,29 @@ public record ExpertSpec(
           f.integer("timeoutMs", DEFAULT_TIMEOUT_MS, 1),
           (int) f.integer("maxRetries", DEFAULT_MAX_RETRIES, 0),
           f.integer("retryBackoffMs", DEFAULT_RETRY_BACKOFF_MS, 0),
-          breaker);
+          breaker,
+          shadow);
+    }
+
+    /** Absent or false: production; true: the default sample; an object: rate and tasks. */
+    private static Shadow shadow(Fields f, JsonNode node) {
+      if (node == null || node.isNull() || (node.isBoolean() && !node.asBoolean())) {
+        return null;
+      }
+      if (node.isBoolean()) {
+        return new Shadow(Shadow.DEFAULT_RATE, List.of());
+      }
+      if (!node.isObject()) {
+        throw f.problem("shadow", "must be true, false or {\"rate\": ..., \"tasks\": [...]}");
+      }
+      Fields s = new Fields(f.where + ": shadow", node, Set.of("rate", "tasks"));
+      double rate = s.number("rate", Shadow.DEFAULT_RATE);
+      if (!(rate > 0 && rate <= 1)) {
+        throw s.problem("rate", "must be in (0, 1], got " + rate);
+      }
+      List<String> tasks = s.strings("tasks");
+      s.rejectUnknown();
+      return new Shadow(rate, tasks);
     }
 
     private BackendSettings replay(Fields s) {

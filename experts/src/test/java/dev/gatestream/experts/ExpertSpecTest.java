@@ -161,6 +161,45 @@ class ExpertSpecTest {
   }
 
   @Test
+  void aShadowExpertHasItsSampleRateAndTasks() {
+    List<ExpertSpec> specs =
+        ExpertSpec.parse(
+            "[{\"name\": \"a\", \"backend\": \"replay\", \"settings\": {\"log\": \"l.csv\"}},"
+                + " {\"name\": \"b\", \"backend\": \"replay\", \"settings\": {\"log\": \"l.csv\"},"
+                + " \"shadow\": true},"
+                + " {\"name\": \"c\", \"backend\": \"replay\", \"settings\": {\"log\": \"l.csv\"},"
+                + " \"shadow\": {\"rate\": 0.25, \"tasks\": [\"gsm8k\"]}}]",
+            "experts.json",
+            dir);
+
+    assertThat(specs.get(0).isShadow()).isFalse();
+    assertThat(specs.get(1).shadow())
+        .isEqualTo(new ExpertSpec.Shadow(ExpertSpec.Shadow.DEFAULT_RATE, List.of()));
+    assertThat(specs.get(2).shadow()).isEqualTo(new ExpertSpec.Shadow(0.25, List.of("gsm8k")));
+    assertThat(specs.get(2).shadow().covers("gsm8k")).isTrue();
+    assertThat(specs.get(2).shadow().covers("mmlu")).isFalse();
+    assertThat(specs.get(2).withPrice(0.5).shadow()).isEqualTo(specs.get(2).shadow());
+  }
+
+  @Test
+  void aShadowSampleOutsideItsRangeOrWithUnknownFieldsIsRefusedOnOneLine() {
+    String entry =
+        "[{\"name\": \"b\", \"backend\": \"replay\", \"settings\": {\"log\": \"l.csv\"},"
+            + " \"shadow\": %s}]";
+    assertThatThrownBy(
+            () -> ExpertSpec.parse(String.format(entry, "{\"rate\": 0}"), "experts.json", dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("experts.json: expert 'b': shadow: field 'rate' must be in (0, 1], got 0.0");
+    assertThatThrownBy(
+            () -> ExpertSpec.parse(String.format(entry, "{\"share\": 0.1}"), "experts.json", dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("experts.json: expert 'b': shadow: unknown field 'share'");
+    assertThatThrownBy(() -> ExpertSpec.parse(String.format(entry, "0.1"), "experts.json", dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("experts.json: expert 'b': field 'shadow' must be true, false or");
+  }
+
+  @Test
   void aMissingFileIsAConfigError() {
     assertThatThrownBy(() -> ExpertSpec.load(dir.resolve("none.json")))
         .isInstanceOf(ConfigException.class)

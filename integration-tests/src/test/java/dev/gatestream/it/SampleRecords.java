@@ -1,5 +1,6 @@
 package dev.gatestream.it;
 
+import dev.gatestream.contracts.CandidateDecision;
 import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.contracts.ClassProbabilities;
 import dev.gatestream.contracts.Completeness;
@@ -138,6 +139,27 @@ final class SampleRecords {
                     List.of(0.0, 0.1)))
             .setExamples(1200)
             .setPublishedAtMs(1_700_000_100_000L)
+            .build(),
+        CandidateDecision.newBuilder()
+            .setRequestId(id)
+            .setCandidate("top-1")
+            .setCandidateVersion(2)
+            .setProduction("top-p")
+            .setProductionVersion(3)
+            .setChosen(
+                List.of(
+                    ChosenExpert.newBuilder()
+                        .setExpert("gpt-4-1106-preview")
+                        .setGateWeight(1.0)
+                        .setPropensity(1.0)
+                        .build()))
+            .setCandidatePropensities(
+                Map.of("meta/llama-2-70b-chat", 0.0, "gpt-4-1106-preview", 1.0))
+            .setProductionPropensities(
+                Map.of("meta/llama-2-70b-chat", 0.85, "gpt-4-1106-preview", 0.15))
+            .setCanary(false)
+            .setTask("mmlu")
+            .setDecidedAtMs(1_700_000_000_005L)
             .build());
   }
 }

@@ -21,13 +21,24 @@ record SharedRoutingLog(List<String> experts, List<WideRoutingLog.Row> rows) {
           .resolve("../shared/data/routing/model7-train.csv")
           .normalize();
 
+  static final Path MODEL7_TEST = MODEL7_TRAIN.resolveSibling("model7-test.csv");
+
+  /** The model7 test split, shuffled alike: traffic a policy trained on the train split meets. */
+  static SharedRoutingLog model7Test(long seed) throws IOException {
+    return shuffled(MODEL7_TEST, seed);
+  }
+
   /**
    * Its rows shuffled with this seed: the log is sorted by task, a live stream mixes them. When the
    * shared data is not there, fails the calling test on CI and skips it elsewhere ({@link
    * SharedData}).
    */
   static SharedRoutingLog model7Train(long seed) throws IOException {
-    try (WideRoutingLog log = WideRoutingLog.open(SharedData.require(MODEL7_TRAIN))) {
+    return shuffled(MODEL7_TRAIN, seed);
+  }
+
+  private static SharedRoutingLog shuffled(Path file, long seed) throws IOException {
+    try (WideRoutingLog log = WideRoutingLog.open(SharedData.require(file))) {
       List<WideRoutingLog.Row> rows = new ArrayList<>(log.rows().toList());
       Collections.shuffle(rows, new Random(seed));
       return new SharedRoutingLog(log.experts(), rows);

@@ -159,7 +159,7 @@ public final class DecisionFeedbackJoin {
    * @param results the request's results by expert
    * @throws IllegalArgumentException when the decision's propensities are not usable
    */
-  static LoggedDecision toLogged(
+  public static LoggedDecision toLogged(
       RoutingDecision decision, Map<String, ResultEvent> results, FeedbackEvent feedbackOrNull) {
     List<Choice> chosen = new ArrayList<>(decision.getChosen().size());
     for (ChosenExpert expert : decision.getChosen()) {

@@ -2,8 +2,8 @@ package dev.gatestream.app.evaluate;
 
 import dev.gatestream.app.Deployment;
 import dev.gatestream.app.UserError;
+import dev.gatestream.app.pipeline.RoutingComponents;
 import dev.gatestream.app.source.TopicRange;
-import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.policy.cascade.CascadeEvaluation;
 import dev.gatestream.policy.evaluation.Evaluation;
@@ -12,9 +12,7 @@ import dev.gatestream.policy.evaluation.OffPolicyEvaluator;
 import dev.gatestream.policy.learning.Rewards;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Off-policy evaluation: what a candidate routing policy would have scored on logged decisions and
@@ -50,7 +48,7 @@ public final class EvaluateJob {
     EvaluationSettings evaluation = evaluationSettings(settings);
     GatestreamConfig config =
         settings.candidate() instanceof CandidateSpec.Gate gate
-            ? withSettings(base, gate.settings())
+            ? RoutingComponents.withSettings(base, gate.settings())
             : base;
 
     Deployment deployment = null;
@@ -123,13 +121,5 @@ public final class EvaluateJob {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-  }
-
-  private static GatestreamConfig withSettings(
-      GatestreamConfig base, Map<String, String> settings) {
-    Map<String, String> values = new HashMap<>();
-    base.originals().forEach((key, value) -> values.put(key, String.valueOf(value)));
-    values.putAll(settings);
-    return new ConfigLoader(Map.of()).load(null, values);
   }
 }

@@ -3,6 +3,7 @@ package dev.gatestream.app.pipeline;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.policy.Expert;
+import dev.gatestream.streams.router.ShadowExperts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -96,8 +97,22 @@ public final class ExpertCatalog {
     return prices;
   }
 
-  /** The experts as the gates see them: name and price. */
+  /** The experts as the gates see them: name and price. Shadow experts are no gate's to choose. */
   public static List<Expert> forGates(List<ExpertSpec> specs) {
-    return specs.stream().map(spec -> new Expert(spec.name(), spec.pricePerCall())).toList();
+    return specs.stream()
+        .filter(spec -> !spec.isShadow())
+        .map(spec -> new Expert(spec.name(), spec.pricePerCall()))
+        .toList();
+  }
+
+  /** The shadow experts, as the router samples them. */
+  public static List<ShadowExperts.Shadow> shadows(List<ExpertSpec> specs) {
+    return specs.stream()
+        .filter(ExpertSpec::isShadow)
+        .map(
+            spec ->
+                new ShadowExperts.Shadow(
+                    spec.name(), spec.shadow().rate(), spec.shadow().tasks(), spec.pricePerCall()))
+        .toList();
   }
 }

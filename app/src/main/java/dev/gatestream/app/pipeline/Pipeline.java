@@ -9,6 +9,7 @@ import dev.gatestream.experts.ExpertSpec;
 import dev.gatestream.experts.ExpertWorker;
 import dev.gatestream.experts.RestartPolicy;
 import dev.gatestream.experts.WorkerSupervisor;
+import dev.gatestream.policy.Expert;
 import dev.gatestream.policy.features.Featurizer;
 import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.serdes.RegistrySerdes;
@@ -22,9 +23,13 @@ import dev.gatestream.streams.fusion.FusionMetrics;
 import dev.gatestream.streams.fusion.FusionSettings;
 import dev.gatestream.streams.fusion.FusionTopology;
 import dev.gatestream.streams.router.ActivePolicy;
+import dev.gatestream.streams.router.CandidateRunner;
+import dev.gatestream.streams.router.GateFactory;
+import dev.gatestream.streams.router.RouterLifecycle;
 import dev.gatestream.streams.router.RouterLimits;
 import dev.gatestream.streams.router.RouterMetrics;
 import dev.gatestream.streams.router.RouterTopology;
+import dev.gatestream.streams.router.ShadowExperts;
 import dev.gatestream.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -175,14 +180,26 @@ public final class Pipeline implements AutoCloseable {
       KafkaClients routerClients = clients.as(ServicePrincipal.ROUTER);
       Featurizer featurizer = RoutingComponents.featurizer(config);
       closeables.add(featurizer);
+      List<Expert> gateExperts = ExpertCatalog.forGates(experts);
+      GateFactory.Resolver gates =
+          RoutingComponents.resolver(config, gateExperts, featurizer.dimension());
       policy =
           new ActivePolicy(
               config.getString(GatestreamConfig.ROUTER_POLICY),
               RoutingComponents.gateFactory(
-                  RoutingComponents.gateSpec(config),
-                  ExpertCatalog.forGates(experts),
-                  featurizer.dimension()),
+                  RoutingComponents.gateSpec(config), gateExperts, featurizer.dimension()),
+              gates,
               System::currentTimeMillis);
+      CandidateRunner candidate =
+          RoutingComponents.candidate(
+              config, gateExperts, featurizer.dimension(), gates, System::currentTimeMillis);
+      RouterLifecycle lifecycle =
+          new RouterLifecycle(
+              new ShadowExperts(
+                      ExpertCatalog.shadows(experts),
+                      config.getDouble(GatestreamConfig.ROUTER_SHADOW_SPEND_LIMIT))
+                  .meteredOn(meters),
+              candidate == null ? null : candidate.meteredOn(meters));
       routerMetrics = new RouterMetrics(meters, policy);
       closeables.add(routerMetrics);
       StreamsStage router =
@@ -195,7 +212,8 @@ public final class Pipeline implements AutoCloseable {
                   policy,
                   routerMetrics,
                   RouterLimits.from(config),
-                  replyTopics(config, routerClients, clients.ids().router())),
+                  replyTopics(config, routerClients, clients.ids().router()),
+                  lifecycle),
               routerClients.streamsProperties(clients.ids().router(), stateDir),
               meters,
               ThreadReplacements.from(config));

@@ -1,5 +1,7 @@
 package dev.gatestream.app.pipeline;
 
+import dev.gatestream.app.evaluate.CandidateSpec;
+import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.policy.Expert;
 import dev.gatestream.policy.cascade.CascadeRule;
@@ -11,11 +13,15 @@ import dev.gatestream.policy.gates.GateSpec;
 import dev.gatestream.policy.gates.Gates;
 import dev.gatestream.policy.gates.SpendController;
 import dev.gatestream.policy.gates.SuccessPredictorGate;
+import dev.gatestream.streams.router.ActivePolicy;
+import dev.gatestream.streams.router.CandidateRunner;
 import dev.gatestream.streams.router.GateFactory;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.config.ConfigException;
 
 /** The router's featurizer and gate, as configuration describes them. */
@@ -118,6 +124,71 @@ public final class RoutingComponents {
     // request.
     Gates.create(spec, experts, featureDimension, null, spend);
     return weights -> Gates.create(spec, experts, featureDimension, weights, spend);
+  }
+
+  /**
+   * Builds the gates that published weights name (a promoted candidate's), as a candidate spec over
+   * the configuration would build them.
+   */
+  public static GateFactory.Resolver resolver(
+      GatestreamConfig config, List<Expert> experts, int featureDimension) {
+    return spec -> gateFactory(gateSpec(candidateConfig(config, spec)), experts, featureDimension);
+  }
+
+  /** The configuration plus a candidate gate's settings (KIND[:KEY=VALUE,...]). */
+  public static GatestreamConfig candidateConfig(GatestreamConfig config, String spec) {
+    CandidateSpec parsed;
+    try {
+      parsed = CandidateSpec.parse(spec);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(GatestreamConfig.ROUTER_CANDIDATE_GATE + ": " + e.getMessage());
+    }
+    if (!(parsed instanceof CandidateSpec.Gate gate)) {
+      throw new ConfigException(
+          GatestreamConfig.ROUTER_CANDIDATE_GATE
+              + ": '"
+              + spec
+              + "' is no gate the router can run (uniform and always:EXPERT are evaluate's only)");
+    }
+    return withSettings(config, gate.settings());
+  }
+
+  /** The configuration with these keys set over it. */
+  public static GatestreamConfig withSettings(GatestreamConfig base, Map<String, String> settings) {
+    Map<String, String> values = new HashMap<>();
+    base.originals().forEach((key, value) -> values.put(key, String.valueOf(value)));
+    values.putAll(settings);
+    return new ConfigLoader(Map.of()).load(null, values);
+  }
+
+  /**
+   * The candidate policy the configuration names (router.candidate.*), or null: its gate (the
+   * production gate's settings when router.candidate.gate is empty) over the same experts and
+   * features.
+   */
+  public static CandidateRunner candidate(
+      GatestreamConfig config,
+      List<Expert> experts,
+      int featureDimension,
+      GateFactory.Resolver resolver,
+      LongSupplier clock) {
+    String name = config.getString(GatestreamConfig.ROUTER_CANDIDATE_POLICY);
+    if (name.isBlank()) {
+      return null;
+    }
+    String gate = config.getString(GatestreamConfig.ROUTER_CANDIDATE_GATE);
+    GateFactory factory =
+        gate.isBlank()
+            ? gateFactory(gateSpec(config), experts, featureDimension)
+            : resolver.forGate(gate);
+    try {
+      return new CandidateRunner(
+          new ActivePolicy(name, factory, resolver, clock),
+          config.getString(GatestreamConfig.ROUTER_POLICY),
+          config.getDouble(GatestreamConfig.ROUTER_CANDIDATE_CANARY_SHARE));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(GatestreamConfig.ROUTER_CANDIDATE_POLICY + ": " + e.getMessage());
+    }
   }
 
   private static CascadeRule cascadeRule(GatestreamConfig config) {

@@ -13,6 +13,9 @@ import java.util.Optional;
 /** One request to replay, and what is known of its outcomes. */
 public interface ReplayItem {
 
+  /** The label of replayed feedback: a replay expert's score is its quality, 1 the best. */
+  String PERFECT_SCORE = "1";
+
   String id();
 
   /** The request to send, but for its creation time and deadline, which the replay sets. */
@@ -91,10 +94,13 @@ public interface ReplayItem {
             rewards.put(expert, logged); // only what the chosen experts did is observable
           }
         }
+        // A replay expert answers its logged quality as a score: judged against the perfect score
+        // 1, an expert that ran unchosen (a shadow) earns its logged quality too.
         return Optional.of(
             Feedback.newBuilder()
                 .setRequestId(requestId)
                 .setReward(quality)
+                .setLabel(PERFECT_SCORE)
                 .setExpertRewards(rewards)
                 .setObservedAtMs(nowMs)
                 .build());

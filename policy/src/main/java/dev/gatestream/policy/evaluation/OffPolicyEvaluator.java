@@ -52,6 +52,31 @@ public final class OffPolicyEvaluator {
    *     candidate's propensities are not probabilities
    */
   public Evaluation evaluate(List<LoggedDecision> decisions, CandidatePolicy candidate) {
+    return run(decisions, List.of(candidate)).evaluations().get(0);
+  }
+
+  /**
+   * Both policies estimated on the same decisions, folds, reward models and resamples, and their
+   * difference paired on each resample, so that its interval is the difference's, not two
+   * intervals' overlap.
+   *
+   * @throws UnsupportedCandidateException when the logs cannot support either policy
+   */
+  public Comparison compare(
+      List<LoggedDecision> decisions, CandidatePolicy candidate, CandidatePolicy production) {
+    Run run = run(decisions, List.of(candidate, production));
+    return new Comparison(
+        run.evaluations().get(0),
+        run.evaluations().get(1),
+        run.differences()[0],
+        run.differences()[1],
+        run.differences()[2]);
+  }
+
+  /** Each policy's evaluation, and with two, candidate minus production per measure. */
+  private record Run(List<Evaluation> evaluations, Estimate[] differences) {}
+
+  private Run run(List<LoggedDecision> decisions, List<CandidatePolicy> policies) {
     List<LoggedDecision> used = new ArrayList<>(decisions.size());
     for (LoggedDecision decision : decisions) {
       if (hasAllRewards(decision)) {
@@ -65,11 +90,17 @@ public final class OffPolicyEvaluator {
               + decisions.size()
               + " logged decisions has the reward of every chosen expert");
     }
-    List<Map<String, Double>> propensities = new ArrayList<>(n);
-    for (LoggedDecision decision : used) {
-      propensities.add(checkedPropensities(decision, candidate.propensities(decision)));
+    int k = policies.size();
+    List<List<Map<String, Double>>> propensities = new ArrayList<>(k);
+    double[] unsupportedShare = new double[k];
+    for (int p = 0; p < k; p++) {
+      List<Map<String, Double>> of = new ArrayList<>(n);
+      for (LoggedDecision decision : used) {
+        of.add(checkedPropensities(decision, policies.get(p).propensities(decision)));
+      }
+      propensities.add(of);
+      unsupportedShare[p] = checkSupport(used, of);
     }
-    double unsupportedShare = checkSupport(used, propensities);
 
     SplittableRandom root = new SplittableRandom(settings.seed());
     int[] fold = foldOf(n, root.split());
@@ -80,41 +111,69 @@ public final class OffPolicyEvaluator {
             LoggedDecision::qualityOf,
             LoggedDecision::costOf);
     List<ToDoubleFunction<int[]>> estimators = new ArrayList<>();
-    List<Terms> byMeasure = new ArrayList<>();
-    for (ToDoubleBiFunction<LoggedDecision, String> measure : measures) {
-      Terms terms = terms(used, propensities, crossFit(used, fold, measure), fold, measure);
-      byMeasure.add(terms);
-      estimators.add(indices -> mean(terms.ips, indices));
-      estimators.add(indices -> selfNormalized(terms, indices));
-      estimators.add(indices -> mean(terms.doublyRobust, indices));
-      estimators.add(indices -> mean(terms.logged, indices));
+    // byMeasure[p][m]: policy p's terms of measure m.
+    Terms[][] byMeasure = new Terms[k][measures.size()];
+    for (int m = 0; m < measures.size(); m++) {
+      ToDoubleBiFunction<LoggedDecision, String> measure = measures.get(m);
+      RewardModel.Fitted[] models = crossFit(used, fold, measure);
+      for (int p = 0; p < k; p++) {
+        byMeasure[p][m] = terms(used, propensities.get(p), models, fold, measure);
+      }
+    }
+    for (int p = 0; p < k; p++) {
+      for (int m = 0; m < measures.size(); m++) {
+        Terms terms = byMeasure[p][m];
+        estimators.add(indices -> mean(terms.ips, indices));
+        estimators.add(indices -> selfNormalized(terms, indices));
+        estimators.add(indices -> mean(terms.doublyRobust, indices));
+        estimators.add(indices -> mean(terms.logged, indices));
+      }
+    }
+    if (k == 2) {
+      for (int m = 0; m < measures.size(); m++) {
+        Terms candidate = byMeasure[0][m];
+        Terms production = byMeasure[1][m];
+        estimators.add(
+            indices ->
+                mean(candidate.doublyRobust, indices) - mean(production.doublyRobust, indices));
+      }
     }
     Estimate[] estimates = bootstrap(n, root.split(), estimators);
-    Terms reward = byMeasure.get(0);
-    double effectiveSampleSize = reward.effectiveSampleSize();
-    List<String> warnings =
-        warnings(
-            decisions.size(),
-            n,
-            unsupportedShare,
-            reward.maxWeight,
-            effectiveSampleSize,
-            estimates[1]);
-    return new Evaluation(
-        settings.estimand(),
-        settings.rewards().lambda(),
-        decisions.size(),
-        n,
-        estimates[0],
-        estimates[1],
-        estimates[2],
-        estimates[3],
-        new Evaluation.Estimates(estimates[4], estimates[5], estimates[6], estimates[7]),
-        new Evaluation.Estimates(estimates[8], estimates[9], estimates[10], estimates[11]),
-        effectiveSampleSize,
-        reward.maxWeight,
-        unsupportedShare,
-        warnings);
+    List<Evaluation> evaluations = new ArrayList<>(k);
+    for (int p = 0; p < k; p++) {
+      int at = p * 12;
+      Terms reward = byMeasure[p][0];
+      double effectiveSampleSize = reward.effectiveSampleSize();
+      List<String> warnings =
+          warnings(
+              decisions.size(),
+              n,
+              unsupportedShare[p],
+              reward.maxWeight,
+              effectiveSampleSize,
+              estimates[at + 1]);
+      evaluations.add(
+          new Evaluation(
+              settings.estimand(),
+              settings.rewards().lambda(),
+              decisions.size(),
+              n,
+              estimates[at],
+              estimates[at + 1],
+              estimates[at + 2],
+              estimates[at + 3],
+              new Evaluation.Estimates(
+                  estimates[at + 4], estimates[at + 5], estimates[at + 6], estimates[at + 7]),
+              new Evaluation.Estimates(
+                  estimates[at + 8], estimates[at + 9], estimates[at + 10], estimates[at + 11]),
+              effectiveSampleSize,
+              reward.maxWeight,
+              unsupportedShare[p],
+              warnings));
+    }
+    Estimate[] differences =
+        k == 2 ? java.util.Arrays.copyOfRange(estimates, 24, 27) : new Estimate[0];
+    return new Run(evaluations, differences);
   }
 
   /**

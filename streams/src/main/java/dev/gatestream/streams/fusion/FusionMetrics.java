@@ -28,6 +28,8 @@ public final class FusionMetrics implements AutoCloseable {
   public static final String DUPLICATE_RESULTS = "gatestream.fusion.duplicate.results";
   public static final String PENDING = "gatestream.fusion.pending";
   public static final String DROPPED_RESULTS = "gatestream.fusion.dropped.results";
+  public static final String SHADOW_RESULTS = "gatestream.fusion.shadow.results";
+  public static final String SHADOW_COST = "gatestream.fusion.shadow.cost";
   static final String STAGE = "fusion";
 
   /** Why fusion dropped an expert result (each one is also dead-lettered). */
@@ -57,6 +59,9 @@ public final class FusionMetrics implements AutoCloseable {
   private final Map<DropCause, Counter> dropped = new EnumMap<>(DropCause.class);
   private final Counter unreadableWeights;
   private final CascadeMetrics cascade;
+  // Per shadow expert: a configured, so bounded, set.
+  private final Map<String, Counter> shadowResults = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Counter> shadowCost = new java.util.concurrent.ConcurrentHashMap<>();
 
   public FusionMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -136,6 +141,36 @@ public final class FusionMetrics implements AutoCloseable {
 
   void dropped(DropCause cause) {
     dropped.get(cause).increment();
+  }
+
+  /** A shadow expert's result: not fused; its cost counted apart from production's. */
+  void shadowResult(String expert, double cost) {
+    shadowResults
+        .computeIfAbsent(
+            expert,
+            name ->
+                Counter.builder(SHADOW_RESULTS)
+                    .description("Results of shadow experts, set aside unfused")
+                    .tag("expert", name)
+                    .register(registry))
+        .increment();
+    if (Double.isFinite(cost) && cost > 0) {
+      shadowCost
+          .computeIfAbsent(
+              expert,
+              name ->
+                  Counter.builder(SHADOW_COST)
+                      .description("What shadow experts' calls cost, USD, apart from production")
+                      .baseUnit("usd")
+                      .tag("expert", name)
+                      .register(registry))
+          .increment(cost);
+    }
+  }
+
+  public long shadowResults(String expert) {
+    Counter counter = shadowResults.get(expert);
+    return counter == null ? 0 : (long) counter.count();
   }
 
   void weightsUnreadable() {

@@ -246,6 +246,8 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     for (ExpertResult result : state.getResults()) {
       if (isChosen(decision, result.getExpert())) {
         chosen.add(result);
+      } else if (isShadow(decision, result.getExpert())) {
+        metrics.shadowResult(result.getExpert(), result.getCost());
       } else {
         drop(id, result, DropCause.UNCHOSEN, unchosen(result.getExpert()));
       }
@@ -280,7 +282,10 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
       early++;
     }
     RoutingDecision decision = state.getDecision();
-    if (decision != null && !isChosen(decision, result.getExpert())) {
+    if (decision != null && isShadow(decision, result.getExpert())) {
+      // A shadow expert's answer is learned from downstream, never fused.
+      metrics.shadowResult(result.getExpert(), result.getCost());
+    } else if (decision != null && !isChosen(decision, result.getExpert())) {
       drop(record, DropCause.UNCHOSEN, unchosen(result.getExpert()));
     } else if (state.getEmitted()) {
       state.setLateResults(state.getLateResults() + 1);
@@ -327,6 +332,10 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
 
   private static boolean isChosen(RoutingDecision decision, String expert) {
     return decision.getChosen().stream().anyMatch(chosen -> chosen.getExpert().equals(expert));
+  }
+
+  private static boolean isShadow(RoutingDecision decision, String expert) {
+    return decision.getShadow().stream().anyMatch(shadow -> shadow.getExpert().equals(expert));
   }
 
   private static String unchosen(String expert) {

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * The gate a router instance decides with right now. New weights versions are swapped in
  * atomically: a decision reads the reference once, so it never mixes two versions. Older or equal
  * versions are ignored, so a compacted topic replayed from the start cannot roll the policy back.
+ * Weights that name a gate (a promoted candidate's) are run with that gate; those that name none,
+ * with the configured one.
  */
 public final class ActivePolicy {
 
@@ -24,12 +26,29 @@ public final class ActivePolicy {
 
   private final String policy;
   private final GateFactory factory;
+  private final GateFactory.Resolver resolver;
+  private final Map<String, GateFactory> resolved = new HashMap<>();
   private final LongSupplier clock;
   private final AtomicReference<Swap> current;
 
   public ActivePolicy(String policy, GateFactory factory, LongSupplier clock) {
+    this(
+        policy,
+        factory,
+        spec -> {
+          throw new IllegalArgumentException("this router builds no gate but its own, not " + spec);
+        },
+        clock);
+  }
+
+  /**
+   * @param resolver builds the gates that published weights name
+   */
+  public ActivePolicy(
+      String policy, GateFactory factory, GateFactory.Resolver resolver, LongSupplier clock) {
     this.policy = policy;
     this.factory = factory;
+    this.resolver = resolver;
     this.clock = clock;
     long now = clock.getAsLong();
     this.current = new AtomicReference<>(new Swap(factory.create(null), now, now));
@@ -67,7 +86,11 @@ public final class ActivePolicy {
     }
     Gate gate;
     try {
-      gate = factory.create(toSnapshot(weights));
+      GateFactory named =
+          weights.getGate() == null
+              ? factory
+              : resolved.computeIfAbsent(weights.getGate(), resolver::forGate);
+      gate = named.create(toSnapshot(weights));
     } catch (IllegalArgumentException e) {
       LOG.error(
           "ignoring weights v{} of policy {}: {}", weights.getVersion(), policy, e.getMessage());

@@ -12,4 +12,16 @@ public interface GateFactory {
    * @throws IllegalArgumentException when the weights do not fit the configured experts or features
    */
   Gate create(WeightsSnapshot weights);
+
+  /**
+   * The factory of a gate named by published weights (their {@code gate} field: a promoted
+   * candidate's gate).
+   */
+  @FunctionalInterface
+  interface Resolver {
+    /**
+     * @throws IllegalArgumentException when the spec names no gate this router can build
+     */
+    GateFactory forGate(String spec);
+  }
 }

@@ -2,6 +2,7 @@ package dev.gatestream.streams.router;
 
 import dev.gatestream.clients.WriteFailures;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.contracts.CandidateDecision;
 import dev.gatestream.contracts.CascadePlan;
 import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.contracts.ExpertTask;
@@ -22,7 +23,9 @@ import dev.gatestream.streams.common.RoutingWeightsStore;
 import dev.gatestream.topics.GatestreamHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
@@ -55,6 +58,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
   private final ReplyTopics replyTopics;
   private final String decisionsTopic;
   private final UnaryOperator<String> taskTopicOf;
+  private final RouterLifecycle lifecycle;
   private final SplittableRandom random = new SplittableRandom();
 
   private ProcessorContext<Object, Object> context;
@@ -75,7 +79,8 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
       RouterLimits limits,
       ReplyTopics replyTopics,
       String decisionsTopic,
-      UnaryOperator<String> taskTopicOf) {
+      UnaryOperator<String> taskTopicOf,
+      RouterLifecycle lifecycle) {
     this.requests = requests;
     this.featurizer = featurizer;
     this.policy = policy;
@@ -84,6 +89,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     this.replyTopics = replyTopics;
     this.decisionsTopic = decisionsTopic;
     this.taskTopicOf = taskTopicOf;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -106,6 +112,11 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     // After a restart the global store is restored before this task starts: take the latest weights
     // from the store itself.
     policy.offer(RoutingWeightsStore.latest(context, policy.policy()));
+    if (lifecycle.candidate() != null) {
+      lifecycle
+          .candidate()
+          .offer(RoutingWeightsStore.latest(context, lifecycle.candidate().name()));
+    }
   }
 
   @Override
@@ -191,31 +202,69 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     float[] features = featurizer.featurize(input);
     Gate gate = policy.gate();
     Selection selection = metrics.timeGate(() -> gate.select(input, features, random));
+    String decidedBy = policy.policy();
+    Gate deciding = gate;
+    // Set while a canary runs: the mixture of both policies' selection probabilities.
+    Map<String, Double> mixed = null;
+    CandidateRunner candidate = lifecycle.candidate();
+    CandidateDecision counterfactual = null;
+    if (candidate != null) {
+      Gate candidateGate = candidate.policy().gate();
+      Selection proposed = propose(candidateGate, input, features);
+      if (proposed != null) {
+        double share = candidate.canaryShare();
+        boolean canary = share > 0 && random.nextDouble() < share;
+        counterfactual =
+            candidateDecision(
+                request, candidate, candidateGate, gate, selection, proposed, canary, now);
+        if (share > 0) {
+          // Each request is decided by production or, with the share, the candidate: the logging
+          // policy is their mixture, and the log says so, so that both stay judgeable offline.
+          mixed = mixture(selection, proposed, share);
+        }
+        if (canary) {
+          selection = proposed;
+          decidedBy = candidate.name();
+          deciding = candidateGate;
+        }
+        candidate.decided(canary);
+      }
+    }
 
     List<ChosenExpert> chosen = new ArrayList<>(selection.chosen().size());
     List<Record<String, ExpertTask>> tasks = new ArrayList<>(selection.chosen().size());
     for (Choice choice : selection.chosen()) {
-      chosen.add(new ChosenExpert(choice.expert(), choice.gateWeight(), choice.propensity()));
-      ExpertTask task =
-          ExpertTask.newBuilder()
-              .setRequestId(request.getId())
-              .setExpert(choice.expert())
-              .setRequest(request)
-              .setGateWeight(choice.gateWeight())
-              .setPolicyVersion(gate.version())
-              .setIssuedAtMs(now)
-              .build();
-      tasks.add(new Record<>(request.getId(), task, now));
+      chosen.add(
+          new ChosenExpert(
+              choice.expert(),
+              choice.gateWeight(),
+              mixed == null
+                  ? choice.propensity()
+                  : mixed.getOrDefault(choice.expert(), choice.propensity())));
+      tasks.add(
+          new Record<>(
+              request.getId(),
+              task(request, choice.expert(), choice.gateWeight(), deciding, now),
+              now));
       failedBefore(taskTopicOf.apply(choice.expert()), request.getId());
+    }
+    List<ChosenExpert> shadows = new ArrayList<>(0);
+    for (ShadowExperts.Shadow shadow : lifecycle.shadows().sample(request.getTask(), random)) {
+      shadows.add(new ChosenExpert(shadow.expert(), 0.0, shadow.rate()));
+      Record<String, ExpertTask> task =
+          new Record<>(request.getId(), task(request, shadow.expert(), 0.0, deciding, now), now);
+      task.headers().add(GatestreamHeaders.SHADOW, "true".getBytes(StandardCharsets.UTF_8));
+      tasks.add(task);
+      failedBefore(taskTopicOf.apply(shadow.expert()), request.getId());
     }
     failedBefore(decisionsTopic, request.getId());
     RoutingDecision decision =
         RoutingDecision.newBuilder()
             .setRequestId(request.getId())
-            .setPolicy(policy.policy())
-            .setPolicyVersion(gate.version())
+            .setPolicy(decidedBy)
+            .setPolicyVersion(deciding.version())
             .setChosen(chosen)
-            .setCandidatePropensities(selection.candidatePropensities())
+            .setCandidatePropensities(mixed == null ? selection.candidatePropensities() : mixed)
             .setFeaturizer(featurizer.name())
             .setFeatures(Validation.toList(features))
             .setTask(request.getTask())
@@ -224,14 +273,91 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
             .setReplyTo(request.getReplyTo())
             .setAttributes(request.getAttributes())
             .setDecidedAtMs(now)
-            .setCascade(gate instanceof CascadeGate cascade ? plan(cascade.rule(), request) : null)
+            .setCascade(
+                deciding instanceof CascadeGate cascade ? plan(cascade.rule(), request) : null)
+            .setShadow(shadows)
             .build();
     tasks.forEach(task -> context.forward(task, RouterTopology.TASK_SINK));
     context.forward(new Record<>(request.getId(), decision, now), RouterTopology.DECISION_SINK);
+    if (counterfactual != null) {
+      context.forward(
+          new Record<>(request.getId(), counterfactual, now), RouterTopology.CANDIDATE_SINK);
+    }
     if (routedIds != null) {
       routedIds.put(request.getId(), now, now);
     }
     metrics.routed(chosen);
+  }
+
+  private static ExpertTask task(
+      InferenceRequest request, String expert, double gateWeight, Gate gate, long now) {
+    return ExpertTask.newBuilder()
+        .setRequestId(request.getId())
+        .setExpert(expert)
+        .setRequest(request)
+        .setGateWeight(gateWeight)
+        .setPolicyVersion(gate.version())
+        .setIssuedAtMs(now)
+        .build();
+  }
+
+  /**
+   * The candidate's selection, or null when its gate fails: a candidate never costs production a
+   * request.
+   */
+  private Selection propose(Gate candidateGate, RoutingInput input, float[] features) {
+    try {
+      return candidateGate.select(input, features, random);
+    } catch (RuntimeException e) {
+      lifecycle.candidate().failed();
+      LOG.debug(
+          "candidate {} failed on {}: {}",
+          lifecycle.candidate().name(),
+          input.requestId(),
+          e.toString());
+      return null;
+    }
+  }
+
+  private static CandidateDecision candidateDecision(
+      InferenceRequest request,
+      CandidateRunner candidate,
+      Gate candidateGate,
+      Gate production,
+      Selection produced,
+      Selection proposed,
+      boolean canary,
+      long now) {
+    List<ChosenExpert> chosen = new ArrayList<>(proposed.chosen().size());
+    for (Choice choice : proposed.chosen()) {
+      chosen.add(new ChosenExpert(choice.expert(), choice.gateWeight(), choice.propensity()));
+    }
+    return CandidateDecision.newBuilder()
+        .setRequestId(request.getId())
+        .setCandidate(candidate.name())
+        .setCandidateVersion(candidateGate.version())
+        .setProduction(candidate.productionName())
+        .setProductionVersion(production.version())
+        .setChosen(chosen)
+        .setCandidatePropensities(proposed.candidatePropensities())
+        .setProductionPropensities(produced.candidatePropensities())
+        .setCanary(canary)
+        .setTask(request.getTask())
+        .setDecidedAtMs(now)
+        .build();
+  }
+
+  /** Each expert's selection probability when the candidate decides this share of requests. */
+  private static Map<String, Double> mixture(
+      Selection production, Selection candidate, double share) {
+    Map<String, Double> mixed = new HashMap<>();
+    production
+        .candidatePropensities()
+        .forEach((expert, p) -> mixed.merge(expert, (1 - share) * p, Double::sum));
+    candidate
+        .candidatePropensities()
+        .forEach((expert, p) -> mixed.merge(expert, share * p, Double::sum));
+    return mixed;
   }
 
   /** What fusion needs to escalate: the rule, and the request to send the next expert. */

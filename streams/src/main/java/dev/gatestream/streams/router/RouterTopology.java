@@ -1,5 +1,6 @@
 package dev.gatestream.streams.router;
 
+import dev.gatestream.contracts.CandidateDecision;
 import dev.gatestream.contracts.ExpertTask;
 import dev.gatestream.contracts.InferenceRequest;
 import dev.gatestream.contracts.RoutingDecision;
@@ -23,13 +24,16 @@ import org.apache.kafka.streams.state.Stores;
  * routing-weights topic, read whole into a global store by every instance. Requests are read as
  * bytes, so that what cannot be read, or is out of bounds, becomes a dead letter instead of
  * stopping the stage. Within the dedupe window, an id already routed is refused (dead-lettered with
- * code {@code duplicate}) rather than routed twice.
+ * code {@code duplicate}) rather than routed twice. Beside production it may run shadow experts
+ * (sent a sample of requests, recorded as shadow in the decision, never fused) and a candidate
+ * policy (its decisions on the candidate-decisions topic), see {@link RouterLifecycle}.
  */
 public final class RouterTopology {
 
   static final String TASK_SINK = "expert-tasks-out";
   static final String DECISION_SINK = "decisions-out";
   static final String DEAD_LETTER_SINK = "dead-letters-out";
+  static final String CANDIDATE_SINK = "candidate-decisions-out";
 
   /** Ids routed within the dedupe window, by when. */
   static final String ROUTED_IDS_STORE = "router-routed-ids";
@@ -47,13 +51,39 @@ public final class RouterTopology {
       RouterMetrics metrics,
       RouterLimits limits,
       ReplyTopics replyTopics) {
+    return build(
+        topics, serdes, featurizer, policy, metrics, limits, replyTopics, RouterLifecycle.none());
+  }
+
+  /**
+   * @param lifecycle the shadow experts and candidate policy it runs beside production
+   */
+  public static Topology build(
+      Topics topics,
+      GatestreamSerdes serdes,
+      Featurizer featurizer,
+      ActivePolicy policy,
+      RouterMetrics metrics,
+      RouterLimits limits,
+      ReplyTopics replyTopics,
+      RouterLifecycle lifecycle) {
     Serde<InferenceRequest> requestSerde = serdes.valueSerde(topics.requests());
     Serde<RoutingWeights> weightsSerde = serdes.valueSerde(topics.routingWeights());
     Map<String, String> taskTopics = new ConcurrentHashMap<>();
 
     Topology topology = new Topology();
+    CandidateRunner candidate = lifecycle.candidate();
     RoutingWeightsStore.addTo(
-        topology, topics, weightsSerde, policy::offer, metrics::weightsUnreadable);
+        topology,
+        topics,
+        weightsSerde,
+        weights -> {
+          policy.offer(weights);
+          if (candidate != null) {
+            candidate.offer(weights);
+          }
+        },
+        metrics::weightsUnreadable);
 
     topology.addSource(
         "requests-in",
@@ -73,7 +103,8 @@ public final class RouterTopology {
                 limits,
                 replyTopics,
                 topics.decisions().name(),
-                taskTopicOf),
+                taskTopicOf,
+                lifecycle),
         "requests-in");
     if (!limits.dedupeWindow().isZero()) {
       topology.addStateStore(
@@ -96,6 +127,14 @@ public final class RouterTopology {
         Serdes.String().serializer(),
         serdes.<RoutingDecision>valueSerde(topics.decisions()).serializer(),
         "route");
+    if (candidate != null) {
+      topology.addSink(
+          CANDIDATE_SINK,
+          topics.candidateDecisions().name(),
+          Serdes.String().serializer(),
+          serdes.<CandidateDecision>valueSerde(topics.candidateDecisions()).serializer(),
+          "route");
+    }
     topology.addSink(
         DEAD_LETTER_SINK,
         topics.deadLetters().name(),

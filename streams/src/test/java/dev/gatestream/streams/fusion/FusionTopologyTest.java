@@ -509,6 +509,42 @@ class FusionTopologyTest {
   }
 
   @Test
+  void aShadowExpertsResultIsNeverFusedNorDeadLetteredAndItsCostIsCountedApart() {
+    start(0);
+    results.pipeInput("r1", ok("r1", "shadow-x", 0.9)); // before its decision: kept, then set aside
+    RoutingDecision decision = decision("r1", "t-replies-acme", "a", "b");
+    decision.setShadow(List.of(new ChosenExpert("shadow-x", 0.0, 0.2)));
+    decisions.pipeInput("r1", decision);
+    results.pipeInput("r1", ok("r1", "a", 1.0));
+    results.pipeInput("r1", ok("r1", "b", 0.0));
+    results.pipeInput("r2", ok("r2", "a", 1.0));
+    RoutingDecision second = decision("r2", null, "a");
+    second.setShadow(List.of(new ChosenExpert("shadow-x", 0.0, 0.2)));
+    decisions.pipeInput("r2", second);
+    results.pipeInput("r2", ok("r2", "shadow-x", 0.1)); // after emission: neither late nor fused
+
+    List<FusedResult> all = fused.readValuesToList();
+    assertThat(all).hasSize(2);
+    assertThat(all.get(0).getContributors()).containsExactly("a", "b");
+    assertThat(all.get(0).getTotalCost()).isEqualTo(0.02);
+    assertThat(all.get(1).getContributors()).containsExactly("a");
+    TestOutputTopic<String, FusedResult> replies =
+        driver.createOutputTopic(
+            "t-replies-acme",
+            Serdes.String().deserializer(),
+            serdes.valueSerde(topics.fusedResults()).deserializer());
+    assertThat(replies.readValuesToList())
+        .singleElement()
+        .satisfies(reply -> assertThat(reply.getContributors()).containsExactly("a", "b"));
+    assertThat(dead.isEmpty()).isTrue();
+    assertThat(metrics.shadowResults("shadow-x")).isEqualTo(2);
+    assertThat(meters.get(FusionMetrics.SHADOW_COST).tag("expert", "shadow-x").counter().count())
+        .isEqualTo(0.02, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(metrics.lateResults()).isZero();
+    assertThat(metrics.droppedResults(FusionMetrics.DropCause.UNCHOSEN)).isZero();
+  }
+
+  @Test
   void resultsWaitingForTheirDecisionAreBoundedInExpertsAndRequests() {
     start(0, new FusionLimits(MAX_DEADLINE, 2, 2), 1024 * 1024);
     results.pipeInput("r1", ok("r1", "a", 1.0));
