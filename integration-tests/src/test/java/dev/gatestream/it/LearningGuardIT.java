@@ -47,7 +47,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -274,22 +273,24 @@ class LearningGuardIT {
         (key, value) -> {
           ConsumerRecord<byte[], byte[]> letter = letters.get(key);
           System.out.println(
-              "dead letter '" + key + "': " + header(letter, GatestreamHeaders.DLQ_REASON));
-          assertThat(header(letter, GatestreamHeaders.DLQ_REASON))
+              "dead letter '"
+                  + key
+                  + "': "
+                  + PipelineFixture.header(letter, GatestreamHeaders.DLQ_REASON));
+          assertThat(PipelineFixture.header(letter, GatestreamHeaders.DLQ_REASON))
               .as(key)
               .matches("cannot read feedback: " + POISON_REASONS.get(key));
-          assertThat(header(letter, GatestreamHeaders.DLQ_STAGE)).as(key).isEqualTo("adaptation");
-          assertThat(header(letter, GatestreamHeaders.DLQ_SOURCE_TOPIC)).as(key).isEqualTo(source);
-          assertThat(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE))
+          assertThat(PipelineFixture.header(letter, GatestreamHeaders.DLQ_STAGE))
+              .as(key)
+              .isEqualTo("adaptation");
+          assertThat(PipelineFixture.header(letter, GatestreamHeaders.DLQ_SOURCE_TOPIC))
+              .as(key)
+              .isEqualTo(source);
+          assertThat(PipelineFixture.header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE))
               .as(key)
               .isEqualTo(String.valueOf(value == null ? 0 : value.length));
           assertThat(letter.value()).as(key).isEqualTo(value);
         });
-  }
-
-  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private static double[] bias(RoutingWeights weights) {

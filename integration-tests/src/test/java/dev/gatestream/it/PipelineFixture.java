@@ -16,6 +16,7 @@ import dev.gatestream.serdes.GatestreamSerdes;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.Topics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -145,6 +147,12 @@ final class PipelineFixture implements AutoCloseable {
    */
   KafkaConsumer<byte[], byte[]> deadLetterReader(String clientId) {
     return deadLetterReader(new KafkaClients(config, stack.bootstrapServers()), topics, clientId);
+  }
+
+  /** The value of a record's last header of that name, as text; null when it has none. */
+  static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   /** A reader of a deployment's dead-letter topic, from its beginning. */

@@ -37,7 +37,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -276,14 +275,14 @@ class PoisonCatalogueIT {
           deadLetters(fixture, table.stream().map(Poison::key).collect(Collectors.toSet()));
       for (Poison poison : table) {
         ConsumerRecord<byte[], byte[]> letter = letters.get(poison.key());
-        assertThat(header(letter, GatestreamHeaders.DLQ_REASON))
+        assertThat(PipelineFixture.header(letter, GatestreamHeaders.DLQ_REASON))
             .as(poison.key())
             .matches(poison.reason());
-        assertThat(header(letter, GatestreamHeaders.DLQ_SOURCE_TOPIC))
+        assertThat(PipelineFixture.header(letter, GatestreamHeaders.DLQ_SOURCE_TOPIC))
             .as(poison.key())
             .isEqualTo(poison.topic());
         if (!poison.key().equals("p-res-unknown-request")) {
-          assertThat(header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE))
+          assertThat(PipelineFixture.header(letter, GatestreamHeaders.DLQ_ORIGINAL_SIZE))
               .as(poison.key())
               .isEqualTo(String.valueOf(poison.value() == null ? 0 : poison.value().length));
         }
@@ -395,11 +394,6 @@ class PoisonCatalogueIT {
     return IntStream.range(from, to).mapToObj(i -> "r" + i).toList();
   }
 
-  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
-
   private static Map<String, FusedResult> awaitFused(PipelineFixture fixture, List<String> ids) {
     Set<String> wanted = Set.copyOf(ids);
     Map<String, FusedResult> fused = new HashMap<>();
@@ -436,7 +430,10 @@ class PoisonCatalogueIT {
         letters.forEach(
             (key, record) ->
                 System.out.println(
-                    "dead letter '" + key + "': " + header(record, GatestreamHeaders.DLQ_REASON)));
+                    "dead letter '"
+                        + key
+                        + "': "
+                        + PipelineFixture.header(record, GatestreamHeaders.DLQ_REASON)));
       }
     }
   }
