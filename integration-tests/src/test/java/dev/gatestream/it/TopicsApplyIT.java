@@ -86,8 +86,9 @@ class TopicsApplyIT {
           .filteredOn(r -> r.topic().equals(prefix + "routing-weights"))
           .extracting(Report::outcome)
           .containsExactly(Outcome.UNCHANGED);
+      int core = new Topics(prefix, 4, (short) 1).core().size();
       assertThat(TopicApplier.summary(reports))
-          .isEqualTo("7 topics: 0 created, 1 unchanged, 6 drifted");
+          .isEqualTo(core + " topics: 0 created, 1 unchanged, " + (core - 1) + " drifted");
     }
   }
 
