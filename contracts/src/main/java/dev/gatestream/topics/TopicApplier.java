@@ -53,17 +53,64 @@ public final class TopicApplier {
     Set<String> existing = await(admin.listTopics().names(), "list topics");
     List<Report> reports = new ArrayList<>();
     List<TopicSpec<?, ?>> present = new ArrayList<>();
+    List<String> created = new ArrayList<>();
     for (TopicSpec<?, ?> topic : topics) {
       if (existing.contains(topic.name())) {
         present.add(topic);
       } else {
-        reports.add(create(topic));
+        Report report = create(topic);
+        reports.add(report);
+        if (report.outcome() == Outcome.CREATED) {
+          created.add(topic.name());
+        }
       }
     }
     if (!present.isEmpty()) {
       reports.addAll(check(present));
     }
+    awaitLeaders(created);
     return reports;
+  }
+
+  /**
+   * Waits until the broker's metadata has a leader for every partition of the new topics: a client
+   * started right after creation may otherwise find no partitions (a Streams global store then
+   * fails to start).
+   */
+  private void awaitLeaders(List<String> names) {
+    long giveUpAt = System.nanoTime() + timeout.toNanos();
+    while (!names.isEmpty()) {
+      try {
+        Map<String, TopicDescription> descriptions =
+            await(admin.describeTopics(names).allTopicNames(), "describe topics");
+        if (descriptions.values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+          return;
+        }
+      } catch (KafkaException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > giveUpAt) {
+        throw new KafkaException(
+            "topics "
+                + names
+                + " have no leader for every partition after "
+                + timeout.toSeconds()
+                + "s");
+      }
+      pause(names);
+    }
+  }
+
+  private static void pause(List<String> names) {
+    try {
+      Thread.sleep(100); // a new topic's metadata reaches every broker within moments
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KafkaException("interrupted while waiting for topics " + names, e);
+    }
   }
 
   private Report create(TopicSpec<?, ?> topic) {
@@ -93,12 +140,7 @@ public final class TopicApplier {
           throw e;
         }
       }
-      try {
-        Thread.sleep(100); // a new topic's metadata reaches every broker within moments
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new KafkaException("interrupted while waiting for topic " + topic.name(), e);
-      }
+      pause(List.of(topic.name()));
     }
   }
 
