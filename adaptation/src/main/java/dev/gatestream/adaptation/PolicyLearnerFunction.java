@@ -71,8 +71,11 @@ public final class PolicyLearnerFunction
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PolicyLearnerFunction.class);
 
-  /** Versions one millisecond of the clock floor leaves room for. */
-  static final long VERSIONS_PER_MS = 1_024;
+  /**
+   * Versions one millisecond of the clock floor leaves room for; the lifecycle numbers its versions
+   * on the same floor, so that a promotion outranks every snapshot published before it.
+   */
+  public static final long VERSIONS_PER_MS = 1_024;
 
   /**
    * What has been published, and what waits to be.

@@ -9,6 +9,7 @@ import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.policy.Choice;
 import dev.gatestream.policy.evaluation.Comparison;
+import dev.gatestream.policy.evaluation.Evaluation;
 import dev.gatestream.policy.evaluation.LoggedDecision;
 import dev.gatestream.policy.evaluation.OffPolicyEvaluator;
 import dev.gatestream.policy.evaluation.UnsupportedCandidateException;
@@ -31,7 +32,8 @@ import java.util.TreeMap;
  * experts' results and the feedback, by request id. Each decision is judged as evaluate and the
  * learner judge it ({@link DecisionFeedbackJoin#toLogged}, {@link Rewards}); the candidate is
  * weighed by the propensities it logged beside each decision, production by its own (the decision
- * logs the mixture while a canary runs).
+ * logs the mixture while a canary runs). The decisions the canary served are also judged on their
+ * own, by the same estimator and reward (see {@link #servedBy}).
  */
 public final class LifecycleLog {
 
@@ -76,6 +78,7 @@ public final class LifecycleLog {
   /** Judges the log: the candidate, its canary and the shadow experts. */
   public LifecycleReport report() {
     List<LoggedDecision> paired = new ArrayList<>();
+    List<LoggedDecision> served = new ArrayList<>();
     Map<String, Map<String, Double>> candidateP = new HashMap<>();
     Map<String, Map<String, Double>> productionP = new HashMap<>();
     CanaryGuardrail.Arm canary = new CanaryGuardrail.Arm();
@@ -99,6 +102,9 @@ public final class LifecycleLog {
         continue;
       }
       paired.add(logged);
+      if (proposal.getCanary()) {
+        served.add(servedBy(logged, proposal.getCandidatePropensities()));
+      }
       candidateP.put(decision.getRequestId(), proposal.getCandidatePropensities());
       productionP.put(
           decision.getRequestId(),
@@ -117,6 +123,7 @@ public final class LifecycleLog {
     Comparison comparison = null;
     Verdict promotion = null;
     Verdict canaryVerdict = null;
+    Evaluation canaryOutcomes = null;
     if (withCandidate) {
       String unsupported = null;
       if (judged > 0) {
@@ -140,6 +147,9 @@ public final class LifecycleLog {
                   .judge(new PromotionRule.Evidence(considered, judged, comparison, unsupported));
       if (canary.count() > 0) {
         canaryVerdict = settings.guardrail().judge(canary, production);
+        canaryOutcomes =
+            new OffPolicyEvaluator(settings.evaluation())
+                .evaluate(served, logged -> candidateP.get(logged.requestId()));
       }
     }
     return new LifecycleReport(
@@ -150,7 +160,32 @@ public final class LifecycleLog {
         comparison,
         promotion,
         canaryVerdict,
+        canaryOutcomes,
         shadowRows());
+  }
+
+  /**
+   * A decision the canary served, as the candidate logged it: its choice at the candidate's own
+   * propensities. The canary share is drawn apart from the request, so on these decisions the
+   * candidate was the logging policy, and the same estimator judges the same estimand (the
+   * candidate's reward per request) on its own outcomes, at importance weight 1.
+   */
+  private static LoggedDecision servedBy(LoggedDecision logged, Map<String, Double> candidate) {
+    List<Choice> chosen = new ArrayList<>(logged.chosen().size());
+    for (Choice choice : logged.chosen()) {
+      chosen.add(
+          new Choice(choice.expert(), choice.gateWeight(), candidate.get(choice.expert())));
+    }
+    return new LoggedDecision(
+        logged.requestId(),
+        logged.task(),
+        logged.text(),
+        logged.features(),
+        logged.costBudget(),
+        chosen,
+        candidate,
+        logged.quality(),
+        logged.cost());
   }
 
   private LoggedDecision logged(RoutingDecision decision) {

@@ -2,6 +2,7 @@ package dev.gatestream.app.lifecycle;
 
 import dev.gatestream.policy.evaluation.Comparison;
 import dev.gatestream.policy.evaluation.Estimate;
+import dev.gatestream.policy.evaluation.Evaluation;
 import dev.gatestream.policy.lifecycle.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,9 @@ import java.util.Locale;
  *     support it or nothing was judged yet
  * @param promotion the promotion rule's verdict; null without a candidate
  * @param canary the guardrail's verdict; null when the candidate served no canary request
+ * @param canaryOutcomes the candidate judged on the requests its canary served, with the
+ *     propensities it logged for them: the same estimator, estimand and reward as {@code
+ *     comparison.candidate()} on the production log; null when it served none
  */
 public record LifecycleReport(
     String production,
@@ -27,6 +31,7 @@ public record LifecycleReport(
     Comparison comparison,
     Verdict promotion,
     Verdict canary,
+    Evaluation canaryOutcomes,
     List<ShadowRow> shadows) {
 
   /**
@@ -74,6 +79,13 @@ public record LifecycleReport(
                 comparison.candidate().effectiveSampleSize(),
                 comparison.candidate().used(),
                 comparison.candidate().maxWeight()));
+      }
+      if (canaryOutcomes != null) {
+        lines.add(
+            format(
+                "  on its canary's own %,d outcomes  doubly robust reward %s",
+                canaryOutcomes.used(),
+                interval(canaryOutcomes.doublyRobust())));
       }
       lines.add("  promotion: " + verdict(promotion));
       if (canary != null) {

@@ -175,7 +175,7 @@ public final class PolicyLifecycle implements AutoCloseable {
 
   private LifecycleReport empty() {
     return new LifecycleReport(
-        settings.production(), null, 0, 0, null, null, null, java.util.List.of());
+        settings.production(), null, 0, 0, null, null, null, null, java.util.List.of());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.gatestream.app.lifecycle;
 
+import dev.gatestream.adaptation.PolicyLearnerFunction;
 import dev.gatestream.app.UserError;
 import dev.gatestream.app.source.TopicRange;
 import dev.gatestream.app.source.TopicRangeReader;
@@ -29,6 +30,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the canary guardrail publishes. The topic is compacted by key, so before a version is replaced it
  * is kept under {@code POLICY@vVERSION} (same policy and version inside: routers, which ignore
  * versions not newer than theirs, pass it over), which a rollback restores as a new version.
+ *
+ * <p>Versions are numbered on the adaptation job's clock floor ({@link
+ * PolicyLearnerFunction#VERSIONS_PER_MS}), so a promotion outranks any snapshot the job published
+ * before it; the job adopts it and numbers its later snapshots after it, carrying its lineage.
  */
 final class PolicyVersions implements AutoCloseable {
 
@@ -176,7 +181,7 @@ final class PolicyVersions implements AutoCloseable {
                 .setParameters(Map.of())
             : RoutingWeights.newBuilder(current);
     RoutingWeights stopped =
-        next.setVersion((current == null ? 0 : current.getVersion()) + 1)
+        next.setVersion(nextVersion(current == null ? 0 : current.getVersion()))
             .setCanaryShare(0.0)
             .setEvidence(evidence)
             .setPublishedAtMs(System.currentTimeMillis())
@@ -193,12 +198,17 @@ final class PolicyVersions implements AutoCloseable {
     }
     RoutingWeights published =
         RoutingWeights.newBuilder(next)
-            .setVersion(version + 1)
+            .setVersion(nextVersion(version))
             .setPreviousVersion(version)
             .setPublishedAtMs(System.currentTimeMillis())
             .build();
     send(published.getPolicy(), published);
     return published;
+  }
+
+  private static long nextVersion(long current) {
+    return Math.max(
+        current + 1, System.currentTimeMillis() * PolicyLearnerFunction.VERSIONS_PER_MS);
   }
 
   private void send(String key, RoutingWeights weights) {

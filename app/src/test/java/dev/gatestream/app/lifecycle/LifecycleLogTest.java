@@ -11,7 +11,10 @@ import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.Score;
+import dev.gatestream.policy.evaluation.Estimate;
+import dev.gatestream.policy.evaluation.Evaluation;
 import dev.gatestream.policy.lifecycle.Verdict;
+import org.assertj.core.data.Offset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +131,27 @@ class LifecycleLogTest {
     assertThat(report.promotion().outcome()).isEqualTo(Verdict.Outcome.REFUSE);
     assertThat(report.canary().acts()).as(report.canary().reason()).isTrue();
     assertThat(report.canary().reason()).startsWith("canary 0.");
+  }
+
+  @Test
+  void theCanaryIsJudgedOnItsOwnOutcomesByTheSameEstimatorAndReward() {
+    LifecycleReport report = log("always-b", "b", 0.3, 800).report();
+
+    Evaluation own = report.canaryOutcomes();
+    // About 30% of 800 requests were the canary's, each judged at weight 1 (it logged them).
+    assertThat(own.used()).isBetween(200, 280);
+    assertThat(own.effectiveSampleSize()).isEqualTo(own.used(), Offset.offset(1e-6));
+    // b is right 30% of the time; the reward prices its 0.001 USD at router.gate.lambda.
+    double truth = 0.3 - settings("always-b").rewards().lambda() * 0.001;
+    Estimate onOwn = own.doublyRobust();
+    Estimate onLog = report.comparison().candidate().doublyRobust();
+    assertThat(onOwn.lower()).isLessThan(truth);
+    assertThat(onOwn.upper()).isGreaterThan(truth);
+    assertThat(onLog.lower()).isLessThan(truth);
+    assertThat(onLog.upper()).isGreaterThan(truth);
+    // Without a canary there are no outcomes of its own.
+    assertThat(log("always-a", "a", 0, 200).report().canaryOutcomes()).isNull();
+    assertThat(report.lines()).anyMatch(line -> line.startsWith("  on its canary's own "));
   }
 
   @Test
