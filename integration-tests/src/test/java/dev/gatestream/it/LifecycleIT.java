@@ -90,6 +90,7 @@ class LifecycleIT {
    * both means (standard error of their difference about 0.025).
    */
   private static final int AFTER = 1_000;
+
   private static final double SHADOW_RATE = 0.3;
 
   private final StackEndpoints stack;

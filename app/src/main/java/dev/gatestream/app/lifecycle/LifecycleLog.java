@@ -173,8 +173,7 @@ public final class LifecycleLog {
   private static LoggedDecision servedBy(LoggedDecision logged, Map<String, Double> candidate) {
     List<Choice> chosen = new ArrayList<>(logged.chosen().size());
     for (Choice choice : logged.chosen()) {
-      chosen.add(
-          new Choice(choice.expert(), choice.gateWeight(), candidate.get(choice.expert())));
+      chosen.add(new Choice(choice.expert(), choice.gateWeight(), candidate.get(choice.expert())));
     }
     return new LoggedDecision(
         logged.requestId(),

@@ -84,8 +84,7 @@ public record LifecycleReport(
         lines.add(
             format(
                 "  on its canary's own %,d outcomes  doubly robust reward %s",
-                canaryOutcomes.used(),
-                interval(canaryOutcomes.doublyRobust())));
+                canaryOutcomes.used(), interval(canaryOutcomes.doublyRobust())));
       }
       lines.add("  promotion: " + verdict(promotion));
       if (canary != null) {

@@ -14,11 +14,11 @@ import dev.gatestream.contracts.Score;
 import dev.gatestream.policy.evaluation.Estimate;
 import dev.gatestream.policy.evaluation.Evaluation;
 import dev.gatestream.policy.lifecycle.Verdict;
-import org.assertj.core.data.Offset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
