@@ -68,7 +68,10 @@ final class PolicyCommand implements Runnable {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The policy to promote.")
+    @Parameters(
+        index = "0",
+        paramLabel = "NAME",
+        description = "The policy, or shadow expert, to promote.")
     String name;
 
     @Override

@@ -71,6 +71,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_GATE_P = "router.gate.p";
   public static final String ROUTER_GATE_MAX_K = "router.gate.max.k";
   public static final String ROUTER_GATE_SHARED_EXPERTS = "router.gate.shared.experts";
+  public static final String ROUTER_GATE_PROMOTED_EXPERTS = "router.gate.promoted.experts";
   public static final String ROUTER_GATE_THRESHOLD = "router.gate.threshold";
   public static final String ROUTER_GATE_LAMBDA = "router.gate.lambda";
   public static final String ROUTER_GATE_OPTIMISM = "router.gate.optimism";
@@ -546,6 +547,14 @@ public final class GatestreamConfig extends AbstractConfig {
               List.of(),
               Importance.LOW,
               "Experts the sigmoid gate always adds (shared experts).")
+          .define(
+              ROUTER_GATE_PROMOTED_EXPERTS,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Shadow experts promoted to production, 'expertA|expertB': the gate chooses among them"
+                  + " as among the configured experts, and the router no longer shadows them."
+                  + " gatestream policy promote SHADOW sets it in the gate of the version it publishes.")
           .define(
               ROUTER_GATE_THRESHOLD,
               Type.DOUBLE,

@@ -161,7 +161,92 @@ public final class LifecycleLog {
         promotion,
         canaryVerdict,
         canaryOutcomes,
-        shadowRows());
+        shadowRows(),
+        shadowVerdicts());
+  }
+
+  /**
+   * Each shadow expert against production on the requests it shadowed, judged by the promotion rule
+   * on the same doubly-robust comparison as a candidate: the shadow as the candidate that always
+   * chooses it, production as it chose. Given that a request was sampled, the shadow answered it
+   * for sure, so it is logged at propensity 1 beside production's choice, and the importance
+   * weights are 1 (ESS = requests judged).
+   */
+  private List<LifecycleReport.ShadowVerdict> shadowVerdicts() {
+    Map<String, List<LoggedDecision>> byShadow = new TreeMap<>();
+    Map<String, Integer> sampled = new HashMap<>();
+    Map<String, Map<String, Double>> productionP = new HashMap<>();
+    for (RoutingDecision decision : decisions.values()) {
+      if (decision.getShadow().isEmpty() || decision.getChosen().isEmpty()) {
+        continue;
+      }
+      List<FeedbackEvent> about = feedback.get(decision.getRequestId());
+      Map<String, Double> quality = new HashMap<>();
+      Map<String, Double> cost = new HashMap<>();
+      if (about != null) {
+        for (Rewards.Outcome one :
+            Rewards.outcomes(
+                Conversions.learned(decision),
+                results.getOrDefault(decision.getRequestId(), Map.of()),
+                FeedbackMerge.merge(about))) {
+          quality.put(one.expert(), one.quality());
+          cost.put(one.expert(), one.cost());
+        }
+      }
+      productionP.put(decision.getRequestId(), decision.getCandidatePropensities());
+      LoggedDecision production = logged(decision);
+      for (ChosenExpert shadow : decision.getShadow()) {
+        sampled.merge(shadow.getExpert(), 1, Integer::sum);
+        List<Choice> chosen = new ArrayList<>(production.chosen());
+        chosen.add(new Choice(shadow.getExpert(), 0.0, 1.0));
+        Map<String, Double> logging = new HashMap<>(production.loggingPropensities());
+        logging.put(shadow.getExpert(), 1.0);
+        byShadow
+            .computeIfAbsent(shadow.getExpert(), e -> new ArrayList<>())
+            .add(
+                new LoggedDecision(
+                    production.requestId(),
+                    production.task(),
+                    production.text(),
+                    production.features(),
+                    production.costBudget(),
+                    chosen,
+                    logging,
+                    quality,
+                    cost));
+      }
+    }
+    List<LifecycleReport.ShadowVerdict> verdicts = new ArrayList<>();
+    byShadow.forEach(
+        (shadow, logged) -> {
+          int judged = 0;
+          for (LoggedDecision one : logged) {
+            if (judgedWhole(one)) {
+              judged++;
+            }
+          }
+          Comparison comparison = null;
+          Verdict verdict;
+          if (judged == 0) {
+            verdict = new Verdict(Verdict.Outcome.HOLD, "no shadowed request judged yet");
+          } else {
+            comparison =
+                new OffPolicyEvaluator(settings.evaluation())
+                    .compare(
+                        logged,
+                        one -> Map.of(shadow, 1.0),
+                        one -> productionP.get(one.requestId()));
+            verdict =
+                settings
+                    .rule()
+                    .judge(
+                        new PromotionRule.Evidence(sampled.get(shadow), judged, comparison, null));
+          }
+          verdicts.add(
+              new LifecycleReport.ShadowVerdict(
+                  shadow, sampled.get(shadow), judged, comparison, verdict));
+        });
+    return verdicts;
   }
 
   /**

@@ -32,7 +32,26 @@ public record LifecycleReport(
     Verdict promotion,
     Verdict canary,
     Evaluation canaryOutcomes,
-    List<ShadowRow> shadows) {
+    List<ShadowRow> shadows,
+    List<ShadowVerdict> shadowVerdicts) {
+
+  /**
+   * A shadow expert judged for promotion to production, by the promotion rule on its comparison
+   * with production on the requests it shadowed.
+   *
+   * @param sampled the requests it was sent
+   * @param judged of those, the ones feedback judged it and production's choice on
+   * @param comparison the shadow (always chosen) against production; null before anything was
+   *     judged
+   */
+  public record ShadowVerdict(
+      String shadow, int sampled, int judged, Comparison comparison, Verdict verdict) {
+
+    /** The verdict's reason, with the comparison's figures. */
+    public String reason() {
+      return verdict.reason();
+    }
+  }
 
   /**
    * One shadow expert against one production expert on the requests both answered and feedback
@@ -90,6 +109,12 @@ public record LifecycleReport(
       if (canary != null) {
         lines.add("  canary: " + verdict(canary));
       }
+    }
+    for (ShadowVerdict one : shadowVerdicts) {
+      lines.add(
+          format(
+              "shadow %s vs production on %,d of the %,d requests it shadowed: promotion %s",
+              one.shadow(), one.judged(), one.sampled(), verdict(one.verdict())));
     }
     for (ShadowRow row : shadows) {
       lines.add(

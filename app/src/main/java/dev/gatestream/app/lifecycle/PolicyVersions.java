@@ -5,6 +5,7 @@ import dev.gatestream.app.UserError;
 import dev.gatestream.app.source.TopicRange;
 import dev.gatestream.app.source.TopicRangeReader;
 import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.Interval;
 import dev.gatestream.contracts.PromotionEvidence;
 import dev.gatestream.contracts.RoutingWeights;
@@ -42,6 +43,10 @@ final class PolicyVersions implements AutoCloseable {
 
   static final String OPERATOR = "operator";
   static final String GUARDRAIL = "guardrail";
+
+  /** router.gate.promoted.experts, as a gate spec names it. */
+  private static final String PROMOTED =
+      GatestreamConfig.ROUTER_GATE_PROMOTED_EXPERTS.substring("router.gate.".length());
 
   private final KafkaClients clients;
   private final String clientId;
@@ -128,6 +133,63 @@ final class PolicyVersions implements AutoCloseable {
             .setPromotedFrom(archiveKey(candidate, candidateVersion))
             .setEvidence(evidence)
             .build());
+  }
+
+  /**
+   * Publishes production's weights again with a shadow expert promoted into its gate: the gate
+   * chooses among it from now on (and routers stop shadowing it).
+   *
+   * @param configuredGate production's configured gate kind, the base when its version names no
+   *     gate
+   */
+  RoutingWeights promoteShadow(
+      String production,
+      String shadow,
+      String configuredGate,
+      int featureDimension,
+      PromotionEvidence evidence) {
+    RoutingWeights current = read().get(production);
+    RoutingWeights.Builder next =
+        current == null
+            ? RoutingWeights.newBuilder()
+                .setExperts(List.of())
+                .setFeatureDimension(featureDimension)
+                .setParameters(Map.of())
+            : RoutingWeights.newBuilder(current);
+    String base = current == null || current.getGate() == null ? configuredGate : current.getGate();
+    return replace(
+        current,
+        next.setPolicy(production)
+            .setVersion(0)
+            .setPublishedAtMs(0)
+            .setGate(withPromotedExpert(base, shadow))
+            .setPromotedFrom(archiveKey(shadow, 0))
+            .setEvidence(evidence)
+            .build());
+  }
+
+  /**
+   * The gate spec with one more promoted expert ({@code promoted.experts}, '|'-separated, as in
+   * router.gate.promoted.experts).
+   */
+  static String withPromotedExpert(String spec, String expert) {
+    int colon = spec.indexOf(':');
+    String kind = colon < 0 ? spec : spec.substring(0, colon);
+    List<String> settings = new java.util.ArrayList<>();
+    String promoted = expert;
+    if (colon >= 0) {
+      for (String pair : spec.substring(colon + 1).split(",")) {
+        if (pair.startsWith(PROMOTED + "=")) {
+          String already = pair.substring(PROMOTED.length() + 1);
+          promoted =
+              List.of(already.split("\\|")).contains(expert) ? already : already + "|" + expert;
+        } else if (!pair.isBlank()) {
+          settings.add(pair);
+        }
+      }
+    }
+    settings.add(PROMOTED + "=" + promoted);
+    return kind + ":" + String.join(",", settings);
   }
 
   /** Publishes the version production had before its latest promotion or rollback, anew. */
@@ -228,12 +290,18 @@ final class PolicyVersions implements AutoCloseable {
   /** The evidence record of a decision. */
   static PromotionEvidence evidence(
       String decidedBy, String reason, LifecycleReport report, double confidence) {
-    Comparison c = report.comparison();
+    return evidence(
+        decidedBy, reason, report.decisions(), report.judged(), report.comparison(), confidence);
+  }
+
+  /** The evidence record of a decision on this comparison of decisions, judged of them. */
+  static PromotionEvidence evidence(
+      String decidedBy, String reason, int decisions, int judged, Comparison c, double confidence) {
     return PromotionEvidence.newBuilder()
         .setDecidedBy(decidedBy)
         .setReason(reason)
-        .setDecisions(report.decisions())
-        .setCoverage(report.decisions() == 0 ? 0 : (double) report.judged() / report.decisions())
+        .setDecisions(decisions)
+        .setCoverage(decisions == 0 ? 0 : (double) judged / decisions)
         .setConfidence(confidence)
         .setCandidateValue(c == null ? null : interval(c.candidate().doublyRobust()))
         .setProductionValue(c == null ? null : interval(c.production().doublyRobust()))
