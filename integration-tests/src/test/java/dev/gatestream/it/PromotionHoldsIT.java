@@ -8,8 +8,11 @@ import dev.gatestream.app.pipeline.Pipeline;
 import dev.gatestream.app.replay.ReplayDriver;
 import dev.gatestream.app.replay.ReplayOptions;
 import dev.gatestream.app.replay.ReplayReport;
+import dev.gatestream.app.source.TopicRange;
+import dev.gatestream.app.source.TopicRangeReader;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.config.GatestreamConfig;
+import dev.gatestream.contracts.FusedResult;
 import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.experts.replay.WideRoutingLog;
 import dev.gatestream.it.harness.Await;
@@ -19,14 +22,18 @@ import dev.gatestream.it.harness.TestNames;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.Topics;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * that sends everything to one expert; the job adopts the promoted version, and the snapshot it
  * publishes after it carries the promoted gate and lineage, so the router keeps routing by it. A
  * rollback then restores the learned version from before the promotion, which the job adopts in
- * turn.
+ * turn. Last, the operator promotes the shadow expert: production's gate routes real traffic to it,
+ * its answers reach fused results, and the job's next snapshot keeps it.
  */
 @ExtendWith(GatestreamStackExtension.class)
 class PromotionHoldsIT {
@@ -59,14 +67,25 @@ class PromotionHoldsIT {
   void theJobsNextSnapshotCarriesThePromotionAndARollbackUndoesIt(@TempDir Path dir)
       throws Exception {
     SharedRoutingLog traffic = SharedRoutingLog.model7Test(5);
-    List<String> experts = traffic.experts();
+    List<String> all = traffic.experts();
+    String shadow = all.get(all.size() - 1);
+    List<String> experts = all.subList(0, all.size() - 1);
     String pinned = experts.get(0);
     String gate = "task-rules:default.experts=" + pinned + ",exploration=none";
-    GatestreamConfig config = config(dir, experts, gate);
+    Path expertsFile = dir.resolve("experts.json");
+    Files.writeString(
+        expertsFile,
+        String.format(
+            Locale.ROOT,
+            "[{\"name\": \"%s\", \"backend\": \"replay\", \"settings\": {\"log\": \"%s\"},"
+                + " \"shadow\": {\"rate\": 0.3}}]",
+            shadow,
+            SharedRoutingLog.MODEL7_TEST));
+    GatestreamConfig config = config(dir, experts, gate, expertsFile);
     Topics topics = Topics.from(config);
     KafkaClients clients = new KafkaClients(config, stack.bootstrapServers());
     try (Admin admin = clients.admin(clients.ids().job("promotion-it", "admin"))) {
-      new TopicApplier(admin, Duration.ofSeconds(30)).apply(topics.all(experts));
+      new TopicApplier(admin, Duration.ofSeconds(30)).apply(topics.all(all));
     }
     List<WideRoutingLog.Row> rows = traffic.rows();
     int[] sent = {0};
@@ -155,10 +174,68 @@ class PromotionHoldsIT {
                                   && weights.getEvidence() == null));
       assertThat(afterRollback.getGate()).isNull();
       assertThat(afterRollback.getPromotedFrom()).isEqualTo(rolledBack.getPromotedFrom());
-      double shareAfterRollback = share(segment(driver, rows, sent, "rolled-back"), pinned);
+      ReplayReport.Segment rolledBackTraffic = segment(driver, rows, sent, "rolled-back");
+      double shareAfterRollback = share(rolledBackTraffic, pinned);
       System.out.printf("share of %s after the rollback: %.3f%n", pinned, shareAfterRollback);
       assertThat(shareAfterRollback).isLessThan(0.9);
+      assertThat(share(rolledBackTraffic, shadow)).isZero();
+      assertThat(fusedContributors(config, topics, serdes)).doesNotContain(shadow);
+
+      // The shadow expert promoted by the operator: production's gate chooses it, its answers
+      // are fused, and the job's next snapshot keeps it in the gate.
+      RoutingWeights withShadow = lifecycle.promote(shadow);
+      System.out.printf(
+          "promoted shadow %s: v%d, gate %s, evidence: %s%n",
+          shadow,
+          withShadow.getVersion(),
+          withShadow.getGate(),
+          withShadow.getEvidence().getReason());
+      assertThat(withShadow.getGate()).endsWith("promoted.experts=" + shadow);
+      assertThat(withShadow.getPromotedFrom()).isEqualTo(shadow + "@v0");
+      assertThat(withShadow.getEvidence().getDecidedBy()).isEqualTo("operator");
+      assertThat(withShadow.getEvidence().getDecisions()).isPositive();
+      Await.untilTrue(
+          "the router runs the version with the shadow promoted",
+          PUBLISHED_WITHIN,
+          () -> pipeline.policyVersion() >= withShadow.getVersion());
+      ReplayReport.Segment promotedTraffic = segment(driver, rows, sent, "shadow-promoted");
+      System.out.printf(
+          "share of %s once promoted: %.3f%n", shadow, share(promotedTraffic, shadow));
+      assertThat(share(promotedTraffic, shadow)).isPositive();
+      assertThat(fusedContributors(config, topics, serdes)).contains(shadow);
+      RoutingWeights afterShadow =
+          sendUntil(
+              "a learned version after the shadow's promotion",
+              driver,
+              rows,
+              sent,
+              () ->
+                  newest(topics, serdes)
+                      .filter(
+                          weights ->
+                              weights.getVersion() > withShadow.getVersion()
+                                  && weights.getEvidence() == null));
+      assertThat(afterShadow.getGate()).isEqualTo(withShadow.getGate());
     }
+  }
+
+  /** Every expert that contributed to a fused result of this deployment. */
+  private List<String> fusedContributors(
+      GatestreamConfig config, Topics topics, RegistrySerdes serdes) {
+    List<String> contributors = new ArrayList<>();
+    TopicRangeReader.read(
+        new KafkaClients(config, stack.bootstrapServers()),
+        new StringDeserializer(),
+        serdes.valueSerde(topics.fusedResults()).deserializer(),
+        TopicRange.whole(topics.fusedResults().name()),
+        Duration.ofSeconds(30),
+        record -> {
+          FusedResult fused = record.value();
+          if (fused != null) {
+            contributors.addAll(fused.getContributors());
+          }
+        });
+    return contributors;
   }
 
   /** Sends segments of traffic until the probe finds what it waits for, within bounds. */
@@ -202,8 +279,10 @@ class PromotionHoldsIT {
         .reduce((a, b) -> b.getVersion() > a.getVersion() ? b : a);
   }
 
-  private GatestreamConfig config(Path dir, List<String> experts, String candidateGate) {
+  private GatestreamConfig config(
+      Path dir, List<String> experts, String candidateGate, Path expertsFile) {
     Map<String, String> values = new HashMap<>();
+    values.put(GatestreamConfig.EXPERTS_FILE, expertsFile.toString());
     values.put(GatestreamConfig.TOPIC_PREFIX, TestNames.unique("promo") + "-");
     values.put(GatestreamConfig.EXPERTS, String.join(",", experts));
     values.put(GatestreamConfig.EXPERTS_REPLAY_LOG, SharedRoutingLog.MODEL7_TEST.toString());
