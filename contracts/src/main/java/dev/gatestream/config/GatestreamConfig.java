@@ -94,6 +94,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String POLICY_CANARY_ROLLBACK_MARGIN = "policy.canary.rollback.margin";
   public static final String POLICY_CANARY_MIN_OUTCOMES = "policy.canary.min.outcomes";
   public static final String POLICY_WATCH_EVERY = "policy.watch.every";
+  public static final String POLICY_WATCH_SHADOWS = "policy.watch.shadows";
   public static final String ROUTER_TASK_RULES = "router.task.rules";
   public static final String ROUTER_DEFAULT_EXPERTS = "router.default.experts";
   public static final String ROUTER_CASCADE_ORDER = "router.cascade.order";
@@ -721,6 +722,13 @@ public final class GatestreamConfig extends AbstractConfig {
               Importance.LOW,
               "gatestream policy watch judges the candidate again after this many more decisions"
                   + " read.")
+          .define(
+              POLICY_WATCH_SHADOWS,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Whether gatestream policy watch also promotes the shadow experts the rule clears"
+                  + " (into production's gate); off, only an operator promotes them.")
           .define(
               ROUTER_TASK_RULES,
               Type.STRING,

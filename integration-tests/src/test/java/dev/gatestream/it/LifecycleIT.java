@@ -179,7 +179,10 @@ class LifecycleIT {
                 GatestreamConfig.ROUTER_CANDIDATE_POLICY,
                 "trained",
                 GatestreamConfig.ROUTER_CANDIDATE_GATE,
-                goodGate));
+                goodGate,
+                // The shadow is scored here; its promotion is PromotionHoldsIT's.
+                GatestreamConfig.POLICY_WATCH_SHADOWS,
+                "false"));
     Topics goodTopics = Topics.from(good);
     applyTopics(good, goodTopics, all);
     AtomicReference<LifecycleReport> promotedOn = new AtomicReference<>();
@@ -369,7 +372,12 @@ class LifecycleIT {
           canary.decisions(),
           sent,
           canary.canary().reason());
+      canary.lines().forEach(line -> System.out.println("  report at the rollback: " + line));
       assertThat(refused.promotion().reason()).contains("even the upper bound is not above");
+      // The canary judged on its own outcomes too, by the same estimator and reward.
+      assertThat(canary.canaryOutcomes()).isNotNull();
+      assertThat(canary.canaryOutcomes().used())
+          .isGreaterThanOrEqualTo(bad.getInt(GatestreamConfig.POLICY_CANARY_MIN_OUTCOMES));
       assertThat(rollback.get().getPolicy()).isEqualTo("worst");
       assertThat(rollback.get().getCanaryShare()).isZero();
       assertThat(rollback.get().getEvidence().getDecidedBy()).isEqualTo("guardrail");

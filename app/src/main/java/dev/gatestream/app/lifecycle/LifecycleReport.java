@@ -81,7 +81,7 @@ public record LifecycleReport(
       lines.add("candidate " + candidate + ":");
       if (comparison != null) {
         lines.add(
-            "  doubly robust reward  candidate "
+            "  on the production log: doubly robust reward  candidate "
                 + interval(comparison.candidate().doublyRobust())
                 + "  production "
                 + interval(comparison.production().doublyRobust()));
@@ -102,7 +102,7 @@ public record LifecycleReport(
       if (canaryOutcomes != null) {
         lines.add(
             format(
-                "  on its canary's own %,d outcomes  doubly robust reward %s",
+                "  on its canary's own %,d outcomes: doubly robust reward  candidate %s",
                 canaryOutcomes.used(), interval(canaryOutcomes.doublyRobust())));
       }
       lines.add("  promotion: " + verdict(promotion));

@@ -160,16 +160,26 @@ public final class PolicyLifecycle implements AutoCloseable {
    * guardrail says so; until stop.
    */
   public void watch(WatchListener listener, BooleanSupplier stop) {
-    if (settings.candidate().isBlank()) {
-      throw new UserError("no candidate to watch: set " + GatestreamConfig.ROUTER_CANDIDATE_POLICY);
+    boolean withCandidate = !settings.candidate().isBlank();
+    List<String> watched = settings.watchShadows() ? shadows : List.of();
+    if (!withCandidate && watched.isEmpty()) {
+      throw new UserError(
+          "no candidate or shadow expert to watch: set "
+              + GatestreamConfig.ROUTER_CANDIDATE_POLICY
+              + " or mark an expert shadow (with "
+              + GatestreamConfig.POLICY_WATCH_SHADOWS
+              + " on)");
     }
     LifecycleLog log = new LifecycleLog(settings);
-    boolean promoted = false;
-    boolean canaryStopped = false;
+    boolean promoted = !withCandidate;
+    boolean canaryStopped = !withCandidate;
     Set<String> shadowsPromoted = new HashSet<>();
     int judgedAt = 0;
     try (LogTail tail = new LogTail(clients, clientId + "-watch", topics, serdes, log)) {
-      while (!stop.getAsBoolean() && !(promoted && canaryStopped)) {
+      while (!stop.getAsBoolean()
+          && !(promoted
+              && canaryStopped
+              && (withCandidate || shadowsPromoted.containsAll(watched)))) {
         tail.poll();
         if (log.decisions() - judgedAt < settings.judgeEvery()) {
           continue;
@@ -190,7 +200,9 @@ public final class PolicyLifecycle implements AutoCloseable {
                       PolicyVersions.RULE, report.promotion().reason(), report, confidence())));
         }
         for (LifecycleReport.ShadowVerdict shadow : report.shadowVerdicts()) {
-          if (shadow.verdict().acts() && shadowsPromoted.add(shadow.shadow())) {
+          if (watched.contains(shadow.shadow())
+              && shadow.verdict().acts()
+              && shadowsPromoted.add(shadow.shadow())) {
             listener.shadowPromoted(
                 shadow, promoteShadow(shadow, PolicyVersions.RULE, shadow.reason()));
           }
