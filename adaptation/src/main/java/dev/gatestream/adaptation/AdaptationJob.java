@@ -1,8 +1,10 @@
 package dev.gatestream.adaptation;
 
 import dev.gatestream.adaptation.AvroEventDeserializer.OnMalformed;
+import dev.gatestream.adaptation.events.Adopted;
 import dev.gatestream.adaptation.events.FeedbackRead;
 import dev.gatestream.adaptation.events.JoinInput;
+import dev.gatestream.adaptation.events.LearnerInput;
 import dev.gatestream.adaptation.events.MalformedRecord;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
@@ -18,6 +20,7 @@ import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.RoutingDecision;
+import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.policy.learning.DecisionEvent;
 import dev.gatestream.policy.learning.FeedbackEvent;
 import dev.gatestream.policy.learning.ResultEvent;
@@ -72,12 +75,15 @@ public final class AdaptationJob {
   private final Source<DecisionEvent, ?, ?> decisions;
   private final Source<ResultEvent, ?, ?> results;
   private final Source<FeedbackRead, ?, ?> feedback;
+  private final Source<Adopted, ?, ?> adopted;
   private final Sink<PublishedWeights> sink;
   private final Sink<MalformedRecord> deadLetters;
   private final Map<String, WarmStart> warmStarts;
 
   /**
    * @param feedback feedback, and the feedback records that could not be read
+   * @param adopted the versions promotions, rollbacks and the canary guardrail publish, which the
+   *     learners adopt
    * @param deadLetters where those go
    * @param warmStarts per policy, where its learner starts when no checkpoint holds its state
    */
@@ -86,6 +92,7 @@ public final class AdaptationJob {
       Source<DecisionEvent, ?, ?> decisions,
       Source<ResultEvent, ?, ?> results,
       Source<FeedbackRead, ?, ?> feedback,
+      Source<Adopted, ?, ?> adopted,
       Sink<PublishedWeights> sink,
       Sink<MalformedRecord> deadLetters,
       Map<String, WarmStart> warmStarts) {
@@ -93,6 +100,7 @@ public final class AdaptationJob {
     this.decisions = decisions;
     this.results = results;
     this.feedback = feedback;
+    this.adopted = adopted;
     this.sink = sink;
     this.deadLetters = deadLetters;
     this.warmStarts = Map.copyOf(warmStarts);
@@ -104,9 +112,11 @@ public final class AdaptationJob {
    * routing-weights topic keyed by policy, at least once — each snapshot is visible as soon as it
    * is published, while the learners' state stays exactly once (checkpointed). Feedback records it
    * cannot read go to the dead-letter topic (at least once: flushed before each checkpoint);
-   * unreadable decisions and results are only counted, since fusion dead-letters those. Unless
-   * {@code adaptation.warm.start} is off, the routing-weights topic is read first for the learners'
-   * warm starts ({@link WarmStarts}).
+   * unreadable decisions and results are only counted, since fusion dead-letters those. It also
+   * follows the routing-weights topic for the versions the lifecycle publishes (promotions,
+   * rollbacks, canary stops: those with evidence), which the learners adopt. Unless {@code
+   * adaptation.warm.start} is off, the routing-weights topic is read first for the learners' warm
+   * starts ({@link WarmStarts}).
    */
   public static AdaptationJob kafka(
       GatestreamConfig config, String bootstrapServers, String registryUrl) {
@@ -143,6 +153,7 @@ public final class AdaptationJob {
             .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
             .build();
     AdaptationSettings settings = AdaptationSettings.from(config);
+    double resumeWeight = config.getDouble(GatestreamConfig.ADAPTATION_WARM_START_WEIGHT);
     Map<String, WarmStart> warmStarts =
         config.getBoolean(GatestreamConfig.ADAPTATION_WARM_START)
             ? WarmStarts.read(
@@ -150,7 +161,7 @@ public final class AdaptationJob {
                 topics.routingWeights().name(),
                 registry,
                 settings,
-                config.getDouble(GatestreamConfig.ADAPTATION_WARM_START_WEIGHT),
+                resumeWeight,
                 Duration.ofMillis(config.getInt(GatestreamConfig.CLIENT_TIMEOUT_MS)))
             : Map.of();
     return new AdaptationJob(
@@ -189,6 +200,17 @@ public final class AdaptationJob {
                 (record, reason) ->
                     Optional.of(FeedbackRead.of(MalformedRecord.of(record, reason))),
                 FeedbackRead.class)),
+        source(
+            clients,
+            name,
+            topics.routingWeights().name(),
+            new AvroEventDeserializer<>(
+                registry,
+                RoutingWeights.class,
+                "routing weights",
+                weights -> Conversions.adopted(weights, settings, resumeWeight),
+                OnMalformed.skip(),
+                Adopted.class)),
         sink,
         deadLetters,
         warmStarts);
@@ -258,8 +280,19 @@ public final class AdaptationJob {
             .name("request-join")
             .uid("request-join");
 
+    TypeInformation<LearnerInput> learnerType = TypeInformation.of(LearnerInput.class);
+    DataStream<LearnerInput> adoptedVersions =
+        env.fromSource(adopted, watermarks(Adopted::publishedAtMs), "adopted-versions")
+            .uid("adopted-versions-source")
+            .map(LearnerInput::of, learnerType)
+            .name("adopted-to-learner")
+            .uid("adopted-to-learner");
     examples
-        .keyBy(TrainingExample::policy, Types.STRING)
+        .map(LearnerInput::of, learnerType)
+        .name("examples-to-learner")
+        .uid("examples-to-learner")
+        .union(adoptedVersions)
+        .keyBy(LearnerInput::policy, Types.STRING)
         .process(
             new PolicyLearnerFunction(settings, warmStarts),
             TypeInformation.of(PublishedWeights.class))

@@ -110,7 +110,10 @@ final class AvroEventDeserializer<A extends SpecificRecord, T>
       malformed(record, e.getMessage() != null ? e.getMessage() : e.toString(), out);
       return;
     }
-    out.collect(event);
+    // A conversion to null: a record of the topic the job has no use for.
+    if (event != null) {
+      out.collect(event);
+    }
   }
 
   private void malformed(ConsumerRecord<byte[], byte[]> record, String cause, Collector<T> out) {

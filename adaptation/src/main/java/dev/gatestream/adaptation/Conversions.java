@@ -1,5 +1,7 @@
 package dev.gatestream.adaptation;
 
+import dev.gatestream.adaptation.events.Adopted;
+import dev.gatestream.adaptation.events.Lineage;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.contracts.ClassProbabilities;
@@ -13,6 +15,7 @@ import dev.gatestream.contracts.TextAnswer;
 import dev.gatestream.policy.WeightsSnapshot;
 import dev.gatestream.policy.learning.DecisionEvent;
 import dev.gatestream.policy.learning.FeedbackEvent;
+import dev.gatestream.policy.learning.PolicyLearner;
 import dev.gatestream.policy.learning.ResultEvent;
 import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import java.util.ArrayList;
@@ -142,6 +145,7 @@ public final class Conversions {
 
   static RoutingWeights weights(PublishedWeights weights) {
     Map<String, List<Double>> parameters = new LinkedHashMap<>();
+    Lineage lineage = weights.lineage();
     for (int i = 0; i < weights.blockNames().length; i++) {
       List<Double> block = new ArrayList<>(weights.blocks()[i].length);
       for (double value : weights.blocks()[i]) {
@@ -157,6 +161,55 @@ public final class Conversions {
         .setParameters(parameters)
         .setExamples(weights.examples())
         .setPublishedAtMs(weights.publishedAtMs())
+        .setGate(lineage == null ? null : lineage.gate())
+        .setPromotedFrom(lineage == null ? null : lineage.promotedFrom())
+        .setPreviousVersion(lineage == null ? null : lineage.previousVersion())
+        .setCanaryShare(lineage == null ? null : lineage.canaryShare())
         .build();
+  }
+
+  /** The lineage a published version carries; null when it has none. */
+  static Lineage lineage(RoutingWeights weights) {
+    if (weights.getGate() == null
+        && weights.getPromotedFrom() == null
+        && weights.getPreviousVersion() == null
+        && weights.getCanaryShare() == null) {
+      return null;
+    }
+    return new Lineage(
+        weights.getGate(),
+        weights.getPromotedFrom(),
+        weights.getPreviousVersion(),
+        weights.getCanaryShare());
+  }
+
+  /**
+   * A version the lifecycle published (the only ones with evidence), as the learner adopts it; null
+   * for the job's own snapshots. The lifecycle's archive copies (keyed {@code POLICY@vN}) come
+   * through too; the learner passes them over as not newer than what it runs.
+   *
+   * @param weight what the version's weights count as, in examples, when the learner resumes from
+   *     them (as for a warm start)
+   */
+  static Adopted adopted(RoutingWeights weights, AdaptationSettings settings, double weight) {
+    if (weights.getEvidence() == null) {
+      return null;
+    }
+    byte[] learner =
+        PolicyLearner.fromSnapshot(
+                settings.learner(),
+                settings.experts(),
+                snapshot(weights),
+                weights.getExamples(),
+                weight)
+            .map(PolicyLearner::toBytes)
+            .orElse(null);
+    return new Adopted(
+        weights.getPolicy(),
+        weights.getVersion(),
+        weights.getExamples(),
+        learner,
+        lineage(weights),
+        weights.getPublishedAtMs());
   }
 }

@@ -1,5 +1,8 @@
 package dev.gatestream.adaptation;
 
+import dev.gatestream.adaptation.events.Adopted;
+import dev.gatestream.adaptation.events.LearnerInput;
+import dev.gatestream.adaptation.events.Lineage;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
 import dev.gatestream.adaptation.events.WarmStart;
@@ -47,21 +50,32 @@ import org.slf4j.LoggerFactory;
  * publication, so learning goes on rather than staying poisoned; the examples learned since are
  * lost, and counted.
  *
+ * <p>A promotion, a rollback or a canary stop is a version the lifecycle publishes on the same
+ * topic, with its evidence ({@link Adopted}). The learner adopts it when it is newer than what the
+ * learner last published: it resumes from the version's weights when they fit (else keeps what it
+ * learned: a promoted gate without weights, such as task rules), numbers on from its version, and
+ * its later snapshots carry the version's lineage (gate, {@code promotedFrom}, {@code
+ * previousVersion}, canary share). So learning goes on for the policy in force, and the next
+ * snapshot continues the promotion instead of undoing it.
+ *
  * <p>Metrics, per policy under {@code gatestream.policy.<policy>}: counters {@code examples}
  * (learned), {@code examplesUnfit}, {@code examplesRejected} by {@code reason} ({@code
- * nonFiniteFeatures}, {@code nonFiniteOutcome}), {@code weightsPublished}, {@code
- * snapshotsWithheld} and {@code examplesRolledBack}; gauges {@code weightsVersion}, {@code
+ * nonFiniteFeatures}, {@code nonFiniteOutcome}), {@code weightsPublished}, {@code versionsAdopted},
+ * {@code snapshotsWithheld} and {@code examplesRolledBack}; gauges {@code weightsVersion}, {@code
  * lastPublishEpochMs} (0 = none since the job started), {@code feedbackToPublicationMs}; and per
  * expert, under {@code expert.<expert>}, the gauge {@code reward} (its running reliability).
  */
 public final class PolicyLearnerFunction
-    extends KeyedProcessFunction<String, TrainingExample, PublishedWeights> {
+    extends KeyedProcessFunction<String, LearnerInput, PublishedWeights> {
 
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PolicyLearnerFunction.class);
 
-  /** Versions one millisecond of the clock floor leaves room for. */
-  static final long VERSIONS_PER_MS = 1_024;
+  /**
+   * Versions one millisecond of the clock floor leaves room for; the lifecycle numbers its versions
+   * on the same floor, so that a promotion outranks every snapshot published before it.
+   */
+  public static final long VERSIONS_PER_MS = 1_024;
 
   /**
    * What has been published, and what waits to be.
@@ -84,6 +98,7 @@ public final class PolicyLearnerFunction
   // The learner as it was when it last published: what a withheld snapshot rolls back to.
   private transient ValueState<byte[]> published;
   private transient ValueState<Publication> publication;
+  private transient ValueState<Lineage> lineage;
   private transient Map<String, PolicyMetrics> metrics;
 
   /**
@@ -112,10 +127,22 @@ public final class PolicyLearnerFunction
         getRuntimeContext()
             .getState(
                 new ValueStateDescriptor<>("publication", TypeInformation.of(Publication.class)));
+    lineage =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("lineage", TypeInformation.of(Lineage.class)));
   }
 
   @Override
-  public void processElement(TrainingExample example, Context ctx, Collector<PublishedWeights> out)
+  public void processElement(LearnerInput input, Context ctx, Collector<PublishedWeights> out)
+      throws Exception {
+    if (input.example() != null) {
+      learn(input.example(), ctx, out);
+    } else {
+      adopt(input.adopted(), ctx);
+    }
+  }
+
+  private void learn(TrainingExample example, Context ctx, Collector<PublishedWeights> out)
       throws Exception {
     String policy = ctx.getCurrentKey();
     PolicyLearner learner = learner(policy);
@@ -148,6 +175,53 @@ public final class PolicyLearnerFunction
               current.version(), current.pending(), current.oldestPendingFeedbackAtMs(), at);
     }
     publication.update(current);
+  }
+
+  private void adopt(Adopted adopted, Context ctx) throws Exception {
+    String policy = ctx.getCurrentKey();
+    PolicyLearner current = learner(policy);
+    Publication running = publication.value();
+    if (running == null) {
+      running = new Publication(0, 0, Long.MAX_VALUE, 0);
+    }
+    if (adopted.version() <= running.version()) {
+      return; // an archived version, or one this learner has published past
+    }
+    PolicyLearner resumed =
+        adopted.learner() == null
+            ? null
+            : PolicyLearner.fromBytes(settings.learner(), settings.experts(), adopted.learner())
+                .orElse(null);
+    Publication next =
+        new Publication(
+            adopted.version(),
+            running.pending(),
+            running.oldestPendingFeedbackAtMs(),
+            running.timerAtMs());
+    if (resumed != null) {
+      // What was learned since the last publication belonged to the replaced version.
+      if (running.timerAtMs() != 0) {
+        ctx.timerService().deleteProcessingTimeTimer(running.timerAtMs());
+      }
+      next = new Publication(adopted.version(), 0, Long.MAX_VALUE, 0);
+      live.put(policy, resumed);
+      byte[] state = resumed.toBytes();
+      model.update(state);
+      published.update(state);
+    }
+    publication.update(next);
+    lineage.update(adopted.lineage());
+    PolicyMetrics meters = metrics(policy, resumed != null ? resumed : current);
+    meters.adopted.inc();
+    meters.version = adopted.version();
+    LOG.info(
+        "policy {}: adopted v{} ({}), {}",
+        policy,
+        adopted.version(),
+        adopted.lineage() == null ? "no lineage" : "from " + adopted.lineage().promotedFrom(),
+        resumed != null
+            ? "learning on from its weights"
+            : "its weights do not fit the learner, which keeps what it learned");
   }
 
   private void reject(String policy, TrainingExample example, Update update, PolicyMetrics meters) {
@@ -207,6 +281,7 @@ public final class PolicyLearnerFunction
       WarmStart warm = warmStarts.get(policy);
       if (warm != null && publication.value() == null) {
         publication.update(new Publication(warm.version(), 0, Long.MAX_VALUE, 0));
+        lineage.update(warm.lineage());
         LOG.info(
             "policy {}: no state; resuming from published weights v{} ({} examples)",
             policy,
@@ -222,7 +297,7 @@ public final class PolicyLearnerFunction
   private PolicyLearner initial(String policy) {
     WarmStart warm = warmStarts.get(policy);
     Optional<PolicyLearner> resumed =
-        warm == null
+        warm == null || warm.learner() == null
             ? Optional.empty()
             : PolicyLearner.fromBytes(settings.learner(), settings.experts(), warm.learner());
     return resumed.orElseGet(() -> new PolicyLearner(settings.learner(), settings.experts()));
@@ -261,7 +336,8 @@ public final class PolicyLearnerFunction
             blocks,
             learner.examples(),
             now,
-            current.oldestPendingFeedbackAtMs()));
+            current.oldestPendingFeedbackAtMs(),
+            lineage.value()));
     // Publishing can move the state (the knn learner's Lloyd step): store it as published.
     byte[] state = learner.toBytes();
     model.update(state);
@@ -334,6 +410,7 @@ public final class PolicyLearnerFunction
     private final Counter unfit;
     private final Map<Update, Counter> rejected = new EnumMap<>(Update.class);
     private final Counter published;
+    private final Counter adopted;
     private final Counter withheld;
     private final Counter rolledBack;
     private volatile long version;
@@ -348,6 +425,7 @@ public final class PolicyLearnerFunction
         rejected.put(reason, group.addGroup("reason", reason.id()).counter("examplesRejected"));
       }
       this.published = group.counter("weightsPublished");
+      this.adopted = group.counter("versionsAdopted");
       this.withheld = group.counter("snapshotsWithheld");
       this.rolledBack = group.counter("examplesRolledBack");
       this.version = restoredVersion;

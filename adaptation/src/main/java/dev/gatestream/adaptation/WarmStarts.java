@@ -1,5 +1,6 @@
 package dev.gatestream.adaptation;
 
+import dev.gatestream.adaptation.events.Lineage;
 import dev.gatestream.adaptation.events.WarmStart;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.clients.RegistryClients;
@@ -49,7 +50,7 @@ final class WarmStarts {
 
   /**
    * The learner each policy resumes from; a policy whose snapshot does not fit the learner is left
-   * out.
+   * out, unless the snapshot carries a lineage, which it then resumes alone.
    */
   Map<String, WarmStart> resume(AdaptationSettings settings, double weight) {
     Map<String, WarmStart> starts = new HashMap<>();
@@ -59,12 +60,17 @@ final class WarmStarts {
           Optional<PolicyLearner> learner =
               PolicyLearner.fromSnapshot(
                   settings.learner(), settings.experts(), snapshot, weights.getExamples(), weight);
-          if (learner.isPresent()) {
+          Lineage lineage = Conversions.lineage(weights);
+          if (learner.isPresent() || lineage != null) {
             starts.put(
                 policy,
                 new WarmStart(
-                    weights.getVersion(), weights.getExamples(), learner.get().toBytes()));
-          } else {
+                    weights.getVersion(),
+                    weights.getExamples(),
+                    learner.map(PolicyLearner::toBytes).orElse(null),
+                    lineage));
+          }
+          if (learner.isEmpty()) {
             LOG.warn(
                 "policy {}: published weights v{} do not fit the {} learner over {} features; it starts from the"
                     + " prior",

@@ -2,6 +2,7 @@ package dev.gatestream.adaptation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatestream.adaptation.events.Adopted;
 import dev.gatestream.adaptation.events.FeedbackRead;
 import dev.gatestream.adaptation.events.MalformedRecord;
 import dev.gatestream.adaptation.events.PublishedWeights;
@@ -151,6 +152,8 @@ class AdaptationJobTest {
             source(AdaptationJobTest::result, REQUESTS, ResultEvent.class),
             source(
                 AdaptationJobTest::feedbackOrMalformed, FEEDBACK + MALFORMED, FeedbackRead.class),
+            // A promotion of a policy this job sees no examples of: nothing to publish for it.
+            source(i -> new Adopted("elsewhere", 1, 0, null, null, 0), 1, Adopted.class),
             weights,
             deadLetters,
             Map.of())

@@ -3,6 +3,7 @@ package dev.gatestream.adaptation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatestream.adaptation.events.Adopted;
 import dev.gatestream.adaptation.events.FeedbackRead;
 import dev.gatestream.adaptation.events.MalformedRecord;
 import dev.gatestream.adaptation.events.PublishedWeights;
@@ -192,6 +193,10 @@ class AdaptationRunnerTest {
             source(AdaptationRunnerTest::decision, DecisionEvent.class),
             source(AdaptationRunnerTest::result, ResultEvent.class),
             source(i -> FeedbackRead.of(feedback(i)), FeedbackRead.class),
+            new DataGeneratorSource<>(
+                i -> new Adopted("elsewhere", 1, 0, null, null, 0),
+                1,
+                TypeInformation.of(Adopted.class)),
             new CollectSink<PublishedWeights>("scraped-weights"),
             new CollectSink<MalformedRecord>("scraped-dead-letters"),
             Map.of())

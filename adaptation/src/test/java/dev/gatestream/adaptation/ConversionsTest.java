@@ -2,17 +2,22 @@ package dev.gatestream.adaptation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatestream.adaptation.events.Adopted;
+import dev.gatestream.adaptation.events.Lineage;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.contracts.ChosenExpert;
 import dev.gatestream.contracts.ClassProbabilities;
 import dev.gatestream.contracts.ExpertResult;
 import dev.gatestream.contracts.Feedback;
+import dev.gatestream.contracts.PromotionEvidence;
 import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
 import dev.gatestream.contracts.Score;
 import dev.gatestream.policy.learning.DecisionEvent;
 import dev.gatestream.policy.learning.FeedbackEvent;
+import dev.gatestream.policy.learning.LearnerKind;
+import dev.gatestream.policy.learning.LearnerSettings;
 import dev.gatestream.policy.learning.ResultEvent;
 import dev.gatestream.policy.learning.ResultEvent.AnswerKind;
 import java.util.List;
@@ -150,7 +155,8 @@ class ConversionsTest {
             new double[][] {{0.1, 0.2}, {0.3}},
             11,
             1_000,
-            900);
+            900,
+            null);
 
     RoutingWeights record = Conversions.weights(weights);
 
@@ -163,5 +169,63 @@ class ConversionsTest {
         .containsEntry("b", List.of(0.3));
     assertThat(record.getExamples()).isEqualTo(11);
     assertThat(record.getPublishedAtMs()).isEqualTo(1_000);
+  }
+
+  @Test
+  void aLineageTravelsOnThePublishedRecordAndBack() {
+    Lineage lineage = new Lineage("task-rules:default.experts=a", "trained@v0", 3L, 0.0);
+    PublishedWeights weights =
+        new PublishedWeights(
+            "p", 7, new String[] {"a"}, 2, new String[0], new double[0][], 0, 1_000, 900, lineage);
+
+    RoutingWeights record = Conversions.weights(weights);
+
+    assertThat(record.getGate()).isEqualTo("task-rules:default.experts=a");
+    assertThat(record.getPromotedFrom()).isEqualTo("trained@v0");
+    assertThat(record.getPreviousVersion()).isEqualTo(3);
+    assertThat(record.getCanaryShare()).isZero();
+    assertThat(record.getEvidence()).isNull();
+    assertThat(Conversions.lineage(record)).isEqualTo(lineage);
+  }
+
+  @Test
+  void onlyVersionsWithEvidenceAreAdopted() {
+    AdaptationSettings settings =
+        new AdaptationSettings(
+            List.of("a", "b"), LearnerSettings.defaults(LearnerKind.LINEAR, 2), 0, 3, 1, 1, 0);
+    RoutingWeights learned =
+        RoutingWeights.newBuilder()
+            .setPolicy("p")
+            .setVersion(5)
+            .setExperts(List.of())
+            .setFeatureDimension(2)
+            .setParameters(Map.of())
+            .setPublishedAtMs(1_000)
+            .build();
+    assertThat(Conversions.adopted(learned, settings, 20)).isNull();
+
+    RoutingWeights promoted =
+        RoutingWeights.newBuilder(learned)
+            .setGate("task-rules:default.experts=a")
+            .setPromotedFrom("trained@v0")
+            .setPreviousVersion(4L)
+            .setEvidence(
+                PromotionEvidence.newBuilder()
+                    .setDecidedBy("rule")
+                    .setReason("cleared")
+                    .setDecisions(400)
+                    .setCoverage(0.9)
+                    .setConfidence(0.9)
+                    .setEffectiveSampleSize(55)
+                    .setDecidedAtMs(1_000)
+                    .build())
+            .build();
+    Adopted adopted = Conversions.adopted(promoted, settings, 20);
+    assertThat(adopted.policy()).isEqualTo("p");
+    assertThat(adopted.version()).isEqualTo(5);
+    // Task rules publish no weights: nothing for the learner to resume from.
+    assertThat(adopted.learner()).isNull();
+    assertThat(adopted.lineage())
+        .isEqualTo(new Lineage("task-rules:default.experts=a", "trained@v0", 4L, null));
   }
 }

@@ -2,6 +2,9 @@ package dev.gatestream.adaptation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatestream.adaptation.events.Adopted;
+import dev.gatestream.adaptation.events.LearnerInput;
+import dev.gatestream.adaptation.events.Lineage;
 import dev.gatestream.adaptation.events.PublishedWeights;
 import dev.gatestream.adaptation.events.TrainingExample;
 import dev.gatestream.adaptation.events.WarmStart;
@@ -32,17 +35,17 @@ class PolicyLearnerFunctionTest {
 
   private final CapturedMetrics metrics = new CapturedMetrics();
 
-  private KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights> harness(
+  private KeyedOneInputStreamOperatorTestHarness<String, LearnerInput, PublishedWeights> harness(
       OperatorSubtaskState restoreFrom) throws Exception {
     return harness(restoreFrom, metrics);
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights>
+  private static KeyedOneInputStreamOperatorTestHarness<String, LearnerInput, PublishedWeights>
       harness(OperatorSubtaskState restoreFrom, CapturedMetrics metrics) throws Exception {
     return harness(restoreFrom, metrics, Map.of());
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, TrainingExample, PublishedWeights>
+  private static KeyedOneInputStreamOperatorTestHarness<String, LearnerInput, PublishedWeights>
       harness(
           OperatorSubtaskState restoreFrom,
           CapturedMetrics metrics,
@@ -51,7 +54,7 @@ class PolicyLearnerFunctionTest {
     var harness =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(new PolicyLearnerFunction(SETTINGS, warmStarts)),
-            TrainingExample::policy,
+            LearnerInput::policy,
             Types.STRING,
             metrics.environment());
     harness.setup();
@@ -75,7 +78,7 @@ class PolicyLearnerFunctionTest {
   void publishesEveryNUpdatesWithIncreasingVersions() throws Exception {
     try (var harness = harness(null)) {
       for (int i = 1; i <= 7; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
 
       List<PublishedWeights> published = harness.extractOutputValues();
@@ -96,17 +99,18 @@ class PolicyLearnerFunctionTest {
     try (var harness = harness(null)) {
       harness.setProcessingTime(5_000);
       for (int i = 1; i <= 4; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
       harness.processElement(
-          new TrainingExample(
-              "unfit",
-              "p",
-              new float[5],
-              new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1, 0)},
-              9),
+          LearnerInput.of(
+              new TrainingExample(
+                  "unfit",
+                  "p",
+                  new float[5],
+                  new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1, 0)},
+                  9)),
           9);
-      harness.processElement(example("q", "b", 0, 1), 1);
+      harness.processElement(LearnerInput.of(example("q", "b", 0, 1)), 1);
 
       Map<String, String> p = Map.of("<policy>", "p");
       assertThat(metrics.count("gatestream.policy.examples", p)).isEqualTo(4);
@@ -138,7 +142,7 @@ class PolicyLearnerFunctionTest {
   void publishesPendingUpdatesAfterTheIntervalWithoutMoreExamples() throws Exception {
     try (var harness = harness(null)) {
       harness.setProcessingTime(10);
-      harness.processElement(example("p", "a", 1, 1), 1);
+      harness.processElement(LearnerInput.of(example("p", "a", 1, 1)), 1);
       harness.setProcessingTime(1_009);
       assertThat(harness.extractOutputValues()).isEmpty();
 
@@ -161,8 +165,8 @@ class PolicyLearnerFunctionTest {
   void policiesLearnAndVersionSeparately() throws Exception {
     try (var harness = harness(null)) {
       for (int i = 1; i <= 3; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
-        harness.processElement(example("q", "b", 0, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
+        harness.processElement(LearnerInput.of(example("q", "b", 0, i)), i);
       }
 
       assertThat(harness.extractOutputValues())
@@ -180,7 +184,7 @@ class PolicyLearnerFunctionTest {
     List<PublishedWeights> before;
     try (var harness = harness(null)) {
       for (int i = 1; i <= 4; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
       before = harness.extractOutputValues();
       snapshot = harness.snapshot(1, 4);
@@ -189,14 +193,14 @@ class PolicyLearnerFunctionTest {
     List<PublishedWeights> uninterrupted;
     try (var harness = harness(null)) {
       for (int i = 1; i <= 6; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
       uninterrupted = harness.extractOutputValues();
     }
 
     try (var restored = harness(snapshot)) {
       for (int i = 5; i <= 6; i++) {
-        restored.processElement(example("p", "a", 1, i), i);
+        restored.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
 
       assertThat(before).extracting(PublishedWeights::version).containsExactly(1L);
@@ -219,16 +223,16 @@ class PolicyLearnerFunctionTest {
     OperatorSubtaskState snapshot;
     try (var harness = harness(null, new CapturedMetrics())) {
       for (int i = 1; i <= 4; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
       snapshot = harness.snapshot(1, 4);
     }
 
     try (var restored = harness(snapshot)) {
-      restored.processElement(example("p", "a", 1, 5), 5);
+      restored.processElement(LearnerInput.of(example("p", "a", 1, 5)), 5);
       assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p")))
           .isEqualTo(1L);
-      restored.processElement(example("p", "a", 1, 6), 6);
+      restored.processElement(LearnerInput.of(example("p", "a", 1, 6)), 6);
       assertThat(metrics.gauge("gatestream.policy.weightsVersion", Map.of("<policy>", "p")))
           .isEqualTo(2L);
       assertThat(metrics.count("gatestream.policy.weightsPublished", Map.of("<policy>", "p")))
@@ -241,12 +245,13 @@ class PolicyLearnerFunctionTest {
     try (var harness = harness(null)) {
       for (int i = 1; i <= 3; i++) {
         harness.processElement(
-            new TrainingExample(
-                "r" + i,
-                "p",
-                new float[5],
-                new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1, 0)},
-                i),
+            LearnerInput.of(
+                new TrainingExample(
+                    "r" + i,
+                    "p",
+                    new float[5],
+                    new ExpertFeedback[] {new ExpertFeedback("a", 1, 1, 1, 0)},
+                    i)),
             i);
       }
 
@@ -271,23 +276,27 @@ class PolicyLearnerFunctionTest {
       throws Exception {
     try (var harness = harness(null)) {
       harness.processElement(
-          example("nan-feature", new float[] {Float.NaN, 0}, new ExpertFeedback("a", 1, 1, 1, 0)),
+          LearnerInput.of(
+              example(
+                  "nan-feature", new float[] {Float.NaN, 0}, new ExpertFeedback("a", 1, 1, 1, 0))),
           1);
       harness.processElement(
-          example(
-              "nan-cost",
-              new float[] {1, 0},
-              new ExpertFeedback("a", 1, 1, 1, 0),
-              new ExpertFeedback("b", 1, 1, 1, Double.NaN)),
+          LearnerInput.of(
+              example(
+                  "nan-cost",
+                  new float[] {1, 0},
+                  new ExpertFeedback("a", 1, 1, 1, 0),
+                  new ExpertFeedback("b", 1, 1, 1, Double.NaN))),
           2);
       harness.processElement(
-          example(
-              "inf-reward",
-              new float[] {1, 0},
-              new ExpertFeedback("b", 0, Double.NEGATIVE_INFINITY, 1, 0)),
+          LearnerInput.of(
+              example(
+                  "inf-reward",
+                  new float[] {1, 0},
+                  new ExpertFeedback("b", 0, Double.NEGATIVE_INFINITY, 1, 0))),
           3);
       for (int i = 1; i <= 3; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
 
       Map<String, String> p = Map.of("<policy>", "p");
@@ -324,24 +333,24 @@ class PolicyLearnerFunctionTest {
     List<PublishedWeights> published;
     try (var harness = harness(null)) {
       for (int i = 1; i <= 3; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
-      harness.processElement(overflow, 4);
+      harness.processElement(LearnerInput.of(overflow), 4);
       for (int i = 5; i <= 6; i++) {
-        harness.processElement(example("p", "a", 0, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 0, i)), i);
       }
       for (int i = 7; i <= 9; i++) {
-        harness.processElement(example("p", "b", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "b", 1, i)), i);
       }
       published = harness.extractOutputValues();
     }
     List<PublishedWeights> uninterrupted;
     try (var harness = harness(null, new CapturedMetrics())) {
       for (int i = 1; i <= 3; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
       for (int i = 7; i <= 9; i++) {
-        harness.processElement(example("p", "b", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "b", 1, i)), i);
       }
       uninterrupted = harness.extractOutputValues();
     }
@@ -359,6 +368,93 @@ class PolicyLearnerFunctionTest {
     assertThat(published.get(1).block("b")).containsExactly(uninterrupted.get(1).block("b"));
   }
 
+  @Test
+  void aPromotedVersionIsAdoptedAndTheLaterSnapshotsLearnOnFromItWithItsLineage() throws Exception {
+    WarmStart promotedWeights = warmStart(0, 500);
+    Lineage lineage = new Lineage("softmax-top-k:k=1", "trained@v7", 2L, null);
+    try (var harness = harness(null, metrics, Map.of())) {
+      for (int i = 1; i <= 6; i++) {
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
+      }
+      harness.processElement(
+          LearnerInput.of(new Adopted("p", 3, 500, promotedWeights.learner(), lineage, 7)), 7);
+      for (int i = 8; i <= 10; i++) {
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
+      }
+
+      List<PublishedWeights> published = harness.extractOutputValues();
+      assertThat(published).extracting(PublishedWeights::version).containsExactly(1L, 2L, 4L);
+      assertThat(published.get(1).lineage()).isNull();
+      PublishedWeights after = published.get(2);
+      // The promoted weights' 500 examples and the 3 since, not the 6 learned before.
+      assertThat(after.examples()).isEqualTo(503);
+      assertThat(after.lineage()).isEqualTo(lineage);
+      assertThat(metrics.count("gatestream.policy.versionsAdopted", Map.of("<policy>", "p")))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aPromotedGateWithoutFittingWeightsKeepsTheLearnerAndCarriesTheLineage() throws Exception {
+    Lineage lineage = new Lineage("task-rules:default.experts=b", "trained@v0", 1L, null);
+    try (var harness = harness(null)) {
+      for (int i = 1; i <= 3; i++) {
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
+      }
+      harness.processElement(LearnerInput.of(new Adopted("p", 2, 0, null, lineage, 4)), 4);
+      for (int i = 5; i <= 7; i++) {
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
+      }
+
+      List<PublishedWeights> published = harness.extractOutputValues();
+      assertThat(published).extracting(PublishedWeights::version).containsExactly(1L, 3L);
+      assertThat(published.get(1).examples()).isEqualTo(6);
+      assertThat(published.get(1).lineage()).isEqualTo(lineage);
+    }
+  }
+
+  @Test
+  void aVersionNotNewerThanThePublishedOneIsPassedOver() throws Exception {
+    try (var harness = harness(null)) {
+      for (int i = 1; i <= 6; i++) {
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
+      }
+      // An archived copy of an earlier promotion.
+      harness.processElement(
+          LearnerInput.of(new Adopted("p", 2, 0, null, new Lineage(null, "p@v1", 1L, null), 7)), 7);
+      for (int i = 8; i <= 10; i++) {
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
+      }
+
+      List<PublishedWeights> published = harness.extractOutputValues();
+      assertThat(published).extracting(PublishedWeights::version).containsExactly(1L, 2L, 3L);
+      assertThat(published.get(2).lineage()).isNull();
+      assertThat(published.get(2).examples()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  void theLineageOutlivesARestoreFromACheckpoint() throws Exception {
+    Lineage lineage = new Lineage("task-rules:default.experts=b", "trained@v0", 1L, null);
+    OperatorSubtaskState checkpoint;
+    try (var harness = harness(null)) {
+      harness.processElement(LearnerInput.of(new Adopted("p", 2, 0, null, lineage, 1)), 1);
+      checkpoint = harness.snapshot(1, 1);
+    }
+    try (var restored = harness(checkpoint)) {
+      for (int i = 2; i <= 4; i++) {
+        restored.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
+      }
+      assertThat(restored.extractOutputValues())
+          .singleElement()
+          .satisfies(
+              weights -> {
+                assertThat(weights.version()).isEqualTo(3);
+                assertThat(weights.lineage()).isEqualTo(lineage);
+              });
+    }
+  }
+
   private static WarmStart warmStart(long version, int examples) {
     PolicyLearner learner = new PolicyLearner(SETTINGS.learner(), SETTINGS.experts());
     for (int i = 0; i < examples; i++) {
@@ -369,7 +465,7 @@ class PolicyLearnerFunctionTest {
     PolicyLearner resumed =
         PolicyLearner.fromSnapshot(SETTINGS.learner(), SETTINGS.experts(), snapshot, examples, 20)
             .orElseThrow();
-    return new WarmStart(version, examples, resumed.toBytes());
+    return new WarmStart(version, examples, resumed.toBytes(), null);
   }
 
   @Test
@@ -379,12 +475,12 @@ class PolicyLearnerFunctionTest {
     try (var harness = harness(null)) {
       harness.setProcessingTime(1_000);
       for (int i = 1; i <= 3; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
       checkpoint = harness.snapshot(1, 3);
       // Published at least once, after the checkpoint: routers already run these versions.
       for (int i = 4; i <= 12; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
       beforeCrash = harness.extractOutputValues();
     }
@@ -394,7 +490,7 @@ class PolicyLearnerFunctionTest {
     try (var restored = harness(checkpoint)) {
       restored.setProcessingTime(1_001);
       for (int i = 4; i <= 6; i++) {
-        restored.processElement(example("p", "a", 1, i), i);
+        restored.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
 
       assertThat(beforeCrash).hasSize(4);
@@ -417,7 +513,7 @@ class PolicyLearnerFunctionTest {
     long publishedBeforeRestore;
     try (var harness = harness(null)) {
       harness.setProcessingTime(1_000);
-      harness.processElement(example("p", "a", 1, 1), 1);
+      harness.processElement(LearnerInput.of(example("p", "a", 1, 1)), 1);
       checkpoint = harness.snapshot(1, 1);
       harness.setProcessingTime(2_000);
       publishedBeforeRestore = harness.extractOutputValues().get(0).version();
@@ -441,8 +537,8 @@ class PolicyLearnerFunctionTest {
             .orElseThrow();
     try (var harness = harness(null, metrics, Map.of("p", warm))) {
       for (int i = 1; i <= 3; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
-        harness.processElement(example("q", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
+        harness.processElement(LearnerInput.of(example("q", "a", 1, i)), i);
         expected.update(new float[] {1, 0}, List.of(new ExpertFeedback("a", 1, 1, 1, 0)));
       }
 
@@ -467,14 +563,14 @@ class PolicyLearnerFunctionTest {
     OperatorSubtaskState snapshot;
     try (var harness = harness(null, new CapturedMetrics())) {
       for (int i = 1; i <= 4; i++) {
-        harness.processElement(example("p", "a", 1, i), i);
+        harness.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
       snapshot = harness.snapshot(1, 4);
     }
 
     try (var restored = harness(snapshot, metrics, Map.of("p", warmStart(5_000, 500)))) {
       for (int i = 5; i <= 6; i++) {
-        restored.processElement(example("p", "a", 1, i), i);
+        restored.processElement(LearnerInput.of(example("p", "a", 1, i)), i);
       }
 
       assertThat(restored.extractOutputValues())

@@ -68,7 +68,10 @@ final class PolicyCommand implements Runnable {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The policy to promote.")
+    @Parameters(
+        index = "0",
+        paramLabel = "NAME",
+        description = "The policy, or shadow expert, to promote.")
     String name;
 
     @Override
@@ -100,8 +103,9 @@ final class PolicyCommand implements Runnable {
   @Command(
       name = "watch",
       description =
-          "Follow the production log; promote the candidate when the rule clears it and roll its"
-              + " canary back when the guardrail says so (until both happened, or Ctrl-C).")
+          "Follow the production log; promote the candidate, and each shadow expert, when the rule"
+              + " clears it and roll the candidate's canary back when the guardrail says so (until"
+              + " the candidate is promoted and its canary stopped, or Ctrl-C).")
   static final class Watch implements Callable<Integer> {
     @Mixin GlobalOptions options;
     @Spec CommandSpec spec;
@@ -114,17 +118,34 @@ final class PolicyCommand implements Runnable {
             new PolicyLifecycle.WatchListener() {
               @Override
               public void judged(LifecycleReport report) {
-                out.println(
-                    String.format(
-                        Locale.ROOT,
-                        "%,d decisions: promotion %s",
-                        report.decisions(),
-                        report.promotion().reason()));
+                if (report.promotion() != null) {
+                  out.println(
+                      String.format(
+                          Locale.ROOT,
+                          "%,d decisions: promotion %s",
+                          report.decisions(),
+                          report.promotion().reason()));
+                }
+                for (LifecycleReport.ShadowVerdict shadow : report.shadowVerdicts()) {
+                  out.println(
+                      String.format(
+                          Locale.ROOT,
+                          "%,d decisions: shadow %s %s",
+                          report.decisions(),
+                          shadow.shadow(),
+                          shadow.reason()));
+                }
                 out.flush();
               }
 
               @Override
               public void promoted(LifecycleReport report, RoutingWeights published) {
+                print(out, published);
+              }
+
+              @Override
+              public void shadowPromoted(
+                  LifecycleReport.ShadowVerdict shadow, RoutingWeights published) {
                 print(out, published);
               }
 

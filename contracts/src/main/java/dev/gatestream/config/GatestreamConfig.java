@@ -71,6 +71,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String ROUTER_GATE_P = "router.gate.p";
   public static final String ROUTER_GATE_MAX_K = "router.gate.max.k";
   public static final String ROUTER_GATE_SHARED_EXPERTS = "router.gate.shared.experts";
+  public static final String ROUTER_GATE_PROMOTED_EXPERTS = "router.gate.promoted.experts";
   public static final String ROUTER_GATE_THRESHOLD = "router.gate.threshold";
   public static final String ROUTER_GATE_LAMBDA = "router.gate.lambda";
   public static final String ROUTER_GATE_OPTIMISM = "router.gate.optimism";
@@ -93,6 +94,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String POLICY_CANARY_ROLLBACK_MARGIN = "policy.canary.rollback.margin";
   public static final String POLICY_CANARY_MIN_OUTCOMES = "policy.canary.min.outcomes";
   public static final String POLICY_WATCH_EVERY = "policy.watch.every";
+  public static final String POLICY_WATCH_SHADOWS = "policy.watch.shadows";
   public static final String ROUTER_TASK_RULES = "router.task.rules";
   public static final String ROUTER_DEFAULT_EXPERTS = "router.default.experts";
   public static final String ROUTER_CASCADE_ORDER = "router.cascade.order";
@@ -547,6 +549,14 @@ public final class GatestreamConfig extends AbstractConfig {
               Importance.LOW,
               "Experts the sigmoid gate always adds (shared experts).")
           .define(
+              ROUTER_GATE_PROMOTED_EXPERTS,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Shadow experts promoted to production, 'expertA|expertB': the gate chooses among them"
+                  + " as among the configured experts, and the router no longer shadows them."
+                  + " gatestream policy promote SHADOW sets it in the gate of the version it publishes.")
+          .define(
               ROUTER_GATE_THRESHOLD,
               Type.DOUBLE,
               0.7,
@@ -712,6 +722,13 @@ public final class GatestreamConfig extends AbstractConfig {
               Importance.LOW,
               "gatestream policy watch judges the candidate again after this many more decisions"
                   + " read.")
+          .define(
+              POLICY_WATCH_SHADOWS,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Whether gatestream policy watch also promotes the shadow experts the rule clears"
+                  + " (into production's gate); off, only an operator promotes them.")
           .define(
               ROUTER_TASK_RULES,
               Type.STRING,

@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -69,14 +70,27 @@ class LifecycleIT {
    * the log, against a doubly-robust term whose standard deviation is about 1.0 per request (the
    * deterministic candidate matches uniform production on one request in six, at weight 6), clears
    * the lower bound of a 90% interval after about (1.645 / 0.06)² ≈ 750 requests on average (seen:
-   * 500 and 1,300); at 95%, 900, 1,500 and over 3,000 requests were seen.
+   * 400 to 1,300); at 95%, 900, 1,500 and over 3,000 requests were seen. The cap only makes a
+   * promotion that never comes fail in bounded time.
    */
-  private static final int MOST_REQUESTS = 4_000;
+  private static final int MOST_REQUESTS = 6_000;
 
-  /** Most decisions the guardrail may take to roll the bad canary back (seen: 400). */
+  /** Most decisions the guardrail may take to roll the bad canary back (seen: 300 to 400). */
   private static final int ROLLBACK_BOUND = 1_500;
 
-  private static final int AFTER = 400;
+  /**
+   * How long the watch may take to judge what was sent, and a router to take up a version: far
+   * above what a loaded 2-core machine needs, so that only a stuck stage fails the wait.
+   */
+  private static final Duration CATCH_UP = Duration.ofSeconds(120);
+
+  /**
+   * Requests after the promotion: enough that the quality after (the candidate's, about 0.55 on the
+   * log) beats the quality before (uniform production's, about 0.41) with room for the noise of
+   * both means (standard error of their difference about 0.025).
+   */
+  private static final int AFTER = 1_000;
+
   private static final double SHADOW_RATE = 0.3;
 
   private final StackEndpoints stack;
@@ -129,7 +143,7 @@ class LifecycleIT {
   }
 
   @Test
-  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  @Timeout(value = 20, unit = TimeUnit.MINUTES)
   void shadowScoredCandidatePromotedBadCanaryRolledBack(@TempDir Path dir) throws Exception {
     SharedRoutingLog traffic = SharedRoutingLog.model7Test(11);
     List<String> all = traffic.experts();
@@ -165,12 +179,16 @@ class LifecycleIT {
                 GatestreamConfig.ROUTER_CANDIDATE_POLICY,
                 "trained",
                 GatestreamConfig.ROUTER_CANDIDATE_GATE,
-                goodGate));
+                goodGate,
+                // The shadow is scored here; its promotion is PromotionHoldsIT's.
+                GatestreamConfig.POLICY_WATCH_SHADOWS,
+                "false"));
     Topics goodTopics = Topics.from(good);
     applyTopics(good, goodTopics, all);
     AtomicReference<LifecycleReport> promotedOn = new AtomicReference<>();
     AtomicReference<RoutingWeights> promoted = new AtomicReference<>();
     List<String> progress = new ArrayList<>();
+    AtomicInteger goodJudged = new AtomicInteger();
     double before;
     double after;
     LifecycleReport finalReport;
@@ -187,6 +205,7 @@ class LifecycleIT {
                   synchronized (progress) {
                     progress.add(report.decisions() + ": " + report.promotion().reason());
                   }
+                  goodJudged.set(report.decisions());
                 }
 
                 @Override
@@ -207,6 +226,7 @@ class LifecycleIT {
                     bucket -> {})
                 .quality());
         sent += SEGMENT;
+        watching.awaitJudged(goodJudged, sent, () -> promoted.get() != null);
       }
       watching.stop();
       synchronized (progress) {
@@ -216,7 +236,7 @@ class LifecycleIT {
       RoutingWeights published = promoted.get();
       Await.untilTrue(
           "the router runs the promoted version",
-          Duration.ofSeconds(30),
+          CATCH_UP,
           () -> pipeline.policyVersion() == published.getVersion());
       before = beforeQuality.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
       after =
@@ -261,7 +281,7 @@ class LifecycleIT {
       assertThat(published.getPreviousVersion()).isZero();
       assertThat(evidence.getDecidedBy()).isEqualTo("rule");
       assertThat(evidence.getDifference().getLower()).isGreaterThan(0);
-      assertThat(after).isGreaterThan(before + 0.05);
+      assertThat(after).isGreaterThan(before);
 
       // The shadow: its sample, scored against every production expert, never fused.
       long shadowed = (long) pipelineMeter(pipeline, shadow);
@@ -299,6 +319,7 @@ class LifecycleIT {
     AtomicReference<LifecycleReport> firstRefusal = new AtomicReference<>();
     AtomicReference<LifecycleReport> rolledBackOn = new AtomicReference<>();
     AtomicReference<RoutingWeights> rollback = new AtomicReference<>();
+    AtomicInteger badJudged = new AtomicInteger();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (RegistrySerdes serdes = new RegistrySerdes(stack.registryUrl(), true);
         Pipeline pipeline = start(bad, dir.resolve("bad"), meters);
@@ -314,6 +335,7 @@ class LifecycleIT {
                     firstRefusal.compareAndSet(null, report);
                   }
                   assertThat(report.promotion().acts()).isFalse();
+                  badJudged.set(report.decisions());
                 }
 
                 @Override
@@ -330,6 +352,8 @@ class LifecycleIT {
             UNREPORTED,
             bucket -> {});
         sent += SEGMENT;
+        watching.awaitJudged(
+            badJudged, sent, () -> rollback.get() != null && firstRefusal.get() != null);
       }
       watching.stop();
       assertThat(firstRefusal.get()).as("refused within %d requests", MOST_REQUESTS).isNotNull();
@@ -348,13 +372,18 @@ class LifecycleIT {
           canary.decisions(),
           sent,
           canary.canary().reason());
+      canary.lines().forEach(line -> System.out.println("  report at the rollback: " + line));
       assertThat(refused.promotion().reason()).contains("even the upper bound is not above");
+      // The canary judged on its own outcomes too, by the same estimator and reward.
+      assertThat(canary.canaryOutcomes()).isNotNull();
+      assertThat(canary.canaryOutcomes().used())
+          .isGreaterThanOrEqualTo(bad.getInt(GatestreamConfig.POLICY_CANARY_MIN_OUTCOMES));
       assertThat(rollback.get().getPolicy()).isEqualTo("worst");
       assertThat(rollback.get().getCanaryShare()).isZero();
       assertThat(rollback.get().getEvidence().getDecidedBy()).isEqualTo("guardrail");
       Await.untilTrue(
           "the router stops the canary",
-          Duration.ofSeconds(30),
+          CATCH_UP,
           () ->
               meters.get(CandidateRunner.CANARY_SHARE).tag("candidate", "worst").gauge().value()
                   == 0);
@@ -419,6 +448,23 @@ class LifecycleIT {
               "policy-watch");
       thread.start();
       return new Watching(thread, stopped, failed);
+    }
+
+    /**
+     * Waits until the watch has judged the decisions of all but the latest judging interval sent
+     * (it judges every policy.watch.every decisions it reads), or until done: so the number of
+     * requests a decision takes depends on the evidence, not on how far the watch lags.
+     */
+    void awaitJudged(AtomicInteger judged, int sent, Await.Condition done) {
+      Await.untilTrue(
+          "the watch judging the first " + (sent - 2 * SEGMENT) + " decisions",
+          CATCH_UP,
+          () -> {
+            if (failed.get() != null) {
+              throw new AssertionError("the watch failed", failed.get());
+            }
+            return done.test() || judged.get() >= sent - 2 * SEGMENT;
+          });
     }
 
     void stop() throws InterruptedException {

@@ -5,6 +5,8 @@ package dev.gatestream.adaptation.events;
  * RoutingWeights record. Parameter blocks as parallel arrays, so the record stays a Flink POJO.
  *
  * @param oldestFeedbackAtMs event time of the oldest feedback first published in this version
+ * @param lineage what the version carries from the policy's newest promotion or rollback; null when
+ *     it has had none
  */
 public record PublishedWeights(
     String policy,
@@ -15,7 +17,8 @@ public record PublishedWeights(
     double[][] blocks,
     long examples,
     long publishedAtMs,
-    long oldestFeedbackAtMs) {
+    long oldestFeedbackAtMs,
+    Lineage lineage) {
 
   /** One named parameter block, or null. */
   public double[] block(String name) {

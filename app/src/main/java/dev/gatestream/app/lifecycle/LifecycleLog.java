@@ -9,6 +9,7 @@ import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.policy.Choice;
 import dev.gatestream.policy.evaluation.Comparison;
+import dev.gatestream.policy.evaluation.Evaluation;
 import dev.gatestream.policy.evaluation.LoggedDecision;
 import dev.gatestream.policy.evaluation.OffPolicyEvaluator;
 import dev.gatestream.policy.evaluation.UnsupportedCandidateException;
@@ -31,7 +32,8 @@ import java.util.TreeMap;
  * experts' results and the feedback, by request id. Each decision is judged as evaluate and the
  * learner judge it ({@link DecisionFeedbackJoin#toLogged}, {@link Rewards}); the candidate is
  * weighed by the propensities it logged beside each decision, production by its own (the decision
- * logs the mixture while a canary runs).
+ * logs the mixture while a canary runs). The decisions the canary served are also judged on their
+ * own, by the same estimator and reward (see {@link #servedBy}).
  */
 public final class LifecycleLog {
 
@@ -76,6 +78,7 @@ public final class LifecycleLog {
   /** Judges the log: the candidate, its canary and the shadow experts. */
   public LifecycleReport report() {
     List<LoggedDecision> paired = new ArrayList<>();
+    List<LoggedDecision> served = new ArrayList<>();
     Map<String, Map<String, Double>> candidateP = new HashMap<>();
     Map<String, Map<String, Double>> productionP = new HashMap<>();
     CanaryGuardrail.Arm canary = new CanaryGuardrail.Arm();
@@ -99,6 +102,9 @@ public final class LifecycleLog {
         continue;
       }
       paired.add(logged);
+      if (proposal.getCanary()) {
+        served.add(servedBy(logged, proposal.getCandidatePropensities()));
+      }
       candidateP.put(decision.getRequestId(), proposal.getCandidatePropensities());
       productionP.put(
           decision.getRequestId(),
@@ -117,6 +123,7 @@ public final class LifecycleLog {
     Comparison comparison = null;
     Verdict promotion = null;
     Verdict canaryVerdict = null;
+    Evaluation canaryOutcomes = null;
     if (withCandidate) {
       String unsupported = null;
       if (judged > 0) {
@@ -140,6 +147,9 @@ public final class LifecycleLog {
                   .judge(new PromotionRule.Evidence(considered, judged, comparison, unsupported));
       if (canary.count() > 0) {
         canaryVerdict = settings.guardrail().judge(canary, production);
+        canaryOutcomes =
+            new OffPolicyEvaluator(settings.evaluation())
+                .evaluate(served, logged -> candidateP.get(logged.requestId()));
       }
     }
     return new LifecycleReport(
@@ -150,7 +160,116 @@ public final class LifecycleLog {
         comparison,
         promotion,
         canaryVerdict,
-        shadowRows());
+        canaryOutcomes,
+        shadowRows(),
+        shadowVerdicts());
+  }
+
+  /**
+   * Each shadow expert against production on the requests it shadowed, judged by the promotion rule
+   * on the same doubly-robust comparison as a candidate: the shadow as the candidate that always
+   * chooses it, production as it chose. Given that a request was sampled, the shadow answered it
+   * for sure, so it is logged at propensity 1 beside production's choice, and the importance
+   * weights are 1 (ESS = requests judged).
+   */
+  private List<LifecycleReport.ShadowVerdict> shadowVerdicts() {
+    Map<String, List<LoggedDecision>> byShadow = new TreeMap<>();
+    Map<String, Integer> sampled = new HashMap<>();
+    Map<String, Map<String, Double>> productionP = new HashMap<>();
+    for (RoutingDecision decision : decisions.values()) {
+      if (decision.getShadow().isEmpty() || decision.getChosen().isEmpty()) {
+        continue;
+      }
+      List<FeedbackEvent> about = feedback.get(decision.getRequestId());
+      Map<String, Double> quality = new HashMap<>();
+      Map<String, Double> cost = new HashMap<>();
+      if (about != null) {
+        for (Rewards.Outcome one :
+            Rewards.outcomes(
+                Conversions.learned(decision),
+                results.getOrDefault(decision.getRequestId(), Map.of()),
+                FeedbackMerge.merge(about))) {
+          quality.put(one.expert(), one.quality());
+          cost.put(one.expert(), one.cost());
+        }
+      }
+      productionP.put(decision.getRequestId(), decision.getCandidatePropensities());
+      LoggedDecision production = logged(decision);
+      for (ChosenExpert shadow : decision.getShadow()) {
+        sampled.merge(shadow.getExpert(), 1, Integer::sum);
+        List<Choice> chosen = new ArrayList<>(production.chosen());
+        chosen.add(new Choice(shadow.getExpert(), 0.0, 1.0));
+        Map<String, Double> logging = new HashMap<>(production.loggingPropensities());
+        logging.put(shadow.getExpert(), 1.0);
+        byShadow
+            .computeIfAbsent(shadow.getExpert(), e -> new ArrayList<>())
+            .add(
+                new LoggedDecision(
+                    production.requestId(),
+                    production.task(),
+                    production.text(),
+                    production.features(),
+                    production.costBudget(),
+                    chosen,
+                    logging,
+                    quality,
+                    cost));
+      }
+    }
+    List<LifecycleReport.ShadowVerdict> verdicts = new ArrayList<>();
+    byShadow.forEach(
+        (shadow, logged) -> {
+          int judged = 0;
+          for (LoggedDecision one : logged) {
+            if (judgedWhole(one)) {
+              judged++;
+            }
+          }
+          Comparison comparison = null;
+          Verdict verdict;
+          if (judged == 0) {
+            verdict = new Verdict(Verdict.Outcome.HOLD, "no shadowed request judged yet");
+          } else {
+            comparison =
+                new OffPolicyEvaluator(settings.evaluation())
+                    .compare(
+                        logged,
+                        one -> Map.of(shadow, 1.0),
+                        one -> productionP.get(one.requestId()));
+            verdict =
+                settings
+                    .rule()
+                    .judge(
+                        new PromotionRule.Evidence(sampled.get(shadow), judged, comparison, null));
+          }
+          verdicts.add(
+              new LifecycleReport.ShadowVerdict(
+                  shadow, sampled.get(shadow), judged, comparison, verdict));
+        });
+    return verdicts;
+  }
+
+  /**
+   * A decision the canary served, as the candidate logged it: its choice at the candidate's own
+   * propensities. The canary share is drawn apart from the request, so on these decisions the
+   * candidate was the logging policy, and the same estimator judges the same estimand (the
+   * candidate's reward per request) on its own outcomes, at importance weight 1.
+   */
+  private static LoggedDecision servedBy(LoggedDecision logged, Map<String, Double> candidate) {
+    List<Choice> chosen = new ArrayList<>(logged.chosen().size());
+    for (Choice choice : logged.chosen()) {
+      chosen.add(new Choice(choice.expert(), choice.gateWeight(), candidate.get(choice.expert())));
+    }
+    return new LoggedDecision(
+        logged.requestId(),
+        logged.task(),
+        logged.text(),
+        logged.features(),
+        logged.costBudget(),
+        chosen,
+        candidate,
+        logged.quality(),
+        logged.cost());
   }
 
   private LoggedDecision logged(RoutingDecision decision) {

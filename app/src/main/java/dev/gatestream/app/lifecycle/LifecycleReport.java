@@ -2,6 +2,7 @@ package dev.gatestream.app.lifecycle;
 
 import dev.gatestream.policy.evaluation.Comparison;
 import dev.gatestream.policy.evaluation.Estimate;
+import dev.gatestream.policy.evaluation.Evaluation;
 import dev.gatestream.policy.lifecycle.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,9 @@ import java.util.Locale;
  *     support it or nothing was judged yet
  * @param promotion the promotion rule's verdict; null without a candidate
  * @param canary the guardrail's verdict; null when the candidate served no canary request
+ * @param canaryOutcomes the candidate judged on the requests its canary served, with the
+ *     propensities it logged for them: the same estimator, estimand and reward as {@code
+ *     comparison.candidate()} on the production log; null when it served none
  */
 public record LifecycleReport(
     String production,
@@ -27,7 +31,27 @@ public record LifecycleReport(
     Comparison comparison,
     Verdict promotion,
     Verdict canary,
-    List<ShadowRow> shadows) {
+    Evaluation canaryOutcomes,
+    List<ShadowRow> shadows,
+    List<ShadowVerdict> shadowVerdicts) {
+
+  /**
+   * A shadow expert judged for promotion to production, by the promotion rule on its comparison
+   * with production on the requests it shadowed.
+   *
+   * @param sampled the requests it was sent
+   * @param judged of those, the ones feedback judged it and production's choice on
+   * @param comparison the shadow (always chosen) against production; null before anything was
+   *     judged
+   */
+  public record ShadowVerdict(
+      String shadow, int sampled, int judged, Comparison comparison, Verdict verdict) {
+
+    /** The verdict's reason, with the comparison's figures. */
+    public String reason() {
+      return verdict.reason();
+    }
+  }
 
   /**
    * One shadow expert against one production expert on the requests both answered and feedback
@@ -57,7 +81,7 @@ public record LifecycleReport(
       lines.add("candidate " + candidate + ":");
       if (comparison != null) {
         lines.add(
-            "  doubly robust reward  candidate "
+            "  on the production log: doubly robust reward  candidate "
                 + interval(comparison.candidate().doublyRobust())
                 + "  production "
                 + interval(comparison.production().doublyRobust()));
@@ -75,10 +99,22 @@ public record LifecycleReport(
                 comparison.candidate().used(),
                 comparison.candidate().maxWeight()));
       }
+      if (canaryOutcomes != null) {
+        lines.add(
+            format(
+                "  on its canary's own %,d outcomes: doubly robust reward  candidate %s",
+                canaryOutcomes.used(), interval(canaryOutcomes.doublyRobust())));
+      }
       lines.add("  promotion: " + verdict(promotion));
       if (canary != null) {
         lines.add("  canary: " + verdict(canary));
       }
+    }
+    for (ShadowVerdict one : shadowVerdicts) {
+      lines.add(
+          format(
+              "shadow %s vs production on %,d of the %,d requests it shadowed: promotion %s",
+              one.shadow(), one.judged(), one.sampled(), verdict(one.verdict())));
     }
     for (ShadowRow row : shadows) {
       lines.add(

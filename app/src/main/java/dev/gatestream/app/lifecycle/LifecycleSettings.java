@@ -14,6 +14,7 @@ import dev.gatestream.policy.lifecycle.PromotionRule;
  * @param candidate router.candidate.policy, empty when none is configured
  * @param candidateGate router.candidate.gate, empty for the production gate's settings
  * @param judgeEvery policy.watch.every
+ * @param watchShadows policy.watch.shadows
  */
 public record LifecycleSettings(
     String production,
@@ -22,7 +23,8 @@ public record LifecycleSettings(
     PromotionRule rule,
     CanaryGuardrail guardrail,
     EvaluationSettings evaluation,
-    int judgeEvery) {
+    int judgeEvery,
+    boolean watchShadows) {
 
   public static LifecycleSettings from(GatestreamConfig config) {
     double confidence = config.getDouble(GatestreamConfig.POLICY_PROMOTION_CONFIDENCE);
@@ -43,7 +45,8 @@ public record LifecycleSettings(
             .withLambda(config.getDouble(GatestreamConfig.ROUTER_GATE_LAMBDA))
             .withBootstrap(
                 config.getInt(GatestreamConfig.POLICY_PROMOTION_BOOTSTRAP_SAMPLES), confidence, 1),
-        config.getInt(GatestreamConfig.POLICY_WATCH_EVERY));
+        config.getInt(GatestreamConfig.POLICY_WATCH_EVERY),
+        config.getBoolean(GatestreamConfig.POLICY_WATCH_SHADOWS));
   }
 
   public Rewards rewards() {

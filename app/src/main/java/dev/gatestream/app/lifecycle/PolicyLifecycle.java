@@ -2,15 +2,21 @@ package dev.gatestream.app.lifecycle;
 
 import dev.gatestream.app.Deployment;
 import dev.gatestream.app.UserError;
+import dev.gatestream.app.pipeline.ExpertCatalog;
 import dev.gatestream.app.pipeline.RoutingComponents;
 import dev.gatestream.clients.KafkaClients;
 import dev.gatestream.clients.ServicePrincipal;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.RoutingWeights;
+import dev.gatestream.experts.ExpertSpec;
+import dev.gatestream.policy.lifecycle.Verdict;
 import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +34,9 @@ public final class PolicyLifecycle implements AutoCloseable {
     /** The rule promoted the candidate. */
     default void promoted(LifecycleReport report, RoutingWeights published) {}
 
+    /** The rule promoted a shadow expert into production. */
+    default void shadowPromoted(LifecycleReport.ShadowVerdict shadow, RoutingWeights published) {}
+
     /** The guardrail rolled the canary back. */
     default void canaryRolledBack(LifecycleReport report, RoutingWeights published) {}
   }
@@ -40,9 +49,15 @@ public final class PolicyLifecycle implements AutoCloseable {
   private final Duration timeout;
   private final String clientId;
   private final PolicyVersions versions;
+  private final List<String> shadows;
 
   public PolicyLifecycle(GatestreamConfig config, Path home) {
     this.config = config;
+    this.shadows =
+        ExpertCatalog.load(config, home).stream()
+            .filter(ExpertSpec::isShadow)
+            .map(ExpertSpec::name)
+            .toList();
     this.settings = LifecycleSettings.from(config);
     this.topics = Topics.from(config);
     Deployment deployment = new Deployment(config, home);
@@ -74,11 +89,21 @@ public final class PolicyLifecycle implements AutoCloseable {
 
   /**
    * Promotes a policy to production on the operator's word, with the report's evidence when it is
-   * the configured candidate.
+   * the configured candidate; or a shadow expert into production's gate, with its evidence.
    */
   public RoutingWeights promote(String name) {
     if (name.equals(settings.production())) {
       throw new UserError(name + " is the production policy already");
+    }
+    if (shadows.contains(name)) {
+      LifecycleReport.ShadowVerdict shadow = shadowVerdict(report(), name);
+      if (shadow == null) {
+        shadow =
+            new LifecycleReport.ShadowVerdict(
+                name, 0, 0, null, new Verdict(Verdict.Outcome.HOLD, "never shadowed yet"));
+      }
+      return promoteShadow(
+          shadow, PolicyVersions.OPERATOR, "operator; the rule says: " + shadow.reason());
     }
     boolean configured = name.equals(settings.candidate());
     LifecycleReport report = configured ? report() : null;
@@ -97,6 +122,30 @@ public final class PolicyLifecycle implements AutoCloseable {
             : PolicyVersions.evidence(PolicyVersions.OPERATOR, reason, empty(), confidence()));
   }
 
+  private LifecycleReport.ShadowVerdict shadowVerdict(LifecycleReport report, String shadow) {
+    return report.shadowVerdicts().stream()
+        .filter(one -> one.shadow().equals(shadow))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private RoutingWeights promoteShadow(
+      LifecycleReport.ShadowVerdict shadow, String decidedBy, String reason) {
+    String name = shadow.shadow();
+    return versions.promoteShadow(
+        settings.production(),
+        name,
+        config.getString(GatestreamConfig.ROUTER_GATE),
+        featureDimension(),
+        PolicyVersions.evidence(
+            decidedBy,
+            reason,
+            shadow.sampled(),
+            shadow.judged(),
+            shadow.comparison(),
+            confidence()));
+  }
+
   /** Restores production's version before its latest promotion or rollback, as a new version. */
   public RoutingWeights rollback() {
     return versions.rollback(
@@ -107,18 +156,30 @@ public final class PolicyLifecycle implements AutoCloseable {
 
   /**
    * Follows the log, judging every policy.watch.every decisions: promotes the candidate once the
-   * rule clears it, and rolls its canary back once the guardrail says so; until stop.
+   * rule clears it, and each shadow expert the rule clears, and rolls the canary back once the
+   * guardrail says so; until stop.
    */
   public void watch(WatchListener listener, BooleanSupplier stop) {
-    if (settings.candidate().isBlank()) {
-      throw new UserError("no candidate to watch: set " + GatestreamConfig.ROUTER_CANDIDATE_POLICY);
+    boolean withCandidate = !settings.candidate().isBlank();
+    List<String> watched = settings.watchShadows() ? shadows : List.of();
+    if (!withCandidate && watched.isEmpty()) {
+      throw new UserError(
+          "no candidate or shadow expert to watch: set "
+              + GatestreamConfig.ROUTER_CANDIDATE_POLICY
+              + " or mark an expert shadow (with "
+              + GatestreamConfig.POLICY_WATCH_SHADOWS
+              + " on)");
     }
     LifecycleLog log = new LifecycleLog(settings);
-    boolean promoted = false;
-    boolean canaryStopped = false;
+    boolean promoted = !withCandidate;
+    boolean canaryStopped = !withCandidate;
+    Set<String> shadowsPromoted = new HashSet<>();
     int judgedAt = 0;
     try (LogTail tail = new LogTail(clients, clientId + "-watch", topics, serdes, log)) {
-      while (!stop.getAsBoolean() && !(promoted && canaryStopped)) {
+      while (!stop.getAsBoolean()
+          && !(promoted
+              && canaryStopped
+              && (withCandidate || shadowsPromoted.containsAll(watched)))) {
         tail.poll();
         if (log.decisions() - judgedAt < settings.judgeEvery()) {
           continue;
@@ -137,6 +198,14 @@ public final class PolicyLifecycle implements AutoCloseable {
                   featureDimension(),
                   PolicyVersions.evidence(
                       PolicyVersions.RULE, report.promotion().reason(), report, confidence())));
+        }
+        for (LifecycleReport.ShadowVerdict shadow : report.shadowVerdicts()) {
+          if (watched.contains(shadow.shadow())
+              && shadow.verdict().acts()
+              && shadowsPromoted.add(shadow.shadow())) {
+            listener.shadowPromoted(
+                shadow, promoteShadow(shadow, PolicyVersions.RULE, shadow.reason()));
+          }
         }
         if (!canaryStopped && report.canary() != null && report.canary().acts()) {
           canaryStopped = true;
@@ -175,7 +244,7 @@ public final class PolicyLifecycle implements AutoCloseable {
 
   private LifecycleReport empty() {
     return new LifecycleReport(
-        settings.production(), null, 0, 0, null, null, null, java.util.List.of());
+        settings.production(), null, 0, 0, null, null, null, null, List.of(), List.of());
   }
 
   @Override

@@ -1,9 +1,11 @@
 package dev.gatestream.app.lifecycle;
 
+import dev.gatestream.adaptation.PolicyLearnerFunction;
 import dev.gatestream.app.UserError;
 import dev.gatestream.app.source.TopicRange;
 import dev.gatestream.app.source.TopicRangeReader;
 import dev.gatestream.clients.KafkaClients;
+import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.contracts.Interval;
 import dev.gatestream.contracts.PromotionEvidence;
 import dev.gatestream.contracts.RoutingWeights;
@@ -29,6 +31,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the canary guardrail publishes. The topic is compacted by key, so before a version is replaced it
  * is kept under {@code POLICY@vVERSION} (same policy and version inside: routers, which ignore
  * versions not newer than theirs, pass it over), which a rollback restores as a new version.
+ *
+ * <p>Versions are numbered on the adaptation job's clock floor ({@link
+ * PolicyLearnerFunction#VERSIONS_PER_MS}), so a promotion outranks any snapshot the job published
+ * before it; the job adopts it and numbers its later snapshots after it, carrying its lineage.
  */
 final class PolicyVersions implements AutoCloseable {
 
@@ -37,6 +43,10 @@ final class PolicyVersions implements AutoCloseable {
 
   static final String OPERATOR = "operator";
   static final String GUARDRAIL = "guardrail";
+
+  /** router.gate.promoted.experts, as a gate spec names it. */
+  private static final String PROMOTED =
+      GatestreamConfig.ROUTER_GATE_PROMOTED_EXPERTS.substring("router.gate.".length());
 
   private final KafkaClients clients;
   private final String clientId;
@@ -125,6 +135,63 @@ final class PolicyVersions implements AutoCloseable {
             .build());
   }
 
+  /**
+   * Publishes production's weights again with a shadow expert promoted into its gate: the gate
+   * chooses among it from now on (and routers stop shadowing it).
+   *
+   * @param configuredGate production's configured gate kind, the base when its version names no
+   *     gate
+   */
+  RoutingWeights promoteShadow(
+      String production,
+      String shadow,
+      String configuredGate,
+      int featureDimension,
+      PromotionEvidence evidence) {
+    RoutingWeights current = read().get(production);
+    RoutingWeights.Builder next =
+        current == null
+            ? RoutingWeights.newBuilder()
+                .setExperts(List.of())
+                .setFeatureDimension(featureDimension)
+                .setParameters(Map.of())
+            : RoutingWeights.newBuilder(current);
+    String base = current == null || current.getGate() == null ? configuredGate : current.getGate();
+    return replace(
+        current,
+        next.setPolicy(production)
+            .setVersion(0)
+            .setPublishedAtMs(0)
+            .setGate(withPromotedExpert(base, shadow))
+            .setPromotedFrom(archiveKey(shadow, 0))
+            .setEvidence(evidence)
+            .build());
+  }
+
+  /**
+   * The gate spec with one more promoted expert ({@code promoted.experts}, '|'-separated, as in
+   * router.gate.promoted.experts).
+   */
+  static String withPromotedExpert(String spec, String expert) {
+    int colon = spec.indexOf(':');
+    String kind = colon < 0 ? spec : spec.substring(0, colon);
+    List<String> settings = new java.util.ArrayList<>();
+    String promoted = expert;
+    if (colon >= 0) {
+      for (String pair : spec.substring(colon + 1).split(",")) {
+        if (pair.startsWith(PROMOTED + "=")) {
+          String already = pair.substring(PROMOTED.length() + 1);
+          promoted =
+              List.of(already.split("\\|")).contains(expert) ? already : already + "|" + expert;
+        } else if (!pair.isBlank()) {
+          settings.add(pair);
+        }
+      }
+    }
+    settings.add(PROMOTED + "=" + promoted);
+    return kind + ":" + String.join(",", settings);
+  }
+
   /** Publishes the version production had before its latest promotion or rollback, anew. */
   RoutingWeights rollback(String production, PromotionEvidence evidence) {
     Map<String, RoutingWeights> all = read();
@@ -176,7 +243,7 @@ final class PolicyVersions implements AutoCloseable {
                 .setParameters(Map.of())
             : RoutingWeights.newBuilder(current);
     RoutingWeights stopped =
-        next.setVersion((current == null ? 0 : current.getVersion()) + 1)
+        next.setVersion(nextVersion(current == null ? 0 : current.getVersion()))
             .setCanaryShare(0.0)
             .setEvidence(evidence)
             .setPublishedAtMs(System.currentTimeMillis())
@@ -193,12 +260,17 @@ final class PolicyVersions implements AutoCloseable {
     }
     RoutingWeights published =
         RoutingWeights.newBuilder(next)
-            .setVersion(version + 1)
+            .setVersion(nextVersion(version))
             .setPreviousVersion(version)
             .setPublishedAtMs(System.currentTimeMillis())
             .build();
     send(published.getPolicy(), published);
     return published;
+  }
+
+  private static long nextVersion(long current) {
+    return Math.max(
+        current + 1, System.currentTimeMillis() * PolicyLearnerFunction.VERSIONS_PER_MS);
   }
 
   private void send(String key, RoutingWeights weights) {
@@ -218,12 +290,18 @@ final class PolicyVersions implements AutoCloseable {
   /** The evidence record of a decision. */
   static PromotionEvidence evidence(
       String decidedBy, String reason, LifecycleReport report, double confidence) {
-    Comparison c = report.comparison();
+    return evidence(
+        decidedBy, reason, report.decisions(), report.judged(), report.comparison(), confidence);
+  }
+
+  /** The evidence record of a decision on this comparison of decisions, judged of them. */
+  static PromotionEvidence evidence(
+      String decidedBy, String reason, int decisions, int judged, Comparison c, double confidence) {
     return PromotionEvidence.newBuilder()
         .setDecidedBy(decidedBy)
         .setReason(reason)
-        .setDecisions(report.decisions())
-        .setCoverage(report.decisions() == 0 ? 0 : (double) report.judged() / report.decisions())
+        .setDecisions(decisions)
+        .setCoverage(decisions == 0 ? 0 : (double) judged / decisions)
         .setConfidence(confidence)
         .setCandidateValue(c == null ? null : interval(c.candidate().doublyRobust()))
         .setProductionValue(c == null ? null : interval(c.production().doublyRobust()))

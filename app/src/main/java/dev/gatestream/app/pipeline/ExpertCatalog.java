@@ -105,6 +105,14 @@ public final class ExpertCatalog {
         .toList();
   }
 
+  /** The shadow experts as a gate sees them once promoted: name and price. */
+  public static List<Expert> shadowsAsExperts(List<ExpertSpec> specs) {
+    return specs.stream()
+        .filter(ExpertSpec::isShadow)
+        .map(spec -> new Expert(spec.name(), spec.pricePerCall()))
+        .toList();
+  }
+
   /** The shadow experts, as the router samples them. */
   public static List<ShadowExperts.Shadow> shadows(List<ExpertSpec> specs) {
     return specs.stream()

@@ -181,13 +181,16 @@ public final class Pipeline implements AutoCloseable {
       Featurizer featurizer = RoutingComponents.featurizer(config);
       closeables.add(featurizer);
       List<Expert> gateExperts = ExpertCatalog.forGates(experts);
+      List<Expert> shadowExperts = ExpertCatalog.shadowsAsExperts(experts);
       GateFactory.Resolver gates =
-          RoutingComponents.resolver(config, gateExperts, featurizer.dimension());
+          RoutingComponents.resolver(config, gateExperts, shadowExperts, featurizer.dimension());
       policy =
           new ActivePolicy(
               config.getString(GatestreamConfig.ROUTER_POLICY),
               RoutingComponents.gateFactory(
-                  RoutingComponents.gateSpec(config), gateExperts, featurizer.dimension()),
+                  RoutingComponents.gateSpec(config),
+                  RoutingComponents.gateExperts(config, gateExperts, shadowExperts),
+                  featurizer.dimension()),
               gates,
               System::currentTimeMillis);
       CandidateRunner candidate =

@@ -16,6 +16,7 @@ import dev.gatestream.policy.gates.SuccessPredictorGate;
 import dev.gatestream.streams.router.ActivePolicy;
 import dev.gatestream.streams.router.CandidateRunner;
 import dev.gatestream.streams.router.GateFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -127,12 +128,56 @@ public final class RoutingComponents {
   }
 
   /**
-   * Builds the gates that published weights name (a promoted candidate's), as a candidate spec over
-   * the configuration would build them.
+   * Builds the gates that published weights name (a promoted candidate's, or production's with a
+   * shadow expert promoted into it), as a candidate spec over the configuration would build them.
+   *
+   * @param shadows the shadow experts, which a gate chooses among once promoted
    */
   public static GateFactory.Resolver resolver(
-      GatestreamConfig config, List<Expert> experts, int featureDimension) {
-    return spec -> gateFactory(gateSpec(candidateConfig(config, spec)), experts, featureDimension);
+      GatestreamConfig config, List<Expert> experts, List<Expert> shadows, int featureDimension) {
+    return spec -> {
+      GatestreamConfig gate = candidateConfig(config, spec);
+      return gateFactory(gateSpec(gate), gateExperts(gate, experts, shadows), featureDimension);
+    };
+  }
+
+  /** The experts a gate chooses among: the configured ones and the shadows promoted to them. */
+  public static List<Expert> gateExperts(
+      GatestreamConfig config, List<Expert> experts, List<Expert> shadows) {
+    List<String> promoted = promotedExperts(config);
+    if (promoted.isEmpty()) {
+      return experts;
+    }
+    List<Expert> all = new ArrayList<>(experts);
+    for (String name : promoted) {
+      Expert shadow =
+          shadows.stream()
+              .filter(expert -> expert.name().equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          GatestreamConfig.ROUTER_GATE_PROMOTED_EXPERTS
+                              + ": "
+                              + name
+                              + " is no shadow expert of the experts file"));
+      if (!all.contains(shadow)) {
+        all.add(shadow);
+      }
+    }
+    return List.copyOf(all);
+  }
+
+  /** router.gate.promoted.experts, split. */
+  public static List<String> promotedExperts(GatestreamConfig config) {
+    List<String> names = new ArrayList<>();
+    for (String name :
+        config.getString(GatestreamConfig.ROUTER_GATE_PROMOTED_EXPERTS).split("\\|")) {
+      if (!name.isBlank()) {
+        names.add(name.strip());
+      }
+    }
+    return names;
   }
 
   /** The configuration plus a candidate gate's settings (KIND[:KEY=VALUE,...]). */

@@ -11,11 +11,14 @@ import dev.gatestream.contracts.Feedback;
 import dev.gatestream.contracts.ResultStatus;
 import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.Score;
+import dev.gatestream.policy.evaluation.Estimate;
+import dev.gatestream.policy.evaluation.Evaluation;
 import dev.gatestream.policy.lifecycle.Verdict;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +42,11 @@ class LifecycleLogTest {
 
   private static LifecycleLog log(
       String candidate, String candidateExpert, double canaryShare, int n) {
+    return log(candidate, candidateExpert, canaryShare, n, 0.6);
+  }
+
+  private static LifecycleLog log(
+      String candidate, String candidateExpert, double canaryShare, int n, double shadowRight) {
     LifecycleLog log = new LifecycleLog(settings(candidate));
     SplittableRandom random = new SplittableRandom(5);
     for (int i = 0; i < n; i++) {
@@ -82,7 +90,7 @@ class LifecycleLogTest {
       rewards.put(expert, random.nextDouble() < (expert.equals("a") ? 0.8 : 0.3) ? 1.0 : 0.0);
       log.add(result(id, expert));
       if (shadowed) {
-        rewards.put("s", random.nextDouble() < 0.6 ? 1.0 : 0.0);
+        rewards.put("s", random.nextDouble() < shadowRight ? 1.0 : 0.0);
         log.add(result(id, "s"));
       }
       log.add(
@@ -131,6 +139,27 @@ class LifecycleLogTest {
   }
 
   @Test
+  void theCanaryIsJudgedOnItsOwnOutcomesByTheSameEstimatorAndReward() {
+    LifecycleReport report = log("always-b", "b", 0.3, 800).report();
+
+    Evaluation own = report.canaryOutcomes();
+    // About 30% of 800 requests were the canary's, each judged at weight 1 (it logged them).
+    assertThat(own.used()).isBetween(200, 280);
+    assertThat(own.effectiveSampleSize()).isEqualTo(own.used(), Offset.offset(1e-6));
+    // b is right 30% of the time; the reward prices its 0.001 USD at router.gate.lambda.
+    double truth = 0.3 - settings("always-b").rewards().lambda() * 0.001;
+    Estimate onOwn = own.doublyRobust();
+    Estimate onLog = report.comparison().candidate().doublyRobust();
+    assertThat(onOwn.lower()).isLessThan(truth);
+    assertThat(onOwn.upper()).isGreaterThan(truth);
+    assertThat(onLog.lower()).isLessThan(truth);
+    assertThat(onLog.upper()).isGreaterThan(truth);
+    // Without a canary there are no outcomes of its own.
+    assertThat(log("always-a", "a", 0, 200).report().canaryOutcomes()).isNull();
+    assertThat(report.lines()).anyMatch(line -> line.startsWith("  on its canary's own "));
+  }
+
+  @Test
   void theShadowIsComparedWithEachProductionExpertOnTheSameRequests() {
     LifecycleReport report = log("always-a", "a", 0, 900).report();
 
@@ -144,6 +173,28 @@ class LifecycleLogTest {
     // s (0.6) is worse than a (0.8) and better than b (0.3).
     assertThat(vsA.difference().upper()).isLessThan(0.1);
     assertThat(vsB.difference().lower()).isGreaterThan(0.1);
+  }
+
+  @Test
+  void aShadowThatClearsTheBarIsForPromotionAndOneThatDoesNotIsNot() {
+    // s right 90% against production's 55% on the requests it shadowed.
+    LifecycleReport.ShadowVerdict better =
+        log("always-a", "a", 0, 900, 0.9).report().shadowVerdicts().get(0);
+    assertThat(better.shadow()).isEqualTo("s");
+    assertThat(better.sampled()).isBetween(240, 360);
+    assertThat(better.judged()).isEqualTo(better.sampled());
+    assertThat(better.verdict().acts()).as(better.reason()).isTrue();
+    // Weight 1 on every request it shadowed: ESS = requests judged.
+    assertThat(better.comparison().candidate().effectiveSampleSize())
+        .isEqualTo(better.judged(), Offset.offset(1e-6));
+    assertThat(better.comparison().reward().value()).isBetween(0.25, 0.45);
+
+    // s right 60%: within noise of production on about 300 requests, so not promoted.
+    LifecycleReport report = log("always-a", "a", 0, 900).report();
+    assertThat(report.shadowVerdicts())
+        .singleElement()
+        .satisfies(one -> assertThat(one.verdict().acts()).isFalse());
+    assertThat(report.lines()).anyMatch(line -> line.startsWith("shadow s vs production on "));
   }
 
   @Test

@@ -249,7 +249,10 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
       failedBefore(taskTopicOf.apply(choice.expert()), request.getId());
     }
     List<ChosenExpert> shadows = new ArrayList<>(0);
-    for (ShadowExperts.Shadow shadow : lifecycle.shadows().sample(request.getTask(), random)) {
+    for (ShadowExperts.Shadow shadow :
+        lifecycle
+            .shadows()
+            .sample(request.getTask(), selection.candidatePropensities().keySet(), random)) {
       shadows.add(new ChosenExpert(shadow.expert(), 0.0, shadow.rate()));
       Record<String, ExpertTask> task =
           new Record<>(request.getId(), task(request, shadow.expert(), 0.0, deciding, now), now);

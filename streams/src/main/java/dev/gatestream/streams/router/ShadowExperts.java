@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
@@ -79,14 +80,21 @@ public final class ShadowExperts {
     return this;
   }
 
-  /** The shadows this request is also sent to; each is counted against the spend limit. */
-  synchronized List<Shadow> sample(String task, RandomGenerator random) {
+  /**
+   * The shadows this request is also sent to; each is counted against the spend limit.
+   *
+   * @param production the experts the deciding gate may choose: a shadow promoted among them is
+   *     production's now, and no longer sampled
+   */
+  synchronized List<Shadow> sample(String task, Set<String> production, RandomGenerator random) {
     if (shadows.isEmpty()) {
       return List.of();
     }
     List<Shadow> sampled = new ArrayList<>(1);
     for (Shadow shadow : shadows) {
-      if (!shadow.covers(task) || random.nextDouble() >= shadow.rate()) {
+      if (production.contains(shadow.expert())
+          || !shadow.covers(task)
+          || random.nextDouble() >= shadow.rate()) {
         continue;
       }
       if (spent + shadow.pricePerCall() > spendLimit) {

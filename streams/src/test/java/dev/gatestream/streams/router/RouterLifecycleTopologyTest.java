@@ -59,6 +59,7 @@ class RouterLifecycleTopologyTest {
       for (String one : List.of("a", "b", "c")) {
         propensities.put(one, one.equals(expert) ? 1.0 : 0.0);
       }
+      propensities.put(expert, 1.0);
       return new Selection(List.of(new Choice(expert, 1.0, 1.0)), propensities, Map.of());
     }
   }
@@ -318,6 +319,39 @@ class RouterLifecycleTopologyTest {
     assertThat(logged.get(0).getChosen().get(0).getExpert()).isEqualTo("a");
     assertThat(logged.get(1).getChosen().get(0).getExpert()).isEqualTo("b");
     assertThat(logged.get(1).getPolicyVersion()).isEqualTo(5);
+  }
+
+  @Test
+  void aShadowPromotedIntoProductionsGateIsChosenAndNoLongerShadowed() {
+    ActivePolicy production =
+        new ActivePolicy(
+            "prod",
+            always("a"),
+            spec -> {
+              assertThat(spec).isEqualTo("always:promoted.experts=s");
+              return always("s");
+            },
+            () -> NOW);
+    start(
+        new ShadowExperts(List.of(new ShadowExperts.Shadow("s", 1.0, List.of(), 0.0)), 10)
+            .meteredOn(meters),
+        null,
+        production);
+    requests.pipeInput("r1", request("r1", null));
+    RoutingWeights promoted = weightsOf("prod", 5, null);
+    promoted.setGate("always:promoted.experts=s");
+    promoted.setPromotedFrom("s@v0");
+    weights.pipeInput("prod", promoted);
+    requests.pipeInput("r2", request("r2", null));
+
+    List<RoutingDecision> logged = decisions.readValuesToList();
+    assertThat(logged.get(0).getShadow()).extracting(ChosenExpert::getExpert).containsExactly("s");
+    assertThat(logged.get(1).getChosen()).extracting(ChosenExpert::getExpert).containsExactly("s");
+    assertThat(logged.get(1).getShadow()).isEmpty();
+    List<TestRecord<String, ExpertTask>> tasks = tasksOf("s").readRecordsToList();
+    assertThat(tasks).extracting(TestRecord::key).containsExactly("r1", "r2");
+    assertThat(tasks.get(1).headers().lastHeader(GatestreamHeaders.SHADOW)).isNull();
+    assertThat(meters.get(ShadowExperts.TASKS).tag("expert", "s").counter().count()).isEqualTo(1);
   }
 
   @Test
