@@ -1,6 +1,6 @@
 #!/bin/bash
 # Writes server.properties (unless one is mounted at /etc/kafka/server.properties), formats the KRaft
-# storage once, then execs the broker (java as PID 1: SIGTERM stops it cleanly).
+# storage once, then runs the broker under run-jvm (SIGTERM: a clean stop exits 0).
 # Settings from the environment: KAFKA_CFG_<NAME>=value sets <name> (lower case, '_' -> '.'), e.g.
 # KAFKA_CFG_ADVERTISED_LISTENERS=PLAINTEXT://broker:9092. KAFKA_CLUSTER_ID fixes the cluster id.
 set -euo pipefail
@@ -45,6 +45,6 @@ if [[ ! -f "$data_dir/meta.properties" ]]; then
     --cluster-id "${KAFKA_CLUSTER_ID:-$(java -cp "$classpath" kafka.tools.StorageTool random-uuid)}" \
     --config "$config" --ignore-formatted
 fi
-exec java -XX:MaxRAMPercentage=50 "$logging" \
+exec /usr/local/bin/run-jvm java -XX:MaxRAMPercentage=50 "$logging" \
   -javaagent:/opt/kafka/jmx_prometheus_javaagent.jar=9404:/opt/kafka/jmx-exporter.yaml \
   -cp "$classpath" kafka.Kafka "$config"

@@ -79,6 +79,32 @@ public final class Podman {
     }
   }
 
+  /**
+   * The body of {@code GET http://127.0.0.1:PORT/PATH} as the container itself sees it (bash's
+   * /dev/tcp in the container: the image needs no HTTP client, the test no published port); fails
+   * unless the answer is 200.
+   */
+  public static String httpGet(String container, int port, String path) {
+    String response =
+        call(
+            "exec",
+            container,
+            "bash",
+            "-c",
+            "exec 3<>/dev/tcp/127.0.0.1/"
+                + port
+                + " && printf 'GET "
+                + path
+                + " HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && cat <&3");
+    int body = response.indexOf("\r\n\r\n");
+    String status = response.lines().findFirst().orElse("");
+    if (body < 0 || !status.matches("HTTP/1\\.\\d 200.*")) {
+      throw new IllegalStateException(
+          "GET " + path + " in " + container + " answered: " + status.trim());
+    }
+    return response.substring(body + 4);
+  }
+
   /** Removes a container whatever its state, with its anonymous volumes; quiet when it is gone. */
   public static void removeQuietly(String container) {
     try {

@@ -164,6 +164,16 @@ public final class PodmanStack implements TestStack {
     return "http://" + registry + ":" + ContainerImages.REGISTRY_PORT;
   }
 
+  /** The broker's container, e.g. to stop it. */
+  public String brokerContainer() {
+    return broker;
+  }
+
+  /** The registry's container. */
+  public String registryContainer() {
+    return registry;
+  }
+
   /** How long broker and registry took from {@code podman run} until they answered. */
   public Map<String, Duration> startTimes() {
     return Collections.unmodifiableMap(startTimes);
