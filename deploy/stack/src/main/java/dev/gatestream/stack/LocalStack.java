@@ -31,13 +31,20 @@ public final class LocalStack {
   private final SchemaRegistry registry;
   private final StackSecurity security;
 
+  /**
+   * @param settings how to start the stack; a stack already started with more brokers (its pid
+   *     files tell) is taken with as many, so that every command reaches, shows and stops them all
+   */
   public LocalStack(StackSettings settings) {
-    this.settings = settings;
     Path data = settings.dataDir();
-    // A secured broker's first metadata holds the super user: it cannot reuse a plain one's data.
     Path configDir = data.resolve("config");
     Path logDir = data.resolve("logs");
     Path runDir = data.resolve("run");
+    int recorded = recordedBrokers(runDir);
+    if (recorded > settings.brokers()) {
+      settings = settings.withBrokers(recorded);
+    }
+    this.settings = settings;
     this.directories = new ArrayList<>(List.of(data, configDir, logDir, runDir));
     this.security = settings.secure() ? new StackSecurity(data, logDir, settings.host()) : null;
     this.brokers = new ArrayList<>();
