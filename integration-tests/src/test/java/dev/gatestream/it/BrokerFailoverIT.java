@@ -9,14 +9,17 @@ import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.it.harness.EphemeralLocalStack;
 import dev.gatestream.it.harness.SharedData;
 import dev.gatestream.it.harness.TestNames;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A broker of a three-broker cluster killed with SIGKILL amid traffic, then the controller leader:
@@ -40,8 +43,13 @@ class BrokerFailoverIT {
 
   @Test
   @Timeout(value = 60, unit = TimeUnit.MINUTES)
-  void killedBrokersAndControllerLeaderLoseNothingDuplicateNothingAndPauseOnlySeconds(
-      @TempDir Path dir) throws Exception {
+  void killedBrokersAndControllerLeaderLoseNothingDuplicateNothingAndPauseOnlySeconds()
+      throws Exception {
+    // Kept under target/ with the brokers' logs, since a pause is diagnosed from them.
+    Path dir =
+        Path.of(System.getProperty("gatestream.home", "."))
+            .resolve("integration-tests/target")
+            .resolve(TestNames.unique("broker-failover"));
     int requests = Integer.getInteger(REQUESTS_PROPERTY, 1_500);
     int rate = Integer.getInteger(RATE_PROPERTY, 150);
     Path log = SharedData.require(SharedRoutingLog.MODEL7_TRAIN);
@@ -52,15 +60,20 @@ class BrokerFailoverIT {
     FailoverReport report;
     try (EphemeralLocalStack stack = EphemeralLocalStack.startCluster(3)) {
       System.out.println("[gatestream-it] " + stack.describe());
-      report =
-          new BrokerFailoverRun(
-                  config,
-                  stack.localStack(),
-                  Path.of(System.getProperty("gatestream.home", ".")),
-                  new BrokerFailoverRun.Options(requests, rate, 300, Duration.ofSeconds(60), 42),
-                  Clock.systemUTC(),
-                  System.out::println)
-              .run(log, dir);
+      try {
+        report =
+            new BrokerFailoverRun(
+                    config,
+                    stack.localStack(),
+                    Path.of(System.getProperty("gatestream.home", ".")),
+                    new BrokerFailoverRun.Options(requests, rate, 300, Duration.ofSeconds(60), 42),
+                    Clock.systemUTC(),
+                    System.out::println)
+                .run(log, dir);
+      } finally {
+        copyTree(
+            stack.localStack().settings().dataDir().resolve("logs"), dir.resolve("stack-logs"));
+      }
     }
     report.lines().forEach(line -> System.out.println("[failover] " + line));
 
@@ -84,5 +97,18 @@ class BrokerFailoverIT {
                   .as("longest pause of fused output after killing the %s", phase.victim())
                   .isLessThanOrEqualTo(PAUSE_TARGET);
             });
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.toList()) {
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 }

@@ -238,14 +238,14 @@ public final class BrokerFailoverRun {
             () -> audit.fusedRequests() >= before + n / 3 || traffic.isDone(), SETTLE_TIMEOUT);
         int leader = controllerLeader(admin);
         node = victim.equals(CONTROLLER_LEADER) ? leader : otherThan(leader);
-        progress.accept("kill -9 broker " + node + " (" + victim + ")");
         killed = clock.instant();
+        progress.accept("kill -9 broker " + node + " (" + victim + ") at " + killed);
         stack.killBroker(node);
         // Down for the middle third of the phase's traffic, which must flow meanwhile.
         awaitCondition(
             () -> audit.fusedRequests() >= before + 2 * n / 3 || traffic.isDone(), SETTLE_TIMEOUT);
         restarted = clock.instant();
-        progress.accept("starting broker " + node + " again");
+        progress.accept("starting broker " + node + " again at " + restarted);
         stack.up();
         back = clock.instant();
         failure = awaitTraffic(traffic, n);
