@@ -67,10 +67,15 @@ final class BrokerConfig {
     p.put("transaction.state.log.min.isr", minIsr);
     // A replica that missed writes never becomes leader: no committed record is lost.
     p.put("unclean.leader.election.enable", "false");
-    // A killed broker is fenced, and its partitions led elsewhere, 5 s after its last heartbeat
-    // (default 9 s).
-    p.put("broker.heartbeat.interval.ms", "1000");
-    p.put("broker.session.timeout.ms", "5000");
+    // Leaders of a killed broker's partitions move within about 6 s, also when it was the
+    // controller leader (quorum election, then fencing): well inside the 10 s transaction timeout
+    // of the exactly-once stages (streams.transaction.timeout.ms). With Kafka's defaults (2 s
+    // quorum fetch timeout, 9 s broker session) the coordinator aborted a stage's transaction
+    // first, fencing its producer; the stage then rebuilt its tasks for more than a minute.
+    p.put("controller.quorum.fetch.timeout.ms", "1000");
+    p.put("controller.quorum.election.timeout.ms", "500");
+    p.put("broker.heartbeat.interval.ms", "500");
+    p.put("broker.session.timeout.ms", "4000");
     // A killed stage's open transaction is aborted as soon as it times out (not up to 10 s later),
     // so read_committed readers behind it wait streams.transaction.timeout.ms at most.
     p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");

@@ -140,6 +140,18 @@ class BrokerConfigTest {
   }
 
   @Test
+  void leadersMoveWithinTheStagesTransactionTimeoutWhenABrokerDies() throws IOException {
+    Properties p = rendered(settings.withBrokers(3), Path.of("/d/n"));
+    long quorumFailover =
+        Long.parseLong(p.getProperty("controller.quorum.fetch.timeout.ms"))
+            + 2 * Long.parseLong(p.getProperty("controller.quorum.election.timeout.ms"));
+    long fencing = Long.parseLong(p.getProperty("broker.session.timeout.ms"));
+
+    // streams.transaction.timeout.ms defaults to 10 s; leave clients a few seconds to find leaders
+    assertThat(quorumFailover + fencing).isLessThanOrEqualTo(7_000);
+  }
+
+  @Test
   void eachNodeLogsToFilesOfItsOwn() {
     assertThat(BrokerConfig.renderLog4j2(Path.of("/d/logs"), "broker-2"))
         .contains("fileName=\"/d/logs/broker-2.log\"")
