@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 
@@ -39,7 +40,24 @@ public final class Deployment {
               + " (set GATESTREAM_REGISTRY_URL or --registry-url)");
     }
     this.localStack = new LocalStack(stackSettings(config, home));
-    this.config = withStackCredentials(config, localStack);
+    this.config = withStackCredentials(withStackReplication(config, localStack), localStack);
+  }
+
+  /**
+   * On a local stack of several brokers, topics (and Kafka Streams' internal ones) have as many
+   * replicas as it has brokers, at most three, unless topic.replication says otherwise.
+   */
+  static GatestreamConfig withStackReplication(GatestreamConfig config, LocalStack localStack) {
+    if (config.usesExternalCluster()
+        || config.originals().containsKey(GatestreamConfig.TOPIC_REPLICATION)
+        || localStack.settings().brokers() == 1) {
+      return config;
+    }
+    Map<String, Object> values = new HashMap<>(config.originals());
+    values.put(
+        GatestreamConfig.TOPIC_REPLICATION,
+        Integer.toString(localStack.settings().replicationFactor()));
+    return new GatestreamConfig(values);
   }
 
   /**
@@ -76,7 +94,19 @@ public final class Deployment {
     if (external()) {
       return config.getString(GatestreamConfig.BOOTSTRAP);
     }
-    requireLocalComponent(LocalStack.BROKER);
+    // Of several brokers, one running will do: clients find the others through it.
+    StackStatus status = localStack.status();
+    boolean anyBroker =
+        IntStream.rangeClosed(1, localStack.settings().brokers())
+            .anyMatch(
+                node ->
+                    status
+                        .component(LocalStack.brokerName(node))
+                        .map(ComponentStatus::running)
+                        .orElse(false));
+    if (!anyBroker) {
+      requireLocalComponent(LocalStack.BROKER);
+    }
     return localStack.bootstrapServers();
   }
 
@@ -165,6 +195,7 @@ public final class Deployment {
         config.getInt(GatestreamConfig.STACK_BROKER_HEAP_MB),
         config.getInt(GatestreamConfig.STACK_REGISTRY_HEAP_MB),
         Duration.ofMillis(config.getLong(GatestreamConfig.STACK_START_TIMEOUT_MS)),
-        config.getBoolean(GatestreamConfig.STACK_SECURE));
+        config.getBoolean(GatestreamConfig.STACK_SECURE),
+        config.getInt(GatestreamConfig.STACK_BROKERS));
   }
 }

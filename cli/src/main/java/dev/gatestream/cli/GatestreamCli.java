@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       BenchCommand.class,
       ChaosCommand.class,
+      ScaleCommand.class,
       RequestCommand.class,
       InspectCommand.class,
       StatusCommand.class,

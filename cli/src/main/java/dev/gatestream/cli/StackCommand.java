@@ -52,10 +52,24 @@ final class StackCommand implements Runnable {
                 + " and one TaskManager), for 'gatestream adaptation submit'.")
     boolean flink;
 
+    @Option(
+        names = "--brokers",
+        paramLabel = "N",
+        description =
+            "Brokers (setting: "
+                + GatestreamConfig.STACK_BROKERS
+                + ", default 1): with 3, a 3-voter KRaft cluster, each node its own JVM, whose"
+                + " topics have 3 replicas and min.insync.replicas=2. Later commands see how many"
+                + " run from the stack's pid files.")
+    Integer brokers;
+
     @Override
     public Integer call() throws StackException {
       if (secure) {
         options.overrides.put(GatestreamConfig.STACK_SECURE, "true");
+      }
+      if (brokers != null) {
+        options.overrides.put(GatestreamConfig.STACK_BROKERS, brokers.toString());
       }
       Deployment deployment = options.deployment();
       ProvisioningText.stackStarted(

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -171,9 +172,13 @@ public final class KafkaClients {
         config.getLong(GatestreamConfig.STREAMS_COMMIT_INTERVAL_MS));
     props.put(
         StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(GatestreamConfig.STREAMS_THREADS));
+    // Changelogs and repartition topics as safe as the catalogue's: with one broker down a stage
+    // still writes its state.
+    short replication = config.getShort(GatestreamConfig.TOPIC_REPLICATION);
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication);
     props.put(
-        StreamsConfig.REPLICATION_FACTOR_CONFIG,
-        (int) config.getShort(GatestreamConfig.TOPIC_REPLICATION));
+        StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        String.valueOf(Topics.minInsyncReplicas(replication)));
     // Records flow on as soon as they are processed; batching is bounded by the commit interval
     // anyway.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);

@@ -46,6 +46,7 @@ public final class GatestreamConfig extends AbstractConfig {
   public static final String STACK_REGISTRY_HEAP_MB = "stack.registry.heap.mb";
   public static final String STACK_START_TIMEOUT_MS = "stack.start.timeout.ms";
   public static final String STACK_SECURE = "stack.secure";
+  public static final String STACK_BROKERS = "stack.brokers";
   public static final String CLIENT_TIMEOUT_MS = "client.timeout.ms";
   public static final String CLIENT_INSTANCE_ID = "client.instance.id";
   public static final String CLIENT_SESSION_TIMEOUT_MS = "client.session.timeout.ms";
@@ -356,6 +357,16 @@ public final class GatestreamConfig extends AbstractConfig {
               Importance.MEDIUM,
               "Run the local stack secured: SASL_SSL (SCRAM-SHA-512) broker with ACLs and one principal"
                   + " per service, registry over https. Its data lives apart from the plain stack's.")
+          .define(
+              STACK_BROKERS,
+              Type.INT,
+              1,
+              Range.between(1, 5),
+              Importance.MEDIUM,
+              "Brokers of the local stack, each a KRaft broker and controller voter in its own JVM;"
+                  + " node n listens on stack.broker.port + 2(n-1) and stack.controller.port +"
+                  + " 2(n-1). With 3, topics get 3 replicas and min.insync.replicas=2 unless"
+                  + " topic.replication says otherwise. Not with stack.secure.")
           .define(
               CLIENT_TIMEOUT_MS,
               Type.INT,

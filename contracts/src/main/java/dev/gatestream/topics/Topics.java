@@ -11,9 +11,11 @@ import dev.gatestream.contracts.RoutingDecision;
 import dev.gatestream.contracts.RoutingWeights;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * The catalogue of Gatestream's topics: the only place topic names are spelled. Data flows requests
@@ -34,6 +36,14 @@ public final class Topics {
     this.prefix = prefix;
     this.partitions = partitions;
     this.replication = replication;
+  }
+
+  /**
+   * Replicas that must have a write before it is acknowledged: all but one, so one broker may be
+   * down without stopping writes; at least one. Kafka Streams' internal topics follow it too.
+   */
+  public static int minInsyncReplicas(short replication) {
+    return Math.max(1, replication - 1);
   }
 
   public static Topics from(GatestreamConfig config) {
@@ -84,7 +94,7 @@ public final class Topics {
         1,
         replication,
         CleanupPolicy.COMPACT,
-        Map.of("min.compaction.lag.ms", "0", "segment.ms", "600000"));
+        withMinIsr(Map.of("min.compaction.lag.ms", "0", "segment.ms", "600000")));
   }
 
   /**
@@ -99,7 +109,7 @@ public final class Topics {
         partitions,
         replication,
         CleanupPolicy.DELETE,
-        Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000)));
+        withMinIsr(Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000))));
   }
 
   /**
@@ -115,7 +125,7 @@ public final class Topics {
         1,
         replication,
         CleanupPolicy.DELETE,
-        Map.of("retention.ms", String.valueOf(3600L * 1000)));
+        withMinIsr(Map.of("retention.ms", String.valueOf(3600L * 1000))));
   }
 
   /**
@@ -132,7 +142,7 @@ public final class Topics {
         1,
         replication,
         CleanupPolicy.DELETE,
-        Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000)));
+        withMinIsr(Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000))));
   }
 
   /** The topics every deployment has, whatever its experts. */
@@ -172,6 +182,13 @@ public final class Topics {
         partitions,
         replication,
         CleanupPolicy.DELETE,
-        Map.of());
+        withMinIsr(Map.of()));
+  }
+
+  private Map<String, String> withMinIsr(Map<String, String> configs) {
+    Map<String, String> all = new HashMap<>(configs);
+    all.put(
+        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInsyncReplicas(replication)));
+    return all;
   }
 }

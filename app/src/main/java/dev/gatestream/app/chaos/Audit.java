@@ -178,6 +178,12 @@ final class Audit implements AutoCloseable {
         .map(Instant::ofEpochMilli);
   }
 
+  /** When output of the stage was seen, epoch ms, as far as read. */
+  synchronized NavigableSet<Long> outputTimes(String stage) {
+    throwIfFailed();
+    return new TreeSet<>(outputSeen.getOrDefault(stage, new TreeSet<>()));
+  }
+
   synchronized int fusedRequests() {
     throwIfFailed();
     return fusedTimes.size();

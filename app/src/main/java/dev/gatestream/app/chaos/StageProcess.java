@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
  * can be killed with SIGKILL and started again: its output is appended to {@code NAME.log} in the
  * run directory, and each start tells when the stage said it was ready.
  */
-final class StageProcess implements AutoCloseable {
+public final class StageProcess implements AutoCloseable {
 
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -41,8 +41,9 @@ final class StageProcess implements AutoCloseable {
    * @param name how reports name it, and its log file ({@code expert gpt-4} logs to {@code
    *     expert-gpt-4.log})
    * @param stageArgs what {@link StageMain} runs, e.g. {@code [expert, gpt-4]}
+   * @param settings the stage's settings file
    */
-  StageProcess(
+  public StageProcess(
       String name, List<String> stageArgs, Path settings, Path home, Path runDir, Clock clock) {
     this.name = name;
     this.stageArgs = stageArgs;
@@ -57,7 +58,7 @@ final class StageProcess implements AutoCloseable {
   }
 
   /** Starts the process; {@link #awaitReady} tells when the stage runs. */
-  synchronized Instant start() {
+  public synchronized Instant start() {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(name + " is running already");
     }
@@ -134,7 +135,7 @@ final class StageProcess implements AutoCloseable {
   }
 
   /** When the stage said it runs; fails if the process ends first or the timeout passes. */
-  Instant awaitReady(Duration timeout) throws InterruptedException {
+  public Instant awaitReady(Duration timeout) throws InterruptedException {
     CompletableFuture<Instant> waiting;
     synchronized (this) {
       waiting = ready;

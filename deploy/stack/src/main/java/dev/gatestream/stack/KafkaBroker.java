@@ -22,9 +22,10 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 
 /**
- * The Kafka broker of the local stack: one node in KRaft combined mode, its storage formatted once
+ * A Kafka broker of the local stack: one node in KRaft combined mode, its storage formatted once
  * with a cluster id that is generated once and kept, its configuration rewritten on every start
- * (see {@link BrokerConfig}).
+ * (see {@link BrokerConfig}). The first node is named {@value #NAME}, further ones {@code
+ * broker-N}; each has its own pid file, logs and configuration files.
  */
 final class KafkaBroker implements StackComponent {
 
@@ -34,6 +35,8 @@ final class KafkaBroker implements StackComponent {
   private static final int FORMAT_HEAP_MB = 128;
 
   private final StackSettings settings;
+  private final int node;
+  private final String name;
   private final Path kafkaDir;
   private final Path configDir;
   private final Path logDir;
@@ -41,23 +44,44 @@ final class KafkaBroker implements StackComponent {
   private final StackSecurity security;
 
   /**
+   * @param node the node id, 1 to {@link StackSettings#brokers()}
    * @param kafkaDir the broker's data ({@code log.dirs})
    * @param configDir where server.properties and its log4j2 configuration are written
    * @param security the secrets of a secured broker, or null for a plain one
    */
   KafkaBroker(
       StackSettings settings,
+      int node,
       Path kafkaDir,
       Path configDir,
       Path runDir,
       Path logDir,
       StackSecurity security) {
     this.settings = settings;
+    this.node = node;
+    this.name = name(node);
     this.security = security;
     this.kafkaDir = kafkaDir;
     this.configDir = configDir;
     this.logDir = logDir;
-    this.process = new ProcessSupervisor(NAME, "kafka broker", settings.dataDir(), runDir, logDir);
+    this.process =
+        new ProcessSupervisor(
+            name,
+            settings.brokers() == 1 ? "kafka broker" : "kafka broker " + node,
+            settings.dataDir(),
+            runDir,
+            logDir);
+  }
+
+  /**
+   * How the stack names node {@code node}: {@value #NAME} for the first, {@code broker-N} after.
+   */
+  static String name(int node) {
+    return node == BrokerConfig.FIRST_NODE ? NAME : NAME + "-" + node;
+  }
+
+  int node() {
+    return node;
   }
 
   @Override
@@ -68,12 +92,12 @@ final class KafkaBroker implements StackComponent {
   /** {@code host:brokerPort}, for {@code bootstrap.servers}. */
   @Override
   public String endpoint() {
-    return settings.host() + ":" + settings.brokerPort();
+    return settings.host() + ":" + settings.brokerPort(node);
   }
 
   @Override
   public int port() {
-    return settings.brokerPort();
+    return settings.brokerPort(node);
   }
 
   /** The cluster id, once the data directory has been formatted. */
@@ -100,21 +124,25 @@ final class KafkaBroker implements StackComponent {
           settings.brokerLibDir(),
           "mvn -pl deploy/broker package");
     }
-    Ports.requireFree(settings.host(), settings.brokerPort(), "kafka broker");
-    Ports.requireFree(settings.host(), settings.controllerPort(), "kafka controller");
+    Ports.requireFree(settings.host(), settings.brokerPort(node), process.label());
+    Ports.requireFree(
+        settings.host(),
+        settings.controllerPort(node),
+        settings.brokers() == 1 ? "kafka controller" : "kafka controller " + node);
   }
 
   @Override
   public ProcessHandle start() throws StackException {
-    Path serverProperties = configDir.resolve("server.properties");
-    Path log4j = configDir.resolve("broker-log4j2.xml");
+    String suffix = node == BrokerConfig.FIRST_NODE ? "" : "-" + node;
+    Path serverProperties = configDir.resolve("server" + suffix + ".properties");
+    Path log4j = configDir.resolve(name + "-log4j2.xml");
     try {
       Files.writeString(
           serverProperties,
           security == null
-              ? BrokerConfig.renderServerProperties(settings, kafkaDir)
+              ? BrokerConfig.renderServerProperties(settings, node, kafkaDir)
               : BrokerConfig.renderSecureServerProperties(settings, kafkaDir, security));
-      Files.writeString(log4j, BrokerConfig.renderLog4j2(logDir));
+      Files.writeString(log4j, BrokerConfig.renderLog4j2(logDir, name));
     } catch (IOException e) {
       throw new StackException(
           "cannot write broker configuration in " + configDir + ": " + e.getMessage(), e);
@@ -127,7 +155,10 @@ final class KafkaBroker implements StackComponent {
             .withSystemProperty("kafka.logs.dir", logDir));
   }
 
-  /** Listener open, then the broker answers describeCluster with at least one node. */
+  /**
+   * Listener open, then describeCluster names this node: it has joined the cluster and is not
+   * fenced.
+   */
   @Override
   public boolean ready(Duration budget) {
     int connectMillis = (int) Math.max(50, Math.min(1000, budget.toMillis()));
@@ -152,7 +183,7 @@ final class KafkaBroker implements StackComponent {
               .describeCluster(new DescribeClusterOptions().timeoutMs((int) apiMillis))
               .nodes()
               .get(apiMillis, TimeUnit.MILLISECONDS);
-      return !nodes.isEmpty();
+      return nodes.stream().anyMatch(n -> n.id() == node);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -194,7 +225,7 @@ final class KafkaBroker implements StackComponent {
     ProcessSupervisor.runToCompletion(
         format,
         settings.dataDir(),
-        logDir.resolve("format.out"),
+        logDir.resolve(node == BrokerConfig.FIRST_NODE ? "format.out" : name + "-format.out"),
         FORMAT_TIMEOUT,
         "formatting kafka storage");
   }

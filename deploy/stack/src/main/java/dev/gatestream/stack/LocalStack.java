@@ -9,15 +9,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The local stack: a single-node Kafka KRaft broker and a schema registry, each in its own JVM,
- * started detached (they outlive the JVM that started them) and tracked by pid files under {@code
- * dataDir/run}.
+ * The local stack: a Kafka KRaft broker (or a cluster of {@link StackSettings#brokers()}) and a
+ * schema registry, each in its own JVM, started detached (they outlive the JVM that started them)
+ * and tracked by pid files under {@code dataDir/run}.
  *
- * <p>Layout of {@code dataDir}: {@code kafka/} (broker data, formatted once), {@code cluster.id},
- * {@code config/} (server.properties and the broker's log4j2 configuration, rewritten on every
- * {@code up}), {@code logs/} (broker.log, registry.log and each child's console output in *.out)
- * and {@code run/} (pid files). A secured stack keeps its broker data in {@code kafka-secure/} and
- * its secrets in {@code secure/} (see {@link StackSecurity}).
+ * <p>Layout of {@code dataDir}: {@code kafka/} (broker data, formatted once; a cluster of N keeps
+ * node n's in {@code kafka-N-brokers/node-n/}), {@code cluster.id}, {@code config/}
+ * (server.properties and the broker's log4j2 configuration, rewritten on every {@code up}), {@code
+ * logs/} (broker.log, registry.log and each child's console output in *.out) and {@code run/} (pid
+ * files). A secured stack keeps its broker data in {@code kafka-secure/} and its secrets in {@code
+ * secure/} (see {@link StackSecurity}).
  */
 public final class LocalStack {
 
@@ -26,22 +27,55 @@ public final class LocalStack {
 
   private final StackSettings settings;
   private final List<Path> directories;
-  private final KafkaBroker broker;
+  private final List<KafkaBroker> brokers;
   private final SchemaRegistry registry;
   private final StackSecurity security;
 
+  /**
+   * @param settings how to start the stack; a stack already started with more brokers (its pid
+   *     files tell) is taken with as many, so that every command reaches, shows and stops them all
+   */
   public LocalStack(StackSettings settings) {
-    this.settings = settings;
     Path data = settings.dataDir();
-    // A secured broker's first metadata holds the super user: it cannot reuse a plain one's data.
-    Path kafkaDir = data.resolve(settings.secure() ? "kafka-secure" : "kafka");
     Path configDir = data.resolve("config");
     Path logDir = data.resolve("logs");
     Path runDir = data.resolve("run");
-    this.directories = List.of(data, kafkaDir, configDir, logDir, runDir);
+    int recorded = recordedBrokers(runDir);
+    if (recorded > settings.brokers()) {
+      settings = settings.withBrokers(recorded);
+    }
+    this.settings = settings;
+    this.directories = new ArrayList<>(List.of(data, configDir, logDir, runDir));
     this.security = settings.secure() ? new StackSecurity(data, logDir, settings.host()) : null;
-    this.broker = new KafkaBroker(settings, kafkaDir, configDir, runDir, logDir, security);
+    this.brokers = new ArrayList<>();
+    for (int node = 1; node <= settings.brokers(); node++) {
+      Path kafkaDir = kafkaDir(data, settings, node);
+      directories.add(kafkaDir);
+      brokers.add(new KafkaBroker(settings, node, kafkaDir, configDir, runDir, logDir, security));
+    }
     this.registry = new SchemaRegistry(settings, runDir, logDir, security);
+  }
+
+  /** The highest node with a pid file of this stack's, 0 for none. */
+  private static int recordedBrokers(Path runDir) {
+    for (int node = StackSettings.MAX_BROKERS; node > 1; node--) {
+      if (Files.isRegularFile(runDir.resolve(KafkaBroker.name(node) + ".pid"))) {
+        return node;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Broker data: one broker's in {@code kafka/}; a cluster's apart, as a node formatted for another
+   * quorum cannot join this one.
+   */
+  private static Path kafkaDir(Path data, StackSettings settings, int node) {
+    if (settings.brokers() == 1) {
+      // A secured broker's first metadata holds the super user: it cannot reuse a plain one's data.
+      return data.resolve(settings.secure() ? "kafka-secure" : "kafka");
+    }
+    return data.resolve("kafka-" + settings.brokers() + "-brokers").resolve("node-" + node);
   }
 
   /** The secrets of a secured stack (made by {@link #up()}); empty for a plain one. */
@@ -53,9 +87,24 @@ public final class LocalStack {
     return settings;
   }
 
-  /** {@code host:brokerPort}, for {@code bootstrap.servers}. */
+  /** Every broker's {@code host:port}, comma-separated, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
-    return broker.endpoint();
+    return String.join(",", brokers.stream().map(KafkaBroker::endpoint).toList());
+  }
+
+  /**
+   * The pid file name of broker {@code node} (1-based): {@value #BROKER}, then {@code broker-N}.
+   */
+  public static String brokerName(int node) {
+    return KafkaBroker.name(node);
+  }
+
+  /**
+   * Kills broker {@code node} with SIGKILL, as a crash would: nothing of it runs its shutdown. Its
+   * data stays, and {@link #up()} starts it again. Returns once it is gone.
+   */
+  public void killBroker(int node) throws StackException {
+    brokers.get(node - 1).process().kill();
   }
 
   /**
@@ -68,7 +117,7 @@ public final class LocalStack {
 
   /** The Kafka cluster id, once the data directory has been formatted. */
   public Optional<String> clusterId() {
-    return broker.clusterId();
+    return brokers.get(0).clusterId();
   }
 
   /**
@@ -92,13 +141,31 @@ public final class LocalStack {
         components.get(i).checkStartable();
       }
     }
+    // The brokers together: none is ready before a majority of the quorum runs.
+    int brokerCount = brokers.size();
+    startAndAwait(components.subList(0, brokerCount), running.subList(0, brokerCount));
+    startAndAwait(
+        components.subList(brokerCount, components.size()),
+        running.subList(brokerCount, components.size()));
+    return status();
+  }
+
+  private void startAndAwait(List<StackComponent> components, List<Optional<ProcessHandle>> running)
+      throws StackException {
+    List<ProcessHandle> processes = new ArrayList<>();
+    for (int i = 0; i < components.size(); i++) {
+      processes.add(running.get(i).isEmpty() ? components.get(i).start() : running.get(i).get());
+    }
     for (int i = 0; i < components.size(); i++) {
       StackComponent component = components.get(i);
-      boolean startNow = running.get(i).isEmpty();
-      ProcessHandle process = startNow ? component.start() : running.get(i).get();
-      component.process().awaitReady(process, startNow, component::ready, settings.startTimeout());
+      component
+          .process()
+          .awaitReady(
+              processes.get(i),
+              running.get(i).isEmpty(),
+              component::ready,
+              settings.startTimeout());
     }
-    return status();
   }
 
   /**
@@ -134,11 +201,13 @@ public final class LocalStack {
   }
 
   /**
-   * Broker, then registry: the order of {@code up} and {@code status}; {@code down} goes the other
+   * Brokers, then registry: the order of {@code up} and {@code status}; {@code down} goes the other
    * way.
    */
   private List<StackComponent> startOrder() {
-    return List.of(broker, registry);
+    List<StackComponent> order = new ArrayList<>(brokers);
+    order.add(registry);
+    return order;
   }
 
   private void createDirectories() throws StackException {

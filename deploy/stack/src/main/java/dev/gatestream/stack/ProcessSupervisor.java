@@ -216,6 +216,18 @@ final class ProcessSupervisor {
     deletePidFile();
   }
 
+  /**
+   * SIGKILL, as a crash: the process runs none of its shutdown. Returns once it has exited; its pid
+   * file stays, stale, as a crash leaves it. Fails when it does not run.
+   */
+  void kill() throws StackException {
+    ProcessHandle process = live().orElseThrow(() -> new StackException(label + " is not running"));
+    process.destroyForcibly();
+    if (!waitForExit(process, killTimeout)) {
+      throw new StackException("could not kill " + label + " (pid " + process.pid() + ")");
+    }
+  }
+
   /** What runs, read-only: the pid file is inspected, not changed. */
   ComponentStatus status(String endpoint, String host, int port) {
     Optional<ProcessHandle> live = live();

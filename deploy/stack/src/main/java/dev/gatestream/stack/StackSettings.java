@@ -2,7 +2,9 @@ package dev.gatestream.stack;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where the local stack lives and how it is bound.
@@ -19,6 +21,8 @@ import java.util.Objects;
  * @param registryHeapMb -Xmx of the registry JVM
  * @param startTimeout how long {@link LocalStack#up()} waits for each component to become ready
  * @param secure SASL_SSL broker with ACLs and an https registry (see {@link StackSecurity})
+ * @param brokers how many brokers (each a KRaft broker and controller in one JVM); node {@code n}
+ *     listens on {@code brokerPort + 2(n-1)} and {@code controllerPort + 2(n-1)}
  */
 public record StackSettings(
     Path home,
@@ -30,7 +34,8 @@ public record StackSettings(
     int brokerHeapMb,
     int registryHeapMb,
     Duration startTimeout,
-    boolean secure) {
+    boolean secure,
+    int brokers) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_BROKER_PORT = 9092;
@@ -38,6 +43,13 @@ public record StackSettings(
   public static final int DEFAULT_REGISTRY_PORT = 8085;
   public static final int DEFAULT_HEAP_MB = 256;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+  public static final int MAX_BROKERS = 5;
+
+  /** Replicas of every topic: three once there are three brokers, so one may fail. */
+  static final int MAX_REPLICATION = 3;
+
+  /** Node {@code n}'s ports are this many times {@code n-1} above the first node's. */
+  private static final int PORT_STRIDE = 2;
 
   public StackSettings {
     Objects.requireNonNull(home, "home");
@@ -46,19 +58,31 @@ public record StackSettings(
     Objects.requireNonNull(startTimeout, "startTimeout");
     home = home.toAbsolutePath().normalize();
     dataDir = dataDir.toAbsolutePath().normalize();
-    checkPort("brokerPort", brokerPort);
-    checkPort("controllerPort", controllerPort);
-    checkPort("registryPort", registryPort);
-    if (brokerPort == controllerPort
-        || brokerPort == registryPort
-        || controllerPort == registryPort) {
+    if (brokers < 1 || brokers > MAX_BROKERS) {
       throw new IllegalArgumentException(
-          "broker, controller and registry ports must differ: "
-              + brokerPort
-              + ", "
-              + controllerPort
-              + ", "
-              + registryPort);
+          "brokers must be between 1 and " + MAX_BROKERS + ": " + brokers);
+    }
+    if (secure && brokers > 1) {
+      throw new IllegalArgumentException("a secured stack has one broker, not " + brokers);
+    }
+    Set<Integer> ports = new HashSet<>();
+    ports.add(registryPort);
+    checkPort("registryPort", registryPort);
+    for (int node = 1; node <= brokers; node++) {
+      int broker = brokerPort + PORT_STRIDE * (node - 1);
+      int controller = controllerPort + PORT_STRIDE * (node - 1);
+      checkPort("brokerPort of node " + node, broker);
+      checkPort("controllerPort of node " + node, controller);
+      if (!ports.add(broker) || !ports.add(controller)) {
+        throw new IllegalArgumentException(
+            "broker, controller and registry ports must differ: broker "
+                + brokerPort
+                + ", controller "
+                + controllerPort
+                + ", registry "
+                + registryPort
+                + (brokers > 1 ? " (with " + brokers + " brokers)" : ""));
+      }
     }
     if (brokerHeapMb < 64 || registryHeapMb < 64) {
       throw new IllegalArgumentException("heap sizes must be at least 64 MB");
@@ -92,6 +116,32 @@ public record StackSettings(
         false);
   }
 
+  /** One broker. */
+  public StackSettings(
+      Path home,
+      Path dataDir,
+      String host,
+      int brokerPort,
+      int controllerPort,
+      int registryPort,
+      int brokerHeapMb,
+      int registryHeapMb,
+      Duration startTimeout,
+      boolean secure) {
+    this(
+        home,
+        dataDir,
+        host,
+        brokerPort,
+        controllerPort,
+        registryPort,
+        brokerHeapMb,
+        registryHeapMb,
+        startTimeout,
+        secure,
+        1);
+  }
+
   /**
    * The defaults: data in {@code home/.gatestream}, 127.0.0.1, ports 9092/9093/8085, 256 MB heaps,
    * 60 s.
@@ -120,7 +170,8 @@ public record StackSettings(
         brokerHeapMb,
         registryHeapMb,
         startTimeout,
-        secure);
+        secure,
+        brokers);
   }
 
   public StackSettings withPorts(int newBrokerPort, int newControllerPort, int newRegistryPort) {
@@ -134,7 +185,8 @@ public record StackSettings(
         brokerHeapMb,
         registryHeapMb,
         startTimeout,
-        secure);
+        secure,
+        brokers);
   }
 
   public StackSettings withStartTimeout(Duration newStartTimeout) {
@@ -148,7 +200,8 @@ public record StackSettings(
         brokerHeapMb,
         registryHeapMb,
         newStartTimeout,
-        secure);
+        secure,
+        brokers);
   }
 
   public StackSettings withSecure(boolean newSecure) {
@@ -162,7 +215,53 @@ public record StackSettings(
         brokerHeapMb,
         registryHeapMb,
         startTimeout,
-        newSecure);
+        newSecure,
+        brokers);
+  }
+
+  public StackSettings withBrokers(int newBrokers) {
+    return new StackSettings(
+        home,
+        dataDir,
+        host,
+        brokerPort,
+        controllerPort,
+        registryPort,
+        brokerHeapMb,
+        registryHeapMb,
+        startTimeout,
+        secure,
+        newBrokers);
+  }
+
+  /** The client port of node {@code node} (1-based). */
+  public int brokerPort(int node) {
+    return brokerPort + PORT_STRIDE * (checkNode(node) - 1);
+  }
+
+  /** The KRaft controller port of node {@code node} (1-based). */
+  public int controllerPort(int node) {
+    return controllerPort + PORT_STRIDE * (checkNode(node) - 1);
+  }
+
+  /** Replicas of every topic on this stack: one per broker, at most three. */
+  public int replicationFactor() {
+    return Math.min(MAX_REPLICATION, brokers);
+  }
+
+  /**
+   * Replicas that must have a write before it is acknowledged: all but one, so one broker may be
+   * down without stopping writes, and at least one.
+   */
+  public int minInsyncReplicas() {
+    return Math.max(1, replicationFactor() - 1);
+  }
+
+  private int checkNode(int node) {
+    if (node < 1 || node > brokers) {
+      throw new IllegalArgumentException("no node " + node + " among " + brokers + " brokers");
+    }
+    return node;
   }
 
   /** {@code deploy/broker/target/lib}: the broker's runtime classpath. */

@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A LocalStack of its own (broker + registry processes) on free ports, with its data under {@code
- * integration-tests/target/}; stopped and deleted on close, or by a shutdown hook if the JVM goes
- * first.
+ * A LocalStack of its own (broker, or brokers, + registry processes) on free ports, with its data
+ * under {@code integration-tests/target/}; stopped and deleted on close, or by a shutdown hook if
+ * the JVM goes first. Tests of a cluster start one with {@link #startCluster(int)}.
  */
-final class EphemeralLocalStack implements TestStack {
+public final class EphemeralLocalStack implements TestStack {
 
   private static final String HOST = "127.0.0.1";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -53,6 +53,17 @@ final class EphemeralLocalStack implements TestStack {
    * @param secure the secured stack (SASL_SSL broker with ACLs, https registry)
    */
   static EphemeralLocalStack start(boolean secure) {
+    return start(secure, 1);
+  }
+
+  /**
+   * A stack of {@code brokers} brokers (each a KRaft voter) and a registry, for this test alone.
+   */
+  public static EphemeralLocalStack startCluster(int brokers) {
+    return start(false, brokers);
+  }
+
+  private static EphemeralLocalStack start(boolean secure, int brokers) {
     Path home = home();
     StackException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -62,7 +73,7 @@ final class EphemeralLocalStack implements TestStack {
                   + ProcessHandle.current().pid()
                   + "-"
                   + UUID.randomUUID().toString().substring(0, 8));
-      int[] ports = freePorts(3);
+      int[] ports = brokers == 1 ? freePorts(3) : clusterPorts(brokers);
       StackSettings settings =
           new StackSettings(
               home,
@@ -74,7 +85,8 @@ final class EphemeralLocalStack implements TestStack {
               StackSettings.DEFAULT_HEAP_MB,
               StackSettings.DEFAULT_HEAP_MB,
               START_TIMEOUT,
-              secure);
+              secure,
+              brokers);
       LocalStack stack = new LocalStack(settings);
       long t0 = System.nanoTime();
       EphemeralLocalStack result = null;
@@ -100,7 +112,7 @@ final class EphemeralLocalStack implements TestStack {
     throw new IllegalStateException("local test stack did not start: " + last.getMessage(), last);
   }
 
-  LocalStack localStack() {
+  public LocalStack localStack() {
     return stack;
   }
 
@@ -224,6 +236,40 @@ final class EphemeralLocalStack implements TestStack {
     }
     throw new IllegalStateException(
         "cannot find the project root: set -Dgatestream.home=<dir with deploy/>");
+  }
+
+  /**
+   * Broker, controller and registry ports for a cluster: node n listens two ports above node n-1
+   * (see {@link StackSettings}), so the first node's pair starts a run of free ports.
+   */
+  private static int[] clusterPorts(int brokers) {
+    int span = 2 * brokers;
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int first = freePorts(1)[0];
+      if (first + span > 65535) {
+        continue;
+      }
+      boolean free = true;
+      for (int port = first; port < first + span && free; port++) {
+        free = isFree(port);
+      }
+      if (free) {
+        int registry;
+        do {
+          registry = freePorts(1)[0];
+        } while (registry >= first && registry < first + span);
+        return new int[] {first, first + 1, registry};
+      }
+    }
+    throw new IllegalStateException("no run of " + span + " free ports on " + HOST);
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   static int[] freePorts(int n) {
