@@ -16,8 +16,6 @@ import dev.gatestream.serdes.RegistrySerdes;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.Topics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -217,15 +214,15 @@ public final class ScaleOutRun {
       String runId, String expert, Path expertsFile, Path runDir, String name, List<String> args) {
     String instance = runId + "-" + name;
     GatestreamConfig config = runConfig(runId, expertsFile, runDir, instance);
-    Path settings = runDir.resolve(instance + ".properties");
-    Properties properties = new Properties();
-    config.originals().forEach((key, value) -> properties.setProperty(key, String.valueOf(value)));
-    try (Writer out = Files.newBufferedWriter(settings, StandardCharsets.UTF_8)) {
-      properties.store(out, "settings of " + name + " in scale-out run " + runId);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + settings, e);
-    }
-    return new StageProcess(instance, args, settings, home, runDir, clock);
+    return StageProcess.withSettings(
+        instance,
+        args,
+        config,
+        runDir.resolve(instance + ".properties"),
+        "settings of " + name + " in scale-out run " + runId,
+        home,
+        runDir,
+        clock);
   }
 
   private GatestreamConfig runConfig(String runId, Path expertsFile, Path runDir, String instance) {

@@ -16,9 +16,6 @@ import dev.gatestream.stack.StackException;
 import dev.gatestream.topics.TopicApplier;
 import dev.gatestream.topics.Topics;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -364,15 +360,15 @@ public final class BrokerFailoverRun {
       String runId, Path log, List<String> experts, Path runDir, String name, List<String> args) {
     String instance = runId + "-" + name.replace(' ', '-').replaceAll("[^A-Za-z0-9._-]", "_");
     GatestreamConfig config = runConfig(runId, log, experts, runDir, instance);
-    Path settings = runDir.resolve(instance + ".properties");
-    Properties properties = new Properties();
-    config.originals().forEach((key, value) -> properties.setProperty(key, String.valueOf(value)));
-    try (Writer out = Files.newBufferedWriter(settings, StandardCharsets.UTF_8)) {
-      properties.store(out, "settings of " + name + " in failover run " + runId);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + settings, e);
-    }
-    return new StageProcess(name, args, settings, home, runDir, clock);
+    return StageProcess.withSettings(
+        name,
+        args,
+        config,
+        runDir.resolve(instance + ".properties"),
+        "settings of " + name + " in failover run " + runId,
+        home,
+        runDir,
+        clock);
   }
 
   /**

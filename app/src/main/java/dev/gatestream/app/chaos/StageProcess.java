@@ -1,10 +1,12 @@
 package dev.gatestream.app.chaos;
 
+import dev.gatestream.config.GatestreamConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +54,30 @@ public final class StageProcess implements AutoCloseable {
     this.home = home;
     this.log = runDir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "-") + ".log");
     this.clock = clock;
+  }
+
+  /**
+   * A stage process whose settings file is written from {@code config} first.
+   *
+   * @param comment the settings file's header line
+   */
+  public static StageProcess withSettings(
+      String name,
+      List<String> stageArgs,
+      GatestreamConfig config,
+      Path settings,
+      String comment,
+      Path home,
+      Path runDir,
+      Clock clock) {
+    Properties properties = new Properties();
+    config.originals().forEach((key, value) -> properties.setProperty(key, String.valueOf(value)));
+    try (Writer out = Files.newBufferedWriter(settings, StandardCharsets.UTF_8)) {
+      properties.store(out, comment);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + settings, e);
+    }
+    return new StageProcess(name, stageArgs, settings, home, runDir, clock);
   }
 
   String name() {
