@@ -126,6 +126,7 @@ public final class AccessMatrix {
     b.read(clients, decisions, results, fused, feedback, weights, deadLetters, candidateDecisions);
     // topics apply: creates and checks the catalogue's topics, but writes none of the stages'
     b.prefixed(clients, ResourceType.TOPIC, prefix, AclOperation.CREATE);
+    b.prefixed(clients, ResourceType.TOPIC, prefix, AclOperation.DESCRIBE);
     b.prefixed(clients, ResourceType.TOPIC, prefix, AclOperation.DESCRIBE_CONFIGS);
     // a scoring run reads and then deletes its own reply topic
     b.prefixed(clients, ResourceType.TOPIC, scoreReplies, AclOperation.READ);
