@@ -31,7 +31,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -230,23 +229,27 @@ public final class BrokerFailoverRun {
                             progress.accept(
                                 (bucket.fromRequest() + bucket.requests())
                                     + " requests answered")));
-        awaitCondition(
-            () -> audit.fusedRequests() >= before + n / 3 || traffic.isDone(), SETTLE_TIMEOUT);
+        Waits.until(
+            () -> audit.fusedRequests() >= before + n / 3 || traffic.isDone(),
+            SETTLE_TIMEOUT,
+            WAIT_STEP);
         int leader = controllerLeader(admin);
         node = victim.equals(CONTROLLER_LEADER) ? leader : otherThan(leader);
         killed = clock.instant();
         progress.accept("kill -9 broker " + node + " (" + victim + ") at " + killed);
         stack.killBroker(node);
         // Down for the middle third of the phase's traffic, which must flow meanwhile.
-        awaitCondition(
-            () -> audit.fusedRequests() >= before + 2 * n / 3 || traffic.isDone(), SETTLE_TIMEOUT);
+        Waits.until(
+            () -> audit.fusedRequests() >= before + 2 * n / 3 || traffic.isDone(),
+            SETTLE_TIMEOUT,
+            WAIT_STEP);
         restarted = clock.instant();
         progress.accept("starting broker " + node + " again at " + restarted);
         stack.up();
         back = clock.instant();
         failure = awaitTraffic(traffic, n);
       }
-      awaitCondition(() -> audit.fusedRequests() >= before + n, SETTLE_TIMEOUT);
+      Waits.until(() -> audit.fusedRequests() >= before + n, SETTLE_TIMEOUT, WAIT_STEP);
       Audit.Tally tally = audit.tally(items.stream().map(ReplayItem::id).toList());
       OutputPause pause =
           OutputPause.of(
@@ -293,7 +296,7 @@ public final class BrokerFailoverRun {
    */
   private static void awaitAllInSync(Admin admin) throws InterruptedException {
     boolean inSync =
-        awaitCondition(
+        Waits.until(
             () -> {
               try {
                 Set<String> names =
@@ -316,7 +319,8 @@ public final class BrokerFailoverRun {
                 return false;
               }
             },
-            SETTLE_TIMEOUT);
+            SETTLE_TIMEOUT,
+            WAIT_STEP);
     if (!inSync) {
       throw new IllegalStateException(
           "replicas not all in sync " + SETTLE_TIMEOUT.toSeconds() + "s after the restart");
@@ -341,19 +345,6 @@ public final class BrokerFailoverRun {
       traffic.cancel(true);
       return Optional.of("the traffic did not finish in time");
     }
-  }
-
-  /** Waits until the condition holds or the timeout passes; whether it holds. */
-  private static boolean awaitCondition(BooleanSupplier condition, Duration timeout)
-      throws InterruptedException {
-    long until = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() >= until) {
-        return false;
-      }
-      Thread.sleep(WAIT_STEP.toMillis());
-    }
-    return true;
   }
 
   private StageProcess stage(

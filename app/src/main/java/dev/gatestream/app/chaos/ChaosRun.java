@@ -29,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -207,16 +206,17 @@ public final class ChaosRun {
                                     + " requests answered")));
         for (int i = 0; i < victims.size(); i++) {
           int killAt = options.requests() * (2 * i + 1) / (2 * victims.size() + 1);
-          awaitCondition(
+          Waits.until(
               () -> audit.fusedRequests() >= killAt || traffic.isDone(),
-              SETTLE_TIMEOUT.multipliedBy(5));
+              SETTLE_TIMEOUT.multipliedBy(5),
+              WAIT_STEP);
           recoveries.add(killAndRestart(stages.get(victims.get(i)), audit));
         }
         replayFailure = awaitTraffic(traffic);
       }
       // The audit reads behind the traffic, and the learner behind the feedback.
-      awaitCondition(() -> audit.fusedRequests() >= items.size(), SETTLE_TIMEOUT);
-      awaitCondition(() -> audit.examples() >= audit.feedback(), SETTLE_TIMEOUT);
+      Waits.until(() -> audit.fusedRequests() >= items.size(), SETTLE_TIMEOUT, WAIT_STEP);
+      Waits.until(() -> audit.examples() >= audit.feedback(), SETTLE_TIMEOUT, WAIT_STEP);
       tally = audit.tally(items.stream().map(ReplayItem::id).toList());
     }
     return new ChaosReport(
@@ -286,20 +286,6 @@ public final class ChaosRun {
       traffic.cancel(true);
       return Optional.of("the traffic did not finish in time");
     }
-  }
-
-  /** Waits until the condition holds or the timeout passes; whether it holds. */
-  private static boolean awaitCondition(BooleanSupplier condition, Duration timeout)
-      throws InterruptedException {
-    long until = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() >= until) {
-        return false;
-      }
-      Thread.sleep(
-          Math.min(WAIT_STEP.toMillis(), Math.max(1, (until - System.nanoTime()) / 1_000_000)));
-    }
-    return true;
   }
 
   private StageProcess stage(
