@@ -1,5 +1,6 @@
 package dev.gatestream.app.bench;
 
+import dev.gatestream.app.chaos.RunSettings;
 import dev.gatestream.app.chaos.StageProcess;
 import dev.gatestream.app.replay.LogBaselines;
 import dev.gatestream.app.replay.ReplayDriver;
@@ -9,7 +10,6 @@ import dev.gatestream.app.replay.ReplayReport;
 import dev.gatestream.app.replay.ReplayRun;
 import dev.gatestream.app.replay.ReplaySources;
 import dev.gatestream.clients.KafkaClients;
-import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.DistinctRows;
 import dev.gatestream.serdes.RegistrySerdes;
@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -226,19 +225,10 @@ public final class ScaleOutRun {
   }
 
   private GatestreamConfig runConfig(String runId, Path expertsFile, Path runDir, String instance) {
-    Map<String, String> settings = new LinkedHashMap<>();
-    base.originals().forEach((key, value) -> settings.put(key, String.valueOf(value)));
-    settings.put(GatestreamConfig.BOOTSTRAP, bootstrapServers);
-    settings.put(GatestreamConfig.REGISTRY_URL, registryUrl);
-    settings.put(
-        GatestreamConfig.TOPIC_PREFIX, base.getString(GatestreamConfig.TOPIC_PREFIX) + runId + "-");
-    settings.put(GatestreamConfig.EXPERTS_FILE, expertsFile.toAbsolutePath().toString());
-    settings.put(GatestreamConfig.ROUTER_GATE_K, "1");
-    settings.put(GatestreamConfig.STREAMS_STATE_DIR, runDir.resolve("state-" + runId).toString());
-    settings.put(GatestreamConfig.METRICS_PORT, "-1");
-    if (instance != null) {
-      settings.put(GatestreamConfig.CLIENT_INSTANCE_ID, instance);
-    }
-    return new ConfigLoader(Map.of()).load(null, settings);
+    return new RunSettings(
+            base, runId, bootstrapServers, registryUrl, runDir.resolve("state-" + runId))
+        .with(GatestreamConfig.EXPERTS_FILE, expertsFile.toAbsolutePath().toString())
+        .with(GatestreamConfig.ROUTER_GATE_K, "1")
+        .load(instance);
   }
 }

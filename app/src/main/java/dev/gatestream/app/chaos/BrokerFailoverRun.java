@@ -7,7 +7,6 @@ import dev.gatestream.app.replay.ReplayOptions;
 import dev.gatestream.app.replay.ReplayRun;
 import dev.gatestream.app.replay.ReplaySources;
 import dev.gatestream.clients.KafkaClients;
-import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.DistinctRows;
 import dev.gatestream.serdes.RegistrySerdes;
@@ -22,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -370,22 +368,12 @@ public final class BrokerFailoverRun {
    */
   private GatestreamConfig runConfig(
       String runId, Path log, List<String> experts, Path runDir, String instance) {
-    Map<String, String> settings = new LinkedHashMap<>();
-    base.originals().forEach((key, value) -> settings.put(key, String.valueOf(value)));
-    settings.put(GatestreamConfig.BOOTSTRAP, stack.bootstrapServers());
-    settings.put(GatestreamConfig.REGISTRY_URL, stack.registryUrl());
-    settings.put(
-        GatestreamConfig.TOPIC_REPLICATION, String.valueOf(stack.settings().replicationFactor()));
-    settings.put(
-        GatestreamConfig.TOPIC_PREFIX, base.getString(GatestreamConfig.TOPIC_PREFIX) + runId + "-");
-    settings.put(GatestreamConfig.EXPERTS, String.join(",", experts));
-    settings.put(GatestreamConfig.EXPERTS_REPLAY_LOG, log.toAbsolutePath().toString());
-    settings.put(GatestreamConfig.ROUTER_GATE_K, String.valueOf(EXPERTS));
-    settings.put(GatestreamConfig.STREAMS_STATE_DIR, runDir.resolve("state").toString());
-    settings.put(GatestreamConfig.METRICS_PORT, "-1");
-    if (instance != null) {
-      settings.put(GatestreamConfig.CLIENT_INSTANCE_ID, instance);
-    }
-    return new ConfigLoader(Map.of()).load(null, settings);
+    return new RunSettings(
+            base, runId, stack.bootstrapServers(), stack.registryUrl(), runDir.resolve("state"))
+        .replayExperts(log, experts, EXPERTS)
+        .with(
+            GatestreamConfig.TOPIC_REPLICATION,
+            String.valueOf(stack.settings().replicationFactor()))
+        .load(instance);
   }
 }

@@ -7,7 +7,6 @@ import dev.gatestream.app.replay.ReplayOptions;
 import dev.gatestream.app.replay.ReplayRun;
 import dev.gatestream.app.replay.ReplaySources;
 import dev.gatestream.clients.KafkaClients;
-import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import dev.gatestream.experts.replay.DistinctRows;
 import dev.gatestream.experts.replay.WideRoutingLog;
@@ -311,26 +310,13 @@ public final class ChaosRun {
    */
   private GatestreamConfig runConfig(
       String runId, Path log, List<String> experts, Path runDir, String instance) {
-    Map<String, String> settings = new LinkedHashMap<>();
-    base.originals().forEach((key, value) -> settings.put(key, String.valueOf(value)));
-    settings.put(GatestreamConfig.BOOTSTRAP, bootstrapServers);
-    settings.put(GatestreamConfig.REGISTRY_URL, registryUrl);
-    settings.put(
-        GatestreamConfig.TOPIC_PREFIX, base.getString(GatestreamConfig.TOPIC_PREFIX) + runId + "-");
-    settings.put(GatestreamConfig.EXPERTS, String.join(",", experts));
-    settings.put(GatestreamConfig.EXPERTS_REPLAY_LOG, log.toAbsolutePath().toString());
-    settings.put(GatestreamConfig.ROUTER_GATE_K, String.valueOf(EXPERTS));
-    settings.put(GatestreamConfig.STREAMS_STATE_DIR, runDir.resolve("state").toString());
-    settings.put(
-        GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, runDir.resolve("checkpoints").toString());
-    settings.put(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000");
-    settings.put(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000");
-    settings.put(GatestreamConfig.METRICS_PORT, "-1");
-    settings.put(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1");
-    if (instance != null) {
-      settings.put(GatestreamConfig.CLIENT_INSTANCE_ID, instance);
-    }
-    return new ConfigLoader(Map.of()).load(null, settings);
+    return new RunSettings(base, runId, bootstrapServers, registryUrl, runDir.resolve("state"))
+        .replayExperts(log, experts, EXPERTS)
+        .with(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, runDir.resolve("checkpoints").toString())
+        .with(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000")
+        .with(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000")
+        .with(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1")
+        .load(instance);
   }
 
   /** The run's stage processes, stopped at its end. */
