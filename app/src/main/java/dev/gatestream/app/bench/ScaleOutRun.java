@@ -130,19 +130,21 @@ public final class ScaleOutRun {
       ReplayRun.Log source,
       List<ReplayItem> items,
       Path runDir)
-      throws InterruptedException {
-    GatestreamConfig config = runConfig(runId, expertsFile, runDir, null);
+      throws IOException, InterruptedException {
+    // Each count's stage logs and state in a directory of its own.
+    Path countDir = Files.createDirectories(runDir.resolve(runId));
+    RunSettings settings = runSettings(runId, expertsFile, countDir);
+    GatestreamConfig config = settings.load(null);
     Topics topics = Topics.from(config);
     KafkaClients clients = new KafkaClients(config, bootstrapServers);
     try (Admin admin = clients.admin(clients.ids().job("scale-admin", runId))) {
       new TopicApplier(admin, Duration.ofSeconds(30)).apply(topics.all(List.of(expert)));
     }
     List<StageProcess> stages = new ArrayList<>();
-    stages.add(stage(runId, expert, expertsFile, runDir, "router", List.of("router")));
-    stages.add(stage(runId, expert, expertsFile, runDir, "fusion", List.of("fusion")));
+    stages.add(settings.stage("router", List.of("router"), home, countDir, clock));
+    stages.add(settings.stage("fusion", List.of("fusion"), home, countDir, clock));
     for (int i = 1; i <= replicas; i++) {
-      stages.add(
-          stage(runId, expert, expertsFile, runDir, "expert-" + i, List.of("expert", expert)));
+      stages.add(settings.stage("expert-" + i, List.of("expert", expert), home, countDir, clock));
     }
     String policy = config.getString(GatestreamConfig.ROUTER_POLICY);
     try (RegistrySerdes serdes = clients.registry(registryUrl).serdes(true)) {
@@ -209,26 +211,9 @@ public final class ScaleOutRun {
         options.latencyScale());
   }
 
-  private StageProcess stage(
-      String runId, String expert, Path expertsFile, Path runDir, String name, List<String> args) {
-    String instance = runId + "-" + name;
-    GatestreamConfig config = runConfig(runId, expertsFile, runDir, instance);
-    return StageProcess.withSettings(
-        instance,
-        args,
-        config,
-        runDir.resolve(instance + ".properties"),
-        "settings of " + name + " in scale-out run " + runId,
-        home,
-        runDir,
-        clock);
-  }
-
-  private GatestreamConfig runConfig(String runId, Path expertsFile, Path runDir, String instance) {
-    return new RunSettings(
-            base, runId, bootstrapServers, registryUrl, runDir.resolve("state-" + runId))
+  private RunSettings runSettings(String runId, Path expertsFile, Path countDir) {
+    return new RunSettings(base, runId, bootstrapServers, registryUrl, countDir.resolve("state"))
         .with(GatestreamConfig.EXPERTS_FILE, expertsFile.toAbsolutePath().toString())
-        .with(GatestreamConfig.ROUTER_GATE_K, "1")
-        .load(instance);
+        .with(GatestreamConfig.ROUTER_GATE_K, "1");
   }
 }

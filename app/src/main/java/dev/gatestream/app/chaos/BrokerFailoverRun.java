@@ -118,15 +118,16 @@ public final class BrokerFailoverRun {
     }
     List<String> experts = source.experts().subList(0, EXPERTS);
     Files.createDirectories(runDir);
-    GatestreamConfig config = runConfig(runId, log, experts, runDir, null);
+    RunSettings settings = runSettings(runId, log, experts, runDir);
+    GatestreamConfig config = settings.load(null);
     Topics topics = Topics.from(config);
     KafkaClients clients = new KafkaClients(config, stack.bootstrapServers());
     List<StageProcess> stages = new ArrayList<>();
-    stages.add(stage(runId, log, experts, runDir, Audit.ROUTER, List.of("router")));
-    stages.add(stage(runId, log, experts, runDir, Audit.FUSION, List.of("fusion")));
+    stages.add(settings.stage(Audit.ROUTER, List.of("router"), home, runDir, clock));
+    stages.add(settings.stage(Audit.FUSION, List.of("fusion"), home, runDir, clock));
     for (String expert : experts) {
       stages.add(
-          stage(runId, log, experts, runDir, Audit.expert(expert), List.of("expert", expert)));
+          settings.stage(Audit.expert(expert), List.of("expert", expert), home, runDir, clock));
     }
     List<ReplayItem> items = ChaosRun.cycled(source.rows(), 2 * options.requests());
     String policy = config.getString(GatestreamConfig.ROUTER_POLICY);
@@ -245,7 +246,9 @@ public final class BrokerFailoverRun {
         progress.accept("starting broker " + node + " again at " + restarted);
         stack.up();
         back = clock.instant();
-        failure = awaitTraffic(traffic, n);
+        failure =
+            Waits.traffic(
+                traffic, n, options.ratePerSecond(), options.deadline().plus(SETTLE_TIMEOUT));
       }
       Waits.until(() -> audit.fusedRequests() >= before + n, SETTLE_TIMEOUT, WAIT_STEP);
       Audit.Tally tally = audit.tally(items.stream().map(ReplayItem::id).toList());
@@ -329,51 +332,16 @@ public final class BrokerFailoverRun {
     return partition.isr().size() == partition.replicas().size();
   }
 
-  private Optional<String> awaitTraffic(CompletableFuture<Void> traffic, int requests)
-      throws InterruptedException {
-    try {
-      traffic.get(
-          options.deadline().plus(SETTLE_TIMEOUT).toMillis()
-              + (long) requests * 1000 / Math.max(1, options.ratePerSecond()),
-          TimeUnit.MILLISECONDS);
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      return Optional.of(String.valueOf(e.getCause().getMessage()));
-    } catch (TimeoutException e) {
-      traffic.cancel(true);
-      return Optional.of("the traffic did not finish in time");
-    }
-  }
-
-  private StageProcess stage(
-      String runId, Path log, List<String> experts, Path runDir, String name, List<String> args) {
-    String instance = runId + "-" + name.replace(' ', '-').replaceAll("[^A-Za-z0-9._-]", "_");
-    GatestreamConfig config = runConfig(runId, log, experts, runDir, instance);
-    return StageProcess.withSettings(
-        name,
-        args,
-        config,
-        runDir.resolve(instance + ".properties"),
-        "settings of " + name + " in failover run " + runId,
-        home,
-        runDir,
-        clock);
-  }
-
   /**
    * The run's settings: its own topics (replicated as the stack allows) and state, every broker to
    * bootstrap from, the experts replaying the log, both chosen for every request.
-   *
-   * @param instance the stage process's instance id for static membership; null for none
    */
-  private GatestreamConfig runConfig(
-      String runId, Path log, List<String> experts, Path runDir, String instance) {
+  private RunSettings runSettings(String runId, Path log, List<String> experts, Path runDir) {
     return new RunSettings(
             base, runId, stack.bootstrapServers(), stack.registryUrl(), runDir.resolve("state"))
         .replayExperts(log, experts, EXPERTS)
         .with(
             GatestreamConfig.TOPIC_REPLICATION,
-            String.valueOf(stack.settings().replicationFactor()))
-        .load(instance);
+            String.valueOf(stack.settings().replicationFactor()));
   }
 }

@@ -25,9 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -137,7 +134,8 @@ public final class ChaosRun {
     }
     List<String> experts = source.experts().subList(0, EXPERTS);
     Files.createDirectories(runDir);
-    GatestreamConfig config = runConfig(runId, log, experts, runDir, null);
+    RunSettings settings = runSettings(runId, log, experts, runDir);
+    GatestreamConfig config = settings.load(null);
     Topics topics = Topics.from(config);
     KafkaClients clients = new KafkaClients(config, bootstrapServers);
     try (Admin admin = clients.admin(clients.ids().job("chaos-admin", runId))) {
@@ -145,16 +143,16 @@ public final class ChaosRun {
     }
 
     Map<String, StageProcess> stages = new LinkedHashMap<>();
-    stages.put(Audit.ROUTER, stage(runId, log, experts, runDir, Audit.ROUTER, List.of("router")));
-    stages.put(Audit.FUSION, stage(runId, log, experts, runDir, Audit.FUSION, List.of("fusion")));
+    stages.put(Audit.ROUTER, settings.stage(Audit.ROUTER, List.of("router"), home, runDir, clock));
+    stages.put(Audit.FUSION, settings.stage(Audit.FUSION, List.of("fusion"), home, runDir, clock));
     for (String expert : experts) {
       stages.put(
           Audit.expert(expert),
-          stage(runId, log, experts, runDir, Audit.expert(expert), List.of("expert", expert)));
+          settings.stage(Audit.expert(expert), List.of("expert", expert), home, runDir, clock));
     }
     stages.put(
         Audit.ADAPTATION,
-        stage(runId, log, experts, runDir, Audit.ADAPTATION, List.of("adaptation")));
+        settings.stage(Audit.ADAPTATION, List.of("adaptation"), home, runDir, clock));
     List<String> victims =
         List.of(Audit.ROUTER, Audit.expert(experts.get(0)), Audit.FUSION, Audit.ADAPTATION);
 
@@ -211,7 +209,12 @@ public final class ChaosRun {
               WAIT_STEP);
           recoveries.add(killAndRestart(stages.get(victims.get(i)), audit));
         }
-        replayFailure = awaitTraffic(traffic);
+        replayFailure =
+            Waits.traffic(
+                traffic,
+                options.requests(),
+                options.ratePerSecond(),
+                options.deadline().plus(SETTLE_TIMEOUT));
       }
       // The audit reads behind the traffic, and the learner behind the feedback.
       Waits.until(() -> audit.fusedRequests() >= items.size(), SETTLE_TIMEOUT, WAIT_STEP);
@@ -271,52 +274,17 @@ public final class ChaosRun {
     return items;
   }
 
-  private Optional<String> awaitTraffic(CompletableFuture<Void> traffic)
-      throws InterruptedException {
-    try {
-      traffic.get(
-          options.deadline().plus(SETTLE_TIMEOUT).toMillis()
-              + (long) options.requests() * 1000 / Math.max(1, options.ratePerSecond()),
-          TimeUnit.MILLISECONDS);
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      return Optional.of(String.valueOf(e.getCause().getMessage()));
-    } catch (TimeoutException e) {
-      traffic.cancel(true);
-      return Optional.of("the traffic did not finish in time");
-    }
-  }
-
-  private StageProcess stage(
-      String runId, Path log, List<String> experts, Path runDir, String name, List<String> args) {
-    String instance = runId + "-" + name.replace(' ', '-').replaceAll("[^A-Za-z0-9._-]", "_");
-    GatestreamConfig config = runConfig(runId, log, experts, runDir, instance);
-    return StageProcess.withSettings(
-        name,
-        args,
-        config,
-        runDir.resolve(instance + ".properties"),
-        "settings of " + name + " in chaos run " + runId,
-        home,
-        runDir,
-        clock);
-  }
-
   /**
    * The deployment's settings for this run: its own topics and state, the experts replaying the
    * log, both chosen for every request, and weights published and checkpointed every second.
-   *
-   * @param instance the stage process's instance id for static membership; null for none
    */
-  private GatestreamConfig runConfig(
-      String runId, Path log, List<String> experts, Path runDir, String instance) {
+  private RunSettings runSettings(String runId, Path log, List<String> experts, Path runDir) {
     return new RunSettings(base, runId, bootstrapServers, registryUrl, runDir.resolve("state"))
         .replayExperts(log, experts, EXPERTS)
         .with(GatestreamConfig.ADAPTATION_CHECKPOINT_DIR, runDir.resolve("checkpoints").toString())
         .with(GatestreamConfig.ADAPTATION_CHECKPOINT_INTERVAL_MS, "1000")
         .with(GatestreamConfig.ADAPTATION_PUBLISH_EVERY_MS, "1000")
-        .with(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1")
-        .load(instance);
+        .with(GatestreamConfig.METRICS_ADAPTATION_PORT, "-1");
   }
 
   /** The run's stage processes, stopped at its end. */

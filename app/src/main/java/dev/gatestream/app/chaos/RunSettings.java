@@ -3,6 +3,7 @@ package dev.gatestream.app.chaos;
 import dev.gatestream.config.ConfigLoader;
 import dev.gatestream.config.GatestreamConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Map;
  */
 public final class RunSettings {
 
+  private final String runId;
   private final Map<String, String> settings = new LinkedHashMap<>();
 
   public RunSettings(
@@ -23,6 +25,7 @@ public final class RunSettings {
       String bootstrapServers,
       String registryUrl,
       Path stateDir) {
+    this.runId = runId;
     base.originals().forEach((key, value) -> settings.put(key, String.valueOf(value)));
     settings.put(GatestreamConfig.BOOTSTRAP, bootstrapServers);
     settings.put(GatestreamConfig.REGISTRY_URL, registryUrl);
@@ -42,6 +45,25 @@ public final class RunSettings {
   public RunSettings with(String key, String value) {
     settings.put(key, value);
     return this;
+  }
+
+  /**
+   * A stage process of the run, with an instance id of its own for static membership; its settings
+   * file and log go to {@code runDir}.
+   *
+   * @param name how reports name it ({@code router}, {@code expert gpt-4})
+   */
+  public StageProcess stage(String name, List<String> args, Path home, Path runDir, Clock clock) {
+    String instance = runId + "-" + name.replace(' ', '-').replaceAll("[^A-Za-z0-9._-]", "_");
+    return StageProcess.withSettings(
+        name,
+        args,
+        load(instance),
+        runDir.resolve(instance + ".properties"),
+        "settings of " + name + " in run " + runId,
+        home,
+        runDir,
+        clock);
   }
 
   /** The settings of one stage process, or of the run's own clients with a null instance. */
