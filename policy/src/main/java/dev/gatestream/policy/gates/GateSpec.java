@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What gate to build, as configuration says it. Each kind reads only its own fields; start from a
@@ -125,128 +126,40 @@ public record GateSpec(
   }
 
   public static GateSpec taskRules(Map<String, List<String>> rules, List<String> defaultExperts) {
-    return new GateSpec(
+    return of(
         Kind.TASK_RULES,
-        0,
-        0,
-        0,
-        null,
-        null,
-        0,
-        0,
-        rules,
-        defaultExperts,
-        0,
-        null,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null);
+        b -> {
+          b.taskRules = rules;
+          b.defaultExperts = defaultExperts;
+        });
   }
 
   public static GateSpec softmaxTopK(int k) {
-    return new GateSpec(
-        Kind.SOFTMAX_TOP_K,
-        k,
-        0,
-        k,
-        null,
-        null,
-        0,
-        0,
-        null,
-        null,
-        0,
-        null,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null);
+    return of(Kind.SOFTMAX_TOP_K, b -> b.k(k));
   }
 
   public static GateSpec topP(double p, int maxK) {
-    return new GateSpec(
+    return of(
         Kind.TOP_P,
-        0,
-        p,
-        maxK,
-        null,
-        null,
-        0,
-        0,
-        null,
-        null,
-        0,
-        null,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null);
+        b -> {
+          b.p = p;
+          b.maxK = maxK;
+        });
   }
 
   public static GateSpec sigmoid(int k, List<String> sharedExperts) {
-    return new GateSpec(
-        Kind.SIGMOID,
-        k,
-        0,
-        k,
-        sharedExperts,
-        null,
-        0,
-        0,
-        null,
-        null,
-        0,
-        null,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null);
+    return of(Kind.SIGMOID, b -> b.k(k).sharedExperts = sharedExperts);
   }
 
   public static GateSpec successPredictor(Mode mode, double threshold, double lambda) {
-    return new GateSpec(
+    return of(
         Kind.SUCCESS_PREDICTOR,
-        0,
-        0,
-        1,
-        null,
-        mode,
-        threshold,
-        lambda,
-        null,
-        null,
-        0,
-        null,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null);
+        b -> {
+          b.maxK = 1;
+          b.mode = mode;
+          b.threshold = threshold;
+          b.lambda = lambda;
+        });
   }
 
   /**
@@ -255,28 +168,12 @@ public record GateSpec(
    * @param lambda price of cost in quality units per USD (the starting value under a spend target)
    */
   public static GateSpec bandit(int k, double optimism, double lambda) {
-    return new GateSpec(
+    return of(
         Kind.BANDIT,
-        k,
-        0,
-        k,
-        null,
-        null,
-        0,
-        lambda,
-        null,
-        null,
-        0,
-        null,
-        0,
-        0,
-        optimism,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null);
+        b -> {
+          b.k(k).optimism = optimism;
+          b.lambda = lambda;
+        });
   }
 
   /**
@@ -287,28 +184,13 @@ public record GateSpec(
    * @param lambda as for {@link #bandit}
    */
   public static GateSpec knn(int k, int neighbours, double optimism, double lambda) {
-    return new GateSpec(
+    return of(
         Kind.KNN,
-        k,
-        0,
-        k,
-        null,
-        null,
-        0,
-        lambda,
-        null,
-        null,
-        0,
-        null,
-        0,
-        0,
-        optimism,
-        0,
-        0,
-        0,
-        0,
-        neighbours,
-        null);
+        b -> {
+          b.k(k).optimism = optimism;
+          b.lambda = lambda;
+          b.neighbours = neighbours;
+        });
   }
 
   /**
@@ -317,59 +199,24 @@ public record GateSpec(
    */
   public static GateSpec cascade(CascadeRule rule) {
     Objects.requireNonNull(rule, "rule");
-    return new GateSpec(
-        Kind.CASCADE, 1, 0, 1, null, null, 0, 0, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, rule);
+    return of(Kind.CASCADE, b -> b.k(1).cascade = rule);
   }
 
   /** Adds routed experts within margin of the best score, up to maxK routed experts in all. */
   public GateSpec withBroadcast(double margin, int maxK) {
-    return new GateSpec(
-        kind,
-        k,
-        p,
-        maxK,
-        sharedExperts,
-        mode,
-        threshold,
-        lambda,
-        taskRules,
-        defaultExperts,
-        margin,
-        exploration,
-        epsilon,
-        temperature,
-        optimism,
-        explorationDecay,
-        minOutcomes,
-        spendTarget,
-        spendStep,
-        neighbours,
-        cascade);
+    return with(
+        b -> {
+          b.margin = margin;
+          b.maxK = maxK;
+        });
   }
 
   public GateSpec withEpsilonGreedy(double epsilon) {
-    return new GateSpec(
-        kind,
-        k,
-        p,
-        maxK,
-        sharedExperts,
-        mode,
-        threshold,
-        lambda,
-        taskRules,
-        defaultExperts,
-        margin,
-        Exploration.EPSILON,
-        epsilon,
-        temperature,
-        optimism,
-        explorationDecay,
-        minOutcomes,
-        spendTarget,
-        spendStep,
-        neighbours,
-        cascade);
+    return with(
+        b -> {
+          b.exploration = Exploration.EPSILON;
+          b.epsilon = epsilon;
+        });
   }
 
   /**
@@ -377,53 +224,19 @@ public record GateSpec(
    * get its draws.
    */
   public GateSpec withExplorationDecay(double decay, int minOutcomes) {
-    return new GateSpec(
-        kind,
-        k,
-        p,
-        maxK,
-        sharedExperts,
-        mode,
-        threshold,
-        lambda,
-        taskRules,
-        defaultExperts,
-        margin,
-        exploration,
-        epsilon,
-        temperature,
-        optimism,
-        decay,
-        minOutcomes,
-        spendTarget,
-        spendStep,
-        neighbours,
-        cascade);
+    return with(
+        b -> {
+          b.explorationDecay = decay;
+          b.minOutcomes = minOutcomes;
+        });
   }
 
   public GateSpec withTemperatureSampling(double temperature) {
-    return new GateSpec(
-        kind,
-        k,
-        p,
-        maxK,
-        sharedExperts,
-        mode,
-        threshold,
-        lambda,
-        taskRules,
-        defaultExperts,
-        margin,
-        Exploration.TEMPERATURE,
-        epsilon,
-        temperature,
-        optimism,
-        explorationDecay,
-        minOutcomes,
-        spendTarget,
-        spendStep,
-        neighbours,
-        cascade);
+    return with(
+        b -> {
+          b.exploration = Exploration.TEMPERATURE;
+          b.temperature = temperature;
+        });
   }
 
   /**
@@ -431,27 +244,106 @@ public record GateSpec(
    * (bandit).
    */
   public GateSpec withSpendTarget(double target, double step) {
-    return new GateSpec(
-        kind,
-        k,
-        p,
-        maxK,
-        sharedExperts,
-        mode,
-        threshold,
-        lambda,
-        taskRules,
-        defaultExperts,
-        margin,
-        exploration,
-        epsilon,
-        temperature,
-        optimism,
-        explorationDecay,
-        minOutcomes,
-        target,
-        step,
-        neighbours,
-        cascade);
+    return with(
+        b -> {
+          b.spendTarget = target;
+          b.spendStep = step;
+        });
+  }
+
+  private static GateSpec of(Kind kind, Consumer<Builder> settings) {
+    Builder builder = new Builder();
+    builder.kind = kind;
+    settings.accept(builder);
+    return builder.build();
+  }
+
+  private GateSpec with(Consumer<Builder> change) {
+    Builder builder = new Builder(this);
+    change.accept(builder);
+    return builder.build();
+  }
+
+  /** The components, settable one by one; a kind's factory sets only what it reads. */
+  private static final class Builder {
+    Kind kind;
+    int k;
+    double p;
+    int maxK;
+    List<String> sharedExperts;
+    Mode mode;
+    double threshold;
+    double lambda;
+    Map<String, List<String>> taskRules;
+    List<String> defaultExperts;
+    double margin;
+    Exploration exploration;
+    double epsilon;
+    double temperature;
+    double optimism;
+    double explorationDecay;
+    int minOutcomes;
+    double spendTarget;
+    double spendStep;
+    int neighbours;
+    CascadeRule cascade;
+
+    Builder() {}
+
+    Builder(GateSpec spec) {
+      kind = spec.kind;
+      k = spec.k;
+      p = spec.p;
+      maxK = spec.maxK;
+      sharedExperts = spec.sharedExperts;
+      mode = spec.mode;
+      threshold = spec.threshold;
+      lambda = spec.lambda;
+      taskRules = spec.taskRules;
+      defaultExperts = spec.defaultExperts;
+      margin = spec.margin;
+      exploration = spec.exploration;
+      epsilon = spec.epsilon;
+      temperature = spec.temperature;
+      optimism = spec.optimism;
+      explorationDecay = spec.explorationDecay;
+      minOutcomes = spec.minOutcomes;
+      spendTarget = spec.spendTarget;
+      spendStep = spec.spendStep;
+      neighbours = spec.neighbours;
+      cascade = spec.cascade;
+    }
+
+    /** k experts per request, at most k routed. */
+    Builder k(int experts) {
+      k = experts;
+      maxK = experts;
+      return this;
+    }
+
+    GateSpec build() {
+      return new GateSpec(
+          kind,
+          k,
+          p,
+          maxK,
+          sharedExperts,
+          mode,
+          threshold,
+          lambda,
+          taskRules,
+          defaultExperts,
+          margin,
+          exploration,
+          epsilon,
+          temperature,
+          optimism,
+          explorationDecay,
+          minOutcomes,
+          spendTarget,
+          spendStep,
+          neighbours,
+          cascade);
+    }
   }
 }
