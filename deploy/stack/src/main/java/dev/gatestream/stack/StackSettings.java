@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Where the local stack lives and how it is bound.
@@ -92,7 +93,7 @@ public record StackSettings(
     }
   }
 
-  /** A plain (not secured) stack. */
+  /** A plain (not secured) stack of one broker. */
   public StackSettings(
       Path home,
       Path dataDir,
@@ -113,32 +114,7 @@ public record StackSettings(
         brokerHeapMb,
         registryHeapMb,
         startTimeout,
-        false);
-  }
-
-  /** One broker. */
-  public StackSettings(
-      Path home,
-      Path dataDir,
-      String host,
-      int brokerPort,
-      int controllerPort,
-      int registryPort,
-      int brokerHeapMb,
-      int registryHeapMb,
-      Duration startTimeout,
-      boolean secure) {
-    this(
-        home,
-        dataDir,
-        host,
-        brokerPort,
-        controllerPort,
-        registryPort,
-        brokerHeapMb,
-        registryHeapMb,
-        startTimeout,
-        secure,
+        false,
         1);
   }
 
@@ -160,78 +136,78 @@ public record StackSettings(
   }
 
   public StackSettings withDataDir(Path newDataDir) {
-    return new StackSettings(
-        home,
-        newDataDir,
-        host,
-        brokerPort,
-        controllerPort,
-        registryPort,
-        brokerHeapMb,
-        registryHeapMb,
-        startTimeout,
-        secure,
-        brokers);
+    return with(b -> b.dataDir = newDataDir);
   }
 
   public StackSettings withPorts(int newBrokerPort, int newControllerPort, int newRegistryPort) {
-    return new StackSettings(
-        home,
-        dataDir,
-        host,
-        newBrokerPort,
-        newControllerPort,
-        newRegistryPort,
-        brokerHeapMb,
-        registryHeapMb,
-        startTimeout,
-        secure,
-        brokers);
+    return with(
+        b -> {
+          b.brokerPort = newBrokerPort;
+          b.controllerPort = newControllerPort;
+          b.registryPort = newRegistryPort;
+        });
   }
 
   public StackSettings withStartTimeout(Duration newStartTimeout) {
-    return new StackSettings(
-        home,
-        dataDir,
-        host,
-        brokerPort,
-        controllerPort,
-        registryPort,
-        brokerHeapMb,
-        registryHeapMb,
-        newStartTimeout,
-        secure,
-        brokers);
+    return with(b -> b.startTimeout = newStartTimeout);
   }
 
   public StackSettings withSecure(boolean newSecure) {
-    return new StackSettings(
-        home,
-        dataDir,
-        host,
-        brokerPort,
-        controllerPort,
-        registryPort,
-        brokerHeapMb,
-        registryHeapMb,
-        startTimeout,
-        newSecure,
-        brokers);
+    return with(b -> b.secure = newSecure);
   }
 
   public StackSettings withBrokers(int newBrokers) {
-    return new StackSettings(
-        home,
-        dataDir,
-        host,
-        brokerPort,
-        controllerPort,
-        registryPort,
-        brokerHeapMb,
-        registryHeapMb,
-        startTimeout,
-        secure,
-        newBrokers);
+    return with(b -> b.brokers = newBrokers);
+  }
+
+  private StackSettings with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** The components of a settings being changed. */
+  private static final class Copy {
+    private final Path home;
+    Path dataDir;
+    private final String host;
+    int brokerPort;
+    int controllerPort;
+    int registryPort;
+    private final int brokerHeapMb;
+    private final int registryHeapMb;
+    Duration startTimeout;
+    boolean secure;
+    int brokers;
+
+    Copy(StackSettings s) {
+      home = s.home;
+      dataDir = s.dataDir;
+      host = s.host;
+      brokerPort = s.brokerPort;
+      controllerPort = s.controllerPort;
+      registryPort = s.registryPort;
+      brokerHeapMb = s.brokerHeapMb;
+      registryHeapMb = s.registryHeapMb;
+      startTimeout = s.startTimeout;
+      secure = s.secure;
+      brokers = s.brokers;
+    }
+
+    StackSettings build() {
+      return new StackSettings(
+          home,
+          dataDir,
+          host,
+          brokerPort,
+          controllerPort,
+          registryPort,
+          brokerHeapMb,
+          registryHeapMb,
+          startTimeout,
+          secure,
+          brokers);
+    }
   }
 
   /** The client port of node {@code node} (1-based). */

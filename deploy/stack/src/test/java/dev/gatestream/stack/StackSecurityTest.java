@@ -22,16 +22,16 @@ class StackSecurityTest {
 
   private StackSettings settings() {
     return new StackSettings(
-        dir,
-        dir.resolve("data"),
-        "127.0.0.1",
-        19092,
-        19093,
-        18085,
-        256,
-        256,
-        Duration.ofSeconds(60),
-        true);
+            dir,
+            dir.resolve("data"),
+            "127.0.0.1",
+            19092,
+            19093,
+            18085,
+            256,
+            256,
+            Duration.ofSeconds(60))
+        .withSecure(true);
   }
 
   private StackSecurity security() throws IOException {
