@@ -2,6 +2,7 @@ package dev.gatestream.policy.evaluation;
 
 import dev.gatestream.policy.learning.Rewards;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How {@link OffPolicyEvaluator} estimates. Start from {@link #defaults()} and change with the
@@ -60,80 +61,75 @@ public record EvaluationSettings(
   }
 
   public EvaluationSettings withEstimand(Estimand estimand) {
-    return new EvaluationSettings(
-        estimand,
-        rewards,
-        rewardModel,
-        bootstrapSamples,
-        confidence,
-        seed,
-        supportTolerance,
-        warnMaxWeight,
-        warnEffectiveSampleSize);
+    return with(c -> c.estimand = estimand);
   }
 
   public EvaluationSettings withLambda(double lambda) {
-    return new EvaluationSettings(
-        estimand,
-        new Rewards(lambda),
-        rewardModel,
-        bootstrapSamples,
-        confidence,
-        seed,
-        supportTolerance,
-        warnMaxWeight,
-        warnEffectiveSampleSize);
+    return with(c -> c.rewards = new Rewards(lambda));
   }
 
   public EvaluationSettings withRewardModel(RewardModel rewardModel) {
-    return new EvaluationSettings(
-        estimand,
-        rewards,
-        rewardModel,
-        bootstrapSamples,
-        confidence,
-        seed,
-        supportTolerance,
-        warnMaxWeight,
-        warnEffectiveSampleSize);
+    return with(c -> c.rewardModel = rewardModel);
   }
 
   public EvaluationSettings withBootstrap(int samples, double confidence, long seed) {
-    return new EvaluationSettings(
-        estimand,
-        rewards,
-        rewardModel,
-        samples,
-        confidence,
-        seed,
-        supportTolerance,
-        warnMaxWeight,
-        warnEffectiveSampleSize);
+    return with(
+        c -> {
+          c.bootstrapSamples = samples;
+          c.confidence = confidence;
+          c.seed = seed;
+        });
   }
 
   public EvaluationSettings withSupportTolerance(double supportTolerance) {
-    return new EvaluationSettings(
-        estimand,
-        rewards,
-        rewardModel,
-        bootstrapSamples,
-        confidence,
-        seed,
-        supportTolerance,
-        warnMaxWeight,
-        warnEffectiveSampleSize);
+    return with(c -> c.supportTolerance = supportTolerance);
   }
 
   public EvaluationSettings withWarnings(double maxWeight, double effectiveSampleSize) {
+    return with(
+        c -> {
+          c.warnMaxWeight = maxWeight;
+          c.warnEffectiveSampleSize = effectiveSampleSize;
+        });
+  }
+
+  private EvaluationSettings with(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
     return new EvaluationSettings(
-        estimand,
-        rewards,
-        rewardModel,
-        bootstrapSamples,
-        confidence,
-        seed,
-        supportTolerance,
-        maxWeight,
-        effectiveSampleSize);
+        copy.estimand,
+        copy.rewards,
+        copy.rewardModel,
+        copy.bootstrapSamples,
+        copy.confidence,
+        copy.seed,
+        copy.supportTolerance,
+        copy.warnMaxWeight,
+        copy.warnEffectiveSampleSize);
+  }
+
+  /** The components of settings being changed. */
+  private static final class Copy {
+    Estimand estimand;
+    Rewards rewards;
+    RewardModel rewardModel;
+    int bootstrapSamples;
+    double confidence;
+    long seed;
+    double supportTolerance;
+    double warnMaxWeight;
+    double warnEffectiveSampleSize;
+
+    Copy(EvaluationSettings s) {
+      estimand = s.estimand;
+      rewards = s.rewards;
+      rewardModel = s.rewardModel;
+      bootstrapSamples = s.bootstrapSamples;
+      confidence = s.confidence;
+      seed = s.seed;
+      supportTolerance = s.supportTolerance;
+      warnMaxWeight = s.warnMaxWeight;
+      warnEffectiveSampleSize = s.warnEffectiveSampleSize;
+    }
   }
 }
