@@ -9,8 +9,8 @@ import java.util.Arrays;
  * The k experts of highest utility, learned quality minus λ·ĉ for some quality estimate, the
  * expected cost ĉ being the expert's learned mean cost per call, or its configured price until it
  * has an outcome. λ is the spend controller's, fixed or held at a spend target; every final
- * selection made with weights (exploration included) is charged to it. A request's cost budget
- * leaves out experts expected to cost more (all of them: the cheapest).
+ * selection (exploration included) is charged to it. A request's cost budget leaves out experts
+ * expected to cost more (all of them: the cheapest).
  */
 abstract class PricedTopKGate extends DeterministicGate {
 
@@ -19,7 +19,6 @@ abstract class PricedTopKGate extends DeterministicGate {
   private final int k;
   private final SpendController spend;
   private final boolean[] allRoutable;
-  private final boolean learned;
 
   PricedTopKGate(
       String name,
@@ -41,7 +40,6 @@ abstract class PricedTopKGate extends DeterministicGate {
       readOutcomesAndCosts(weightsOrNull);
     }
     this.allRoutable = allRoutableExcept(pool.size(), NONE);
-    this.learned = weightsOrNull != null;
   }
 
   private void readOutcomesAndCosts(WeightsSnapshot weights) {
@@ -159,14 +157,6 @@ abstract class PricedTopKGate extends DeterministicGate {
 
   @Override
   final void selected(int[] chosen) {
-    // Before any weights every expert has the prior's quality and the price alone chooses: λ
-    // learns nothing about the trade from such decisions. Charged, the run of them until the first
-    // weights (a replay window's worth) wound λ down a hundredfold, and once the dear expert was
-    // learned better it took all the traffic until λ climbed back (GSM8K, one shuffle: +30% over
-    // the target in the second half).
-    if (!learned) {
-      return;
-    }
     double cost = 0;
     for (int expert : chosen) {
       cost += expectedCosts[expert];

@@ -144,19 +144,6 @@ class BanditGateTest {
   }
 
   @Test
-  void decisionsBeforeAnyWeightsLeaveThePriceOfCostAlone() {
-    // Without weights the price alone picks the cheap expert; lowering λ on each such decision
-    // would wind it down before anything is known of the dear expert's quality.
-    SpendController spend = new SpendController(0, 0.01, 0.05);
-    Gate cold =
-        Gates.create(GateSpec.bandit(1, 0, 0).withSpendTarget(0.01, 0.05), PRICED, 1, null, spend);
-    for (int i = 0; i < 1_000; i++) {
-      assertThat(choice(cold)).isEqualTo("cheap");
-    }
-    assertThat(spend.lambda()).isEqualTo(0.1 / 0.01);
-  }
-
-  @Test
   void refusesWeightsItCannotRead() {
     WeightsSnapshot negative =
         snapshot(
