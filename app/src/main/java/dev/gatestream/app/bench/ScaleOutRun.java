@@ -158,7 +158,7 @@ public final class ScaleOutRun {
               topics,
               serdes,
               clients,
-              new ReplayOptions(0, false, 1, options.window(), DEADLINE, Duration.ZERO, 0, 42, 0),
+              ReplayOptions.paced(0, options.window(), DEADLINE, 42),
               items.size(),
               runId,
               policy)) {

@@ -202,16 +202,8 @@ public final class BrokerFailoverRun {
               topics,
               serdes,
               clients,
-              new ReplayOptions(
-                  options.ratePerSecond(),
-                  false,
-                  1,
-                  options.window(),
-                  options.deadline(),
-                  Duration.ZERO,
-                  0,
-                  options.seed(),
-                  0),
+              ReplayOptions.paced(
+                  options.ratePerSecond(), options.window(), options.deadline(), options.seed()),
               Math.max(1, n / 10),
               runId + "-" + index,
               policy)) {

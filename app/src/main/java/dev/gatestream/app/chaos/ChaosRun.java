@@ -176,16 +176,8 @@ public final class ChaosRun {
               topics,
               serdes,
               clients,
-              new ReplayOptions(
-                  options.ratePerSecond(),
-                  false,
-                  1,
-                  options.window(),
-                  options.deadline(),
-                  Duration.ZERO,
-                  0,
-                  options.seed(),
-                  0),
+              ReplayOptions.paced(
+                  options.ratePerSecond(), options.window(), options.deadline(), options.seed()),
               Math.max(1, options.requests() / 10),
               runId,
               policy)) {

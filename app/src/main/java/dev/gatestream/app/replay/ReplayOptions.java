@@ -70,4 +70,12 @@ public record ReplayOptions(
       int window, Duration deadline, Duration feedbackDelay, double feedbackLoss, long seed) {
     return new ReplayOptions(0, false, 1, window, deadline, feedbackDelay, feedbackLoss, seed, 0);
   }
+
+  /**
+   * At a fixed pace (0: as fast as the window allows), with immediate and complete feedback and no
+   * bound on the learner's lag: the fault and scale-out runs' traffic.
+   */
+  public static ReplayOptions paced(int ratePerSecond, int window, Duration deadline, long seed) {
+    return new ReplayOptions(ratePerSecond, false, 1, window, deadline, Duration.ZERO, 0, seed, 0);
+  }
 }
