@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.KafkaException;
@@ -34,8 +35,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +65,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
   private Optional<WriteFailures> writeFailures;
   private int maxRequestBytes;
   // Ids routed within the dedupe window; null when there is no dedupe.
-  private WindowStore<String, Long> routedIds;
+  private RoutedIds routedIds;
 
   /**
    * @param taskTopicOf the task topic of an expert
@@ -101,7 +100,8 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     this.routedIds =
         limits.dedupeWindow().isZero()
             ? null
-            : context.getStateStore(RouterTopology.ROUTED_IDS_STORE);
+            : new RoutedIds(
+                context.getStateStore(RouterTopology.ROUTED_IDS_STORE), limits.dedupeWindow());
     if (maxRequestBytes < limits.maxRequestBytes()) {
       LOG.warn(
           "{} {} leaves too little room under the producer's max.request.size: requests are held to {} bytes",
@@ -287,7 +287,7 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
           new Record<>(request.getId(), counterfactual, now), RouterTopology.CANDIDATE_SINK);
     }
     if (routedIds != null) {
-      routedIds.put(request.getId(), now, now);
+      routedIds.remember(request.getId(), now);
     }
     metrics.routed(chosen);
   }
@@ -382,21 +382,18 @@ final class RouterProcessor implements Processor<byte[], byte[], Object, Object>
     if (routedIds == null) {
       return;
     }
-    try (WindowStoreIterator<Long> routed =
-        routedIds.fetch(id, now - limits.dedupeWindow().toMillis(), now)) {
-      if (routed.hasNext()) {
-        long at = routed.next().value;
-        throw new DuplicateException(
-            "request id '"
-                + id
-                + "' was already routed "
-                + (now - at)
-                + " ms ago; ids must be unique within "
-                + GatestreamConfig.ROUTER_DEDUPE_WINDOW_MS
-                + " ("
-                + limits.dedupeWindow().toMillis()
-                + ")");
-      }
+    OptionalLong routed = routedIds.routedAt(id, now);
+    if (routed.isPresent()) {
+      throw new DuplicateException(
+          "request id '"
+              + id
+              + "' was already routed "
+              + (now - routed.getAsLong())
+              + " ms ago; ids must be unique within "
+              + GatestreamConfig.ROUTER_DEDUPE_WINDOW_MS
+              + " ("
+              + limits.dedupeWindow().toMillis()
+              + ")");
     }
   }
 

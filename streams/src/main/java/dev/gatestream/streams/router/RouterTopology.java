@@ -16,7 +16,6 @@ import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The router stage: requests → one task per chosen expert, on that expert's task topic (chosen per
@@ -108,12 +107,7 @@ public final class RouterTopology {
         "requests-in");
     if (!limits.dedupeWindow().isZero()) {
       topology.addStateStore(
-          Stores.windowStoreBuilder(
-              Stores.inMemoryWindowStore(
-                  ROUTED_IDS_STORE, limits.dedupeWindow(), limits.dedupeWindow(), false),
-              Serdes.String(),
-              Serdes.Long()),
-          "route");
+          RoutedIds.storeBuilder(ROUTED_IDS_STORE, limits.dedupeWindow()), "route");
     }
     topology.addSink(
         TASK_SINK,

@@ -284,6 +284,19 @@ class RouterTopologyTest {
   }
 
   @Test
+  void theDedupeWindowIsExactToTheMillisecondAlthoughIdsAreFiledByCoarseBuckets() {
+    long window = Duration.ofMinutes(5).toMillis();
+    requests.pipeInput("r1", request("r1", "hello", NOW + window + 1000));
+    driver.advanceWallClockTime(Duration.ofMillis(window - 1));
+    requests.pipeInput("r1", request("r1", "hello again", NOW + 2 * window));
+    assertThat(dlq("duplicate")).isEqualTo(1);
+
+    driver.advanceWallClockTime(Duration.ofMillis(1));
+    requests.pipeInput("r1", request("r1", "hello later", NOW + 2 * window));
+    assertThat(decisions.readValuesToList()).hasSize(2);
+  }
+
+  @Test
   void aRequestTheGateFailsOnIsADeadLetterOfReasonFailed() {
     driver.close();
     ActivePolicy failing =
