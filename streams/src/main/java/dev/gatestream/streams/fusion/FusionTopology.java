@@ -99,12 +99,12 @@ public final class FusionTopology {
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(DUE_INDEX_STORE), Serdes.String(), Serdes.String())
-            .withCachingEnabled(),
+            .withLoggingDisabled(),
         "fuse");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(EXPIRY_INDEX_STORE), Serdes.String(), Serdes.String())
-            .withCachingEnabled(),
+            .withLoggingDisabled(),
         "fuse");
     topology.addSink(
         FUSED_SINK,

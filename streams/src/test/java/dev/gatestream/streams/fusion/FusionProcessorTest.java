@@ -111,6 +111,36 @@ class FusionProcessorTest {
   }
 
   @Test
+  void aTaskStartingOnARestoredStoreIndexesItsRequestsItselfAndFusesThemByTheirDeadline() {
+    // The indexes have no changelog: after a restore only the pending store holds anything.
+    pending.put("a", state(decision("a"), false, List.of(result("a", "a"))));
+    pending.put("c", state(decision("c"), true, List.of()));
+    dueIndex.put(DueKeys.of(1_000, "gone"), "gone");
+    context.setCurrentSystemTimeMs(NOW);
+    processor();
+
+    assertThat(keys(dueIndex)).containsExactly(DueKeys.of(1_000, "a"));
+    assertThat(keys(expiryIndex)).containsExactly(DueKeys.of(1_000, "c"));
+    // Nothing read for longer than a backlog would take to arrive: wall-clock deadlines apply.
+    context.setCurrentSystemTimeMs(NOW + 10_000);
+    context.scheduledPunctuators().get(0).getPunctuator().punctuate(NOW + 10_000);
+    assertThat(
+            context.forwarded().stream()
+                .filter(record -> record.childName().orElse("").equals(FusionTopology.FUSED_SINK))
+                .map(record -> (Object) record.record().key()))
+        .containsExactly((Object) "a");
+    assertThat(pending.get("a").getEmitted()).isTrue();
+  }
+
+  private static List<String> keys(KeyValueStore<String, String> index) {
+    List<String> keys = new java.util.ArrayList<>();
+    try (var entries = index.all()) {
+      entries.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    return keys;
+  }
+
+  @Test
   void aRestartedTaskKeepsRestoredResultsWhateverTheWallClockUntilTheirDecisionComes() {
     // Results that overtook their decision, restored after an outage; their expiry is long past by
     // the
