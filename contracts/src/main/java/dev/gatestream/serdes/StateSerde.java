@@ -33,6 +33,7 @@ public final class StateSerde {
 
   public static <T extends SpecificRecord> Serde<T> of(Class<T> type) {
     SpecificData model = SpecificData.getForClass(type);
+    model.setCustomCoders(true);
     Schema schema = model.getSchema(type);
     BinaryMessageEncoder<T> encoder = new BinaryMessageEncoder<>(model, schema);
     BinaryMessageDecoder<T> decoder = new BinaryMessageDecoder<>(model, schema);
