@@ -88,7 +88,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
   private final Escalations escalations;
 
   private ProcessorContext<Object, Object> context;
-  private KeyValueStore<String, FusionState> pending;
+  private PendingStates pending;
   // Wall-clock time: requests awaiting emission, by deadline.
   private KeyValueStore<String, String> dueIndex;
   // Record time: requests whose results await their decision, and emitted ones, by expiry.
@@ -135,7 +135,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     this.lastReadAtMs = context.currentSystemTimeMs();
-    this.pending = context.getStateStore(FusionTopology.PENDING_STORE);
+    this.pending = new PendingStates(context.getStateStore(FusionTopology.PENDING_STORE));
     this.dueIndex = context.getStateStore(FusionTopology.DUE_INDEX_STORE);
     this.expiryIndex = context.getStateStore(FusionTopology.EXPIRY_INDEX_STORE);
     this.deadLetters = new DeadLetters(FusionMetrics.STAGE, context);
@@ -230,8 +230,10 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
         onResult((ExpertResult) value, record);
       }
     } catch (KafkaException e) {
+      pending.forgetDecoded(); // the task's store may be rolled back and restored
       throw e; // Kafka's own failures (e.g. a fenced producer) are for Kafka Streams to handle
     } catch (RuntimeException e) {
+      pending.forgetDecoded();
       // A record that breaks fusion must not stop the partition: it is kept, with the reason.
       DeadLetters.throwIfTransient(e);
       deadLetter(record, DeadLetterReason.FAILED, "cannot fuse: " + e);
@@ -397,8 +399,10 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
         emit(id, state, true);
         save(id, state, true);
       } catch (KafkaException e) {
+        pending.forgetDecoded();
         throw e;
       } catch (RuntimeException e) {
+        pending.forgetDecoded();
         LOG.error("cannot fuse request {} at its deadline; dead-lettered", id, e);
         metrics.deadLetter(DeadLetterReason.FAILED);
         context.forward(
