@@ -144,7 +144,7 @@ final class FusionProcessor implements Processor<byte[], byte[], Object, Object>
     reliability.offer(RoutingWeightsStore.latest(context, reliability.policy()));
     // The store is restored before init: count what it holds, and index it. The indexes are
     // derived from it, so they have no changelog of their own: rebuilding them here costs one scan
-    // per task start, where logging them cost four changelog records per request.
+    // per task start, where logging them cost about three changelog records per request.
     clear(dueIndex);
     clear(expiryIndex);
     try (KeyValueIterator<String, FusionState> states = pending.all()) {
